@@ -1,0 +1,14 @@
+package io.modelbridge.db.repo;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * One request's usage row. Nullable: userId and keyId (unauthenticated), alias, channel, provider and
+ * upstreamModel (failed before routing), ttftMs, errorCode. {@code estimated} marks tokens the gateway counted
+ * itself because the upstream sent none.
+ */
+public record UsageRecord(String requestId, Instant at, Long userId, Long keyId, String alias, String channel,
+                          String provider, String upstreamModel, boolean stream, int promptTokens,
+                          int completionTokens, boolean estimated, BigDecimal cost, int latencyMs, Integer ttftMs,
+                          int status, String errorCode) {}
