@@ -1,0 +1,141 @@
+package io.modelbridge.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.helidon.webserver.WebServer;
+import io.modelbridge.db.Database;
+import io.modelbridge.db.DbSettings;
+import io.modelbridge.db.repo.AliasRepository;
+import io.modelbridge.db.repo.ApiKeyRepository;
+import io.modelbridge.db.repo.ChannelRepository;
+import io.modelbridge.db.repo.UsageRepository;
+import io.modelbridge.gateway.admin.AdminApi;
+import io.modelbridge.gateway.auth.KeyAuthenticator;
+import io.modelbridge.gateway.auth.LastUsedTracker;
+import io.modelbridge.gateway.config.ChangeListener;
+import io.modelbridge.gateway.config.GatewayConfig;
+import io.modelbridge.gateway.config.SecretFiles;
+import io.modelbridge.gateway.crypto.CredentialCipher;
+import io.modelbridge.gateway.error.ErrorWriter;
+import io.modelbridge.gateway.http.ApiServices;
+import io.modelbridge.gateway.http.InFlight;
+import io.modelbridge.gateway.http.OpenAiRoutes;
+import io.modelbridge.gateway.pipeline.Failover;
+import io.modelbridge.gateway.plugin.PluginHost;
+import io.modelbridge.gateway.routing.RouteLoader;
+import io.modelbridge.gateway.routing.RouteTable;
+import io.modelbridge.gateway.upstream.UpstreamClients;
+import io.modelbridge.gateway.usage.TokenCounter;
+import io.modelbridge.gateway.usage.UsageRecorder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The composition root: builds the object graph by hand, starts both listeners, and stops in order. */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private final GatewayConfig config;
+    private final Database db;
+    private final PluginHost plugins;
+    private final UpstreamClients upstream = new UpstreamClients();
+    private final UsageRecorder usage;
+    private final LastUsedTracker lastUsed;
+    private final InFlight inFlight;
+    private final WebServer server;
+    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("gateway-background").unstarted(r));
+
+    private Gateway(GatewayConfig config) {
+        this.config = config;
+        Clock clock = Clock.systemUTC();
+        ObjectMapper json = JsonMapper.builder().build();
+        ErrorWriter errors = new ErrorWriter(json);
+        String adminToken = SecretFiles.adminToken(config);
+        CredentialCipher cipher = new CredentialCipher(SecretFiles.masterKey(config));
+        this.db = Database.start(new DbSettings(config.dbUrl().orElse(null), config.dbUser(), config.dbPassword(),
+                config.dataDir(), config.dbPoolSize()));
+        this.plugins = new PluginHost(config.pluginsDir());
+        plugins.sync();
+        ApiKeyRepository keys = new ApiKeyRepository(db.dsl());
+        RouteLoader routeLoader = new RouteLoader(new ChannelRepository(db.dsl()), new AliasRepository(db.dsl()), cipher);
+        AtomicReference<RouteTable> routes = new AtomicReference<>(routeLoader.load());
+        this.lastUsed = new LastUsedTracker(keys);
+        KeyAuthenticator auth = new KeyAuthenticator(keys, clock, lastUsed);
+        this.usage = new UsageRecorder(new UsageRepository(db.dsl()), 100_000);
+        this.inFlight = new InFlight(errors);
+        ChangeListener changes = topic -> {
+            switch (topic) {
+                case KEYS, USERS -> auth.invalidateAll();
+                case ROUTES -> routes.set(routeLoader.load());
+                case LIMITS, PRICES -> { }
+            }
+        };
+        ApiServices services = new ApiServices(auth, routes::get,
+                new Failover(plugins, upstream, clock, config.maxAttempts(), config.requestTimeout()),
+                usage, new TokenCounter(), errors, json, clock, config.maxBodyBytes());
+        AdminApi admin = new AdminApi(db, cipher, plugins, changes, json, errors, adminToken, clock);
+        this.server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .shutdownGracePeriod(Duration.ofMillis(500))
+                .routing(r -> new OpenAiRoutes(services, inFlight, () -> true).register(r))
+                .putSocket("admin", s -> s.host(config.adminHost()).port(config.adminPort()))
+                .routing("admin", admin::register)
+                .build()
+                .start();
+        background.scheduleWithFixedDelay(this::housekeeping, 1, 1, TimeUnit.SECONDS);
+        LOG.info("ModelBridge listening: OpenAI API on http://{}:{}/v1, admin API on http://{}:{}/admin/v1",
+                config.host(), server.port(), config.adminHost(), server.port("admin"));
+    }
+
+    public static Gateway start(GatewayConfig config) {
+        return new Gateway(config);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public int adminPort() {
+        return server.port("admin");
+    }
+
+    private void housekeeping() {
+        try {
+            plugins.sync();
+            lastUsed.flush();
+        } catch (RuntimeException e) {
+            LOG.warn("Housekeeping failed: {}", e.getMessage());
+        }
+    }
+
+    /** Graceful stop: new requests get 503, those in flight (streams too) finish within the grace period. */
+    public void drainAndClose() {
+        try {
+            LOG.info("Draining {} request(s) in flight (grace {} s)", inFlight.count(), config.drainGrace().toSeconds());
+            if (!inFlight.drain(config.drainGrace())) {
+                LOG.warn("{} request(s) still in flight after the grace period; stopping anyway", inFlight.count());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        background.shutdownNow();
+        server.stop();
+        lastUsed.flush();
+        usage.close();
+        plugins.close();
+        upstream.close();
+        db.close();
+        LOG.info("ModelBridge stopped");
+    }
+}

@@ -1,0 +1,38 @@
+package io.modelbridge.gateway;
+
+import io.modelbridge.gateway.config.GatewayConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.logging.LogManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/** Starts the gateway from the environment and stops it gracefully on SIGTERM or SIGINT, exiting 0. */
+public final class GatewayMain {
+    private GatewayMain() {}
+
+    public static void main(String[] args) throws IOException {
+        try (InputStream logging = GatewayMain.class.getResourceAsStream("/logging.properties")) {
+            if (System.getProperty("java.util.logging.config.file") == null && logging != null) {
+                LogManager.getLogManager().readConfiguration(logging);
+            }
+        }
+        Logger log = LoggerFactory.getLogger(GatewayMain.class);
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(GatewayConfig.fromEnvironment(System.getenv()));
+        } catch (IllegalArgumentException e) {
+            log.error("Configuration error: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Runnable stop = () -> {
+            gateway.drainAndClose();
+            Runtime.getRuntime().halt(0);
+        };
+        // Our own handlers, not a shutdown hook: a hook cannot make the exit status 0 after SIGTERM.
+        Signal.handle(new Signal("TERM"), sig -> Thread.ofPlatform().name("shutdown").start(stop));
+        Signal.handle(new Signal("INT"), sig -> Thread.ofPlatform().name("shutdown").start(stop));
+    }
+}

@@ -1,0 +1,81 @@
+package io.modelbridge.gateway.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the gateway reads from its environment, read once at start and validated here.
+ *
+ * @param adminToken the admin API token from MB_ADMIN_TOKEN, or empty: then it lives in the data folder
+ * @param masterKey  MB_MASTER_KEY (base64 of 32 bytes), or empty: then it lives in the data folder
+ * @param dbUrl      MB_DB_URL, or empty for the embedded PostgreSQL under the data folder
+ */
+public record GatewayConfig(String host, int port, String adminHost, int adminPort, Path dataDir, Path pluginsDir,
+                            Optional<String> dbUrl, String dbUser, String dbPassword, int dbPoolSize,
+                            Optional<String> adminToken, Optional<String> masterKey, long maxBodyBytes,
+                            Duration drainGrace, Duration requestTimeout, int maxAttempts) {
+
+    public GatewayConfig {
+        requirePort("MB_PORT", port);
+        requirePort("MB_ADMIN_PORT", adminPort);
+        if (port != 0 && port == adminPort && host.equals(adminHost)) {
+            throw new IllegalArgumentException("MB_PORT and MB_ADMIN_PORT must differ, both are " + port);
+        }
+        if (maxBodyBytes < 1024) {
+            throw new IllegalArgumentException("MB_MAX_BODY_BYTES must be at least 1024, got " + maxBodyBytes);
+        }
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("MB_MAX_ATTEMPTS must be at least 1, got " + maxAttempts);
+        }
+    }
+
+    /** Reads MB_* variables; unset ones take the documented defaults. */
+    public static GatewayConfig fromEnvironment(Map<String, String> env) {
+        Env e = new Env(env);
+        Path dataDir = Path.of(e.text("MB_DATA_DIR", "data")).toAbsolutePath().normalize();
+        return new GatewayConfig(
+                e.text("MB_HOST", "127.0.0.1"),
+                e.integer("MB_PORT", 8080),
+                e.text("MB_ADMIN_HOST", "127.0.0.1"),
+                e.integer("MB_ADMIN_PORT", 8081),
+                dataDir,
+                Path.of(e.text("MB_PLUGINS_DIR", dataDir.resolve("plugins").toString())).toAbsolutePath().normalize(),
+                e.optional("MB_DB_URL"),
+                e.text("MB_DB_USER", "postgres"),
+                e.text("MB_DB_PASSWORD", ""),
+                e.integer("MB_DB_POOL_SIZE", 8),
+                e.optional("MB_ADMIN_TOKEN"),
+                e.optional("MB_MASTER_KEY"),
+                e.integer("MB_MAX_BODY_BYTES", 8 * 1024 * 1024),
+                Duration.ofSeconds(e.integer("MB_DRAIN_SECONDS", 30)),
+                Duration.ofSeconds(e.integer("MB_REQUEST_TIMEOUT_SECONDS", 600)),
+                e.integer("MB_MAX_ATTEMPTS", 3));
+    }
+
+    private static void requirePort(String name, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(name + " must be a port number (0-65535), got " + port);
+        }
+    }
+
+    private record Env(Map<String, String> vars) {
+        Optional<String> optional(String name) {
+            return Optional.ofNullable(vars.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+        }
+
+        String text(String name, String fallback) {
+            return optional(name).orElse(fallback);
+        }
+
+        int integer(String name, int fallback) {
+            Optional<String> v = optional(name);
+            try {
+                return v.isPresent() ? Integer.parseInt(v.get()) : fallback;
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException(name + " must be a whole number, got '" + v.get() + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package io.modelbridge.gateway.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelbridge.gateway.auth.KeyAuthenticator;
+import io.modelbridge.gateway.error.ErrorWriter;
+import io.modelbridge.gateway.pipeline.Failover;
+import io.modelbridge.gateway.routing.RouteTable;
+import io.modelbridge.gateway.usage.TokenCounter;
+import io.modelbridge.gateway.usage.UsageRecorder;
+import java.time.Clock;
+import java.util.function.Supplier;
+
+/** What the OpenAI API handlers share. */
+public record ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Failover failover, UsageRecorder usage,
+                          TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock, long maxBodyBytes) {}

@@ -1,0 +1,43 @@
+package io.modelbridge.gateway.http;
+
+import io.modelbridge.db.repo.UsageRecord;
+import io.modelbridge.gateway.auth.Caller;
+import io.modelbridge.gateway.routing.Target;
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/** Collects what one request did, for its usage row; filled in as the request goes along. */
+final class CallRecord {
+    final String requestId;
+    final Instant at;
+    final long startNanos = System.nanoTime();
+    Caller caller;
+    String model;
+    Target target;
+    boolean stream;
+    int promptTokens;
+    int completionTokens;
+    boolean estimated;
+    Integer ttftMillis;
+    int status = 200;
+    String errorCode;
+
+    CallRecord(String requestId, Instant at) {
+        this.requestId = requestId;
+        this.at = at;
+    }
+
+    void failed(int status, String errorCode) {
+        this.status = status;
+        this.errorCode = errorCode;
+    }
+
+    UsageRecord toUsage() {
+        int latency = (int) ((System.nanoTime() - startNanos) / 1_000_000);
+        return new UsageRecord(requestId, at, caller == null ? null : caller.userId(),
+                caller == null ? null : caller.keyId(), model,
+                target == null ? null : target.channel().name(), target == null ? null : target.channel().provider(),
+                target == null ? null : target.upstreamModel(), stream, promptTokens, completionTokens, estimated,
+                BigDecimal.ZERO, latency, ttftMillis, status, errorCode);
+    }
+}

@@ -1,0 +1,135 @@
+package io.modelbridge.gateway.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.modelbridge.gateway.error.ApiError;
+import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.pipeline.ClientGoneException;
+import io.modelbridge.gateway.pipeline.Served;
+import io.modelbridge.gateway.routing.Target;
+import io.modelbridge.spi.ChatRequest;
+import io.modelbridge.spi.ChatResponse;
+import io.modelbridge.spi.Usage;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * POST /v1/chat/completions: authenticate, parse, resolve the model, call a target with failover, relay the
+ * answer (JSON or SSE), and leave one usage row.
+ */
+final class ChatHandler implements Handler {
+    private static final Logger LOG = LoggerFactory.getLogger(ChatHandler.class);
+    private final ApiServices s;
+    private final ChatRequestParser parser;
+
+    ChatHandler(ApiServices services) {
+        this.s = services;
+        this.parser = new ChatRequestParser(services.json());
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        CallRecord call = new CallRecord(RequestIds.from(req.headers().first(HeaderNames.X_REQUEST_ID)), s.clock().instant());
+        res.header(HeaderNames.X_REQUEST_ID, call.requestId);
+        try {
+            call.caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION));
+            ChatRequest chat = parser.parse(RequestBodies.readJson(req, s.json(), s.maxBodyBytes()));
+            call.model = chat.model();
+            call.stream = chat.stream();
+            List<Target> plan = Models.plan(s, call.caller, chat.model());
+            call.promptTokens = s.tokens().prompt(chat);
+            if (chat.stream()) {
+                stream(chat, plan, call, res);
+            } else {
+                complete(chat, plan, call, res);
+            }
+        } catch (GatewayException e) {
+            call.failed(e.error().status(), e.error().code());
+            s.errors().write(res, e);
+        } catch (ClientGoneException e) {
+            call.failed(499, "client_closed_request");
+        } catch (RuntimeException e) {
+            LOG.error("Request {} failed unexpectedly", call.requestId, e);
+            call.failed(500, "internal_error");
+            s.errors().write(res, ApiError.internal(call.requestId), Map.of());
+        } finally {
+            s.usage().record(call.toUsage());
+        }
+    }
+
+    private void complete(ChatRequest chat, List<Target> plan, CallRecord call, ServerResponse res) {
+        Served<ChatResponse> served = s.failover().run(plan,
+                (target, adapter, ctx) -> adapter.chat(chat.withModel(target.upstreamModel()), ctx),
+                () -> true, target -> call.target = target);
+        ChatResponse response = served.value();
+        Usage usage = response.usage();
+        if (usage == null) {
+            int completion = response.choices().stream().mapToInt(c -> s.tokens().text(c.message().text())).sum();
+            usage = Usage.of(call.promptTokens, completion);
+            call.estimated = true;
+        }
+        call.promptTokens = usage.promptTokens();
+        call.completionTokens = usage.completionTokens();
+        ResponseEncoder encoder = encoder(chat, false);
+        targetHeaders(served.target()).forEach((k, v) -> res.header(HeaderNames.create(k), v));
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(encoder.completion(response, usage));
+    }
+
+    private void stream(ChatRequest chat, List<Target> plan, CallRecord call, ServerResponse res) {
+        AtomicReference<Target> current = new AtomicReference<>();
+        StreamTally tally = new StreamTally(call.startNanos);
+        SseRelay relay = new SseRelay(res, encoder(chat, chat.includeUsage()), s.errors(), chat.includeUsage(),
+                () -> targetHeaders(current.get()), tally);
+        try {
+            s.failover().run(plan, (target, adapter, ctx) -> {
+                adapter.stream(chat.withModel(target.upstreamModel()), ctx, relay);
+                return null;
+            }, () -> !relay.committed(), target -> {
+                current.set(target);
+                call.target = target;
+            });
+            settle(call, tally);
+            relay.finish(Usage.of(call.promptTokens, call.completionTokens));
+        } catch (GatewayException e) {
+            if (!relay.committed()) {
+                throw e;
+            }
+            settle(call, tally);
+            call.failed(e.error().status(), e.error().code());
+            relay.fail(e.error());
+        } catch (ClientGoneException e) {
+            settle(call, tally);
+            throw e;
+        } finally {
+            call.ttftMillis = tally.ttftMillis();
+        }
+    }
+
+    /** Bills what was delivered: the upstream's usage when it sent one, else our own count of the text. */
+    private void settle(CallRecord call, StreamTally tally) {
+        Usage reported = tally.reportedUsage();
+        if (reported != null) {
+            call.promptTokens = reported.promptTokens();
+            call.completionTokens = reported.completionTokens();
+        } else {
+            call.completionTokens = s.tokens().text(tally.completionText());
+            call.estimated = true;
+        }
+    }
+
+    private ResponseEncoder encoder(ChatRequest chat, boolean usageField) {
+        return new ResponseEncoder(s.json(), "chatcmpl-" + io.modelbridge.gateway.config.SecretFiles.randomBase64Url(18),
+                s.clock().instant().getEpochSecond(), chat.model(), usageField);
+    }
+
+    static Map<String, String> targetHeaders(Target target) {
+        return target == null ? Map.of() : Map.of("x-modelbridge-channel", target.channel().name(),
+                "x-modelbridge-upstream-model", target.upstreamModel());
+    }
+}

@@ -1,0 +1,109 @@
+package io.modelbridge.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelbridge.gateway.error.ApiError;
+import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.spi.ChatRequest;
+import io.modelbridge.spi.Sampling;
+import io.modelbridge.spi.ToolChoice;
+import io.modelbridge.spi.ToolDefinition;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Parses an OpenAI chat completion request; every problem is a 400 whose {@code param} names the field. */
+public final class ChatRequestParser {
+    /** Fields mapped onto typed record components; everything else is passed through in {@code extras}. */
+    private static final Set<String> TYPED = Set.of("model", "messages", "stream", "stream_options", "temperature",
+            "top_p", "max_tokens", "max_completion_tokens", "stop", "presence_penalty", "frequency_penalty", "n",
+            "seed", "tools", "tool_choice", "user");
+    private final JsonFields fields;
+    private final MessageParser messages;
+
+    public ChatRequestParser(ObjectMapper json) {
+        this.fields = new JsonFields(json);
+        this.messages = new MessageParser(fields);
+    }
+
+    public ChatRequest parse(JsonNode body) {
+        if (!body.isObject()) {
+            throw new GatewayException(ApiError.invalidRequest("The request body must be a JSON object.", null));
+        }
+        String model = JsonFields.requiredString(body, "model", "model");
+        JsonNode list = body.get("messages");
+        if (list == null || list.isNull()) {
+            throw new GatewayException(ApiError.invalidRequest("Missing required parameter: 'messages'.", "messages"));
+        }
+        boolean stream = JsonFields.bool(body, "stream", false);
+        JsonNode streamOptions = body.path("stream_options");
+        boolean includeUsage = streamOptions.isObject() && JsonFields.bool(streamOptions, "include_usage", false);
+        return new ChatRequest(model, messages.parseAll(list), stream, includeUsage, sampling(body), tools(body),
+                toolChoice(body), JsonFields.string(body, "user", "user"), extras(body));
+    }
+
+    private static Sampling sampling(JsonNode body) {
+        Integer maxTokens = JsonFields.positiveInt(body, "max_completion_tokens");
+        if (maxTokens == null) {
+            maxTokens = JsonFields.positiveInt(body, "max_tokens");
+        }
+        return new Sampling(JsonFields.number(body, "temperature", 0, 2), JsonFields.number(body, "top_p", 0, 1),
+                maxTokens, JsonFields.stop(body), JsonFields.number(body, "presence_penalty", -2, 2),
+                JsonFields.number(body, "frequency_penalty", -2, 2), JsonFields.positiveInt(body, "n"),
+                JsonFields.integer(body, "seed"));
+    }
+
+    private List<ToolDefinition> tools(JsonNode body) {
+        JsonNode list = body.get("tools");
+        if (list == null || list.isNull()) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw JsonFields.invalid("tools", "an array");
+        }
+        List<ToolDefinition> tools = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode fn = list.get(i).path("function");
+            String param = "tools[" + i + "].function";
+            if (!fn.isObject()) {
+                throw JsonFields.invalid(param, "an object");
+            }
+            JsonNode params = fn.get("parameters");
+            JsonNode strict = fn.get("strict");
+            tools.add(new ToolDefinition(JsonFields.requiredString(fn, "name", param + ".name"),
+                    JsonFields.string(fn, "description", param + ".description"),
+                    params != null && params.isObject() ? fields.plain(params) : Map.of(),
+                    strict != null && strict.isBoolean() ? strict.booleanValue() : null));
+        }
+        return tools;
+    }
+
+    private static ToolChoice toolChoice(JsonNode body) {
+        JsonNode v = body.get("tool_choice");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isTextual()) {
+            return new ToolChoice(v.textValue(), null);
+        }
+        String name = v.path("function").path("name").asText(null);
+        if (name == null) {
+            throw JsonFields.invalid("tool_choice", "\"auto\", \"none\", \"required\" or {\"type\":\"function\",\"function\":{\"name\":...}}");
+        }
+        return ToolChoice.named(name);
+    }
+
+    private Map<String, Object> extras(JsonNode body) {
+        Map<String, Object> extras = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!TYPED.contains(e.getKey())) {
+                extras.put(e.getKey(), fields.plainValue(e.getValue()));
+            }
+        }
+        return extras;
+    }
+}

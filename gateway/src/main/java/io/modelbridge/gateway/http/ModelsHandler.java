@@ -1,0 +1,57 @@
+package io.modelbridge.gateway.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.modelbridge.gateway.auth.Caller;
+import io.modelbridge.gateway.error.ApiError;
+import io.modelbridge.gateway.error.GatewayException;
+
+/** GET /v1/models and /v1/models/{id}: the model names this key may use. */
+final class ModelsHandler {
+    private final ApiServices s;
+    private final long created;
+
+    ModelsHandler(ApiServices services) {
+        this.s = services;
+        this.created = services.clock().instant().getEpochSecond();
+    }
+
+    void list(ServerRequest req, ServerResponse res) {
+        Caller caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION));
+        ObjectNode root = s.json().createObjectNode();
+        root.put("object", "list");
+        ArrayNode data = root.putArray("data");
+        s.routes().get().modelNames().stream().filter(caller::mayUse).forEach(name -> data.add(model(name)));
+        send(res, root);
+    }
+
+    void one(ServerRequest req, ServerResponse res) {
+        Caller caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION));
+        String id = req.path().pathParameters().get("id");
+        if (!caller.mayUse(id) || !s.routes().get().modelNames().contains(id)) {
+            throw new GatewayException(ApiError.modelNotFound(id));
+        }
+        send(res, model(id));
+    }
+
+    private ObjectNode model(String id) {
+        ObjectNode m = s.json().createObjectNode();
+        m.put("id", id);
+        m.put("object", "model");
+        m.put("created", created);
+        m.put("owned_by", "modelbridge");
+        return m;
+    }
+
+    private void send(ServerResponse res, ObjectNode body) {
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        try {
+            res.send(s.json().writeValueAsBytes(body));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

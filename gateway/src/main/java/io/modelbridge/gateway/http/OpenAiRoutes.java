@@ -1,0 +1,50 @@
+package io.modelbridge.gateway.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.modelbridge.gateway.error.ApiError;
+import io.modelbridge.gateway.error.GatewayException;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The client-facing listener: the OpenAI API plus health probes. */
+public final class OpenAiRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiRoutes.class);
+    private final ApiServices s;
+    private final InFlight inFlight;
+    private final BooleanSupplier ready;
+
+    public OpenAiRoutes(ApiServices services, InFlight inFlight, BooleanSupplier ready) {
+        this.s = services;
+        this.inFlight = inFlight;
+        this.ready = ready;
+    }
+
+    public void register(HttpRouting.Builder routing) {
+        ModelsHandler models = new ModelsHandler(s);
+        routing.addFilter(inFlight)
+                .any(PathCleanup::handle)
+                .post("/v1/chat/completions", new ChatHandler(s))
+                .post("/v1/embeddings", new EmbeddingsHandler(s))
+                .get("/v1/models", models::list)
+                .get("/v1/models/{id}", models::one)
+                .get("/healthz", (req, res) -> res.send("ok"))
+                .get("/readyz", (req, res) -> {
+                    boolean ok = ready.getAsBoolean() && !inFlight.draining();
+                    res.status(ok ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503).send(ok ? "ready" : "not ready");
+                })
+                .any("/v1/*", (req, res) -> {
+                    throw new GatewayException(ApiError.notFound("unknown_url", "Unknown request URL: "
+                            + req.prologue().method().text() + " " + req.path().path() + "."));
+                })
+                .error(GatewayException.class, (req, res, e) -> s.errors().write(res, e))
+                .error(Throwable.class, (req, res, e) -> {
+                    String id = res.headers().first(HeaderNames.X_REQUEST_ID).orElse("-");
+                    LOG.error("Unhandled error on {} (request {})", req.path().path(), id, e);
+                    s.errors().write(res, ApiError.internal(id), Map.of());
+                });
+    }
+}

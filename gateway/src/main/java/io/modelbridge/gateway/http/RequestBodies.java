@@ -1,0 +1,54 @@
+package io.modelbridge.gateway.http;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.modelbridge.gateway.error.ApiError;
+import io.modelbridge.gateway.error.GatewayException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** Reads a JSON request body within the size limit. */
+final class RequestBodies {
+    private RequestBodies() {}
+
+    static JsonNode readJson(ServerRequest req, ObjectMapper json, long limit) {
+        long declared = req.headers().contentLength().orElse(-1);
+        if (declared > limit) {
+            throw new GatewayException(ApiError.tooLarge(limit));
+        }
+        byte[] body = readAtMost(req, limit);
+        if (body.length == 0) {
+            throw new GatewayException(ApiError.invalidRequest("The request body is empty; send a JSON object.", null));
+        }
+        try {
+            return json.readTree(body);
+        } catch (JacksonException e) {
+            throw new GatewayException(ApiError.invalidRequest("We could not parse the JSON body of your request. "
+                    + "(HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects "
+                    + "a JSON payload, but what was sent was not valid JSON.)", null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] readAtMost(ServerRequest req, long limit) {
+        if (req.headers().contains(HeaderNames.CONTENT_ENCODING)
+                && !req.headers().get(HeaderNames.CONTENT_ENCODING).get().equalsIgnoreCase("identity")) {
+            throw new GatewayException(new ApiError(415, "invalid_request_error", "unsupported_encoding", null,
+                    "Compressed request bodies are not accepted; send the JSON uncompressed."));
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (bytes.length > limit) {
+                throw new GatewayException(ApiError.tooLarge(limit));
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new GatewayException(ApiError.invalidRequest("The request body could not be read.", null));
+        }
+    }
+}

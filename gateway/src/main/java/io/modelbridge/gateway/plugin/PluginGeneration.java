@@ -1,0 +1,87 @@
+package io.modelbridge.gateway.plugin;
+
+import io.modelbridge.spi.ProviderAdapter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * One loaded version of one plugin jar and the adapters it provides. Calls hold it through {@link AdapterLease}s;
+ * once retired (replaced or removed) it unloads itself when the last lease is closed.
+ */
+final class PluginGeneration {
+    private final String pluginId;
+    private final String version;
+    private final Path jar;
+    private final Map<String, ProviderAdapter> adapters;
+    private final Runnable unload;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean retired = new AtomicBoolean();
+    private final AtomicBoolean unloaded = new AtomicBoolean();
+
+    PluginGeneration(String pluginId, String version, Path jar, List<ProviderAdapter> adapters, Runnable unload) {
+        this.pluginId = pluginId;
+        this.version = version;
+        this.jar = jar;
+        this.adapters = adapters.stream().collect(Collectors.toUnmodifiableMap(ProviderAdapter::id, Function.identity()));
+        this.unload = unload;
+    }
+
+    String pluginId() {
+        return pluginId;
+    }
+
+    String version() {
+        return version;
+    }
+
+    Path jar() {
+        return jar;
+    }
+
+    Map<String, ProviderAdapter> adapters() {
+        return adapters;
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    boolean isRetired() {
+        return retired.get();
+    }
+
+    /** A lease on the adapter for this provider id, or null when this generation is already retired. */
+    AdapterLease lease(String providerId) {
+        inFlight.incrementAndGet();
+        if (retired.get()) {
+            release();
+            return null;
+        }
+        return new AdapterLease(adapters.get(providerId), this::release);
+    }
+
+    /** No new leases; unloads now if idle, else when the last lease closes. */
+    void retire() {
+        retired.set(true);
+        if (inFlight.get() == 0) {
+            unloadOnce();
+        }
+    }
+
+    private void release() {
+        if (inFlight.decrementAndGet() == 0 && retired.get()) {
+            unloadOnce();
+        }
+    }
+
+    private void unloadOnce() {
+        if (unloaded.compareAndSet(false, true)) {
+            unload.run();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.modelbridge.gateway.plugin;
+
+import io.modelbridge.spi.ProviderAdapter;
+import io.modelbridge.spi.ProviderInfo;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+
+/** Builds the plugin listing from the host's generations and failures. */
+final class PluginViews {
+    private PluginViews() {}
+
+    static List<PluginView> of(Collection<PluginGeneration> active, Collection<PluginGeneration> draining,
+                               Collection<JarFailure> failures) {
+        List<PluginView> views = new ArrayList<>();
+        active.forEach(g -> views.add(view(g, "STARTED")));
+        draining.stream().filter(g -> g.inFlight() > 0).forEach(g -> views.add(view(g, "DRAINING")));
+        failures.forEach(f -> views.add(new PluginView(f.pluginId() == null ? f.jar().getFileName().toString() : f.pluginId(),
+                f.version(), "FAILED", f.jar().toString(), List.of(), null, List.of(), f.reason())));
+        views.sort(Comparator.comparing(PluginView::id));
+        return views;
+    }
+
+    private static PluginView view(PluginGeneration g, String state) {
+        List<ProviderInfo> infos = g.adapters().values().stream().map(ProviderAdapter::info).toList();
+        return new PluginView(g.pluginId(), g.version(), state, g.jar().toString(),
+                infos.stream().map(ProviderInfo::id).sorted().toList(),
+                infos.isEmpty() ? null : infos.get(0).credentialFormat(),
+                infos.stream().flatMap(i -> i.knownModels().stream()).toList(), null);
+    }
+}
