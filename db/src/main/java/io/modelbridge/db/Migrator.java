@@ -10,6 +10,7 @@ import liquibase.command.core.UpdateCommandStep;
 import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.database.DatabaseFactory;
+import liquibase.ui.LoggerUIService;
 
 /** Brings the schema up to date with the Liquibase changelog; Liquibase's lock table serializes instances. */
 final class Migrator {
@@ -20,7 +21,10 @@ final class Migrator {
     static void migrate(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection()) {
             // No network calls from a gateway start: Liquibase 4.30+ would otherwise try to send analytics.
-            Scope.child(Map.of("liquibase.analytics.enabled", false, "liquibase.showBanner", false), () -> {
+            // Its console output goes to the log instead of stdout.
+            Map<String, Object> scope = Map.of("liquibase.analytics.enabled", false,
+                    "liquibase.showBanner", false, Scope.Attr.ui.name(), new LoggerUIService());
+            Scope.child(scope, () -> {
                 var database = DatabaseFactory.getInstance()
                         .findCorrectDatabaseImplementation(new JdbcConnection(connection));
                 new CommandScope(UpdateCommandStep.COMMAND_NAME)
