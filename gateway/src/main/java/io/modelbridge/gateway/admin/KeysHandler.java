@@ -44,7 +44,8 @@ final class KeysHandler {
         String userName = body.requireText("user");
         String secret = KeySecrets.generate();
         ApiKeyEntry key = deps.changes().apply(Topic.KEYS, (tx, audit) -> {
-            long userId = UsersHandler.find(new UserRepository(tx), userName).id();
+            long userId = new UserRepository(tx).find(userName)
+                    .orElseThrow(() -> Checks.invalid("No user named '" + userName + "'.", "user")).id();
             NewApiKey spec = new NewApiKey(userId, KeySecrets.prefix(secret), KeySecrets.sha256(secret),
                     body.text("label").orElse(null),
                     body.strings("models").orElse(List.of()),

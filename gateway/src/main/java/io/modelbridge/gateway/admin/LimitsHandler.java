@@ -68,7 +68,7 @@ final class LimitsHandler {
         return Checks.oneOf(scope, "scope", "global", "user", "key", "model");
     }
 
-    /** global has no subject; user names a user, key a key id, model a model. */
+    /** global has no subject; user names a user, key a key id, model a model. A missing subject is a 400. */
     private static void checkSubject(DSLContext tx, String scope, String subject) {
         switch (scope) {
             case "global" -> {
@@ -76,7 +76,11 @@ final class LimitsHandler {
                     throw Checks.invalid("A global limit has no 'subject'.", "subject");
                 }
             }
-            case "user" -> UsersHandler.find(new UserRepository(tx), subject);
+            case "user" -> {
+                if (new UserRepository(tx).find(subject).isEmpty()) {
+                    throw Checks.invalid("No user named '" + subject + "'.", "subject");
+                }
+            }
             case "key" -> {
                 if (!subject.matches("\\d{1,18}") || new ApiKeyRepository(tx).find(Long.parseLong(subject)).isEmpty()) {
                     throw Checks.invalid("'subject' must be the id of an existing API key.", "subject");
