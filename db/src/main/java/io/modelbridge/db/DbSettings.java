@@ -1,0 +1,34 @@
+package io.modelbridge.db;
+
+import java.nio.file.Path;
+
+/**
+ * Where the data lives. A null or blank {@code jdbcUrl} starts the embedded PostgreSQL under {@code dataDir/pg}
+ * (user and password are then ignored); otherwise {@code dataDir} is unused.
+ */
+public record DbSettings(String jdbcUrl, String user, String password, Path dataDir, int maxPoolSize) {
+
+    public DbSettings {
+        if (maxPoolSize < 1) {
+            throw new IllegalArgumentException("maxPoolSize must be at least 1, got " + maxPoolSize);
+        }
+        if (embedded() && dataDir == null) {
+            throw new IllegalArgumentException("the embedded database needs a data directory");
+        }
+    }
+
+    /** The embedded PostgreSQL under {@code dataDir/pg}, with a small pool. */
+    public static DbSettings embedded(Path dataDir) {
+        return new DbSettings(null, null, null, dataDir, 8);
+    }
+
+    public boolean embedded() {
+        return jdbcUrl == null || jdbcUrl.isBlank();
+    }
+
+    @Override
+    public String toString() { // never the password
+        return "DbSettings[" + (embedded() ? "embedded under " + dataDir : Database.redact(jdbcUrl))
+                + ", maxPoolSize=" + maxPoolSize + "]";
+    }
+}

@@ -1,0 +1,13 @@
+package io.modelbridge.db.repo;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The editable part of an API key; label, expiresAt, rpm, tpm may be null. */
+public record KeySettings(String label, List<String> allowedModels, List<String> allowedCidrs, Instant expiresAt,
+                          boolean enabled, Integer rpm, Integer tpm) {
+    public KeySettings {
+        allowedModels = List.copyOf(allowedModels);
+        allowedCidrs = List.copyOf(allowedCidrs);
+    }
+}

@@ -1,0 +1,133 @@
+package io.modelbridge.db.repo;
+
+import static io.modelbridge.db.jooq.Tables.USAGE_LOG;
+import static io.modelbridge.db.jooq.Tables.USERS;
+
+import io.modelbridge.db.jooq.tables.records.UsageLogRecord;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import org.jooq.AggregateFunction;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+/** The usage log: written in batches by the gateway, read by the admin API. */
+public final class UsageRepository {
+    private final DSLContext dsl;
+
+    public UsageRepository(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    /** Inserts in one batch; a request id already stored is skipped, so a retried flush never duplicates. */
+    public void insert(List<UsageRecord> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        dsl.batch(rows.stream().map(u -> dsl.insertInto(USAGE_LOG)
+                .set(USAGE_LOG.REQUEST_ID, u.requestId()).set(USAGE_LOG.CREATED_AT, Sql.at(u.at()))
+                .set(USAGE_LOG.USER_ID, u.userId()).set(USAGE_LOG.KEY_ID, u.keyId())
+                .set(USAGE_LOG.ALIAS, u.alias()).set(USAGE_LOG.CHANNEL, u.channel())
+                .set(USAGE_LOG.PROVIDER, u.provider()).set(USAGE_LOG.UPSTREAM_MODEL, u.upstreamModel())
+                .set(USAGE_LOG.STREAM, u.stream())
+                .set(USAGE_LOG.PROMPT_TOKENS, u.promptTokens()).set(USAGE_LOG.COMPLETION_TOKENS, u.completionTokens())
+                .set(USAGE_LOG.TOTAL_TOKENS, u.promptTokens() + u.completionTokens())
+                .set(USAGE_LOG.ESTIMATED, u.estimated()).set(USAGE_LOG.COST, u.cost())
+                .set(USAGE_LOG.LATENCY_MS, u.latencyMs()).set(USAGE_LOG.TTFT_MS, u.ttftMs())
+                .set(USAGE_LOG.STATUS, u.status()).set(USAGE_LOG.ERROR_CODE, u.errorCode())
+                .onConflict(USAGE_LOG.REQUEST_ID).doNothing())
+                .toList()).execute();
+    }
+
+    /** The latest matching rows, newest first. */
+    public List<UsageRecord> rows(UsageQuery query, int limit) {
+        return dsl.selectFrom(USAGE_LOG).where(conditions(query))
+                .orderBy(USAGE_LOG.CREATED_AT.desc(), USAGE_LOG.ID.desc()).limit(limit)
+                .fetch(UsageRepository::map);
+    }
+
+    /** The totals of every matching row. */
+    public UsageTotals totals(UsageQuery query) {
+        return dsl.select(DSL.inline((String) null), count(), promptTokens(), completionTokens(), cost(), errors())
+                .from(USAGE_LOG).where(conditions(query))
+                .fetchOne(UsageRepository::totals);
+    }
+
+    /** Totals per group, the largest number of requests first. */
+    public List<UsageTotals> grouped(UsageQuery query, UsageGrouping grouping) {
+        Field<String> group = groupField(grouping);
+        return dsl.select(group, count(), promptTokens(), completionTokens(), cost(), errors())
+                .from(USAGE_LOG).leftJoin(USERS).on(USERS.ID.eq(USAGE_LOG.USER_ID))
+                .where(conditions(query))
+                .groupBy(group).orderBy(count().desc(), group)
+                .fetch(UsageRepository::totals);
+    }
+
+    private static Field<String> groupField(UsageGrouping grouping) {
+        return switch (grouping) {
+            case USER -> DSL.coalesce(USERS.NAME, USAGE_LOG.USER_ID.cast(SQLDataType.CLOB));
+            case KEY -> USAGE_LOG.KEY_ID.cast(SQLDataType.CLOB);
+            case MODEL -> USAGE_LOG.ALIAS;
+            case CHANNEL -> USAGE_LOG.CHANNEL;
+        };
+    }
+
+    private static List<Condition> conditions(UsageQuery q) {
+        List<Condition> c = new ArrayList<>();
+        if (q.userId() != null) {
+            c.add(USAGE_LOG.USER_ID.eq(q.userId()));
+        }
+        if (q.keyId() != null) {
+            c.add(USAGE_LOG.KEY_ID.eq(q.keyId()));
+        }
+        if (q.model() != null) {
+            c.add(USAGE_LOG.ALIAS.eq(q.model()).or(USAGE_LOG.UPSTREAM_MODEL.eq(q.model())));
+        }
+        if (q.channel() != null) {
+            c.add(USAGE_LOG.CHANNEL.eq(q.channel()));
+        }
+        if (q.since() != null) {
+            c.add(USAGE_LOG.CREATED_AT.ge(Sql.at(q.since())));
+        }
+        if (q.until() != null) {
+            c.add(USAGE_LOG.CREATED_AT.lt(Sql.at(q.until())));
+        }
+        return c;
+    }
+
+    private static AggregateFunction<Integer> count() {
+        return DSL.count();
+    }
+
+    private static Field<BigDecimal> promptTokens() {
+        return DSL.coalesce(DSL.sum(USAGE_LOG.PROMPT_TOKENS), BigDecimal.ZERO);
+    }
+
+    private static Field<BigDecimal> completionTokens() {
+        return DSL.coalesce(DSL.sum(USAGE_LOG.COMPLETION_TOKENS), BigDecimal.ZERO);
+    }
+
+    private static Field<BigDecimal> cost() {
+        return DSL.coalesce(DSL.sum(USAGE_LOG.COST), BigDecimal.ZERO);
+    }
+
+    private static Field<Integer> errors() {
+        return DSL.count().filterWhere(USAGE_LOG.STATUS.ge(400));
+    }
+
+    private static UsageTotals totals(Record r) {
+        return new UsageTotals(r.get(0, String.class), r.get(1, Long.class), r.get(2, Long.class),
+                r.get(3, Long.class), r.get(4, BigDecimal.class), r.get(5, Long.class));
+    }
+
+    private static UsageRecord map(UsageLogRecord r) {
+        return new UsageRecord(r.getRequestId(), Sql.instant(r.getCreatedAt()), r.getUserId(), r.getKeyId(),
+                r.getAlias(), r.getChannel(), r.getProvider(), r.getUpstreamModel(), r.getStream(),
+                r.getPromptTokens(), r.getCompletionTokens(), r.getEstimated(), r.getCost(), r.getLatencyMs(),
+                r.getTtftMs(), r.getStatus(), r.getErrorCode());
+    }
+}

@@ -1,0 +1,65 @@
+package io.modelbridge.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelbridge.db.repo.UserRepository;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded database keeps its data across restarts, and survives a gateway that was killed. */
+class RestartPersistenceTest {
+
+    @Test
+    void dataSurvivesARestartOnTheSameDirectory(@TempDir Path dir) throws Exception {
+        try (Database db = Database.start(DbSettings.embedded(dir))) {
+            new UserRepository(db.dsl()).create("alice", "a@example.com", "admin", true);
+        }
+        // A pid file whose process is gone must not block the start either.
+        Files.writeString(dir.resolve("pg/postmaster.pid"), "999999999\n");
+        try (Database db = Database.start(DbSettings.embedded(dir))) {
+            assertEquals("a@example.com", new UserRepository(db.dsl()).find("alice").orElseThrow().email());
+            assertTrue(db.jdbcUrl().startsWith("jdbc:postgresql://127.0.0.1:"));
+        }
+    }
+
+    @Test
+    void startsAfterTheGatewayThatOwnedTheDirectoryWasKilled(@TempDir Path dir) throws Exception {
+        Process gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), KilledGateway.class.getName(), dir.toString())
+                .redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.equals(KilledGateway.READY)) {
+                // skip the child's log lines
+            }
+            gateway.destroyForcibly(); // SIGKILL: no shutdown hook, its postgres keeps running
+            assertTrue(gateway.waitFor(10, TimeUnit.SECONDS));
+        }
+        assertTrue(Files.exists(dir.resolve("pg/postmaster.pid")), "the killed gateway left its server behind");
+        try (Database db = Database.start(DbSettings.embedded(dir))) {
+            assertEquals(List.of("bob"), new UserRepository(db.dsl()).list().stream().map(u -> u.name()).toList());
+        }
+    }
+
+    /** A gateway process for the test above: starts, writes a user, says READY and waits to be killed. */
+    public static final class KilledGateway {
+        static final String READY = "READY";
+
+        public static void main(String[] args) throws Exception {
+            Database db = Database.start(DbSettings.embedded(Path.of(args[0])));
+            new UserRepository(db.dsl()).create("bob", null, "user", true);
+            System.out.println(READY);
+            System.out.flush();
+            Thread.sleep(60_000);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.modelbridge.gateway.admin;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelbridge.db.Database;
+import io.modelbridge.db.repo.AuditRepository;
+import io.modelbridge.gateway.config.ChangeListener;
+import io.modelbridge.gateway.config.ChangeListener.Topic;
+import java.time.Clock;
+import java.util.Set;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one admin change: the change and its audit row in one transaction, then, after the commit, the listeners
+ * are told so caches reload.
+ */
+final class Changes {
+    private static final Logger LOG = LoggerFactory.getLogger(Changes.class);
+    static final String ACTOR = "admin";
+
+    private final Database db;
+    private final ChangeListener listener;
+    private final Replies replies;
+    private final Clock clock;
+
+    Changes(Database db, ChangeListener listener, Replies replies, Clock clock) {
+        this.db = db;
+        this.listener = listener;
+        this.replies = replies;
+        this.clock = clock;
+    }
+
+    /** The work of one change, given the transaction and where to record its audit row. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(DSLContext tx, Audit audit);
+    }
+
+    /** Records audit rows in the change's transaction. */
+    final class Audit {
+        private final AuditRepository repository;
+
+        private Audit(DSLContext tx) {
+            this.repository = new AuditRepository(tx);
+        }
+
+        /** @param detail what changed, never a secret */
+        void record(String action, String objectType, String objectName, ObjectNode detail) {
+            repository.record(clock.instant(), ACTOR, action, objectType, objectName, replies.text(detail));
+        }
+    }
+
+    <T> T apply(Topic topic, Work<T> work) {
+        return apply(Set.of(topic), work);
+    }
+
+    <T> T apply(Set<Topic> topics, Work<T> work) {
+        T result = db.dsl().transactionResult(tx -> work.run(tx.dsl(), new Audit(tx.dsl())));
+        for (Topic topic : topics) {
+            try {
+                listener.changed(topic);
+            } catch (RuntimeException e) { // the change is committed; a failing cache reload must not undo the reply
+                LOG.error("A change listener failed on topic {}", topic, e);
+            }
+        }
+        return result;
+    }
+
+    /** An audit row for an action that changes no table (a plugin reload). */
+    void recordOnly(String action, String objectType, String objectName, ObjectNode detail) {
+        db.dsl().transaction(tx -> new Audit(tx.dsl()).record(action, objectType, objectName, detail));
+    }
+}

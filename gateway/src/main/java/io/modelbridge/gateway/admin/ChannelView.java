@@ -1,0 +1,55 @@
+package io.modelbridge.gateway.admin;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelbridge.db.repo.ChannelRecord;
+import io.modelbridge.gateway.crypto.CredentialCipher;
+import io.modelbridge.gateway.plugin.PluginCatalog;
+
+/** A channel as the admin API shows it: never the credential, at most a masked hint of it. */
+final class ChannelView {
+    /** Shorter credentials get no hint: 7 characters of a short secret would give too much of it away. */
+    private static final int HINT_MIN_LENGTH = 16;
+    private final Replies replies;
+    private final CredentialCipher cipher;
+    private final PluginCatalog plugins;
+
+    ChannelView(Replies replies, CredentialCipher cipher, PluginCatalog plugins) {
+        this.replies = replies;
+        this.cipher = cipher;
+        this.plugins = plugins;
+    }
+
+    ObjectNode of(ChannelRecord c) {
+        ObjectNode node = replies.object("channel").put("id", c.id()).put("name", c.name())
+                .put("provider", c.provider()).put("provider_available", plugins.hasProvider(c.provider()))
+                .put("base_url", c.baseUrl());
+        Replies.putStrings(node, "models", c.models());
+        node.put("priority", c.priority()).put("weight", c.weight()).put("enabled", c.enabled())
+                .put("connect_timeout_ms", c.connectTimeoutMs()).put("read_timeout_ms", c.readTimeoutMs());
+        ObjectNode extras = node.putObject("extras");
+        c.extras().forEach(extras::put);
+        putCredential(node, c);
+        Replies.put(node, "created_at", c.createdAt());
+        return node;
+    }
+
+    private void putCredential(ObjectNode node, ChannelRecord c) {
+        node.put("credential_set", c.credentialSealed() != null);
+        if (c.credentialSealed() == null) {
+            return;
+        }
+        try {
+            node.put("credential_hint", hint(cipher.open(c.name(), c.credentialSealed())));
+        } catch (IllegalArgumentException e) {
+            node.put("credential_error", "the credential does not decrypt under this master key; set it again");
+        }
+    }
+
+    /** {@code sk-…abcd}: the first 3 and last 4 characters. */
+    static String hint(String credential) {
+        if (credential.length() < HINT_MIN_LENGTH) {
+            return "…";
+        }
+        return credential.substring(0, 3) + "…" + credential.substring(credential.length() - 4);
+    }
+}

@@ -1,0 +1,149 @@
+package io.modelbridge.gateway.admin;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.modelbridge.db.repo.ChannelRecord;
+import io.modelbridge.db.repo.ChannelRepository;
+import io.modelbridge.db.repo.ChannelSpec;
+import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.crypto.CredentialCipher;
+import io.modelbridge.gateway.plugin.PluginCatalog;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** /channels: create, list, show, update, delete. The credential goes in sealed and never comes out. */
+final class ChannelsHandler {
+    private static final Set<String> PATCH = Set.of("provider", "credential", "base_url", "models", "priority",
+            "weight", "enabled", "connect_timeout_ms", "read_timeout_ms", "extras");
+    private static final Set<String> CREATE = union(PATCH, "name");
+    private final AdminDeps deps;
+    private final CredentialCipher cipher;
+    private final PluginCatalog plugins;
+    private final ChannelView view;
+
+    ChannelsHandler(AdminDeps deps, CredentialCipher cipher, PluginCatalog plugins) {
+        this.deps = deps;
+        this.cipher = cipher;
+        this.plugins = plugins;
+        this.view = new ChannelView(deps.replies(), cipher, plugins);
+    }
+
+    void routes(HttpRules rules, Guard guard) {
+        rules.post("/channels", guard.wrap(this::create))
+                .get("/channels", guard.wrap(this::list))
+                .get("/channels/{name}", guard.wrap(this::show))
+                .patch("/channels/{name}", guard.wrap(this::update))
+                .delete("/channels/{name}", guard.wrap(this::delete));
+    }
+
+    private void create(ServerRequest req, ServerResponse res) {
+        JsonBody body = deps.body(req, CREATE);
+        String name = Checks.name(body.requireText("name"), "name");
+        ChannelSpec defaults = new ChannelSpec(name, body.requireText("provider"), "", null, List.of(), 0, 1, true,
+                10_000, 120_000, Map.of());
+        ChannelSpec spec = merged(body, defaults);
+        ChannelRecord channel = deps.changes().apply(Topic.ROUTES, (tx, audit) -> {
+            ChannelRecord created = new ChannelRepository(tx).create(spec);
+            audit.record("channel.create", "channel", name, view.of(created));
+            return created;
+        });
+        deps.replies().created(res, view.of(channel));
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        deps.replies().ok(res, deps.replies().list(new ChannelRepository(deps.db().dsl()).list(), view::of));
+    }
+
+    private void show(ServerRequest req, ServerResponse res) {
+        deps.replies().ok(res, view.of(find(new ChannelRepository(deps.db().dsl()), AdminDeps.pathParam(req, "name"))));
+    }
+
+    private void update(ServerRequest req, ServerResponse res) {
+        String name = AdminDeps.pathParam(req, "name");
+        JsonBody body = deps.body(req, PATCH);
+        ChannelRecord channel = deps.changes().apply(Topic.ROUTES, (tx, audit) -> {
+            ChannelRepository channels = new ChannelRepository(tx);
+            ChannelRecord current = find(channels, name);
+            channels.update(current.id(), merged(body, ChannelSpec.of(current)));
+            ChannelRecord updated = find(channels, name);
+            audit.record("channel.update", "channel", name,
+                    view.of(updated).put("credential_replaced", body.has("credential")));
+            return updated;
+        });
+        deps.replies().ok(res, view.of(channel));
+    }
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        String name = AdminDeps.pathParam(req, "name");
+        deps.changes().apply(Topic.ROUTES, (tx, audit) -> {
+            if (!new ChannelRepository(tx).delete(name)) {
+                throw Checks.notFound("channel", name);
+            }
+            audit.record("channel.delete", "channel", name, deps.replies().node());
+            return null;
+        });
+        deps.replies().ok(res, deps.replies().deleted("channel", name));
+    }
+
+    /** The current spec with every field the body has replaced, validated. */
+    private ChannelSpec merged(JsonBody body, ChannelSpec c) {
+        String provider = body.hasValue("provider") ? provider(body.text("provider").orElseThrow()) : c.provider();
+        byte[] sealed = body.has("credential")
+                ? body.text("credential").map(secret -> seal(c.name(), secret)).orElse(null)
+                : c.credentialSealed();
+        return new ChannelSpec(c.name(), provider,
+                body.hasValue("base_url") ? baseUrl(body.text("base_url").orElseThrow()) : c.baseUrl(),
+                sealed, body.strings("models").orElse(c.models()),
+                body.integer("priority").orElse(c.priority()),
+                Checks.positive(body.integer("weight").orElse(c.weight()), "weight"),
+                body.bool("enabled").orElse(c.enabled()),
+                Checks.positive(body.integer("connect_timeout_ms").orElse(c.connectTimeoutMs()), "connect_timeout_ms"),
+                Checks.positive(body.integer("read_timeout_ms").orElse(c.readTimeoutMs()), "read_timeout_ms"),
+                body.stringMap("extras").orElse(c.extras()));
+    }
+
+    private String provider(String provider) {
+        if (!plugins.hasProvider(provider)) {
+            throw Checks.invalid("No loaded plugin serves provider '" + provider
+                    + "'; see GET /admin/v1/plugins for the providers available.", "provider");
+        }
+        return provider;
+    }
+
+    private byte[] seal(String channel, String credential) {
+        if (credential.isBlank()) {
+            throw Checks.invalid("'credential' must not be empty (send null to remove it).", "credential");
+        }
+        return cipher.seal(channel, credential);
+    }
+
+    private static String baseUrl(String url) {
+        if (url.isEmpty()) {
+            return url;
+        }
+        try {
+            URI uri = URI.create(url);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getRawUserInfo() == null) {
+                return url;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw Checks.invalid("'base_url' must be an http(s) URL without user info, or \"\" for the vendor's own.",
+                "base_url");
+    }
+
+    private static ChannelRecord find(ChannelRepository channels, String name) {
+        return channels.find(name).orElseThrow(() -> Checks.notFound("channel", name));
+    }
+
+    private static Set<String> union(Set<String> set, String extra) {
+        Set<String> all = new java.util.HashSet<>(set);
+        all.add(extra);
+        return Set.copyOf(all);
+    }
+}

@@ -1,0 +1,60 @@
+package io.modelbridge.gateway.admin;
+
+import io.modelbridge.gateway.error.ApiError;
+import io.modelbridge.gateway.error.GatewayException;
+import java.util.regex.Pattern;
+
+/** Value checks shared by the handlers; each failure names its field. */
+final class Checks {
+    /** Names of users, channels, aliases: safe in URLs, logs and CLI arguments. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}");
+
+    private Checks() {}
+
+    static String name(String value, String param) {
+        if (!NAME.matcher(value).matches() || value.contains("/")) {
+            throw invalid("'" + param + "' must be 1-128 characters: letters, digits and . _ : @ -,"
+                    + " starting with a letter or digit.", param);
+        }
+        return value;
+    }
+
+    /** Model names may contain a slash (e.g. "meta/llama-3"). */
+    static String model(String value, String param) {
+        if (!NAME.matcher(value).matches()) {
+            throw invalid("'" + param + "' must be 1-128 characters: letters, digits and . _ : @ / -.", param);
+        }
+        return value;
+    }
+
+    static int positive(int value, String param) {
+        if (value <= 0) {
+            throw invalid("'" + param + "' must be greater than 0.", param);
+        }
+        return value;
+    }
+
+    static int nonNegative(int value, String param) {
+        if (value < 0) {
+            throw invalid("'" + param + "' must not be negative.", param);
+        }
+        return value;
+    }
+
+    static String oneOf(String value, String param, String... allowed) {
+        for (String a : allowed) {
+            if (a.equals(value)) {
+                return value;
+            }
+        }
+        throw invalid("'" + param + "' must be one of: " + String.join(", ", allowed) + ".", param);
+    }
+
+    static GatewayException invalid(String message, String param) {
+        return new GatewayException(ApiError.invalidValue(message, param));
+    }
+
+    static GatewayException notFound(String what, String name) {
+        return new GatewayException(ApiError.notFound("not_found", "No " + what + " named '" + name + "'."));
+    }
+}

@@ -1,0 +1,54 @@
+package io.modelbridge.gateway.admin;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** "30d", "12h", "15m", "90s", "2w" durations, and instants given as ISO-8601 or as such a duration ago. */
+final class Durations {
+    private static final Pattern SHORT = Pattern.compile("(\\d{1,6})([smhdw])");
+
+    private Durations() {}
+
+    static Duration parse(String text, String param) {
+        Matcher m = SHORT.matcher(text.strip());
+        if (!m.matches()) {
+            throw Checks.invalid("'" + param + "' must be a duration such as 90s, 15m, 12h, 30d or 2w.", param);
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> Duration.ofDays(7 * n);
+        };
+        if (d.isZero()) {
+            throw Checks.invalid("'" + param + "' must be longer than 0.", param);
+        }
+        return d;
+    }
+
+    static Instant instant(String text, String param) {
+        try {
+            return Instant.parse(text.strip());
+        } catch (DateTimeParseException e) {
+            throw Checks.invalid("'" + param + "' must be an ISO-8601 instant such as 2030-01-31T00:00:00Z.", param);
+        }
+    }
+
+    /** An ISO-8601 instant, or a duration meaning that long before {@code now}. */
+    static Instant instantOrAgo(String text, Instant now, String param) {
+        if (SHORT.matcher(text.strip()).matches()) {
+            return now.minus(parse(text, param));
+        }
+        try {
+            return Instant.parse(text.strip());
+        } catch (DateTimeParseException e) {
+            throw Checks.invalid("'" + param + "' must be an ISO-8601 instant or a duration such as 24h or 7d.",
+                    param);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.modelbridge.gateway.admin;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.modelbridge.db.repo.ModelPrice;
+import io.modelbridge.db.repo.PriceRepository;
+import io.modelbridge.gateway.config.ChangeListener.Topic;
+import java.math.BigDecimal;
+import java.util.Set;
+
+/** /prices: PUT /prices/{model}, list, delete. */
+final class PricesHandler {
+    private static final Set<String> PUT = Set.of("input_per_1k", "output_per_1k");
+    private static final BigDecimal MAX = new BigDecimal("99999999999999"); // numeric(20,6)
+    private final AdminDeps deps;
+
+    PricesHandler(AdminDeps deps) {
+        this.deps = deps;
+    }
+
+    void routes(HttpRules rules, Guard guard) {
+        rules.put("/prices/{model}", guard.wrap(this::put))
+                .get("/prices", guard.wrap(this::list))
+                .delete("/prices/{model}", guard.wrap(this::delete));
+    }
+
+    private void put(ServerRequest req, ServerResponse res) {
+        String model = Checks.model(AdminDeps.pathParam(req, "model"), "model");
+        JsonBody body = deps.body(req, PUT);
+        ModelPrice price = new ModelPrice(model, amount(body, "input_per_1k"), amount(body, "output_per_1k"));
+        deps.changes().apply(Topic.PRICES, (tx, audit) -> {
+            new PriceRepository(tx).put(price);
+            audit.record("price.put", "model_price", model, view(price));
+            return null;
+        });
+        deps.replies().ok(res, view(price));
+    }
+
+    private static BigDecimal amount(JsonBody body, String field) {
+        BigDecimal value = body.decimal(field)
+                .orElseThrow(() -> Checks.invalid("'" + field + "' is required.", field));
+        if (value.signum() < 0 || value.compareTo(MAX) > 0 || value.stripTrailingZeros().scale() > 6) {
+            throw Checks.invalid("'" + field + "' must be between 0 and " + MAX + " with at most 6 decimals.", field);
+        }
+        return value;
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        deps.replies().ok(res, deps.replies().list(new PriceRepository(deps.db().dsl()).list(), this::view));
+    }
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        String model = AdminDeps.pathParam(req, "model");
+        deps.changes().apply(Topic.PRICES, (tx, audit) -> {
+            if (!new PriceRepository(tx).delete(model)) {
+                throw Checks.notFound("price for model", model);
+            }
+            audit.record("price.delete", "model_price", model, deps.replies().node());
+            return null;
+        });
+        deps.replies().ok(res, deps.replies().deleted("model_price", model));
+    }
+
+    ObjectNode view(ModelPrice p) {
+        ObjectNode node = deps.replies().object("model_price").put("model", p.model());
+        Replies.put(node, "input_per_1k", p.inputPer1k());
+        Replies.put(node, "output_per_1k", p.outputPer1k());
+        return node;
+    }
+}

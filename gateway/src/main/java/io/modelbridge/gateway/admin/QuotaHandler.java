@@ -1,0 +1,72 @@
+package io.modelbridge.gateway.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.modelbridge.db.repo.LedgerEntry;
+import io.modelbridge.db.repo.QuotaRepository;
+import io.modelbridge.db.repo.UserRecord;
+import io.modelbridge.db.repo.UserRepository;
+import io.modelbridge.gateway.config.ChangeListener.Topic;
+import java.math.BigDecimal;
+import java.util.Set;
+import org.jooq.DSLContext;
+
+/** /users/{name}/quota: the balance with its recent ledger, and grants (negative credits adjust down). */
+final class QuotaHandler {
+    private static final Set<String> GRANT = Set.of("credits", "note");
+    private static final int RECENT = 50;
+    private final AdminDeps deps;
+
+    QuotaHandler(AdminDeps deps) {
+        this.deps = deps;
+    }
+
+    void routes(HttpRules rules, Guard guard) {
+        rules.get("/users/{name}/quota", guard.wrap(this::show))
+                .post("/users/{name}/quota/grant", guard.wrap(this::grant));
+    }
+
+    private void show(ServerRequest req, ServerResponse res) {
+        deps.replies().ok(res, view(deps.db().dsl(), AdminDeps.pathParam(req, "name")));
+    }
+
+    private void grant(ServerRequest req, ServerResponse res) {
+        String name = AdminDeps.pathParam(req, "name");
+        JsonBody body = deps.body(req, GRANT);
+        BigDecimal credits = body.decimal("credits")
+                .orElseThrow(() -> Checks.invalid("'credits' is required.", "credits"));
+        if (credits.signum() == 0 || credits.stripTrailingZeros().scale() > 6) {
+            throw Checks.invalid("'credits' must be non-zero with at most 6 decimals.", "credits");
+        }
+        String note = body.text("note").orElse(null);
+        ObjectNode quota = deps.changes().apply(Topic.USERS, (tx, audit) -> {
+            UserRecord user = UsersHandler.find(new UserRepository(tx), name);
+            String kind = credits.signum() > 0 ? "grant" : "adjust";
+            LedgerEntry entry = new QuotaRepository(tx).post(user.id(), kind, credits, null, note).orElseThrow();
+            audit.record("quota." + kind, "user", name, entry(entry));
+            return view(tx, name);
+        });
+        deps.replies().ok(res, quota);
+    }
+
+    private ObjectNode view(DSLContext dsl, String name) {
+        UserRecord user = UsersHandler.find(new UserRepository(dsl), name);
+        ObjectNode node = deps.replies().object("quota").put("user", name);
+        Replies.put(node, "balance", user.quotaBalance());
+        ArrayNode ledger = node.putArray("ledger");
+        new QuotaRepository(dsl).recent(user.id(), RECENT).forEach(e -> ledger.add(entry(e)));
+        return node;
+    }
+
+    private ObjectNode entry(LedgerEntry e) {
+        ObjectNode node = deps.replies().node().put("id", e.id()).put("kind", e.kind());
+        Replies.put(node, "amount", e.amount());
+        Replies.put(node, "balance_after", e.balanceAfter());
+        node.put("request_id", e.requestId()).put("note", e.note());
+        Replies.put(node, "created_at", e.createdAt());
+        return node;
+    }
+}

@@ -1,0 +1,102 @@
+package io.modelbridge.gateway.admin;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.modelbridge.db.repo.QuotaRepository;
+import io.modelbridge.db.repo.UserRecord;
+import io.modelbridge.db.repo.UserRepository;
+import io.modelbridge.gateway.config.ChangeListener.Topic;
+import java.math.BigDecimal;
+import java.util.Set;
+
+/** /users: create, list, show, update, delete. */
+final class UsersHandler {
+    private static final Set<String> CREATE = Set.of("name", "email", "role", "enabled", "quota");
+    private static final Set<String> PATCH = Set.of("email", "role", "enabled");
+    private final AdminDeps deps;
+
+    UsersHandler(AdminDeps deps) {
+        this.deps = deps;
+    }
+
+    void routes(HttpRules rules, Guard guard) {
+        rules.post("/users", guard.wrap(this::create))
+                .get("/users", guard.wrap(this::list))
+                .get("/users/{name}", guard.wrap(this::show))
+                .patch("/users/{name}", guard.wrap(this::update))
+                .delete("/users/{name}", guard.wrap(this::delete));
+    }
+
+    private void create(ServerRequest req, ServerResponse res) {
+        JsonBody body = deps.body(req, CREATE);
+        String name = Checks.name(body.requireText("name"), "name");
+        String email = body.text("email").orElse(null);
+        String role = Checks.oneOf(body.text("role").orElse("user"), "role", "user", "admin");
+        boolean enabled = body.bool("enabled").orElse(true);
+        BigDecimal quota = body.decimal("quota").orElse(BigDecimal.ZERO);
+        if (quota.signum() < 0) {
+            throw Checks.invalid("'quota' must not be negative.", "quota");
+        }
+        UserRecord user = deps.changes().apply(Topic.USERS, (tx, audit) -> {
+            UserRecord created = new UserRepository(tx).create(name, email, role, enabled);
+            if (quota.signum() > 0) {
+                new QuotaRepository(tx).post(created.id(), "grant", quota, null, "initial quota");
+            }
+            audit.record("user.create", "user", name, view(created).put("quota", quota));
+            return new UserRepository(tx).find(created.id()).orElseThrow();
+        });
+        deps.replies().created(res, view(user));
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        deps.replies().ok(res, deps.replies().list(new UserRepository(deps.db().dsl()).list(), this::view));
+    }
+
+    private void show(ServerRequest req, ServerResponse res) {
+        deps.replies().ok(res, view(find(new UserRepository(deps.db().dsl()), AdminDeps.pathParam(req, "name"))));
+    }
+
+    private void update(ServerRequest req, ServerResponse res) {
+        String name = AdminDeps.pathParam(req, "name");
+        JsonBody body = deps.body(req, PATCH);
+        UserRecord user = deps.changes().apply(Topic.USERS, (tx, audit) -> {
+            UserRepository users = new UserRepository(tx);
+            UserRecord current = find(users, name);
+            String email = body.has("email") ? body.text("email").orElse(null) : current.email();
+            String role = body.hasValue("role") ? Checks.oneOf(body.text("role").orElseThrow(), "role",
+                    "user", "admin") : current.role();
+            boolean enabled = body.bool("enabled").orElse(current.enabled());
+            users.update(current.id(), email, role, enabled);
+            UserRecord updated = users.find(current.id()).orElseThrow();
+            audit.record("user.update", "user", name, view(updated));
+            return updated;
+        });
+        deps.replies().ok(res, view(user));
+    }
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        String name = AdminDeps.pathParam(req, "name");
+        deps.changes().apply(Set.of(Topic.USERS, Topic.KEYS), (tx, audit) -> {
+            if (!new UserRepository(tx).delete(name)) {
+                throw Checks.notFound("user", name);
+            }
+            audit.record("user.delete", "user", name, deps.replies().node());
+            return null;
+        });
+        deps.replies().ok(res, deps.replies().deleted("user", name));
+    }
+
+    static UserRecord find(UserRepository users, String name) {
+        return users.find(name).orElseThrow(() -> Checks.notFound("user", name));
+    }
+
+    ObjectNode view(UserRecord u) {
+        ObjectNode node = deps.replies().object("user").put("id", u.id()).put("name", u.name())
+                .put("email", u.email()).put("role", u.role()).put("enabled", u.enabled());
+        Replies.put(node, "quota_balance", u.quotaBalance());
+        Replies.put(node, "created_at", u.createdAt());
+        return node;
+    }
+}
