@@ -13,8 +13,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SimulatorKnobs {
 
-    /** One scripted error answer: HTTP status and the vendor's error fields; retryAfter may be null. */
-    public record ScriptedError(int status, String type, String code, String message, Duration retryAfter) {}
+    /**
+     * One scripted error answer: HTTP status and the vendor's error fields; retryAfter may be null. When
+     * {@code rawBody} is not null it is sent as is (with {@code type} as its content type) instead of an error body.
+     */
+    public record ScriptedError(int status, String type, String code, String message, Duration retryAfter,
+                                String rawBody) {
+        public ScriptedError(int status, String type, String code, String message, Duration retryAfter) {
+            this(status, type, code, message, retryAfter, null);
+        }
+
+        /** A body that is not the vendor's error shape (a proxy's HTML page, garbage). */
+        public static ScriptedError raw(int status, String contentType, String body) {
+            return new ScriptedError(status, contentType, null, null, null, body);
+        }
+    }
 
     private final ConcurrentLinkedQueue<ScriptedError> errors = new ConcurrentLinkedQueue<>();
     private final AtomicInteger cancelledStreams = new AtomicInteger();

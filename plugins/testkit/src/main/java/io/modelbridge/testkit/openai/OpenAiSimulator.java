@@ -83,6 +83,11 @@ public final class OpenAiSimulator implements AutoCloseable {
         knobs.failNext(count, new ScriptedError(status, type, code, message, null));
     }
 
+    /** The next {@code count} requests get this status and body verbatim (not OpenAI's error shape). */
+    public void failNextWithBody(int count, int status, String contentType, String body) {
+        knobs.failNext(count, ScriptedError.raw(status, contentType, body));
+    }
+
     public void failNextServerError(int count) {
         failNext(count, 500, "server_error", null, "The server had an error while processing your request. Sorry about that!");
     }
@@ -227,7 +232,13 @@ public final class OpenAiSimulator implements AutoCloseable {
             if (error.retryAfter() != null) {
                 res.header("Retry-After", Long.toString(Math.max(0, error.retryAfter().toSeconds())));
             }
-            sendError(res, error.status(), OpenAiWire.error(error));
+            if (error.rawBody() != null) {
+                res.status(error.status());
+                res.header("Content-Type", error.type());
+                res.send(error.rawBody());
+            } else {
+                sendError(res, error.status(), OpenAiWire.error(error));
+            }
             return;
         }
         if (!body.isEmpty() && json == null) {
