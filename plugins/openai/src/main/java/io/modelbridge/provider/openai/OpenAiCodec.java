@@ -1,0 +1,193 @@
+package io.modelbridge.provider.openai;
+
+import static io.modelbridge.provider.openai.OpenAiJson.MAPPER;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelbridge.spi.ChatRequest;
+import io.modelbridge.spi.ContentPart;
+import io.modelbridge.spi.EmbeddingRequest;
+import io.modelbridge.spi.Message;
+import io.modelbridge.spi.Sampling;
+import io.modelbridge.spi.ToolCall;
+import io.modelbridge.spi.ToolChoice;
+import io.modelbridge.spi.ToolDefinition;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * SPI requests to OpenAI JSON. Fields the SPI models are written first; every {@code extras} field then follows
+ * untouched (unless it would overwrite one of them), which is how new OpenAI parameters reach OpenAI-compatible
+ * upstreams. Responses are read by {@link OpenAiResponses}.
+ */
+final class OpenAiCodec {
+    /** Models that refuse {@code max_tokens} and want {@code max_completion_tokens} (o-series, GPT-5). */
+    private static final Pattern COMPLETION_TOKENS_MODELS = Pattern.compile("^(o\\d|gpt-5).*");
+
+    private OpenAiCodec() {}
+
+    /**
+     * The chat body. A stream always asks for usage, whatever the client asked: the gateway needs the counts and
+     * decides itself what the client sees.
+     *
+     * @param maxTokensField {@code max_tokens} or {@code max_completion_tokens}, or null to choose by model
+     */
+    static String chatRequest(ChatRequest request, boolean stream, String maxTokensField) {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("model", request.model());
+        ArrayNode messages = body.putArray("messages");
+        request.messages().forEach(m -> messages.add(message(m)));
+        if (stream) {
+            body.put("stream", true);
+            body.putObject("stream_options").put("include_usage", true);
+        }
+        sampling(body, request.sampling(), maxTokensField(request.model(), maxTokensField));
+        if (!request.tools().isEmpty()) {
+            ArrayNode tools = body.putArray("tools");
+            request.tools().forEach(t -> tools.add(tool(t)));
+        }
+        if (request.toolChoice() != null) {
+            body.set("tool_choice", toolChoice(request.toolChoice()));
+        }
+        putIfSet(body, "user", request.user());
+        extras(body, request.extras());
+        return body.toString();
+    }
+
+    /** The embeddings body; vectors are always asked as floats (the gateway re-encodes for its client). */
+    static String embeddingRequest(EmbeddingRequest request) {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("model", request.model());
+        ArrayNode input = body.putArray("input");
+        request.input().forEach(input::add);
+        body.put("encoding_format", "float");
+        if (request.dimensions() != null) {
+            body.put("dimensions", request.dimensions());
+        }
+        putIfSet(body, "user", request.user());
+        extras(body, request.extras());
+        return body.toString();
+    }
+
+    static ObjectNode message(Message message) {
+        ObjectNode node = MAPPER.createObjectNode().put("role", message.role());
+        if (message.content().isEmpty()) {
+            if (message.toolCalls().isEmpty()) {
+                node.put("content", "");
+            } else {
+                node.putNull("content");
+            }
+        } else if (message.content().size() == 1 && message.content().getFirst() instanceof ContentPart.Text text) {
+            node.put("content", text.text());
+        } else {
+            ArrayNode parts = node.putArray("content");
+            message.content().forEach(p -> parts.add(part(p)));
+        }
+        putIfSet(node, "name", message.name());
+        if (!message.toolCalls().isEmpty()) {
+            ArrayNode calls = node.putArray("tool_calls");
+            message.toolCalls().forEach(c -> calls.add(toolCall(c)));
+        }
+        putIfSet(node, "tool_call_id", message.toolCallId());
+        // reasoning_content is never sent back: DeepSeek answers 400 when an input message carries it.
+        return node;
+    }
+
+    private static ObjectNode part(ContentPart part) {
+        return switch (part) {
+            case ContentPart.Text text -> MAPPER.createObjectNode().put("type", "text").put("text", text.text());
+            case ContentPart.ImageUrl image -> {
+                ObjectNode node = MAPPER.createObjectNode().put("type", "image_url");
+                ObjectNode url = node.putObject("image_url").put("url", image.url());
+                putIfSet(url, "detail", image.detail());
+                yield node;
+            }
+            case ContentPart.Other other -> {
+                ObjectNode node = MAPPER.createObjectNode().put("type", other.type());
+                other.raw().forEach((k, v) -> node.set(k, MAPPER.valueToTree(v)));
+                yield node;
+            }
+        };
+    }
+
+    private static ObjectNode toolCall(ToolCall call) {
+        ObjectNode node = MAPPER.createObjectNode().put("id", call.id()).put("type", "function");
+        node.putObject("function").put("name", call.name()).put("arguments", call.arguments());
+        return node;
+    }
+
+    private static ObjectNode tool(ToolDefinition tool) {
+        ObjectNode node = MAPPER.createObjectNode().put("type", "function");
+        ObjectNode function = node.putObject("function").put("name", tool.name());
+        putIfSet(function, "description", tool.description());
+        if (!tool.parameters().isEmpty()) {
+            function.set("parameters", MAPPER.valueToTree(tool.parameters()));
+        }
+        if (tool.strict() != null) {
+            function.put("strict", tool.strict());
+        }
+        return node;
+    }
+
+    private static JsonNode toolChoice(ToolChoice choice) {
+        if ("function".equals(choice.mode())) {
+            ObjectNode node = MAPPER.createObjectNode().put("type", "function");
+            node.putObject("function").put("name", choice.function());
+            return node;
+        }
+        return MAPPER.getNodeFactory().textNode(choice.mode());
+    }
+
+    private static void sampling(ObjectNode body, Sampling s, String maxTokensField) {
+        if (s == null) {
+            return;
+        }
+        if (s.temperature() != null) {
+            body.put("temperature", s.temperature());
+        }
+        if (s.topP() != null) {
+            body.put("top_p", s.topP());
+        }
+        if (s.maxTokens() != null) {
+            body.put(maxTokensField, s.maxTokens());
+        }
+        if (!s.stop().isEmpty()) {
+            ArrayNode stop = body.putArray("stop");
+            s.stop().forEach(stop::add);
+        }
+        if (s.presencePenalty() != null) {
+            body.put("presence_penalty", s.presencePenalty());
+        }
+        if (s.frequencyPenalty() != null) {
+            body.put("frequency_penalty", s.frequencyPenalty());
+        }
+        if (s.n() != null) {
+            body.put("n", s.n());
+        }
+        if (s.seed() != null) {
+            body.put("seed", s.seed());
+        }
+    }
+
+    private static String maxTokensField(String model, String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return configured.strip();
+        }
+        return COMPLETION_TOKENS_MODELS.matcher(model).matches() ? "max_completion_tokens" : "max_tokens";
+    }
+
+    private static void extras(ObjectNode body, Map<String, Object> extras) {
+        extras.forEach((name, value) -> {
+            if (!body.has(name)) {
+                body.set(name, MAPPER.valueToTree(value));
+            }
+        });
+    }
+
+    private static void putIfSet(ObjectNode node, String field, String value) {
+        if (value != null) {
+            node.put(field, value);
+        }
+    }
+}

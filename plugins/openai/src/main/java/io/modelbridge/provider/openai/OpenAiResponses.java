@@ -1,0 +1,119 @@
+package io.modelbridge.provider.openai;
+
+import static io.modelbridge.provider.openai.OpenAiJson.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.modelbridge.spi.ChatResponse;
+import io.modelbridge.spi.ContentPart;
+import io.modelbridge.spi.EmbeddingResponse;
+import io.modelbridge.spi.FinishReason;
+import io.modelbridge.spi.Message;
+import io.modelbridge.spi.ProviderException;
+import io.modelbridge.spi.ProviderFailure;
+import io.modelbridge.spi.ToolCall;
+import io.modelbridge.spi.Usage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+
+/** OpenAI response JSON to SPI records; anything that is not the expected shape is a PROTOCOL failure. */
+final class OpenAiResponses {
+    private OpenAiResponses() {}
+
+    static ChatResponse chat(String body) {
+        JsonNode root = object(body, "chat completion");
+        JsonNode choices = root.path("choices");
+        if (!choices.isArray() || choices.isEmpty()) {
+            throw protocol("chat completion without choices");
+        }
+        List<ChatResponse.Choice> result = new ArrayList<>();
+        for (JsonNode choice : choices) {
+            result.add(new ChatResponse.Choice(choice.path("index").asInt(result.size()),
+                    message(choice.path("message")), finishReason(choice)));
+        }
+        return new ChatResponse(text(root, "id"), result, usage(root.get("usage")));
+    }
+
+    static EmbeddingResponse embeddings(String body) {
+        JsonNode root = object(body, "embeddings answer");
+        JsonNode data = root.path("data");
+        if (!data.isArray()) {
+            throw protocol("embeddings answer without data");
+        }
+        List<JsonNode> items = new ArrayList<>();
+        data.forEach(items::add);
+        items.sort(Comparator.comparingInt(item -> item.path("index").asInt()));
+        List<float[]> vectors = new ArrayList<>();
+        for (JsonNode item : items) {
+            vectors.add(vector(item.path("embedding")));
+        }
+        return new EmbeddingResponse(vectors, usage(root.get("usage")));
+    }
+
+    /** Usage from {@code {"prompt_tokens","completion_tokens","total_tokens"}}; null when absent or JSON null. */
+    static Usage usage(JsonNode usage) {
+        if (usage == null || !usage.isObject()) {
+            return null;
+        }
+        int prompt = usage.path("prompt_tokens").asInt();
+        int completion = usage.path("completion_tokens").asInt();
+        int total = usage.path("total_tokens").asInt(prompt + completion);
+        return new Usage(prompt, completion, total);
+    }
+
+    static FinishReason finishReason(JsonNode choice) {
+        return FinishReason.fromWire(text(choice, "finish_reason"));
+    }
+
+    static ProviderException protocol(String message) {
+        return new ProviderException(ProviderFailure.of(ProviderFailure.Kind.PROTOCOL, message));
+    }
+
+    private static Message message(JsonNode message) {
+        List<ContentPart> content = new ArrayList<>();
+        JsonNode raw = message.path("content");
+        if (raw.isTextual() && !raw.asText().isEmpty()) {
+            content.add(new ContentPart.Text(raw.asText()));
+        } else if (raw.isArray()) {
+            raw.forEach(part -> content.add(new ContentPart.Text(part.path("text").asText(""))));
+        }
+        List<ToolCall> calls = new ArrayList<>();
+        for (JsonNode call : message.path("tool_calls")) {
+            JsonNode function = call.path("function");
+            calls.add(new ToolCall(text(call, "id"), text(function, "name"), function.path("arguments").asText("")));
+        }
+        String role = message.path("role").asText("assistant");
+        return new Message(role, content, null, calls, null, text(message, "reasoning_content"));
+    }
+
+    /** A float array, or OpenAI's base64 of little-endian float32s. */
+    private static float[] vector(JsonNode embedding) {
+        if (embedding.isTextual()) {
+            ByteBuffer bytes;
+            try {
+                bytes = ByteBuffer.wrap(Base64.getDecoder().decode(embedding.asText())).order(ByteOrder.LITTLE_ENDIAN);
+            } catch (IllegalArgumentException e) {
+                throw protocol("embedding is a string but not base64");
+            }
+            float[] vector = new float[bytes.remaining() / 4];
+            bytes.asFloatBuffer().get(vector);
+            return vector;
+        }
+        if (!embedding.isArray()) {
+            throw protocol("embedding is neither an array nor base64");
+        }
+        float[] vector = new float[embedding.size()];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = (float) embedding.get(i).asDouble();
+        }
+        return vector;
+    }
+
+    private static JsonNode object(String body, String what) {
+        return OpenAiJson.parse(body).filter(JsonNode::isObject)
+                .orElseThrow(() -> protocol("upstream sent a " + what + " that is not JSON: " + OpenAiErrors.excerpt(body)));
+    }
+}
