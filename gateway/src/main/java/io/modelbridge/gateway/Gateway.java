@@ -60,7 +60,7 @@ public final class Gateway implements AutoCloseable {
         this.db = Database.start(new DbSettings(config.dbUrl().orElse(null), config.dbUser(), config.dbPassword(),
                 config.dataDir(), config.dbPoolSize()));
         this.plugins = new PluginHost(config.pluginsDir());
-        plugins.sync();
+        plugins.loadAll();
         ApiKeyRepository keys = new ApiKeyRepository(db.dsl());
         RouteLoader routeLoader = new RouteLoader(new ChannelRepository(db.dsl()), new AliasRepository(db.dsl()), cipher);
         AtomicReference<RouteTable> routes = new AtomicReference<>(routeLoader.load());
@@ -88,7 +88,7 @@ public final class Gateway implements AutoCloseable {
                 .routing("admin", admin::register)
                 .build()
                 .start();
-        background.scheduleWithFixedDelay(this::housekeeping, 1, 1, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(this::housekeeping, 500, 500, TimeUnit.MILLISECONDS);
         LOG.info("ModelBridge listening: OpenAI API on http://{}:{}/v1, admin API on http://{}:{}/admin/v1",
                 config.host(), server.port(), config.adminHost(), server.port("admin"));
     }

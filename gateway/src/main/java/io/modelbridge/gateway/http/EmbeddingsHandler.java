@@ -35,8 +35,8 @@ final class EmbeddingsHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        CallRecord call = new CallRecord(RequestIds.from(req.headers().first(HeaderNames.X_REQUEST_ID)), s.clock().instant());
-        res.header(HeaderNames.X_REQUEST_ID, call.requestId);
+        CallRecord call = new CallRecord(RequestIds.from(req.headers().first(RequestIds.HEADER)), s.clock().instant());
+        res.header(RequestIds.HEADER, call.requestId);
         try {
             call.caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION));
             JsonNode body = RequestBodies.readJson(req, s.json(), s.maxBodyBytes());

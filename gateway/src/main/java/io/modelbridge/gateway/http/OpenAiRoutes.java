@@ -42,7 +42,7 @@ public final class OpenAiRoutes {
                 })
                 .error(GatewayException.class, (req, res, e) -> s.errors().write(res, e))
                 .error(Throwable.class, (req, res, e) -> {
-                    String id = res.headers().first(HeaderNames.X_REQUEST_ID).orElse("-");
+                    String id = res.headers().first(RequestIds.HEADER).orElse("-");
                     LOG.error("Unhandled error on {} (request {})", req.path().path(), id, e);
                     s.errors().write(res, ApiError.internal(id), Map.of());
                 });

@@ -34,6 +34,7 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
     private final AtomicReference<Map<String, PluginGeneration>> byProvider = new AtomicReference<>(Map.of());
     // Below: touched only on the writer thread.
     private final Map<Path, JarSeen> jars = new HashMap<>();
+    private Map<Path, JarSeen> previousScan = Map.of();
     private final Map<String, PluginGeneration> byPlugin = new LinkedHashMap<>();
     private final List<PluginGeneration> draining = new ArrayList<>();
     private final Map<Path, JarFailure> failures = new LinkedHashMap<>();
@@ -108,21 +109,35 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
         writer.shutdown();
     }
 
+    /**
+     * A jar is loaded once it looks the same (size and modification time) in two scans in a row, so a jar still
+     * being copied in several writes is never loaded half-written.
+     */
     private void syncNow() {
         Map<Path, JarSeen> now = scan();
         for (var entry : now.entrySet()) {
-            JarSeen before = jars.get(entry.getKey());
-            if (before == null || !before.equals(entry.getValue())) {
-                loadJar(entry.getKey());
+            Path jar = entry.getKey();
+            boolean settled = entry.getValue().equals(previousScan.get(jar));
+            if (settled && !entry.getValue().equals(jars.get(jar))) {
+                jars.put(jar, entry.getValue());
+                loadJar(jar);
             }
         }
         for (Path gone : new ArrayList<>(jars.keySet())) {
             if (!now.containsKey(gone)) {
+                jars.remove(gone);
                 removeJar(gone);
             }
         }
-        jars.clear();
-        jars.putAll(now);
+        previousScan = now;
+    }
+
+    /** Loads every jar in the folder now, without waiting for a second scan (start-up). */
+    public void loadAll() {
+        onWriter(() -> {
+            previousScan = scan();
+            syncNow();
+        });
     }
 
     private void loadJar(Path jar) {

@@ -1,0 +1,115 @@
+package io.modelbridge.gateway.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.modelbridge.gateway.Gateway;
+import io.modelbridge.gateway.config.GatewayConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A real gateway in this JVM: embedded PostgreSQL in {@code dataDir}, the plugin jars the build produced (loaded
+ * by PF4J, never from the test classpath), both listeners on free loopback ports.
+ */
+public final class RunningGateway implements AutoCloseable {
+    public static final ObjectMapper JSON = JsonMapper.builder().build();
+    public static final String ADMIN_TOKEN = "test-admin-token";
+    private final Gateway gateway;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    public final Path dataDir;
+
+    private RunningGateway(Path dataDir, long maxBodyBytes) {
+        this.dataDir = dataDir;
+        copyBundledPlugins(dataDir.resolve("plugins"));
+        GatewayConfig config = new GatewayConfig("127.0.0.1", 0, "127.0.0.1", 0, dataDir, dataDir.resolve("plugins"),
+                Optional.empty(), "postgres", "", 4, Optional.of(ADMIN_TOKEN), Optional.empty(), maxBodyBytes,
+                Duration.ofSeconds(10), Duration.ofSeconds(60), 3);
+        this.gateway = Gateway.start(config);
+    }
+
+    public static RunningGateway start(Path dataDir) {
+        return new RunningGateway(dataDir, 64 * 1024);
+    }
+
+    public static void copyBundledPlugins(Path pluginsDir) {
+        Path built = Path.of(System.getProperty("mb.test.plugins", "target/plugins"));
+        try {
+            Files.createDirectories(pluginsDir);
+            try (var jars = Files.list(built)) {
+                for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                    Files.copy(jar, pluginsDir.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("plugin jars missing from " + built + " (run through Maven)", e);
+        }
+    }
+
+    public URI api() {
+        return URI.create("http://127.0.0.1:" + gateway.port());
+    }
+
+    public URI admin() {
+        return URI.create("http://127.0.0.1:" + gateway.adminPort());
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    /** An admin API call that must succeed; returns the JSON answer. */
+    public JsonNode admin(String method, String path, Object body) {
+        HttpResponse<String> res = adminCall(method, path, body);
+        assertTrue(res.statusCode() / 100 == 2, method + " " + path + " -> " + res.statusCode() + " " + res.body());
+        try {
+            return res.body().isEmpty() ? JSON.nullNode() : JSON.readTree(res.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public HttpResponse<String> adminCall(String method, String path, Object body) {
+        try {
+            HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : JSON.writeValueAsString(body));
+            HttpRequest req = HttpRequest.newBuilder(admin().resolve("/admin/v1" + path))
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                    .header("Content-Type", "application/json")
+                    .method(method, publisher)
+                    .build();
+            return http.send(req, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Creates a user with a key and returns the key's secret. */
+    public String userWithKey(String user, String... models) {
+        admin("POST", "/users", JSON.createObjectNode().put("name", user));
+        var key = JSON.createObjectNode().put("user", user);
+        var allowed = key.putArray("models");
+        for (String m : models) {
+            allowed.add(m);
+        }
+        return admin("POST", "/keys", key).get("key").asText();
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+    }
+}
