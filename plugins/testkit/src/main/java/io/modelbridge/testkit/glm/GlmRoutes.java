@@ -56,7 +56,12 @@ final class GlmRoutes {
         JsonNode json = parse(body);
         recorder.accept(new RecordedRequest(req.prologue().method().text(), req.path().path(),
                 req.query().rawValue(), headers(req), body, json));
+        int generation = glm.generation();
         knobs.hangIfConfigured();
+        if (glm.generation() != generation) {
+            sendError(res, 500, "500", "内部错误");
+            return;
+        }
         Optional<GlmTokenVerifier.Refusal> refusal = verifier.check(req.headers().first(HeaderNames.AUTHORIZATION),
                 Instant.now(), glm.tokensExpiredUpTo());
         if (refusal.isPresent()) {
