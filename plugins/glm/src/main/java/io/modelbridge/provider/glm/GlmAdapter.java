@@ -33,7 +33,7 @@ public final class GlmAdapter implements ProviderAdapter {
     static final String CHAT_PATH = "/api/paas/v4/chat/completions";
     static final String EMBEDDINGS_PATH = "/api/paas/v4/embeddings";
     static final int MAX_EMBEDDING_BATCH = 64;
-    static final ProviderInfo INFO = new ProviderInfo("glm", "Zhipu GLM", "API key id.secret (e.g. 0a1b2c3d.AbCdEf123)",
+    static final ProviderInfo INFO = new ProviderInfo("glm", "Zhipu GLM", "id.secret (the Zhipu API key as issued)",
             DEFAULT_BASE_URL,
             List.of("glm-4-plus", "glm-4-air", "glm-4-airx", "glm-4-long", "glm-4-flash", "glm-4-flashx", "glm-4",
                     "glm-4v", "glm-4v-plus", "glm-4v-flash", "glm-4.5", "glm-4.5-air", "glm-4.5-flash", "glm-z1-air",
