@@ -88,7 +88,7 @@ public final class Gateway implements AutoCloseable {
                 .routing("admin", admin::register)
                 .build()
                 .start();
-        background.scheduleWithFixedDelay(this::housekeeping, 500, 500, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(this::housekeeping, 250, 250, TimeUnit.MILLISECONDS);
         LOG.info("ModelBridge listening: OpenAI API on http://{}:{}/v1, admin API on http://{}:{}/admin/v1",
                 config.host(), server.port(), config.adminHost(), server.port("admin"));
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,6 +39,7 @@ public final class SimulatorKnobs {
     private volatile int errorEventAfter = -1;
     private volatile int wordsPerChunk = 1;
     private volatile String replyText;
+    private volatile Semaphore eventGate;
 
     /** The next {@code count} requests get this error. */
     public void failNext(int count, ScriptedError error) {
@@ -102,8 +104,33 @@ public final class SimulatorKnobs {
         pause(hangBeforeHeaders);
     }
 
-    /** Waits the configured delay before a stream event (cut short by {@link #reset()}). */
+    /**
+     * Holds every stream event after the first until the test lets it go with {@link #releaseEvents(int)}, so a
+     * test can tell what a client received while the upstream was provably still streaming. {@link #reset()} opens
+     * the gate for good.
+     */
+    public void gateEvents() {
+        eventGate = new Semaphore(0);
+    }
+
+    /** Lets {@code count} more gated events go out. */
+    public void releaseEvents(int count) {
+        Semaphore gate = eventGate;
+        if (gate != null) {
+            gate.release(count);
+        }
+    }
+
+    /** Waits the configured delay, or for the gate, before a stream event (cut short by {@link #reset()}). */
     public void pauseBeforeEvent() {
+        Semaphore gate = eventGate;
+        if (gate != null) {
+            try {
+                gate.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         pause(eventDelay);
     }
 
@@ -142,6 +169,11 @@ public final class SimulatorKnobs {
         errorEventAfter = -1;
         wordsPerChunk = 1;
         replyText = null;
+        Semaphore gate = eventGate;
+        eventGate = null;
+        if (gate != null) {
+            gate.release(Integer.MAX_VALUE / 2);
+        }
         CountDownLatch old = release;
         release = new CountDownLatch(1);
         old.countDown();

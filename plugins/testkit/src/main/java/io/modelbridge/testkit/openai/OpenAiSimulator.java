@@ -118,6 +118,15 @@ public final class OpenAiSimulator implements AutoCloseable {
         knobs.eventDelay(delay);
     }
 
+    /** Holds stream events after the first until {@link #releaseEvents(int)} or {@link #reset()}. */
+    public void gateEvents() {
+        knobs.gateEvents();
+    }
+
+    public void releaseEvents(int count) {
+        knobs.releaseEvents(count);
+    }
+
     /** Words of reply text per content chunk (default 1). */
     public void wordsPerChunk(int words) {
         knobs.wordsPerChunk(words);
