@@ -24,8 +24,12 @@ final class GlmParameters {
     static final double LOWEST_TOP_P = 0.01;
     private static final int USER_ID_MIN = 6;
     private static final int USER_ID_MAX = 128;
-    /** OpenAI fields with no effect on the answer; GLM has none of them, so they are left out. */
-    private static final Set<String> INERT = Set.of("store", "metadata", "service_tier", "parallel_tool_calls");
+    /**
+     * OpenAI fields GLM does not have that are left out: they have no effect on the answer, or (logprobs,
+     * logit_bias, modalities) only their neutral values get this far, the others being refused.
+     */
+    private static final Set<String> INERT = Set.of("store", "metadata", "service_tier", "parallel_tool_calls",
+            "logprobs", "logit_bias", "modalities");
 
     private GlmParameters() {}
 
