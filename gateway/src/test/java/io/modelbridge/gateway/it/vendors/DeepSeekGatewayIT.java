@@ -51,6 +51,14 @@ class DeepSeekGatewayIT {
     }
 
     @Test
+    void thePluginListingShowsTheCredentialFormat() {
+        JsonNode plugin = gw.plugin("deepseek");
+        assertTrue(plugin.path("credential_format").asText().contains("Bearer sk-..."), plugin.toString());
+        assertEquals("deepseek", plugin.path("provider_ids").get(0).asText());
+        assertTrue(plugin.path("known_models").toString().contains("deepseek-reasoner"), plugin.toString());
+    }
+
+    @Test
     void nonStreamedChatWithUsage() {
         HttpResponse<String> res = gw.chat(ask("ds", "hello deepseek", false).toString());
         assertEquals(200, res.statusCode(), res.body());

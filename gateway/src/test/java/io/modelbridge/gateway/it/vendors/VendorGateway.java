@@ -45,6 +45,17 @@ final class VendorGateway implements AutoCloseable {
         gateway.admin("PUT", "/aliases/" + name, body);
     }
 
+    /** The admin API's plugin listing entry of {@code pluginId}, which must be started. */
+    JsonNode plugin(String pluginId) {
+        for (JsonNode plugin : gateway.admin("GET", "/plugins", null).path("data")) {
+            if (plugin.path("id").asText().equals(pluginId)) {
+                assertEquals("STARTED", plugin.path("state").asText(), plugin.toString());
+                return plugin;
+            }
+        }
+        throw new AssertionError("plugin " + pluginId + " is not listed");
+    }
+
     HttpResponse<String> chat(String body) {
         return api.post("/v1/chat/completions", key, body);
     }
