@@ -55,6 +55,7 @@ final class DeepSeekErrors {
             case 402 -> Kind.QUOTA;
             case 429 -> Kind.RATE_LIMIT;
             case 408 -> Kind.TIMEOUT;
+            case 404 -> Kind.PROTOCOL; // a wrong base URL or path: the channel's configuration, not the request
             case 400, 422 -> {
                 if (!deepSeekBody) {
                     yield Kind.PROTOCOL;

@@ -178,6 +178,7 @@ class DeepSeekAdapterTest {
         "429, rate_limit_reached_error, Rate Limit Reached, RATE_LIMIT",
         "500, server_error, Server Error, UNAVAILABLE",
         "503, server_error, Server Overloaded, UNAVAILABLE",
+        "404, invalid_request_error, Not Found, PROTOCOL",
     })
     void errorStatusesAreClassifiedAsDeepSeekDocumentsThem(int status, String type, String message, Kind kind) {
         simulator.failNext(1, status, type, message);
