@@ -65,8 +65,10 @@ public final class ErnieAdapter implements ProviderAdapter {
         ErnieUpstream.Answer answer = upstream.post(ctx, credential, ErnieEndpoints.chatPath(request.model()), body, true);
         switch (answer) {
             case ErnieUpstream.Answer.Events events -> {
-                try (var reply = events.reply()) {
+                try {
                     new ErnieStreamParser(credential, out).parse(events.body());
+                } finally {
+                    events.reply().close(); // also when the consumer throws: cancels ERNIE's generation
                 }
             }
             case ErnieUpstream.Answer.Json json -> replay(ErnieResponses.chat(json.body()), out);

@@ -22,7 +22,7 @@ final class ErnieErrors {
     private static final Pattern TOKEN_LIKE = Pattern.compile("\\b(2[45])\\.[0-9A-Za-z.\\-]{8,}");
     private static final Pattern TOKEN_PARAM = Pattern.compile("(access_token|client_secret|client_id)=[^&\\s\"]+");
     private static final Pattern LENGTH_WORDS =
-            Pattern.compile("too long|max input|max length|maximum length|exceed|token limit|超过|超长");
+            Pattern.compile("too long|max input|input characters|max length|maximum length|prompt tokens|超长");
 
     private static final Map<Integer, Kind> KINDS = Map.ofEntries(
             Map.entry(1, Kind.UNAVAILABLE), Map.entry(2, Kind.UNAVAILABLE), Map.entry(3, Kind.MODEL_NOT_FOUND),

@@ -54,8 +54,10 @@ final class ErnieResponses {
         if (call == null || !call.isObject() || text(call, "name") == null) {
             return null;
         }
+        JsonNode arguments = call.path("arguments");
+        String json = arguments.isContainerNode() ? arguments.toString() : arguments.asText("");
         return new ToolCall("call_" + UUID.randomUUID().toString().replace("-", ""), text(call, "name"),
-                call.path("arguments").asText("{}"));
+                json.isBlank() ? "{}" : json);
     }
 
     static FinishReason finishReason(JsonNode answer) {

@@ -62,8 +62,8 @@ final class ErnieStreamParser {
         if (ErnieErrors.code(event).isPresent()) {
             throw ErnieErrors.inStream(event, credential);
         }
-        if (event.path("need_clear_history").asBoolean(false) && !emitted) {
-            ErnieResponses.refuseIfFlagged(event);
+        if (event.path("need_clear_history").asBoolean(false)) {
+            return flagged(event);
         }
         String result = ErnieJson.text(event, "result");
         if (result != null && !result.isEmpty()) {
@@ -73,16 +73,31 @@ final class ErnieStreamParser {
         if (call != null) {
             push(new ChatChunk.ToolCallDelta(0, 0, call.id(), call.name(), call.arguments()));
         }
-        boolean flagged = event.path("need_clear_history").asBoolean(false);
-        if (!event.path("is_end").asBoolean(false) && !flagged) {
+        if (!event.path("is_end").asBoolean(false)) {
             return false;
         }
-        push(new ChatChunk.Finish(0, call != null ? FinishReason.TOOL_CALLS : ErnieResponses.finishReason(event)));
+        finish(call != null ? FinishReason.TOOL_CALLS : ErnieResponses.finishReason(event), event);
+        return true;
+    }
+
+    /**
+     * The safety system stopped the conversation. Before any chunk went out that is a CONTENT_FILTER failure;
+     * after, the stream ends with finish_reason content_filter (the canned refusal text is not appended).
+     */
+    private boolean flagged(JsonNode event) {
+        if (!emitted) {
+            ErnieResponses.refuseIfFlagged(event);
+        }
+        finish(FinishReason.CONTENT_FILTER, event);
+        return true;
+    }
+
+    private void finish(FinishReason reason, JsonNode event) {
+        push(new ChatChunk.Finish(0, reason));
         Usage usage = ErnieResponses.usage(event.get("usage"));
         if (usage != null) {
             push(new ChatChunk.UsageReport(usage));
         }
-        return true;
     }
 
     private void push(ChatChunk chunk) {

@@ -97,6 +97,8 @@ class ErnieErrorMappingTest {
         assertEquals(Kind.CONTEXT_TOO_LONG, fail(false).kind());
         simulator.failNext(1, 336003, "the length of messages must be an odd number");
         assertEquals(Kind.BAD_REQUEST, fail(false).kind());
+        simulator.failNext(1, 336003, "max_output_tokens exceeds the limit 2048");
+        assertEquals(Kind.BAD_REQUEST, fail(false).kind());
     }
 
     @Test

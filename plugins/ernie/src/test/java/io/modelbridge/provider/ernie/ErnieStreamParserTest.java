@@ -47,7 +47,7 @@ class ErnieStreamParserTest {
         ChunkRecorder out = parse("""
                 data: {"is_end":false,"result":"Some text"}
 
-                data: {"is_end":false,"result":"","need_clear_history":true,"ban_round":-1}
+                data: {"is_end":true,"result":"I cannot discuss this.","need_clear_history":true,"ban_round":-1}
 
                 """);
         assertEquals(List.of(new ChatChunk.TextDelta(0, "Some text"), new ChatChunk.Finish(0, FinishReason.CONTENT_FILTER)),
