@@ -25,6 +25,7 @@ final class ErnieStreamParser {
     private final ErnieCredential credential;
     private final Consumer<ChatChunk> out;
     private boolean emitted;
+    private boolean called;
 
     ErnieStreamParser(ErnieCredential credential, Consumer<ChatChunk> out) {
         this.credential = credential;
@@ -70,13 +71,14 @@ final class ErnieStreamParser {
             push(new ChatChunk.TextDelta(0, result));
         }
         ToolCall call = ErnieResponses.toolCall(event);
-        if (call != null) {
+        if (call != null && !called) {
+            called = true;
             push(new ChatChunk.ToolCallDelta(0, 0, call.id(), call.name(), call.arguments()));
         }
         if (!event.path("is_end").asBoolean(false)) {
             return false;
         }
-        finish(call != null ? FinishReason.TOOL_CALLS : ErnieResponses.finishReason(event), event);
+        finish(called ? FinishReason.TOOL_CALLS : ErnieResponses.finishReason(event), event);
         return true;
     }
 
