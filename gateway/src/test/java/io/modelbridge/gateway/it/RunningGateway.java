@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * A real gateway in this JVM: embedded PostgreSQL in {@code dataDir}, the plugin jars the build produced (loaded
@@ -29,17 +30,28 @@ public final class RunningGateway implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     public final Path dataDir;
 
-    private RunningGateway(Path dataDir, long maxBodyBytes) {
+    private RunningGateway(Path dataDir, long maxBodyBytes, UnaryOperator<GatewayConfig> adjust) {
         this.dataDir = dataDir;
         copyBundledPlugins(dataDir.resolve("plugins"));
         GatewayConfig config = new GatewayConfig("127.0.0.1", 0, "127.0.0.1", 0, dataDir, dataDir.resolve("plugins"),
                 Optional.empty(), "postgres", "", 4, Optional.of(ADMIN_TOKEN), Optional.empty(), maxBodyBytes,
                 Duration.ofSeconds(10), Duration.ofSeconds(60), 3);
-        this.gateway = Gateway.start(config);
+        this.gateway = Gateway.start(adjust.apply(config));
     }
 
     public static RunningGateway start(Path dataDir) {
-        return new RunningGateway(dataDir, 64 * 1024);
+        return new RunningGateway(dataDir, 64 * 1024, UnaryOperator.identity());
+    }
+
+    /** With the test configuration adjusted, e.g. {@code c -> c.withControl(...)}. */
+    public static RunningGateway start(Path dataDir, UnaryOperator<GatewayConfig> adjust) {
+        return new RunningGateway(dataDir, 64 * 1024, adjust);
+    }
+
+    /** Another instance on this one's database (its own data folder, plugins and listeners). */
+    public RunningGateway sibling(Path dataDir, UnaryOperator<GatewayConfig> adjust) {
+        return new RunningGateway(dataDir, 64 * 1024,
+                c -> adjust.apply(c.withDatabase(gateway.jdbcUrl(), gateway.dbUser(), "")));
     }
 
     public static void copyBundledPlugins(Path pluginsDir) {
