@@ -6,7 +6,6 @@ import static io.modelbridge.db.jooq.Tables.USERS;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -86,7 +85,8 @@ public final class QuotaLeaseRepository {
     public List<Long> expiredLeases(Duration ttl) {
         return dsl.select(QUOTA_LEASES.ID).from(QUOTA_LEASES)
                 .where(QUOTA_LEASES.CLOSED_AT.isNull())
-                .and(QUOTA_LEASES.RENEWED_AT.lt(OffsetDateTime.now().minus(ttl)))
+                .and(DSL.condition("{0} < now() - cast({1} as double precision) * interval '1 millisecond'", QUOTA_LEASES.RENEWED_AT,
+                        DSL.val(ttl.toMillis())))
                 .fetch(QUOTA_LEASES.ID);
     }
 
