@@ -23,10 +23,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** API keys (allow-lists, expiry, revocation, last use) and local rate limits on one gateway instance. */
+@Tag("it")
 class KeysAndLimitsIT {
     @TempDir
     static Path dataDir;

@@ -38,6 +38,7 @@ import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the append-only ledger, and recovery of reservations a crashed run left open. Price of "paid": 1 credit per 1000
  * tokens either way, so a token costs 0.001 credits.
  */
+@Tag("it")
 class QuotaIT {
     static final BigDecimal PER_TOKEN = new BigDecimal("0.001");
     static final int MAX_TOKENS = 20;

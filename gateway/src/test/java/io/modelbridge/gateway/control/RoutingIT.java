@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Aliases, weighted spread, failover and the circuit breaker, through the real gateway and the openai plugin jar
  * against two simulators: {@code primary} (where faults are injected) and {@code backup}.
  */
+@Tag("it")
 class RoutingIT {
     private static final Duration BREAKER_OPEN = Duration.ofMillis(1500);
     @TempDir

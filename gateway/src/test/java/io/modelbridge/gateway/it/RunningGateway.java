@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.modelbridge.gateway.Gateway;
 import io.modelbridge.gateway.config.GatewayConfig;
+import io.modelbridge.gateway.config.SecretFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -48,8 +49,18 @@ public final class RunningGateway implements AutoCloseable {
         return new RunningGateway(dataDir, 64 * 1024, adjust);
     }
 
-    /** Another instance on this one's database (its own data folder, plugins and listeners). */
+    /**
+     * Another instance on this one's database, with the same master key (as every instance of a deployment must
+     * have) but its own data folder, plugins and listeners.
+     */
     public RunningGateway sibling(Path dataDir, UnaryOperator<GatewayConfig> adjust) {
+        try {
+            Files.createDirectories(dataDir);
+            Files.copy(this.dataDir.resolve(SecretFiles.MASTER_KEY_FILE), dataDir.resolve(SecretFiles.MASTER_KEY_FILE),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return new RunningGateway(dataDir, 64 * 1024,
                 c -> adjust.apply(c.withDatabase(gateway.jdbcUrl(), gateway.dbUser(), "")));
     }
