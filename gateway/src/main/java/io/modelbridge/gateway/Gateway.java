@@ -89,8 +89,8 @@ public final class Gateway implements AutoCloseable {
         this.usage = new UsageRecorder(new UsageRepository(db.dsl()), 100_000);
         this.inFlight = new InFlight(errors);
         LimitRepository limitRows = new LimitRepository(db.dsl());
-        this.limits = control.distributedLimits() ? RateLimiter.distributed(limitRows, db.dataSource())
-                : RateLimiter.local(limitRows, TimeMeter.SYSTEM_MILLISECONDS);
+        this.limits = control.distributedLimits() ? RateLimiter.distributed(limitRows::list, db.dataSource())
+                : RateLimiter.local(limitRows::list, TimeMeter.SYSTEM_MILLISECONDS);
         PriceBook prices = new PriceBook(new PriceRepository(db.dsl()));
         this.quotas = new Quotas(db.dsl(), instanceId, control.leaseCredits(), clock);
         quotas.recoverOwn();

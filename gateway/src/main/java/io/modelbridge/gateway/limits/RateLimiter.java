@@ -2,7 +2,7 @@ package io.modelbridge.gateway.limits;
 
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
-import io.modelbridge.db.repo.LimitRepository;
+import io.modelbridge.db.repo.RateLimit;
 import io.modelbridge.gateway.auth.Caller;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,29 +25,29 @@ import org.slf4j.LoggerFactory;
  */
 public final class RateLimiter implements AutoCloseable {
     static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
-    private final LimitRepository repository;
+    private final Supplier<List<RateLimit>> source;
     private final BucketStore store;
     private volatile LimitTable table = LimitTable.empty();
 
-    private RateLimiter(LimitRepository repository, BucketStore store) {
-        this.repository = repository;
+    private RateLimiter(Supplier<List<RateLimit>> source, BucketStore store) {
+        this.source = source;
         this.store = store;
         reload();
     }
 
-    /** In-memory buckets per instance. */
-    public static RateLimiter local(LimitRepository repository, TimeMeter time) {
-        return new RateLimiter(repository, new LocalBuckets(time));
+    /** In-memory buckets per instance; {@code source} gives the configured limits (the rate_limits table). */
+    public static RateLimiter local(Supplier<List<RateLimit>> source, TimeMeter time) {
+        return new RateLimiter(source, new LocalBuckets(time));
     }
 
     /** Buckets in PostgreSQL, exact across every instance on the database. */
-    public static RateLimiter distributed(LimitRepository repository, DataSource dataSource) {
-        return new RateLimiter(repository, new PostgresBuckets(dataSource));
+    public static RateLimiter distributed(Supplier<List<RateLimit>> source, DataSource dataSource) {
+        return new RateLimiter(source, new PostgresBuckets(dataSource));
     }
 
     /** Re-reads the configured limits (after a LIMITS change). */
     public void reload() {
-        table = new LimitTable(repository.list());
+        table = new LimitTable(source.get());
     }
 
     /** Deletes distributed buckets nobody used for a while. */
