@@ -96,11 +96,8 @@ public final class Gateway implements AutoCloseable {
         quotas.recoverOwn();
         ChangeListener changes = topic -> {
             switch (topic) {
-                case KEYS -> auth.invalidateAll();
-                case USERS -> {
-                    auth.invalidateAll();
-                    quotas.releaseAll();
-                }
+                case KEYS, USERS -> auth.invalidateAll();
+                case QUOTA -> quotas.releaseAll();
                 case ROUTES -> {
                     RouteTable before = routes.get();
                     RouteTable after = routeLoader.load();

@@ -47,7 +47,7 @@ final class QuotaHandler {
             throw Checks.invalid("'credits' must be non-zero with at most 6 decimals.", "credits");
         }
         String note = body.text("note").orElse(null);
-        ObjectNode quota = deps.changes().apply(Topic.USERS, (tx, audit) -> {
+        ObjectNode quota = deps.changes().apply(Topic.QUOTA, (tx, audit) -> {
             UserRecord user = UsersHandler.find(new UserRepository(tx), name);
             String kind = credits.signum() > 0 ? "grant" : "adjust";
             LedgerEntry entry = new QuotaRepository(tx).post(user.id(), kind, credits, null, note).orElseThrow();

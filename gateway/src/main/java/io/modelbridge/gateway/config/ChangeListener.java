@@ -11,6 +11,6 @@ public interface ChangeListener {
 
     void changed(Topic topic);
 
-    /** What changed. */
-    enum Topic { USERS, KEYS, ROUTES, LIMITS, PRICES }
+    /** What changed; QUOTA is a grant or adjustment of a user's balance. */
+    enum Topic { USERS, KEYS, ROUTES, LIMITS, PRICES, QUOTA }
 }

@@ -180,6 +180,12 @@ class KeysAndLimitsIT {
         assertTrue(Integer.parseInt(header(admitted, "x-ratelimit-remaining-tokens")) < 300,
                 "the prompt and max_tokens were taken: " + header(admitted, "x-ratelimit-remaining-tokens"));
 
+        small.put("stream", true);
+        var streamed = api.postStreaming("/v1/chat/completions", secret, small.toString());
+        assertEquals(200, streamed.statusCode());
+        assertEquals("400", header(streamed, "x-ratelimit-limit-tokens"), "streams carry the headers too");
+        assertTrue(streamed.body().toList().contains("data: [DONE]"));
+
         ObjectNode big = (ObjectNode) json(chat("chat", "hi", false));
         big.put("max_tokens", 5000);
         HttpResponse<String> tooBig = api.post("/v1/chat/completions", secret, big.toString());

@@ -12,8 +12,32 @@ import java.util.Map;
 final class Ledger {
     private Ledger() {}
 
-    /** Waits until no lease holds any of the user's balance (every lease returned, every row written). */
+    /**
+     * Waits until every reservation of the user is closed in the ledger (each reserve row has its settle or refund
+     * row), and returns the quota view.
+     */
     static JsonNode settledQuota(RunningGateway gw, String user) {
+        JsonNode quota = null;
+        for (int i = 0; i < 100; i++) {
+            quota = gw.admin("GET", "/users/" + user + "/quota?limit=1000", null);
+            int open = 0;
+            for (JsonNode row : quota.get("ledger")) {
+                switch (row.get("kind").asText()) {
+                    case "reserve" -> open++;
+                    case "settle", "refund" -> open--;
+                    default -> { }
+                }
+            }
+            if (open == 0) {
+                return quota;
+            }
+            Setup.sleep(100);
+        }
+        throw new AssertionError("reservations still open: " + quota);
+    }
+
+    /** Waits until no lease holds any of the user's balance (every instance returned its lease). */
+    static JsonNode returnedLeases(RunningGateway gw, String user) {
         JsonNode quota = null;
         for (int i = 0; i < 100; i++) {
             quota = gw.admin("GET", "/users/" + user + "/quota", null);

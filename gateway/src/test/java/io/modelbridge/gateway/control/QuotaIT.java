@@ -100,7 +100,7 @@ class QuotaIT {
     void twoHundredConcurrentRequestsAgainstAQuotaCoveringFifty() throws Exception {
         BigDecimal quota = reservation("hello").multiply(BigDecimal.valueOf(50));
         String key = userWithQuota("crowd", quota);
-        upstream.hangBeforeHeaders(Duration.ofMillis(1500)); // the admitted ones are all in flight together
+        upstream.hangBeforeHeaders(Duration.ofMillis(1000)); // the admitted ones are all in flight together
         List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             calls.add(() -> api.post("/v1/chat/completions", key, paid("hello", false)));
