@@ -23,6 +23,7 @@ import io.modelbridge.gateway.config.GatewayConfig;
 import io.modelbridge.gateway.config.SecretFiles;
 import io.modelbridge.gateway.crypto.CredentialCipher;
 import io.modelbridge.gateway.error.ErrorWriter;
+import io.modelbridge.gateway.error.TransportErrors;
 import io.modelbridge.gateway.http.ApiServices;
 import io.modelbridge.gateway.http.InFlight;
 import io.modelbridge.gateway.http.OpenAiRoutes;
@@ -63,7 +64,7 @@ public final class Gateway implements AutoCloseable {
     private final ChangeFeed changeFeed;
     private final String instanceId;
     private final WebServer server;
-    private long housekeepingRuns;
+    private long nextBucketCleanup;
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("gateway-background").unstarted(r));
 
@@ -119,12 +120,14 @@ public final class Gateway implements AutoCloseable {
                 .host(config.host())
                 .port(config.port())
                 .shutdownGracePeriod(Duration.ofMillis(500))
+                .directHandlers(TransportErrors.handlers(errors))
                 .routing(r -> new OpenAiRoutes(services, inFlight, () -> true).register(r))
-                .putSocket("admin", s -> s.host(config.adminHost()).port(config.adminPort()))
+                .putSocket("admin", s -> s.host(config.adminHost()).port(config.adminPort())
+                        .directHandlers(TransportErrors.handlers(errors)))
                 .routing("admin", admin::register)
                 .build()
                 .start();
-        background.scheduleWithFixedDelay(this::housekeeping, 500, 500, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(this::housekeeping, 250, 250, TimeUnit.MILLISECONDS);
         LOG.info("ModelBridge instance {} listening: OpenAI API on http://{}:{}/v1, admin API on http://{}:{}/admin/v1"
                 + " (rate limits {})", instanceId, config.host(), server.port(), config.adminHost(), server.port("admin"),
                 control.distributedLimits() ? "distributed" : "local");
@@ -157,11 +160,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void housekeeping() {
-        housekeepingRuns++;
         step("plugin sync", plugins::sync);
         step("key last-used", lastUsed::flush);
         step("quota leases", quotas::housekeeping);
-        if (housekeepingRuns % 120 == 0) { // once a minute
+        if (System.nanoTime() - nextBucketCleanup > 0) {
+            nextBucketCleanup = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
             step("rate-limit buckets", limits::removeExpired);
         }
     }

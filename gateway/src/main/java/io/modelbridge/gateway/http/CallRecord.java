@@ -35,6 +35,15 @@ final class CallRecord {
         this.errorCode = errorCode;
     }
 
+    /** What a client sent, fit for a text column: PostgreSQL refuses NUL characters, and a row needs no novel. */
+    private static String storable(String clientText) {
+        if (clientText == null) {
+            return null;
+        }
+        String clean = clientText.replace("\u0000", "");
+        return clean.length() > 256 ? clean.substring(0, 256) : clean;
+    }
+
     int billedPromptTokens() {
         return delivered ? promptTokens : 0;
     }
@@ -47,7 +56,7 @@ final class CallRecord {
     UsageRecord toUsage() {
         int latency = (int) ((System.nanoTime() - startNanos) / 1_000_000);
         return new UsageRecord(requestId, at, caller == null ? null : caller.userId(),
-                caller == null ? null : caller.keyId(), model,
+                caller == null ? null : caller.keyId(), storable(model),
                 target == null ? null : target.channel().name(), target == null ? null : target.channel().provider(),
                 target == null ? null : target.upstreamModel(), stream, billedPromptTokens(), billedCompletionTokens(),
                 estimated, cost, latency, ttftMillis, status, errorCode);

@@ -55,6 +55,10 @@ final class PluginGeneration {
         return retired.get();
     }
 
+    boolean isUnloaded() {
+        return unloaded.get();
+    }
+
     /** A lease on the adapter for this provider id, or null when this generation is already retired. */
     AdapterLease lease(String providerId) {
         inFlight.incrementAndGet();

@@ -7,6 +7,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.ZipFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PluginHost implements PluginCatalog, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
+    private static final Duration INCOMPLETE_GRACE = Duration.ofSeconds(5);
     private final Path pluginsDir;
     private final JarLoader loader;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "plugin-host"));
@@ -82,7 +85,10 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
 
     @Override
     public List<PluginView> list() {
-        return onWriter(() -> PluginViews.of(byPlugin.values(), draining, failures.values()));
+        return onWriter(() -> {
+            draining.removeIf(PluginGeneration::isUnloaded);
+            return PluginViews.of(byPlugin.values(), draining, failures.values());
+        });
     }
 
     @Override
@@ -110,16 +116,22 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
     }
 
     /**
-     * A jar is loaded once it looks the same (size and modification time) in two scans in a row, so a jar still
-     * being copied in several writes is never loaded half-written.
+     * A jar is loaded once it looks the same (size and modification time) in two scans in a row and opens as a
+     * complete zip, so a jar still being copied in several writes is never loaded half-written. A jar that stays
+     * incomplete for {@link #INCOMPLETE_GRACE} is reported as broken.
      */
     private void syncNow() {
         Map<Path, JarSeen> now = scan();
         for (var entry : now.entrySet()) {
             Path jar = entry.getKey();
-            boolean settled = entry.getValue().equals(previousScan.get(jar));
-            if (settled && !entry.getValue().equals(jars.get(jar))) {
-                jars.put(jar, entry.getValue());
+            JarSeen seen = entry.getValue();
+            JarSeen before = previousScan.get(jar);
+            if (before != null && before.sameFile(seen)) {
+                now.put(jar, before); // keep the time it was first seen like this
+            }
+            boolean settled = before != null && before.sameFile(seen);
+            if (settled && !seen.sameFile(jars.get(jar)) && (isCompleteZip(jar) || before.olderThan(INCOMPLETE_GRACE))) {
+                jars.put(jar, seen);
                 loadJar(jar);
             }
         }
@@ -129,7 +141,16 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
                 removeJar(gone);
             }
         }
+        draining.removeIf(PluginGeneration::isUnloaded);
         previousScan = now;
+    }
+
+    private static boolean isCompleteZip(Path jar) {
+        try (ZipFile ignored = new ZipFile(jar.toFile())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Loads every jar in the folder now, without waiting for a second scan (start-up). */
@@ -179,7 +200,7 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
     private void retireLater(PluginGeneration old) {
         draining.add(old);
         old.retire();
-        draining.removeIf(g -> g.isRetired() && g.inFlight() == 0);
+        draining.removeIf(PluginGeneration::isUnloaded);
     }
 
     private void fail(Path jar, PluginLoadException e) {
@@ -199,7 +220,7 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
             for (Path jar : stream) {
                 BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
                 if (a.isRegularFile()) {
-                    found.put(jar, new JarSeen(a.size(), a.lastModifiedTime().toMillis()));
+                    found.put(jar, new JarSeen(a.fileKey(), a.size(), a.lastModifiedTime().toMillis(), System.nanoTime()));
                 }
             }
         } catch (IOException e) {
@@ -238,5 +259,15 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
         }
     }
 
-    private record JarSeen(long size, long modifiedMillis) {}
+    /** A jar as a scan saw it (the file key changes when a jar is replaced by a rename), and since when. */
+    private record JarSeen(Object fileKey, long size, long modifiedMillis, long sinceNanos) {
+        boolean sameFile(JarSeen other) {
+            return other != null && java.util.Objects.equals(fileKey, other.fileKey) && size == other.size
+                    && modifiedMillis == other.modifiedMillis;
+        }
+
+        boolean olderThan(Duration age) {
+            return System.nanoTime() - sinceNanos > age.toNanos();
+        }
+    }
 }

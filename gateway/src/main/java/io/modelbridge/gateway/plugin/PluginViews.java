@@ -15,7 +15,7 @@ final class PluginViews {
                                Collection<JarFailure> failures) {
         List<PluginView> views = new ArrayList<>();
         active.forEach(g -> views.add(view(g, "STARTED")));
-        draining.stream().filter(g -> g.inFlight() > 0).forEach(g -> views.add(view(g, "DRAINING")));
+        draining.stream().filter(g -> !g.isUnloaded()).forEach(g -> views.add(view(g, "UNLOADING")));
         failures.forEach(f -> views.add(new PluginView(f.pluginId() == null ? f.jar().getFileName().toString() : f.pluginId(),
                 f.version(), "FAILED", f.jar().toString(), List.of(), null, List.of(), f.reason())));
         views.sort(Comparator.comparing(PluginView::id));

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class Quotas implements AutoCloseable {
     static final Duration IDLE = Duration.ofSeconds(2);
     static final Duration LEASE_TTL = Duration.ofSeconds(30);
+    private static final Duration RENEW_EVERY = Duration.ofSeconds(1);
     private static final Duration RECOVERY_EVERY = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(Quotas.class);
 
@@ -144,14 +145,16 @@ public final class Quotas implements AutoCloseable {
     }
 
     /**
-     * Every half second: renews this instance's leases, returns idle ones, and now and then recovers the leases of
-     * instances that stopped renewing theirs.
+     * Called often (a few times a second): returns idle leases, renews this instance's leases every second, and
+     * every ten seconds recovers the leases of instances that stopped renewing theirs.
      */
     public void housekeeping() {
         Instant now = clock.instant();
         try {
-            leases.renew(instanceId);
-            renewedAt = now;
+            if (Duration.between(renewedAt, now).compareTo(RENEW_EVERY) >= 0) {
+                leases.renew(instanceId);
+                renewedAt = now;
+            }
         } catch (RuntimeException e) {
             if (Duration.between(renewedAt, now).compareTo(LEASE_TTL.dividedBy(2)) > 0) {
                 LOG.warn("Quota leases not renewed for {} s; giving them up", Duration.between(renewedAt, now).toSeconds());

@@ -1,7 +1,5 @@
 package io.modelbridge.gateway.it;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -11,8 +9,6 @@ import io.modelbridge.gateway.config.SecretFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +24,6 @@ public final class RunningGateway implements AutoCloseable {
     public static final ObjectMapper JSON = JsonMapper.builder().build();
     public static final String ADMIN_TOKEN = "test-admin-token";
     private final Gateway gateway;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     public final Path dataDir;
 
     private RunningGateway(Path dataDir, long maxBodyBytes, UnaryOperator<GatewayConfig> adjust) {
@@ -91,44 +86,22 @@ public final class RunningGateway implements AutoCloseable {
         return gateway;
     }
 
+    public AdminClient adminClient() {
+        return new AdminClient(admin(), ADMIN_TOKEN);
+    }
+
     /** An admin API call that must succeed; returns the JSON answer. */
     public JsonNode admin(String method, String path, Object body) {
-        HttpResponse<String> res = adminCall(method, path, body);
-        assertTrue(res.statusCode() / 100 == 2, method + " " + path + " -> " + res.statusCode() + " " + res.body());
-        try {
-            return res.body().isEmpty() ? JSON.nullNode() : JSON.readTree(res.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return adminClient().call(method, path, body);
     }
 
     public HttpResponse<String> adminCall(String method, String path, Object body) {
-        try {
-            HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : JSON.writeValueAsString(body));
-            HttpRequest req = HttpRequest.newBuilder(admin().resolve("/admin/v1" + path))
-                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                    .header("Content-Type", "application/json")
-                    .method(method, publisher)
-                    .build();
-            return http.send(req, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return adminClient().send(method, path, body);
     }
 
     /** Creates a user with a key and returns the key's secret. */
     public String userWithKey(String user, String... models) {
-        admin("POST", "/users", JSON.createObjectNode().put("name", user));
-        var key = JSON.createObjectNode().put("user", user);
-        var allowed = key.putArray("models");
-        for (String m : models) {
-            allowed.add(m);
-        }
-        return admin("POST", "/keys", key).get("key").asText();
+        return adminClient().userWithKey(user, models);
     }
 
     @Override
