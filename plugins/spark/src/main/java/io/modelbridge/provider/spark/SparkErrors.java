@@ -4,9 +4,7 @@ import io.modelbridge.spi.ProviderException;
 import io.modelbridge.spi.ProviderFailure;
 import io.modelbridge.spi.ProviderFailure.Kind;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Spark's failures as {@link ProviderFailure}s: a refused WebSocket handshake, and every documented
@@ -21,13 +19,14 @@ final class SparkErrors {
     private static final Set<Integer> BAD_REQUEST = Set.of(10003, 10004, 10005, 10163, 11501);
     private static final Set<Integer> RATE_LIMIT = Set.of(10006, 10007, 11202, 11203);
     private static final Set<Integer> CONTENT_FILTER = Set.of(10013, OUTPUT_FILTERED, 10019);
-    /** Words in an 11200/10016 message that mean the grant is used up rather than missing. */
-    private static final Pattern USED_UP = Pattern.compile("exceed|limit|quota|insufficient|超过|超限|不足|用尽|余量");
 
     private SparkErrors() {}
 
-    /** The class of a frame's non-zero {@code header.code}; the message tells 11200/10016's two meanings apart. */
-    static Kind classify(int code, String message) {
+    /**
+     * The class of a frame's non-zero {@code header.code}. 10016 and 11200 ("AppIdNoAuthError": no licence for the
+     * model, order expired) are the channel's grant, so AUTH; 11201, the daily limit, is the used-up quota.
+     */
+    static Kind classify(int code) {
         if (BAD_REQUEST.contains(code)) {
             return Kind.BAD_REQUEST;
         }
@@ -40,8 +39,7 @@ final class SparkErrors {
         return switch (code) {
             case 10907 -> Kind.CONTEXT_TOO_LONG;
             case 11201 -> Kind.QUOTA;
-            case 10015, 11500 -> Kind.AUTH;
-            case 10016, 11200 -> USED_UP.matcher(message.toLowerCase(Locale.ROOT)).find() ? Kind.QUOTA : Kind.AUTH;
+            case 10015, 10016, 11200, 11500 -> Kind.AUTH;
             default -> Kind.UNAVAILABLE; // 10000-10012, 10017, 10110, 10222 and codes not documented yet
         };
     }
@@ -49,7 +47,7 @@ final class SparkErrors {
     /** A frame with {@code header.code != 0}. */
     static ProviderException fromFrame(int code, String message, String sid, SparkCredential credential) {
         String vendor = clean(message, credential);
-        Kind kind = classify(code, vendor);
+        Kind kind = classify(code);
         String text = describe(kind, code, vendor) + (sid.isEmpty() ? "" : " (sid " + sid + ")");
         Duration retryAfter = code == 11202 ? Duration.ofSeconds(1) : null; // a per-second limit: the next second
         return new ProviderException(new ProviderFailure(kind, text, String.valueOf(code), 0, retryAfter));
