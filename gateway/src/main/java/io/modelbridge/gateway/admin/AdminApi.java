@@ -9,6 +9,7 @@ import io.modelbridge.gateway.crypto.CredentialCipher;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.ErrorWriter;
 import io.modelbridge.gateway.plugin.PluginCatalog;
+import io.modelbridge.gateway.routing.ChannelHealth;
 import java.time.Clock;
 import java.util.Map;
 
@@ -34,8 +35,14 @@ public final class AdminApi {
     private final UsageHandler usage;
     private final AuditHandler audit;
 
+    /** Without channel health (breakers, channel tests): an admin API with no gateway behind it. */
     public AdminApi(Database db, CredentialCipher cipher, PluginCatalog plugins, ChangeListener changes,
                     ObjectMapper json, ErrorWriter errors, String adminToken, Clock clock) {
+        this(db, cipher, plugins, ChannelHealth.none(), changes, json, errors, adminToken, clock);
+    }
+
+    public AdminApi(Database db, CredentialCipher cipher, PluginCatalog plugins, ChannelHealth health,
+                    ChangeListener changes, ObjectMapper json, ErrorWriter errors, String adminToken, Clock clock) {
         Replies replies = new Replies(json);
         AdminDeps deps = new AdminDeps(db, json, replies, new Changes(db, changes, replies, clock), clock);
         this.auth = new AdminAuth(adminToken, errors);
@@ -43,7 +50,7 @@ public final class AdminApi {
         this.errors = errors;
         this.users = new UsersHandler(deps);
         this.keys = new KeysHandler(deps);
-        this.channels = new ChannelsHandler(deps, cipher, plugins);
+        this.channels = new ChannelsHandler(deps, cipher, plugins, health);
         this.aliases = new AliasesHandler(deps);
         this.limits = new LimitsHandler(deps);
         this.prices = new PricesHandler(deps);

@@ -50,10 +50,11 @@ public final class RouteLoader {
                     .toList();
             aliasTargets.put(a.name(), targets);
         }
-        return new RouteTable(aliasTargets, channelModels);
+        return new RouteTable(aliasTargets, channelModels, routes);
     }
 
-    private ChannelRoute route(ChannelRecord c) {
+    /** The channel as plugins see it, its credential decrypted (empty if it no longer decrypts). */
+    public ChannelRoute route(ChannelRecord c) {
         String credential;
         try {
             credential = c.credentialSealed() == null ? "" : cipher.open(c.name(), c.credentialSealed());
