@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.gateway.it.RunningGateway;
+import io.modelbridge.gateway.it.SecretLedger;
 import io.modelbridge.testkit.spark.SparkSimulator;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -45,6 +46,9 @@ class SparkGatewayIT {
     @BeforeAll
     static void start() {
         spark = SparkSimulator.start();
+        // The ledger has the whole credentials (the admin client records them); their parts must not leak either.
+        List.of(SparkSimulator.DEFAULT_API_SECRET, SparkSimulator.DEFAULT_API_KEY, WRONG_SECRET)
+                .forEach(SecretLedger::record);
         gateway = RunningGateway.start(dataDir);
         channel("spark-main", spark.credential());
         channel("spark-stale-secret",
