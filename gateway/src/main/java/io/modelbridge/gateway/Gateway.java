@@ -110,7 +110,8 @@ public final class Gateway implements AutoCloseable {
             }
         };
         this.changeFeed = new ChangeFeed(db, changes).start();
-        Failover failover = new Failover(plugins, upstream, clock, config.maxAttempts(), config.requestTimeout(), breakers);
+        Failover failover = new Failover(plugins, upstream, clock, config.maxAttempts(), config.requestTimeout(),
+                breakers);
         ApiServices services = new ApiServices(auth, routes::get,
                 new Admission(limits, prices, quotas, control.defaultMaxTokens()), failover,
                 usage, new TokenCounter(), errors, json, clock, config.maxBodyBytes());

@@ -85,8 +85,8 @@ public final class QuotaLeaseRepository {
     public List<Long> expiredLeases(Duration ttl) {
         return dsl.select(QUOTA_LEASES.ID).from(QUOTA_LEASES)
                 .where(QUOTA_LEASES.CLOSED_AT.isNull())
-                .and(DSL.condition("{0} < now() - cast({1} as double precision) * interval '1 millisecond'", QUOTA_LEASES.RENEWED_AT,
-                        DSL.val(ttl.toMillis())))
+                .and(DSL.condition("{0} < now() - cast({1} as double precision) * interval '1 millisecond'",
+                        QUOTA_LEASES.RENEWED_AT, DSL.val(ttl.toMillis())))
                 .fetch(QUOTA_LEASES.ID);
     }
 
@@ -103,7 +103,8 @@ public final class QuotaLeaseRepository {
                 return List.<LedgerEntry>of();
             }
             List<LedgerPosting> refunds = new ArrayList<>();
-            String note = "refund: reservation left open by instance " + lease.getInstanceId() + " (lease " + leaseId + ")";
+            String note = "refund: reservation left open by instance " + lease.getInstanceId()
+                    + " (lease " + leaseId + ")";
             openReservations(t, leaseId).forEach((requestId, reserved) -> refunds.add(
                     new LedgerPosting(lease.getUserId(), "refund", reserved, requestId, leaseId, note)));
             List<LedgerEntry> written = new QuotaRepository(t).postInTransaction(refunds);

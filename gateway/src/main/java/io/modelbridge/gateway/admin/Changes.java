@@ -8,6 +8,7 @@ import io.modelbridge.gateway.config.ChangeListener.Topic;
 import java.time.Clock;
 import java.util.Set;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,7 @@ final class Changes {
         T result = db.dsl().transactionResult(tx -> {
             T r = work.run(tx.dsl(), new Audit(tx.dsl()));
             topics.forEach(topic -> tx.dsl().execute("select pg_notify({0}, {1})",
-                    org.jooq.impl.DSL.val(ChangeListener.CHANNEL), org.jooq.impl.DSL.val(topic.name())));
+                    DSL.val(ChangeListener.CHANNEL), DSL.val(topic.name())));
             return r;
         });
         for (Topic topic : topics) {

@@ -41,7 +41,8 @@ final class ChannelView {
 
     /** This instance's circuit breaker for the channel: closed, open (until retry_at) or half_open. */
     private static void putBreaker(ObjectNode node, CircuitBreakers.Snapshot b) {
-        node.put("state", b.state().name().toLowerCase(Locale.ROOT)).put("consecutive_failures", b.consecutiveFailures());
+        node.put("state", b.state().name().toLowerCase(Locale.ROOT))
+                .put("consecutive_failures", b.consecutiveFailures());
         Replies.put(node, "retry_at", b.retryAt().orElse(null));
     }
 

@@ -35,7 +35,12 @@ final class QuotaHandler {
 
     private void show(ServerRequest req, ServerResponse res) {
         int limit = AuditHandler.limit(req.query().first("limit").asOptional().orElse(String.valueOf(RECENT)));
-        deps.replies().ok(res, view(deps.db().dsl(), AdminDeps.pathParam(req, "name"), limit));
+        String name = AdminDeps.pathParam(req, "name");
+        // one snapshot: the gateways write ledger rows all the time, and the balance must match the rows shown
+        deps.replies().ok(res, deps.db().dsl().transactionResult(tx -> {
+            tx.dsl().execute("set transaction isolation level repeatable read, read only");
+            return view(tx.dsl(), name, limit);
+        }));
     }
 
     private void grant(ServerRequest req, ServerResponse res) {

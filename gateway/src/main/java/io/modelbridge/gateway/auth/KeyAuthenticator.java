@@ -52,7 +52,8 @@ public final class KeyAuthenticator {
                 .orElseThrow(() -> new GatewayException(ApiError.invalidApiKey(
                         "You didn't provide an API key. You need to provide your API key in an Authorization header "
                                 + "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).")));
-        KnownKey known = cache.get(ByteBuffer.wrap(ApiKeys.hash(secret)), h -> keys.findByHash(h.array()).map(this::known))
+        KnownKey known = cache.get(ByteBuffer.wrap(ApiKeys.hash(secret)),
+                        h -> keys.findByHash(h.array()).map(this::known))
                 .orElseThrow(() -> new GatewayException(ApiError.invalidApiKey(
                         "Incorrect API key provided: " + mask(secret) + ".")));
         ApiKeyRecord key = known.record();

@@ -33,7 +33,8 @@ public record ControlConfig(boolean distributedLimits, int breakerFailures, Dura
         }
         instanceId.ifPresent(id -> {
             if (!id.matches("[A-Za-z0-9._:-]{1,64}")) {
-                throw new IllegalArgumentException("MB_INSTANCE_ID must be 1-64 letters, digits or . _ : -, got '" + id + "'");
+                throw new IllegalArgumentException(
+                        "MB_INSTANCE_ID must be 1-64 letters, digits or . _ : -, got '" + id + "'");
             }
         });
     }
@@ -48,7 +49,8 @@ public record ControlConfig(boolean distributedLimits, int breakerFailures, Dura
         return switch (m) {
             case "local" -> false;
             case "distributed" -> true;
-            default -> throw new IllegalArgumentException("MB_RATE_LIMITS must be 'local' or 'distributed', got '" + m + "'");
+            default -> throw new IllegalArgumentException(
+                    "MB_RATE_LIMITS must be 'local' or 'distributed', got '" + m + "'");
         };
     }
 
@@ -61,7 +63,8 @@ public record ControlConfig(boolean distributedLimits, int breakerFailures, Dura
     }
 
     public ControlConfig withLeaseCredits(BigDecimal credits) {
-        return new ControlConfig(distributedLimits, breakerFailures, breakerOpen, credits, defaultMaxTokens, instanceId);
+        return new ControlConfig(distributedLimits, breakerFailures, breakerOpen, credits, defaultMaxTokens,
+                instanceId);
     }
 
     public ControlConfig withDefaultMaxTokens(int tokens) {

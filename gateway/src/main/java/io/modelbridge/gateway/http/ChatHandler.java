@@ -75,7 +75,7 @@ final class ChatHandler implements Handler {
     private static Optional<Integer> maxTokens(ChatRequest chat) {
         Integer max = chat.sampling() == null ? null : chat.sampling().maxTokens();
         int n = chat.sampling() == null || chat.sampling().n() == null ? 1 : Math.max(1, chat.sampling().n());
-        return Optional.ofNullable(max).map(m -> m * n);
+        return Optional.ofNullable(max).map(m -> (int) Math.min((long) m * n, Integer.MAX_VALUE));
     }
 
     private void complete(ChatRequest chat, List<Target> plan, CallRecord call, ServerResponse res) {

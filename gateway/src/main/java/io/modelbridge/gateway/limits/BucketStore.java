@@ -29,7 +29,8 @@ interface BucketStore extends AutoCloseable {
 
     static BucketConfiguration configuration(long perMinute) {
         return BucketConfiguration.builder()
-                .addLimit(BandwidthBuilder.builder().capacity(perMinute).refillIntervally(perMinute, Duration.ofMinutes(1)).build())
+                .addLimit(BandwidthBuilder.builder().capacity(perMinute)
+                        .refillIntervally(perMinute, Duration.ofMinutes(1)).build())
                 .build();
     }
 }

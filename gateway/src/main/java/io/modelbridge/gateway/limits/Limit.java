@@ -10,6 +10,7 @@ record Limit(String scope, String bucketKey, Dimension dimension, long perMinute
 
     static Limit of(String scope, String subject, Dimension dimension, long perMinute) {
         String label = scope.equals("global") ? "global" : scope + " " + subject;
-        return new Limit(label, scope + ":" + subject + ":" + dimension.header() + ":" + perMinute, dimension, perMinute);
+        String key = scope + ":" + subject + ":" + dimension.header() + ":" + perMinute;
+        return new Limit(label, key, dimension, perMinute);
     }
 }

@@ -2,6 +2,7 @@ package io.modelbridge.gateway.pipeline;
 
 import io.modelbridge.db.repo.ModelPrice;
 import io.modelbridge.gateway.auth.Caller;
+import io.modelbridge.gateway.error.GatewayException;
 import io.modelbridge.gateway.limits.RateAdmission;
 import io.modelbridge.gateway.limits.RateLimiter;
 import io.modelbridge.gateway.quota.PriceBook;
@@ -31,7 +32,7 @@ public final class Admission {
 
     /**
      * @param maxTokens the completion tokens the client allowed, empty when it set none (0 for embeddings)
-     * @throws io.modelbridge.gateway.error.GatewayException 429 rate_limit_exceeded or insufficient_quota
+     * @throws GatewayException 429 rate_limit_exceeded or insufficient_quota, with the x-ratelimit-* headers
      */
     public Ticket admit(Caller caller, String model, String requestId, int promptTokens, Optional<Integer> maxTokens) {
         int completion = maxTokens.orElse(defaultMaxTokens);
@@ -43,6 +44,11 @@ public final class Admission {
             if (worst.signum() > 0) {
                 try {
                     reservation = Optional.of(quotas.reserve(caller.userId(), requestId, worst));
+                } catch (GatewayException e) { // refused for quota: still tell the client where its limits stand
+                    rate.reconcile(0);
+                    Map<String, String> headers = new java.util.LinkedHashMap<>(rate.headers());
+                    headers.putAll(e.headers());
+                    throw new GatewayException(e.error(), headers);
                 } catch (RuntimeException e) {
                     rate.reconcile(0);
                     throw e;

@@ -157,7 +157,8 @@ public final class Quotas implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             if (Duration.between(renewedAt, now).compareTo(LEASE_TTL.dividedBy(2)) > 0) {
-                LOG.warn("Quota leases not renewed for {} s; giving them up", Duration.between(renewedAt, now).toSeconds());
+                LOG.warn("Quota leases not renewed for {} s; giving them up",
+                        Duration.between(renewedAt, now).toSeconds());
                 releaseAll();
             }
             return;

@@ -174,8 +174,10 @@ class QuotaIT {
     @Test
     void anEmptyBalanceGets429InsufficientQuotaButFreeModelsStillWork() {
         String key = userWithQuota("broke", BigDecimal.ZERO);
+        gw.admin("PUT", "/limits", "{\"scope\":\"user\",\"subject\":\"broke\",\"rpm\":100}");
         HttpResponse<String> res = api.post("/v1/chat/completions", key, paid("hello", false));
         assertEquals(429, res.statusCode());
+        assertEquals("100", header(res, "x-ratelimit-limit-requests"), "a quota refusal carries the rate headers too");
         JsonNode error = json(res.body()).get("error");
         assertEquals("insufficient_quota", error.get("code").asText());
         assertTrue(error.has("param") && error.get("param").isNull());

@@ -87,6 +87,15 @@ class RoutingIT {
         assertEquals(1000, counts.get("heavy") + counts.get("light"), counts.toString());
         // weight 3 of 4: 750 expected; 10 % of that either way (the spread is random: 75 is 5.5 standard deviations)
         assertTrue(Math.abs(counts.get("heavy") - 750) <= 75, counts.toString());
+
+        JsonNode usage = null; // the usage rows tell the same story, grouped by channel
+        for (int i = 0; i < 100 && (usage == null || usage.at("/totals/requests").asInt() < 1000); i++) {
+            Setup.sleep(100);
+            usage = gw.admin("GET", "/usage?model=spread&by=channel&since=1h", null);
+        }
+        Map<String, Integer> grouped = new HashMap<>();
+        usage.get("groups").forEach(g -> grouped.put(g.get("group").asText(), g.get("requests").asInt()));
+        assertEquals(counts, grouped, usage.toString());
     }
 
     @Test
