@@ -75,10 +75,10 @@ public final class Gateway implements AutoCloseable {
                 case LIMITS, PRICES -> { }
             }
         };
-        ApiServices services = new ApiServices(auth, routes::get,
-                new Failover(plugins, upstream, clock, config.maxAttempts(), config.requestTimeout()),
+        Failover failover = new Failover(plugins, upstream, clock, config.maxAttempts(), config.requestTimeout());
+        ApiServices services = new ApiServices(auth, routes::get, failover,
                 usage, new TokenCounter(), errors, json, clock, config.maxBodyBytes());
-        AdminApi admin = new AdminApi(db, cipher, plugins, changes, json, errors, adminToken, clock);
+        AdminApi admin = new AdminApi(db, cipher, plugins, failover, changes, json, errors, adminToken, clock);
         this.server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())

@@ -8,6 +8,7 @@ import io.modelbridge.gateway.config.ChangeListener;
 import io.modelbridge.gateway.crypto.CredentialCipher;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.ErrorWriter;
+import io.modelbridge.gateway.pipeline.Failover;
 import io.modelbridge.gateway.plugin.PluginCatalog;
 import java.time.Clock;
 import java.util.Map;
@@ -26,6 +27,7 @@ public final class AdminApi {
     private final UsersHandler users;
     private final KeysHandler keys;
     private final ChannelsHandler channels;
+    private final ChannelTestHandler channelTests;
     private final AliasesHandler aliases;
     private final LimitsHandler limits;
     private final PricesHandler prices;
@@ -34,8 +36,9 @@ public final class AdminApi {
     private final UsageHandler usage;
     private final AuditHandler audit;
 
-    public AdminApi(Database db, CredentialCipher cipher, PluginCatalog plugins, ChangeListener changes,
-                    ObjectMapper json, ErrorWriter errors, String adminToken, Clock clock) {
+    /** @param failover how {@code POST /channels/{name}/test} reaches the channel's plugin, as client calls do */
+    public AdminApi(Database db, CredentialCipher cipher, PluginCatalog plugins, Failover failover,
+                    ChangeListener changes, ObjectMapper json, ErrorWriter errors, String adminToken, Clock clock) {
         Replies replies = new Replies(json);
         AdminDeps deps = new AdminDeps(db, json, replies, new Changes(db, changes, replies, clock), clock);
         this.auth = new AdminAuth(adminToken, errors);
@@ -44,6 +47,7 @@ public final class AdminApi {
         this.users = new UsersHandler(deps);
         this.keys = new KeysHandler(deps);
         this.channels = new ChannelsHandler(deps, cipher, plugins);
+        this.channelTests = new ChannelTestHandler(deps, cipher, plugins, failover);
         this.aliases = new AliasesHandler(deps);
         this.limits = new LimitsHandler(deps);
         this.prices = new PricesHandler(deps);
@@ -63,6 +67,7 @@ public final class AdminApi {
         quotas.routes(rules, guard);
         keys.routes(rules, guard);
         channels.routes(rules, guard);
+        channelTests.routes(rules, guard);
         aliases.routes(rules, guard);
         limits.routes(rules, guard);
         prices.routes(rules, guard);

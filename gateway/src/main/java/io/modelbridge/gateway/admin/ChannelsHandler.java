@@ -10,6 +10,7 @@ import io.modelbridge.gateway.config.ChangeListener.Topic;
 import io.modelbridge.gateway.crypto.CredentialCipher;
 import io.modelbridge.gateway.plugin.PluginCatalog;
 import java.net.URI;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +37,8 @@ final class ChannelsHandler {
                 .get("/channels", guard.wrap(this::list))
                 .get("/channels/{name}", guard.wrap(this::show))
                 .patch("/channels/{name}", guard.wrap(this::update))
-                .delete("/channels/{name}", guard.wrap(this::delete));
+                .delete("/channels/{name}", guard.wrap(this::delete))
+                .post("/channels/{name}/credential/check", guard.wrap(this::checkCredential));
     }
 
     private void create(ServerRequest req, ServerResponse res) {
@@ -86,6 +88,25 @@ final class ChannelsHandler {
             return null;
         });
         deps.replies().ok(res, deps.replies().deleted("channel", name));
+    }
+
+    /**
+     * Whether the stored credential equals the one sent (compared in constant time), so a declarative client can
+     * tell if it must replace it without the credential ever leaving the gateway.
+     */
+    private void checkCredential(ServerRequest req, ServerResponse res) {
+        String name = AdminDeps.pathParam(req, "name");
+        String candidate = deps.body(req, Set.of("credential")).requireText("credential");
+        ChannelRecord channel = find(new ChannelRepository(deps.db().dsl()), name);
+        boolean matches;
+        try {
+            matches = channel.credentialSealed() != null && MessageDigest.isEqual(
+                    KeySecrets.sha256(cipher.open(name, channel.credentialSealed())), KeySecrets.sha256(candidate));
+        } catch (IllegalArgumentException e) { // sealed under another master key: it must be set again anyway
+            matches = false;
+        }
+        deps.replies().ok(res, deps.replies().object("credential_check").put("channel", name)
+                .put("matches", matches));
     }
 
     /** The current spec with every field the body has replaced, validated. */

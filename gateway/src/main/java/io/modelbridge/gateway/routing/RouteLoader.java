@@ -33,7 +33,7 @@ public final class RouteLoader {
         for (ChannelRecord c : channels.list()) {
             if (c.enabled()) {
                 byName.put(c.name(), c);
-                routes.put(c.name(), route(c));
+                routes.put(c.name(), route(c, cipher));
             }
         }
         Map<String, List<Target>> channelModels = new HashMap<>();
@@ -53,7 +53,8 @@ public final class RouteLoader {
         return new RouteTable(aliasTargets, channelModels);
     }
 
-    private ChannelRoute route(ChannelRecord c) {
+    /** The channel as a plugin sees it, its credential opened (empty, and logged, when it no longer decrypts). */
+    public static ChannelRoute route(ChannelRecord c, CredentialCipher cipher) {
         String credential;
         try {
             credential = c.credentialSealed() == null ? "" : cipher.open(c.name(), c.credentialSealed());
