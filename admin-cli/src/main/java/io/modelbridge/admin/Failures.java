@@ -54,7 +54,7 @@ final class Failures implements IParameterExceptionHandler, IExecutionExceptionH
         }
         String message = e.getMessage();
         String param = e.param();
-        if (param != null && !message.contains(param)) {
+        if (param != null && !message.contains("'" + param + "'")) {
             message += " (field '" + param + "')";
         }
         root.out().error(message, e.error());

@@ -18,6 +18,8 @@ import io.modelbridge.admin.output.Output;
 import io.modelbridge.admin.output.OutputMode;
 import io.modelbridge.admin.repl.Console;
 import io.modelbridge.admin.repl.Terminals;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -52,6 +54,7 @@ public final class Mbctl implements Callable<Integer> {
 
     /** Global only, before the command: {@code price set --output} is the output price. */
     @Option(names = {"-o", "--output"}, paramLabel = "table|json", defaultValue = "table", scope = ScopeType.LOCAL,
+            completionCandidates = OutputModes.class,
             description = "Output format: table (for people) or json (the admin API's JSON, for scripts).")
     private OutputMode output = OutputMode.TABLE;
 
@@ -60,6 +63,14 @@ public final class Mbctl implements Callable<Integer> {
 
     private final Invocation invocation;
     private Session session;
+
+    /** Completion offers the modes as they are usually typed. */
+    static final class OutputModes implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return List.of("table", "json").iterator();
+        }
+    }
 
     public Mbctl(Invocation invocation) {
         this.invocation = invocation;

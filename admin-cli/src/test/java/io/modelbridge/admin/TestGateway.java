@@ -13,10 +13,10 @@ import java.util.stream.Stream;
  * One real gateway for the whole test JVM (embedded PostgreSQL, the openai plugin jar loaded by PF4J) and one
  * OpenAI simulator as the upstream of its channels. Test classes keep apart by using their own names.
  */
-final class TestGateway {
+public final class TestGateway {
     private static TestGateway instance;
-    final RunningGateway gateway;
-    final OpenAiSimulator upstream;
+    public final RunningGateway gateway;
+    public final OpenAiSimulator upstream;
     private final Path dataDir;
 
     private TestGateway() throws IOException {
@@ -26,7 +26,7 @@ final class TestGateway {
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "mbctl-test-gateway-stop"));
     }
 
-    static synchronized TestGateway get() {
+    public static synchronized TestGateway get() {
         if (instance == null) {
             try {
                 instance = new TestGateway();
@@ -38,7 +38,7 @@ final class TestGateway {
     }
 
     /** {@code host:port} of the admin listener. */
-    String server() {
+    public String server() {
         return "127.0.0.1:" + gateway.admin().getPort();
     }
 

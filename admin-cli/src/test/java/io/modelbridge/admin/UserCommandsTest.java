@@ -75,7 +75,7 @@ class UserCommandsTest {
     void refusalsExitOneWithOneLineNamingTheObjectOrField() {
         cli.run("user", "add", "ut-erin").ok();
         Cli.Result duplicate = cli.run("user", "add", "ut-erin").exits(1);
-        assertEquals("mbctl: An object with name 'ut-erin' already exists.\n", duplicate.err());
+        assertEquals("mbctl: An object with name 'ut-erin' already exists. (field 'name')\n", duplicate.err());
         assertEquals("", duplicate.out());
 
         Cli.Result role = cli.run("user", "add", "ut-frank", "--role", "root").exits(1);

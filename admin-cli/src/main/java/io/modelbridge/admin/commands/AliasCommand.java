@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.admin.Mbctl;
 import io.modelbridge.admin.client.AdminClient;
+import io.modelbridge.admin.client.ApiException;
 import io.modelbridge.admin.output.Output;
 import io.modelbridge.admin.output.Table;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ public final class AliasCommand {
     @Spec
     private CommandSpec spec;
 
-    @Command(name = "set", description = "Create or replace an alias and all its targets.")
+    @Command(name = "set", description = "Create an alias, or replace all its targets (the description stays unless given).")
     int set(@Parameters(paramLabel = "ALIAS", completionCandidates = Candidates.Aliases.class) String alias,
             @Option(names = "--target", required = true, paramLabel = "CHANNEL[:MODEL][,priority=N][,weight=N]",
                     completionCandidates = Candidates.Channels.class,
@@ -34,8 +35,9 @@ public final class AliasCommand {
                         "MODEL is the upstream model name (default: the alias itself)."}) List<String> targets,
             @Option(names = "--description", paramLabel = "TEXT") String description) {
         ObjectNode body = AdminClient.JSON.createObjectNode();
-        if (description != null) {
-            body.put("description", description);
+        String kept = description != null ? description : currentDescription(alias);
+        if (kept != null) {
+            body.put("description", kept);
         }
         ArrayNode list = body.putArray("targets");
         for (String target : targets) {
@@ -48,6 +50,18 @@ public final class AliasCommand {
         JsonNode saved = root.client().put("/aliases/" + AdminClient.segment(alias), body);
         root.out().result(saved, "Alias " + alias + " -> " + targets(saved) + ".");
         return Mbctl.OK;
+    }
+
+    /** Setting an alias replaces its targets; its description stays unless a new one is given. */
+    private String currentDescription(String alias) {
+        try {
+            return root.client().get("/aliases/" + AdminClient.segment(alias)).path("description").textValue();
+        } catch (ApiException e) {
+            if (e.status() == 404) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     @Command(name = "list", description = "List aliases and their targets.")

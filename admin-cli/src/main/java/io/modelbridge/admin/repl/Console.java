@@ -62,8 +62,8 @@ public final class Console {
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true) // '!' in a credential is just a '!'
                 .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
                 .build();
-        terminal.writer().println("mbctl console on " + connection.display()
-                + ". TAB completes, 'help' explains, Ctrl-R searches history, Ctrl-D leaves.");
+        terminal.writer().println("mbctl console on " + connection.display() + ". TAB completes, 'help' explains,");
+        terminal.writer().println("Ctrl-R searches the history, Ctrl-C drops the line, Ctrl-D leaves.");
         String prompt = "mbctl " + connection.display() + "> ";
         while (true) {
             String line;
