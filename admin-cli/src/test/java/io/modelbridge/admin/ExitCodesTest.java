@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Finding the server and token, exit code 3, usage errors, help, and tables fitted to the terminal. */
-class ConnectionTest {
+class ExitCodesTest {
     @TempDir
     Path dataDir;
 
