@@ -10,10 +10,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jline.reader.EOFError;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.Parser;
+import org.jline.reader.Parser.ParseContext;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
@@ -53,7 +55,7 @@ public final class Console {
         Session session = new Session(connection, terminal.writer(), terminal.writer(), terminal::getWidth);
         Invocation invocation = Invocation.of(env, terminal.writer(), terminal.writer(), terminal::getWidth)
                 .in(session);
-        Parser parser = new DefaultParser();
+        DefaultParser parser = new DefaultParser().eofOnUnclosedQuote(true); // an open quote continues the line
         LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("mbctl").parser(parser)
                 .completer(new CommandCompleter(Mbctl.commandLine(invocation), EXIT))
                 .history(new RedactingHistory())
@@ -74,14 +76,13 @@ public final class Console {
             } catch (EndOfFileException e) {
                 break;
             }
-            List<String> words = words(reader.getParsedLine().words(), line);
-            if (words.isEmpty()) {
-                continue;
+            for (List<String> words : commands(parser, line)) {
+                if (EXIT.contains(words.getFirst()) && words.size() == 1) {
+                    terminal.writer().flush();
+                    return Mbctl.OK;
+                }
+                execute(terminal, invocation, words);
             }
-            if (EXIT.contains(words.getFirst()) && words.size() == 1) {
-                break;
-            }
-            execute(terminal, invocation, words);
         }
         terminal.writer().flush();
         return Mbctl.OK;
@@ -98,6 +99,29 @@ public final class Console {
             Thread.interrupted(); // a Ctrl-C that came after the command finished must not hit the next one
             terminal.writer().flush();
         }
+    }
+
+    /**
+     * The commands in an accepted line: usually one; several when lines were pasted at once. A newline inside
+     * quotes belongs to its argument.
+     */
+    static List<List<String>> commands(Parser parser, String line) {
+        List<List<String>> commands = new ArrayList<>();
+        String pending = "";
+        for (String part : line.split("\n", -1)) {
+            pending = pending.isEmpty() ? part : pending + "\n" + part;
+            try {
+                List<String> words = words(parser.parse(pending, pending.length(), ParseContext.ACCEPT_LINE).words(),
+                        pending);
+                if (!words.isEmpty()) {
+                    commands.add(words);
+                }
+                pending = "";
+            } catch (EOFError unclosedQuote) {
+                // the next line continues this one
+            }
+        }
+        return commands;
     }
 
     /** The parsed words; the empty word after a trailing space is not an argument. */

@@ -12,8 +12,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.impl.DumbTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +61,24 @@ class ConsoleOnDumbTerminalTest {
         assertTrue(saved.contains("user add dt-amy --email \"amy@example.com\""), saved);
         assertTrue(saved.contains("--credential ***"), saved);
         assertTrue(!saved.contains("secret"), "credentials never reach the history file: " + saved);
+    }
+
+    @Test
+    void anOpenQuoteContinuesOnTheNextLineAndPastedLinesRunOneByOne() throws IOException {
+        String screen = run("""
+                user add dt-bea --email "bea
+                @example.com"
+                -o json user show dt-bea
+                """, dir.resolve("h3"));
+        assertTrue(screen.contains("\"email\" : \"bea\\n@example.com\""), screen);
+
+        DefaultParser parser = new DefaultParser().eofOnUnclosedQuote(true);
+        assertEquals(List.of(List.of("user", "list"), List.of("plugin", "list")),
+                Console.commands(parser, "user list\nplugin list\n"));
+        assertEquals(List.of(List.of("alias", "set", "a", "--description", "two\nlines"), List.of("alias", "list")),
+                Console.commands(parser, "alias set a --description 'two\nlines'\nalias list"));
+        assertEquals(List.of(List.of("channel", "update", "x", "--base-url", "")),
+                Console.commands(parser, "channel update x --base-url \"\""));
     }
 
     @Test
