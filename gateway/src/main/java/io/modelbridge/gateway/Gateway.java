@@ -17,6 +17,7 @@ import io.modelbridge.gateway.config.GatewayConfig;
 import io.modelbridge.gateway.config.SecretFiles;
 import io.modelbridge.gateway.crypto.CredentialCipher;
 import io.modelbridge.gateway.error.ErrorWriter;
+import io.modelbridge.gateway.error.TransportErrors;
 import io.modelbridge.gateway.http.ApiServices;
 import io.modelbridge.gateway.http.InFlight;
 import io.modelbridge.gateway.http.OpenAiRoutes;
@@ -83,8 +84,10 @@ public final class Gateway implements AutoCloseable {
                 .host(config.host())
                 .port(config.port())
                 .shutdownGracePeriod(Duration.ofMillis(500))
+                .directHandlers(TransportErrors.handlers(errors))
                 .routing(r -> new OpenAiRoutes(services, inFlight, () -> true).register(r))
-                .putSocket("admin", s -> s.host(config.adminHost()).port(config.adminPort()))
+                .putSocket("admin", s -> s.host(config.adminHost()).port(config.adminPort())
+                        .directHandlers(TransportErrors.handlers(errors)))
                 .routing("admin", admin::register)
                 .build()
                 .start();

@@ -32,10 +32,19 @@ final class CallRecord {
         this.errorCode = errorCode;
     }
 
+    /** What a client sent, fit for a text column: PostgreSQL refuses NUL characters, and a row needs no novel. */
+    private static String storable(String clientText) {
+        if (clientText == null) {
+            return null;
+        }
+        String clean = clientText.replace("\u0000", "");
+        return clean.length() > 256 ? clean.substring(0, 256) : clean;
+    }
+
     UsageRecord toUsage() {
         int latency = (int) ((System.nanoTime() - startNanos) / 1_000_000);
         return new UsageRecord(requestId, at, caller == null ? null : caller.userId(),
-                caller == null ? null : caller.keyId(), model,
+                caller == null ? null : caller.keyId(), storable(model),
                 target == null ? null : target.channel().name(), target == null ? null : target.channel().provider(),
                 target == null ? null : target.upstreamModel(), stream, promptTokens, completionTokens, estimated,
                 BigDecimal.ZERO, latency, ttftMillis, status, errorCode);

@@ -1,6 +1,7 @@
 package io.modelbridge.gateway.http;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.modelbridge.gateway.error.ApiError;
@@ -41,6 +42,11 @@ public final class OpenAiRoutes {
                             + req.prologue().method().text() + " " + req.path().path() + "."));
                 })
                 .error(GatewayException.class, (req, res, e) -> s.errors().write(res, e))
+                .error(HttpException.class, (req, res, e) -> s.errors().write(res, e.status().code() == 404
+                        ? ApiError.notFound("unknown_url", "Unknown request URL: " + req.prologue().method().text()
+                                + " " + req.path().path() + ".")
+                        : new ApiError(e.status().code(), "invalid_request_error", null, null,
+                                "The request was refused: " + e.status().reasonPhrase() + "."), Map.of()))
                 .error(Throwable.class, (req, res, e) -> {
                     String id = res.headers().first(RequestIds.HEADER).orElse("-");
                     LOG.error("Unhandled error on {} (request {})", req.path().path(), id, e);

@@ -1,0 +1,33 @@
+package io.modelbridge.provider.glm;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import java.util.Optional;
+
+/**
+ * The plugin's own mapper. Its private TypeFactory keeps the type cache inside the plugin's class loader, so
+ * unloading the plugin can free it (STYLE 3.1); no modules are found by ServiceLoader.
+ */
+final class GlmJson {
+    static final JsonMapper MAPPER = JsonMapper.builder().typeFactory(TypeFactory.createDefaultInstance()).build();
+
+    private GlmJson() {}
+
+    /** The text as a JSON tree, or empty when it is not JSON. */
+    static Optional<JsonNode> parse(String text) {
+        try {
+            JsonNode node = MAPPER.readTree(text);
+            return node == null || node.isMissingNode() ? Optional.empty() : Optional.of(node);
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A text field, or null when it is absent or JSON null. */
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}
