@@ -2,6 +2,9 @@ package io.modelbridge.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -78,6 +81,19 @@ public final class Database implements AutoCloseable {
 
     public String jdbcUrl() {
         return jdbcUrl;
+    }
+
+    /** The user the pool connects as (to connect another gateway instance to the same database). */
+    public String user() {
+        return pool.getUsername();
+    }
+
+    /**
+     * A connection outside the pool, for a session that lives as long as the gateway (LISTEN); the caller closes
+     * it. Holding a pooled connection that long would shrink the pool for requests.
+     */
+    public Connection openDedicatedConnection() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, pool.getUsername(), pool.getPassword());
     }
 
     /** Closes the pool, then stops the embedded server if there is one. */

@@ -8,11 +8,17 @@ import io.modelbridge.db.DbSettings;
 import io.modelbridge.db.repo.AliasRepository;
 import io.modelbridge.db.repo.ApiKeyRepository;
 import io.modelbridge.db.repo.ChannelRepository;
+import io.modelbridge.db.repo.LimitRepository;
+import io.modelbridge.db.repo.PriceRepository;
 import io.modelbridge.db.repo.UsageRepository;
+import io.github.bucket4j.TimeMeter;
 import io.modelbridge.gateway.admin.AdminApi;
 import io.modelbridge.gateway.auth.KeyAuthenticator;
 import io.modelbridge.gateway.auth.LastUsedTracker;
+import io.modelbridge.gateway.cluster.ChangeFeed;
+import io.modelbridge.gateway.cluster.InstanceIdentity;
 import io.modelbridge.gateway.config.ChangeListener;
+import io.modelbridge.gateway.config.ControlConfig;
 import io.modelbridge.gateway.config.GatewayConfig;
 import io.modelbridge.gateway.config.SecretFiles;
 import io.modelbridge.gateway.crypto.CredentialCipher;
@@ -21,8 +27,14 @@ import io.modelbridge.gateway.error.TransportErrors;
 import io.modelbridge.gateway.http.ApiServices;
 import io.modelbridge.gateway.http.InFlight;
 import io.modelbridge.gateway.http.OpenAiRoutes;
+import io.modelbridge.gateway.limits.RateLimiter;
+import io.modelbridge.gateway.pipeline.Admission;
+import io.modelbridge.gateway.pipeline.ChannelProbe;
 import io.modelbridge.gateway.pipeline.Failover;
 import io.modelbridge.gateway.plugin.PluginHost;
+import io.modelbridge.gateway.quota.PriceBook;
+import io.modelbridge.gateway.quota.Quotas;
+import io.modelbridge.gateway.routing.CircuitBreakers;
 import io.modelbridge.gateway.routing.RouteLoader;
 import io.modelbridge.gateway.routing.RouteTable;
 import io.modelbridge.gateway.upstream.UpstreamClients;
@@ -47,7 +59,12 @@ public final class Gateway implements AutoCloseable {
     private final UsageRecorder usage;
     private final LastUsedTracker lastUsed;
     private final InFlight inFlight;
+    private final RateLimiter limits;
+    private final Quotas quotas;
+    private final ChangeFeed changeFeed;
+    private final String instanceId;
     private final WebServer server;
+    private long nextBucketCleanup;
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("gateway-background").unstarted(r));
 
@@ -62,24 +79,43 @@ public final class Gateway implements AutoCloseable {
                 config.dataDir(), config.dbPoolSize()));
         this.plugins = new PluginHost(config.pluginsDir());
         plugins.loadAll();
+        ControlConfig control = config.control();
+        this.instanceId = InstanceIdentity.of(config);
         ApiKeyRepository keys = new ApiKeyRepository(db.dsl());
         RouteLoader routeLoader = new RouteLoader(new ChannelRepository(db.dsl()), new AliasRepository(db.dsl()), cipher);
         AtomicReference<RouteTable> routes = new AtomicReference<>(routeLoader.load());
+        CircuitBreakers breakers = new CircuitBreakers(control.breakerFailures(), control.breakerOpen(), clock);
         this.lastUsed = new LastUsedTracker(keys);
         KeyAuthenticator auth = new KeyAuthenticator(keys, clock, lastUsed);
         this.usage = new UsageRecorder(new UsageRepository(db.dsl()), 100_000);
         this.inFlight = new InFlight(errors);
+        LimitRepository limitRows = new LimitRepository(db.dsl());
+        this.limits = control.distributedLimits() ? RateLimiter.distributed(limitRows::list, db.dataSource())
+                : RateLimiter.local(limitRows::list, TimeMeter.SYSTEM_MILLISECONDS);
+        PriceBook prices = new PriceBook(new PriceRepository(db.dsl()));
+        this.quotas = new Quotas(db.dsl(), instanceId, control.leaseCredits(), clock);
+        quotas.recoverOwn();
         ChangeListener changes = topic -> {
             switch (topic) {
                 case KEYS, USERS -> auth.invalidateAll();
-                case ROUTES -> routes.set(routeLoader.load());
-                case LIMITS, PRICES -> { }
+                case QUOTA -> quotas.releaseAll();
+                case ROUTES -> {
+                    RouteTable before = routes.get();
+                    RouteTable after = routeLoader.load();
+                    routes.set(after);
+                    breakers.reconcile(before.channels(), after.channels());
+                }
+                case LIMITS -> limits.reload();
+                case PRICES -> prices.reload();
             }
         };
-        Failover failover = new Failover(plugins, upstream, clock, config.maxAttempts(), config.requestTimeout());
-        ApiServices services = new ApiServices(auth, routes::get, failover,
+        this.changeFeed = new ChangeFeed(db, changes).start();
+        Failover failover = new Failover(plugins, upstream, clock, config.maxAttempts(), config.requestTimeout(), breakers);
+        ApiServices services = new ApiServices(auth, routes::get,
+                new Admission(limits, prices, quotas, control.defaultMaxTokens()), failover,
                 usage, new TokenCounter(), errors, json, clock, config.maxBodyBytes());
-        AdminApi admin = new AdminApi(db, cipher, plugins, failover, changes, json, errors, adminToken, clock);
+        ChannelProbe probe = new ChannelProbe(plugins, upstream, routeLoader, breakers, clock, config.requestTimeout());
+        AdminApi admin = new AdminApi(db, cipher, plugins, probe, changes, json, errors, adminToken, clock);
         this.server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -92,8 +128,9 @@ public final class Gateway implements AutoCloseable {
                 .build()
                 .start();
         background.scheduleWithFixedDelay(this::housekeeping, 250, 250, TimeUnit.MILLISECONDS);
-        LOG.info("ModelBridge listening: OpenAI API on http://{}:{}/v1, admin API on http://{}:{}/admin/v1",
-                config.host(), server.port(), config.adminHost(), server.port("admin"));
+        LOG.info("ModelBridge instance {} listening: OpenAI API on http://{}:{}/v1, admin API on http://{}:{}/admin/v1"
+                + " (rate limits {})", instanceId, config.host(), server.port(), config.adminHost(), server.port("admin"),
+                control.distributedLimits() ? "distributed" : "local");
     }
 
     public static Gateway start(GatewayConfig config) {
@@ -108,12 +145,35 @@ public final class Gateway implements AutoCloseable {
         return server.port("admin");
     }
 
+    /** The JDBC URL of the database, for another instance to share it. */
+    public String jdbcUrl() {
+        return db.jdbcUrl();
+    }
+
+    public String dbUser() {
+        return db.user();
+    }
+
+    /** The name this instance holds quota leases under. */
+    public String instanceId() {
+        return instanceId;
+    }
+
     private void housekeeping() {
+        step("plugin sync", plugins::sync);
+        step("key last-used", lastUsed::flush);
+        step("quota leases", quotas::housekeeping);
+        if (System.nanoTime() - nextBucketCleanup > 0) {
+            nextBucketCleanup = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            step("rate-limit buckets", limits::removeExpired);
+        }
+    }
+
+    private static void step(String what, Runnable work) {
         try {
-            plugins.sync();
-            lastUsed.flush();
+            work.run();
         } catch (RuntimeException e) {
-            LOG.warn("Housekeeping failed: {}", e.getMessage());
+            LOG.warn("Housekeeping ({}) failed: {}", what, e.getMessage());
         }
     }
 
@@ -134,8 +194,11 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         background.shutdownNow();
         server.stop();
+        changeFeed.close();
         lastUsed.flush();
         usage.close();
+        quotas.close();
+        limits.close();
         plugins.close();
         upstream.close();
         db.close();

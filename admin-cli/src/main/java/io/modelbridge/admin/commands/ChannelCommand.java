@@ -92,9 +92,11 @@ public final class ChannelCommand {
             out.json(channels);
             return Mbctl.OK;
         }
-        Table table = new Table("NAME", "PROVIDER", "MODELS", "PRIO", "WEIGHT", "ENABLED", "CREDENTIAL", "BASE URL");
+        Table table = new Table("NAME", "PROVIDER", "MODELS", "PRIO", "WEIGHT", "ENABLED", "BREAKER", "CREDENTIAL",
+                "BASE URL");
         channels.path("data").forEach(c -> table.row(c.path("name"), provider(c), c.path("models"),
-                c.path("priority"), c.path("weight"), c.path("enabled"), credential(c), c.path("base_url")));
+                c.path("priority"), c.path("weight"), c.path("enabled"), c.at("/breaker/state"), credential(c),
+                c.path("base_url")));
         out.table(table);
         return Mbctl.OK;
     }
@@ -116,6 +118,7 @@ public final class ChannelCommand {
         fields.put("priority", c.path("priority"));
         fields.put("weight", c.path("weight"));
         fields.put("enabled", c.path("enabled"));
+        fields.put("breaker", breaker(c.path("breaker")));
         fields.put("timeouts", c.path("connect_timeout_ms").asText() + " ms connect, "
                 + c.path("read_timeout_ms").asText() + " ms read");
         fields.put("extras", c.path("extras").isEmpty() ? null : c.path("extras").toString());
@@ -124,7 +127,8 @@ public final class ChannelCommand {
         return Mbctl.OK;
     }
 
-    @Command(name = "test", description = "Send one minimal chat request through the channel; report latency or error.")
+    @Command(name = "test", description = {"Send one minimal chat request through the channel, enabled or not;",
+        "report the latency or the error a client would get (exit 1). A success closes its breaker."})
     int test(@Parameters(paramLabel = "NAME", completionCandidates = Candidates.Channels.class) String name,
              @Option(names = "--model", paramLabel = "M", completionCandidates = Candidates.Models.class,
                      description = "Default: the channel's first model.") String model) {
@@ -139,13 +143,15 @@ public final class ChannelCommand {
             out.json(result);
         } else if (ok) {
             out.line("Channel " + name + " works: " + result.path("model").asText() + " answered in "
-                    + result.path("latency_ms").asLong() + " ms (\"" + result.path("reply").asText() + "\").");
+                    + result.path("latency_ms").asLong() + " ms.");
         }
         if (!ok) {
             JsonNode error = result.path("error");
+            int upstream = error.path("upstream_status").asInt();
             out.error("channel " + name + " failed the test with " + result.path("model").asText() + " after "
                     + result.path("latency_ms").asLong() + " ms: " + error.path("message").asText() + " (HTTP "
-                    + error.path("status").asInt() + " " + error.path("code").asText() + ")", error);
+                    + error.path("status").asInt() + " " + error.path("code").asText()
+                    + (upstream > 0 ? "; the upstream answered HTTP " + upstream : "") + ")", error);
             return Mbctl.REFUSED;
         }
         return Mbctl.OK;
@@ -216,6 +222,16 @@ public final class ChannelCommand {
 
     private static String provider(JsonNode c) {
         return c.path("provider").asText() + (c.path("provider_available").asBoolean() ? "" : " (not loaded)");
+    }
+
+    /** {@code closed}, {@code half_open}, or {@code open until 10:15:02Z after 5 failures}. */
+    private static String breaker(JsonNode b) {
+        if (b.isMissingNode()) {
+            return null;
+        }
+        String state = b.path("state").asText();
+        return "open".equals(state) ? "open until " + Cells.instant(b.path("retry_at")) + " after "
+                + b.path("consecutive_failures").asInt() + " failures" : state;
     }
 
     static String credential(JsonNode c) {

@@ -43,7 +43,9 @@ public final class QuotaCommand {
             out.json(quota);
             return Mbctl.OK;
         }
-        out.line(name + ": balance " + Cells.text(quota.path("balance")) + " credits");
+        out.line(name + ": balance " + Cells.text(quota.path("balance")) + " credits"
+                + (quota.path("held").isNumber() && quota.path("held").decimalValue().signum() > 0
+                ? " (" + Cells.text(quota.path("held")) + " held for requests in flight)" : ""));
         Table table = new Table("WHEN", "KIND", "AMOUNT", "BALANCE", "REQUEST", "NOTE");
         quota.path("ledger").forEach(e -> table.row(Cells.instant(e.path("created_at")), e.path("kind"),
                 e.path("amount"), e.path("balance_after"), e.path("request_id"), e.path("note")));

@@ -7,7 +7,9 @@ package io.modelbridge.db.jooq;
 import io.modelbridge.db.jooq.tables.AliasTargets;
 import io.modelbridge.db.jooq.tables.ApiKeys;
 import io.modelbridge.db.jooq.tables.AuditLog;
+import io.modelbridge.db.jooq.tables.QuotaLeases;
 import io.modelbridge.db.jooq.tables.QuotaLedger;
+import io.modelbridge.db.jooq.tables.RateLimitBuckets;
 import io.modelbridge.db.jooq.tables.UsageLog;
 
 import org.jooq.Index;
@@ -30,7 +32,12 @@ public class Indexes {
     public static final Index ALIAS_TARGETS_CHANNEL_ID_IDX = Internal.createIndex(DSL.name("alias_targets_channel_id_idx"), AliasTargets.ALIAS_TARGETS, new OrderField[] { AliasTargets.ALIAS_TARGETS.CHANNEL_ID }, false);
     public static final Index API_KEYS_USER_ID_IDX = Internal.createIndex(DSL.name("api_keys_user_id_idx"), ApiKeys.API_KEYS, new OrderField[] { ApiKeys.API_KEYS.USER_ID }, false);
     public static final Index AUDIT_LOG_AT_IDX = Internal.createIndex(DSL.name("audit_log_at_idx"), AuditLog.AUDIT_LOG, new OrderField[] { AuditLog.AUDIT_LOG.AT }, false);
+    public static final Index QUOTA_LEASES_INSTANCE_ID_IDX = Internal.createIndex(DSL.name("quota_leases_instance_id_idx"), QuotaLeases.QUOTA_LEASES, new OrderField[] { QuotaLeases.QUOTA_LEASES.INSTANCE_ID, QuotaLeases.QUOTA_LEASES.CLOSED_AT }, false);
+    public static final Index QUOTA_LEASES_USER_ID_IDX = Internal.createIndex(DSL.name("quota_leases_user_id_idx"), QuotaLeases.QUOTA_LEASES, new OrderField[] { QuotaLeases.QUOTA_LEASES.USER_ID, QuotaLeases.QUOTA_LEASES.CLOSED_AT }, false);
+    public static final Index QUOTA_LEDGER_LEASE_ID_IDX = Internal.createIndex(DSL.name("quota_ledger_lease_id_idx"), QuotaLedger.QUOTA_LEDGER, new OrderField[] { QuotaLedger.QUOTA_LEDGER.LEASE_ID }, false);
+    public static final Index QUOTA_LEDGER_REQUEST_ID_IDX = Internal.createIndex(DSL.name("quota_ledger_request_id_idx"), QuotaLedger.QUOTA_LEDGER, new OrderField[] { QuotaLedger.QUOTA_LEDGER.REQUEST_ID }, false);
     public static final Index QUOTA_LEDGER_USER_ID_CREATED_AT_IDX = Internal.createIndex(DSL.name("quota_ledger_user_id_created_at_idx"), QuotaLedger.QUOTA_LEDGER, new OrderField[] { QuotaLedger.QUOTA_LEDGER.USER_ID, QuotaLedger.QUOTA_LEDGER.CREATED_AT }, false);
+    public static final Index RATE_LIMIT_BUCKETS_EXPIRES_AT_IDX = Internal.createIndex(DSL.name("rate_limit_buckets_expires_at_idx"), RateLimitBuckets.RATE_LIMIT_BUCKETS, new OrderField[] { RateLimitBuckets.RATE_LIMIT_BUCKETS.EXPIRES_AT }, false);
     public static final Index USAGE_LOG_CREATED_AT_IDX = Internal.createIndex(DSL.name("usage_log_created_at_idx"), UsageLog.USAGE_LOG, new OrderField[] { UsageLog.USAGE_LOG.CREATED_AT }, false);
     public static final Index USAGE_LOG_USER_ID_CREATED_AT_IDX = Internal.createIndex(DSL.name("usage_log_user_id_created_at_idx"), UsageLog.USAGE_LOG, new OrderField[] { UsageLog.USAGE_LOG.USER_ID, UsageLog.USAGE_LOG.CREATED_AT }, false);
 }

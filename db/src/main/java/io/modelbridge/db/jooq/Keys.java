@@ -10,7 +10,9 @@ import io.modelbridge.db.jooq.tables.AuditLog;
 import io.modelbridge.db.jooq.tables.Channels;
 import io.modelbridge.db.jooq.tables.ModelAliases;
 import io.modelbridge.db.jooq.tables.ModelPrices;
+import io.modelbridge.db.jooq.tables.QuotaLeases;
 import io.modelbridge.db.jooq.tables.QuotaLedger;
+import io.modelbridge.db.jooq.tables.RateLimitBuckets;
 import io.modelbridge.db.jooq.tables.RateLimits;
 import io.modelbridge.db.jooq.tables.Settings;
 import io.modelbridge.db.jooq.tables.UsageLog;
@@ -21,7 +23,9 @@ import io.modelbridge.db.jooq.tables.records.AuditLogRecord;
 import io.modelbridge.db.jooq.tables.records.ChannelsRecord;
 import io.modelbridge.db.jooq.tables.records.ModelAliasesRecord;
 import io.modelbridge.db.jooq.tables.records.ModelPricesRecord;
+import io.modelbridge.db.jooq.tables.records.QuotaLeasesRecord;
 import io.modelbridge.db.jooq.tables.records.QuotaLedgerRecord;
+import io.modelbridge.db.jooq.tables.records.RateLimitBucketsRecord;
 import io.modelbridge.db.jooq.tables.records.RateLimitsRecord;
 import io.modelbridge.db.jooq.tables.records.SettingsRecord;
 import io.modelbridge.db.jooq.tables.records.UsageLogRecord;
@@ -55,7 +59,9 @@ public class Keys {
     public static final UniqueKey<ModelAliasesRecord> MODEL_ALIASES_NAME_KEY = Internal.createUniqueKey(ModelAliases.MODEL_ALIASES, DSL.name("model_aliases_name_key"), new TableField[] { ModelAliases.MODEL_ALIASES.NAME }, true);
     public static final UniqueKey<ModelAliasesRecord> MODEL_ALIASES_PKEY = Internal.createUniqueKey(ModelAliases.MODEL_ALIASES, DSL.name("model_aliases_pkey"), new TableField[] { ModelAliases.MODEL_ALIASES.ID }, true);
     public static final UniqueKey<ModelPricesRecord> MODEL_PRICES_PKEY = Internal.createUniqueKey(ModelPrices.MODEL_PRICES, DSL.name("model_prices_pkey"), new TableField[] { ModelPrices.MODEL_PRICES.MODEL }, true);
+    public static final UniqueKey<QuotaLeasesRecord> QUOTA_LEASES_PKEY = Internal.createUniqueKey(QuotaLeases.QUOTA_LEASES, DSL.name("quota_leases_pkey"), new TableField[] { QuotaLeases.QUOTA_LEASES.ID }, true);
     public static final UniqueKey<QuotaLedgerRecord> QUOTA_LEDGER_PKEY = Internal.createUniqueKey(QuotaLedger.QUOTA_LEDGER, DSL.name("quota_ledger_pkey"), new TableField[] { QuotaLedger.QUOTA_LEDGER.ID }, true);
+    public static final UniqueKey<RateLimitBucketsRecord> RATE_LIMIT_BUCKETS_PKEY = Internal.createUniqueKey(RateLimitBuckets.RATE_LIMIT_BUCKETS, DSL.name("rate_limit_buckets_pkey"), new TableField[] { RateLimitBuckets.RATE_LIMIT_BUCKETS.ID }, true);
     public static final UniqueKey<RateLimitsRecord> RATE_LIMITS_PKEY = Internal.createUniqueKey(RateLimits.RATE_LIMITS, DSL.name("rate_limits_pkey"), new TableField[] { RateLimits.RATE_LIMITS.ID }, true);
     public static final UniqueKey<RateLimitsRecord> RATE_LIMITS_SCOPE_SUBJECT_KEY = Internal.createUniqueKey(RateLimits.RATE_LIMITS, DSL.name("rate_limits_scope_subject_key"), new TableField[] { RateLimits.RATE_LIMITS.SCOPE, RateLimits.RATE_LIMITS.SUBJECT }, true);
     public static final UniqueKey<SettingsRecord> SETTINGS_PKEY = Internal.createUniqueKey(Settings.SETTINGS, DSL.name("settings_pkey"), new TableField[] { Settings.SETTINGS.KEY }, true);
@@ -71,5 +77,7 @@ public class Keys {
     public static final ForeignKey<AliasTargetsRecord, ModelAliasesRecord> ALIAS_TARGETS__ALIAS_TARGETS_ALIAS_ID_FKEY = Internal.createForeignKey(AliasTargets.ALIAS_TARGETS, DSL.name("alias_targets_alias_id_fkey"), new TableField[] { AliasTargets.ALIAS_TARGETS.ALIAS_ID }, Keys.MODEL_ALIASES_PKEY, new TableField[] { ModelAliases.MODEL_ALIASES.ID }, true, ForeignKeyRule.CASCADE, ForeignKeyRule.NO_ACTION);
     public static final ForeignKey<AliasTargetsRecord, ChannelsRecord> ALIAS_TARGETS__ALIAS_TARGETS_CHANNEL_ID_FKEY = Internal.createForeignKey(AliasTargets.ALIAS_TARGETS, DSL.name("alias_targets_channel_id_fkey"), new TableField[] { AliasTargets.ALIAS_TARGETS.CHANNEL_ID }, Keys.CHANNELS_PKEY, new TableField[] { Channels.CHANNELS.ID }, true, ForeignKeyRule.CASCADE, ForeignKeyRule.NO_ACTION);
     public static final ForeignKey<ApiKeysRecord, UsersRecord> API_KEYS__API_KEYS_USER_ID_FKEY = Internal.createForeignKey(ApiKeys.API_KEYS, DSL.name("api_keys_user_id_fkey"), new TableField[] { ApiKeys.API_KEYS.USER_ID }, Keys.USERS_PKEY, new TableField[] { Users.USERS.ID }, true, ForeignKeyRule.CASCADE, ForeignKeyRule.NO_ACTION);
+    public static final ForeignKey<QuotaLeasesRecord, UsersRecord> QUOTA_LEASES__QUOTA_LEASES_USER_ID_FKEY = Internal.createForeignKey(QuotaLeases.QUOTA_LEASES, DSL.name("quota_leases_user_id_fkey"), new TableField[] { QuotaLeases.QUOTA_LEASES.USER_ID }, Keys.USERS_PKEY, new TableField[] { Users.USERS.ID }, true, ForeignKeyRule.CASCADE, ForeignKeyRule.NO_ACTION);
+    public static final ForeignKey<QuotaLedgerRecord, QuotaLeasesRecord> QUOTA_LEDGER__QUOTA_LEDGER_LEASE_ID_FKEY = Internal.createForeignKey(QuotaLedger.QUOTA_LEDGER, DSL.name("quota_ledger_lease_id_fkey"), new TableField[] { QuotaLedger.QUOTA_LEDGER.LEASE_ID }, Keys.QUOTA_LEASES_PKEY, new TableField[] { QuotaLeases.QUOTA_LEASES.ID }, true, ForeignKeyRule.SET_NULL, ForeignKeyRule.NO_ACTION);
     public static final ForeignKey<QuotaLedgerRecord, UsersRecord> QUOTA_LEDGER__QUOTA_LEDGER_USER_ID_FKEY = Internal.createForeignKey(QuotaLedger.QUOTA_LEDGER, DSL.name("quota_ledger_user_id_fkey"), new TableField[] { QuotaLedger.QUOTA_LEDGER.USER_ID }, Keys.USERS_PKEY, new TableField[] { Users.USERS.ID }, true, ForeignKeyRule.CASCADE, ForeignKeyRule.NO_ACTION);
 }

@@ -10,7 +10,9 @@ import io.modelbridge.db.jooq.tables.AuditLog;
 import io.modelbridge.db.jooq.tables.Channels;
 import io.modelbridge.db.jooq.tables.ModelAliases;
 import io.modelbridge.db.jooq.tables.ModelPrices;
+import io.modelbridge.db.jooq.tables.QuotaLeases;
 import io.modelbridge.db.jooq.tables.QuotaLedger;
+import io.modelbridge.db.jooq.tables.RateLimitBuckets;
 import io.modelbridge.db.jooq.tables.RateLimits;
 import io.modelbridge.db.jooq.tables.Settings;
 import io.modelbridge.db.jooq.tables.UsageLog;
@@ -69,9 +71,19 @@ public class Public extends SchemaImpl {
     public final ModelPrices MODEL_PRICES = ModelPrices.MODEL_PRICES;
 
     /**
+     * The table <code>public.quota_leases</code>.
+     */
+    public final QuotaLeases QUOTA_LEASES = QuotaLeases.QUOTA_LEASES;
+
+    /**
      * The table <code>public.quota_ledger</code>.
      */
     public final QuotaLedger QUOTA_LEDGER = QuotaLedger.QUOTA_LEDGER;
+
+    /**
+     * The table <code>public.rate_limit_buckets</code>.
+     */
+    public final RateLimitBuckets RATE_LIMIT_BUCKETS = RateLimitBuckets.RATE_LIMIT_BUCKETS;
 
     /**
      * The table <code>public.rate_limits</code>.
@@ -115,7 +127,9 @@ public class Public extends SchemaImpl {
             Channels.CHANNELS,
             ModelAliases.MODEL_ALIASES,
             ModelPrices.MODEL_PRICES,
+            QuotaLeases.QUOTA_LEASES,
             QuotaLedger.QUOTA_LEDGER,
+            RateLimitBuckets.RATE_LIMIT_BUCKETS,
             RateLimits.RATE_LIMITS,
             Settings.SETTINGS,
             UsageLog.USAGE_LOG,

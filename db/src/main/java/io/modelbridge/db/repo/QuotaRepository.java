@@ -3,11 +3,19 @@ package io.modelbridge.db.repo;
 import static io.modelbridge.db.jooq.Tables.QUOTA_LEDGER;
 import static io.modelbridge.db.jooq.Tables.USERS;
 
+import static io.modelbridge.db.jooq.Tables.QUOTA_LEASES;
+
 import io.modelbridge.db.jooq.tables.records.QuotaLedgerRecord;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jooq.DSLContext;
+import org.jooq.InsertValuesStep7;
 
 /** Quota balances and their append-only ledger: every balance change is one ledger row, in one transaction. */
 public final class QuotaRepository {
@@ -37,6 +45,57 @@ public final class QuotaRepository {
                     .set(QUOTA_LEDGER.REQUEST_ID, requestId).set(QUOTA_LEDGER.NOTE, note)
                     .returning().fetchOne()));
         });
+    }
+
+    /**
+     * Appends the gateway's rows in their order, in one transaction: each moves its user's balance and records the
+     * balance after it, and rows under a lease add to the lease's {@code posted}. Rows of users that no longer
+     * exist are dropped. Returns the rows written.
+     */
+    public List<LedgerEntry> postAll(List<LedgerPosting> rows) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        return dsl.transactionResult(tx -> new QuotaRepository(tx.dsl()).postInTransaction(rows));
+    }
+
+    /** {@link #postAll} inside the caller's transaction. */
+    List<LedgerEntry> postInTransaction(List<LedgerPosting> rows) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Set<Long> userIds = new TreeSet<>();
+        rows.forEach(r -> userIds.add(r.userId()));
+        Map<Long, BigDecimal> balances = new HashMap<>(dsl.select(USERS.ID, USERS.QUOTA_BALANCE).from(USERS)
+                .where(USERS.ID.in(userIds)).orderBy(USERS.ID).forUpdate().fetchMap(USERS.ID, USERS.QUOTA_BALANCE));
+        List<LedgerPosting> due = new LateRows(dsl).rewrite(rows);
+        InsertValuesStep7<QuotaLedgerRecord, Long, String, BigDecimal, BigDecimal, String, String, Long> insert =
+                dsl.insertInto(QUOTA_LEDGER, QUOTA_LEDGER.USER_ID, QUOTA_LEDGER.KIND, QUOTA_LEDGER.AMOUNT,
+                        QUOTA_LEDGER.BALANCE_AFTER, QUOTA_LEDGER.REQUEST_ID, QUOTA_LEDGER.NOTE, QUOTA_LEDGER.LEASE_ID);
+        Map<Long, BigDecimal> leaseDeltas = new HashMap<>();
+        int count = 0;
+        for (LedgerPosting r : due) {
+            BigDecimal before = balances.get(r.userId());
+            if (before == null) {
+                continue;
+            }
+            BigDecimal after = before.add(r.amount());
+            balances.put(r.userId(), after);
+            insert = insert.values(r.userId(), r.kind(), r.amount(), after, r.requestId(), r.note(), r.leaseId());
+            if (r.leaseId() != null) {
+                leaseDeltas.merge(r.leaseId(), r.amount(), BigDecimal::add);
+            }
+            count++;
+        }
+        if (count == 0) {
+            return List.of();
+        }
+        List<LedgerEntry> written = new ArrayList<>(insert.returning().fetch().map(QuotaRepository::map));
+        balances.forEach((user, balance) -> dsl.update(USERS).set(USERS.QUOTA_BALANCE, balance)
+                .where(USERS.ID.eq(user)).execute());
+        leaseDeltas.forEach((lease, delta) -> dsl.update(QUOTA_LEASES)
+                .set(QUOTA_LEASES.POSTED, QUOTA_LEASES.POSTED.plus(delta)).where(QUOTA_LEASES.ID.eq(lease)).execute());
+        return written;
     }
 
     /** The user's latest ledger rows, newest first. */

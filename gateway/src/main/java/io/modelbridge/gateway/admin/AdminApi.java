@@ -8,8 +8,8 @@ import io.modelbridge.gateway.config.ChangeListener;
 import io.modelbridge.gateway.crypto.CredentialCipher;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.ErrorWriter;
-import io.modelbridge.gateway.pipeline.Failover;
 import io.modelbridge.gateway.plugin.PluginCatalog;
+import io.modelbridge.gateway.routing.ChannelHealth;
 import java.time.Clock;
 import java.util.Map;
 
@@ -27,7 +27,7 @@ public final class AdminApi {
     private final UsersHandler users;
     private final KeysHandler keys;
     private final ChannelsHandler channels;
-    private final ChannelTestHandler channelTests;
+    private final CredentialCheckHandler credentialChecks;
     private final AliasesHandler aliases;
     private final LimitsHandler limits;
     private final PricesHandler prices;
@@ -36,8 +36,13 @@ public final class AdminApi {
     private final UsageHandler usage;
     private final AuditHandler audit;
 
-    /** @param failover how {@code POST /channels/{name}/test} reaches the channel's plugin, as client calls do */
-    public AdminApi(Database db, CredentialCipher cipher, PluginCatalog plugins, Failover failover,
+    /** Without channel health (breakers, channel tests): an admin API with no gateway behind it. */
+    public AdminApi(Database db, CredentialCipher cipher, PluginCatalog plugins, ChangeListener changes,
+                    ObjectMapper json, ErrorWriter errors, String adminToken, Clock clock) {
+        this(db, cipher, plugins, ChannelHealth.none(), changes, json, errors, adminToken, clock);
+    }
+
+    public AdminApi(Database db, CredentialCipher cipher, PluginCatalog plugins, ChannelHealth health,
                     ChangeListener changes, ObjectMapper json, ErrorWriter errors, String adminToken, Clock clock) {
         Replies replies = new Replies(json);
         AdminDeps deps = new AdminDeps(db, json, replies, new Changes(db, changes, replies, clock), clock);
@@ -46,8 +51,8 @@ public final class AdminApi {
         this.errors = errors;
         this.users = new UsersHandler(deps);
         this.keys = new KeysHandler(deps);
-        this.channels = new ChannelsHandler(deps, cipher, plugins);
-        this.channelTests = new ChannelTestHandler(deps, cipher, plugins, failover);
+        this.channels = new ChannelsHandler(deps, cipher, plugins, health);
+        this.credentialChecks = new CredentialCheckHandler(deps, cipher);
         this.aliases = new AliasesHandler(deps);
         this.limits = new LimitsHandler(deps);
         this.prices = new PricesHandler(deps);
@@ -67,7 +72,7 @@ public final class AdminApi {
         quotas.routes(rules, guard);
         keys.routes(rules, guard);
         channels.routes(rules, guard);
-        channelTests.routes(rules, guard);
+        credentialChecks.routes(rules, guard);
         aliases.routes(rules, guard);
         limits.routes(rules, guard);
         prices.routes(rules, guard);

@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one admin change: the change and its audit row in one transaction, then, after the commit, the listeners
- * are told so caches reload.
+ * Runs one admin change: the change, its audit row and a NOTIFY of its topics in one transaction (PostgreSQL
+ * delivers the notification to every instance's change feed at commit); then this instance's listener is told at
+ * once, so the change is in force here by the time the admin call returns.
  */
 final class Changes {
     private static final Logger LOG = LoggerFactory.getLogger(Changes.class);
@@ -56,7 +57,12 @@ final class Changes {
     }
 
     <T> T apply(Set<Topic> topics, Work<T> work) {
-        T result = db.dsl().transactionResult(tx -> work.run(tx.dsl(), new Audit(tx.dsl())));
+        T result = db.dsl().transactionResult(tx -> {
+            T r = work.run(tx.dsl(), new Audit(tx.dsl()));
+            topics.forEach(topic -> tx.dsl().execute("select pg_notify({0}, {1})",
+                    org.jooq.impl.DSL.val(ChangeListener.CHANNEL), org.jooq.impl.DSL.val(topic.name())));
+            return r;
+        });
         for (Topic topic : topics) {
             try {
                 listener.changed(topic);

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.db.repo.ChannelRecord;
 import io.modelbridge.gateway.crypto.CredentialCipher;
 import io.modelbridge.gateway.plugin.PluginCatalog;
+import io.modelbridge.gateway.routing.ChannelHealth;
+import io.modelbridge.gateway.routing.CircuitBreakers;
+import java.util.Locale;
 
 /** A channel as the admin API shows it: never the credential, at most a masked hint of it. */
 final class ChannelView {
@@ -12,11 +15,13 @@ final class ChannelView {
     private final Replies replies;
     private final CredentialCipher cipher;
     private final PluginCatalog plugins;
+    private final ChannelHealth health;
 
-    ChannelView(Replies replies, CredentialCipher cipher, PluginCatalog plugins) {
+    ChannelView(Replies replies, CredentialCipher cipher, PluginCatalog plugins, ChannelHealth health) {
         this.replies = replies;
         this.cipher = cipher;
         this.plugins = plugins;
+        this.health = health;
     }
 
     ObjectNode of(ChannelRecord c) {
@@ -29,8 +34,15 @@ final class ChannelView {
         ObjectNode extras = node.putObject("extras");
         c.extras().forEach(extras::put);
         putCredential(node, c);
+        putBreaker(node.putObject("breaker"), health.breaker(c.name()));
         Replies.put(node, "created_at", c.createdAt());
         return node;
+    }
+
+    /** This instance's circuit breaker for the channel: closed, open (until retry_at) or half_open. */
+    private static void putBreaker(ObjectNode node, CircuitBreakers.Snapshot b) {
+        node.put("state", b.state().name().toLowerCase(Locale.ROOT)).put("consecutive_failures", b.consecutiveFailures());
+        Replies.put(node, "retry_at", b.retryAt().orElse(null));
     }
 
     private void putCredential(ObjectNode node, ChannelRecord c) {

@@ -9,8 +9,8 @@ import io.modelbridge.db.repo.ChannelSpec;
 import io.modelbridge.gateway.config.ChangeListener.Topic;
 import io.modelbridge.gateway.crypto.CredentialCipher;
 import io.modelbridge.gateway.plugin.PluginCatalog;
+import io.modelbridge.gateway.routing.ChannelHealth;
 import java.net.URI;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,16 +20,19 @@ final class ChannelsHandler {
     private static final Set<String> PATCH = Set.of("provider", "credential", "base_url", "models", "priority",
             "weight", "enabled", "connect_timeout_ms", "read_timeout_ms", "extras");
     private static final Set<String> CREATE = union(PATCH, "name");
+    private static final Set<String> TEST = Set.of("model");
     private final AdminDeps deps;
     private final CredentialCipher cipher;
     private final PluginCatalog plugins;
     private final ChannelView view;
+    private final ChannelHealth health;
 
-    ChannelsHandler(AdminDeps deps, CredentialCipher cipher, PluginCatalog plugins) {
+    ChannelsHandler(AdminDeps deps, CredentialCipher cipher, PluginCatalog plugins, ChannelHealth health) {
         this.deps = deps;
         this.cipher = cipher;
         this.plugins = plugins;
-        this.view = new ChannelView(deps.replies(), cipher, plugins);
+        this.health = health;
+        this.view = new ChannelView(deps.replies(), cipher, plugins, health);
     }
 
     void routes(HttpRules rules, Guard guard) {
@@ -38,7 +41,32 @@ final class ChannelsHandler {
                 .get("/channels/{name}", guard.wrap(this::show))
                 .patch("/channels/{name}", guard.wrap(this::update))
                 .delete("/channels/{name}", guard.wrap(this::delete))
-                .post("/channels/{name}/credential/check", guard.wrap(this::checkCredential));
+                .post("/channels/{name}/test", guard.wrap(this::test));
+    }
+
+    /**
+     * Sends one minimal real request through the channel's plugin: {@code model} from the body, else the channel's
+     * first model. Always 200 when the test ran: {@code {"ok","latency_ms","model","error"}}.
+     */
+    private void test(ServerRequest req, ServerResponse res) {
+        ChannelRecord channel = find(new ChannelRepository(deps.db().dsl()), AdminDeps.pathParam(req, "name"));
+        JsonBody body = deps.body(req, TEST);
+        String model = body.text("model").map(m -> Checks.model(m, "model"))
+                .or(() -> channel.models().stream().findFirst())
+                .orElseThrow(() -> Checks.invalid("Channel '" + channel.name()
+                        + "' lists no models; give the upstream 'model' to test with.", "model"));
+        ChannelHealth.Probe probe = health.probe(channel, model);
+        var node = deps.replies().object("channel_test").put("channel", channel.name()).put("ok", probe.ok())
+                .put("latency_ms", probe.latencyMillis()).put("model", probe.model());
+        if (probe.error().isEmpty()) {
+            node.putNull("error");
+        } else {
+            var e = probe.error().get();
+            node.putObject("error").put("message", e.message()).put("type", e.type()).put("param", e.param())
+                    .put("code", e.code()).put("status", e.status()).put("kind", probe.kind().orElse(null))
+                    .put("upstream_status", probe.upstreamStatus());
+        }
+        deps.replies().ok(res, node);
     }
 
     private void create(ServerRequest req, ServerResponse res) {
@@ -88,25 +116,6 @@ final class ChannelsHandler {
             return null;
         });
         deps.replies().ok(res, deps.replies().deleted("channel", name));
-    }
-
-    /**
-     * Whether the stored credential equals the one sent (compared in constant time), so a declarative client can
-     * tell if it must replace it without the credential ever leaving the gateway.
-     */
-    private void checkCredential(ServerRequest req, ServerResponse res) {
-        String name = AdminDeps.pathParam(req, "name");
-        String candidate = deps.body(req, Set.of("credential")).requireText("credential");
-        ChannelRecord channel = find(new ChannelRepository(deps.db().dsl()), name);
-        boolean matches;
-        try {
-            matches = channel.credentialSealed() != null && MessageDigest.isEqual(
-                    KeySecrets.sha256(cipher.open(name, channel.credentialSealed())), KeySecrets.sha256(candidate));
-        } catch (IllegalArgumentException e) { // sealed under another master key: it must be set again anyway
-            matches = false;
-        }
-        deps.replies().ok(res, deps.replies().object("credential_check").put("channel", name)
-                .put("matches", matches));
     }
 
     /** The current spec with every field the body has replaced, validated. */

@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.db.repo.LedgerEntry;
+import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.QuotaRepository;
 import io.modelbridge.db.repo.UserRecord;
 import io.modelbridge.db.repo.UserRepository;
@@ -14,7 +15,10 @@ import java.math.BigDecimal;
 import java.util.Set;
 import org.jooq.DSLContext;
 
-/** /users/{name}/quota: the balance with its recent ledger, and grants (negative credits adjust down). */
+/**
+ * /users/{name}/quota: the balance with its recent ledger, and grants (negative credits adjust down). {@code held}
+ * is the part of the balance gateway instances hold in quota leases for requests they admit.
+ */
 final class QuotaHandler {
     private static final Set<String> GRANT = Set.of("credits", "note");
     private static final int RECENT = 50;
@@ -30,7 +34,8 @@ final class QuotaHandler {
     }
 
     private void show(ServerRequest req, ServerResponse res) {
-        deps.replies().ok(res, view(deps.db().dsl(), AdminDeps.pathParam(req, "name")));
+        int limit = AuditHandler.limit(req.query().first("limit").asOptional().orElse(String.valueOf(RECENT)));
+        deps.replies().ok(res, view(deps.db().dsl(), AdminDeps.pathParam(req, "name"), limit));
     }
 
     private void grant(ServerRequest req, ServerResponse res) {
@@ -42,22 +47,23 @@ final class QuotaHandler {
             throw Checks.invalid("'credits' must be non-zero with at most 6 decimals.", "credits");
         }
         String note = body.text("note").orElse(null);
-        ObjectNode quota = deps.changes().apply(Topic.USERS, (tx, audit) -> {
+        ObjectNode quota = deps.changes().apply(Topic.QUOTA, (tx, audit) -> {
             UserRecord user = UsersHandler.find(new UserRepository(tx), name);
             String kind = credits.signum() > 0 ? "grant" : "adjust";
             LedgerEntry entry = new QuotaRepository(tx).post(user.id(), kind, credits, null, note).orElseThrow();
             audit.record("quota." + kind, "user", name, entry(entry));
-            return view(tx, name);
+            return view(tx, name, RECENT);
         });
         deps.replies().ok(res, quota);
     }
 
-    private ObjectNode view(DSLContext dsl, String name) {
+    private ObjectNode view(DSLContext dsl, String name, int recent) {
         UserRecord user = UsersHandler.find(new UserRepository(dsl), name);
         ObjectNode node = deps.replies().object("quota").put("user", name);
         Replies.put(node, "balance", user.quotaBalance());
+        Replies.put(node, "held", new QuotaLeaseRepository(dsl).held(user.id()));
         ArrayNode ledger = node.putArray("ledger");
-        new QuotaRepository(dsl).recent(user.id(), RECENT).forEach(e -> ledger.add(entry(e)));
+        new QuotaRepository(dsl).recent(user.id(), recent).forEach(e -> ledger.add(entry(e)));
         return node;
     }
 

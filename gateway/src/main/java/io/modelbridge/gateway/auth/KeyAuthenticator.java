@@ -6,20 +6,27 @@ import io.modelbridge.db.repo.ApiKeyRecord;
 import io.modelbridge.db.repo.ApiKeyRepository;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bearer-key authentication. Keys are looked up by their SHA-256 in a bounded cache (misses too, so a flood of
- * bad keys does not reach the database); the cache is dropped on every key change.
+ * bad keys does not reach the database); the cache is dropped on every key or user change, on this instance at
+ * once and on the others through LISTEN/NOTIFY. Expiry is checked against the clock on every request, and so is
+ * the key's client address allow-list.
  */
 public final class KeyAuthenticator {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyAuthenticator.class);
     private final ApiKeyRepository keys;
     private final Clock clock;
     private final LastUsedTracker lastUsed;
-    private final Cache<ByteBuffer, Optional<ApiKeyRecord>> cache = Caffeine.newBuilder()
+    private final Cache<ByteBuffer, Optional<KnownKey>> cache = Caffeine.newBuilder()
             .maximumSize(100_000)
             .expireAfterWrite(Duration.ofSeconds(30))
             .build();
@@ -30,8 +37,14 @@ public final class KeyAuthenticator {
         this.lastUsed = lastUsed;
     }
 
-    /** The caller for an {@code Authorization} header value, or a 401 in OpenAI's words. */
-    public Caller authenticate(Optional<String> authorization) {
+    /** A key record with its allowed address ranges parsed once. */
+    private record KnownKey(ApiKeyRecord record, List<AddressRange> ranges) {}
+
+    /**
+     * The caller for an {@code Authorization} header value sent from {@code client}: 401 in OpenAI's words for a
+     * missing, unknown, disabled, revoked or expired key; 403 when the key may not be used from that address.
+     */
+    public Caller authenticate(Optional<String> authorization, InetAddress client) {
         String secret = authorization.map(String::strip)
                 .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
                 .map(h -> h.substring(7).strip())
@@ -39,14 +52,19 @@ public final class KeyAuthenticator {
                 .orElseThrow(() -> new GatewayException(ApiError.invalidApiKey(
                         "You didn't provide an API key. You need to provide your API key in an Authorization header "
                                 + "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).")));
-        ApiKeyRecord key = cache.get(ByteBuffer.wrap(ApiKeys.hash(secret)), h -> keys.findByHash(h.array()))
+        KnownKey known = cache.get(ByteBuffer.wrap(ApiKeys.hash(secret)), h -> keys.findByHash(h.array()).map(this::known))
                 .orElseThrow(() -> new GatewayException(ApiError.invalidApiKey(
                         "Incorrect API key provided: " + mask(secret) + ".")));
+        ApiKeyRecord key = known.record();
         if (!key.enabled() || !key.userEnabled()) {
             throw new GatewayException(ApiError.invalidApiKey("This API key has been revoked or disabled."));
         }
         if (key.expiresAt() != null && !clock.instant().isBefore(key.expiresAt())) {
             throw new GatewayException(ApiError.invalidApiKey("This API key expired at " + key.expiresAt() + "."));
+        }
+        if (!known.ranges().isEmpty() && known.ranges().stream().noneMatch(r -> r.contains(client))) {
+            throw new GatewayException(ApiError.forbidden("ip_not_allowed",
+                    "This API key may not be used from the address " + client.getHostAddress() + "."));
         }
         lastUsed.touch(key.id(), clock.instant());
         return new Caller(key);
@@ -54,6 +72,18 @@ public final class KeyAuthenticator {
 
     public void invalidateAll() {
         cache.invalidateAll();
+    }
+
+    private KnownKey known(ApiKeyRecord key) {
+        List<AddressRange> ranges = key.allowedCidrs().stream().flatMap(cidr -> {
+            try {
+                return java.util.stream.Stream.of(AddressRange.parse(cidr));
+            } catch (IllegalArgumentException e) { // the admin API checks them; a bad stored one allows nothing
+                LOG.error("API key {} has an unusable allowed address '{}': {}", key.id(), cidr, e.getMessage());
+                return java.util.stream.Stream.of(new AddressRange(new byte[0], 0));
+            }
+        }).toList();
+        return new KnownKey(key, ranges);
     }
 
     /** OpenAI's style: the first and last few characters only. */

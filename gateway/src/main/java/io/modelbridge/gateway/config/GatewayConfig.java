@@ -1,5 +1,6 @@
 package io.modelbridge.gateway.config;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -11,11 +12,12 @@ import java.util.Optional;
  * @param adminToken the admin API token from MB_ADMIN_TOKEN, or empty: then it lives in the data folder
  * @param masterKey  MB_MASTER_KEY (base64 of 32 bytes), or empty: then it lives in the data folder
  * @param dbUrl      MB_DB_URL, or empty for the embedded PostgreSQL under the data folder
+ * @param control    rate limits, circuit breaker and quota leases
  */
 public record GatewayConfig(String host, int port, String adminHost, int adminPort, Path dataDir, Path pluginsDir,
                             Optional<String> dbUrl, String dbUser, String dbPassword, int dbPoolSize,
                             Optional<String> adminToken, Optional<String> masterKey, long maxBodyBytes,
-                            Duration drainGrace, Duration requestTimeout, int maxAttempts) {
+                            Duration drainGrace, Duration requestTimeout, int maxAttempts, ControlConfig control) {
 
     public GatewayConfig {
         requirePort("MB_PORT", port);
@@ -29,6 +31,27 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("MB_MAX_ATTEMPTS must be at least 1, got " + maxAttempts);
         }
+    }
+
+    /** With the default control-plane settings. */
+    public GatewayConfig(String host, int port, String adminHost, int adminPort, Path dataDir, Path pluginsDir,
+                         Optional<String> dbUrl, String dbUser, String dbPassword, int dbPoolSize,
+                         Optional<String> adminToken, Optional<String> masterKey, long maxBodyBytes,
+                         Duration drainGrace, Duration requestTimeout, int maxAttempts) {
+        this(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken,
+                masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, ControlConfig.defaults());
+    }
+
+    public GatewayConfig withControl(ControlConfig settings) {
+        return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
+                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, settings);
+    }
+
+    /** The same gateway on another (external) database, e.g. a second instance on the first one's. */
+    public GatewayConfig withDatabase(String url, String user, String password) {
+        return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, Optional.of(url), user,
+                password, dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts,
+                control);
     }
 
     /** Reads MB_* variables; unset ones take the documented defaults. */
@@ -51,7 +74,13 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                 e.integer("MB_MAX_BODY_BYTES", 8 * 1024 * 1024),
                 Duration.ofSeconds(e.integer("MB_DRAIN_SECONDS", 30)),
                 Duration.ofSeconds(e.integer("MB_REQUEST_TIMEOUT_SECONDS", 600)),
-                e.integer("MB_MAX_ATTEMPTS", 3));
+                e.integer("MB_MAX_ATTEMPTS", 3),
+                new ControlConfig(ControlConfig.distributed(e.optional("MB_RATE_LIMITS")),
+                        e.integer("MB_BREAKER_FAILURES", 5),
+                        Duration.ofSeconds(e.integer("MB_BREAKER_OPEN_SECONDS", 30)),
+                        e.decimal("MB_QUOTA_LEASE_CREDITS", BigDecimal.ONE),
+                        e.integer("MB_DEFAULT_MAX_TOKENS", 4096),
+                        e.optional("MB_INSTANCE_ID")));
     }
 
     private static void requirePort(String name, int port) {
@@ -67,6 +96,15 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
 
         String text(String name, String fallback) {
             return optional(name).orElse(fallback);
+        }
+
+        BigDecimal decimal(String name, BigDecimal fallback) {
+            Optional<String> v = optional(name);
+            try {
+                return v.isPresent() ? new BigDecimal(v.get()) : fallback;
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException(name + " must be a number, got '" + v.get() + "'");
+            }
         }
 
         int integer(String name, int fallback) {

@@ -3,6 +3,7 @@ package io.modelbridge.gateway.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelbridge.gateway.auth.KeyAuthenticator;
 import io.modelbridge.gateway.error.ErrorWriter;
+import io.modelbridge.gateway.pipeline.Admission;
 import io.modelbridge.gateway.pipeline.Failover;
 import io.modelbridge.gateway.routing.RouteTable;
 import io.modelbridge.gateway.usage.TokenCounter;
@@ -11,5 +12,6 @@ import java.time.Clock;
 import java.util.function.Supplier;
 
 /** What the OpenAI API handlers share. */
-public record ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Failover failover, UsageRecorder usage,
+public record ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,
+                          UsageRecorder usage,
                           TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock, long maxBodyBytes) {}

@@ -21,6 +21,9 @@ final class CallRecord {
     Integer ttftMillis;
     int status = 200;
     String errorCode;
+    /** Something reached the client (a JSON answer, or a stream that began): only then is anything billed. */
+    boolean delivered;
+    BigDecimal cost = BigDecimal.ZERO;
 
     CallRecord(String requestId, Instant at) {
         this.requestId = requestId;
@@ -41,12 +44,21 @@ final class CallRecord {
         return clean.length() > 256 ? clean.substring(0, 256) : clean;
     }
 
+    int billedPromptTokens() {
+        return delivered ? promptTokens : 0;
+    }
+
+    int billedCompletionTokens() {
+        return delivered ? completionTokens : 0;
+    }
+
+    /** The row records what was billed: a request that delivered nothing shows no tokens and no cost. */
     UsageRecord toUsage() {
         int latency = (int) ((System.nanoTime() - startNanos) / 1_000_000);
         return new UsageRecord(requestId, at, caller == null ? null : caller.userId(),
                 caller == null ? null : caller.keyId(), storable(model),
                 target == null ? null : target.channel().name(), target == null ? null : target.channel().provider(),
-                target == null ? null : target.upstreamModel(), stream, promptTokens, completionTokens, estimated,
-                BigDecimal.ZERO, latency, ttftMillis, status, errorCode);
+                target == null ? null : target.upstreamModel(), stream, billedPromptTokens(), billedCompletionTokens(),
+                estimated, cost, latency, ttftMillis, status, errorCode);
     }
 }

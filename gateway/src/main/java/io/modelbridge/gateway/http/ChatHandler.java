@@ -6,6 +6,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.pipeline.Admission;
 import io.modelbridge.gateway.pipeline.ClientGoneException;
 import io.modelbridge.gateway.pipeline.Served;
 import io.modelbridge.gateway.routing.Target;
@@ -14,13 +15,14 @@ import io.modelbridge.spi.ChatResponse;
 import io.modelbridge.spi.Usage;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * POST /v1/chat/completions: authenticate, parse, resolve the model, call a target with failover, relay the
- * answer (JSON or SSE), and leave one usage row.
+ * POST /v1/chat/completions: authenticate, parse, resolve the model, admit (rate limits, quota reservation), call
+ * a target with failover, relay the answer (JSON or SSE), bill what was delivered, and leave one usage row.
  */
 final class ChatHandler implements Handler {
     private static final Logger LOG = LoggerFactory.getLogger(ChatHandler.class);
@@ -36,13 +38,16 @@ final class ChatHandler implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         CallRecord call = new CallRecord(RequestIds.from(req.headers().first(RequestIds.HEADER)), s.clock().instant());
         res.header(RequestIds.HEADER, call.requestId);
+        Admission.Ticket ticket = null;
         try {
-            call.caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION));
+            call.caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION), ClientAddress.of(req));
             ChatRequest chat = parser.parse(RequestBodies.readJson(req, s.json(), s.maxBodyBytes()));
             call.model = chat.model();
             call.stream = chat.stream();
             List<Target> plan = Models.plan(s, call.caller, chat.model());
             call.promptTokens = s.tokens().prompt(chat);
+            ticket = s.admission().admit(call.caller, chat.model(), call.requestId, call.promptTokens, maxTokens(chat));
+            ticket.headers().forEach((k, v) -> res.header(HeaderNames.create(k), v));
             if (chat.stream()) {
                 stream(chat, plan, call, res);
             } else {
@@ -58,8 +63,18 @@ final class ChatHandler implements Handler {
             call.failed(500, "internal_error");
             s.errors().write(res, ApiError.internal(call.requestId), Map.of());
         } finally {
+            if (ticket != null) {
+                call.cost = ticket.finish(call.billedPromptTokens(), call.billedCompletionTokens());
+            }
             s.usage().record(call.toUsage());
         }
+    }
+
+    /** The most completion tokens the request may produce: max_tokens for each of its n choices. */
+    private static Optional<Integer> maxTokens(ChatRequest chat) {
+        Integer max = chat.sampling() == null ? null : chat.sampling().maxTokens();
+        int n = chat.sampling() == null || chat.sampling().n() == null ? 1 : Math.max(1, chat.sampling().n());
+        return Optional.ofNullable(max).map(m -> m * n);
     }
 
     private void complete(ChatRequest chat, List<Target> plan, CallRecord call, ServerResponse res) {
@@ -78,6 +93,7 @@ final class ChatHandler implements Handler {
         ResponseEncoder encoder = encoder(chat, false);
         targetHeaders(served.target()).forEach((k, v) -> res.header(HeaderNames.create(k), v));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        call.delivered = true;
         res.send(encoder.completion(response, usage));
     }
 
@@ -108,6 +124,7 @@ final class ChatHandler implements Handler {
             throw e;
         } finally {
             call.ttftMillis = tally.ttftMillis();
+            call.delivered = relay.committed();
         }
     }
 

@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.pipeline.Admission;
 import io.modelbridge.gateway.pipeline.Served;
 import io.modelbridge.spi.EmbeddingRequest;
 import io.modelbridge.spi.EmbeddingResponse;
@@ -20,6 +21,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** POST /v1/embeddings, with OpenAI's float or base64 (little-endian float32) encoding done here for every vendor. */
@@ -37,8 +39,9 @@ final class EmbeddingsHandler implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         CallRecord call = new CallRecord(RequestIds.from(req.headers().first(RequestIds.HEADER)), s.clock().instant());
         res.header(RequestIds.HEADER, call.requestId);
+        Admission.Ticket ticket = null;
         try {
-            call.caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION));
+            call.caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION), ClientAddress.of(req));
             JsonNode body = RequestBodies.readJson(req, s.json(), s.maxBodyBytes());
             EmbeddingRequest request = parse(body);
             String format = JsonFields.string(body, "encoding_format", "encoding_format");
@@ -46,22 +49,34 @@ final class EmbeddingsHandler implements Handler {
                 throw new GatewayException(ApiError.invalidValue("'encoding_format' must be 'float' or 'base64'.", "encoding_format"));
             }
             call.model = request.model();
-            Served<EmbeddingResponse> served = s.failover().run(Models.plan(s, call.caller, request.model()),
+            var plan = Models.plan(s, call.caller, request.model());
+            call.promptTokens = request.input().stream().mapToInt(s.tokens()::text).sum();
+            ticket = s.admission().admit(call.caller, request.model(), call.requestId, call.promptTokens, Optional.of(0));
+            ticket.headers().forEach((k, v) -> res.header(HeaderNames.create(k), v));
+            Served<EmbeddingResponse> served = s.failover().run(plan,
                     (target, adapter, ctx) -> adapter.embed(request.withModel(target.upstreamModel()), ctx),
                     () -> true, target -> call.target = target);
             Usage usage = served.value().usage() != null ? served.value().usage()
-                    : Usage.of(request.input().stream().mapToInt(s.tokens()::text).sum(), 0);
+                    : Usage.of(call.promptTokens, 0);
             call.promptTokens = usage.promptTokens();
             call.estimated = served.value().usage() == null;
             ChatHandler.targetHeaders(served.target()).forEach((k, v) -> res.header(HeaderNames.create(k), v));
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            call.delivered = true;
             res.send(s.json().writeValueAsBytes(body(request.model(), served.value(), usage, "base64".equals(format))));
         } catch (GatewayException e) {
             call.failed(e.error().status(), e.error().code());
             s.errors().write(res, e);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(EmbeddingsHandler.class).error("Request {} failed unexpectedly",
+                    call.requestId, e);
+            call.failed(500, "internal_error");
+            call.delivered = false;
+            s.errors().write(res, ApiError.internal(call.requestId), Map.of());
         } finally {
+            if (ticket != null) {
+                call.cost = ticket.finish(call.billedPromptTokens(), 0);
+            }
             s.usage().record(call.toUsage());
         }
     }

@@ -20,7 +20,7 @@ final class ModelsHandler {
     }
 
     void list(ServerRequest req, ServerResponse res) {
-        Caller caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION));
+        Caller caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION), ClientAddress.of(req));
         ObjectNode root = s.json().createObjectNode();
         root.put("object", "list");
         ArrayNode data = root.putArray("data");
@@ -29,7 +29,7 @@ final class ModelsHandler {
     }
 
     void one(ServerRequest req, ServerResponse res) {
-        Caller caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION));
+        Caller caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION), ClientAddress.of(req));
         String id = req.path().pathParameters().get("id");
         if (!caller.mayUse(id) || !s.routes().get().modelNames().contains(id)) {
             throw new GatewayException(ApiError.modelNotFound(id));

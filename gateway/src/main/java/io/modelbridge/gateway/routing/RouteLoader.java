@@ -33,7 +33,7 @@ public final class RouteLoader {
         for (ChannelRecord c : channels.list()) {
             if (c.enabled()) {
                 byName.put(c.name(), c);
-                routes.put(c.name(), route(c, cipher));
+                routes.put(c.name(), route(c));
             }
         }
         Map<String, List<Target>> channelModels = new HashMap<>();
@@ -50,11 +50,11 @@ public final class RouteLoader {
                     .toList();
             aliasTargets.put(a.name(), targets);
         }
-        return new RouteTable(aliasTargets, channelModels);
+        return new RouteTable(aliasTargets, channelModels, routes);
     }
 
-    /** The channel as a plugin sees it, its credential opened (empty, and logged, when it no longer decrypts). */
-    public static ChannelRoute route(ChannelRecord c, CredentialCipher cipher) {
+    /** The channel as plugins see it, its credential decrypted (empty if it no longer decrypts). */
+    public ChannelRoute route(ChannelRecord c) {
         String credential;
         try {
             credential = c.credentialSealed() == null ? "" : cipher.open(c.name(), c.credentialSealed());

@@ -17,14 +17,35 @@ import java.util.stream.Collectors;
 public final class RouteTable {
     private final Map<String, List<Target>> aliases;
     private final Map<String, List<Target>> channelModels;
+    private final Map<String, ChannelRoute> channels;
 
-    public RouteTable(Map<String, List<Target>> aliases, Map<String, List<Target>> channelModels) {
+    /** @param channels every enabled channel by name (also those no alias or model reaches) */
+    public RouteTable(Map<String, List<Target>> aliases, Map<String, List<Target>> channelModels,
+                      Map<String, ChannelRoute> channels) {
         this.aliases = Map.copyOf(aliases);
         this.channelModels = Map.copyOf(channelModels);
+        this.channels = Map.copyOf(channels);
+    }
+
+    /** With the channels the targets name. */
+    public RouteTable(Map<String, List<Target>> aliases, Map<String, List<Target>> channelModels) {
+        this(aliases, channelModels, channelsOf(aliases, channelModels));
     }
 
     public static RouteTable empty() {
         return new RouteTable(Map.of(), Map.of());
+    }
+
+    /** The enabled channels by name. */
+    public Map<String, ChannelRoute> channels() {
+        return channels;
+    }
+
+    private static Map<String, ChannelRoute> channelsOf(Map<String, List<Target>> a, Map<String, List<Target>> b) {
+        Map<String, ChannelRoute> all = new java.util.HashMap<>();
+        java.util.stream.Stream.concat(a.values().stream(), b.values().stream()).flatMap(List::stream)
+                .forEach(t -> all.put(t.channel().name(), t.channel()));
+        return all;
     }
 
     /**

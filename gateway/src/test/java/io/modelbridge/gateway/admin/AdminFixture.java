@@ -8,11 +8,8 @@ import io.modelbridge.db.DbSettings;
 import io.modelbridge.gateway.config.ChangeListener.Topic;
 import io.modelbridge.gateway.crypto.CredentialCipher;
 import io.modelbridge.gateway.error.ErrorWriter;
-import io.modelbridge.gateway.pipeline.Failover;
 import io.modelbridge.gateway.plugin.PluginCatalog;
-import io.modelbridge.gateway.plugin.PluginHost;
 import io.modelbridge.gateway.plugin.PluginView;
-import io.modelbridge.gateway.upstream.UpstreamClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,7 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,11 +42,8 @@ final class AdminFixture {
 
     private AdminFixture() throws IOException {
         db = Database.start(DbSettings.embedded(Files.createTempDirectory("mb-admin-test")));
-        // No plugin is loaded behind the fake catalog: a channel test here ends in "provider not loaded".
-        PluginHost noPlugins = new PluginHost(Files.createTempDirectory("mb-admin-test-plugins"));
-        Failover failover = new Failover(noPlugins, new UpstreamClients(), Clock.systemUTC(), 1, Duration.ofSeconds(5));
-        AdminApi api = new AdminApi(db, cipher, new FakePlugins(), failover, changes::add, json, new ErrorWriter(json),
-                TOKEN, Clock.systemUTC());
+        AdminApi api = new AdminApi(db, cipher, new FakePlugins(), changes::add, json, new ErrorWriter(json), TOKEN,
+                Clock.systemUTC());
         server = WebServer.builder().host("127.0.0.1").port(0).routing(api::register).build().start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop();

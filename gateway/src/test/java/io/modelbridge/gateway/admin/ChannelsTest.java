@@ -90,21 +90,4 @@ class ChannelsTest {
         assertEquals(404, admin.post("/admin/v1/channels/west/credential/check", "{\"credential\":\"x\"}").status());
         assertEquals(List.of(Topic.ROUTES, Topic.ROUTES), admin.changes, "a check changes nothing");
     }
-
-    @Test
-    void aChannelTestWithoutItsPluginReportsTheErrorAClientWouldGet() {
-        admin.post("/admin/v1/channels", "{\"name\":\"east\",\"provider\":\"glm\",\"models\":[\"glm-4\"]}");
-        Reply tested = admin.post("/admin/v1/channels/east/test", "{}");
-        assertEquals(200, tested.status(), tested.text());
-        assertEquals("channel_test", tested.body().path("object").asText());
-        assertEquals("glm-4", tested.body().path("model").asText());
-        assertFalse(tested.body().path("ok").asBoolean());
-        assertEquals("provider_not_loaded", tested.body().at("/error/code").asText());
-        assertEquals(503, tested.body().at("/error/status").asInt());
-        assertEquals(404, admin.post("/admin/v1/channels/west/test", "{}").status());
-        assertParam(admin.post("/admin/v1/channels/east/test", "{\"model\":\"has space\"}"), "model");
-        assertParam(admin.post("/admin/v1/channels/east/test", "{\"modle\":\"x\"}"), "modle");
-        admin.post("/admin/v1/channels", "{\"name\":\"nomodels\",\"provider\":\"glm\"}");
-        assertParam(admin.post("/admin/v1/channels/nomodels/test", null), "model");
-    }
 }

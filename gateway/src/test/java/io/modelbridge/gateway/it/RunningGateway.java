@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.modelbridge.gateway.Gateway;
 import io.modelbridge.gateway.config.GatewayConfig;
+import io.modelbridge.gateway.config.SecretFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * A real gateway in this JVM: embedded PostgreSQL in {@code dataDir}, the plugin jars the build produced (loaded
@@ -24,17 +26,38 @@ public final class RunningGateway implements AutoCloseable {
     private final Gateway gateway;
     public final Path dataDir;
 
-    private RunningGateway(Path dataDir, long maxBodyBytes) {
+    private RunningGateway(Path dataDir, long maxBodyBytes, UnaryOperator<GatewayConfig> adjust) {
         this.dataDir = dataDir;
         copyBundledPlugins(dataDir.resolve("plugins"));
         GatewayConfig config = new GatewayConfig("127.0.0.1", 0, "127.0.0.1", 0, dataDir, dataDir.resolve("plugins"),
                 Optional.empty(), "postgres", "", 4, Optional.of(ADMIN_TOKEN), Optional.empty(), maxBodyBytes,
                 Duration.ofSeconds(10), Duration.ofSeconds(60), 3);
-        this.gateway = Gateway.start(config);
+        this.gateway = Gateway.start(adjust.apply(config));
     }
 
     public static RunningGateway start(Path dataDir) {
-        return new RunningGateway(dataDir, 64 * 1024);
+        return new RunningGateway(dataDir, 64 * 1024, UnaryOperator.identity());
+    }
+
+    /** With the test configuration adjusted, e.g. {@code c -> c.withControl(...)}. */
+    public static RunningGateway start(Path dataDir, UnaryOperator<GatewayConfig> adjust) {
+        return new RunningGateway(dataDir, 64 * 1024, adjust);
+    }
+
+    /**
+     * Another instance on this one's database, with the same master key (as every instance of a deployment must
+     * have) but its own data folder, plugins and listeners.
+     */
+    public RunningGateway sibling(Path dataDir, UnaryOperator<GatewayConfig> adjust) {
+        try {
+            Files.createDirectories(dataDir);
+            Files.copy(this.dataDir.resolve(SecretFiles.MASTER_KEY_FILE), dataDir.resolve(SecretFiles.MASTER_KEY_FILE),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new RunningGateway(dataDir, 64 * 1024,
+                c -> adjust.apply(c.withDatabase(gateway.jdbcUrl(), gateway.dbUser(), "")));
     }
 
     public static void copyBundledPlugins(Path pluginsDir) {

@@ -7,6 +7,7 @@ package io.modelbridge.db.jooq.tables;
 import io.modelbridge.db.jooq.Indexes;
 import io.modelbridge.db.jooq.Keys;
 import io.modelbridge.db.jooq.Public;
+import io.modelbridge.db.jooq.tables.QuotaLeases.QuotaLeasesPath;
 import io.modelbridge.db.jooq.tables.Users.UsersPath;
 import io.modelbridge.db.jooq.tables.records.QuotaLedgerRecord;
 
@@ -103,6 +104,11 @@ public class QuotaLedger extends TableImpl<QuotaLedgerRecord> {
      */
     public final TableField<QuotaLedgerRecord, OffsetDateTime> CREATED_AT = createField(DSL.name("created_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6).nullable(false).defaultValue(DSL.field(DSL.raw("now()"), SQLDataType.TIMESTAMPWITHTIMEZONE)), this, "");
 
+    /**
+     * The column <code>public.quota_ledger.lease_id</code>.
+     */
+    public final TableField<QuotaLedgerRecord, Long> LEASE_ID = createField(DSL.name("lease_id"), SQLDataType.BIGINT, this, "");
+
     private QuotaLedger(Name alias, Table<QuotaLedgerRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -172,7 +178,7 @@ public class QuotaLedger extends TableImpl<QuotaLedgerRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.QUOTA_LEDGER_USER_ID_CREATED_AT_IDX);
+        return Arrays.asList(Indexes.QUOTA_LEDGER_LEASE_ID_IDX, Indexes.QUOTA_LEDGER_REQUEST_ID_IDX, Indexes.QUOTA_LEDGER_USER_ID_CREATED_AT_IDX);
     }
 
     @Override
@@ -187,7 +193,19 @@ public class QuotaLedger extends TableImpl<QuotaLedgerRecord> {
 
     @Override
     public List<ForeignKey<QuotaLedgerRecord, ?>> getReferences() {
-        return Arrays.asList(Keys.QUOTA_LEDGER__QUOTA_LEDGER_USER_ID_FKEY);
+        return Arrays.asList(Keys.QUOTA_LEDGER__QUOTA_LEDGER_LEASE_ID_FKEY, Keys.QUOTA_LEDGER__QUOTA_LEDGER_USER_ID_FKEY);
+    }
+
+    private transient QuotaLeasesPath _quotaLeases;
+
+    /**
+     * Get the implicit join path to the <code>public.quota_leases</code> table.
+     */
+    public QuotaLeasesPath quotaLeases() {
+        if (_quotaLeases == null)
+            _quotaLeases = new QuotaLeasesPath(this, Keys.QUOTA_LEDGER__QUOTA_LEDGER_LEASE_ID_FKEY, null);
+
+        return _quotaLeases;
     }
 
     private transient UsersPath _users;

@@ -7,6 +7,7 @@ package io.modelbridge.db.jooq.tables;
 import io.modelbridge.db.jooq.Keys;
 import io.modelbridge.db.jooq.Public;
 import io.modelbridge.db.jooq.tables.ApiKeys.ApiKeysPath;
+import io.modelbridge.db.jooq.tables.QuotaLeases.QuotaLeasesPath;
 import io.modelbridge.db.jooq.tables.QuotaLedger.QuotaLedgerPath;
 import io.modelbridge.db.jooq.tables.records.UsersRecord;
 
@@ -195,6 +196,19 @@ public class Users extends TableImpl<UsersRecord> {
             _apiKeys = new ApiKeysPath(this, null, Keys.API_KEYS__API_KEYS_USER_ID_FKEY.getInverseKey());
 
         return _apiKeys;
+    }
+
+    private transient QuotaLeasesPath _quotaLeases;
+
+    /**
+     * Get the implicit to-many join path to the
+     * <code>public.quota_leases</code> table
+     */
+    public QuotaLeasesPath quotaLeases() {
+        if (_quotaLeases == null)
+            _quotaLeases = new QuotaLeasesPath(this, null, Keys.QUOTA_LEASES__QUOTA_LEASES_USER_ID_FKEY.getInverseKey());
+
+        return _quotaLeases;
     }
 
     private transient QuotaLedgerPath _quotaLedger;

@@ -133,6 +133,20 @@ public class QuotaLedgerRecord extends UpdatableRecordImpl<QuotaLedgerRecord> {
         return (OffsetDateTime) get(7);
     }
 
+    /**
+     * Setter for <code>public.quota_ledger.lease_id</code>.
+     */
+    public void setLeaseId(Long value) {
+        set(8, value);
+    }
+
+    /**
+     * Getter for <code>public.quota_ledger.lease_id</code>.
+     */
+    public Long getLeaseId() {
+        return (Long) get(8);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -156,7 +170,7 @@ public class QuotaLedgerRecord extends UpdatableRecordImpl<QuotaLedgerRecord> {
     /**
      * Create a detached, initialised QuotaLedgerRecord
      */
-    public QuotaLedgerRecord(Long id, Long userId, String kind, BigDecimal amount, BigDecimal balanceAfter, String requestId, String note, OffsetDateTime createdAt) {
+    public QuotaLedgerRecord(Long id, Long userId, String kind, BigDecimal amount, BigDecimal balanceAfter, String requestId, String note, OffsetDateTime createdAt, Long leaseId) {
         super(QuotaLedger.QUOTA_LEDGER);
 
         setId(id);
@@ -167,6 +181,7 @@ public class QuotaLedgerRecord extends UpdatableRecordImpl<QuotaLedgerRecord> {
         setRequestId(requestId);
         setNote(note);
         setCreatedAt(createdAt);
+        setLeaseId(leaseId);
         resetTouchedOnNotNull();
     }
 }

@@ -1,0 +1,70 @@
+package io.modelbridge.gateway.config;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Settings of the control plane (rate limits, circuit breaker, quota leases); see docs/control-plane.md.
+ *
+ * @param distributedLimits MB_RATE_LIMITS=distributed: buckets in PostgreSQL, exact across instances
+ * @param breakerFailures   consecutive failures that open a channel's circuit breaker
+ * @param breakerOpen       how long an open breaker keeps the channel out before one trial request
+ * @param leaseCredits      credits a quota lease takes from a user's balance at a time (at least one request's need)
+ * @param defaultMaxTokens  completion tokens reserved for a request that sends no max_tokens
+ * @param instanceId        MB_INSTANCE_ID, or empty: then a generated id kept in the data folder
+ */
+public record ControlConfig(boolean distributedLimits, int breakerFailures, Duration breakerOpen,
+                            BigDecimal leaseCredits, int defaultMaxTokens, Optional<String> instanceId) {
+
+    public ControlConfig {
+        if (breakerFailures < 1) {
+            throw new IllegalArgumentException("MB_BREAKER_FAILURES must be at least 1, got " + breakerFailures);
+        }
+        if (breakerOpen.isNegative() || breakerOpen.isZero()) {
+            throw new IllegalArgumentException("MB_BREAKER_OPEN_SECONDS must be positive, got " + breakerOpen);
+        }
+        if (leaseCredits.signum() <= 0) {
+            throw new IllegalArgumentException("MB_QUOTA_LEASE_CREDITS must be positive, got " + leaseCredits);
+        }
+        if (defaultMaxTokens < 1) {
+            throw new IllegalArgumentException("MB_DEFAULT_MAX_TOKENS must be at least 1, got " + defaultMaxTokens);
+        }
+        instanceId.ifPresent(id -> {
+            if (!id.matches("[A-Za-z0-9._:-]{1,64}")) {
+                throw new IllegalArgumentException("MB_INSTANCE_ID must be 1-64 letters, digits or . _ : -, got '" + id + "'");
+            }
+        });
+    }
+
+    public static ControlConfig defaults() {
+        return new ControlConfig(false, 5, Duration.ofSeconds(30), BigDecimal.ONE, 4096, Optional.empty());
+    }
+
+    /** MB_RATE_LIMITS must be {@code local} (default) or {@code distributed}. */
+    static boolean distributed(Optional<String> mode) {
+        String m = mode.orElse("local").toLowerCase(Locale.ROOT);
+        return switch (m) {
+            case "local" -> false;
+            case "distributed" -> true;
+            default -> throw new IllegalArgumentException("MB_RATE_LIMITS must be 'local' or 'distributed', got '" + m + "'");
+        };
+    }
+
+    public ControlConfig withDistributedLimits(boolean distributed) {
+        return new ControlConfig(distributed, breakerFailures, breakerOpen, leaseCredits, defaultMaxTokens, instanceId);
+    }
+
+    public ControlConfig withBreaker(int failures, Duration open) {
+        return new ControlConfig(distributedLimits, failures, open, leaseCredits, defaultMaxTokens, instanceId);
+    }
+
+    public ControlConfig withLeaseCredits(BigDecimal credits) {
+        return new ControlConfig(distributedLimits, breakerFailures, breakerOpen, credits, defaultMaxTokens, instanceId);
+    }
+
+    public ControlConfig withDefaultMaxTokens(int tokens) {
+        return new ControlConfig(distributedLimits, breakerFailures, breakerOpen, leaseCredits, tokens, instanceId);
+    }
+}

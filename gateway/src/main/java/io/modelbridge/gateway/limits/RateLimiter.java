@@ -1,0 +1,129 @@
+package io.modelbridge.gateway.limits;
+
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import io.modelbridge.db.repo.RateLimit;
+import io.modelbridge.gateway.auth.Caller;
+import io.modelbridge.gateway.error.ApiError;
+import io.modelbridge.gateway.error.GatewayException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Requests per minute and tokens per minute, set globally, per user, per key and per model; every limit that
+ * names a request applies, so the tightest decides. A request takes one token from each requests bucket and its
+ * estimated tokens (prompt + max_tokens) from each tokens bucket; after the call the token buckets are corrected
+ * to the real count. A refusal is a 429 {@code rate_limit_exceeded} with Retry-After; admitted and refused
+ * requests carry OpenAI's x-ratelimit-* headers. If the bucket store fails (database down in distributed mode),
+ * requests are let through: limits protect, they do not bill.
+ */
+public final class RateLimiter implements AutoCloseable {
+    static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
+    private final Supplier<List<RateLimit>> source;
+    private final BucketStore store;
+    private volatile LimitTable table = LimitTable.empty();
+
+    private RateLimiter(Supplier<List<RateLimit>> source, BucketStore store) {
+        this.source = source;
+        this.store = store;
+        reload();
+    }
+
+    /** In-memory buckets per instance; {@code source} gives the configured limits (the rate_limits table). */
+    public static RateLimiter local(Supplier<List<RateLimit>> source, TimeMeter time) {
+        return new RateLimiter(source, new LocalBuckets(time));
+    }
+
+    /** Buckets in PostgreSQL, exact across every instance on the database. */
+    public static RateLimiter distributed(Supplier<List<RateLimit>> source, DataSource dataSource) {
+        return new RateLimiter(source, new PostgresBuckets(dataSource));
+    }
+
+    /** Re-reads the configured limits (after a LIMITS change). */
+    public void reload() {
+        table = new LimitTable(source.get());
+    }
+
+    /** Deletes distributed buckets nobody used for a while. */
+    public void removeExpired() {
+        store.removeExpired();
+    }
+
+    /** @throws GatewayException 429 when a limit is reached */
+    public RateAdmission admit(Caller caller, String model, long estimatedTokens) {
+        List<Limit> limits = table.applicable(caller, model);
+        if (limits.isEmpty()) {
+            return RateAdmission.unlimited();
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        Map<Dimension, Long> tightest = new java.util.EnumMap<>(Dimension.class);
+        List<Limit> taken = new ArrayList<>();
+        for (Limit limit : limits) {
+            long amount = limit.dimension() == Dimension.REQUESTS ? 1 : estimatedTokens;
+            ConsumptionProbe probe;
+            try {
+                probe = store.tryConsume(limit, amount);
+            } catch (RuntimeException e) {
+                LOG.warn("Rate limit {} not checked (bucket store failed): {}", limit.bucketKey(), e.getMessage());
+                continue;
+            }
+            if (!probe.isConsumed()) {
+                giveBack(taken, estimatedTokens);
+                RateHeaders.put(headers, limit.dimension(), limit.perMinute(), probe.getRemainingTokens(),
+                        probe.getNanosToWaitForReset());
+                throw refused(limit, amount, probe, headers);
+            }
+            taken.add(limit);
+            Long best = tightest.get(limit.dimension());
+            if (best == null || probe.getRemainingTokens() < best) {
+                tightest.put(limit.dimension(), probe.getRemainingTokens());
+                RateHeaders.put(headers, limit.dimension(), limit.perMinute(), probe.getRemainingTokens(),
+                        probe.getNanosToWaitForReset());
+            }
+        }
+        return new RateAdmission(headers, taken.stream().filter(l -> l.dimension() == Dimension.TOKENS).toList(),
+                estimatedTokens, store);
+    }
+
+    private void giveBack(List<Limit> taken, long estimatedTokens) {
+        for (Limit limit : taken) {
+            try {
+                store.refund(limit, limit.dimension() == Dimension.REQUESTS ? 1 : estimatedTokens);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not give back bucket {}: {}", limit.bucketKey(), e.getMessage());
+            }
+        }
+    }
+
+    private static GatewayException refused(Limit limit, long requested, ConsumptionProbe probe,
+                                            Map<String, String> headers) {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        String message;
+        long retryAfter;
+        if (requested > limit.perMinute()) {
+            retryAfter = 60;
+            message = "Request too large for " + limit.dimension().describe() + " on " + limit.scope() + ": Limit "
+                    + limit.perMinute() + ", Requested " + requested + ". Reduce the prompt or max_tokens.";
+        } else {
+            retryAfter = RateHeaders.retryAfterSeconds(probe.getNanosToWaitForRefill());
+            long used = limit.perMinute() - Math.max(0, probe.getRemainingTokens());
+            message = "Rate limit reached for " + limit.dimension().describe() + " on " + limit.scope() + ": Limit "
+                    + limit.perMinute() + ", Used " + used + ", Requested " + requested + ". Please try again in "
+                    + retryAfter + "s.";
+        }
+        all.put("Retry-After", String.valueOf(retryAfter));
+        return new GatewayException(new ApiError(429, limit.dimension().header(), "rate_limit_exceeded", null, message),
+                all);
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,94 @@
+package io.modelbridge.gateway.pipeline;
+
+import io.modelbridge.db.repo.ModelPrice;
+import io.modelbridge.gateway.auth.Caller;
+import io.modelbridge.gateway.limits.RateAdmission;
+import io.modelbridge.gateway.limits.RateLimiter;
+import io.modelbridge.gateway.quota.PriceBook;
+import io.modelbridge.gateway.quota.Quotas;
+import io.modelbridge.gateway.quota.Reservation;
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Lets a request in, or not, before any upstream call: the rate limits first, then a quota reservation of the
+ * request's worst case (prompt tokens + max_tokens, or the configured default, at the model's price). The ticket
+ * then bills what reached the client: the reservation is settled to that cost, or refunded when nothing did.
+ */
+public final class Admission {
+    private final RateLimiter limits;
+    private final PriceBook prices;
+    private final Quotas quotas;
+    private final int defaultMaxTokens;
+
+    public Admission(RateLimiter limits, PriceBook prices, Quotas quotas, int defaultMaxTokens) {
+        this.limits = limits;
+        this.prices = prices;
+        this.quotas = quotas;
+        this.defaultMaxTokens = defaultMaxTokens;
+    }
+
+    /**
+     * @param maxTokens the completion tokens the client allowed, empty when it set none (0 for embeddings)
+     * @throws io.modelbridge.gateway.error.GatewayException 429 rate_limit_exceeded or insufficient_quota
+     */
+    public Ticket admit(Caller caller, String model, String requestId, int promptTokens, Optional<Integer> maxTokens) {
+        int completion = maxTokens.orElse(defaultMaxTokens);
+        RateAdmission rate = limits.admit(caller, model, (long) promptTokens + completion);
+        Optional<ModelPrice> price = prices.of(model);
+        Optional<Reservation> reservation = Optional.empty();
+        if (price.isPresent()) {
+            BigDecimal worst = PriceBook.worstCase(price.get(), promptTokens, completion);
+            if (worst.signum() > 0) {
+                try {
+                    reservation = Optional.of(quotas.reserve(caller.userId(), requestId, worst));
+                } catch (RuntimeException e) {
+                    rate.reconcile(0);
+                    throw e;
+                }
+            }
+        }
+        return new Ticket(rate, price, reservation);
+    }
+
+    /** One admitted request. */
+    public final class Ticket {
+        private final RateAdmission rate;
+        private final Optional<ModelPrice> price;
+        private final Optional<Reservation> reservation;
+        private boolean finished;
+
+        private Ticket(RateAdmission rate, Optional<ModelPrice> price, Optional<Reservation> reservation) {
+            this.rate = rate;
+            this.price = price;
+            this.reservation = reservation;
+        }
+
+        /** The x-ratelimit-* headers for the response. */
+        public Map<String, String> headers() {
+            return rate.headers();
+        }
+
+        /**
+         * Bills the tokens that reached the client (zero and zero when nothing did) and returns their cost, which
+         * is what the usage row records. Safe to call once only; later calls return zero.
+         */
+        public BigDecimal finish(int promptTokens, int completionTokens) {
+            if (finished) {
+                return BigDecimal.ZERO;
+            }
+            finished = true;
+            rate.reconcile((long) promptTokens + completionTokens);
+            BigDecimal cost = price.map(p -> PriceBook.cost(p, promptTokens, completionTokens)).orElse(BigDecimal.ZERO);
+            if (reservation.isPresent()) {
+                if (promptTokens == 0 && completionTokens == 0) {
+                    quotas.refund(reservation.get());
+                } else {
+                    quotas.settle(reservation.get(), cost);
+                }
+            }
+            return cost;
+        }
+    }
+}

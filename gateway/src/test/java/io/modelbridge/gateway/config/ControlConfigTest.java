@@ -1,0 +1,49 @@
+package io.modelbridge.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ControlConfigTest {
+
+    @Test
+    void defaultsMatchTheReadme() {
+        ControlConfig c = GatewayConfig.fromEnvironment(Map.of()).control();
+        assertFalse(c.distributedLimits());
+        assertEquals(5, c.breakerFailures());
+        assertEquals(Duration.ofSeconds(30), c.breakerOpen());
+        assertEquals(0, BigDecimal.ONE.compareTo(c.leaseCredits()));
+        assertEquals(4096, c.defaultMaxTokens());
+        assertEquals(Optional.empty(), c.instanceId());
+    }
+
+    @Test
+    void readsTheEnvironment() {
+        ControlConfig c = GatewayConfig.fromEnvironment(Map.of("MB_RATE_LIMITS", "Distributed",
+                "MB_BREAKER_FAILURES", "2", "MB_BREAKER_OPEN_SECONDS", "5", "MB_QUOTA_LEASE_CREDITS", "0.25",
+                "MB_DEFAULT_MAX_TOKENS", "1024", "MB_INSTANCE_ID", "gw-east-1")).control();
+        assertTrue(c.distributedLimits());
+        assertEquals(2, c.breakerFailures());
+        assertEquals(Duration.ofSeconds(5), c.breakerOpen());
+        assertEquals(0, new BigDecimal("0.25").compareTo(c.leaseCredits()));
+        assertEquals(1024, c.defaultMaxTokens());
+        assertEquals(Optional.of("gw-east-1"), c.instanceId());
+    }
+
+    @Test
+    void badValuesNameTheirVariable() {
+        for (Map<String, String> env : java.util.List.of(Map.of("MB_RATE_LIMITS", "cluster"),
+                Map.of("MB_BREAKER_FAILURES", "0"), Map.of("MB_QUOTA_LEASE_CREDITS", "lots"),
+                Map.of("MB_QUOTA_LEASE_CREDITS", "-1"), Map.of("MB_INSTANCE_ID", "has space"))) {
+            var e = assertThrows(IllegalArgumentException.class, () -> GatewayConfig.fromEnvironment(env));
+            assertTrue(e.getMessage().contains(env.keySet().iterator().next()), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package io.modelbridge.gateway.control;
+
+import static io.modelbridge.gateway.control.Setup.alias;
+import static io.modelbridge.gateway.control.Setup.channel;
+import static io.modelbridge.gateway.control.Setup.header;
+import static io.modelbridge.gateway.it.ApiCalls.chat;
+import static io.modelbridge.gateway.it.ApiCalls.json;
+import static io.modelbridge.gateway.it.RunningGateway.JSON;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelbridge.gateway.config.ControlConfig;
+import io.modelbridge.gateway.config.GatewayConfig;
+import io.modelbridge.gateway.it.ApiCalls;
+import io.modelbridge.gateway.it.RunningGateway;
+import io.modelbridge.testkit.openai.OpenAiSimulator;
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two gateway instances on one PostgreSQL (the first one's embedded database), rate limits in distributed mode:
+ * changes made through one are in force on the other within a second, and limits and quotas hold across both.
+ */
+@Tag("it")
+class ClusterIT {
+    static final UnaryOperator<GatewayConfig> DISTRIBUTED =
+            c -> c.withControl(ControlConfig.defaults().withDistributedLimits(true));
+    @TempDir
+    static Path dirA;
+    @TempDir
+    static Path dirB;
+    static OpenAiSimulator upstream;
+    static RunningGateway a;
+    static RunningGateway b;
+    static ApiCalls apiA;
+    static ApiCalls apiB;
+
+    @BeforeAll
+    static void start() {
+        upstream = OpenAiSimulator.start();
+        a = RunningGateway.start(dirA, DISTRIBUTED);
+        b = a.sibling(dirB, DISTRIBUTED);
+        apiA = new ApiCalls(a.api());
+        apiB = new ApiCalls(b.api());
+        channel(a, "sim", upstream, 10_000);
+        channel(a, "sim-2", upstream, 10_000);
+        alias(a, "chat", "sim", 0, 1);
+        a.admin("PUT", "/prices/paid", "{\"input_per_1k\":1,\"output_per_1k\":1}");
+        alias(a, "paid", "sim", 0, 1);
+    }
+
+    @AfterAll
+    static void stop() {
+        b.close();
+        a.close();
+        upstream.close();
+    }
+
+    @AfterEach
+    void heal() {
+        upstream.reset();
+    }
+
+    private static String key(RunningGateway via, String user, BigDecimal quota) {
+        via.admin("POST", "/users", JSON.createObjectNode().put("name", user).put("quota", quota));
+        return via.admin("POST", "/keys", JSON.createObjectNode().put("user", user)).get("key").asText();
+    }
+
+    /** Polls until the answer satisfies the condition; returns how long that took, in milliseconds. */
+    private static long millisUntil(java.util.function.Supplier<HttpResponse<String>> call,
+                                    Predicate<HttpResponse<String>> condition) {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < Duration.ofSeconds(5).toNanos()) {
+            if (condition.test(call.get())) {
+                return (System.nanoTime() - start) / 1_000_000;
+            }
+            Setup.sleep(20);
+        }
+        throw new AssertionError("not within 5 s");
+    }
+
+    @Test
+    void aKeyRevokedThroughOneInstanceIsRefusedByTheOtherWithinOneSecond() {
+        JsonNode created = a.admin("POST", "/keys", JSON.createObjectNode().put("user",
+                a.admin("POST", "/users", JSON.createObjectNode().put("name", "leaver")).get("name").asText()));
+        String secret = created.get("key").asText();
+        assertEquals(200, apiB.post("/v1/chat/completions", secret, chat("chat", "hi", false)).statusCode(),
+                "instance B has the key cached as valid");
+        a.admin("POST", "/keys/" + created.get("id").asLong() + "/revoke", null);
+        long millis = millisUntil(() -> apiB.post("/v1/chat/completions", secret, chat("chat", "hi", false)),
+                r -> r.statusCode() == 401);
+        assertTrue(millis < 1000, "revocation reached instance B after " + millis + " ms");
+    }
+
+    @Test
+    void anAliasChangeAndAChannelDisabledThroughOneInstanceReachTheOtherWithinOneSecond() {
+        String secret = key(a, "mover", BigDecimal.ZERO);
+        alias(a, "moving", "sim", 0, 1);
+        assertEquals("sim", header(apiB.post("/v1/chat/completions", secret, chat("moving", "hi", false)),
+                "x-modelbridge-channel"));
+        alias(a, "moving", "sim-2", 0, 1);
+        long moved = millisUntil(() -> apiB.post("/v1/chat/completions", secret, chat("moving", "hi", false)),
+                r -> "sim-2".equals(header(r, "x-modelbridge-channel")));
+        assertTrue(moved < 1000, "the alias change reached instance B after " + moved + " ms");
+
+        a.admin("PATCH", "/channels/sim-2", "{\"enabled\":false}");
+        long disabled = millisUntil(() -> apiB.post("/v1/chat/completions", secret, chat("moving", "hi", false)),
+                r -> r.statusCode() != 200);
+        assertTrue(disabled < 1000, "the disabled channel left instance B's routes after " + disabled + " ms");
+        a.admin("PATCH", "/channels/sim-2", "{\"enabled\":true}");
+    }
+
+    @Test
+    void aBurstOverTheRpmLimitAcrossBothInstancesGetsExactlyTheExcessRefused() throws Exception {
+        String secret = key(a, "spreadburst", BigDecimal.ZERO);
+        b.admin("PUT", "/limits", "{\"scope\":\"user\",\"subject\":\"spreadburst\",\"rpm\":12}");
+        List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ApiCalls api = i % 2 == 0 ? apiA : apiB;
+            calls.add(() -> api.post("/v1/chat/completions", secret, chat("chat", "hi", false)));
+        }
+        List<HttpResponse<String>> answers = Setup.concurrently(calls);
+        assertEquals(12, answers.stream().filter(r -> r.statusCode() == 200).count(), "exactly the limit, in total");
+        List<HttpResponse<String>> refused = answers.stream().filter(r -> r.statusCode() == 429).toList();
+        assertEquals(18, refused.size());
+        refused.forEach(r -> assertEquals("rate_limit_exceeded", json(r.body()).at("/error/code").asText()));
+        assertTrue(answers.stream().filter(r -> r.statusCode() == 200).allMatch(r ->
+                "12".equals(header(r, "x-ratelimit-limit-requests"))));
+    }
+
+    @Test
+    void aQuotaHoldsAcrossBothInstances() throws Exception {
+        BigDecimal reservation = QuotaIT.reservation("hello");
+        BigDecimal quota = reservation.multiply(BigDecimal.valueOf(50));
+        String secret = key(a, "twohomes", quota);
+        upstream.hangBeforeHeaders(Duration.ofMillis(1000));
+        List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ApiCalls api = i % 2 == 0 ? apiA : apiB;
+            calls.add(() -> api.post("/v1/chat/completions", secret, QuotaIT.paid("hello", false)));
+        }
+        List<HttpResponse<String>> answers = Setup.concurrently(calls);
+        long ok = answers.stream().filter(r -> r.statusCode() == 200).count();
+        assertEquals(200, ok + answers.stream().filter(r -> r.statusCode() == 429
+                && json(r.body()).at("/error/code").asText().equals("insufficient_quota")).count());
+        // each instance may strand less than one reservation in its lease: at least 48 of 50 fit at once
+        assertTrue(ok >= 48, "served " + ok);
+        BigDecimal balance = Ledger.balance(Ledger.settledQuota(a, "twohomes"));
+        assertTrue(balance.signum() >= 0, "overspent " + balance.negate());
+        BigDecimal charged = quota.subtract(balance);
+        assertEquals(0, QuotaIT.PER_TOKEN.multiply(BigDecimal.valueOf(3 * ok)).compareTo(charged));
+        assertEquals(0, charged.compareTo(Ledger.usageCost(b, "twohomes", 200)), "usage rows add up to the charge");
+        Ledger.assertExplainsBalance(b, "twohomes");
+        Ledger.returnedLeases(a, "twohomes"); // both instances give their idle leases back
+    }
+
+    @Test
+    void drainingUnderLoadLeavesAUsageRowForEveryRequestItAnswered() throws Exception {
+        String secret = key(a, "drainee", BigDecimal.ZERO);
+        RunningGateway c = a.sibling(dirB.resolve("c"), DISTRIBUTED);
+        ApiCalls apiC = new ApiCalls(c.api());
+        upstream.chunkDelay(Duration.ofMillis(30));
+        List<Callable<List<HttpResponse<String>>>> clients = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            clients.add(() -> {
+                List<HttpResponse<String>> answers = new ArrayList<>();
+                for (int i = 0; i < 40; i++) {
+                    try {
+                        answers.add(apiC.post("/v1/chat/completions", secret, chat("chat", "one two three", true)));
+                    } catch (RuntimeException closed) {
+                        break; // the listener is gone
+                    }
+                }
+                return answers;
+            });
+        }
+        Thread drain = Thread.ofPlatform().start(() -> {
+            Setup.sleep(1500);
+            c.gateway().drainAndClose();
+        });
+        List<HttpResponse<String>> answers = Setup.concurrently(clients).stream().flatMap(List::stream).toList();
+        drain.join(30_000);
+        Map<String, Integer> handled = new HashMap<>();
+        answers.stream().filter(r -> header(r, "x-request-id") != null)
+                .forEach(r -> handled.put(header(r, "x-request-id"), r.statusCode()));
+        long completedStreams = answers.stream().filter(r -> r.statusCode() == 200 && r.body().contains("[DONE]")).count();
+        assertTrue(completedStreams > 8, "load ran before the drain: " + completedStreams);
+        assertTrue(answers.stream().anyMatch(r -> r.statusCode() == 503) || answers.size() < 8 * 40,
+                "the drain turned clients away");
+        JsonNode usage = Ledger.usage(a, "drainee", handled.size());
+        Map<String, Integer> rows = new HashMap<>();
+        usage.get("data").forEach(r -> rows.put(r.get("request_id").asText(), r.get("status").asInt()));
+        assertEquals(handled, rows, "every answered request has its usage row, with its status");
+    }
+}

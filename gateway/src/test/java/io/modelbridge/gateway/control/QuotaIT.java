@@ -1,0 +1,218 @@
+package io.modelbridge.gateway.control;
+
+import static io.modelbridge.gateway.control.Setup.alias;
+import static io.modelbridge.gateway.control.Setup.channel;
+import static io.modelbridge.gateway.control.Setup.header;
+import static io.modelbridge.gateway.it.ApiCalls.chat;
+import static io.modelbridge.gateway.it.ApiCalls.json;
+import static io.modelbridge.gateway.it.RunningGateway.JSON;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelbridge.db.repo.LedgerPosting;
+import io.modelbridge.db.repo.QuotaLease;
+import io.modelbridge.db.repo.QuotaLeaseRepository;
+import io.modelbridge.db.repo.QuotaRepository;
+import io.modelbridge.gateway.it.ApiCalls;
+import io.modelbridge.gateway.it.RunningGateway;
+import io.modelbridge.gateway.usage.TokenCounter;
+import io.modelbridge.spi.ChatRequest;
+import io.modelbridge.spi.Message;
+import io.modelbridge.spi.Sampling;
+import io.modelbridge.testkit.openai.OpenAiSimulator;
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Quotas on one instance: reservations of the worst case at the alias's price, settlement to what was delivered,
+ * the append-only ledger, and recovery of reservations a crashed run left open. Price of "paid": 1 credit per 1000
+ * tokens either way, so a token costs 0.001 credits.
+ */
+@Tag("it")
+class QuotaIT {
+    static final BigDecimal PER_TOKEN = new BigDecimal("0.001");
+    static final int MAX_TOKENS = 20;
+    @TempDir
+    static Path dataDir;
+    static OpenAiSimulator upstream;
+    static RunningGateway gw;
+    static ApiCalls api;
+
+    @BeforeAll
+    static void start() {
+        upstream = OpenAiSimulator.start();
+        gw = RunningGateway.start(dataDir);
+        api = new ApiCalls(gw.api());
+        channel(gw, "sim", upstream, 10_000);
+        alias(gw, "paid", "sim", 0, 1);
+        alias(gw, "free", "sim", 0, 1);
+        gw.admin("PUT", "/prices/paid", "{\"input_per_1k\":1,\"output_per_1k\":1}");
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+        upstream.close();
+    }
+
+    @AfterEach
+    void heal() {
+        upstream.reset();
+    }
+
+    static String userWithQuota(String name, BigDecimal credits) {
+        gw.admin("POST", "/users", JSON.createObjectNode().put("name", name).put("quota", credits));
+        return gw.admin("POST", "/keys", JSON.createObjectNode().put("user", name)).get("key").asText();
+    }
+
+    static String paid(String text, boolean stream) {
+        ObjectNode body = (ObjectNode) json(chat("paid", text, stream));
+        return body.put("max_tokens", MAX_TOKENS).toString();
+    }
+
+    /** What the gateway reserves for {@link #paid}: its own prompt count plus max_tokens, at 0.001 a token. */
+    static BigDecimal reservation(String text) {
+        int prompt = new TokenCounter().prompt(new ChatRequest("paid", List.of(Message.of("user", text)), false, false,
+                Sampling.none(), List.of(), null, null, Map.of()));
+        return PER_TOKEN.multiply(BigDecimal.valueOf(prompt + MAX_TOKENS));
+    }
+
+    @Test
+    void twoHundredConcurrentRequestsAgainstAQuotaCoveringFifty() throws Exception {
+        BigDecimal quota = reservation("hello").multiply(BigDecimal.valueOf(50));
+        String key = userWithQuota("crowd", quota);
+        upstream.hangBeforeHeaders(Duration.ofMillis(1000)); // the admitted ones are all in flight together
+        List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            calls.add(() -> api.post("/v1/chat/completions", key, paid("hello", false)));
+        }
+        List<HttpResponse<String>> answers = Setup.concurrently(calls);
+        long ok = answers.stream().filter(r -> r.statusCode() == 200).count();
+        List<HttpResponse<String>> refused = answers.stream().filter(r -> r.statusCode() == 429).toList();
+        assertEquals(200, ok + refused.size(), "every request was either served or refused for quota");
+        assertTrue(ok >= 50, "the quota covers 50 reservations in flight at once, served " + ok);
+        for (HttpResponse<String> r : refused) {
+            assertEquals("insufficient_quota", json(r.body()).at("/error/code").asText(), r.body());
+            assertEquals("insufficient_quota", json(r.body()).at("/error/type").asText());
+            assertTrue(Long.parseLong(header(r, "retry-after")) >= 1);
+        }
+
+        BigDecimal balance = Ledger.balance(Ledger.settledQuota(gw, "crowd"));
+        BigDecimal charged = quota.subtract(balance);
+        assertTrue(balance.signum() >= 0, "overspent " + balance.negate() + " (the bound here is 0: no request"
+                + " used more than it reserved)");
+        BigDecimal perRequest = PER_TOKEN.multiply(BigDecimal.valueOf(1 + 2)); // simulator: 1 prompt word, "echo: hello"
+        assertEquals(0, perRequest.multiply(BigDecimal.valueOf(ok)).compareTo(charged), "charged " + charged);
+        assertEquals(0, charged.compareTo(Ledger.usageCost(gw, "crowd", 200)), "usage rows add up to the charge");
+        Map<String, BigDecimal> kinds = Ledger.assertExplainsBalance(gw, "crowd");
+        assertEquals(0, kinds.get("reserve").add(kinds.get("settle")).negate().compareTo(charged), kinds.toString());
+        assertEquals(null, kinds.get("refund"), "nothing failed, nothing refunded");
+        long reserves = Stream.of(Ledger.rows(gw, "crowd")).flatMap(r -> java.util.stream.StreamSupport.stream(
+                r.spliterator(), false)).filter(r -> r.get("kind").asText().equals("reserve")).count();
+        assertEquals(ok, reserves, "one reservation per admitted request");
+    }
+
+    @Test
+    void aFailedRequestCostsNothingAndItsReservationIsRefunded() {
+        String key = userWithQuota("unlucky", BigDecimal.ONE);
+        upstream.failNextServerError(1);
+        HttpResponse<String> res = api.post("/v1/chat/completions", key, paid("hello", false));
+        assertEquals(502, res.statusCode());
+        String requestId = header(res, "x-request-id");
+        assertEquals(0, BigDecimal.ONE.compareTo(Ledger.balance(Ledger.settledQuota(gw, "unlucky"))));
+        JsonNode row = Ledger.usage(gw, "unlucky", 1).at("/data/0");
+        assertEquals(requestId, row.get("request_id").asText());
+        assertEquals(502, row.get("status").asInt());
+        assertEquals(0, row.get("cost").decimalValue().signum());
+        Map<String, BigDecimal> kinds = Ledger.assertExplainsBalance(gw, "unlucky");
+        assertEquals(0, kinds.get("refund").compareTo(reservation("hello")));
+        assertEquals(0, kinds.get("reserve").add(kinds.get("refund")).signum());
+    }
+
+    @Test
+    void aStreamCutShortIsBilledForWhatWasDelivered() {
+        String key = userWithQuota("cutoff", BigDecimal.ONE);
+        upstream.replyWith("alpha beta gamma delta epsilon zeta eta theta");
+        upstream.dropStreamAfter(4); // role chunk, then "alpha", " beta", " gamma"
+        HttpResponse<Stream<String>> res = api.postStreaming("/v1/chat/completions", key, paid("hello", true));
+        assertEquals(200, res.statusCode());
+        List<String> lines = res.body().toList();
+        String delivered = ApiCalls.text(lines.stream().filter(l -> l.startsWith("data: {\"id\""))
+                .map(l -> json(l.substring(6))).toList());
+        assertEquals("alpha beta gamma", delivered);
+        JsonNode row = Ledger.usage(gw, "cutoff", 1).at("/data/0");
+        assertTrue(row.get("estimated").asBoolean(), "no upstream usage came: counted by the gateway");
+        int completion = row.get("completion_tokens").asInt();
+        int prompt = row.get("prompt_tokens").asInt();
+        assertEquals(new TokenCounter().text("alpha beta gamma"), completion);
+        BigDecimal cost = PER_TOKEN.multiply(BigDecimal.valueOf(prompt + completion));
+        assertEquals(0, cost.compareTo(row.get("cost").decimalValue()), row.toString());
+        BigDecimal balance = Ledger.balance(Ledger.settledQuota(gw, "cutoff"));
+        assertEquals(0, BigDecimal.ONE.subtract(cost).compareTo(balance));
+        Ledger.assertExplainsBalance(gw, "cutoff");
+    }
+
+    @Test
+    void anEmptyBalanceGets429InsufficientQuotaButFreeModelsStillWork() {
+        String key = userWithQuota("broke", BigDecimal.ZERO);
+        HttpResponse<String> res = api.post("/v1/chat/completions", key, paid("hello", false));
+        assertEquals(429, res.statusCode());
+        JsonNode error = json(res.body()).get("error");
+        assertEquals("insufficient_quota", error.get("code").asText());
+        assertTrue(error.has("param") && error.get("param").isNull());
+        assertTrue(header(res, "retry-after") != null);
+        assertEquals(200, api.post("/v1/chat/completions", key, chat("free", "hello", false)).statusCode(),
+                "a model without a price needs no quota");
+    }
+
+    @Test
+    void reservationsLeftOpenByACrashAreRefundedAtTheNextStart() throws Exception {
+        userWithQuota("crashed", BigDecimal.TEN);
+        long userId = gw.admin("GET", "/users/crashed", null).get("id").asLong();
+        String instance = gw.gateway().instanceId();
+        try (Connection c = DriverManager.getConnection(gw.gateway().jdbcUrl(), gw.gateway().dbUser(), "")) {
+            var dsl = DSL.using(c, SQLDialect.POSTGRES);
+            QuotaLease lease = new QuotaLeaseRepository(dsl).open(userId, instance, new BigDecimal("3"),
+                    new BigDecimal("3")).orElseThrow();
+            new QuotaRepository(dsl).postAll(List.of( // what a run killed with two requests in flight leaves behind
+                    new LedgerPosting(userId, "reserve", new BigDecimal("-1.5"), "req-in-flight-1", lease.id(), null),
+                    new LedgerPosting(userId, "reserve", new BigDecimal("-0.5"), "req-in-flight-2", lease.id(), null)));
+        }
+        assertEquals(0, new BigDecimal("8").compareTo(Ledger.balance(gw.admin("GET", "/users/crashed/quota", null))));
+
+        gw.close();
+        gw = RunningGateway.start(dataDir);
+        api = new ApiCalls(gw.api());
+        assertEquals(instance, gw.gateway().instanceId(), "the same instance after a restart");
+        JsonNode quota = gw.admin("GET", "/users/crashed/quota", null);
+        assertEquals(0, BigDecimal.TEN.compareTo(Ledger.balance(quota)), quota.toString());
+        assertEquals(0, quota.get("held").decimalValue().signum());
+        List<String> refunded = new ArrayList<>();
+        quota.get("ledger").forEach(r -> {
+            if (r.get("kind").asText().equals("refund")) {
+                refunded.add(r.get("request_id").asText());
+            }
+        });
+        assertEquals(List.of("req-in-flight-1", "req-in-flight-2"), refunded.stream().sorted().toList());
+        Ledger.assertExplainsBalance(gw, "crashed");
+    }
+}

@@ -1,0 +1,81 @@
+package io.modelbridge.gateway.control;
+
+import static io.modelbridge.gateway.it.RunningGateway.JSON;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelbridge.gateway.it.RunningGateway;
+import io.modelbridge.testkit.openai.OpenAiSimulator;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/** Admin set-up and load helpers shared by the control-plane ITs. */
+final class Setup {
+    private Setup() {}
+
+    /** A channel of provider openai on the simulator. */
+    static void channel(RunningGateway gw, String name, OpenAiSimulator sim, int readTimeoutMs) {
+        gw.admin("POST", "/channels", JSON.createObjectNode().put("name", name).put("provider", "openai")
+                .put("credential", sim.apiKey()).put("base_url", sim.baseUri().toString())
+                .put("read_timeout_ms", readTimeoutMs));
+    }
+
+    /** {@code targets}: channel, priority, weight, repeated; every target asks for upstream model gpt-4o. */
+    static void alias(RunningGateway gw, String alias, Object... targets) {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode list = body.putArray("targets");
+        for (int i = 0; i < targets.length; i += 3) {
+            list.addObject().put("channel", (String) targets[i]).put("model", "gpt-4o")
+                    .put("priority", (Integer) targets[i + 1]).put("weight", (Integer) targets[i + 2]);
+        }
+        gw.admin("PUT", "/aliases/" + alias, body);
+    }
+
+    static JsonNode channelView(RunningGateway gw, String name) {
+        return gw.admin("GET", "/channels/" + name, null);
+    }
+
+    static String header(HttpResponse<?> res, String name) {
+        return res.headers().firstValue(name).orElse(null);
+    }
+
+    /** Runs the calls at once on virtual threads and returns their results in order. */
+    static <T> List<T> concurrently(List<Callable<T>> calls) throws Exception {
+        return concurrently(calls, Executors.newVirtualThreadPerTaskExecutor());
+    }
+
+    /** Runs the calls on {@code parallelism} threads and returns their results in order. */
+    static <T> List<T> concurrently(List<Callable<T>> calls, int parallelism) throws Exception {
+        return concurrently(calls, Executors.newFixedThreadPool(parallelism));
+    }
+
+    private static <T> List<T> concurrently(List<Callable<T>> calls, ExecutorService executor) throws Exception {
+        try (ExecutorService pool = executor) {
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> call : calls) {
+                futures.add(pool.submit(call));
+            }
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return results;
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
