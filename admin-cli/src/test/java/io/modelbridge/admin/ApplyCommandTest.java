@@ -64,10 +64,10 @@ class ApplyCommandTest {
         assertEquals("create key ap1-alice/laptop", lines.get(7 - 1));
         assertTrue(lines.get(7).matches("  key \\d+, its secret shown only now: mb-[A-Za-z0-9_-]{43}"), lines.get(7));
         assertEquals("Applied 7 changes.", lines.get(8));
+        assertEquals("100000", cli.json("user", "show", "ap1-alice").ok().json().path("quota_balance").asText());
         String secret = lines.get(7).substring(lines.get(7).lastIndexOf(' ') + 1);
         var answer = GatewayApi.chat(secret, "ap1-chat", "provisioned");
         assertEquals(200, answer.statusCode(), answer.body());
-        assertEquals("100000", cli.json("user", "show", "ap1-alice").ok().json().path("quota_balance").asText());
 
         Cli.Result again = cli.run("apply", "-f", file.toString()).ok();
         assertEquals("No changes: the gateway already matches " + file + ".\n", again.out());
