@@ -56,7 +56,34 @@ public final class Console {
         Invocation invocation = Invocation.of(env, terminal.writer(), terminal.writer(), terminal::getWidth)
                 .in(session);
         DefaultParser parser = new DefaultParser().eofOnUnclosedQuote(true); // an open quote continues the line
-        LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("mbctl").parser(parser)
+        LineReader reader = reader(terminal, parser, invocation);
+        terminal.writer().println("mbctl console on " + connection.display() + ". TAB completes, 'help' explains,");
+        terminal.writer().println("Ctrl-R searches the history, Ctrl-C drops the line, Ctrl-D leaves.");
+        String prompt = "mbctl " + connection.display() + "> ";
+        try {
+            while (true) {
+                String line;
+                try {
+                    line = reader.readLine(prompt);
+                } catch (UserInterruptException e) {
+                    continue; // Ctrl-C: the line is dropped, the console stays
+                }
+                for (List<String> words : commands(parser, line)) {
+                    if (EXIT.contains(words.getFirst()) && words.size() == 1) {
+                        return Mbctl.OK;
+                    }
+                    execute(terminal, invocation, words);
+                }
+            }
+        } catch (EndOfFileException e) { // Ctrl-D, or the end of piped input
+            return Mbctl.OK;
+        } finally {
+            terminal.writer().flush();
+        }
+    }
+
+    private LineReader reader(Terminal terminal, Parser parser, Invocation invocation) {
+        return LineReaderBuilder.builder().terminal(terminal).appName("mbctl").parser(parser)
                 .completer(new CommandCompleter(Mbctl.commandLine(invocation), EXIT))
                 .history(new RedactingHistory())
                 .variable(LineReader.HISTORY_FILE, historyFile(env))
@@ -64,28 +91,6 @@ public final class Console {
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true) // '!' in a credential is just a '!'
                 .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
                 .build();
-        terminal.writer().println("mbctl console on " + connection.display() + ". TAB completes, 'help' explains,");
-        terminal.writer().println("Ctrl-R searches the history, Ctrl-C drops the line, Ctrl-D leaves.");
-        String prompt = "mbctl " + connection.display() + "> ";
-        while (true) {
-            String line;
-            try {
-                line = reader.readLine(prompt);
-            } catch (UserInterruptException e) {
-                continue; // Ctrl-C: the line is dropped, the console stays
-            } catch (EndOfFileException e) {
-                break;
-            }
-            for (List<String> words : commands(parser, line)) {
-                if (EXIT.contains(words.getFirst()) && words.size() == 1) {
-                    terminal.writer().flush();
-                    return Mbctl.OK;
-                }
-                execute(terminal, invocation, words);
-            }
-        }
-        terminal.writer().flush();
-        return Mbctl.OK;
     }
 
     /** Runs one line on a fresh command tree (picocli objects are never reused between lines). */
