@@ -9,6 +9,7 @@ import io.modelbridge.gateway.error.GatewayException;
 import io.modelbridge.gateway.pipeline.Admission;
 import io.modelbridge.gateway.pipeline.ClientGoneException;
 import io.modelbridge.gateway.pipeline.Served;
+import io.modelbridge.gateway.pipeline.Trying;
 import io.modelbridge.gateway.routing.Target;
 import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ChatResponse;
@@ -80,7 +81,7 @@ final class ChatHandler implements Handler {
     private void complete(ChatRequest chat, List<Target> plan, CallRecord call, ServerResponse res) {
         Served<ChatResponse> served = s.failover().run(plan,
                 (target, adapter, ctx) -> adapter.chat(chat.withModel(target.upstreamModel()), ctx),
-                () -> true, target -> call.target = target);
+                () -> true, trying -> call.target = trying.target());
         ChatResponse response = served.value();
         Usage usage = response.usage();
         if (usage == null) {
@@ -91,14 +92,14 @@ final class ChatHandler implements Handler {
         call.promptTokens = usage.promptTokens();
         call.completionTokens = usage.completionTokens();
         ResponseEncoder encoder = encoder(chat, false);
-        targetHeaders(served.target()).forEach((k, v) -> res.header(HeaderNames.create(k), v));
+        targetHeaders(served.via()).forEach((k, v) -> res.header(HeaderNames.create(k), v));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         call.delivered = true;
         res.send(encoder.completion(response, usage));
     }
 
     private void stream(ChatRequest chat, List<Target> plan, CallRecord call, ServerResponse res) {
-        AtomicReference<Target> current = new AtomicReference<>();
+        AtomicReference<Trying> current = new AtomicReference<>();
         StreamTally tally = new StreamTally(call.startNanos);
         SseRelay relay = new SseRelay(res, encoder(chat, chat.includeUsage()), s.errors(), chat.includeUsage(),
                 () -> targetHeaders(current.get()), tally);
@@ -106,9 +107,9 @@ final class ChatHandler implements Handler {
             s.failover().run(plan, (target, adapter, ctx) -> {
                 adapter.stream(chat.withModel(target.upstreamModel()), ctx, relay);
                 return null;
-            }, () -> !relay.committed(), target -> {
-                current.set(target);
-                call.target = target;
+            }, () -> !relay.committed(), trying -> {
+                current.set(trying);
+                call.target = trying.target();
             });
             settle(call, tally);
             relay.finish(Usage.of(call.promptTokens, call.completionTokens));
@@ -145,8 +146,9 @@ final class ChatHandler implements Handler {
                 s.clock().instant().getEpochSecond(), chat.model(), usageField);
     }
 
-    static Map<String, String> targetHeaders(Target target) {
-        return target == null ? Map.of() : Map.of("x-modelbridge-channel", target.channel().name(),
-                "x-modelbridge-upstream-model", target.upstreamModel());
+    /** Which alias target, and which plugin version, served the request. */
+    static Map<String, String> targetHeaders(Trying via) {
+        return via == null ? Map.of() : Map.of("x-modelbridge-channel", via.target().channel().name(),
+                "x-modelbridge-upstream-model", via.target().upstreamModel(), "x-modelbridge-plugin", via.plugin());
     }
 }

@@ -55,12 +55,12 @@ final class EmbeddingsHandler implements Handler {
             ticket.headers().forEach((k, v) -> res.header(HeaderNames.create(k), v));
             Served<EmbeddingResponse> served = s.failover().run(plan,
                     (target, adapter, ctx) -> adapter.embed(request.withModel(target.upstreamModel()), ctx),
-                    () -> true, target -> call.target = target);
+                    () -> true, trying -> call.target = trying.target());
             Usage usage = served.value().usage() != null ? served.value().usage()
                     : Usage.of(call.promptTokens, 0);
             call.promptTokens = usage.promptTokens();
             call.estimated = served.value().usage() == null;
-            ChatHandler.targetHeaders(served.target()).forEach((k, v) -> res.header(HeaderNames.create(k), v));
+            ChatHandler.targetHeaders(served.via()).forEach((k, v) -> res.header(HeaderNames.create(k), v));
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             call.delivered = true;
             res.send(s.json().writeValueAsBytes(body(request.model(), served.value(), usage, "base64".equals(format))));

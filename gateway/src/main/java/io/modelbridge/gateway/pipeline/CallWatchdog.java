@@ -17,7 +17,7 @@ final class CallWatchdog implements AutoCloseable {
     private final long silenceNanos;
     private volatile long lastSignNanos = System.nanoTime();
     private volatile boolean fired;
-    private volatile boolean closed;
+    private boolean closed;
 
     CallWatchdog(Duration allowedSilence) {
         this.silenceNanos = allowedSilence.toNanos();
@@ -34,7 +34,7 @@ final class CallWatchdog implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         closed = true;
         if (fired) {
             Thread.interrupted(); // the interrupt was ours; the request thread carries on to answer 504
@@ -45,7 +45,7 @@ final class CallWatchdog implements AutoCloseable {
         TIMER.schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
     }
 
-    private void check() {
+    private synchronized void check() {
         if (closed) {
             return;
         }
