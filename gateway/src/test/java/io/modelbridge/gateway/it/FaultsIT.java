@@ -211,6 +211,55 @@ class FaultsIT {
         assertTrue(delivered > 0 && delivered < new TokenCounter().text(REPLY.repeat(20)), row.toString());
     }
 
+    /**
+     * 500 idle sockets and 500 slowloris ones (half a request line, then a byte now and then) stay open while normal
+     * requests run between the trickles; each normal request must still be served promptly.
+     */
+    @Test
+    void aThousandIdleOrSlowConnectionsDoNotDelayNormalRequests() throws Exception {
+        String normal = chat("solo", "quick", false);
+        assertEquals(200, api.post("/v1/chat/completions", key, normal).statusCode()); // warm
+        List<java.net.Socket> sockets = new ArrayList<>();
+        List<Long> millis = new ArrayList<>();
+        try {
+            for (int i = 0; i < 1000; i++) {
+                java.net.Socket s = new java.net.Socket();
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", gateway.api().getPort()), 2000);
+                if (i % 2 == 1) {
+                    s.getOutputStream().write("POST /v1/chat/compl".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                }
+                sockets.add(s);
+            }
+            for (int round = 0; round < 10; round++) {
+                for (int i = 1; i < sockets.size(); i += 2) {
+                    trickle(sockets.get(i));
+                }
+                long start = System.nanoTime();
+                HttpResponse<String> res = api.post("/v1/chat/completions", key, normal);
+                millis.add((System.nanoTime() - start) / 1_000_000);
+                assertEquals(200, res.statusCode(), res.body());
+            }
+            long open = sockets.stream().filter(s -> !s.isClosed()).count();
+            assertEquals(1000, open, "the slow sockets were still open while the normal requests ran");
+        } finally {
+            for (java.net.Socket s : sockets) {
+                s.close();
+            }
+        }
+        List<Long> sorted = millis.stream().sorted().toList();
+        assertTrue(sorted.get(sorted.size() / 2) < 200, "median latency under 200 ms: " + millis);
+        assertTrue(sorted.getLast() < 1000, "no request waited on the slow connections: " + millis);
+    }
+
+    private static void trickle(java.net.Socket s) {
+        try {
+            s.getOutputStream().write('l');
+            s.getOutputStream().flush();
+        } catch (java.io.IOException closedByServer) {
+            // a server may cut a slowloris connection; that is fine too
+        }
+    }
+
     /** The data lines of an SSE body until it ends; the stream must end within 10 s. */
     private static List<String> dataLines(Iterator<String> lines) {
         try {
