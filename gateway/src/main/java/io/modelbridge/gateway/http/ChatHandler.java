@@ -5,8 +5,10 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.gateway.error.ApiError;
+import io.modelbridge.gateway.error.DatabaseOutage;
 import io.modelbridge.gateway.error.GatewayException;
 import io.modelbridge.gateway.pipeline.Admission;
+import io.modelbridge.gateway.pipeline.RequestContext;
 import io.modelbridge.gateway.pipeline.ClientGoneException;
 import io.modelbridge.gateway.pipeline.Served;
 import io.modelbridge.gateway.pipeline.Trying;
@@ -39,6 +41,7 @@ final class ChatHandler implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         CallRecord call = new CallRecord(RequestIds.from(req.headers().first(RequestIds.HEADER)), s.clock().instant());
         res.header(RequestIds.HEADER, call.requestId);
+        RequestContext.Scope scope = RequestContext.open(call.requestId);
         Admission.Ticket ticket = null;
         try {
             call.caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION), ClientAddress.of(req));
@@ -60,14 +63,23 @@ final class ChatHandler implements Handler {
         } catch (ClientGoneException e) {
             call.failed(499, "client_closed_request");
         } catch (RuntimeException e) {
-            LOG.error("Request {} failed unexpectedly", call.requestId, e);
-            call.failed(500, "internal_error");
-            s.errors().write(res, ApiError.internal(call.requestId), Map.of());
+            Optional<GatewayException> outage = DatabaseOutage.of(e);
+            if (outage.isPresent()) {
+                LOG.warn("Request {} refused: the database is unavailable ({})", call.requestId, e.getMessage());
+                call.failed(503, DatabaseOutage.CODE);
+                s.errors().write(res, outage.get());
+            } else {
+                LOG.error("Request {} failed unexpectedly", call.requestId, e);
+                call.failed(500, "internal_error");
+                s.errors().write(res, ApiError.internal(call.requestId), Map.of());
+            }
         } finally {
             if (ticket != null) {
                 call.cost = ticket.finish(call.billedPromptTokens(), call.billedCompletionTokens());
             }
             s.usage().record(call.toUsage());
+            call.report(s.metrics());
+            scope.close();
         }
     }
 

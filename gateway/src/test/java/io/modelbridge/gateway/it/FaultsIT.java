@@ -169,7 +169,7 @@ class FaultsIT {
         assertEquals("alpha beta", ApiCalls.text(chunks));
         assertEquals(secondBefore, second.requests().size(), "no failover once the client has bytes");
 
-        JsonNode row = usageRow(requestId);
+        JsonNode row = UsageRows.find(gateway, requestId);
         assertEquals(status, row.get("status").asInt(), row.toString());
         assertEquals(code, row.get("error_code").asText(), row.toString());
         assertEquals("first", row.get("channel").asText());
@@ -204,7 +204,7 @@ class FaultsIT {
         assertTrue(first.awaitCancelledStreams(cancelledBefore + 1, Duration.ofSeconds(1)),
                 "the upstream stream was cancelled within 1 s of the hang-up");
         assertTrue(System.nanoTime() - closed < TimeUnit.SECONDS.toNanos(1));
-        JsonNode row = usageRow(requestId);
+        JsonNode row = UsageRows.find(gateway, requestId);
         assertEquals(499, row.get("status").asInt(), row.toString());
         assertEquals("client_closed_request", row.get("error_code").asText());
         int delivered = row.get("completion_tokens").asInt();
@@ -275,29 +275,6 @@ class FaultsIT {
             }).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("the stream did not end cleanly", e);
-        }
-    }
-
-    /** The usage row of one request, waiting for the background writer (bounded). */
-    static JsonNode usageRow(String requestId) {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < end) {
-            for (JsonNode row : gateway.admin("GET", "/usage?since=1h&limit=500", null).get("data")) {
-                if (row.get("request_id").asText().equals(requestId)) {
-                    return row;
-                }
-            }
-            sleep(50);
-        }
-        throw new AssertionError("no usage row for " + requestId);
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
