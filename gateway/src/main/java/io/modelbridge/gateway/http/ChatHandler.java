@@ -41,9 +41,8 @@ final class ChatHandler implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         CallRecord call = new CallRecord(RequestIds.from(req.headers().first(RequestIds.HEADER)), s.clock().instant());
         res.header(RequestIds.HEADER, call.requestId);
-        RequestContext.Scope scope = RequestContext.open(call.requestId);
         Admission.Ticket ticket = null;
-        try {
+        try (RequestContext.Scope scope = RequestContext.open(call.requestId)) {
             call.caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION), ClientAddress.of(req));
             ChatRequest chat = parser.parse(RequestBodies.readJson(req, s.json(), s.maxBodyBytes()));
             call.model = chat.model();
@@ -79,7 +78,6 @@ final class ChatHandler implements Handler {
             }
             s.usage().record(call.toUsage());
             call.report(s.metrics());
-            scope.close();
         }
     }
 

@@ -41,9 +41,8 @@ final class EmbeddingsHandler implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         CallRecord call = new CallRecord(RequestIds.from(req.headers().first(RequestIds.HEADER)), s.clock().instant());
         res.header(RequestIds.HEADER, call.requestId);
-        RequestContext.Scope scope = RequestContext.open(call.requestId);
         Admission.Ticket ticket = null;
-        try {
+        try (RequestContext.Scope scope = RequestContext.open(call.requestId)) {
             call.caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION), ClientAddress.of(req));
             JsonNode body = RequestBodies.readJson(req, s.json(), s.maxBodyBytes());
             EmbeddingRequest request = parse(body);
@@ -87,7 +86,6 @@ final class EmbeddingsHandler implements Handler {
             }
             s.usage().record(call.toUsage());
             call.report(s.metrics());
-            scope.close();
         }
     }
 

@@ -82,9 +82,31 @@ class FaultsIT {
     @Test
     void aServerErrorFailsOverAndIs502WhenNoChannelIsLeft() {
         first.failNextServerError(1);
-        HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("duo", "hi", false));
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger failoverLog = java.util.logging.Logger.getLogger("io.modelbridge.gateway.pipeline.Failover");
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        failoverLog.addHandler(capture);
+        HttpResponse<String> res;
+        try {
+            res = api.post("/v1/chat/completions", key, chat("duo", "hi", false), "x-request-id", "failover-log-1");
+        } finally {
+            failoverLog.removeHandler(capture);
+        }
         assertEquals(200, res.statusCode(), res.body());
         assertEquals("second", res.headers().firstValue("x-modelbridge-channel").orElseThrow());
+        assertTrue(logged.stream().anyMatch(l -> l.contains("failover-log-1") && l.contains("first")),
+                "the failover log line names the request: " + logged);
 
         first.failNextServerError(1);
         second.failNextServerError(1);
