@@ -5,8 +5,10 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.gateway.error.ApiError;
+import io.modelbridge.gateway.error.DatabaseOutage;
 import io.modelbridge.gateway.error.GatewayException;
 import io.modelbridge.gateway.pipeline.Admission;
+import io.modelbridge.gateway.pipeline.RequestContext;
 import io.modelbridge.gateway.pipeline.ClientGoneException;
 import io.modelbridge.gateway.pipeline.Served;
 import io.modelbridge.gateway.pipeline.Trying;
@@ -40,7 +42,7 @@ final class ChatHandler implements Handler {
         CallRecord call = new CallRecord(RequestIds.from(req.headers().first(RequestIds.HEADER)), s.clock().instant());
         res.header(RequestIds.HEADER, call.requestId);
         Admission.Ticket ticket = null;
-        try {
+        try (RequestContext.Scope scope = RequestContext.open(call.requestId)) {
             call.caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION), ClientAddress.of(req));
             ChatRequest chat = parser.parse(RequestBodies.readJson(req, s.json(), s.maxBodyBytes()));
             call.model = chat.model();
@@ -60,14 +62,22 @@ final class ChatHandler implements Handler {
         } catch (ClientGoneException e) {
             call.failed(499, "client_closed_request");
         } catch (RuntimeException e) {
-            LOG.error("Request {} failed unexpectedly", call.requestId, e);
-            call.failed(500, "internal_error");
-            s.errors().write(res, ApiError.internal(call.requestId), Map.of());
+            Optional<GatewayException> outage = DatabaseOutage.of(e);
+            if (outage.isPresent()) {
+                LOG.warn("Request {} refused: the database is unavailable ({})", call.requestId, e.getMessage());
+                call.failed(503, DatabaseOutage.CODE);
+                s.errors().write(res, outage.get());
+            } else {
+                LOG.error("Request {} failed unexpectedly", call.requestId, e);
+                call.failed(500, "internal_error");
+                s.errors().write(res, ApiError.internal(call.requestId), Map.of());
+            }
         } finally {
             if (ticket != null) {
                 call.cost = ticket.finish(call.billedPromptTokens(), call.billedCompletionTokens());
             }
             s.usage().record(call.toUsage());
+            call.report(s.metrics());
         }
     }
 

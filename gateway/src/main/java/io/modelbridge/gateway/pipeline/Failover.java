@@ -2,6 +2,7 @@ package io.modelbridge.gateway.pipeline;
 
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.plugin.AdapterLease;
 import io.modelbridge.gateway.plugin.PluginHost;
 import io.modelbridge.gateway.routing.CircuitBreakers;
@@ -38,10 +39,12 @@ public final class Failover {
     private final int maxAttempts;
     private final Duration requestTimeout;
     private final CircuitBreakers breakers;
+    private final GatewayMetrics metrics;
 
     public Failover(PluginHost plugins, UpstreamClients upstream, Clock clock, int maxAttempts, Duration requestTimeout,
-                    CircuitBreakers breakers) {
+                    CircuitBreakers breakers, GatewayMetrics metrics) {
         this.breakers = breakers;
+        this.metrics = metrics;
         this.plugins = plugins;
         this.upstream = upstream;
         this.clock = clock;
@@ -85,14 +88,18 @@ public final class Failover {
                     return new Served<>(trying, call(target, l, attempt, p));
                 } catch (ProviderException e) {
                     last = UpstreamErrors.toClient(e.failure(), target.channel().name());
-                    LOG.info("Channel {} failed ({}): {}", target.channel().name(), e.failure().kind(), e.failure().message());
+                    metrics.upstreamError(target.channel().name(), e.failure().kind());
+                    LOG.info("Request {}: channel {} failed ({}): {}", RequestContext.id(), target.channel().name(),
+                            e.failure().kind(), e.failure().message());
                     if (!e.failure().kind().failover() || !mayRetry.getAsBoolean()) {
                         throw last;
                     }
                 } catch (ClientGoneException | GatewayException e) {
                     throw e;
                 } catch (RuntimeException e) {
-                    LOG.error("Plugin for provider {} threw on channel {}", target.channel().provider(), target.channel().name(), e);
+                    metrics.pluginError(target.channel().name());
+                    LOG.error("Request {}: plugin for provider {} threw on channel {}", RequestContext.id(),
+                            target.channel().provider(), target.channel().name(), e);
                     last = new GatewayException(ApiError.serverError(502, "provider_plugin_error", "channel '"
                             + target.channel().name() + "': the provider plugin failed unexpectedly; the gateway log has the details."));
                     if (!mayRetry.getAsBoolean()) {
@@ -165,7 +172,8 @@ public final class Failover {
     }
 
     private static ProviderException hung(AdapterLease lease, Duration silence) {
-        LOG.warn("Plugin {} gave no sign of life for {} ms; its call was interrupted", lease.plugin(), silence.toMillis());
+        LOG.warn("Request {}: plugin {} gave no sign of life for {} ms; its call was interrupted", RequestContext.id(), lease.plugin(),
+                silence.toMillis());
         return new ProviderException(ProviderFailure.of(ProviderFailure.Kind.TIMEOUT,
                 "the provider plugin gave no answer within " + silence.toMillis() + " ms"));
     }
