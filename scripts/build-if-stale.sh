@@ -2,7 +2,7 @@
 # when a built artifact is missing or any source or pom is newer than it.
 mb_stale() {
   local artifact
-  for artifact in gateway/target/modelbridge-gateway.jar admin-cli/target/mbctl.jar gateway/target/plugins/openai-plugin.jar; do
+  for artifact in gateway/target/modelbridge-gateway.jar admin-cli/target/mbctl.jar gateway/target/plugins/modelbridge-plugin-openai.jar; do
     [ -f "$artifact" ] || return 0
   done
   [ -n "$(find . -path ./data -prune -o \( -name pom.xml -o -path '*/src/main/*' \) -newer gateway/target/modelbridge-gateway.jar -print -quit)" ]
