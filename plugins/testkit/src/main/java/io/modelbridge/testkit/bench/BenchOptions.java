@@ -30,7 +30,7 @@ record BenchOptions(boolean quick, Target floor, Target nginx, Target gateway, l
         Duration hold = slowInterval.plusSeconds(quick ? 1 : 3);
         Durations d = quick
                 ? new Durations(s(5), s(2), s(1), s(4), s(4), s(4), hold, 2)
-                : new Durations(s(20), s(5), s(3), s(15), s(21), s(12), hold, 3);
+                : new Durations(s(15), s(4), s(3), s(15), s(15), s(9), hold, 3);
         return new BenchOptions(quick,
                 Target.parse("floor", a.required("--floor"), env.getOrDefault("BENCH_UPSTREAM_KEY", "")),
                 Target.parse("nginx", a.required("--nginx"), env.getOrDefault("BENCH_UPSTREAM_KEY", "")),

@@ -23,6 +23,7 @@ public final class BenchRun {
     private final CpuMeter cpu;
     private final Map<String, Map<String, Double>> cpuByPhase = new LinkedHashMap<>();
     private final List<JfrSummary.Window> gatewayPhases = new ArrayList<>();
+    private final Map<String, Map<String, long[]>> gatewayThreads = new LinkedHashMap<>();
     private long gatewayRequests;
 
     /** One round of a phase against one path. */
@@ -53,17 +54,20 @@ public final class BenchRun {
         warmUp();
         BenchOptions.Load load = o.load();
         BenchOptions.Durations d = o.durations();
-        List<RequestResult> closed = everyPath("fixed concurrency", d.closed(), RequestResult::combine,
+        List<RequestResult> closed = everyPath(Report.CLOSED, d.closed(), RequestResult::combine,
                 (t, time) -> ClosedLoop.run(t, load.connections(), time));
-        List<RequestResult> open = everyPath("fixed rate", d.open(), RequestResult::combine,
+        List<RequestResult> open = everyPath(Report.OPEN, d.open(), RequestResult::combine,
                 (t, time) -> OpenLoop.run(t, load.ratePerSecond(), load.connections(), time));
-        List<StreamResult> streams = everyPath("streams", d.streams(), StreamResult::combine,
+        List<StreamResult> streams = everyPath(Report.STREAMS, d.streams(), StreamResult::combine,
                 (t, time) -> StreamLoad.run(t, load.streamConcurrency(), time, load.chunks()));
         CpuMeter.Snapshot before = cpu.snapshot();
+        Map<String, long[]> threadsBefore = ThreadCpu.snapshot(o.gatewayPid());
         Instant slowStart = Instant.now();
         SlowResult slow = SlowStreams.run(o.gateway(), load.slowStreams(), load.slowOpenPerSecond(), d.slowHold(),
                 o.gatewayPid());
         gatewayPhases.add(new JfrSummary.Window("modelbridge · slow streams", slowStart, Instant.now()));
+        ThreadCpu.accumulate(threadsBefore, ThreadCpu.snapshot(o.gatewayPid()),
+                gatewayThreads.computeIfAbsent("slow streams", k -> new LinkedHashMap<>()));
         cpuByPhase.put("slow streams · modelbridge", CpuMeter.Usage.between(before, cpu.snapshot()).cores());
         log("slow streams: %,d tried%s, %,d opened in %.1f s, %,d alive after the hold, %d failed%s; heap %.0f -> %.0f MiB",
                 slow.requested(), slow.cap().isEmpty() ? "" : " (" + slow.cap() + ")", slow.opened(), slow.rampSeconds(),
@@ -73,7 +77,7 @@ public final class BenchRun {
         long rows = admin.awaitUsageRows(gatewayRequests, load.slowInterval().plusSeconds(20));
         governance = governance.after(admin.quotaBalance(), rows, gatewayRequests);
         Report report = new Report(o, Machine.describe(o), started, (System.nanoTime() - t0) / 6e10, loadStart,
-                Machine.loadAverage(), closed, open, streams, slow, cpuByPhase, governance);
+                Machine.loadAverage(), closed, open, streams, slow, cpuByPhase, gatewayThreads, governance);
         write(report);
     }
 
@@ -105,10 +109,13 @@ public final class BenchRun {
         for (int round = 0; round < rounds; round++) {
             for (Target t : o.targets()) {
                 CpuMeter.Snapshot before = cpu.snapshot();
+                Map<String, long[]> threadsBefore = ThreadCpu.snapshot(o.gatewayPid());
                 Instant start = Instant.now();
                 R r = body.run(t, slice);
                 if (t == o.gateway()) {
                     gatewayPhases.add(new JfrSummary.Window("modelbridge · " + phase, start, Instant.now()));
+                    ThreadCpu.accumulate(threadsBefore, ThreadCpu.snapshot(o.gatewayPid()),
+                            gatewayThreads.computeIfAbsent(phase, k -> new LinkedHashMap<>()));
                 }
                 usage.merge(t, CpuMeter.Usage.between(before, cpu.snapshot()), CpuMeter.Usage::plus);
                 parts.computeIfAbsent(t, k -> new ArrayList<>()).add(r);
@@ -150,6 +157,9 @@ public final class BenchRun {
             ProcessProbe.dumpFlightRecording(o.gatewayPid(), o.jfrName(), jfr);
             Files.writeString(out.resolve("profile.md"), ProfilePage.markdown(report, JfrSummary.markdown(jfr,
                     gatewayPhases)), StandardCharsets.UTF_8);
+        } else {
+            Files.writeString(out.resolve("profile.md"), ProfilePage.markdown(report, "(no flight recording: run "
+                    + "without --no-jfr for the per-phase samples)\n"), StandardCharsets.UTF_8);
         }
         verdicts.forEach(v -> log("%-45s goal %-18s actual %s -> %s %s", v.target(), v.goal(), v.actual(), v.result(),
                 v.note()));

@@ -20,13 +20,16 @@ final class ResultJson {
                 "targets", verdicts.stream().map(v -> Json.obj("target", v.target(), "goal", v.goal(),
                         "actual", v.actual(), "result", v.result(), "note", v.note())).toList(),
                 "fixed_concurrency", requests(r.closed(), Json.obj("connections", load.connections(),
-                        "seconds_per_path", r.options().durations().closed().toSeconds())),
+                        "seconds_per_path", r.options().durations().closed().toSeconds(),
+                        "hop_cpu_us_per_request", Json.obj("nginx", r.proxyMicrosPerRequest("nginx"),
+                                "modelbridge", r.proxyMicrosPerRequest("modelbridge")))),
                 "fixed_rate", requests(r.open(), Json.obj("requests_per_second", load.ratePerSecond(),
                         "connections", load.connections(), "seconds_per_path", r.options().durations().open().toSeconds(),
                         "latency_from", "intended send time")),
                 "streams", streams(r, load),
                 "slow_streams", slow(r.slow(), load),
                 "cpu_cores_by_phase", r.cpu(),
+                "gateway_cpu_seconds_by_thread", threads(r.gatewayThreads()),
                 "governance", governance(r.governance())));
     }
 
@@ -70,6 +73,16 @@ final class ResultJson {
                         .map(g -> Json.obj("class", g.className(), "instances", g.instancesPerStream(),
                                 "bytes", g.bytesPerStream())).toList(),
                 "first_error", s.firstError());
+    }
+
+    private static Map<String, Object> threads(Map<String, Map<String, long[]>> phases) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        phases.forEach((phase, kinds) -> {
+            Map<String, Object> seconds = new LinkedHashMap<>();
+            kinds.forEach((kind, ticks) -> seconds.put(kind, ThreadCpu.seconds(ticks)));
+            out.put(phase, seconds);
+        });
+        return out;
     }
 
     private static Map<String, Object> governance(Governance g) {

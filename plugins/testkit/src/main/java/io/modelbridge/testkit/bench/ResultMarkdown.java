@@ -38,6 +38,7 @@ final class ResultMarkdown {
             line(f("| %s | %s | %s | %s | %s |", v.target(), v.goal(), v.actual(), result, v.note()));
         }
         requests(f("## Non-streamed requests, %d keep-alive connections (closed loop)", load.connections()), r.closed());
+        cpuPerRequest();
         requests(f("## Non-streamed requests at %d req/s (open loop, latency from the intended send time)",
                 load.ratePerSecond()), r.open());
         streams(load);
@@ -64,6 +65,22 @@ final class ResultMarkdown {
         }
         results.stream().filter(x -> x.firstError() != null)
                 .forEach(x -> line(f("\nFirst error on %s: `%s`", x.target(), x.firstError().replace('`', '\''))));
+    }
+
+    private void cpuPerRequest() {
+        line("");
+        line("CPU time per answered request in this phase, from `/proc` (less sensitive to other work on the machine "
+                + "than throughput):");
+        line("");
+        line("| path | the hop itself µs | fake upstream µs | load generator µs |");
+        line("|---|---:|---:|---:|");
+        for (RequestResult x : r.closed()) {
+            line(f("| %s | %s | %.0f | %.0f |", x.target(), x.target().equals("floor") ? "—"
+                            : f("%.0f", r.proxyMicrosPerRequest(x.target())),
+                    r.cpuMicrosPerRequest(Report.CLOSED, x, "upstream"), r.cpuMicrosPerRequest(Report.CLOSED, x, "generator")));
+        }
+        line("");
+        line("The hop: nginx's master and workers, or the gateway plus its PostgreSQL.");
     }
 
     private void streams(BenchOptions.Load load) {

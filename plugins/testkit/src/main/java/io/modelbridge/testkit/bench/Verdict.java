@@ -19,9 +19,13 @@ record Verdict(String target, String goal, String actual, String result, String 
         RequestResult mb = r.closed("modelbridge");
         RequestResult nginx = r.closed("nginx");
         double ratio = mb.throughput() / nginx.throughput();
+        double mbCpu = r.proxyMicrosPerRequest("modelbridge");
+        double nginxCpu = r.proxyMicrosPerRequest("nginx");
+        String cpuNote = f("CPU per request: ModelBridge %.0f µs (gateway + PostgreSQL), nginx %.0f µs: %.2f× by CPU cost",
+                mbCpu, nginxCpu, mbCpu == 0 ? 0 : nginxCpu / mbCpu);
         v.add(check("Throughput vs nginx, " + r.options().load().connections() + " connections", "≥ 0.70× nginx",
                 f("%.2f× (%,.0f vs %,.0f req/s)", ratio, mb.throughput(), nginx.throughput()), ratio >= 0.70,
-                errors(mb.errors())));
+                join(cpuNote, errors(mb.errors()))));
         RequestResult floor = r.open("floor");
         RequestResult gw = r.open("modelbridge");
         int rate = r.options().load().ratePerSecond();
@@ -59,6 +63,10 @@ record Verdict(String target, String goal, String actual, String result, String 
 
     private static Verdict check(String target, String goal, String actual, boolean pass, String note) {
         return new Verdict(target, goal, actual, pass ? PASS : MISSED, note);
+    }
+
+    private static String join(String a, String b) {
+        return b.isEmpty() ? a : a + "; " + b;
     }
 
     private static String errors(long errors) {
