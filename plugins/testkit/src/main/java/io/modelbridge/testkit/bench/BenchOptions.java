@@ -12,9 +12,12 @@ record BenchOptions(boolean quick, Target floor, Target nginx, Target gateway, l
                     long nginxPid, String postgresMarker, String adminUrl, String adminToken, Path out, Path work,
                     String jfrName, String commit, String nginxVersion, Durations durations, Load load) {
 
-    /** How long each phase runs per path, split into {@code rounds} that take the paths in turn. */
-    record Durations(Duration warmGateway, Duration warmOther, Duration warmStreams, Duration closed, Duration open,
-                     Duration streams, Duration slowHold, int rounds) {}
+    /**
+     * How long each phase runs per path, split into {@code rounds} that take the paths in turn. The gateway warms
+     * up until its JIT compiler has settled, for at least {@code warmGatewayMin} and at most {@code warmGatewayMax}.
+     */
+    record Durations(Duration warmGatewayMin, Duration warmGatewayMax, Duration warmOther, Duration warmStreams,
+                     Duration closed, Duration open, Duration streams, Duration slowHold, int rounds) {}
 
     /** The shape of the load; chunks and intervals must match what the fake upstream was started with. */
     record Load(int connections, int warmConnections, int ratePerSecond, int streamConcurrency, int chunks,
@@ -29,8 +32,8 @@ record BenchOptions(boolean quick, Target floor, Target nginx, Target gateway, l
                 a.integer("--slow-streams", quick ? 1000 : 10_000), 1000);
         Duration hold = slowInterval.plusSeconds(quick ? 1 : 3);
         Durations d = quick
-                ? new Durations(s(5), s(2), s(1), s(4), s(4), s(4), hold, 2)
-                : new Durations(s(15), s(4), s(3), s(15), s(15), s(9), hold, 3);
+                ? new Durations(s(6), s(10), s(2), s(1), s(3), s(4), s(3), hold, 1)
+                : new Durations(s(12), s(60), s(4), s(2), s(15), s(12), s(9), hold, 3);
         return new BenchOptions(quick,
                 Target.parse("floor", a.required("--floor"), env.getOrDefault("BENCH_UPSTREAM_KEY", "")),
                 Target.parse("nginx", a.required("--nginx"), env.getOrDefault("BENCH_UPSTREAM_KEY", "")),

@@ -19,12 +19,16 @@ import java.util.function.Function;
  */
 public final class BenchRun {
     private static final long STARTED = System.nanoTime();
+    /** The gateway counts as warm when its JIT compiler takes less than this share of its CPU. */
+    private static final double MAX_JIT_SHARE = 0.05;
     private final BenchOptions o;
     private final CpuMeter cpu;
     private final Map<String, Map<String, Double>> cpuByPhase = new LinkedHashMap<>();
     private final List<JfrSummary.Window> gatewayPhases = new ArrayList<>();
     private final Map<String, Map<String, long[]>> gatewayThreads = new LinkedHashMap<>();
     private long gatewayRequests;
+    private double warmUpSeconds;
+    private double lastWarmUpJitShare;
 
     /** One round of a phase against one path. */
     private interface Phase<R> {
@@ -77,22 +81,41 @@ public final class BenchRun {
         long rows = admin.awaitUsageRows(gatewayRequests, load.slowInterval().plusSeconds(20));
         governance = governance.after(admin.quotaBalance(), rows, gatewayRequests);
         Report report = new Report(o, Machine.describe(o), started, (System.nanoTime() - t0) / 6e10, loadStart,
-                Machine.loadAverage(), closed, open, streams, slow, cpuByPhase, gatewayThreads, governance);
+                Machine.loadAverage(), new Report.WarmUp(warmUpSeconds, lastWarmUpJitShare), closed, open, streams, slow,
+                cpuByPhase, gatewayThreads, governance);
         write(report);
     }
 
     private void warmUp() throws Exception {
         BenchOptions.Durations d = o.durations();
-        for (Target t : o.targets()) {
-            Duration time = t == o.gateway() ? d.warmGateway() : d.warmOther();
-            RequestResult r = ClosedLoop.run(t, o.load().warmConnections(), time);
-            StreamResult s = StreamLoad.run(t, 10, d.warmStreams(), o.load().chunks());
-            count(t, r);
-            count(t, s);
-            log("warm-up %s: %,.0f req/s, %d errors%s; %d streams, %d errors%s", t.name(), r.throughput(), r.errors(),
-                    r.firstError() == null ? "" : " (" + r.firstError() + ")", s.ok(), s.errors(),
-                    s.firstError() == null ? "" : " (" + s.firstError() + ")");
+        for (Target t : List.of(o.floor(), o.nginx())) {
+            warmSlice(t, d.warmOther(), d.warmStreams());
         }
+        long start = System.nanoTime();
+        double jitShare = 1;
+        while (System.nanoTime() - start < d.warmGatewayMax().toNanos()
+                && (jitShare > MAX_JIT_SHARE || System.nanoTime() - start < d.warmGatewayMin().toNanos())) {
+            Map<String, long[]> before = ThreadCpu.snapshot(o.gatewayPid());
+            warmSlice(o.gateway(), Duration.ofSeconds(4), Duration.ofSeconds(1));
+            Map<String, long[]> used = new LinkedHashMap<>();
+            ThreadCpu.accumulate(before, ThreadCpu.snapshot(o.gatewayPid()), used);
+            double total = used.values().stream().mapToDouble(ThreadCpu::seconds).sum();
+            jitShare = total == 0 ? 1 : ThreadCpu.seconds(used.get(ThreadCpu.JIT)) / total;
+            log("  the gateway's JIT compiler used %.0f %% of its CPU in that slice", jitShare * 100);
+        }
+        warmUpSeconds = (System.nanoTime() - start) / 1e9;
+        lastWarmUpJitShare = jitShare;
+    }
+
+    /** Non-streamed requests, then a few streams, through one path. */
+    private void warmSlice(Target t, Duration requests, Duration streams) throws Exception {
+        RequestResult r = ClosedLoop.run(t, o.load().warmConnections(), requests);
+        StreamResult s = StreamLoad.run(t, 10, streams, o.load().chunks());
+        count(t, r);
+        count(t, s);
+        log("warm-up %s: %,.0f req/s, %d errors%s; %d streams, %d errors%s", t.name(), r.throughput(), r.errors(),
+                r.firstError() == null ? "" : " (" + r.firstError() + ")", s.ok(), s.errors(),
+                s.firstError() == null ? "" : " (" + s.firstError() + ")");
     }
 
     /**

@@ -17,8 +17,8 @@ import java.time.Duration;
  * every {@code slowInterval} until {@code slowChunks} or the client leaves. One virtual thread per connection,
  * HTTP/1.1 keep-alive, bound to 127.0.0.1. It checks the bearer key exactly, as OpenAI does.
  *
- * <pre>FakeUpstream --key K [--port 0] [--port-file F] [--chunks 20] [--chunk-interval-ms 20]
- *              [--slow-interval-ms 5000] [--slow-chunks 1000]</pre>
+ * <pre>BENCH_UPSTREAM_KEY=K FakeUpstream [--key K] [--port 0] [--port-file F] [--chunks 20]
+ *              [--chunk-interval-ms 20] [--slow-interval-ms 5000] [--slow-chunks 1000]</pre>
  */
 public final class FakeUpstream implements AutoCloseable {
     private final ServerSocket server;
@@ -75,7 +75,8 @@ public final class FakeUpstream implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         Args a = new Args(args);
-        Settings settings = new Settings(a.text("--key", ""), a.integer("--chunks", 20),
+        Settings settings = new Settings(a.text("--key", System.getenv().getOrDefault("BENCH_UPSTREAM_KEY", "")),
+                a.integer("--chunks", 20),
                 Duration.ofMillis(a.integer("--chunk-interval-ms", 20)),
                 Duration.ofMillis(a.integer("--slow-interval-ms", 5000)), a.integer("--slow-chunks", 1000));
         FakeUpstream upstream = start(a.integer("--port", 0), settings);

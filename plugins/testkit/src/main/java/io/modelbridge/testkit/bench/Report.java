@@ -7,9 +7,12 @@ import java.util.Map;
 
 /** Everything one run measured, in the order the result files show it. */
 record Report(BenchOptions options, Map<String, Object> machine, Instant startedAt, double minutes, String loadStart,
-              String loadEnd, List<RequestResult> closed, List<RequestResult> open, List<StreamResult> streams,
+              String loadEnd, WarmUp warmUp, List<RequestResult> closed, List<RequestResult> open, List<StreamResult> streams,
               SlowResult slow, Map<String, Map<String, Double>> cpu, Map<String, Map<String, long[]>> gatewayThreads,
               Governance governance) {
+
+    /** How long the gateway was warmed up, and the JIT compiler's share of its CPU at the end of it. */
+    record WarmUp(double seconds, double jitShare) {}
 
     static final String CLOSED = "fixed concurrency";
     static final String OPEN = "fixed rate";

@@ -17,6 +17,7 @@ final class ResultJson {
                 "machine", r.machine(),
                 "load_average_start", r.loadStart(),
                 "load_average_end", r.loadEnd(),
+                "gateway_warm_up", Json.obj("seconds", r.warmUp().seconds(), "jit_share_of_cpu_at_end", r.warmUp().jitShare()),
                 "targets", verdicts.stream().map(v -> Json.obj("target", v.target(), "goal", v.goal(),
                         "actual", v.actual(), "result", v.result(), "note", v.note())).toList(),
                 "fixed_concurrency", requests(r.closed(), Json.obj("connections", load.connections(),

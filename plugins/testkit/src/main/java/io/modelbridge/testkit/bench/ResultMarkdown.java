@@ -28,6 +28,9 @@ final class ResultMarkdown {
                 + "anything above ~2 means other work competed with the benchmark: read the figures as ratios within "
                 + "this run, not as absolutes. Method and analysis: [../benchmarks.md](../benchmarks.md).",
                 r.loadStart(), r.loadEnd()));
+        line(f("The gateway was warmed up for %.0f s (until its JIT compiler used under 5 %% of its CPU, or at most %d s); "
+                + "in the last warm-up slice the JIT compiler took %.0f %%.", r.warmUp().seconds(),
+                r.options().durations().warmGatewayMax().toSeconds(), r.warmUp().jitShare() * 100));
         line("");
         line("## Targets (issue 7)");
         line("");

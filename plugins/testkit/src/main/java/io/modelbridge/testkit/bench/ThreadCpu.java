@@ -14,6 +14,7 @@ import java.util.Map;
  * rest. Tells apart the cost of the request path from the cost of a JVM still warming up or collecting.
  */
 final class ThreadCpu {
+    static final String JIT = "JIT compiler";
     private static final double TICKS_PER_SECOND = 100;
     private static final Map<String, String> KINDS = kinds();
 
@@ -75,8 +76,8 @@ final class ThreadCpu {
         Map<String, String> k = new LinkedHashMap<>();
         k.put("ForkJoinPool", "request handling (virtual-thread carriers)");
         k.put("usage-writer", "usage writer");
-        k.put("C2 Compiler", "JIT compiler");
-        k.put("C1 Compiler", "JIT compiler");
+        k.put("C2 Compiler", JIT);
+        k.put("C1 Compiler", JIT);
         k.put("GC Thread", "garbage collector, VM thread");
         k.put("G1 ", "garbage collector, VM thread");
         k.put("VM Thread", "garbage collector, VM thread");
