@@ -173,6 +173,8 @@ public final class BenchRun {
                         report.open().stream().map(RequestResult::sortedNanos).toList()),
                 panel(f("Non-streamed, %d connections", o.load().connections()),
                         report.closed().stream().map(RequestResult::sortedNanos).toList()),
+                panel(f("Streams: time to first chunk (%d at a time)", o.load().streamConcurrency()),
+                        report.streams().stream().map(StreamResult::ttftNanos).toList()),
                 panel(f("Streams: gap between chunks (sent %d ms apart)", o.load().chunkInterval().toMillis()),
                         report.streams().stream().map(StreamResult::gapNanos).toList())));
         if (!o.jfrName().isEmpty()) {

@@ -37,14 +37,16 @@ final class LatencyPlot {
 
     static void write(Path png, List<Panel> panels) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        BufferedImage image = new BufferedImage(PANEL_W * panels.size(), PANEL_H, BufferedImage.TYPE_INT_RGB);
+        int columns = Math.min(2, panels.size());
+        int rows = (panels.size() + columns - 1) / columns;
+        BufferedImage image = new BufferedImage(PANEL_W * columns, PANEL_H * rows, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
         for (int i = 0; i < panels.size(); i++) {
-            Graphics2D p = (Graphics2D) g.create(i * PANEL_W, 0, PANEL_W, PANEL_H);
+            Graphics2D p = (Graphics2D) g.create(i % columns * PANEL_W, i / columns * PANEL_H, PANEL_W, PANEL_H);
             panel(p, panels.get(i));
             p.dispose();
         }
@@ -55,7 +57,7 @@ final class LatencyPlot {
     private static void panel(Graphics2D g, Panel panel) {
         int w = PANEL_W - LEFT - RIGHT;
         int h = PANEL_H - TOP - BOTTOM;
-        double lo = Math.floor(Math.log10(Math.max(1e-3, panel.sortedNanos().stream()
+        double lo = Math.floor(Math.log10(Math.max(1e-2, panel.sortedNanos().stream()
                 .mapToDouble(s -> s.length == 0 ? 1 : s[0] / 1e6).min().orElse(1))));
         double hi = Math.ceil(Math.log10(Math.max(Math.pow(10, lo + 1), panel.sortedNanos().stream()
                 .mapToDouble(s -> s.length == 0 ? 1 : s[s.length - 1] / 1e6).max().orElse(1))));

@@ -144,13 +144,26 @@ final class ResultMarkdown {
 
     private void governance() {
         Governance g = r.governance();
+        boolean charged = !g.quotaBefore().equals(g.quotaAfter());
         line("");
-        line("## Governance path");
+        line("## Governance path: what the measured build did");
         line("");
-        line(f("Probe request: HTTP %d, rate-limit headers %s. Quota balance of the bench user: %s before, %s after. "
-                        + "Usage rows written: %,d for %,d requests sent to the gateway.", g.probeStatus(),
-                g.rateLimitHeaders() ? "present" : "absent (this build does not announce limits)", g.quotaBefore(),
-                g.quotaAfter(), g.usageRows(), g.requestsSent()));
+        line("Configured through the admin API before the load: an API key for every request, generous rate limits "
+                + "(global, user, key and model), a price on both models and a user quota of 10⁹ credits.");
+        line("");
+        line(f("- Authentication: every request carried the bench key (the probe request answered HTTP %d).",
+                g.probeStatus()));
+        line(f("- Usage logging: %,d usage rows for %,d requests sent to the gateway.", g.usageRows(), g.requestsSent()));
+        line(f("- Rate limits: %s.", g.rateLimitHeaders() ? "active (the answers carry x-ratelimit-* headers)"
+                : "**no sign of enforcement** (no x-ratelimit-* headers): this build stores limits but does not apply them"));
+        line(f("- Quota reservation: %s (balance %s before, %s after).", charged ? "active, the balance was charged"
+                : "**not charged**: this build stores prices and quotas but does not reserve or settle them",
+                g.quotaBefore(), g.quotaAfter()));
+        if (!g.rateLimitHeaders() || !charged) {
+            line("");
+            line("So these figures do not yet include the cost of rate limiting and quota reservation; rerun "
+                    + "`scripts/benchmark` on a build that enforces them.");
+        }
     }
 
     private static String added(double value, RequestResult x) {

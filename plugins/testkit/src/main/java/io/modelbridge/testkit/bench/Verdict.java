@@ -26,18 +26,24 @@ record Verdict(String target, String goal, String actual, String result, String 
         v.add(check("Throughput vs nginx, " + r.options().load().connections() + " connections", "≥ 0.70× nginx",
                 f("%.2f× (%,.0f vs %,.0f req/s)", ratio, mb.throughput(), nginx.throughput()), ratio >= 0.70,
                 join(cpuNote, errors(mb.errors()))));
-        RequestResult floor = r.open("floor");
+        LatencyStats floor = r.open("floor").stats();
+        LatencyStats nginxOpen = r.open("nginx").stats();
         RequestResult gw = r.open("modelbridge");
         int rate = r.options().load().ratePerSecond();
-        double p50 = gw.stats().p50() - floor.stats().p50();
-        double p99 = gw.stats().p99() - floor.stats().p99();
+        double p50 = gw.stats().p50() - floor.p50();
+        double p99 = gw.stats().p99() - floor.p99();
         v.add(check("Added latency p50 at " + rate + " req/s", "< 1 ms", f("%.3f ms", p50), p50 < 1 && gw.errors() == 0,
-                errors(gw.errors())));
+                join(f("nginx added %.3f ms in the same run", nginxOpen.p50() - floor.p50()), errors(gw.errors()))));
         v.add(check("Added latency p99 at " + rate + " req/s", "< 5 ms", f("%.3f ms", p99), p99 < 5 && gw.errors() == 0,
-                errors(gw.errors())));
-        double gap = r.streams("modelbridge").gaps().p99() - r.streams("floor").gaps().p99();
-        v.add(check("Added inter-chunk delay p99", "< 5 ms", f("%.3f ms", gap), gap < 5
-                && r.streams("modelbridge").errors() == 0, errors(r.streams("modelbridge").errors())));
+                join(f("nginx added %.3f ms in the same run; the floor's own p99 was %.3f ms", nginxOpen.p99() - floor.p99(),
+                        floor.p99()), errors(gw.errors()))));
+        StreamResult streams = r.streams("modelbridge");
+        LatencyStats floorStreams = r.streams("floor").gaps();
+        double gap = streams.gaps().p99() - floorStreams.p99();
+        v.add(check("Added inter-chunk delay p99", "< 5 ms", f("%.3f ms", gap), gap < 5 && streams.errors() == 0,
+                join(f("nginx added %.3f ms; ModelBridge added %.3f ms to the first chunk (p50)",
+                        r.streams("nginx").gaps().p99() - floorStreams.p99(),
+                        streams.ttft().p50() - r.streams("floor").ttft().p50()), errors(streams.errors()))));
         slowStreams(v, r.slow());
         return v;
     }
