@@ -128,7 +128,7 @@ public final class JfrSummary {
 
     private static Map<String, List<String>> components() {
         Map<String, List<String>> c = new LinkedHashMap<>();
-        c.put("client-side HTTP server (Helidon webserver)", List.of("io.helidon.webserver."));
+        c.put("client-facing HTTP server (Helidon webserver)", List.of("io.helidon.webserver."));
         c.put("upstream HTTP client (Helidon webclient)", List.of("io.helidon.webclient."));
         c.put("socket I/O (JDK)", List.of("sun.nio.ch.", "java.net.Socket", "sun.nio.cs."));
         c.put("JSON (Jackson)", List.of("com.fasterxml.jackson."));

@@ -72,7 +72,7 @@ final class LatencyPlot {
             g.setColor(new Color(225, 225, 225));
             g.drawLine(x, TOP, x, TOP + h);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(labels[k], x - 12, TOP + h + 16);
+            g.drawString(labels[k], k == 4 ? x - 34 : x - 12, TOP + h + 16);
         }
         for (double decade = lo; decade < hi; decade++) {
             for (int m : new int[] {1, 2, 5}) {
