@@ -64,19 +64,7 @@ public final class BenchRun {
                 (t, time) -> OpenLoop.run(t, load.ratePerSecond(), load.connections(), time));
         List<StreamResult> streams = everyPath(Report.STREAMS, d.streams(), StreamResult::combine,
                 (t, time) -> StreamLoad.run(t, load.streamConcurrency(), time, load.chunks()));
-        CpuMeter.Snapshot before = cpu.snapshot();
-        Map<String, long[]> threadsBefore = ThreadCpu.snapshot(o.gatewayPid());
-        Instant slowStart = Instant.now();
-        SlowResult slow = SlowStreams.run(o.gateway(), load.slowStreams(), load.slowOpenPerSecond(), d.slowHold(),
-                o.gatewayPid());
-        gatewayPhases.add(new JfrSummary.Window("modelbridge · slow streams", slowStart, Instant.now()));
-        ThreadCpu.accumulate(threadsBefore, ThreadCpu.snapshot(o.gatewayPid()),
-                gatewayThreads.computeIfAbsent("slow streams", k -> new LinkedHashMap<>()));
-        cpuByPhase.put("slow streams · modelbridge", CpuMeter.Usage.between(before, cpu.snapshot()).cores());
-        log("slow streams: %,d tried%s, %,d opened in %.1f s, %,d alive after the hold, %d failed%s; heap %.0f -> %.0f MiB",
-                slow.requested(), slow.cap().isEmpty() ? "" : " (" + slow.cap() + ")", slow.opened(), slow.rampSeconds(),
-                slow.alive(), slow.failed(), slow.firstError().isEmpty() ? "" : " (" + slow.firstError() + ")",
-                slow.heapBefore() / 1048576.0, slow.heapDuring() / 1048576.0);
+        SlowResult slow = slowStreams();
         gatewayRequests += slow.requested();
         long rows = admin.awaitUsageRows(gatewayRequests, load.slowInterval().plusSeconds(20));
         governance = governance.after(admin.quotaBalance(), rows, gatewayRequests);
@@ -84,6 +72,25 @@ public final class BenchRun {
                 Machine.loadAverage(), new Report.WarmUp(warmUpSeconds, lastWarmUpJitShare), closed, open, streams, slow,
                 cpuByPhase, gatewayThreads, governance);
         write(report);
+    }
+
+    /** Many long-lived streams through the gateway only: how many it holds, and the heap they take. */
+    private SlowResult slowStreams() throws Exception {
+        BenchOptions.Load load = o.load();
+        CpuMeter.Snapshot before = cpu.snapshot();
+        Map<String, long[]> threadsBefore = ThreadCpu.snapshot(o.gatewayPid());
+        Instant start = Instant.now();
+        SlowResult slow = SlowStreams.run(o.gateway(), load.slowStreams(), load.slowOpenPerSecond(),
+                o.durations().slowHold(), o.gatewayPid());
+        gatewayPhases.add(new JfrSummary.Window("modelbridge · slow streams", start, Instant.now()));
+        ThreadCpu.accumulate(threadsBefore, ThreadCpu.snapshot(o.gatewayPid()),
+                gatewayThreads.computeIfAbsent("slow streams", k -> new LinkedHashMap<>()));
+        cpuByPhase.put("slow streams · modelbridge", CpuMeter.Usage.between(before, cpu.snapshot()).cores());
+        log("slow streams: %,d tried%s, %,d opened in %.1f s, %,d alive after the hold, %d failed%s; heap %.0f -> %.0f MiB",
+                slow.requested(), slow.cap().isEmpty() ? "" : " (" + slow.cap() + ")", slow.opened(), slow.rampSeconds(),
+                slow.alive(), slow.failed(), slow.firstError().isEmpty() ? "" : " (" + slow.firstError() + ")",
+                slow.heapBefore() / 1048576.0, slow.heapDuring() / 1048576.0);
+        return slow;
     }
 
     private void warmUp() throws Exception {
