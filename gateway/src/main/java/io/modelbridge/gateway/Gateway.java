@@ -130,6 +130,7 @@ public final class Gateway implements AutoCloseable {
                 .port(config.port())
                 .shutdownGracePeriod(Duration.ofMillis(500))
                 .directHandlers(TransportErrors.handlers(errors))
+                .connectionOptions(o -> o.tcpNoDelay(true)) // each SSE event is flushed alone: no Nagle delay
                 .routing(r -> new OpenAiRoutes(services, inFlight, dbHealth::up).register(r))
                 .putSocket("admin", s -> s.host(config.adminHost()).port(config.adminPort())
                         .directHandlers(TransportErrors.handlers(errors)))

@@ -25,6 +25,7 @@ public final class UpstreamClients implements AutoCloseable {
     public Transport transportFor(ProviderSettings settings) {
         Timeouts t = new Timeouts(settings.connectTimeout(), settings.readTimeout());
         WebClient client = clients.computeIfAbsent(t, k -> WebClient.builder()
+                .socketOptions(o -> o.tcpNoDelay(true)) // stream chunks are small: no Nagle delay on them
                 .connectTimeout(k.connect())
                 .readTimeout(k.read())
                 .followRedirects(false)
