@@ -95,7 +95,7 @@ public final class Gateway implements AutoCloseable {
         PriceBook prices = new PriceBook(new PriceRepository(db.dsl()));
         this.quotas = new Quotas(db.dsl(), instanceId, control.leaseCredits(), clock);
         quotas.recoverOwn();
-        ChangeListener changes = topic -> {
+        ChangeListener changes = ChangeListener.serialized(topic -> {
             switch (topic) {
                 case KEYS, USERS -> auth.invalidateAll();
                 case QUOTA -> quotas.releaseAll();
@@ -108,7 +108,7 @@ public final class Gateway implements AutoCloseable {
                 case LIMITS -> limits.reload();
                 case PRICES -> prices.reload();
             }
-        };
+        });
         this.changeFeed = new ChangeFeed(db, changes).start();
         Failover failover = new Failover(plugins, upstream, clock, config.maxAttempts(), config.requestTimeout(),
                 breakers);
