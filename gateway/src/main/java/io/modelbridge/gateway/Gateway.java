@@ -128,6 +128,7 @@ public final class Gateway implements AutoCloseable {
                 .routing("admin", admin::register)
                 .build()
                 .start();
+        nextBucketCleanup = System.nanoTime();
         background.scheduleWithFixedDelay(this::housekeeping, 250, 250, TimeUnit.MILLISECONDS);
         LOG.info("ModelBridge instance {} listening: OpenAI API on http://{}:{}/v1, admin API on http://{}:{}/admin/v1"
                 + " (rate limits {})", instanceId, config.host(), server.port(), config.adminHost(), server.port("admin"),
@@ -164,7 +165,7 @@ public final class Gateway implements AutoCloseable {
         step("plugin sync", plugins::sync);
         step("key last-used", lastUsed::flush);
         step("quota leases", quotas::housekeeping);
-        if (System.nanoTime() - nextBucketCleanup > 0) {
+        if (System.nanoTime() - nextBucketCleanup >= 0) {
             nextBucketCleanup = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
             step("rate-limit buckets", limits::removeExpired);
         }

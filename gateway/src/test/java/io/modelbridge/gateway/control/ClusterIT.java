@@ -158,6 +158,12 @@ class ClusterIT {
         refused.forEach(r -> assertEquals("rate_limit_exceeded", json(r.body()).at("/error/code").asText()));
         assertTrue(answers.stream().filter(r -> r.statusCode() == 200).allMatch(r ->
                 "12".equals(header(r, "x-ratelimit-limit-requests"))));
+        try (Connection c = DriverManager.getConnection(a.gateway().jdbcUrl(), a.gateway().dbUser(), "")) {
+            var bucket = DSL.using(c, SQLDialect.POSTGRES).fetchOne(
+                    "select count(*), min(expires_at) from rate_limit_buckets where id = 'user:spreadburst:requests:12'");
+            assertEquals(1, bucket.get(0, Integer.class), "one bucket, in PostgreSQL, shared by both instances");
+            assertTrue(bucket.get(1, Long.class) > System.currentTimeMillis(), "it expires once it would be full");
+        }
     }
 
     @Test

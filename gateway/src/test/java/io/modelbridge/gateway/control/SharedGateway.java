@@ -12,13 +12,13 @@ import java.time.Duration;
  * a start costs seconds. Each test class uses channels, aliases and users of its own names. The circuit breaker
  * opens after 3 failures for {@link #BREAKER_OPEN}.
  */
-final class SharedGateway {
+public final class SharedGateway {
     static final Duration BREAKER_OPEN = Duration.ofSeconds(3);
     private static RunningGateway instance;
 
     private SharedGateway() {}
 
-    static synchronized RunningGateway get() {
+    public static synchronized RunningGateway get() {
         if (instance == null) {
             try {
                 instance = RunningGateway.start(Files.createTempDirectory("mb-control-it"),
