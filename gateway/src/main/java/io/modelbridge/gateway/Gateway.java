@@ -2,6 +2,7 @@ package io.modelbridge.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.modelbridge.db.Database;
 import io.modelbridge.db.DbSettings;
@@ -24,6 +25,9 @@ import io.modelbridge.gateway.config.SecretFiles;
 import io.modelbridge.gateway.crypto.CredentialCipher;
 import io.modelbridge.gateway.error.ErrorWriter;
 import io.modelbridge.gateway.error.TransportErrors;
+import io.modelbridge.gateway.health.DatabaseHealth;
+import io.modelbridge.gateway.metrics.GatewayMetrics;
+import io.modelbridge.gateway.metrics.GaugeSources;
 import io.modelbridge.gateway.http.ApiServices;
 import io.modelbridge.gateway.http.InFlight;
 import io.modelbridge.gateway.http.OpenAiRoutes;
@@ -54,6 +58,7 @@ public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private final GatewayConfig config;
     private final Database db;
+    private final DatabaseHealth dbHealth;
     private final PluginHost plugins;
     private final UpstreamClients upstream = new UpstreamClients();
     private final UsageRecorder usage;
@@ -77,6 +82,7 @@ public final class Gateway implements AutoCloseable {
         CredentialCipher cipher = new CredentialCipher(SecretFiles.masterKey(config));
         this.db = Database.start(new DbSettings(config.dbUrl().orElse(null), config.dbUser(), config.dbPassword(),
                 config.dataDir(), config.dbPoolSize()));
+        this.dbHealth = new DatabaseHealth(db, Duration.ofMillis(500));
         this.plugins = new PluginHost(config.pluginsDir());
         plugins.loadAll();
         ControlConfig control = config.control();
@@ -110,11 +116,13 @@ public final class Gateway implements AutoCloseable {
             }
         });
         this.changeFeed = new ChangeFeed(db, changes).start();
-        Failover failover = new Failover(plugins, upstream, clock, config.maxAttempts(), config.requestTimeout(),
-                breakers);
+        GatewayMetrics metrics = new GatewayMetrics();
+        GaugeSources.register(metrics, routes::get, breakers, plugins, usage, dbHealth, inFlight);
+        Failover failover = new Failover(plugins, upstream, clock, config.maxAttempts(), config.requestTimeout(), breakers,
+                metrics);
         ApiServices services = new ApiServices(auth, routes::get,
-                new Admission(limits, prices, quotas, control.defaultMaxTokens()), failover,
-                usage, new TokenCounter(), errors, json, clock, config.maxBodyBytes());
+                new Admission(limits, prices, quotas, control.defaultMaxTokens(), metrics), failover,
+                usage, new TokenCounter(), errors, json, clock, config.maxBodyBytes(), metrics);
         ChannelProbe probe = new ChannelProbe(plugins, upstream, routeLoader, breakers, clock, config.requestTimeout());
         AdminApi admin = new AdminApi(db, cipher, plugins, probe, changes, json, errors, adminToken, clock);
         this.server = WebServer.builder()
@@ -122,10 +130,14 @@ public final class Gateway implements AutoCloseable {
                 .port(config.port())
                 .shutdownGracePeriod(Duration.ofMillis(500))
                 .directHandlers(TransportErrors.handlers(errors))
-                .routing(r -> new OpenAiRoutes(services, inFlight, () -> true).register(r))
+                .routing(r -> new OpenAiRoutes(services, inFlight, dbHealth::up).register(r))
                 .putSocket("admin", s -> s.host(config.adminHost()).port(config.adminPort())
                         .directHandlers(TransportErrors.handlers(errors)))
-                .routing("admin", admin::register)
+                .routing("admin", r -> {
+                    admin.register(r);
+                    r.get("/metrics", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, GatewayMetrics.contentType())
+                            .send(metrics.scrape()));
+                })
                 .build()
                 .start();
         nextBucketCleanup = System.nanoTime();
@@ -203,6 +215,7 @@ public final class Gateway implements AutoCloseable {
         limits.close();
         plugins.close();
         upstream.close();
+        dbHealth.close();
         db.close();
         LOG.info("ModelBridge stopped");
     }

@@ -27,6 +27,7 @@ public final class AdminApi {
     private final UsersHandler users;
     private final KeysHandler keys;
     private final ChannelsHandler channels;
+    private final CredentialCheckHandler credentialChecks;
     private final AliasesHandler aliases;
     private final LimitsHandler limits;
     private final PricesHandler prices;
@@ -51,6 +52,7 @@ public final class AdminApi {
         this.users = new UsersHandler(deps);
         this.keys = new KeysHandler(deps);
         this.channels = new ChannelsHandler(deps, cipher, plugins, health);
+        this.credentialChecks = new CredentialCheckHandler(deps, cipher);
         this.aliases = new AliasesHandler(deps);
         this.limits = new LimitsHandler(deps);
         this.prices = new PricesHandler(deps);
@@ -70,6 +72,7 @@ public final class AdminApi {
         quotas.routes(rules, guard);
         keys.routes(rules, guard);
         channels.routes(rules, guard);
+        credentialChecks.routes(rules, guard);
         aliases.routes(rules, guard);
         limits.routes(rules, guard);
         prices.routes(rules, guard);

@@ -17,6 +17,8 @@ import java.util.Set;
 
 /** /channels: create, list, show, update, delete. The credential goes in sealed and never comes out. */
 final class ChannelsHandler {
+    /** http(s), or ws(s) for vendors that speak WebSocket (Spark). */
+    private static final Set<String> BASE_URL_SCHEMES = Set.of("http", "https", "ws", "wss");
     private static final Set<String> PATCH = Set.of("provider", "credential", "base_url", "models", "priority",
             "weight", "enabled", "connect_timeout_ms", "read_timeout_ms", "extras");
     private static final Set<String> CREATE = union(PATCH, "name");
@@ -156,15 +158,14 @@ final class ChannelsHandler {
         }
         try {
             URI uri = URI.create(url);
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
-                    && uri.getRawUserInfo() == null) {
+            if (BASE_URL_SCHEMES.contains(uri.getScheme()) && uri.getHost() != null && uri.getRawUserInfo() == null) {
                 return url;
             }
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        throw Checks.invalid("'base_url' must be an http(s) URL without user info, or \"\" for the vendor's own.",
-                "base_url");
+        throw Checks.invalid("'base_url' must be an http(s) or ws(s) URL without user info, or \"\" for the vendor's "
+                + "own.", "base_url");
     }
 
     private static ChannelRecord find(ChannelRepository channels, String name) {

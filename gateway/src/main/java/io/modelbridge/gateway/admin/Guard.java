@@ -2,6 +2,7 @@ package io.modelbridge.gateway.admin;
 
 import io.helidon.webserver.http.Handler;
 import io.modelbridge.gateway.error.ApiError;
+import io.modelbridge.gateway.error.DatabaseOutage;
 import io.modelbridge.gateway.error.ErrorWriter;
 import io.modelbridge.gateway.error.GatewayException;
 import java.sql.SQLException;
@@ -32,7 +33,11 @@ final class Guard {
             } catch (GatewayException e) {
                 errors.write(res, e);
             } catch (DataAccessException e) {
-                errors.write(res, fromDatabase(e), Map.of());
+                if (DatabaseOutage.is(e)) {
+                    errors.write(res, DatabaseOutage.exception());
+                } else {
+                    errors.write(res, fromDatabase(e), Map.of());
+                }
             } catch (RuntimeException e) {
                 errors.write(res, internal(e), Map.of());
             }

@@ -3,6 +3,7 @@ package io.modelbridge.gateway.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelbridge.gateway.auth.KeyAuthenticator;
 import io.modelbridge.gateway.error.ErrorWriter;
+import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.pipeline.Admission;
 import io.modelbridge.gateway.pipeline.Failover;
 import io.modelbridge.gateway.routing.RouteTable;
@@ -14,4 +15,5 @@ import java.util.function.Supplier;
 /** What the OpenAI API handlers share. */
 public record ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,
                           UsageRecorder usage,
-                          TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock, long maxBodyBytes) {}
+                          TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock, long maxBodyBytes,
+                          GatewayMetrics metrics) {}

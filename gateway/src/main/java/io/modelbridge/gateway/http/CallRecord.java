@@ -2,6 +2,7 @@ package io.modelbridge.gateway.http;
 
 import io.modelbridge.db.repo.UsageRecord;
 import io.modelbridge.gateway.auth.Caller;
+import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.routing.Target;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -50,6 +51,16 @@ final class CallRecord {
 
     int billedCompletionTokens() {
         return delivered ? completionTokens : 0;
+    }
+
+    /**
+     * The request's series. The alias label is set only once the model resolved to a route, so clients cannot
+     * mint series with made-up model names.
+     */
+    void report(GatewayMetrics metrics) {
+        String alias = target == null ? null : storable(model);
+        metrics.request(alias, target == null ? null : target.channel().name(), status,
+                (System.nanoTime() - startNanos) / 1e9, ttftMillis, billedPromptTokens(), billedCompletionTokens());
     }
 
     /** The row records what was billed: a request that delivered nothing shows no tokens and no cost. */

@@ -5,10 +5,13 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.gateway.error.ApiError;
+import io.modelbridge.gateway.error.DatabaseOutage;
 import io.modelbridge.gateway.error.GatewayException;
 import io.modelbridge.gateway.pipeline.Admission;
+import io.modelbridge.gateway.pipeline.RequestContext;
 import io.modelbridge.gateway.pipeline.ClientGoneException;
 import io.modelbridge.gateway.pipeline.Served;
+import io.modelbridge.gateway.pipeline.Trying;
 import io.modelbridge.gateway.routing.Target;
 import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ChatResponse;
@@ -39,7 +42,7 @@ final class ChatHandler implements Handler {
         CallRecord call = new CallRecord(RequestIds.from(req.headers().first(RequestIds.HEADER)), s.clock().instant());
         res.header(RequestIds.HEADER, call.requestId);
         Admission.Ticket ticket = null;
-        try {
+        try (RequestContext.Scope scope = RequestContext.open(call.requestId)) {
             call.caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION), ClientAddress.of(req));
             ChatRequest chat = parser.parse(RequestBodies.readJson(req, s.json(), s.maxBodyBytes()));
             call.model = chat.model();
@@ -59,14 +62,22 @@ final class ChatHandler implements Handler {
         } catch (ClientGoneException e) {
             call.failed(499, "client_closed_request");
         } catch (RuntimeException e) {
-            LOG.error("Request {} failed unexpectedly", call.requestId, e);
-            call.failed(500, "internal_error");
-            s.errors().write(res, ApiError.internal(call.requestId), Map.of());
+            Optional<GatewayException> outage = DatabaseOutage.of(e);
+            if (outage.isPresent()) {
+                LOG.warn("Request {} refused: the database is unavailable ({})", call.requestId, e.getMessage());
+                call.failed(503, DatabaseOutage.CODE);
+                s.errors().write(res, outage.get());
+            } else {
+                LOG.error("Request {} failed unexpectedly", call.requestId, e);
+                call.failed(500, "internal_error");
+                s.errors().write(res, ApiError.internal(call.requestId), Map.of());
+            }
         } finally {
             if (ticket != null) {
                 call.cost = ticket.finish(call.billedPromptTokens(), call.billedCompletionTokens());
             }
             s.usage().record(call.toUsage());
+            call.report(s.metrics());
         }
     }
 
@@ -80,7 +91,7 @@ final class ChatHandler implements Handler {
     private void complete(ChatRequest chat, List<Target> plan, CallRecord call, ServerResponse res) {
         Served<ChatResponse> served = s.failover().run(plan,
                 (target, adapter, ctx) -> adapter.chat(chat.withModel(target.upstreamModel()), ctx),
-                () -> true, target -> call.target = target);
+                () -> true, trying -> call.target = trying.target());
         ChatResponse response = served.value();
         Usage usage = response.usage();
         if (usage == null) {
@@ -91,14 +102,14 @@ final class ChatHandler implements Handler {
         call.promptTokens = usage.promptTokens();
         call.completionTokens = usage.completionTokens();
         ResponseEncoder encoder = encoder(chat, false);
-        targetHeaders(served.target()).forEach((k, v) -> res.header(HeaderNames.create(k), v));
+        targetHeaders(served.via()).forEach((k, v) -> res.header(HeaderNames.create(k), v));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         call.delivered = true;
         res.send(encoder.completion(response, usage));
     }
 
     private void stream(ChatRequest chat, List<Target> plan, CallRecord call, ServerResponse res) {
-        AtomicReference<Target> current = new AtomicReference<>();
+        AtomicReference<Trying> current = new AtomicReference<>();
         StreamTally tally = new StreamTally(call.startNanos);
         SseRelay relay = new SseRelay(res, encoder(chat, chat.includeUsage()), s.errors(), chat.includeUsage(),
                 () -> targetHeaders(current.get()), tally);
@@ -106,9 +117,9 @@ final class ChatHandler implements Handler {
             s.failover().run(plan, (target, adapter, ctx) -> {
                 adapter.stream(chat.withModel(target.upstreamModel()), ctx, relay);
                 return null;
-            }, () -> !relay.committed(), target -> {
-                current.set(target);
-                call.target = target;
+            }, () -> !relay.committed(), trying -> {
+                current.set(trying);
+                call.target = trying.target();
             });
             settle(call, tally);
             relay.finish(Usage.of(call.promptTokens, call.completionTokens));
@@ -145,8 +156,9 @@ final class ChatHandler implements Handler {
                 s.clock().instant().getEpochSecond(), chat.model(), usageField);
     }
 
-    static Map<String, String> targetHeaders(Target target) {
-        return target == null ? Map.of() : Map.of("x-modelbridge-channel", target.channel().name(),
-                "x-modelbridge-upstream-model", target.upstreamModel());
+    /** Which alias target, and which plugin version, served the request. */
+    static Map<String, String> targetHeaders(Trying via) {
+        return via == null ? Map.of() : Map.of("x-modelbridge-channel", via.target().channel().name(),
+                "x-modelbridge-upstream-model", via.target().upstreamModel(), "x-modelbridge-plugin", via.plugin());
     }
 }

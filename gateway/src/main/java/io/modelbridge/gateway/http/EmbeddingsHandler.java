@@ -8,8 +8,10 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.gateway.error.ApiError;
+import io.modelbridge.gateway.error.DatabaseOutage;
 import io.modelbridge.gateway.error.GatewayException;
 import io.modelbridge.gateway.pipeline.Admission;
+import io.modelbridge.gateway.pipeline.RequestContext;
 import io.modelbridge.gateway.pipeline.Served;
 import io.modelbridge.spi.EmbeddingRequest;
 import io.modelbridge.spi.EmbeddingResponse;
@@ -40,7 +42,7 @@ final class EmbeddingsHandler implements Handler {
         CallRecord call = new CallRecord(RequestIds.from(req.headers().first(RequestIds.HEADER)), s.clock().instant());
         res.header(RequestIds.HEADER, call.requestId);
         Admission.Ticket ticket = null;
-        try {
+        try (RequestContext.Scope scope = RequestContext.open(call.requestId)) {
             call.caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION), ClientAddress.of(req));
             JsonNode body = RequestBodies.readJson(req, s.json(), s.maxBodyBytes());
             EmbeddingRequest request = parse(body);
@@ -55,12 +57,12 @@ final class EmbeddingsHandler implements Handler {
             ticket.headers().forEach((k, v) -> res.header(HeaderNames.create(k), v));
             Served<EmbeddingResponse> served = s.failover().run(plan,
                     (target, adapter, ctx) -> adapter.embed(request.withModel(target.upstreamModel()), ctx),
-                    () -> true, target -> call.target = target);
+                    () -> true, trying -> call.target = trying.target());
             Usage usage = served.value().usage() != null ? served.value().usage()
                     : Usage.of(call.promptTokens, 0);
             call.promptTokens = usage.promptTokens();
             call.estimated = served.value().usage() == null;
-            ChatHandler.targetHeaders(served.target()).forEach((k, v) -> res.header(HeaderNames.create(k), v));
+            ChatHandler.targetHeaders(served.via()).forEach((k, v) -> res.header(HeaderNames.create(k), v));
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             call.delivered = true;
             res.send(s.json().writeValueAsBytes(body(request.model(), served.value(), usage, "base64".equals(format))));
@@ -68,16 +70,22 @@ final class EmbeddingsHandler implements Handler {
             call.failed(e.error().status(), e.error().code());
             s.errors().write(res, e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(EmbeddingsHandler.class).error("Request {} failed unexpectedly",
-                    call.requestId, e);
-            call.failed(500, "internal_error");
+            if (DatabaseOutage.is(e)) {
+                call.failed(503, DatabaseOutage.CODE);
+                s.errors().write(res, DatabaseOutage.exception());
+            } else {
+                org.slf4j.LoggerFactory.getLogger(EmbeddingsHandler.class).error("Request {} failed unexpectedly",
+                        call.requestId, e);
+                call.failed(500, "internal_error");
+                s.errors().write(res, ApiError.internal(call.requestId), Map.of());
+            }
             call.delivered = false;
-            s.errors().write(res, ApiError.internal(call.requestId), Map.of());
         } finally {
             if (ticket != null) {
                 call.cost = ticket.finish(call.billedPromptTokens(), 0);
             }
             s.usage().record(call.toUsage());
+            call.report(s.metrics());
         }
     }
 

@@ -5,6 +5,7 @@ import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.modelbridge.gateway.error.ApiError;
+import io.modelbridge.gateway.error.DatabaseOutage;
 import io.modelbridge.gateway.error.GatewayException;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -48,6 +49,10 @@ public final class OpenAiRoutes {
                         : new ApiError(e.status().code(), "invalid_request_error", null, null,
                                 "The request was refused: " + e.status().reasonPhrase() + "."), Map.of()))
                 .error(Throwable.class, (req, res, e) -> {
+                    if (DatabaseOutage.is(e)) {
+                        s.errors().write(res, DatabaseOutage.exception());
+                        return;
+                    }
                     String id = res.headers().first(RequestIds.HEADER).orElse("-");
                     LOG.error("Unhandled error on {} (request {})", req.path().path(), id, e);
                     s.errors().write(res, ApiError.internal(id), Map.of());

@@ -5,6 +5,7 @@ import io.modelbridge.gateway.auth.Caller;
 import io.modelbridge.gateway.error.GatewayException;
 import io.modelbridge.gateway.limits.RateAdmission;
 import io.modelbridge.gateway.limits.RateLimiter;
+import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.quota.PriceBook;
 import io.modelbridge.gateway.quota.Quotas;
 import io.modelbridge.gateway.quota.Reservation;
@@ -23,7 +24,10 @@ public final class Admission {
     private final Quotas quotas;
     private final int defaultMaxTokens;
 
-    public Admission(RateLimiter limits, PriceBook prices, Quotas quotas, int defaultMaxTokens) {
+    private final GatewayMetrics metrics;
+
+    public Admission(RateLimiter limits, PriceBook prices, Quotas quotas, int defaultMaxTokens, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.limits = limits;
         this.prices = prices;
         this.quotas = quotas;
@@ -36,7 +40,13 @@ public final class Admission {
      */
     public Ticket admit(Caller caller, String model, String requestId, int promptTokens, Optional<Integer> maxTokens) {
         int completion = maxTokens.orElse(defaultMaxTokens);
-        RateAdmission rate = limits.admit(caller, model, (long) promptTokens + completion);
+        RateAdmission rate;
+        try {
+            rate = limits.admit(caller, model, (long) promptTokens + completion);
+        } catch (GatewayException e) {
+            metrics.rateLimited();
+            throw e;
+        }
         Optional<ModelPrice> price = prices.of(model);
         Optional<Reservation> reservation = Optional.empty();
         if (price.isPresent()) {
@@ -50,6 +60,9 @@ public final class Admission {
                     headers.putAll(e.headers());
                     throw new GatewayException(e.error(), headers);
                 } catch (RuntimeException e) {
+                    if (e instanceof GatewayException g && "insufficient_quota".equals(g.error().code())) {
+                        metrics.quotaRejected();
+                    }
                     rate.reconcile(0);
                     throw e;
                 }

@@ -2,6 +2,7 @@ package io.modelbridge.gateway.pipeline;
 
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.plugin.AdapterLease;
 import io.modelbridge.gateway.plugin.PluginHost;
 import io.modelbridge.gateway.routing.CircuitBreakers;
@@ -31,16 +32,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class Failover {
     private static final Logger LOG = LoggerFactory.getLogger(Failover.class);
+    private static final Duration WATCHDOG_MARGIN = Duration.ofSeconds(1);
     private final PluginHost plugins;
     private final UpstreamClients upstream;
     private final Clock clock;
     private final int maxAttempts;
     private final Duration requestTimeout;
     private final CircuitBreakers breakers;
+    private final GatewayMetrics metrics;
 
     public Failover(PluginHost plugins, UpstreamClients upstream, Clock clock, int maxAttempts, Duration requestTimeout,
-                    CircuitBreakers breakers) {
+                    CircuitBreakers breakers, GatewayMetrics metrics) {
         this.breakers = breakers;
+        this.metrics = metrics;
         this.plugins = plugins;
         this.upstream = upstream;
         this.clock = clock;
@@ -58,7 +62,7 @@ public final class Failover {
      * @param onTarget told of each target as it is tried (for headers and usage rows)
      * @throws GatewayException the client-facing error of the last failure
      */
-    public <T> Served<T> run(List<Target> plan, Attempt<T> attempt, BooleanSupplier mayRetry, Consumer<Target> onTarget) {
+    public <T> Served<T> run(List<Target> plan, Attempt<T> attempt, BooleanSupplier mayRetry, Consumer<Trying> onTarget) {
         GatewayException last = null;
         List<String> cooling = new ArrayList<>();
         int attempts = 0;
@@ -78,21 +82,26 @@ public final class Failover {
                     continue;
                 }
                 attempts++;
-                onTarget.accept(target);
+                Trying trying = new Trying(target, lease.get().plugin());
+                onTarget.accept(trying);
                 try (AdapterLease l = lease.get()) {
-                    return new Served<>(target, call(target, l, attempt, p));
+                    return new Served<>(trying, call(target, l, attempt, p));
                 } catch (ProviderException e) {
                     last = UpstreamErrors.toClient(e.failure(), target.channel().name());
-                    LOG.info("Channel {} failed ({}): {}", target.channel().name(), e.failure().kind(), e.failure().message());
+                    metrics.upstreamError(target.channel().name(), e.failure().kind());
+                    LOG.info("Request {}: channel {} failed ({}): {}", RequestContext.id(), target.channel().name(),
+                            e.failure().kind(), e.failure().message());
                     if (!e.failure().kind().failover() || !mayRetry.getAsBoolean()) {
                         throw last;
                     }
                 } catch (ClientGoneException | GatewayException e) {
                     throw e;
                 } catch (RuntimeException e) {
-                    LOG.error("Plugin for provider {} threw on channel {}", target.channel().provider(), target.channel().name(), e);
+                    metrics.pluginError(target.channel().name());
+                    LOG.error("Request {}: plugin for provider {} threw on channel {}", RequestContext.id(),
+                            target.channel().provider(), target.channel().name(), e);
                     last = new GatewayException(ApiError.serverError(502, "provider_plugin_error", "channel '"
-                            + target.channel().name() + "': the provider plugin failed (" + e.getClass().getSimpleName() + ")."));
+                            + target.channel().name() + "': the provider plugin failed unexpectedly; the gateway log has the details."));
                     if (!mayRetry.getAsBoolean()) {
                         throw last;
                     }
@@ -116,7 +125,7 @@ public final class Failover {
         CallContext ctx = new CallContext(target.channel().settings(),
                 upstream.transportFor(target.channel().settings()), clock.instant().plus(requestTimeout), clock);
         try {
-            T value = attempt.call(target, lease.adapter(), ctx);
+            T value = watched(target, lease, attempt, ctx);
             permit.success();
             return value;
         } catch (ProviderException e) {
@@ -135,6 +144,38 @@ public final class Failover {
             permit.failure();
             throw e;
         }
+    }
+
+    /**
+     * Runs the attempt under a {@link CallWatchdog}: a plugin silent for longer than the channel's connect and read
+     * timeouts together (plus a margin, so the transport's own timeouts fire first) is interrupted, and the attempt
+     * fails as a timeout whatever the plugin does next.
+     */
+    private static <T> T watched(Target target, AdapterLease lease, Attempt<T> attempt, CallContext ctx) {
+        var settings = target.channel().settings();
+        Duration silence = settings.connectTimeout().plus(settings.readTimeout()).plus(WATCHDOG_MARGIN);
+        try (CallWatchdog watchdog = new CallWatchdog(silence)) {
+            T value;
+            try {
+                value = attempt.call(target, new WatchedAdapter(lease.adapter(), watchdog), ctx);
+            } catch (RuntimeException e) {
+                if (watchdog.fired()) {
+                    throw hung(lease, silence);
+                }
+                throw e;
+            }
+            if (watchdog.fired()) {
+                throw hung(lease, silence);
+            }
+            return value;
+        }
+    }
+
+    private static ProviderException hung(AdapterLease lease, Duration silence) {
+        LOG.warn("Request {}: plugin {} gave no sign of life for {} ms; its call was interrupted", RequestContext.id(), lease.plugin(),
+                silence.toMillis());
+        return new ProviderException(ProviderFailure.of(ProviderFailure.Kind.TIMEOUT,
+                "the provider plugin gave no answer within " + silence.toMillis() + " ms"));
     }
 
     private static GatewayException providerMissing(Target target) {

@@ -2,5 +2,9 @@ package io.modelbridge.gateway.pipeline;
 
 import io.modelbridge.gateway.routing.Target;
 
-/** The result of a call and the target that produced it. */
-public record Served<T>(Target target, T value) {}
+/** The result of a call and where it came from. */
+public record Served<T>(Trying via, T value) {
+    public Target target() {
+        return via.target();
+    }
+}

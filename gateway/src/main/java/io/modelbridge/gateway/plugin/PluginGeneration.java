@@ -66,7 +66,7 @@ final class PluginGeneration {
             release();
             return null;
         }
-        return new AdapterLease(adapters.get(providerId), this::release);
+        return new AdapterLease(adapters.get(providerId), pluginId + "@" + version, this::release);
     }
 
     /** No new leases; unloads now if idle, else when the last lease closes. */

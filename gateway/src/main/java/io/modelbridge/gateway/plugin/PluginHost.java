@@ -116,9 +116,9 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
     }
 
     /**
-     * A jar is loaded once it looks the same (size and modification time) in two scans in a row and opens as a
-     * complete zip, so a jar still being copied in several writes is never loaded half-written. A jar that stays
-     * incomplete for {@link #INCOMPLETE_GRACE} is reported as broken.
+     * A changed jar is loaded as soon as it opens as a complete zip (its central directory is written last), so a
+     * jar still being copied in several writes is never loaded half-written; one that stays incomplete for
+     * {@link #INCOMPLETE_GRACE} is reported as broken.
      */
     private void syncNow() {
         Map<Path, JarSeen> now = scan();
@@ -126,11 +126,11 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
             Path jar = entry.getKey();
             JarSeen seen = entry.getValue();
             JarSeen before = previousScan.get(jar);
-            if (before != null && before.sameFile(seen)) {
+            if (seen.sameFile(before)) {
                 now.put(jar, before); // keep the time it was first seen like this
+                seen = before;
             }
-            boolean settled = before != null && before.sameFile(seen);
-            if (settled && !seen.sameFile(jars.get(jar)) && (isCompleteZip(jar) || before.olderThan(INCOMPLETE_GRACE))) {
+            if (!seen.sameFile(jars.get(jar)) && (isCompleteZip(jar) || seen.olderThan(INCOMPLETE_GRACE))) {
                 jars.put(jar, seen);
                 loadJar(jar);
             }
@@ -153,12 +153,9 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
         }
     }
 
-    /** Loads every jar in the folder now, without waiting for a second scan (start-up). */
+    /** Loads every jar in the folder now (start-up). */
     public void loadAll() {
-        onWriter(() -> {
-            previousScan = scan();
-            syncNow();
-        });
+        onWriter(this::syncNow);
     }
 
     private void loadJar(Path jar) {

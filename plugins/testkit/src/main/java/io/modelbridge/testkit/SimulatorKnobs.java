@@ -37,6 +37,9 @@ public final class SimulatorKnobs {
     private volatile Duration eventDelay = Duration.ZERO;
     private volatile int dropAfterEvents = -1;
     private volatile int errorEventAfter = -1;
+    private volatile int malformedEventAfter = -1;
+    private volatile int truncateEventAfter = -1;
+    private volatile int stallStreamAfter = -1;
     private volatile int wordsPerChunk = 1;
     private volatile String replyText;
     private volatile Semaphore eventGate;
@@ -77,6 +80,38 @@ public final class SimulatorKnobs {
 
     public int errorEventAfter() {
         return errorEventAfter;
+    }
+
+    /** Streams send one event whose data is not valid JSON after this many events, then end; negative for never. */
+    public void malformedEventAfter(int events) {
+        malformedEventAfter = events;
+    }
+
+    public int malformedEventAfter() {
+        return malformedEventAfter;
+    }
+
+    /** Streams send half an event (cut mid-line) after this many events, then end the response; negative for never. */
+    public void truncateEventAfter(int events) {
+        truncateEventAfter = events;
+    }
+
+    public int truncateEventAfter() {
+        return truncateEventAfter;
+    }
+
+    /** Streams go silent after this many events, holding the connection open until {@link #reset()}. */
+    public void stallStreamAfter(int events) {
+        stallStreamAfter = events;
+    }
+
+    public int stallStreamAfter() {
+        return stallStreamAfter;
+    }
+
+    /** Holds a stream that was told to stall, until {@link #reset()} (at most ten minutes). */
+    public void stall() {
+        pause(Duration.ofMinutes(10));
     }
 
     public void wordsPerChunk(int words) {
@@ -167,6 +202,9 @@ public final class SimulatorKnobs {
         eventDelay = Duration.ZERO;
         dropAfterEvents = -1;
         errorEventAfter = -1;
+        malformedEventAfter = -1;
+        truncateEventAfter = -1;
+        stallStreamAfter = -1;
         wordsPerChunk = 1;
         replyText = null;
         Semaphore gate = eventGate;

@@ -130,6 +130,18 @@ final class ChatEndpoint {
                         "server_error", null, null));
                 throw new FaultInjected(false);
             }
+            if (sse.events() == knobs.malformedEventAfter()) {
+                sse.data("{\"id\":\"" + id + "\",\"choices\":[{\"delta\":{\"content\":");
+                throw new FaultInjected(false);
+            }
+            if (sse.events() == knobs.truncateEventAfter()) {
+                sse.raw("data: {\"id\":\"" + id + "\",\"object\":\"chat.compl");
+                throw new FaultInjected(false);
+            }
+            if (sse.events() == knobs.stallStreamAfter()) {
+                knobs.stall();
+                throw new FaultInjected(false);
+            }
             sse.data(chunk.toString());
         }
     }

@@ -147,6 +147,21 @@ public final class OpenAiSimulator implements AutoCloseable {
         knobs.errorEventAfter(events);
     }
 
+    /** Streams send an event whose data is cut-off JSON after {@code events} events, then end without {@code [DONE]}. */
+    public void malformedEventAfter(int events) {
+        knobs.malformedEventAfter(events);
+    }
+
+    /** Streams send half an event, cut mid-line, after {@code events} events, then end the response. */
+    public void truncateEventAfter(int events) {
+        knobs.truncateEventAfter(events);
+    }
+
+    /** Streams go silent after {@code events} events and never end (until {@link #reset()}). */
+    public void stallStreamAfter(int events) {
+        knobs.stallStreamAfter(events);
+    }
+
     /** Applies a vendor-neutral fault (what the contract test uses). */
     public void inject(UpstreamFault fault) {
         switch (fault) {

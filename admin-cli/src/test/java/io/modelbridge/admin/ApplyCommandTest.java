@@ -1,0 +1,147 @@
+package io.modelbridge.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code apply -f}: creates what is missing, updates what differs, and a second run changes nothing. */
+class ApplyCommandTest {
+    private static final String ROTATED = "sk-rotated-0000000000000000ABCD";
+    @TempDir
+    Path dir;
+
+    private Path file(String prefix, String extra) throws IOException {
+        String yaml = """
+                users:    [{name: %1$s-alice, email: a@example.com, role: user, quota: 100000}]
+                channels:
+                  - name: %1$s-ds
+                    provider: openai
+                    credential: ${%1$s_KEY}
+                    base_url: %2$s
+                    models: [gpt-4o-mini]
+                    priority: 0
+                    weight: 1
+                aliases:  [{name: %1$s-chat, targets: [{channel: %1$s-ds, model: gpt-4o-mini, priority: 0, weight: 1}]}]
+                limits:
+                  - {scope: user, name: %1$s-alice, rpm: 60, tpm: 100000}
+                  - {scope: model, name: %1$s-chat, rpm: 100}
+                prices:   [{model: %1$s-chat, input: 0.5, output: 1.5}]
+                keys:     [{user: %1$s-alice, label: laptop, models: [%1$s-chat]}]
+                """.formatted(prefix, TestGateway.get().upstream.baseUri()) + extra;
+        Path file = dir.resolve(prefix + ".yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private static Cli cli(String prefix, String key) {
+        return Cli.gateway().env(prefix + "_KEY", key);
+    }
+
+    @Test
+    void dryRunThenApplyThenNothingLeftToDo() throws IOException {
+        Path file = file("ap1", "");
+        Cli cli = cli("ap1", TestGateway.get().upstream.apiKey());
+
+        Cli.Result dry = cli.run("apply", "-f", file.toString(), "--dry-run").ok();
+        assertEquals(List.of("would create user ap1-alice", "would create channel ap1-ds", "would create alias ap1-chat",
+                "would create limit user ap1-alice", "would create limit model ap1-chat", "would create price ap1-chat",
+                "would create key ap1-alice/laptop", "Dry run: 7 changes would be made; nothing was changed."),
+                dry.out().lines().toList());
+        assertEquals(1, cli.run("user", "show", "ap1-alice").exit(), "a dry run changes nothing");
+        assertEquals(1, cli.run("channel", "show", "ap1-ds").exit());
+
+        Cli.Result applied = cli.run("apply", "-f", file.toString()).ok();
+        List<String> lines = applied.out().lines().toList();
+        assertEquals("create user ap1-alice", lines.get(0));
+        assertEquals("create key ap1-alice/laptop", lines.get(7 - 1));
+        assertTrue(lines.get(7).matches("  key \\d+, its secret shown only now: mb-[A-Za-z0-9_-]{43}"), lines.get(7));
+        assertEquals("Applied 7 changes.", lines.get(8));
+        assertEquals("100000", cli.json("user", "show", "ap1-alice").ok().json().path("quota_balance").asText());
+        String secret = lines.get(7).substring(lines.get(7).lastIndexOf(' ') + 1);
+        var answer = GatewayApi.chat(secret, "ap1-chat", "provisioned");
+        assertEquals(200, answer.statusCode(), answer.body());
+
+        Cli.Result again = cli.run("apply", "-f", file.toString()).ok();
+        assertEquals("No changes: the gateway already matches " + file + ".\n", again.out());
+        JsonNode json = cli.json("apply", "-f", file.toString()).ok().json();
+        assertEquals("apply", json.path("object").asText());
+        assertTrue(json.path("changes").isArray());
+        assertEquals(0, json.path("changes").size());
+        assertEquals(1, cli.json("key", "list", "--user", "ap1-alice").ok().json().path("data").size(),
+                "the key was not created twice");
+    }
+
+    @Test
+    void changesInTheFileOrTheEnvironmentAreUpdates() throws IOException {
+        Path file = file("ap2", "");
+        cli("ap2", TestGateway.get().upstream.apiKey()).json("apply", "-f", file.toString()).ok();
+        Path changed = file("ap2", "");
+        Files.writeString(changed, Files.readString(changed).replace("input: 0.5", "input: 0.75")
+                .replace("rpm: 100}", "rpm: 200}"));
+        Cli rotated = cli("ap2", ROTATED);
+
+        JsonNode dry = rotated.json("apply", "-f", changed.toString(), "--dry-run").ok().json();
+        assertTrue(dry.path("dry_run").asBoolean());
+        assertEquals("[{\"action\":\"update\",\"kind\":\"channel\",\"name\":\"ap2-ds\",\"fields\":[\"credential\"]},"
+                + "{\"action\":\"update\",\"kind\":\"limit\",\"name\":\"model ap2-chat\",\"fields\":[\"rpm\"]},"
+                + "{\"action\":\"update\",\"kind\":\"price\",\"name\":\"ap2-chat\",\"fields\":[\"input\"]}]",
+                dry.path("changes").toString());
+        assertFalse(dry.toString().contains(ROTATED), "the credential is named, never shown");
+        assertEquals("sk-…cdef", rotated.json("channel", "show", "ap2-ds").ok().json().path("credential_hint").asText());
+
+        assertEquals(3, rotated.json("apply", "-f", changed.toString()).ok().json().path("changes").size());
+        assertEquals("sk-…ABCD", rotated.json("channel", "show", "ap2-ds").ok().json().path("credential_hint").asText());
+        assertEquals(0, rotated.json("apply", "-f", changed.toString()).ok().json().path("changes").size());
+    }
+
+    @Test
+    void invalidFilesAreUsageErrorsNamingTheField() throws IOException {
+        Cli cli = cli("ap3", "k");
+        Path typo = file("ap3", "");
+        Files.writeString(typo, Files.readString(typo).replace("base_url:", "bse_url:"));
+        Cli.Result unknown = cli.run("apply", "-f", typo.toString()).exits(2);
+        assertTrue(unknown.err().contains("unknown field 'channels[0].bse_url'"), unknown.err());
+
+        Cli.Result unset = Cli.gateway().run("apply", "-f", file("ap3", "").toString()).exits(2);
+        assertEquals("mbctl: apply file: 'channels[0].credential' uses ${ap3_KEY}, but the environment variable "
+                + "ap3_KEY is not set.\n", unset.err());
+
+        Path keyWithoutLabel = file("ap3", "");
+        Files.writeString(keyWithoutLabel, Files.readString(keyWithoutLabel).replace("label: laptop, ", ""));
+        assertTrue(cli.run("apply", "-f", keyWithoutLabel.toString()).exits(2).err().contains("'keys[0].label'"));
+
+        Path wrongType = dir.resolve("type.yaml");
+        Files.writeString(wrongType, "users: [{name: x, quota: lots}]\n");
+        assertTrue(cli.run("apply", "-f", wrongType.toString()).exits(2).err().contains("'users[0].quota'"));
+
+        Path broken = dir.resolve("broken.yaml");
+        Files.writeString(broken, "users: [{name: x\n");
+        assertTrue(cli.run("apply", "-f", broken.toString()).exits(2).err().contains("not valid YAML"));
+        assertTrue(cli.json("apply", "-f", dir.resolve("missing.yaml").toString()).exits(2).error()
+                .path("message").asText().contains("does not exist"));
+        assertTrue(cli.run("apply").exits(2).err().contains("--file"));
+    }
+
+    @Test
+    void aRefusalStopsTheRunAndSaysWhatWasAlreadyApplied() throws IOException {
+        Path file = dir.resolve("partial.yaml");
+        Files.writeString(file, """
+                users: [{name: ap4-alice}]
+                aliases: [{name: ap4-chat, targets: [{channel: ap4-missing}]}]
+                """);
+        Cli.Result refused = Cli.gateway().json("apply", "-f", file.toString()).exits(1);
+        JsonNode report = refused.json();
+        assertFalse(report.path("complete").asBoolean());
+        assertEquals(1, report.path("changes").size());
+        assertEquals("targets[0].channel", refused.error().path("param").asText());
+        Cli.gateway().run("user", "show", "ap4-alice").ok();
+    }
+}

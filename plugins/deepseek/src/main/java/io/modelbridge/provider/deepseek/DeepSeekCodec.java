@@ -1,0 +1,198 @@
+package io.modelbridge.provider.deepseek;
+
+import static io.modelbridge.provider.deepseek.DeepSeekJson.MAPPER;
+import static io.modelbridge.provider.deepseek.DeepSeekJson.badRequest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelbridge.spi.ChatRequest;
+import io.modelbridge.spi.ContentPart;
+import io.modelbridge.spi.Message;
+import io.modelbridge.spi.Sampling;
+import io.modelbridge.spi.ToolCall;
+import io.modelbridge.spi.ToolChoice;
+import io.modelbridge.spi.ToolDefinition;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * SPI requests to DeepSeek's chat completion body (OpenAI-shaped, docs "Create Chat Completion"). What DeepSeek
+ * documents as an error is refused here with a BAD_REQUEST that says why, before any network call; fields it does
+ * not have but that change nothing the client sees ({@code user}, best-effort {@code seed}) are left out.
+ */
+final class DeepSeekCodec {
+    /** DeepSeek accepts up to 16 stop sequences. */
+    static final int MAX_STOP = 16;
+    /** The reasoner answers 400 to these (docs "Reasoning Model"): refuse them with our own clear message. */
+    private static final Set<String> REASONER_REFUSED = Set.of("logprobs", "top_logprobs");
+    /** Written from the SPI's typed fields or deliberately left out; an extras entry never overrides them. */
+    private static final Set<String> OWNED = Set.of("model", "messages", "stream", "stream_options", "temperature",
+            "top_p", "max_tokens", "max_completion_tokens", "stop", "presence_penalty", "frequency_penalty", "n",
+            "seed", "tools", "tool_choice", "user");
+
+    private DeepSeekCodec() {}
+
+    /** Whether DeepSeek serves {@code model} in thinking mode (its answers carry {@code reasoning_content}). */
+    static boolean isReasoner(String model) {
+        return model.contains("reasoner");
+    }
+
+    /**
+     * The request body. A stream always asks for usage: the gateway needs the counts whatever the client asked.
+     *
+     * @param keepReasoning send earlier turns' {@code reasoning_content} back (thinking mode with tools on newer
+     *                      models requires it; the R1-era reasoner answers 400 to it, hence off by default)
+     */
+    static String chatRequest(ChatRequest request, boolean stream, boolean keepReasoning) {
+        refuseWhatDeepSeekRejects(request);
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("model", request.model());
+        ArrayNode messages = body.putArray("messages");
+        for (int i = 0; i < request.messages().size(); i++) {
+            messages.add(message(request.messages().get(i), i, keepReasoning));
+        }
+        if (stream) {
+            body.put("stream", true);
+            body.putObject("stream_options").put("include_usage", true);
+        }
+        sampling(body, request.sampling());
+        if (!request.tools().isEmpty()) {
+            ArrayNode tools = body.putArray("tools");
+            request.tools().forEach(t -> tools.add(tool(t)));
+        }
+        if (request.toolChoice() != null) {
+            body.set("tool_choice", toolChoice(request.toolChoice()));
+        }
+        request.extras().forEach((name, value) -> {
+            if (!OWNED.contains(name) && !body.has(name)) {
+                body.set(name, MAPPER.valueToTree(value));
+            }
+        });
+        return body.toString();
+    }
+
+    private static void refuseWhatDeepSeekRejects(ChatRequest request) {
+        Sampling s = request.sampling();
+        if (s != null) {
+            if (s.temperature() != null && (s.temperature() < 0 || s.temperature() > 2)) {
+                throw badRequest("DeepSeek accepts temperature between 0 and 2, got " + s.temperature());
+            }
+            if (s.topP() != null && (s.topP() <= 0 || s.topP() > 1)) {
+                throw badRequest("DeepSeek accepts top_p in (0, 1], got " + s.topP());
+            }
+            if (s.n() != null && s.n() > 1) {
+                throw badRequest("DeepSeek returns a single choice: n must be 1, got " + s.n());
+            }
+            if (s.stop().size() > MAX_STOP) {
+                throw badRequest("DeepSeek accepts at most " + MAX_STOP + " stop sequences, got " + s.stop().size());
+            }
+        }
+        if (isReasoner(request.model())) {
+            for (String field : REASONER_REFUSED) {
+                Object value = request.extras().get(field);
+                if (value != null && !Boolean.FALSE.equals(value)) {
+                    throw badRequest(request.model() + " does not support " + field
+                            + " (DeepSeek answers this parameter with an error for the reasoning model)");
+                }
+            }
+        }
+        if (request.extras().get("response_format") instanceof Map<?, ?> format
+                && "json_schema".equals(format.get("type"))) {
+            throw badRequest("DeepSeek supports response_format text and json_object, not json_schema");
+        }
+    }
+
+    static ObjectNode message(Message message, int position, boolean keepReasoning) {
+        String role = "developer".equals(message.role()) ? "system" : message.role();
+        ObjectNode node = MAPPER.createObjectNode().put("role", role);
+        if (!message.isTextOnly()) {
+            throw badRequest("DeepSeek chat accepts text only: messages[" + position + "] has a "
+                    + firstNonText(message.content()) + " part");
+        }
+        if (message.content().isEmpty() && !message.toolCalls().isEmpty()) {
+            node.putNull("content");
+        } else {
+            node.put("content", message.text());
+        }
+        if (message.name() != null) {
+            node.put("name", message.name());
+        }
+        if (!message.toolCalls().isEmpty()) {
+            ArrayNode calls = node.putArray("tool_calls");
+            message.toolCalls().forEach(c -> calls.add(toolCall(c)));
+        }
+        if (message.toolCallId() != null) {
+            node.put("tool_call_id", message.toolCallId());
+        }
+        if (keepReasoning && message.reasoningContent() != null) {
+            node.put("reasoning_content", message.reasoningContent());
+        }
+        return node;
+    }
+
+    private static String firstNonText(List<ContentPart> parts) {
+        return parts.stream().filter(p -> !(p instanceof ContentPart.Text)).findFirst()
+                .map(p -> switch (p) {
+                    case ContentPart.ImageUrl image -> "image_url";
+                    case ContentPart.Other other -> other.type();
+                    case ContentPart.Text text -> "text";
+                }).orElse("non-text");
+    }
+
+    private static ObjectNode toolCall(ToolCall call) {
+        ObjectNode node = MAPPER.createObjectNode().put("id", call.id()).put("type", "function");
+        node.putObject("function").put("name", call.name()).put("arguments", call.arguments());
+        return node;
+    }
+
+    private static ObjectNode tool(ToolDefinition tool) {
+        ObjectNode node = MAPPER.createObjectNode().put("type", "function");
+        ObjectNode function = node.putObject("function").put("name", tool.name());
+        if (tool.description() != null) {
+            function.put("description", tool.description());
+        }
+        if (!tool.parameters().isEmpty()) {
+            function.set("parameters", MAPPER.valueToTree(tool.parameters()));
+        }
+        if (tool.strict() != null) {
+            function.put("strict", tool.strict());
+        }
+        return node;
+    }
+
+    private static JsonNode toolChoice(ToolChoice choice) {
+        if ("function".equals(choice.mode())) {
+            ObjectNode node = MAPPER.createObjectNode().put("type", "function");
+            node.putObject("function").put("name", choice.function());
+            return node;
+        }
+        return MAPPER.getNodeFactory().textNode(choice.mode());
+    }
+
+    private static void sampling(ObjectNode body, Sampling s) {
+        if (s == null) {
+            return;
+        }
+        if (s.temperature() != null) {
+            body.put("temperature", s.temperature());
+        }
+        if (s.topP() != null) {
+            body.put("top_p", s.topP());
+        }
+        if (s.maxTokens() != null) {
+            body.put("max_tokens", s.maxTokens());
+        }
+        if (!s.stop().isEmpty()) {
+            ArrayNode stop = body.putArray("stop");
+            s.stop().forEach(stop::add);
+        }
+        if (s.presencePenalty() != null) {
+            body.put("presence_penalty", s.presencePenalty());
+        }
+        if (s.frequencyPenalty() != null) {
+            body.put("frequency_penalty", s.frequencyPenalty());
+        }
+    }
+}

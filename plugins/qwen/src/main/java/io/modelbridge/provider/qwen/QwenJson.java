@@ -1,0 +1,46 @@
+package io.modelbridge.provider.qwen;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import io.modelbridge.spi.ProviderException;
+import io.modelbridge.spi.ProviderFailure;
+import java.util.Optional;
+
+/**
+ * The plugin's own mapper (its private TypeFactory keeps the type cache inside the plugin's class loader, so the
+ * plugin can be unloaded) and the JSON helpers the codec, parsers and error mapping share.
+ */
+final class QwenJson {
+    static final JsonMapper MAPPER = JsonMapper.builder().typeFactory(TypeFactory.createDefaultInstance()).build();
+
+    private QwenJson() {}
+
+    /** The text as a JSON tree, or empty when it is not JSON. */
+    static Optional<JsonNode> parse(String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode node = MAPPER.readTree(text);
+            return node == null || node.isMissingNode() ? Optional.empty() : Optional.of(node);
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A text field, or null when it is absent, JSON null or empty. */
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() || value.asText().isEmpty() ? null : value.asText();
+    }
+
+    static ProviderException protocol(String message) {
+        return new ProviderException(ProviderFailure.of(ProviderFailure.Kind.PROTOCOL, message));
+    }
+
+    static ProviderException badRequest(String message) {
+        return new ProviderException(ProviderFailure.of(ProviderFailure.Kind.BAD_REQUEST, message));
+    }
+}

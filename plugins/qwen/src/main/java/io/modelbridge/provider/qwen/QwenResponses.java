@@ -1,0 +1,80 @@
+package io.modelbridge.provider.qwen;
+
+import static io.modelbridge.provider.qwen.QwenJson.protocol;
+import static io.modelbridge.provider.qwen.QwenJson.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.modelbridge.spi.ChatResponse;
+import io.modelbridge.spi.ContentPart;
+import io.modelbridge.spi.FinishReason;
+import io.modelbridge.spi.Message;
+import io.modelbridge.spi.ToolCall;
+import io.modelbridge.spi.Usage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * DashScope's text-generation answers (vendor-protocols.md section 4.4) to SPI records: {@code output.choices} (no
+ * {@code index}: the position is the index), {@code usage.input_tokens/output_tokens}, {@code request_id} as the
+ * upstream id. Anything else is a PROTOCOL failure.
+ */
+final class QwenResponses {
+    private QwenResponses() {}
+
+    static ChatResponse chat(String body) {
+        JsonNode root = object(body);
+        JsonNode choices = root.path("output").path("choices");
+        List<ChatResponse.Choice> result = new ArrayList<>();
+        if (choices.isArray() && !choices.isEmpty()) {
+            for (JsonNode choice : choices) {
+                result.add(new ChatResponse.Choice(choice.path("index").asInt(result.size()),
+                        message(choice.path("message")), finishReason(text(choice, "finish_reason"))));
+            }
+        } else if (root.path("output").has("text")) {
+            String text = root.path("output").path("text").asText("");
+            result.add(new ChatResponse.Choice(0, Message.of("assistant", text),
+                    finishReason(text(root.path("output"), "finish_reason"))));
+        } else {
+            throw protocol("DashScope answer without output.choices: " + QwenErrors.excerpt(body));
+        }
+        return new ChatResponse(text(root, "request_id"), result, usage(root.get("usage")));
+    }
+
+    /**
+     * DashScope's usage: {@code input_tokens} and {@code output_tokens}; the total is their sum (as one-api computes
+     * it, since {@code total_tokens} is not sent on every answer). Null when absent.
+     */
+    static Usage usage(JsonNode usage) {
+        if (usage == null || !usage.isObject() || !usage.has("input_tokens")) {
+            return null;
+        }
+        return Usage.of(usage.path("input_tokens").asInt(), usage.path("output_tokens").asInt());
+    }
+
+    /** {@code stop}, {@code length}, {@code tool_calls}; null for the string {@code "null"} of unfinished events. */
+    static FinishReason finishReason(String wire) {
+        if (wire == null || wire.equals("null")) {
+            return null;
+        }
+        return FinishReason.fromWire(wire);
+    }
+
+    static JsonNode object(String body) {
+        return QwenJson.parse(body).filter(JsonNode::isObject)
+                .orElseThrow(() -> protocol("DashScope sent an answer that is not JSON: " + QwenErrors.excerpt(body)));
+    }
+
+    private static Message message(JsonNode message) {
+        List<ContentPart> content = new ArrayList<>();
+        String text = text(message, "content");
+        if (text != null) {
+            content.add(new ContentPart.Text(text));
+        }
+        List<ToolCall> calls = new ArrayList<>();
+        for (JsonNode call : message.path("tool_calls")) {
+            JsonNode function = call.path("function");
+            calls.add(new ToolCall(text(call, "id"), text(function, "name"), function.path("arguments").asText("")));
+        }
+        return new Message("assistant", content, null, calls, null, text(message, "reasoning_content"));
+    }
+}

@@ -1,0 +1,33 @@
+package io.modelbridge.provider.spark;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import java.util.Optional;
+
+/**
+ * The plugin's own mapper. Its private TypeFactory keeps the type cache inside the plugin's class loader, so
+ * unloading the plugin can free it (STYLE 3.1); no modules are found by ServiceLoader.
+ */
+final class SparkJson {
+    static final JsonMapper MAPPER = JsonMapper.builder().typeFactory(TypeFactory.createDefaultInstance()).build();
+
+    private SparkJson() {}
+
+    /** The text as a JSON object, or empty when it is not one. */
+    static Optional<JsonNode> object(String text) {
+        try {
+            JsonNode node = MAPPER.readTree(text);
+            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A text field, or "" when it is absent or JSON null. */
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? "" : value.asText();
+    }
+}

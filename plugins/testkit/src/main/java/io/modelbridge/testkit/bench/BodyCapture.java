@@ -1,0 +1,31 @@
+package io.modelbridge.testkit.bench;
+
+import java.nio.charset.StandardCharsets;
+
+/** Keeps the first bytes of a response body (for error reports) and counts the rest. */
+final class BodyCapture implements HttpInput.Sink {
+    private final byte[] head = new byte[300];
+    private int kept;
+    private long total;
+
+    void reset() {
+        kept = 0;
+        total = 0;
+    }
+
+    @Override
+    public void accept(byte[] bytes, int offset, int length, long nanos) {
+        int n = Math.min(length, head.length - kept);
+        System.arraycopy(bytes, offset, head, kept, n);
+        kept += n;
+        total += length;
+    }
+
+    long total() {
+        return total;
+    }
+
+    String text() {
+        return new String(head, 0, kept, StandardCharsets.UTF_8);
+    }
+}
