@@ -101,7 +101,7 @@ public final class Gateway implements AutoCloseable {
         PriceBook prices = new PriceBook(new PriceRepository(db.dsl()));
         this.quotas = new Quotas(db.dsl(), instanceId, control.leaseCredits(), clock);
         quotas.recoverOwn();
-        ChangeListener changes = topic -> {
+        ChangeListener changes = ChangeListener.serialized(topic -> {
             switch (topic) {
                 case KEYS, USERS -> auth.invalidateAll();
                 case QUOTA -> quotas.releaseAll();
@@ -114,7 +114,7 @@ public final class Gateway implements AutoCloseable {
                 case LIMITS -> limits.reload();
                 case PRICES -> prices.reload();
             }
-        };
+        });
         this.changeFeed = new ChangeFeed(db, changes).start();
         GatewayMetrics metrics = new GatewayMetrics();
         GaugeSources.register(metrics, routes::get, breakers, plugins, usage, dbHealth, inFlight);
@@ -141,6 +141,7 @@ public final class Gateway implements AutoCloseable {
                 })
                 .build()
                 .start();
+        nextBucketCleanup = System.nanoTime();
         background.scheduleWithFixedDelay(this::housekeeping, 250, 250, TimeUnit.MILLISECONDS);
         LOG.info("ModelBridge instance {} listening: OpenAI API on http://{}:{}/v1, admin API on http://{}:{}/admin/v1"
                 + " (rate limits {})", instanceId, config.host(), server.port(), config.adminHost(), server.port("admin"),
@@ -177,7 +178,7 @@ public final class Gateway implements AutoCloseable {
         step("plugin sync", plugins::sync);
         step("key last-used", lastUsed::flush);
         step("quota leases", quotas::housekeeping);
-        if (System.nanoTime() - nextBucketCleanup > 0) {
+        if (System.nanoTime() - nextBucketCleanup >= 0) {
             nextBucketCleanup = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
             step("rate-limit buckets", limits::removeExpired);
         }

@@ -12,21 +12,24 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Bearer-key authentication. Keys are looked up by their SHA-256 in a bounded cache (misses too, so a flood of
  * bad keys does not reach the database); the cache is dropped on every key or user change, on this instance at
- * once and on the others through LISTEN/NOTIFY. Expiry is checked against the clock on every request, and so is
- * the key's client address allow-list.
+ * once and on the others through LISTEN/NOTIFY. A lookup that was reading the database while the cache was dropped
+ * is not trusted (each carries the generation it started in), so no stale answer outlives a change. Expiry is
+ * checked against the clock on every request, and so is the key's client address allow-list.
  */
 public final class KeyAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(KeyAuthenticator.class);
     private final ApiKeyRepository keys;
     private final Clock clock;
     private final LastUsedTracker lastUsed;
-    private final Cache<ByteBuffer, Optional<KnownKey>> cache = Caffeine.newBuilder()
+    private final AtomicLong generation = new AtomicLong();
+    private final Cache<ByteBuffer, Lookup> cache = Caffeine.newBuilder()
             .maximumSize(100_000)
             .expireAfterWrite(Duration.ofSeconds(30))
             .build();
@@ -40,6 +43,9 @@ public final class KeyAuthenticator {
     /** A key record with its allowed address ranges parsed once. */
     private record KnownKey(ApiKeyRecord record, List<AddressRange> ranges) {}
 
+    /** What the database said about a hash (empty: no such key), and the cache generation the lookup began in. */
+    private record Lookup(Optional<KnownKey> key, long generation) {}
+
     /**
      * The caller for an {@code Authorization} header value sent from {@code client}: 401 in OpenAI's words for a
      * missing, unknown, disabled, revoked or expired key; 403 when the key may not be used from that address.
@@ -52,8 +58,7 @@ public final class KeyAuthenticator {
                 .orElseThrow(() -> new GatewayException(ApiError.invalidApiKey(
                         "You didn't provide an API key. You need to provide your API key in an Authorization header "
                                 + "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).")));
-        KnownKey known = cache.get(ByteBuffer.wrap(ApiKeys.hash(secret)),
-                        h -> keys.findByHash(h.array()).map(this::known))
+        KnownKey known = lookup(ByteBuffer.wrap(ApiKeys.hash(secret)))
                 .orElseThrow(() -> new GatewayException(ApiError.invalidApiKey(
                         "Incorrect API key provided: " + mask(secret) + ".")));
         ApiKeyRecord key = known.record();
@@ -72,7 +77,22 @@ public final class KeyAuthenticator {
     }
 
     public void invalidateAll() {
+        generation.incrementAndGet();
         cache.invalidateAll();
+    }
+
+    private Optional<KnownKey> lookup(ByteBuffer hash) {
+        Lookup found = cache.get(hash, this::load);
+        for (int i = 0; i < 3 && found.generation() != generation.get(); i++) {
+            cache.asMap().remove(hash, found); // began before the last change: ask the database again
+            found = cache.get(hash, this::load);
+        }
+        return found.key();
+    }
+
+    private Lookup load(ByteBuffer hash) {
+        long startedIn = generation.get();
+        return new Lookup(keys.findByHash(hash.array()).map(this::known), startedIn);
     }
 
     private KnownKey known(ApiKeyRecord key) {

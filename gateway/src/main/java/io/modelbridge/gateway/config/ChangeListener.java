@@ -1,5 +1,7 @@
 package io.modelbridge.gateway.config;
 
+import java.util.concurrent.locks.ReentrantLock;
+
 /**
  * Told after every committed admin change, so in-memory snapshots and caches are rebuilt: directly on the instance
  * that made the change, and on every instance through PostgreSQL NOTIFY on {@link #CHANNEL} (payload: the topic).
@@ -10,6 +12,22 @@ public interface ChangeListener {
     String CHANNEL = "modelbridge_changes";
 
     void changed(Topic topic);
+
+    /**
+     * This listener, one change at a time. The admin thread and the change feed both reload snapshots; serialized,
+     * a reload that started later also finishes later, so a stale snapshot never replaces a fresh one.
+     */
+    static ChangeListener serialized(ChangeListener listener) {
+        ReentrantLock lock = new ReentrantLock();
+        return topic -> {
+            lock.lock();
+            try {
+                listener.changed(topic);
+            } finally {
+                lock.unlock();
+            }
+        };
+    }
 
     /** What changed; QUOTA is a grant or adjustment of a user's balance. */
     enum Topic { USERS, KEYS, ROUTES, LIMITS, PRICES, QUOTA }

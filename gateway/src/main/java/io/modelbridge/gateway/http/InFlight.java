@@ -25,13 +25,14 @@ public final class InFlight implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        if (draining) {
-            res.header("Connection", "close");
-            errors.write(res, ApiError.serverError(503, "shutting_down", "The gateway is shutting down; retry."), Map.of());
-            return;
-        }
-        count.incrementAndGet();
+        count.incrementAndGet(); // counted before the check: a request let in is always one drain waits for
         try {
+            if (draining) {
+                res.header("Connection", "close");
+                errors.write(res, ApiError.serverError(503, "shutting_down", "The gateway is shutting down; retry."),
+                        Map.of());
+                return;
+            }
             chain.proceed();
         } finally {
             count.decrementAndGet();

@@ -17,21 +17,19 @@ import io.modelbridge.gateway.it.ApiCalls;
 import io.modelbridge.gateway.it.RunningGateway;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** API keys (allow-lists, expiry, revocation, last use) and local rate limits on one gateway instance. */
 @Tag("it")
+@Timeout(120) // every test and set-up, so a hang fails instead of stalling the build
 class KeysAndLimitsIT {
-    @TempDir
-    static Path dataDir;
     static OpenAiSimulator upstream;
     static RunningGateway gw;
     static ApiCalls api;
@@ -39,16 +37,15 @@ class KeysAndLimitsIT {
     @BeforeAll
     static void start() {
         upstream = OpenAiSimulator.start();
-        gw = RunningGateway.start(dataDir);
+        gw = SharedGateway.get();
         api = new ApiCalls(gw.api());
-        channel(gw, "sim", upstream, 10_000);
-        alias(gw, "chat", "sim", 0, 1);
-        alias(gw, "other", "sim", 0, 1);
+        channel(gw, "keys-sim", upstream, 10_000);
+        alias(gw, "chat", "keys-sim", 0, 1);
+        alias(gw, "other", "keys-sim", 0, 1);
     }
 
     @AfterAll
     static void stop() {
-        gw.close();
         upstream.close();
     }
 
@@ -107,10 +104,12 @@ class KeysAndLimitsIT {
         assertEquals(401, revoked.statusCode());
         assertEquals("invalid_api_key", json(revoked.body()).at("/error/code").asText());
 
-        String shortLived = key("revoke", JSON.createObjectNode().put("expires_in", "1s")).get("key").asText();
-        assertEquals(200, call(shortLived, "chat").statusCode());
-        Setup.sleep(1100);
-        HttpResponse<String> expired = call(shortLived, "chat");
+        JsonNode shortLived = key("revoke", JSON.createObjectNode().put("expires_in", "3s"));
+        assertEquals(200, call(shortLived.get("key").asText(), "chat").statusCode());
+        long untilExpiry = java.time.Instant.parse(shortLived.get("expires_at").asText()).toEpochMilli()
+                - System.currentTimeMillis();
+        Setup.sleep(Math.max(0, untilExpiry) + 50);
+        HttpResponse<String> expired = call(shortLived.get("key").asText(), "chat");
         assertEquals(401, expired.statusCode());
         assertTrue(json(expired.body()).at("/error/message").asText().contains("expired"));
     }

@@ -11,10 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modelbridge.db.repo.LedgerPosting;
-import io.modelbridge.db.repo.QuotaLease;
-import io.modelbridge.db.repo.QuotaLeaseRepository;
-import io.modelbridge.db.repo.QuotaRepository;
 import io.modelbridge.gateway.it.ApiCalls;
 import io.modelbridge.gateway.it.RunningGateway;
 import io.modelbridge.gateway.usage.TokenCounter;
@@ -24,35 +20,29 @@ import io.modelbridge.spi.Sampling;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Quotas on one instance: reservations of the worst case at the alias's price, settlement to what was delivered,
- * the append-only ledger, and recovery of reservations a crashed run left open. Price of "paid": 1 credit per 1000
- * tokens either way, so a token costs 0.001 credits.
+ * the append-only ledger (crash recovery is in {@link ClusterIT}). Price of "paid": 1 credit per 1000 tokens either
+ * way, so a token costs 0.001 credits.
  */
 @Tag("it")
+@Timeout(120) // every test and set-up, so a hang fails instead of stalling the build
 class QuotaIT {
     static final BigDecimal PER_TOKEN = new BigDecimal("0.001");
     static final int MAX_TOKENS = 20;
-    @TempDir
-    static Path dataDir;
     static OpenAiSimulator upstream;
     static RunningGateway gw;
     static ApiCalls api;
@@ -60,17 +50,16 @@ class QuotaIT {
     @BeforeAll
     static void start() {
         upstream = OpenAiSimulator.start();
-        gw = RunningGateway.start(dataDir);
+        gw = SharedGateway.get();
         api = new ApiCalls(gw.api());
-        channel(gw, "sim", upstream, 10_000);
-        alias(gw, "paid", "sim", 0, 1);
-        alias(gw, "free", "sim", 0, 1);
+        channel(gw, "quota-sim", upstream, 10_000);
+        alias(gw, "paid", "quota-sim", 0, 1);
+        alias(gw, "free", "quota-sim", 0, 1);
         gw.admin("PUT", "/prices/paid", "{\"input_per_1k\":1,\"output_per_1k\":1}");
     }
 
     @AfterAll
     static void stop() {
-        gw.close();
         upstream.close();
     }
 
@@ -184,37 +173,5 @@ class QuotaIT {
         assertTrue(header(res, "retry-after") != null);
         assertEquals(200, api.post("/v1/chat/completions", key, chat("free", "hello", false)).statusCode(),
                 "a model without a price needs no quota");
-    }
-
-    @Test
-    void reservationsLeftOpenByACrashAreRefundedAtTheNextStart() throws Exception {
-        userWithQuota("crashed", BigDecimal.TEN);
-        long userId = gw.admin("GET", "/users/crashed", null).get("id").asLong();
-        String instance = gw.gateway().instanceId();
-        try (Connection c = DriverManager.getConnection(gw.gateway().jdbcUrl(), gw.gateway().dbUser(), "")) {
-            var dsl = DSL.using(c, SQLDialect.POSTGRES);
-            QuotaLease lease = new QuotaLeaseRepository(dsl).open(userId, instance, new BigDecimal("3"),
-                    new BigDecimal("3")).orElseThrow();
-            new QuotaRepository(dsl).postAll(List.of( // what a run killed with two requests in flight leaves behind
-                    new LedgerPosting(userId, "reserve", new BigDecimal("-1.5"), "req-in-flight-1", lease.id(), null),
-                    new LedgerPosting(userId, "reserve", new BigDecimal("-0.5"), "req-in-flight-2", lease.id(), null)));
-        }
-        assertEquals(0, new BigDecimal("8").compareTo(Ledger.balance(gw.admin("GET", "/users/crashed/quota", null))));
-
-        gw.close();
-        gw = RunningGateway.start(dataDir);
-        api = new ApiCalls(gw.api());
-        assertEquals(instance, gw.gateway().instanceId(), "the same instance after a restart");
-        JsonNode quota = gw.admin("GET", "/users/crashed/quota", null);
-        assertEquals(0, BigDecimal.TEN.compareTo(Ledger.balance(quota)), quota.toString());
-        assertEquals(0, quota.get("held").decimalValue().signum());
-        List<String> refunded = new ArrayList<>();
-        quota.get("ledger").forEach(r -> {
-            if (r.get("kind").asText().equals("refund")) {
-                refunded.add(r.get("request_id").asText());
-            }
-        });
-        assertEquals(List.of("req-in-flight-1", "req-in-flight-2"), refunded.stream().sorted().toList());
-        Ledger.assertExplainsBalance(gw, "crashed");
     }
 }

@@ -56,8 +56,9 @@ final class Setup {
         return concurrently(calls, Executors.newFixedThreadPool(parallelism));
     }
 
-    private static <T> List<T> concurrently(List<Callable<T>> calls, ExecutorService executor) throws Exception {
-        try (ExecutorService pool = executor) {
+    /** Bounded: a call still running after a minute is interrupted and the test fails. */
+    private static <T> List<T> concurrently(List<Callable<T>> calls, ExecutorService pool) throws Exception {
+        try {
             List<Future<T>> futures = new ArrayList<>();
             for (Callable<T> call : calls) {
                 futures.add(pool.submit(call));
@@ -67,6 +68,8 @@ final class Setup {
                 results.add(f.get(60, TimeUnit.SECONDS));
             }
             return results;
+        } finally {
+            pool.shutdownNow();
         }
     }
 
