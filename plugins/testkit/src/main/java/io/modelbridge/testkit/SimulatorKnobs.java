@@ -32,6 +32,8 @@ public final class SimulatorKnobs {
 
     private final ConcurrentLinkedQueue<ScriptedError> errors = new ConcurrentLinkedQueue<>();
     private final AtomicInteger cancelledStreams = new AtomicInteger();
+    private final AtomicInteger resets = new AtomicInteger();
+    private final ThreadLocal<Boolean> heldAcrossReset = ThreadLocal.withInitial(() -> false);
     private volatile CountDownLatch release = new CountDownLatch(1);
     private volatile Duration hangBeforeHeaders = Duration.ZERO;
     private volatile Duration eventDelay = Duration.ZERO;
@@ -51,8 +53,15 @@ public final class SimulatorKnobs {
         }
     }
 
-    /** The scripted error for the request being served, if one is pending. */
+    /**
+     * The scripted error for the request being served, if one is pending. A request that was held (see
+     * {@link #hangIfConfigured()}) across a {@link #reset()} belongs to an earlier test and takes none, so it cannot
+     * steal the error the next test scripted.
+     */
     public Optional<ScriptedError> takeError() {
+        if (heldAcrossReset.get()) {
+            return Optional.empty();
+        }
         return Optional.ofNullable(errors.poll());
     }
 
@@ -136,7 +145,9 @@ public final class SimulatorKnobs {
 
     /** Holds the calling request for the configured hang, or until {@link #reset()}. */
     public void hangIfConfigured() {
+        int before = resets.get();
         pause(hangBeforeHeaders);
+        heldAcrossReset.set(resets.get() != before);
     }
 
     /**
@@ -197,6 +208,7 @@ public final class SimulatorKnobs {
 
     /** Back to a healthy simulator: no scripted errors, no delays, no faults; hanging requests are released. */
     public void reset() {
+        resets.incrementAndGet();
         errors.clear();
         hangBeforeHeaders = Duration.ZERO;
         eventDelay = Duration.ZERO;
