@@ -7,6 +7,8 @@ package io.modelbridge.db.jooq;
 import io.modelbridge.db.jooq.tables.AliasTargets;
 import io.modelbridge.db.jooq.tables.ApiKeys;
 import io.modelbridge.db.jooq.tables.AuditLog;
+import io.modelbridge.db.jooq.tables.PortalCodes;
+import io.modelbridge.db.jooq.tables.PortalSessions;
 import io.modelbridge.db.jooq.tables.QuotaLeases;
 import io.modelbridge.db.jooq.tables.QuotaLedger;
 import io.modelbridge.db.jooq.tables.RateLimitBuckets;
@@ -32,6 +34,9 @@ public class Indexes {
     public static final Index ALIAS_TARGETS_CHANNEL_ID_IDX = Internal.createIndex(DSL.name("alias_targets_channel_id_idx"), AliasTargets.ALIAS_TARGETS, new OrderField[] { AliasTargets.ALIAS_TARGETS.CHANNEL_ID }, false);
     public static final Index API_KEYS_USER_ID_IDX = Internal.createIndex(DSL.name("api_keys_user_id_idx"), ApiKeys.API_KEYS, new OrderField[] { ApiKeys.API_KEYS.USER_ID }, false);
     public static final Index AUDIT_LOG_AT_IDX = Internal.createIndex(DSL.name("audit_log_at_idx"), AuditLog.AUDIT_LOG, new OrderField[] { AuditLog.AUDIT_LOG.AT }, false);
+    public static final Index PORTAL_CODES_ACCOUNT_ID_IDX = Internal.createIndex(DSL.name("portal_codes_account_id_idx"), PortalCodes.PORTAL_CODES, new OrderField[] { PortalCodes.PORTAL_CODES.ACCOUNT_ID, PortalCodes.PORTAL_CODES.PURPOSE }, false);
+    public static final Index PORTAL_SESSIONS_ACCOUNT_ID_IDX = Internal.createIndex(DSL.name("portal_sessions_account_id_idx"), PortalSessions.PORTAL_SESSIONS, new OrderField[] { PortalSessions.PORTAL_SESSIONS.ACCOUNT_ID }, false);
+    public static final Index PORTAL_SESSIONS_EXPIRES_AT_IDX = Internal.createIndex(DSL.name("portal_sessions_expires_at_idx"), PortalSessions.PORTAL_SESSIONS, new OrderField[] { PortalSessions.PORTAL_SESSIONS.EXPIRES_AT }, false);
     public static final Index QUOTA_LEASES_INSTANCE_ID_IDX = Internal.createIndex(DSL.name("quota_leases_instance_id_idx"), QuotaLeases.QUOTA_LEASES, new OrderField[] { QuotaLeases.QUOTA_LEASES.INSTANCE_ID, QuotaLeases.QUOTA_LEASES.CLOSED_AT }, false);
     public static final Index QUOTA_LEASES_USER_ID_IDX = Internal.createIndex(DSL.name("quota_leases_user_id_idx"), QuotaLeases.QUOTA_LEASES, new OrderField[] { QuotaLeases.QUOTA_LEASES.USER_ID, QuotaLeases.QUOTA_LEASES.CLOSED_AT }, false);
     public static final Index QUOTA_LEDGER_LEASE_ID_IDX = Internal.createIndex(DSL.name("quota_ledger_lease_id_idx"), QuotaLedger.QUOTA_LEDGER, new OrderField[] { QuotaLedger.QUOTA_LEDGER.LEASE_ID }, false);

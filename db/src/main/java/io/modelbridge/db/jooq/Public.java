@@ -10,6 +10,11 @@ import io.modelbridge.db.jooq.tables.AuditLog;
 import io.modelbridge.db.jooq.tables.Channels;
 import io.modelbridge.db.jooq.tables.ModelAliases;
 import io.modelbridge.db.jooq.tables.ModelPrices;
+import io.modelbridge.db.jooq.tables.PortalAccounts;
+import io.modelbridge.db.jooq.tables.PortalCodes;
+import io.modelbridge.db.jooq.tables.PortalInvites;
+import io.modelbridge.db.jooq.tables.PortalSessions;
+import io.modelbridge.db.jooq.tables.PortalSettings;
 import io.modelbridge.db.jooq.tables.QuotaLeases;
 import io.modelbridge.db.jooq.tables.QuotaLedger;
 import io.modelbridge.db.jooq.tables.RateLimitBuckets;
@@ -71,6 +76,31 @@ public class Public extends SchemaImpl {
     public final ModelPrices MODEL_PRICES = ModelPrices.MODEL_PRICES;
 
     /**
+     * The table <code>public.portal_accounts</code>.
+     */
+    public final PortalAccounts PORTAL_ACCOUNTS = PortalAccounts.PORTAL_ACCOUNTS;
+
+    /**
+     * The table <code>public.portal_codes</code>.
+     */
+    public final PortalCodes PORTAL_CODES = PortalCodes.PORTAL_CODES;
+
+    /**
+     * The table <code>public.portal_invites</code>.
+     */
+    public final PortalInvites PORTAL_INVITES = PortalInvites.PORTAL_INVITES;
+
+    /**
+     * The table <code>public.portal_sessions</code>.
+     */
+    public final PortalSessions PORTAL_SESSIONS = PortalSessions.PORTAL_SESSIONS;
+
+    /**
+     * The table <code>public.portal_settings</code>.
+     */
+    public final PortalSettings PORTAL_SETTINGS = PortalSettings.PORTAL_SETTINGS;
+
+    /**
      * The table <code>public.quota_leases</code>.
      */
     public final QuotaLeases QUOTA_LEASES = QuotaLeases.QUOTA_LEASES;
@@ -127,6 +157,11 @@ public class Public extends SchemaImpl {
             Channels.CHANNELS,
             ModelAliases.MODEL_ALIASES,
             ModelPrices.MODEL_PRICES,
+            PortalAccounts.PORTAL_ACCOUNTS,
+            PortalCodes.PORTAL_CODES,
+            PortalInvites.PORTAL_INVITES,
+            PortalSessions.PORTAL_SESSIONS,
+            PortalSettings.PORTAL_SETTINGS,
             QuotaLeases.QUOTA_LEASES,
             QuotaLedger.QUOTA_LEDGER,
             RateLimitBuckets.RATE_LIMIT_BUCKETS,

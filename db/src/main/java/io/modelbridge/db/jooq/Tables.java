@@ -10,6 +10,11 @@ import io.modelbridge.db.jooq.tables.AuditLog;
 import io.modelbridge.db.jooq.tables.Channels;
 import io.modelbridge.db.jooq.tables.ModelAliases;
 import io.modelbridge.db.jooq.tables.ModelPrices;
+import io.modelbridge.db.jooq.tables.PortalAccounts;
+import io.modelbridge.db.jooq.tables.PortalCodes;
+import io.modelbridge.db.jooq.tables.PortalInvites;
+import io.modelbridge.db.jooq.tables.PortalSessions;
+import io.modelbridge.db.jooq.tables.PortalSettings;
 import io.modelbridge.db.jooq.tables.QuotaLeases;
 import io.modelbridge.db.jooq.tables.QuotaLedger;
 import io.modelbridge.db.jooq.tables.RateLimitBuckets;
@@ -54,6 +59,31 @@ public class Tables {
      * The table <code>public.model_prices</code>.
      */
     public static final ModelPrices MODEL_PRICES = ModelPrices.MODEL_PRICES;
+
+    /**
+     * The table <code>public.portal_accounts</code>.
+     */
+    public static final PortalAccounts PORTAL_ACCOUNTS = PortalAccounts.PORTAL_ACCOUNTS;
+
+    /**
+     * The table <code>public.portal_codes</code>.
+     */
+    public static final PortalCodes PORTAL_CODES = PortalCodes.PORTAL_CODES;
+
+    /**
+     * The table <code>public.portal_invites</code>.
+     */
+    public static final PortalInvites PORTAL_INVITES = PortalInvites.PORTAL_INVITES;
+
+    /**
+     * The table <code>public.portal_sessions</code>.
+     */
+    public static final PortalSessions PORTAL_SESSIONS = PortalSessions.PORTAL_SESSIONS;
+
+    /**
+     * The table <code>public.portal_settings</code>.
+     */
+    public static final PortalSettings PORTAL_SETTINGS = PortalSettings.PORTAL_SETTINGS;
 
     /**
      * The table <code>public.quota_leases</code>.

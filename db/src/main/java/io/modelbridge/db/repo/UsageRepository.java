@@ -5,6 +5,7 @@ import static io.modelbridge.db.jooq.Tables.USERS;
 
 import io.modelbridge.db.jooq.tables.records.UsageLogRecord;
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.jooq.AggregateFunction;
@@ -65,6 +66,16 @@ public final class UsageRepository {
                 .where(conditions(query))
                 .groupBy(group).orderBy(count().desc(), group)
                 .fetch(UsageRepository::totals);
+    }
+
+    /** Totals per UTC day and alias, oldest day first: the series of a usage chart. */
+    public List<DailyUsage> dailyByModel(UsageQuery query) {
+        Field<LocalDate> day = DSL.field("({0} at time zone 'UTC')::date", LocalDate.class, USAGE_LOG.CREATED_AT);
+        return dsl.select(day, USAGE_LOG.ALIAS, count(), promptTokens(), completionTokens())
+                .from(USAGE_LOG).where(conditions(query))
+                .groupBy(day, USAGE_LOG.ALIAS).orderBy(day, USAGE_LOG.ALIAS)
+                .fetch(r -> new DailyUsage(r.value1(), r.value2(), r.value3(),
+                        r.value4().longValue() + r.value5().longValue()));
     }
 
     private static Field<String> groupField(UsageGrouping grouping) {

@@ -7,6 +7,7 @@ package io.modelbridge.db.jooq.tables;
 import io.modelbridge.db.jooq.Keys;
 import io.modelbridge.db.jooq.Public;
 import io.modelbridge.db.jooq.tables.ApiKeys.ApiKeysPath;
+import io.modelbridge.db.jooq.tables.PortalAccounts.PortalAccountsPath;
 import io.modelbridge.db.jooq.tables.QuotaLeases.QuotaLeasesPath;
 import io.modelbridge.db.jooq.tables.QuotaLedger.QuotaLedgerPath;
 import io.modelbridge.db.jooq.tables.records.UsersRecord;
@@ -196,6 +197,19 @@ public class Users extends TableImpl<UsersRecord> {
             _apiKeys = new ApiKeysPath(this, null, Keys.API_KEYS__API_KEYS_USER_ID_FKEY.getInverseKey());
 
         return _apiKeys;
+    }
+
+    private transient PortalAccountsPath _portalAccounts;
+
+    /**
+     * Get the implicit to-many join path to the
+     * <code>public.portal_accounts</code> table
+     */
+    public PortalAccountsPath portalAccounts() {
+        if (_portalAccounts == null)
+            _portalAccounts = new PortalAccountsPath(this, null, Keys.PORTAL_ACCOUNTS__PORTAL_ACCOUNTS_USER_ID_FKEY.getInverseKey());
+
+        return _portalAccounts;
     }
 
     private transient QuotaLeasesPath _quotaLeases;
