@@ -36,6 +36,7 @@ import io.modelbridge.gateway.pipeline.Admission;
 import io.modelbridge.gateway.pipeline.ChannelProbe;
 import io.modelbridge.gateway.pipeline.Failover;
 import io.modelbridge.gateway.plugin.PluginHost;
+import io.modelbridge.gateway.portal.Portal;
 import io.modelbridge.gateway.quota.PriceBook;
 import io.modelbridge.gateway.quota.Quotas;
 import io.modelbridge.gateway.routing.CircuitBreakers;
@@ -68,6 +69,7 @@ public final class Gateway implements AutoCloseable {
     private final Quotas quotas;
     private final ChangeFeed changeFeed;
     private final String instanceId;
+    private final Portal portal;
     private final WebServer server;
     private long nextBucketCleanup;
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
@@ -124,6 +126,7 @@ public final class Gateway implements AutoCloseable {
                 new Admission(limits, prices, quotas, control.defaultMaxTokens(), metrics), failover,
                 usage, new TokenCounter(), errors, json, clock, config.maxBodyBytes(), metrics);
         ChannelProbe probe = new ChannelProbe(plugins, upstream, routeLoader, breakers, clock, config.requestTimeout());
+        this.portal = new Portal(db, changes, json, config.portal(), () -> routes.get().aliasNames(), clock);
         AdminApi admin = new AdminApi(db, cipher, plugins, probe, changes, json, errors, adminToken, clock);
         this.server = WebServer.builder()
                 .host(config.host())
@@ -131,7 +134,10 @@ public final class Gateway implements AutoCloseable {
                 .shutdownGracePeriod(Duration.ofMillis(500))
                 .directHandlers(TransportErrors.handlers(errors))
                 .connectionOptions(o -> o.tcpNoDelay(true)) // each SSE event is flushed alone: no Nagle delay
-                .routing(r -> new OpenAiRoutes(services, inFlight, dbHealth::up).register(r))
+                .routing(r -> {
+                    new OpenAiRoutes(services, inFlight, dbHealth::up).register(r);
+                    portal.register(r);
+                })
                 .putSocket("admin", s -> s.host(config.adminHost()).port(config.adminPort())
                         .directHandlers(TransportErrors.handlers(errors)))
                 .routing("admin", r -> {
@@ -181,6 +187,7 @@ public final class Gateway implements AutoCloseable {
         if (System.nanoTime() - nextBucketCleanup >= 0) {
             nextBucketCleanup = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
             step("rate-limit buckets", limits::removeExpired);
+            step("portal sessions", portal::housekeeping);
         }
     }
 
@@ -209,6 +216,7 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         background.shutdownNow();
         server.stop();
+        portal.close();
         changeFeed.close();
         lastUsed.flush();
         usage.close();

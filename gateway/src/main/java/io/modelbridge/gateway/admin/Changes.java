@@ -1,5 +1,6 @@
 package io.modelbridge.gateway.admin;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.db.Database;
 import io.modelbridge.db.repo.AuditRepository;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * delivers the notification to every instance's change feed at commit); then this instance's listener is told at
  * once, so the change is in force here by the time the admin call returns.
  */
-final class Changes {
+public final class Changes {
     private static final Logger LOG = LoggerFactory.getLogger(Changes.class);
     static final String ACTOR = "admin";
 
@@ -25,22 +26,33 @@ final class Changes {
     private final ChangeListener listener;
     private final Replies replies;
     private final Clock clock;
+    private final String actor;
 
     Changes(Database db, ChangeListener listener, Replies replies, Clock clock) {
+        this(db, listener, replies, clock, ACTOR);
+    }
+
+    private Changes(Database db, ChangeListener listener, Replies replies, Clock clock, String actor) {
         this.db = db;
         this.listener = listener;
         this.replies = replies;
         this.clock = clock;
+        this.actor = actor;
+    }
+
+    /** Changes made on behalf of someone other than the admin token's holder, e.g. "portal" for self-service. */
+    public static Changes by(String actor, Database db, ChangeListener listener, ObjectMapper json, Clock clock) {
+        return new Changes(db, listener, new Replies(json), clock, actor);
     }
 
     /** The work of one change, given the transaction and where to record its audit row. */
     @FunctionalInterface
-    interface Work<T> {
+    public interface Work<T> {
         T run(DSLContext tx, Audit audit);
     }
 
     /** Records audit rows in the change's transaction. */
-    final class Audit {
+    public final class Audit {
         private final AuditRepository repository;
 
         private Audit(DSLContext tx) {
@@ -48,16 +60,16 @@ final class Changes {
         }
 
         /** @param detail what changed, never a secret */
-        void record(String action, String objectType, String objectName, ObjectNode detail) {
-            repository.record(clock.instant(), ACTOR, action, objectType, objectName, replies.text(detail));
+        public void record(String action, String objectType, String objectName, ObjectNode detail) {
+            repository.record(clock.instant(), actor, action, objectType, objectName, replies.text(detail));
         }
     }
 
-    <T> T apply(Topic topic, Work<T> work) {
+    public <T> T apply(Topic topic, Work<T> work) {
         return apply(Set.of(topic), work);
     }
 
-    <T> T apply(Set<Topic> topics, Work<T> work) {
+    public <T> T apply(Set<Topic> topics, Work<T> work) {
         T result = db.dsl().transactionResult(tx -> {
             T r = work.run(tx.dsl(), new Audit(tx.dsl()));
             topics.forEach(topic -> tx.dsl().execute("select pg_notify({0}, {1})",

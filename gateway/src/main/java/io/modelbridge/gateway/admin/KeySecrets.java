@@ -7,7 +7,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /** API key secrets: {@code mb-} + 32 random bytes in base64url; only their SHA-256 and a prefix are stored. */
-final class KeySecrets {
+public final class KeySecrets {
     static final String SCHEME = "mb-";
     /** "mb-" and 8 characters of the secret: enough to tell keys apart, far too little to guess one. */
     static final int PREFIX_LENGTH = 11;
@@ -15,17 +15,17 @@ final class KeySecrets {
 
     private KeySecrets() {}
 
-    static String generate() {
+    public static String generate() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return SCHEME + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    static String prefix(String secret) {
+    public static String prefix(String secret) {
         return secret.substring(0, PREFIX_LENGTH);
     }
 
-    static byte[] sha256(String secret) {
+    public static byte[] sha256(String secret) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

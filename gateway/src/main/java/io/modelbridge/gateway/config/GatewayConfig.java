@@ -13,11 +13,13 @@ import java.util.Optional;
  * @param masterKey  MB_MASTER_KEY (base64 of 32 bytes), or empty: then it lives in the data folder
  * @param dbUrl      MB_DB_URL, or empty for the embedded PostgreSQL under the data folder
  * @param control    rate limits, circuit breaker and quota leases
+ * @param portal     the self-service portal: public URL and mail
  */
 public record GatewayConfig(String host, int port, String adminHost, int adminPort, Path dataDir, Path pluginsDir,
                             Optional<String> dbUrl, String dbUser, String dbPassword, int dbPoolSize,
                             Optional<String> adminToken, Optional<String> masterKey, long maxBodyBytes,
-                            Duration drainGrace, Duration requestTimeout, int maxAttempts, ControlConfig control) {
+                            Duration drainGrace, Duration requestTimeout, int maxAttempts, ControlConfig control,
+                            PortalConfig portal) {
 
     public GatewayConfig {
         requirePort("MB_PORT", port);
@@ -39,19 +41,26 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                          Optional<String> adminToken, Optional<String> masterKey, long maxBodyBytes,
                          Duration drainGrace, Duration requestTimeout, int maxAttempts) {
         this(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken,
-                masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, ControlConfig.defaults());
+                masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, ControlConfig.defaults(),
+                PortalConfig.defaults());
     }
 
     public GatewayConfig withControl(ControlConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
-                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, settings);
+                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, settings, portal);
+    }
+
+    public GatewayConfig withPortal(PortalConfig settings) {
+        return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
+                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
+                settings);
     }
 
     /** The same gateway on another (external) database, e.g. a second instance on the first one's. */
     public GatewayConfig withDatabase(String url, String user, String password) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, Optional.of(url), user,
                 password, dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts,
-                control);
+                control, portal);
     }
 
     /** Reads MB_* variables; unset ones take the documented defaults. */
@@ -80,7 +89,8 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                         Duration.ofSeconds(e.integer("MB_BREAKER_OPEN_SECONDS", 30)),
                         e.decimal("MB_QUOTA_LEASE_CREDITS", BigDecimal.ONE),
                         e.integer("MB_DEFAULT_MAX_TOKENS", 4096),
-                        e.optional("MB_INSTANCE_ID")));
+                        e.optional("MB_INSTANCE_ID")),
+                PortalConfig.fromEnvironment(env));
     }
 
     private static void requirePort(String name, int port) {

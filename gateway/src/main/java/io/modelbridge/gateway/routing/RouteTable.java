@@ -71,6 +71,11 @@ public final class RouteTable {
         return List.copyOf(names);
     }
 
+    /** The aliases operators set up (not the channels' own model names), sorted. */
+    public List<String> aliasNames() {
+        return List.copyOf(new TreeSet<>(aliases.keySet()));
+    }
+
     public boolean isAlias(String model) {
         return aliases.containsKey(model);
     }

@@ -1,0 +1,226 @@
+package io.modelbridge.gateway.portal;
+
+import io.modelbridge.db.Database;
+import io.modelbridge.db.repo.PortalAccount;
+import io.modelbridge.db.repo.PortalAccountRepository;
+import io.modelbridge.db.repo.PortalCodeRepository;
+import io.modelbridge.db.repo.PortalCodeRepository.Outcome;
+import io.modelbridge.db.repo.PortalInviteRepository;
+import io.modelbridge.db.repo.PortalSettings;
+import io.modelbridge.db.repo.PortalSettingsRepository;
+import io.modelbridge.db.repo.PortalSessionRepository;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Sign-up, confirmation, sign-in and password reset. No answer tells whether an address has an account: sign-up
+ * and reset reply alike either way (the mail says the rest, to the address's owner only), and a failed sign-in
+ * costs one bcrypt check whether or not the address is known.
+ */
+final class Accounts {
+    static final String CONFIRM = "confirm";
+    static final String RESET = "reset";
+    private static final int MAX_CODE_ATTEMPTS = 5;
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
+
+    private final Database db;
+    private final Onboarding onboarding;
+    private final Mailer mailer;
+    private final Duration codeTtl;
+    private final Clock clock;
+
+    Accounts(Database db, Onboarding onboarding, Mailer mailer, Duration codeTtl, Clock clock) {
+        this.db = db;
+        this.onboarding = onboarding;
+        this.mailer = mailer;
+        this.codeTtl = codeTtl;
+        this.clock = clock;
+    }
+
+    /** Why a form was refused: shown to the user as is. */
+    static final class Refusal extends RuntimeException {
+        final int status;
+
+        Refusal(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+
+    /** The address in its stored form (lower case), or a refusal naming what is wrong. */
+    static String email(String typed) {
+        String email = typed.strip().toLowerCase(Locale.ROOT);
+        if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
+            throw new Refusal(400, "Enter a valid email address.");
+        }
+        return email;
+    }
+
+    boolean canMail() {
+        return mailer.configured();
+    }
+
+    PortalSettings settings() {
+        return new PortalSettingsRepository(db.dsl()).get();
+    }
+
+    /** Registers (or re-registers an unconfirmed) address and mails it a code; see the class comment. */
+    void signUp(String email, String password, String invite, String base) {
+        PortalSettings settings = settings();
+        switch (settings.registration()) {
+            case "closed" -> throw new Refusal(403, "Registration is closed on this gateway. Ask its operator for an"
+                    + " account.");
+            case "invite" -> {
+                if (invite.isEmpty()) {
+                    throw new Refusal(403, "Registration here needs an invite code.");
+                }
+            }
+            default -> { }
+        }
+        String domain = email.substring(email.indexOf('@') + 1);
+        if (!settings.allowedDomains().isEmpty() && !settings.allowedDomains().contains(domain)) {
+            throw new Refusal(403, "Sign-up is open to addresses at " + String.join(", ", settings.allowedDomains())
+                    + " only.");
+        }
+        String problem = Passwords.problem(password);
+        if (problem != null) {
+            throw new Refusal(400, problem);
+        }
+        requireMail();
+        if (settings.registration().equals("invite")
+                && !new PortalInviteRepository(db.dsl()).consume(invite, clock.instant())) {
+            throw new Refusal(403, "That invite code is not valid (unknown, used up or expired).");
+        }
+        String hash = Passwords.hash(password);
+        Optional<PortalAccount> existing = new PortalAccountRepository(db.dsl()).findByEmail(email);
+        if (existing.isPresent() && existing.get().confirmed()) {
+            mailer.send(new Mail(email, "Your ModelBridge sign-up", "Someone, hopefully you, tried to sign up at "
+                    + base + " with this address, which already has an account.\n\nSign in: " + base + "/login\n"
+                    + "Forgot the password? " + base + "/reset\n\nIf it was not you, ignore this mail."));
+            return;
+        }
+        PortalAccount account = db.dsl().transactionResult(tx ->
+                new PortalAccountRepository(tx.dsl()).createPending(email, hash));
+        mailCode(account, CONFIRM, base);
+    }
+
+    /** A fresh confirmation code for an unconfirmed address; silently nothing for any other address. */
+    void resendConfirmation(String email, String base) {
+        requireMail();
+        new PortalAccountRepository(db.dsl()).findByEmail(email).filter(a -> !a.confirmed())
+                .ifPresent(a -> mailCode(a, CONFIRM, base));
+    }
+
+    /** Accepts the code: the account becomes a user with a first key. */
+    Onboarding.Welcome confirm(String email, String code) {
+        PortalAccount account = new PortalAccountRepository(db.dsl()).findByEmail(email)
+                .orElseThrow(() -> refusal(Outcome.WRONG));
+        Outcome outcome = check(account, CONFIRM, code);
+        if (outcome != Outcome.ACCEPTED || account.confirmed()) {
+            throw refusal(outcome == Outcome.ACCEPTED ? Outcome.USED : outcome);
+        }
+        return onboarding.welcome(account);
+    }
+
+    /** What a sign-in found. */
+    sealed interface SignIn permits SignedIn, Unconfirmed, Failed {}
+
+    record SignedIn(PortalAccount account) implements SignIn {}
+
+    /** The password is right but the address is not confirmed yet: a new code went out. */
+    record Unconfirmed(String email) implements SignIn {}
+
+    record Failed() implements SignIn {}
+
+    SignIn signIn(String email, String password, String base) {
+        Optional<PortalAccount> account = new PortalAccountRepository(db.dsl()).findByEmail(email);
+        if (account.isEmpty()) {
+            Passwords.spendDecoyTime(password);
+            return new Failed();
+        }
+        if (!Passwords.matches(password, account.get().passwordHash())) {
+            return new Failed();
+        }
+        if (!account.get().confirmed()) {
+            if (mailer.configured()) {
+                mailCode(account.get(), CONFIRM, base);
+            }
+            return new Unconfirmed(email);
+        }
+        return new SignedIn(account.get());
+    }
+
+    /** Mails a reset code to a confirmed address; silently nothing for any other address. */
+    void requestReset(String email, String base) {
+        requireMail();
+        new PortalAccountRepository(db.dsl()).findByEmail(email).filter(PortalAccount::confirmed)
+                .ifPresent(a -> mailCode(a, RESET, base));
+    }
+
+    /** Sets the new password and signs the account out everywhere; returns the account to sign in again. */
+    PortalAccount resetPassword(String email, String code, String password) {
+        String problem = Passwords.problem(password);
+        if (problem != null) {
+            throw new Refusal(400, problem);
+        }
+        PortalAccount account = new PortalAccountRepository(db.dsl()).findByEmail(email)
+                .filter(PortalAccount::confirmed).orElseThrow(() -> refusal(Outcome.WRONG));
+        Outcome outcome = check(account, RESET, code);
+        if (outcome != Outcome.ACCEPTED) {
+            throw refusal(outcome);
+        }
+        String hash = Passwords.hash(password);
+        db.dsl().transaction(tx -> {
+            new PortalAccountRepository(tx.dsl()).setPassword(account.id(), hash);
+            new PortalSessionRepository(tx.dsl()).deleteAll(account.id());
+        });
+        return account;
+    }
+
+    private Outcome check(PortalAccount account, String purpose, String code) {
+        if (!code.matches("\\d{6}")) {
+            return Outcome.WRONG;
+        }
+        return db.dsl().transactionResult(tx -> new PortalCodeRepository(tx.dsl())
+                .check(account.id(), purpose, Tokens.codeHash(account.id(), code), clock.instant(),
+                        MAX_CODE_ATTEMPTS));
+    }
+
+    private void mailCode(PortalAccount account, String purpose, String base) {
+        String code = Tokens.code();
+        db.dsl().transaction(tx -> new PortalCodeRepository(tx.dsl()).issue(account.id(), purpose,
+                Tokens.codeHash(account.id(), code), clock.instant().plus(codeTtl)));
+        String query = "?email=" + URLEncoder.encode(account.email(), StandardCharsets.UTF_8);
+        String minutes = codeTtl.toMinutes() + " minutes";
+        if (purpose.equals(CONFIRM)) {
+            mailer.send(new Mail(account.email(), "Your ModelBridge sign-up code", "Your code is " + code
+                    + "\n\nEnter it at " + base + "/confirm" + query + " within " + minutes + ".\n\n"
+                    + "If you did not sign up, ignore this mail."));
+        } else {
+            mailer.send(new Mail(account.email(), "Your ModelBridge password reset code", "Your code is " + code
+                    + "\n\nEnter it with your new password at " + base + "/reset/confirm" + query + " within "
+                    + minutes + ".\n\nIf you did not ask for a reset, ignore this mail: your password is unchanged."));
+        }
+    }
+
+    private void requireMail() {
+        if (!mailer.configured()) {
+            throw new Refusal(503, "This gateway cannot send mail yet (its operator has not set MB_SMTP_HOST), so"
+                    + " sign-up and password reset are off. Ask the operator for an account.");
+        }
+    }
+
+    private static Refusal refusal(Outcome outcome) {
+        return new Refusal(400, switch (outcome) {
+            case EXPIRED -> "That code has expired. Ask for a new one.";
+            case USED -> "That code was already used. Ask for a new one if you need to.";
+            case TOO_MANY_ATTEMPTS -> "Too many wrong tries for that code. Ask for a new one.";
+            case WRONG, NONE, ACCEPTED -> "That code is not right. Check the latest mail we sent.";
+        });
+    }
+}

@@ -1,0 +1,56 @@
+package io.modelbridge.gateway.portal;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The portal's two cookies, both HttpOnly: the sign-in session and the CSRF token of its forms. */
+final class Cookies {
+    static final String SESSION = "mb_session";
+    static final String CSRF = "mb_csrf";
+
+    private final boolean secure;
+
+    /** @param secure add the Secure attribute (the portal is served over https) */
+    Cookies(boolean secure) {
+        this.secure = secure;
+    }
+
+    static Optional<String> read(ServerRequest req, String name) {
+        for (String header : req.headers().all(HeaderNames.COOKIE, java.util.List::of)) {
+            for (String part : header.split(";")) {
+                String p = part.strip();
+                if (p.startsWith(name + "=")) {
+                    String value = unquoted(p.substring(name.length() + 1));
+                    return value.isEmpty() || value.length() > 128 ? Optional.empty() : Optional.of(value);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A cookie value may come in double quotes (RFC 6265; RFC 2965 clients always send them). */
+    private static String unquoted(String value) {
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                ? value.substring(1, value.length() - 1) : value;
+    }
+
+    void setSession(ServerResponse res, String token, Duration ttl) {
+        res.headers().add(HeaderNames.SET_COOKIE, cookie(SESSION, token, "Lax") + "; Max-Age=" + ttl.toSeconds());
+    }
+
+    void clearSession(ServerResponse res) {
+        res.headers().add(HeaderNames.SET_COOKIE, cookie(SESSION, "", "Lax") + "; Max-Age=0");
+    }
+
+    /** A browser-lifetime cookie: sent back only by this site's own pages (SameSite=Strict). */
+    void setCsrf(ServerResponse res, String token) {
+        res.headers().add(HeaderNames.SET_COOKIE, cookie(CSRF, token, "Strict"));
+    }
+
+    private String cookie(String name, String value, String sameSite) {
+        return name + "=" + value + "; Path=/; HttpOnly; SameSite=" + sameSite + (secure ? "; Secure" : "");
+    }
+}

@@ -1,0 +1,73 @@
+package io.modelbridge.gateway.portal;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * Cross-site request forgery protection for every form: a random token in a SameSite=Strict, HttpOnly cookie that
+ * each form repeats in a hidden field (double submit), plus a check that a sent Origin header is this site.
+ */
+final class Csrf {
+    static final String FIELD = "csrf";
+    private final Cookies cookies;
+
+    Csrf(Cookies cookies) {
+        this.cookies = cookies;
+    }
+
+    /** The token the page's forms carry: the browser's, or a new one set on this response. */
+    String token(ServerRequest req, ServerResponse res) {
+        Optional<String> existing = Cookies.read(req, Cookies.CSRF);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        String token = Tokens.token();
+        cookies.setCsrf(res, token);
+        return token;
+    }
+
+    /** A form post that passed its CSRF check: the form and the token to render pages with. */
+    @FunctionalInterface
+    interface FormHandler {
+        void handle(ServerRequest req, ServerResponse res, Form form, String token);
+    }
+
+    /** Reads the form and checks its token first; an oversized or forged post gets a page saying so. */
+    Handler posted(FormHandler handler) {
+        return (req, res) -> {
+            String token = token(req, res);
+            Optional<Form> form = PortalHttp.form(req);
+            if (form.isEmpty()) {
+                PortalHttp.page(res, 413, AuthPages.message("Form too large", token,
+                        "That form was larger than " + Form.MAX_BYTES / 1024 + " KiB."));
+            } else if (!valid(req, form.get())) {
+                PortalHttp.page(res, 403, AuthPages.message("Form refused", token, "This form was not sent from"
+                        + " this site's own page, or the page is too old. Go back, reload it and try again."));
+            } else {
+                handler.handle(req, res, form.get(), token);
+            }
+        };
+    }
+
+    boolean valid(ServerRequest req, Form form) {
+        Optional<String> origin = req.headers().first(HeaderNames.ORIGIN);
+        if (origin.isPresent() && !sameHost(origin.get(), req.headers().first(HeaderNames.HOST).orElse(""))) {
+            return false;
+        }
+        return Cookies.read(req, Cookies.CSRF).map(cookie -> Tokens.same(cookie, form.raw(FIELD))).orElse(false);
+    }
+
+    private static boolean sameHost(String origin, String host) {
+        try {
+            URI uri = URI.create(origin);
+            String authority = uri.getAuthority();
+            return authority != null && authority.equalsIgnoreCase(host);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.modelbridge.gateway.portal;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.modelbridge.db.Database;
+import io.modelbridge.db.repo.ApiKeyRepository;
+import io.modelbridge.db.repo.PortalSession;
+import io.modelbridge.db.repo.UsageQuery;
+import io.modelbridge.db.repo.UsageRepository;
+import io.modelbridge.db.repo.UserRecord;
+import io.modelbridge.db.repo.UserRepository;
+import java.net.URI;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+
+/** The signed-in user's dashboard: create and revoke keys, see quota and usage. */
+final class DashboardRoutes {
+    private static final int DAYS = 30;
+    private final Database db;
+    private final Sessions sessions;
+    private final Csrf csrf;
+    private final Onboarding onboarding;
+    private final Supplier<List<String>> models;
+    private final Optional<URI> publicUrl;
+    private final Clock clock;
+
+    DashboardRoutes(Database db, Sessions sessions, Csrf csrf, Onboarding onboarding, Supplier<List<String>> models,
+                    Optional<URI> publicUrl, Clock clock) {
+        this.db = db;
+        this.sessions = sessions;
+        this.csrf = csrf;
+        this.onboarding = onboarding;
+        this.models = models;
+        this.publicUrl = publicUrl;
+        this.clock = clock;
+    }
+
+    void routes(HttpRules rules) {
+        rules.get("/dashboard", (req, res) -> signedIn(req, res).ifPresent(s ->
+                        show(req, res, s.userId(), s.email(), csrf.token(req, res), Optional.empty(), null)))
+                .post("/dashboard/keys", csrf.posted((req, res, form, token) -> signedIn(req, res).ifPresent(s -> {
+                    String label = form.get("label");
+                    label = label.isEmpty() ? "key" : label.substring(0, Math.min(label.length(), 100));
+                    String secret = onboarding.newKey(s.userId(), user(s.userId()).name(), label);
+                    show(req, res, s.userId(), s.email(), token, Optional.of(secret), null);
+                })))
+                .post("/dashboard/keys/{id}/revoke", csrf.posted((req, res, form, token) ->
+                        signedIn(req, res).ifPresent(s -> {
+                            String id = req.path().pathParameters().get("id");
+                            if (id.matches("\\d{1,18}")) {
+                                onboarding.revokeKey(s.userId(), Long.parseLong(id));
+                            }
+                            PortalHttp.redirect(res, "/dashboard");
+                        })));
+    }
+
+    /** The session of a confirmed account, or a redirect to the sign-in page. */
+    private Optional<PortalSession> signedIn(ServerRequest req, ServerResponse res) {
+        Optional<PortalSession> session = sessions.current(req).filter(s -> s.userId() != null);
+        if (session.isEmpty()) {
+            PortalHttp.redirect(res, "/login");
+        }
+        return session;
+    }
+
+    void show(ServerRequest req, ServerResponse res, long userId, String email, String token, Optional<String> newKey,
+              String notice) {
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        List<LocalDate> days = IntStream.range(0, DAYS).mapToObj(i -> today.minusDays(DAYS - 1 - i)).toList();
+        UsageQuery query = new UsageQuery(userId, null, null, null,
+                days.get(0).atStartOfDay(ZoneOffset.UTC).toInstant(), null);
+        UsageRepository usage = new UsageRepository(db.dsl());
+        List<String> offered = models.get();
+        DashboardPage.View view = new DashboardPage.View(email, user(userId).quotaBalance(),
+                new ApiKeyRepository(db.dsl()).listForUser(userId), newKey, days, usage.dailyByModel(query),
+                usage.rows(query, 20), PortalHttp.base(req, publicUrl), offered.isEmpty() ? "MODEL" : offered.get(0),
+                notice);
+        PortalHttp.page(res, 200, DashboardPage.render(view, token));
+    }
+
+    private UserRecord user(long userId) {
+        return new UserRepository(db.dsl()).find(userId).orElseThrow();
+    }
+}

@@ -1,0 +1,90 @@
+package io.modelbridge.gateway.portal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+import io.modelbridge.db.Database;
+import io.modelbridge.db.repo.PortalSettings;
+import io.modelbridge.gateway.admin.Changes;
+import io.modelbridge.gateway.config.ChangeListener;
+import io.modelbridge.gateway.config.PortalConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The self-service portal on the public port: a home page with the models on offer and how to call them,
+ * sign-up by email with a mailed code, sign-in, password reset and a dashboard of one's own keys and usage.
+ * See docs/portal.md.
+ */
+public final class Portal implements AutoCloseable {
+    private final PortalConfig config;
+    private final Accounts accounts;
+    private final Sessions sessions;
+    private final Csrf csrf;
+    private final AuthRoutes auth;
+    private final DashboardRoutes dashboard;
+    private final Supplier<List<String>> aliases;
+    private final Mailer mailer;
+    private final byte[] css;
+
+    /** @param aliases the aliases clients can call right now */
+    public Portal(Database db, ChangeListener changes, ObjectMapper json, PortalConfig config,
+                  Supplier<List<String>> aliases, Clock clock) {
+        this.config = config;
+        this.mailer = config.smtp().<Mailer>map(SmtpMailer::new).orElseGet(Mailer::none);
+        Cookies cookies = new Cookies(config.publicUrl().map(u -> u.getScheme().equals("https")).orElse(false));
+        Onboarding onboarding = new Onboarding(Changes.by("portal", db, changes, json, clock), json, clock);
+        this.accounts = new Accounts(db, onboarding, mailer, config.codeTtl(), clock);
+        this.sessions = new Sessions(db, cookies, config.sessionTtl(), clock);
+        this.csrf = new Csrf(cookies);
+        this.aliases = () -> offered(accounts.settings(), aliases.get());
+        this.dashboard = new DashboardRoutes(db, sessions, csrf, onboarding, this.aliases, config.publicUrl(), clock);
+        this.auth = new AuthRoutes(accounts, sessions, csrf, new AttemptLimiter(), dashboard, config.publicUrl());
+        this.css = resource("portal.css");
+    }
+
+    public void register(HttpRouting.Builder routing) {
+        routing.get("/", (req, res) -> PortalHttp.page(res, 200, HomePage.render(
+                        PortalHttp.base(req, config.publicUrl()), aliases.get(),
+                        !accounts.settings().registration().equals("closed"),
+                        sessions.current(req).map(s -> s.email()), csrf.token(req, res))))
+                .get("/portal.css", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "text/css; charset=utf-8");
+                    res.header(HeaderNames.CACHE_CONTROL, "max-age=3600");
+                    res.send(css);
+                })
+                .register(auth::routes)
+                .register(dashboard::routes);
+    }
+
+    /** Removes expired sessions; called from the gateway's housekeeping. */
+    public void housekeeping() {
+        sessions.removeExpired();
+    }
+
+    /** The aliases a newcomer may use: the portal's list where it has one, else every alias. */
+    private static List<String> offered(PortalSettings settings, List<String> all) {
+        return settings.models().isEmpty() ? all : all.stream().filter(settings.models()::contains).toList();
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = Portal.class.getResourceAsStream(name)) {
+            return Optional.ofNullable(in).orElseThrow(() -> new IllegalStateException(name + " is missing"))
+                    .readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (mailer instanceof SmtpMailer smtp) {
+            smtp.close();
+        }
+    }
+}
