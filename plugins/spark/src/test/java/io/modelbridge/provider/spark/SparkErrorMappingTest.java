@@ -39,6 +39,18 @@ class SparkErrorMappingTest {
     }
 
     @Test
+    void an11200NamingTheTokenTotalIsTheUsedUpAllowanceOtherwiseTheLicence() {
+        ProviderFailure exhausted = SparkErrors.fromFrame(11200, "AppIdNoAuthError:(12:17:04.432) tokens.total",
+                "cht000b5e72@dx1", CREDENTIAL).failure();
+        assertEquals(Kind.QUOTA, exhausted.kind());
+        assertEquals("11200", exhausted.vendorCode());
+        assertTrue(exhausted.kind().failover());
+        assertEquals(Kind.AUTH, SparkErrors.fromFrame(11200, "licc failed", "", CREDENTIAL).failure().kind());
+        assertEquals(Kind.AUTH, SparkErrors.classify(11200, "AppIdNoAuthError:(11200)auth no license"));
+        assertEquals(Kind.AUTH, SparkErrors.classify(11200, null));
+    }
+
+    @Test
     void onlyWhatAnotherChannelCouldServeFailsOver() {
         for (int code : new int[] {10003, 10013, 10907, 10163}) {
             assertFalse(SparkErrors.classify(code).failover(), "code " + code);
