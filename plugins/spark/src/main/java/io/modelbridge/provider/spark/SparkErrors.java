@@ -20,7 +20,7 @@ final class SparkErrors {
             Set.of(10000, 10001, 10002, 10008, 10009, 10010, 10011, 10012, 10017, 10110, 10222);
     private static final Set<Integer> BAD_REQUEST = Set.of(10003, 10004, 10005, 10163, 11501);
     private static final Set<Integer> RATE_LIMIT = Set.of(10006, 10007, 11202, 11203);
-    private static final Set<Integer> CONTENT_FILTER = Set.of(10013, OUTPUT_FILTERED, 10019);
+    private static final Set<Integer> CONTENT_FILTER = Set.of(10013, OUTPUT_FILTERED, 10019, 10021);
 
     private SparkErrors() {}
 
