@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.TimeUnit;
 
 /** Usage rows as the admin API reports them; rows are written in the background, so lookups wait (bounded). */
-final class UsageRows {
+public final class UsageRows {
     private UsageRows() {}
 
-    static JsonNode find(RunningGateway gateway, String requestId) {
+    public static JsonNode find(RunningGateway gateway, String requestId) {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < end) {
             for (JsonNode row : gateway.admin("GET", "/usage?since=1h&limit=500", null).get("data")) {
@@ -20,7 +20,7 @@ final class UsageRows {
         throw new AssertionError("no usage row for " + requestId);
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -34,9 +34,13 @@ class DeepSeekGatewayIT {
         List<String> models = List.of("deepseek-chat", "deepseek-reasoner");
         gw.channel("deepseek-main", "deepseek", deepseek.baseUri(), deepseek.apiKey(), models);
         gw.channel("deepseek-bad-key", "deepseek", deepseek.baseUri(), "sk-revoked00000000000000000000000", models);
+        gw.channel("deepseek-flaky", "deepseek", deepseek.baseUri(), deepseek.apiKey(), models);
+        gw.channel("deepseek-backup", "deepseek", deepseek.baseUri(), deepseek.apiKey(), models);
         gw.alias("ds", "deepseek-main", "deepseek-chat");
         gw.alias("ds-think", "deepseek-main", "deepseek-reasoner");
         gw.alias("ds-broken", "deepseek-bad-key", "deepseek-chat");
+        Failover.alias(gw.gateway, "ds-failover", "deepseek-bad-key", "deepseek-backup", "deepseek-chat");
+        Failover.alias(gw.gateway, "ds-duo", "deepseek-flaky", "deepseek-backup", "deepseek-chat");
     }
 
     @AfterAll
@@ -148,7 +152,13 @@ class DeepSeekGatewayIT {
     @Test
     void anExhaustedBalanceIs503NamingIt() {
         deepseek.failNextInsufficientBalance(1);
-        assertError(gw.chat(ask("ds", "hi", false).toString()), 503, "upstream_quota_exhausted");
+        VendorGateway.assertQuotaExhausted(gw.chat(ask("ds", "hi", false).toString()), "deepseek-main");
+    }
+
+    @Test
+    void aRefusedKeyARateLimitOrAnExhaustedBalanceFailsOverToTheSecondChannel() {
+        Failover.assertRefusalsFailOver(gw.gateway, gw.key, "ds-failover", "ds-duo", "deepseek-backup",
+                () -> deepseek.failNextRateLimited(1, null), () -> deepseek.failNextInsufficientBalance(1));
     }
 
     @Test

@@ -42,9 +42,13 @@ class ErnieGatewayIT {
         api = new ApiCalls(gateway.api());
         channel("ernie-sim", ernie.credential());
         channel("ernie-wrong-secret", ernie.apiKey() + "|notTheSecretKey0000000000");
+        channel("ernie-flaky", ernie.credential());
+        channel("ernie-backup", ernie.credential());
         alias("ernie-chat", "ernie-sim", "ERNIE-3.5-8K");
         alias("ernie-embed", "ernie-sim", "Embedding-V1");
         alias("ernie-broken", "ernie-wrong-secret", "ERNIE-3.5-8K");
+        Failover.alias(gateway, "ernie-failover", "ernie-wrong-secret", "ernie-backup", "ERNIE-3.5-8K");
+        Failover.alias(gateway, "ernie-duo", "ernie-flaky", "ernie-backup", "ERNIE-3.5-8K");
         key = gateway.userWithKey("alice");
     }
 
@@ -160,6 +164,19 @@ class ErnieGatewayIT {
         HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("ernie-chat", "hi", false));
         assertError(res, 429, "rate_limit_exceeded");
         assertTrue(Integer.parseInt(res.headers().firstValue("retry-after").orElseThrow()) >= 1);
+    }
+
+    @Test
+    void anExhaustedQuotaOrArrearsIs503NamingItNeverA401() {
+        ernie.failNextOutOfQuota(1);
+        VendorGateway.assertQuotaExhausted(api.post("/v1/chat/completions", key, chat("ernie-chat", "hi", false)),
+                "ernie-sim");
+    }
+
+    @Test
+    void aRefusedSecretARateLimitOrAnExhaustedQuotaFailOverToTheSecondChannel() {
+        Failover.assertRefusalsFailOver(gateway, key, "ernie-failover", "ernie-duo", "ernie-backup",
+                () -> ernie.failNextRateLimited(1), () -> ernie.failNextOutOfQuota(1));
     }
 
     @Test

@@ -46,9 +46,13 @@ class GlmGatewayIT {
         gateway = RunningGateway.start(dataDir);
         channel("glm-main", glm.apiKey());
         channel("glm-stale-key", GlmSimulator.DEFAULT_KEY_ID + ".RevokedSecret000");
+        channel("glm-flaky", glm.apiKey());
+        channel("glm-backup", glm.apiKey());
         alias("glm-chat", "glm-main", "glm-4-plus");
         alias("glm-vectors", "glm-main", "embedding-3");
         alias("glm-broken", "glm-stale-key", "glm-4-plus");
+        Failover.alias(gateway, "glm-failover", "glm-stale-key", "glm-backup", "glm-4-plus");
+        Failover.alias(gateway, "glm-duo", "glm-flaky", "glm-backup", "glm-4-plus");
         key = gateway.userWithKey("alice");
     }
 
@@ -190,6 +194,18 @@ class GlmGatewayIT {
         HttpResponse<String> hinted = post("/v1/chat/completions", chat("glm-chat", "hi", false));
         assertEquals(429, hinted.statusCode(), hinted.body());
         assertEquals("7", hinted.headers().firstValue("retry-after").orElseThrow());
+    }
+
+    @Test
+    void arrearsAre503NamingTheExhaustedQuotaNeverA401() throws Exception {
+        glm.failNextInArrears(1); // 1113 comes as HTTP 429 but is no rate limit
+        VendorGateway.assertQuotaExhausted(post("/v1/chat/completions", chat("glm-chat", "hi", false)), "glm-main");
+    }
+
+    @Test
+    void aRefusedKeyARateLimitOrArrearsFailOverToTheSecondChannel() {
+        Failover.assertRefusalsFailOver(gateway, key, "glm-failover", "glm-duo", "glm-backup",
+                () -> glm.failNextRateLimited(1), () -> glm.failNextInArrears(1));
     }
 
     @Test

@@ -35,9 +35,13 @@ class QwenGatewayIT {
         List<String> models = List.of("qwen-plus", "text-embedding-v3");
         gw.channel("dashscope-main", "qwen", dashscope.baseUri(), dashscope.apiKey(), models);
         gw.channel("dashscope-bad-key", "qwen", dashscope.baseUri(), "sk-expired0000000000000000000000", models);
+        gw.channel("dashscope-flaky", "qwen", dashscope.baseUri(), dashscope.apiKey(), models);
+        gw.channel("dashscope-backup", "qwen", dashscope.baseUri(), dashscope.apiKey(), models);
         gw.alias("qwen", "dashscope-main", "qwen-plus");
         gw.alias("qwen-embed", "dashscope-main", "text-embedding-v3");
         gw.alias("qwen-broken", "dashscope-bad-key", "qwen-plus");
+        Failover.alias(gw.gateway, "qwen-failover", "dashscope-bad-key", "dashscope-backup", "qwen-plus");
+        Failover.alias(gw.gateway, "qwen-duo", "dashscope-flaky", "dashscope-backup", "qwen-plus");
     }
 
     @AfterAll
@@ -141,7 +145,13 @@ class QwenGatewayIT {
     @Test
     void arrearsIs503NamingIt() {
         dashscope.failNextArrearage(1);
-        assertError(gw.chat(ask("qwen", "hi", false).toString()), 503, "upstream_quota_exhausted");
+        VendorGateway.assertQuotaExhausted(gw.chat(ask("qwen", "hi", false).toString()), "dashscope-main");
+    }
+
+    @Test
+    void aRefusedKeyThrottlingOrArrearsFailsOverToTheSecondChannel() {
+        Failover.assertRefusalsFailOver(gw.gateway, gw.key, "qwen-failover", "qwen-duo", "dashscope-backup",
+                () -> dashscope.failNextRateLimited(1, null), () -> dashscope.failNextArrearage(1));
     }
 
     @Test

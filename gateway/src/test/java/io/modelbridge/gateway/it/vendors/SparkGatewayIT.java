@@ -53,8 +53,12 @@ class SparkGatewayIT {
         channel("spark-main", spark.credential());
         channel("spark-stale-secret",
                 SparkSimulator.DEFAULT_APP_ID + "|" + WRONG_SECRET + "|" + SparkSimulator.DEFAULT_API_KEY);
+        channel("spark-flaky", spark.credential());
+        channel("spark-backup", spark.credential());
         alias("spark-chat", "spark-main", "spark-max");
         alias("spark-broken", "spark-stale-secret", "spark-max");
+        Failover.alias(gateway, "spark-failover", "spark-stale-secret", "spark-backup", "spark-max");
+        Failover.alias(gateway, "spark-duo", "spark-flaky", "spark-backup", "spark-max");
         key = gateway.userWithKey("alice");
     }
 
@@ -190,6 +194,18 @@ class SparkGatewayIT {
         assertEquals(429, res.statusCode(), res.body());
         assertEquals("rate_limit_exceeded", JSON.readTree(res.body()).path("error").path("code").asText());
         assertEquals("1", res.headers().firstValue("retry-after").orElseThrow(), "11202 is a per-second limit");
+    }
+
+    @Test
+    void aUsedUpTokenAllowanceIs503NamingTheQuotaNeverA401() throws Exception {
+        spark.failNextTokensExhausted(1);
+        VendorGateway.assertQuotaExhausted(post(chat("spark-chat", "hi", false)), "spark-main");
+    }
+
+    @Test
+    void aRefusedSignatureARateLimitOrAUsedUpAllowanceFailOverToTheSecondChannel() {
+        Failover.assertRefusalsFailOver(gateway, key, "spark-failover", "spark-duo", "spark-backup",
+                () -> spark.failNextRateLimited(1), () -> spark.failNextTokensExhausted(1));
     }
 
     @Test

@@ -118,6 +118,17 @@ final class VendorGateway implements AutoCloseable {
         return error;
     }
 
+    /**
+     * The vendor account of {@code channel} has no balance or quota left: 503 {@code upstream_quota_exhausted}
+     * naming the channel, never a 401 (the caller's key is fine) and no Retry-After (waiting does not pay the bill).
+     */
+    static JsonNode assertQuotaExhausted(HttpResponse<String> res, String channel) {
+        JsonNode error = assertError(res, 503, "upstream_quota_exhausted");
+        assertTrue(error.get("message").asText().contains(channel), "names the channel to top up: " + res.body());
+        assertTrue(res.headers().firstValue("retry-after").isEmpty(), "no Retry-After: " + res.headers());
+        return error;
+    }
+
     /** The usage object of a streamed answer's last chunk, checked to add up. */
     static JsonNode streamUsage(List<JsonNode> events) {
         JsonNode last = events.getLast();

@@ -14,11 +14,13 @@ final class SparkErrors {
     /** The output tripped the content audit; what was already sent stands (10014). */
     static final int OUTPUT_FILTERED = 10014;
     private static final int MAX_MESSAGE = 500;
+    /** What an 11200 frame's message names when the APPID's token allowance is used up. */
+    private static final String TOKENS_EXHAUSTED = "tokens.total";
     private static final Set<Integer> UNAVAILABLE =
             Set.of(10000, 10001, 10002, 10008, 10009, 10010, 10011, 10012, 10017, 10110, 10222);
     private static final Set<Integer> BAD_REQUEST = Set.of(10003, 10004, 10005, 10163, 11501);
     private static final Set<Integer> RATE_LIMIT = Set.of(10006, 10007, 11202, 11203);
-    private static final Set<Integer> CONTENT_FILTER = Set.of(10013, OUTPUT_FILTERED, 10019);
+    private static final Set<Integer> CONTENT_FILTER = Set.of(10013, OUTPUT_FILTERED, 10019, 10021);
 
     private SparkErrors() {}
 
@@ -27,6 +29,18 @@ final class SparkErrors {
      * model, order expired) are the channel's grant, so AUTH; 11201, the daily limit, is the used-up quota.
      */
     static Kind classify(int code) {
+        return classify(code, null);
+    }
+
+    /**
+     * As {@link #classify(int)}, except that an 11200 whose message names {@code tokens.total} is the APPID's token
+     * allowance used up (QUOTA), not a missing licence: Spark answers an exhausted or never-claimed token package
+     * with {@code AppIdNoAuthError:(<time>) tokens.total} (docs/vendors/spark.md, "Error codes").
+     */
+    static Kind classify(int code, String message) {
+        if (code == 11200 && message != null && message.contains(TOKENS_EXHAUSTED)) {
+            return Kind.QUOTA;
+        }
         if (BAD_REQUEST.contains(code)) {
             return Kind.BAD_REQUEST;
         }
@@ -47,7 +61,7 @@ final class SparkErrors {
     /** A frame with {@code header.code != 0}. */
     static ProviderException fromFrame(int code, String message, String sid, SparkCredential credential) {
         String vendor = clean(message, credential);
-        Kind kind = classify(code);
+        Kind kind = classify(code, message);
         String text = describe(kind, code, vendor) + (sid.isEmpty() ? "" : " (sid " + sid + ")");
         Duration retryAfter = code == 11202 ? Duration.ofSeconds(1) : null; // a per-second limit: the next second
         return new ProviderException(new ProviderFailure(kind, text, String.valueOf(code), 0, retryAfter));

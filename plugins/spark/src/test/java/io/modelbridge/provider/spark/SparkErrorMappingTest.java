@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 /** Every documented Spark error code, and the handshake refusals, classified for the router. */
 class SparkErrorMappingTest {
 
-    /** vendor-protocols.md 5.6 (langchain4j's transcription of iFlytek's list), plus the reasoning in spark.md. */
+    /**
+     * vendor-protocols.md 5.6 (langchain4j's transcription of iFlytek's list), the official SDK's table
+     * ({@code iFLYTEK-OP/websdk-java} {@code doc/spark/sparkchat.md}: 10021), plus the reasoning in spark.md.
+     */
     private static final Map<Integer, Kind> DOCUMENTED = Map.ofEntries(
             Map.entry(10000, Kind.UNAVAILABLE), Map.entry(10001, Kind.UNAVAILABLE), Map.entry(10002, Kind.UNAVAILABLE),
             Map.entry(10003, Kind.BAD_REQUEST), Map.entry(10004, Kind.BAD_REQUEST), Map.entry(10005, Kind.BAD_REQUEST),
@@ -26,7 +29,8 @@ class SparkErrorMappingTest {
             Map.entry(10009, Kind.UNAVAILABLE), Map.entry(10010, Kind.UNAVAILABLE), Map.entry(10011, Kind.UNAVAILABLE),
             Map.entry(10012, Kind.UNAVAILABLE), Map.entry(10013, Kind.CONTENT_FILTER),
             Map.entry(10014, Kind.CONTENT_FILTER), Map.entry(10015, Kind.AUTH), Map.entry(10016, Kind.AUTH),
-            Map.entry(10017, Kind.UNAVAILABLE), Map.entry(10019, Kind.CONTENT_FILTER), Map.entry(10110, Kind.UNAVAILABLE),
+            Map.entry(10017, Kind.UNAVAILABLE), Map.entry(10019, Kind.CONTENT_FILTER), Map.entry(10021, Kind.CONTENT_FILTER),
+            Map.entry(10110, Kind.UNAVAILABLE),
             Map.entry(10163, Kind.BAD_REQUEST), Map.entry(10222, Kind.UNAVAILABLE),
             Map.entry(10907, Kind.CONTEXT_TOO_LONG), Map.entry(11200, Kind.AUTH), Map.entry(11201, Kind.QUOTA),
             Map.entry(11202, Kind.RATE_LIMIT), Map.entry(11203, Kind.RATE_LIMIT), Map.entry(11500, Kind.AUTH),
@@ -36,6 +40,18 @@ class SparkErrorMappingTest {
     void everyDocumentedCodeHasItsClass() {
         DOCUMENTED.forEach((code, kind) -> assertEquals(kind, SparkErrors.classify(code), "code " + code));
         assertEquals(Kind.UNAVAILABLE, SparkErrors.classify(12345), "an undocumented code may work elsewhere");
+    }
+
+    @Test
+    void an11200NamingTheTokenTotalIsTheUsedUpAllowanceOtherwiseTheLicence() {
+        ProviderFailure exhausted = SparkErrors.fromFrame(11200, "AppIdNoAuthError:(12:17:04.432) tokens.total",
+                "cht000b5e72@dx1", CREDENTIAL).failure();
+        assertEquals(Kind.QUOTA, exhausted.kind());
+        assertEquals("11200", exhausted.vendorCode());
+        assertTrue(exhausted.kind().failover());
+        assertEquals(Kind.AUTH, SparkErrors.fromFrame(11200, "licc failed", "", CREDENTIAL).failure().kind());
+        assertEquals(Kind.AUTH, SparkErrors.classify(11200, "AppIdNoAuthError:(11200)auth no license"));
+        assertEquals(Kind.AUTH, SparkErrors.classify(11200, null));
     }
 
     @Test

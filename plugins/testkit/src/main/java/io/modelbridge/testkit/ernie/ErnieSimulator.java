@@ -128,6 +128,14 @@ public final class ErnieSimulator implements AutoCloseable {
         failNext(count, 18, "Open api qps request limit reached");
     }
 
+    /**
+     * Error 17, ERNIE's daily request quota, which is also its answer when the paid service is not enabled or the
+     * account is in arrears (the qianfan SDK's hint for 17). HTTP 200, as every ERNIE error.
+     */
+    public void failNextOutOfQuota(int count) {
+        failNext(count, 17, "Open api daily request limit reached");
+    }
+
     /** The next {@code count} conversations are refused by the safety system (need_clear_history, ban_round -1). */
     public void flagNext(int count) {
         flagNext.set(count);
@@ -155,7 +163,7 @@ public final class ErnieSimulator implements AutoCloseable {
     public void inject(UpstreamFault fault) {
         switch (fault) {
             case UpstreamFault.RateLimited f -> failNextRateLimited(1);
-            case UpstreamFault.QuotaExhausted f -> failNext(1, 17, "Open api daily request limit reached");
+            case UpstreamFault.QuotaExhausted f -> failNextOutOfQuota(1);
             case UpstreamFault.BadRequest f -> failNext(1, 336003, f.message());
             case UpstreamFault.ContextTooLong f -> failNext(1, 336003, "the max input characters is 20000, "
                     + "prompt tokens too long");

@@ -98,6 +98,14 @@ public final class SparkSimulator implements AutoCloseable {
         failNext(count, 11201, "授权错误：日流控超限。超过当日最大访问量的限制");
     }
 
+    /**
+     * 11200 naming {@code tokens.total}: the APPID's token allowance is used up (or was never claimed), the frame
+     * Spark sends in place of an answer when there is no balance left.
+     */
+    public void failNextTokensExhausted(int count) {
+        failNext(count, 11200, "AppIdNoAuthError:(12:17:04.432) tokens.total");
+    }
+
     /** 10013: the input failed the content audit. */
     public void failNextContentFilter(int count) {
         failNext(count, 10013, "输入内容审核不通过，涉嫌违规，请重新调整输入内容");

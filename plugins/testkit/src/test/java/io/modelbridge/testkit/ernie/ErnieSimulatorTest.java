@@ -90,6 +90,17 @@ class ErnieSimulatorTest {
     }
 
     @Test
+    void anExhaustedQuotaIsError17WithHttp200() throws Exception {
+        sim.failNextOutOfQuota(1);
+        HttpResponse<String> res = post(CHAT + "?access_token=" + token(), chat("hi", false));
+        assertEquals(200, res.statusCode(), "ERNIE reports errors in the body");
+        assertEquals(17, json(res.body()).get("error_code").asInt());
+        assertEquals("Open api daily request limit reached", json(res.body()).get("error_msg").asText());
+        assertEquals("echo: hi", json(post(CHAT + "?access_token=" + token(), chat("hi", false)).body())
+                .get("result").asText(), "one call only");
+    }
+
+    @Test
     void embeddingsAreDeterministic384FloatVectors() throws Exception {
         JsonNode body = json(post("/rpc/2.0/ai_custom/v1/wenxinworkshop/embeddings/embedding-v1?access_token="
                 + token(), "{\"input\":[\"a b\",\"c\"]}").body());

@@ -160,6 +160,20 @@ class SparkSimulatorTest {
     }
 
     @Test
+    void aUsedUpTokenAllowanceIsAnError11200FrameNamingTokensTotal() {
+        simulator.failNextTokensExhausted(1);
+        List<JsonNode> frames = exchange("/v3.5/chat", request("generalv3.5", "hi"), "api_key");
+        assertEquals(1, frames.size(), frames.toString());
+        JsonNode header = frames.getFirst().path("header");
+        assertEquals(11200, header.path("code").asInt());
+        assertTrue(header.path("message").asText().startsWith("AppIdNoAuthError:"), header.toString());
+        assertTrue(header.path("message").asText().endsWith("tokens.total"), header.toString());
+        assertEquals("echo: hi", exchange("/v3.5/chat", request("generalv3.5", "hi"), "api_key").stream()
+                .map(f -> f.at("/payload/choices/text/0/content").asText("")).reduce("", String::concat),
+                "one request only");
+    }
+
+    @Test
     void anErrorFrameMidStreamFollowsTheFramesAlreadySent() {
         simulator.errorFrameAfter(2, 10013, "输入内容审核不通过");
         List<JsonNode> frames = exchange("/v3.5/chat", request("generalv3.5", "a b c d"), "api_key");
