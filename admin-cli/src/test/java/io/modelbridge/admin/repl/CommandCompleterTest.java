@@ -79,6 +79,21 @@ class CommandCompleterTest {
     }
 
     @Test
+    void thePortalGroupAndItsInviteSubgroup() {
+        assertTrue(complete("").contains("portal"));
+        List<String> portal = complete("portal ");
+        assertEquals(3, portal.size(), portal.toString());
+        assertTrue(portal.containsAll(List.of("show", "set", "invite")), portal.toString());
+        List<String> invite = complete("portal invite ");
+        assertEquals(3, invite.size(), invite.toString());
+        assertTrue(invite.containsAll(List.of("create", "list", "revoke")), invite.toString());
+        assertEquals(List.of("open", "closed", "invite"), complete("portal set --registration "));
+        assertTrue(complete("portal set -").containsAll(List.of("--registration", "--domains", "--free-quota", "--rpm",
+                "--tpm", "--models")));
+        assertTrue(complete("portal invite create -").containsAll(List.of("--uses", "--expires")));
+    }
+
+    @Test
     void liveValuesFromTheServer() {
         assertTrue(complete("user show ").contains("cc-zoe"));
         assertTrue(complete("key create --user ").contains("cc-zoe"));
