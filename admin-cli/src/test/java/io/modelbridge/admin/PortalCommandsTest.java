@@ -5,12 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** {@code portal show|set}, {@code portal invite create|list|revoke}. The portal's settings are one shared row. */
+/**
+ * {@code portal show|set}, {@code portal invite create|list|revoke} and the {@code portal} section of apply files.
+ * The portal's settings are one row of the shared test gateway: every test here starts from the defaults.
+ */
 class PortalCommandsTest {
     private static final Cli CLI = Cli.gateway();
 
@@ -100,8 +107,8 @@ class PortalCommandsTest {
 
         String list = CLI.run("portal", "invite", "list").ok().out();
         assertTrue(list.startsWith("CODE"), list);
-        assertTrue(list.lines().anyMatch(l -> l.matches(code + " +0/3 +usable +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\dZ +.*")),
-                list);
+        String minute = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\dZ";
+        assertTrue(list.lines().anyMatch(l -> l.matches(code + " +0/3 +usable +" + minute + " +" + minute)), list);
         assertTrue(list.lines().anyMatch(l -> l.matches(dated + " +0/1 +usable +2099-01-31 00:00Z +.*")), list);
         assertEquals("list", CLI.json("portal", "invite", "list").ok().json().path("object").asText());
 
@@ -110,6 +117,50 @@ class PortalCommandsTest {
         assertTrue(CLI.json("portal", "invite", "revoke", dated).ok().json().path("deleted").asBoolean());
         Cli.Result again = CLI.json("portal", "invite", "revoke", code).exits(1);
         assertEquals("not_found", again.error().path("code").asText());
+    }
+
+    @Test
+    void applyFilesMayHaveAPortalSection(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("portal.yaml");
+        Files.writeString(file, """
+                portal:
+                  registration: invite
+                  allowed_domains: [Example.com, b.org]
+                  free_quota: 5
+                  rpm: 20
+                  models: [pt-chat]
+                """);
+        assertEquals(List.of("would update portal settings (registration, allowed_domains, free_quota, rpm, models)",
+                "Dry run: 1 change would be made; nothing was changed."),
+                CLI.run("apply", "-f", file.toString(), "--dry-run").ok().out().lines().toList());
+        assertEquals("open", CLI.json("portal", "show").ok().json().path("registration").asText(),
+                "a dry run changes nothing");
+        JsonNode dry = CLI.json("apply", "-f", file.toString(), "--dry-run").ok().json();
+        assertEquals("portal", dry.at("/changes/0/kind").asText());
+        assertEquals("settings", dry.at("/changes/0/name").asText());
+
+        assertEquals("update portal settings (registration, allowed_domains, free_quota, rpm, models)\n"
+                + "Applied 1 change.\n", CLI.run("apply", "-f", file.toString()).ok().out());
+        JsonNode applied = CLI.json("portal", "show").ok().json();
+        assertEquals("invite", applied.path("registration").asText());
+        assertEquals(List.of("example.com", "b.org"), strings(applied.path("allowed_domains")));
+        assertEquals("5", applied.path("free_quota").asText());
+        assertEquals(20, applied.path("rpm").asInt());
+        assertTrue(applied.path("tpm").isNull(), "left out: left as it was");
+        assertEquals("No changes: the gateway already matches " + file + ".\n",
+                CLI.run("apply", "-f", file.toString()).ok().out());
+
+        Files.writeString(file, "portal: {allowed_domains: [], free_quota: 5.000}\n");
+        assertEquals("update portal settings (allowed_domains)\nApplied 1 change.\n",
+                CLI.run("apply", "-f", file.toString()).ok().out());
+        assertEquals(0, CLI.json("portal", "show").ok().json().path("allowed_domains").size());
+
+        Files.writeString(file, "portal: {registration: public}\n");
+        assertTrue(CLI.run("apply", "-f", file.toString()).exits(2).err().contains("'portal.registration'"));
+        Files.writeString(file, "portal: {captcha: true}\n");
+        assertTrue(CLI.run("apply", "-f", file.toString()).exits(2).err().contains("unknown field 'portal.captcha'"));
+        Files.writeString(file, "portal: {rpm: 0}\n");
+        assertEquals("rpm", CLI.json("apply", "-f", file.toString()).exits(1).error().path("param").asText());
     }
 
     private static List<String> strings(JsonNode array) {

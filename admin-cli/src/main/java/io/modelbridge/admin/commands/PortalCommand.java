@@ -58,8 +58,8 @@ public final class PortalCommand {
             String rpm,
             @Option(names = "--tpm", paramLabel = "N|none", description = "A new user's tokens per minute.")
             String tpm,
-            @Option(names = "--models", split = ",", paramLabel = "ALIAS", completionCandidates = Candidates.Aliases.class,
-                    description = "Aliases a new user's keys may call; '' for all.") List<String> models) {
+            @Option(names = "--models", split = ",", paramLabel = "ALIAS",
+                    completionCandidates = Candidates.Aliases.class, description = "Aliases a new user's keys may call; '' for all.") List<String> models) {
         ObjectNode body = AdminClient.JSON.createObjectNode();
         if (registration != null) {
             body.put("registration", registration);
