@@ -185,7 +185,8 @@ public final class PortalCommand {
         }
 
         @Command(name = "revoke", description = "Delete an invite code: it admits nobody any more.")
-        int revoke(@Parameters(paramLabel = "CODE") String code) {
+        int revoke(@Parameters(paramLabel = "CODE", completionCandidates = Candidates.InviteCodes.class)
+                   String code) {
             JsonNode deleted = portal.root.client().delete("/portal/invites/" + AdminClient.segment(code));
             portal.root.out().result(deleted, "Revoked invite " + code + ".");
             return Mbctl.OK;

@@ -91,6 +91,15 @@ class CommandCompleterTest {
         assertTrue(complete("portal set -").containsAll(List.of("--registration", "--domains", "--free-quota", "--rpm",
                 "--tpm", "--models")));
         assertTrue(complete("portal invite create -").containsAll(List.of("--uses", "--expires")));
+        PrintWriter sink = new PrintWriter(new StringWriter());
+        Connection connection = Connection.resolve(Optional.of(TestGateway.get().server()),
+                Optional.of(RunningGateway.ADMIN_TOKEN), Map.of());
+        StringWriter out = new StringWriter();
+        Mbctl.run(new String[] {"portal", "invite", "create"},
+                Invocation.of(Map.of(), new PrintWriter(out, true), sink, () -> 0).in(
+                        new Session(connection, new PrintWriter(out, true), sink, () -> 0)));
+        String code = out.toString().lines().toList().getLast();
+        assertTrue(complete(completerFor(connection), "portal invite revoke ").contains(code), code);
     }
 
     @Test
