@@ -9,6 +9,7 @@ import io.modelbridge.admin.commands.HelpCommand;
 import io.modelbridge.admin.commands.KeyCommand;
 import io.modelbridge.admin.commands.LimitCommand;
 import io.modelbridge.admin.commands.PluginCommand;
+import io.modelbridge.admin.commands.PortalCommand;
 import io.modelbridge.admin.commands.PriceCommand;
 import io.modelbridge.admin.commands.QuotaCommand;
 import io.modelbridge.admin.commands.ShellCommand;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Spec;
         description = "Manage a ModelBridge gateway through its admin API. With no command on a terminal: the console.",
         subcommands = {UserCommand.class, KeyCommand.class, ChannelCommand.class, AliasCommand.class,
             LimitCommand.class, QuotaCommand.class, PriceCommand.class, PluginCommand.class, UsageCommand.class,
-            ApplyCommand.class, ShellCommand.class, HelpCommand.class},
+            PortalCommand.class, ApplyCommand.class, ShellCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 refused by the server, 2 usage error, 3 server unreachable or auth failed."})
 public final class Mbctl implements Callable<Integer> {
     public static final int OK = 0;

@@ -9,7 +9,8 @@ import java.util.List;
  * One change apply makes, or in a dry run would make.
  *
  * @param action {@code create} or {@code update}
- * @param kind   {@code user}, {@code channel}, {@code alias}, {@code limit}, {@code price} or {@code key}
+ * @param kind   {@code user}, {@code channel}, {@code alias}, {@code limit}, {@code price}, {@code key} or
+ *               {@code portal}
  * @param fields for an update, the fields that differ (a credential is named, never shown)
  */
 public record Change(String action, String kind, String name, List<String> fields, Step step) {

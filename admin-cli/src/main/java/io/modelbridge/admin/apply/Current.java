@@ -8,16 +8,19 @@ import java.util.function.Function;
 
 /** What the gateway holds now, read once before planning, keyed the way the file names things. */
 record Current(Map<String, JsonNode> users, Map<String, JsonNode> channels, Map<String, JsonNode> aliases,
-               Map<String, JsonNode> limits, Map<String, JsonNode> prices, Map<String, JsonNode> keys) {
+               Map<String, JsonNode> limits, Map<String, JsonNode> prices, Map<String, JsonNode> keys,
+               JsonNode portal) {
 
-    static Current fetch(AdminClient client) {
+    /** The portal's settings are read only when the file has a {@code portal} section. */
+    static Current fetch(AdminClient client, boolean portal) {
         return new Current(
                 index(client.get("/users"), u -> u.path("name").asText()),
                 index(client.get("/channels"), c -> c.path("name").asText()),
                 index(client.get("/aliases"), a -> a.path("name").asText()),
                 index(client.get("/limits"), l -> limitKey(l.path("scope").asText(), l.path("subject").asText())),
                 index(client.get("/prices"), p -> p.path("model").asText()),
-                activeKeys(client.get("/keys")));
+                activeKeys(client.get("/keys")),
+                portal ? client.get("/portal") : null);
     }
 
     static String limitKey(String scope, String subject) {

@@ -5,10 +5,10 @@ import java.util.List;
 
 /**
  * An apply file: what the gateway should hold. A field left out (null) is left as the gateway has it; lists left
- * out are empty. Names in the file are snake_case ({@code base_url}).
+ * out are empty, and so is a left-out {@code portal} section. Names in the file are snake_case ({@code base_url}).
  */
 record Manifest(List<User> users, List<Channel> channels, List<Alias> aliases, List<Limit> limits,
-                List<Price> prices, List<Key> keys) {
+                List<Price> prices, List<Key> keys, Portal portal) {
     Manifest {
         users = users == null ? List.of() : List.copyOf(users);
         channels = channels == null ? List.of() : List.copyOf(channels);
@@ -35,4 +35,8 @@ record Manifest(List<User> users, List<Channel> channels, List<Alias> aliases, L
 
     /** A key is found again by its user and label, so the label is required. */
     record Key(String user, String label, List<String> models, Integer rpm, Integer tpm) {}
+
+    /** The portal's settings; a field left out stays, an empty list clears it ({@code []}: any domain, all models). */
+    record Portal(String registration, List<String> allowedDomains, BigDecimal freeQuota, Integer rpm, Integer tpm,
+                  List<String> models) {}
 }

@@ -10,6 +10,7 @@ import java.util.function.Function;
 /** What the file must say for apply to know what it means; each failure names the field. */
 final class ManifestChecks {
     private static final Set<String> SCOPES = Set.of("global", "user", "key", "model");
+    private static final Set<String> REGISTRATIONS = Set.of("open", "closed", "invite");
 
     private ManifestChecks() {}
 
@@ -47,6 +48,10 @@ final class ManifestChecks {
                 throw new InputException(where + "'keys[" + i + "].label' is required: apply finds the key again "
                         + "by its user and label.");
             }
+        }
+        if (m.portal() != null && m.portal().registration() != null
+                && !REGISTRATIONS.contains(m.portal().registration())) {
+            throw new InputException(where + "'portal.registration' must be one of open, closed, invite.");
         }
         unique(m.users(), Manifest.User::name, "users", where);
         unique(m.channels(), Manifest.Channel::name, "channels", where);

@@ -56,7 +56,7 @@ final class ManifestReader {
         }
         if (!tree.isObject()) {
             throw new InputException("apply file " + file + " must be a mapping with users, channels, aliases, "
-                    + "limits, prices and keys.");
+                    + "limits, prices, keys and portal.");
         }
         JsonNode resolved = substitute(tree, "");
         Manifest manifest;

@@ -51,6 +51,12 @@ final class Patch {
         fields.add(field);
     }
 
+    /** A list that differs by a comparison only the caller can make (as sets, normalised); may be empty. */
+    void put(String field, List<String> values) {
+        values.forEach(body.putArray(field)::add);
+        fields.add(field);
+    }
+
     static List<String> strings(JsonNode array) {
         List<String> values = new ArrayList<>();
         array.forEach(v -> values.add(v.asText()));

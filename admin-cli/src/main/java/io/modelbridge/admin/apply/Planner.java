@@ -8,13 +8,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Compares an apply file with what the gateway holds and lists the changes that would make them equal, in an
- * order that works: users, channels, aliases, limits, prices, keys. Nothing is deleted: objects the file does not
- * mention stay as they are.
+ * order that works: users, channels, aliases, limits, prices, keys, then the portal's settings. Nothing is deleted:
+ * objects the file does not mention stay as they are.
  */
 final class Planner {
     private final AdminClient client;
@@ -24,7 +25,7 @@ final class Planner {
     }
 
     List<Change> plan(Manifest m) {
-        Current now = Current.fetch(client);
+        Current now = Current.fetch(client, m.portal() != null);
         List<Change> changes = new ArrayList<>();
         m.users().forEach(u -> user(u, now).ifPresent(changes::add));
         m.channels().forEach(c -> channel(c, now).ifPresent(changes::add));
@@ -32,6 +33,9 @@ final class Planner {
         m.limits().forEach(l -> limit(l, now).ifPresent(changes::add));
         m.prices().forEach(p -> price(p, now).ifPresent(changes::add));
         m.keys().forEach(k -> key(k, now).ifPresent(changes::add));
+        if (m.portal() != null) {
+            portal(m.portal(), now.portal()).ifPresent(changes::add);
+        }
         return changes;
     }
 
@@ -188,6 +192,29 @@ final class Planner {
         patch.integer("rpm", k.rpm(), current.path("rpm"));
         patch.integer("tpm", k.tpm(), current.path("tpm"));
         return update("key", name, patch, c -> c.patch("/keys/" + current.path("id").asLong(), patch.body));
+    }
+
+    /** Domains are compared as the gateway keeps them (lower case), domains and models as sets. */
+    private static Optional<Change> portal(Manifest.Portal p, JsonNode current) {
+        Patch patch = new Patch();
+        patch.text("registration", p.registration(), current.path("registration"));
+        if (p.allowedDomains() != null) {
+            List<String> domains = p.allowedDomains().stream().map(d -> d.strip().toLowerCase(Locale.ROOT)).toList();
+            if (!new HashSet<>(domains).equals(new HashSet<>(Patch.strings(current.path("allowed_domains"))))) {
+                patch.put("allowed_domains", domains);
+            }
+        }
+        if (p.freeQuota() != null && !Patch.sameNumber(p.freeQuota(), current.path("free_quota"))) {
+            patch.body.put("free_quota", p.freeQuota());
+            patch.fields.add("free_quota");
+        }
+        patch.integer("rpm", p.rpm(), current.path("rpm"));
+        patch.integer("tpm", p.tpm(), current.path("tpm"));
+        if (p.models() != null
+                && !new HashSet<>(p.models()).equals(new HashSet<>(Patch.strings(current.path("models"))))) {
+            patch.put("models", p.models());
+        }
+        return update("portal", "settings", patch, c -> c.patch("/portal", patch.body));
     }
 
     private static Optional<Change> create(String kind, String name, Change.Step step) {

@@ -19,8 +19,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code apply -f FILE [--dry-run]}: declarative provisioning; a second run changes nothing. */
 @Command(name = "apply", description = {"Make the gateway match a YAML file: users, channels, aliases, limits, "
-        + "prices, keys.", "Creates and updates, never deletes; a second run changes nothing. Secrets may be "
-        + "written as ${ENV_VAR}. Keys it creates are printed once."})
+        + "prices, keys, portal settings.", "Creates and updates, never deletes; a second run changes nothing. "
+        + "Secrets may be written as ${ENV_VAR}. Keys it creates are printed once."})
 public final class ApplyCommand implements Callable<Integer> {
     @ParentCommand
     private Mbctl root;

@@ -62,6 +62,12 @@ public final class Candidates {
         }
     }
 
+    public static final class InviteCodes extends Live {
+        public InviteCodes(Supplier<LiveValues> values) {
+            super(values, LiveValues::inviteCodes);
+        }
+    }
+
     public static final class Plugins extends Live {
         public Plugins(Supplier<LiveValues> values) {
             super(values, LiveValues::plugins);

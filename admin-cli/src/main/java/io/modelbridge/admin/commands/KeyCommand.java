@@ -50,7 +50,7 @@ public final class KeyCommand {
             models.forEach(body.putArray("models")::add);
         }
         if (expires != null) {
-            expiry(expires, body);
+            expiry(expires, body, spec);
         }
         if (rpm != null) {
             body.put("rpm", rpm);
@@ -69,7 +69,8 @@ public final class KeyCommand {
         return Mbctl.OK;
     }
 
-    private void expiry(String text, ObjectNode body) {
+    /** {@code --expires} as {@code expires_in} (a duration) or {@code expires_at} (a date or an ISO instant). */
+    static void expiry(String text, ObjectNode body, CommandSpec spec) {
         if (DURATION.matcher(text).matches()) {
             body.put("expires_in", text);
         } else if (DATE.matcher(text).matches()) {

@@ -39,6 +39,10 @@ public final class LiveValues {
         return cached("keys", () -> field(client.get("/keys"), "id"));
     }
 
+    public List<String> inviteCodes() {
+        return cached("invites", () -> field(client.get("/portal/invites"), "code"));
+    }
+
     public List<String> plugins() {
         return cached("plugins", () -> field(client.get("/plugins"), "id"));
     }

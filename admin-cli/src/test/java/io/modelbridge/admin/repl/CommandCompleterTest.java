@@ -79,6 +79,30 @@ class CommandCompleterTest {
     }
 
     @Test
+    void thePortalGroupAndItsInviteSubgroup() {
+        assertTrue(complete("").contains("portal"));
+        List<String> portal = complete("portal ");
+        assertEquals(3, portal.size(), portal.toString());
+        assertTrue(portal.containsAll(List.of("show", "set", "invite")), portal.toString());
+        List<String> invite = complete("portal invite ");
+        assertEquals(3, invite.size(), invite.toString());
+        assertTrue(invite.containsAll(List.of("create", "list", "revoke")), invite.toString());
+        assertEquals(List.of("open", "closed", "invite"), complete("portal set --registration "));
+        assertTrue(complete("portal set -").containsAll(List.of("--registration", "--domains", "--free-quota", "--rpm",
+                "--tpm", "--models")));
+        assertTrue(complete("portal invite create -").containsAll(List.of("--uses", "--expires")));
+        PrintWriter sink = new PrintWriter(new StringWriter());
+        Connection connection = Connection.resolve(Optional.of(TestGateway.get().server()),
+                Optional.of(RunningGateway.ADMIN_TOKEN), Map.of());
+        StringWriter out = new StringWriter();
+        Mbctl.run(new String[] {"portal", "invite", "create"},
+                Invocation.of(Map.of(), new PrintWriter(out, true), sink, () -> 0).in(
+                        new Session(connection, new PrintWriter(out, true), sink, () -> 0)));
+        String code = out.toString().lines().toList().getLast();
+        assertTrue(complete(completerFor(connection), "portal invite revoke ").contains(code), code);
+    }
+
+    @Test
     void liveValuesFromTheServer() {
         assertTrue(complete("user show ").contains("cc-zoe"));
         assertTrue(complete("key create --user ").contains("cc-zoe"));

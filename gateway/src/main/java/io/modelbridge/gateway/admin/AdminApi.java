@@ -14,9 +14,10 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * The admin API under {@code /admin/v1}: users, keys, channels, aliases, limits, prices, quotas, plugins, usage
- * and audit. Every request needs the admin token; every change is audited in its own transaction and announced
- * to the {@link ChangeListener} after the commit. See docs/admin-api.md.
+ * The admin API under {@code /admin/v1}: users, keys, channels, aliases, limits, prices, quotas, plugins, usage,
+ * audit, and the self-service portal's settings and invites. Every request needs the admin token; every change is
+ * audited in its own transaction and announced to the {@link ChangeListener} after the commit. See
+ * docs/admin-api.md.
  */
 public final class AdminApi {
     public static final String PREFIX = "/admin/v1";
@@ -35,6 +36,7 @@ public final class AdminApi {
     private final PluginsHandler pluginsHandler;
     private final UsageHandler usage;
     private final AuditHandler audit;
+    private final PortalHandler portal;
 
     /** Without channel health (breakers, channel tests): an admin API with no gateway behind it. */
     public AdminApi(Database db, CredentialCipher cipher, PluginCatalog plugins, ChangeListener changes,
@@ -60,6 +62,7 @@ public final class AdminApi {
         this.pluginsHandler = new PluginsHandler(deps, plugins);
         this.usage = new UsageHandler(deps);
         this.audit = new AuditHandler(deps);
+        this.portal = new PortalHandler(deps);
     }
 
     public void register(HttpRouting.Builder routing) {
@@ -79,6 +82,7 @@ public final class AdminApi {
         pluginsHandler.routes(rules, guard);
         usage.routes(rules, guard);
         audit.routes(rules, guard);
+        portal.routes(rules, guard);
         rules.any((req, res) -> errors.write(res, ApiError.notFound("not_found", "No admin endpoint "
                 + req.prologue().method().text() + " " + req.path().absolute().path() + "."), Map.of()));
     }

@@ -13,7 +13,7 @@ import java.util.Set;
 /** /prices: PUT /prices/{model}, list, delete. */
 final class PricesHandler {
     private static final Set<String> PUT = Set.of("input_per_1k", "output_per_1k");
-    private static final BigDecimal MAX = new BigDecimal("99999999999999"); // numeric(20,6)
+    static final BigDecimal MAX = new BigDecimal("99999999999999"); // numeric(20,6)
     private final AdminDeps deps;
 
     PricesHandler(AdminDeps deps) {

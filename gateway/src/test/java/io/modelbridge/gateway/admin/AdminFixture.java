@@ -1,5 +1,7 @@
 package io.modelbridge.gateway.admin;
 
+import static io.modelbridge.db.jooq.Tables.PORTAL_SETTINGS;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServer;
@@ -62,12 +64,13 @@ final class AdminFixture {
         return instance;
     }
 
-    /** Empties every table and forgets the recorded changes. */
+    /** Empties every table (the portal's single settings row is back at its defaults) and forgets the changes. */
     AdminFixture reset() {
         DSLContext dsl = db.dsl();
         for (Table<?> table : io.modelbridge.db.jooq.Public.PUBLIC.getTables()) {
             dsl.truncate(table).restartIdentity().cascade().execute();
         }
+        dsl.insertInto(PORTAL_SETTINGS).set(PORTAL_SETTINGS.ID, 1).execute();
         changes.clear();
         return this;
     }
