@@ -14,8 +14,13 @@ public final class PortalSettingsRepository {
         this.dsl = dsl;
     }
 
+    /** The settings; the migration's defaults again if the row was removed (a truncated table). */
     public PortalSettings get() {
-        PortalSettingsRecord r = dsl.selectFrom(PORTAL_SETTINGS).where(PORTAL_SETTINGS.ID.eq(1)).fetchOne();
+        PortalSettingsRecord r = dsl.selectFrom(PORTAL_SETTINGS).where(PORTAL_SETTINGS.ID.eq(1)).fetchOptional()
+                .orElseGet(() -> {
+                    dsl.insertInto(PORTAL_SETTINGS).set(PORTAL_SETTINGS.ID, 1).onConflictDoNothing().execute();
+                    return dsl.selectFrom(PORTAL_SETTINGS).where(PORTAL_SETTINGS.ID.eq(1)).fetchOne();
+                });
         return new PortalSettings(r.getRegistration(), Sql.list(r.getAllowedDomains()), r.getFreeQuota(), r.getRpm(),
                 r.getTpm(), Sql.list(r.getModels()));
     }

@@ -47,7 +47,7 @@ final class UsageChart {
                         COLOURS[models.indexOf(part.getKey()) % COLOURS.length], day.getKey(),
                         Html.text(part.getKey()), part.getValue(), Html.text(unit)));
             }
-            if (i % 7 == 0 || i == days.size() - 1) {
+            if ((days.size() - 1 - i) % 7 == 0) { // today and every week before it
                 svg.append(String.format(java.util.Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"axis\">%s</text>",
                         i * slot, TOP + HEIGHT + 14, day.getKey().toString().substring(5)));
             }

@@ -94,7 +94,7 @@ class PortalBrowserIT {
         }
 
         String recent = PortalIT.eventually(() -> {
-            browser.navigate().refresh();
+            browser.findElement(By.linkText("Dashboard")).click();
             return browser.findElements(By.id("recent")).isEmpty() ? "" : browser.findElement(By.id("recent")).getText();
         }, text -> text.contains("chat"));
         assertTrue(recent.contains("chat") && recent.contains("200"), recent);
