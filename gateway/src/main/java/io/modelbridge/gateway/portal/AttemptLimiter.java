@@ -16,7 +16,7 @@ final class AttemptLimiter {
     /** An action's budgets: attempts per window, per address and per email. */
     record Budget(String action, int perAddress, int perEmail, Duration window) {}
 
-    static final Budget SIGN_UP = new Budget("signup", 20, 3, Duration.ofMinutes(10));
+    static final Budget SIGN_UP = new Budget("signup", 30, 3, Duration.ofMinutes(10));
     static final Budget LOGIN = new Budget("login", 30, 10, Duration.ofMinutes(10));
     static final Budget RESET = new Budget("reset", 10, 3, Duration.ofMinutes(10));
     static final Budget CODE = new Budget("code", 30, 10, Duration.ofMinutes(10));

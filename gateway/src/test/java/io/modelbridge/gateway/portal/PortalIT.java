@@ -225,6 +225,74 @@ class PortalIT {
         }
     }
 
+    @Test
+    void inviteOnlyRegistrationTakesAValidCodeOnce() {
+        setup.gateway.admin("PATCH", "/portal", JSON.createObjectNode().put("registration", "invite"));
+        try {
+            String code = setup.gateway.admin("POST", "/portal/invites", JSON.createObjectNode().put("uses", 1))
+                    .path("code").asText();
+            PortalClient browser = setup.browser();
+            assertTrue(browser.get("/signup").body().contains("id=\"invite\""));
+            HttpResponse<String> none = browser.post("/signup", Map.of("email", "invited@example.com",
+                    "password", PortalSetup.PASSWORD));
+            assertEquals(403, none.statusCode());
+            assertTrue(none.body().contains("needs an invite code"));
+            HttpResponse<String> wrong = browser.post("/signup", Map.of("email", "invited@example.com",
+                    "password", PortalSetup.PASSWORD, "invite", "inv-not-a-real-one"));
+            assertEquals(403, wrong.statusCode());
+            assertEquals(303, browser.post("/signup", Map.of("email", "invited@example.com",
+                    "password", PortalSetup.PASSWORD, "invite", code)).statusCode());
+            setup.mail.await("invited@example.com", 1);
+            HttpResponse<String> usedUp = browser.post("/signup", Map.of("email", "second@example.com",
+                    "password", PortalSetup.PASSWORD, "invite", code));
+            assertEquals(403, usedUp.statusCode());
+            assertTrue(usedUp.body().contains("not valid"));
+        } finally {
+            setup.gateway.admin("PATCH", "/portal", JSON.createObjectNode().put("registration", "open"));
+        }
+    }
+
+    @Test
+    void signUpIsLimitedToTheAllowedDomains() {
+        var only = JSON.createObjectNode();
+        only.putArray("allowed_domains").add("example.org");
+        setup.gateway.admin("PATCH", "/portal", only);
+        try {
+            HttpResponse<String> refused = setup.browser().post("/signup", Map.of("email", "outsider@example.com",
+                    "password", PortalSetup.PASSWORD));
+            assertEquals(403, refused.statusCode());
+            assertTrue(refused.body().contains("example.org only"));
+            assertEquals(303, setup.browser().post("/signup", Map.of("email", "insider@EXAMPLE.org",
+                    "password", PortalSetup.PASSWORD)).statusCode());
+            setup.mail.await("insider@example.org", 1);
+        } finally {
+            setup.gateway.admin("PATCH", "/portal", JSON.createObjectNode().putNull("allowed_domains"));
+        }
+    }
+
+    @Test
+    void aNewUserGetsThePortalsFreeQuotaLimitsAndAliases() throws Exception {
+        var defaults = JSON.createObjectNode().put("free_quota", 250).put("rpm", 7).put("tpm", 7000);
+        defaults.putArray("models").add("chat");
+        setup.gateway.admin("PATCH", "/portal", defaults);
+        try {
+            HttpResponse<String> dashboard = setup.signUpAndConfirm(setup.browser(), "rich@example.com");
+            assertTrue(dashboard.body().contains("<strong id=\"quota\">250</strong>"));
+            String key = PortalSetup.newKey(dashboard.body());
+            var user = setup.gateway.admin("GET", "/users/rich@example.com", null);
+            assertEquals(250, user.path("quota_balance").asInt());
+            var keys = setup.gateway.admin("GET", "/keys?user=rich@example.com", null).path("data");
+            assertEquals("chat", keys.get(0).path("models").get(0).asText());
+            HttpResponse<String> answer = chat(key);
+            assertEquals(200, answer.statusCode());
+            assertEquals("7", answer.headers().firstValue("x-ratelimit-limit-requests").orElse(""));
+        } finally {
+            var back = JSON.createObjectNode().put("free_quota", 0).putNull("rpm").putNull("tpm");
+            back.putNull("models");
+            setup.gateway.admin("PATCH", "/portal", back);
+        }
+    }
+
     /** Usage rows are written in batches, so a call shows up on the dashboard within a moment, not at once. */
     static String eventually(java.util.function.Supplier<String> page, java.util.function.Predicate<String> done)
             throws InterruptedException {
