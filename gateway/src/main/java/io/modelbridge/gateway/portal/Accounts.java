@@ -9,6 +9,8 @@ import io.modelbridge.db.repo.PortalInviteRepository;
 import io.modelbridge.db.repo.PortalSettings;
 import io.modelbridge.db.repo.PortalSettingsRepository;
 import io.modelbridge.db.repo.PortalSessionRepository;
+import io.modelbridge.db.repo.UserRecord;
+import io.modelbridge.db.repo.UserRepository;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -128,12 +130,15 @@ final class Accounts {
     }
 
     /** What a sign-in found. */
-    sealed interface SignIn permits SignedIn, Unconfirmed, Failed {}
+    sealed interface SignIn permits SignedIn, Unconfirmed, Disabled, Failed {}
 
     record SignedIn(PortalAccount account) implements SignIn {}
 
     /** The password is right but the address is not confirmed yet: a new code went out. */
     record Unconfirmed(String email) implements SignIn {}
+
+    /** The password is right but the operator disabled the user. */
+    record Disabled() implements SignIn {}
 
     record Failed() implements SignIn {}
 
@@ -152,7 +157,9 @@ final class Accounts {
             }
             return new Unconfirmed(email);
         }
-        return new SignedIn(account.get());
+        boolean enabled = new UserRepository(db.dsl()).find(account.get().userId()).map(UserRecord::enabled)
+                .orElse(false);
+        return enabled ? new SignedIn(account.get()) : new Disabled();
     }
 
     /** Mails a reset code to a confirmed address; silently nothing for any other address. */

@@ -120,6 +120,8 @@ final class AuthRoutes {
                 }
                 case Accounts.Unconfirmed u -> PortalHttp.redirect(res, "/confirm?email="
                         + URLEncoder.encode(u.email(), StandardCharsets.UTF_8));
+                case Accounts.Disabled d -> PortalHttp.page(res, 403, AuthPages.logIn(token, typed,
+                        "This account is disabled. Ask the gateway's operator.", null));
                 case Accounts.Failed f -> PortalHttp.page(res, 401, AuthPages.logIn(token, typed,
                         "The email or password is not right.", null));
             }

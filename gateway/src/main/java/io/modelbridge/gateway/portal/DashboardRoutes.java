@@ -60,9 +60,10 @@ final class DashboardRoutes {
                         })));
     }
 
-    /** The session of a confirmed account, or a redirect to the sign-in page. */
+    /** The session of a confirmed account whose user is enabled, or a redirect to the sign-in page. */
     private Optional<PortalSession> signedIn(ServerRequest req, ServerResponse res) {
-        Optional<PortalSession> session = sessions.current(req).filter(s -> s.userId() != null);
+        Optional<PortalSession> session = sessions.current(req).filter(s -> s.userId() != null)
+                .filter(s -> new UserRepository(db.dsl()).find(s.userId()).map(UserRecord::enabled).orElse(false));
         if (session.isEmpty()) {
             PortalHttp.redirect(res, "/login");
         }

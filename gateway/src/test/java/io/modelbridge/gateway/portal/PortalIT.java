@@ -197,6 +197,18 @@ class PortalIT {
     }
 
     @Test
+    void aUserTheOperatorDisabledCannotUseTheDashboard() {
+        PortalClient browser = setup.browser();
+        setup.signUpAndConfirm(browser, "disabled@example.com");
+        setup.gateway.admin("PATCH", "/users/disabled@example.com", JSON.createObjectNode().put("enabled", false));
+        assertEquals(303, browser.get("/dashboard").statusCode(), "the open session no longer shows the dashboard");
+        HttpResponse<String> login = setup.browser().post("/login", Map.of("email", "disabled@example.com",
+                "password", PortalSetup.PASSWORD));
+        assertEquals(403, login.statusCode());
+        assertTrue(login.body().contains("This account is disabled"));
+    }
+
+    @Test
     void loginIsRateLimitedPerEmail() {
         PortalClient browser = setup.browser();
         for (int i = 0; i < AttemptLimiter.LOGIN.perEmail(); i++) {
