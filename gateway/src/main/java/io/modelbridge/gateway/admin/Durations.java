@@ -3,6 +3,7 @@ package io.modelbridge.gateway.admin;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,5 +51,18 @@ final class Durations {
             throw Checks.invalid("'" + param + "' must be an ISO-8601 instant or a duration such as 24h or 7d.",
                     param);
         }
+    }
+
+    /** The expiry a body asks for with {@code expires_at} (a time) or {@code expires_in} (e.g. "30d"), if any. */
+    static Optional<Instant> expiry(JsonBody body, Instant now) {
+        if (body.hasValue("expires_at") && body.hasValue("expires_in")) {
+            throw Checks.invalid("Give either 'expires_at' or 'expires_in', not both.", "expires_in");
+        }
+        Optional<Instant> at = body.text("expires_at").map(t -> instant(t, "expires_at"))
+                .or(() -> body.text("expires_in").map(t -> now.plus(parse(t, "expires_in"))));
+        if (at.isPresent() && !at.get().isAfter(now)) {
+            throw Checks.invalid("'expires_at' must be in the future.", "expires_at");
+        }
+        return at;
     }
 }

@@ -125,16 +125,7 @@ final class KeysHandler {
     }
 
     private Optional<Instant> expiry(JsonBody body) {
-        if (body.hasValue("expires_at") && body.hasValue("expires_in")) {
-            throw Checks.invalid("Give either 'expires_at' or 'expires_in', not both.", "expires_in");
-        }
-        Instant now = deps.clock().instant();
-        Optional<Instant> at = body.text("expires_at").map(t -> Durations.instant(t, "expires_at"))
-                .or(() -> body.text("expires_in").map(t -> now.plus(Durations.parse(t, "expires_in"))));
-        if (at.isPresent() && !at.get().isAfter(now)) {
-            throw Checks.invalid("'expires_at' must be in the future.", "expires_at");
-        }
-        return at;
+        return Durations.expiry(body, deps.clock().instant());
     }
 
     private static Optional<Integer> limit(JsonBody body, String field) {

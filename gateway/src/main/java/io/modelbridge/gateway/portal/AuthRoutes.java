@@ -10,6 +10,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** Sign-up with a mailed code, sign-in, sign-out and password reset. */
 final class AuthRoutes {
@@ -69,89 +71,76 @@ final class AuthRoutes {
     }
 
     private void signUp(ServerRequest req, ServerResponse res, Form form, String token) {
-        String typed = form.get("email");
         boolean invite = accounts.settings().registration().equals("invite");
-        try {
-            String email = Accounts.email(typed);
-            limit(AttemptLimiter.SIGN_UP, req, email);
+        attempt(req, res, form, AttemptLimiter.SIGN_UP, email -> {
             accounts.signUp(email, form.raw("password"), form.get("invite"), base(req));
-            PortalHttp.redirect(res, "/confirm?email=" + URLEncoder.encode(email, StandardCharsets.UTF_8));
-        } catch (Refusal r) {
-            PortalHttp.page(res, r.status, AuthPages.signUp(token, typed, invite, r.getMessage()));
-        }
+            PortalHttp.redirect(res, "/confirm?email=" + encoded(email));
+        }, error -> AuthPages.signUp(token, form.get("email"), invite, error));
     }
 
     private void confirm(ServerRequest req, ServerResponse res, Form form, String token) {
-        String typed = form.get("email");
-        try {
-            String email = Accounts.email(typed);
-            limit(AttemptLimiter.CODE, req, email);
+        attempt(req, res, form, AttemptLimiter.CODE, email -> {
             Onboarding.Welcome welcome = accounts.confirm(email, form.get("code"));
             sessions.start(res, welcome.accountId());
             dashboard.show(req, res, welcome.user().id(), email, token, Optional.of(welcome.firstKey()),
                     "Your address is confirmed. Welcome!");
-        } catch (Refusal r) {
-            PortalHttp.page(res, r.status, AuthPages.confirm(token, typed, r.getMessage(), null));
-        }
+        }, error -> AuthPages.confirm(token, form.get("email"), error, null));
     }
 
     private void resend(ServerRequest req, ServerResponse res, Form form, String token) {
-        String typed = form.get("email");
-        try {
-            String email = Accounts.email(typed);
-            limit(AttemptLimiter.SIGN_UP, req, email);
+        attempt(req, res, form, AttemptLimiter.SIGN_UP, email -> {
             accounts.resendConfirmation(email, base(req));
             PortalHttp.page(res, 200, AuthPages.confirm(token, email, null,
                     "If " + email + " is waiting for confirmation, a new code is on its way."));
-        } catch (Refusal r) {
-            PortalHttp.page(res, r.status, AuthPages.confirm(token, typed, r.getMessage(), null));
-        }
+        }, error -> AuthPages.confirm(token, form.get("email"), error, null));
     }
 
     private void logIn(ServerRequest req, ServerResponse res, Form form, String token) {
-        String typed = form.get("email");
-        try {
-            String email = Accounts.email(typed);
-            limit(AttemptLimiter.LOGIN, req, email);
+        attempt(req, res, form, AttemptLimiter.LOGIN, email -> {
             switch (accounts.signIn(email, form.raw("password"), base(req))) {
                 case Accounts.SignedIn in -> {
                     sessions.start(res, in.account().id());
                     PortalHttp.redirect(res, "/dashboard");
                 }
-                case Accounts.Unconfirmed u -> PortalHttp.redirect(res, "/confirm?email="
-                        + URLEncoder.encode(u.email(), StandardCharsets.UTF_8));
-                case Accounts.Disabled d -> PortalHttp.page(res, 403, AuthPages.logIn(token, typed,
-                        "This account is disabled. Ask the gateway's operator.", null));
-                case Accounts.Failed f -> PortalHttp.page(res, 401, AuthPages.logIn(token, typed,
-                        "The email or password is not right.", null));
+                case Accounts.Unconfirmed u -> PortalHttp.redirect(res, "/confirm?email=" + encoded(u.email()));
+                case Accounts.Disabled d -> throw new Refusal(403, "This account is disabled. Ask the gateway's"
+                        + " operator.");
+                case Accounts.Failed f -> throw new Refusal(401, "The email or password is not right.");
             }
-        } catch (Refusal r) {
-            PortalHttp.page(res, r.status, AuthPages.logIn(token, typed, r.getMessage(), null));
-        }
+        }, error -> AuthPages.logIn(token, form.get("email"), error, null));
     }
 
     private void reset(ServerRequest req, ServerResponse res, Form form, String token) {
-        String typed = form.get("email");
-        try {
-            String email = Accounts.email(typed);
-            limit(AttemptLimiter.RESET, req, email);
+        attempt(req, res, form, AttemptLimiter.RESET, email -> {
             accounts.requestReset(email, base(req));
-            PortalHttp.redirect(res, "/reset/confirm?email=" + URLEncoder.encode(email, StandardCharsets.UTF_8));
-        } catch (Refusal r) {
-            PortalHttp.page(res, r.status, AuthPages.reset(token, typed, r.getMessage()));
-        }
+            PortalHttp.redirect(res, "/reset/confirm?email=" + encoded(email));
+        }, error -> AuthPages.reset(token, form.get("email"), error));
     }
 
     private void resetConfirm(ServerRequest req, ServerResponse res, Form form, String token) {
-        String typed = form.get("email");
-        try {
-            String email = Accounts.email(typed);
-            limit(AttemptLimiter.CODE, req, email);
+        attempt(req, res, form, AttemptLimiter.CODE, email -> {
             sessions.start(res, accounts.resetPassword(email, form.get("code"), form.raw("password")).id());
             PortalHttp.redirect(res, "/dashboard");
+        }, error -> AuthPages.resetConfirm(token, form.get("email"), error));
+    }
+
+    /**
+     * Checks the typed address and the action's attempt budget, then runs the action; a refusal shows the form
+     * again with its message and status.
+     */
+    private void attempt(ServerRequest req, ServerResponse res, Form form, AttemptLimiter.Budget budget,
+                         Consumer<String> action, Function<String, String> formWithError) {
+        try {
+            String email = Accounts.email(form.get("email"));
+            limit(budget, req, email);
+            action.accept(email);
         } catch (Refusal r) {
-            PortalHttp.page(res, r.status, AuthPages.resetConfirm(token, typed, r.getMessage()));
+            PortalHttp.page(res, r.status, formWithError.apply(r.getMessage()));
         }
+    }
+
+    private static String encoded(String email) {
+        return URLEncoder.encode(email, StandardCharsets.UTF_8);
     }
 
     private void limit(AttemptLimiter.Budget budget, ServerRequest req, String email) {
