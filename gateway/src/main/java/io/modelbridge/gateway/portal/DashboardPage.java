@@ -68,9 +68,14 @@ final class DashboardPage {
                     <form method="post" action="/dashboard/keys/%d/revoke" class="inline">%s\
                     <button type="submit" class="danger" data-revoke="%d">Revoke</button></form>"""
                     .formatted(e.key().id(), Layout.csrfField(csrf), e.key().id());
+            String label = revoked ? Html.text(e.key().label()) : """
+                    <form method="post" action="/dashboard/keys/%d/label" class="inline">%s\
+                    <input name="label" maxlength="100" value="%s" aria-label="label" class="label">\
+                    <button type="submit" class="small" data-rename="%d">Rename</button></form>"""
+                    .formatted(e.key().id(), Layout.csrfField(csrf), Html.text(e.key().label()), e.key().id());
             rows.append("<tr data-key=\"").append(e.key().id()).append("\"><td><code>")
                     .append(Html.text(e.key().prefix())).append("…</code></td><td>")
-                    .append(Html.text(e.key().label())).append("</td><td>").append(when(e.key().createdAt()))
+                    .append(label).append("</td><td>").append(when(e.key().createdAt()))
                     .append("</td><td>").append(e.key().lastUsedAt() == null ? "never" : when(e.key().lastUsedAt()))
                     .append("</td><td>").append(action).append("</td></tr>");
         }

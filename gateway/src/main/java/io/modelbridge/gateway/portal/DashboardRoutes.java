@@ -45,19 +45,34 @@ final class DashboardRoutes {
         rules.get("/dashboard", (req, res) -> signedIn(req, res).ifPresent(s ->
                         show(req, res, s.userId(), s.email(), csrf.token(req, res), Optional.empty(), null)))
                 .post("/dashboard/keys", csrf.posted((req, res, form, token) -> signedIn(req, res).ifPresent(s -> {
-                    String label = form.get("label");
-                    label = label.isEmpty() ? "key" : label.substring(0, Math.min(label.length(), 100));
-                    String secret = onboarding.newKey(s.userId(), user(s.userId()).name(), label);
+                    String secret = onboarding.newKey(s.userId(), user(s.userId()).name(), label(form));
                     show(req, res, s.userId(), s.email(), token, Optional.of(secret), null);
                 })))
-                .post("/dashboard/keys/{id}/revoke", csrf.posted((req, res, form, token) ->
-                        signedIn(req, res).ifPresent(s -> {
-                            String id = req.path().pathParameters().get("id");
-                            if (id.matches("\\d{1,18}")) {
-                                onboarding.revokeKey(s.userId(), Long.parseLong(id));
-                            }
-                            PortalHttp.redirect(res, "/dashboard");
-                        })));
+                .post("/dashboard/keys/{id}/label", onOwnKey((userId, keyId, form) ->
+                        onboarding.relabelKey(userId, keyId, label(form))))
+                .post("/dashboard/keys/{id}/revoke", onOwnKey((userId, keyId, form) ->
+                        onboarding.revokeKey(userId, keyId)));
+    }
+
+    /** A change to one key of the signed-in user; back to the dashboard afterwards. */
+    @FunctionalInterface
+    private interface KeyChange {
+        void apply(long userId, long keyId, Form form);
+    }
+
+    private io.helidon.webserver.http.Handler onOwnKey(KeyChange change) {
+        return csrf.posted((req, res, form, token) -> signedIn(req, res).ifPresent(s -> {
+            String id = req.path().pathParameters().get("id");
+            if (id.matches("\\d{1,18}")) {
+                change.apply(s.userId(), Long.parseLong(id), form);
+            }
+            PortalHttp.redirect(res, "/dashboard");
+        }));
+    }
+
+    private static String label(Form form) {
+        String label = form.get("label");
+        return label.isEmpty() ? "key" : label.substring(0, Math.min(label.length(), 100));
     }
 
     /** The session of a confirmed account whose user is enabled, or a redirect to the sign-in page. */

@@ -3,6 +3,8 @@ package io.modelbridge.gateway.portal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.db.repo.ApiKeyEntry;
+import io.modelbridge.db.repo.ApiKeyRecord;
+import io.modelbridge.db.repo.KeySettings;
 import io.modelbridge.db.repo.ApiKeyRepository;
 import io.modelbridge.db.repo.LimitRepository;
 import io.modelbridge.db.repo.NewApiKey;
@@ -19,6 +21,7 @@ import io.modelbridge.gateway.admin.KeySecrets;
 import io.modelbridge.gateway.config.ChangeListener.Topic;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jooq.DSLContext;
@@ -76,6 +79,22 @@ final class Onboarding {
             audit.record("key.create", "api_key", String.valueOf(key.key().id()),
                     json.createObjectNode().put("user", userName).put("label", label));
             return secret;
+        });
+    }
+
+    /** Renames one of the user's own keys; false when the user has no such key. */
+    boolean relabelKey(long userId, long keyId, String label) {
+        return changes.apply(Topic.KEYS, (tx, audit) -> {
+            ApiKeyRepository keys = new ApiKeyRepository(tx);
+            Optional<ApiKeyEntry> own = keys.find(keyId).filter(k -> k.key().userId() == userId);
+            own.ifPresent(e -> {
+                ApiKeyRecord k = e.key();
+                keys.update(keyId, new KeySettings(label, k.allowedModels(), k.allowedCidrs(), k.expiresAt(),
+                        e.keyEnabled(), k.rpm(), k.tpm()));
+                audit.record("key.update", "api_key", String.valueOf(keyId),
+                        json.createObjectNode().put("label", label));
+            });
+            return own.isPresent();
         });
     }
 

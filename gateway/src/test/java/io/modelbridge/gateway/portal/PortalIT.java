@@ -186,10 +186,16 @@ class PortalIT {
         HttpResponse<String> created = browser.post("/dashboard/keys", Map.of("label", "ci runner"));
         assertEquals(200, created.statusCode());
         String key = PortalSetup.newKey(created.body());
-        assertTrue(created.body().contains("<td>ci runner</td>"));
+        assertTrue(created.body().contains("value=\"ci runner\""));
         assertEquals(200, chat(key).statusCode());
         String id = created.body().replaceAll("(?s).*<tr data-key=\"(\\d+)\"><td><code>" + key.substring(0, 11)
                 + ".*", "$1");
+        assertEquals(303, browser.post("/dashboard/keys/" + id + "/label", Map.of("label", "nightly")).statusCode());
+        assertTrue(browser.get("/dashboard").body().contains("value=\"nightly\""), "the key was renamed");
+        PortalClient stranger = setup.browser();
+        setup.signUpAndConfirm(stranger, "stranger@example.com");
+        stranger.post("/dashboard/keys/" + id + "/revoke", Map.of());
+        assertEquals(200, chat(key).statusCode(), "nobody revokes another user's key");
         assertEquals(303, browser.post("/dashboard/keys/" + id + "/revoke", Map.of()).statusCode());
         assertEquals(401, chat(key).statusCode(), "a revoked key is refused at once");
         assertEquals(303, setup.browser().post("/dashboard/keys", Map.of("label", "x")).statusCode(),
