@@ -1,5 +1,7 @@
 package io.modelbridge.gateway;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.helidon.http.HeaderNames;
@@ -75,10 +77,16 @@ public final class Gateway implements AutoCloseable {
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("gateway-background").unstarted(r));
 
+    /** Helidon's default is 4 KiB, per open stream; SSE events are a few hundred bytes. */
+    static final int STREAM_WRITE_BUFFER_BYTES = 1024;
+
     private Gateway(GatewayConfig config) {
         this.config = config;
         Clock clock = Clock.systemUTC();
-        ObjectMapper json = JsonMapper.builder().build();
+        // A shared buffer pool instead of Jackson's default thread-local one: every virtual thread that writes JSON
+        // would otherwise keep its own ~10 KiB of buffers for as long as it lives, i.e. for the whole of a stream.
+        ObjectMapper json = JsonMapper.builder(JsonFactory.builder()
+                .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build()).build();
         ErrorWriter errors = new ErrorWriter(json);
         String adminToken = SecretFiles.adminToken(config);
         CredentialCipher cipher = new CredentialCipher(SecretFiles.masterKey(config));
@@ -134,6 +142,9 @@ public final class Gateway implements AutoCloseable {
                 .shutdownGracePeriod(Duration.ofMillis(500))
                 .directHandlers(TransportErrors.handlers(errors))
                 .connectionOptions(o -> o.tcpNoDelay(true)) // each SSE event is flushed alone: no Nagle delay
+                // The buffer of a streamed response (res.outputStream()), held for the whole stream: SseRelay writes
+                // each event in one call and flushes it, and a write larger than the buffer bypasses it.
+                .writeBufferSize(STREAM_WRITE_BUFFER_BYTES)
                 .routing(r -> {
                     new OpenAiRoutes(services, inFlight, dbHealth::up).register(r);
                     portal.register(r);

@@ -88,9 +88,11 @@ final class SseRelay implements Consumer<ChatChunk> {
     private void send(byte[] json) {
         commit();
         try {
-            out.write(DATA);
-            out.write(json);
-            out.write(END);
+            byte[] event = new byte[DATA.length + json.length + END.length];
+            System.arraycopy(DATA, 0, event, 0, DATA.length);
+            System.arraycopy(json, 0, event, DATA.length, json.length);
+            System.arraycopy(END, 0, event, DATA.length + json.length, END.length);
+            out.write(event); // one write: one HTTP chunk, whatever the size of the response's buffer
             out.flush();
         } catch (IOException | UncheckedIOException e) {
             throw new ClientGoneException(e);

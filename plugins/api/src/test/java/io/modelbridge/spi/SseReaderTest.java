@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -37,5 +38,57 @@ class SseReaderTest {
     @Test
     void keepsUtf8IntactAcrossTheStream() {
         assertEquals("你好，世界", reader("data: 你好，世界\n\n").next().orElseThrow().data());
+    }
+
+    /** Hands out at most {@code step} bytes a read, as a socket may. */
+    private static SseReader trickle(String text, int step) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return new SseReader(new InputStream() {
+            private int pos;
+
+            @Override
+            public int read() {
+                return pos < bytes.length ? bytes[pos++] & 0xff : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (pos == bytes.length) {
+                    return -1;
+                }
+                int n = Math.min(Math.min(len, step), bytes.length - pos);
+                System.arraycopy(bytes, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        });
+    }
+
+    @Test
+    void readsEventsHandedOutAByteAtATimeWithEveryLineEnd() {
+        String text = "data: 你好\r\n\r\ndata: a\rdata: b\r\rdata: c\n\ndata: [DONE]\n\n";
+        for (int step : new int[] {1, 2, 3, 7, 4096}) {
+            SseReader r = trickle(text, step);
+            assertEquals("你好", r.next().orElseThrow().data(), "step " + step);
+            assertEquals("a\nb", r.next().orElseThrow().data(), "step " + step);
+            assertEquals("c", r.next().orElseThrow().data(), "step " + step);
+            assertEquals("[DONE]", r.next().orElseThrow().data(), "step " + step);
+            assertTrue(r.next().isEmpty(), "step " + step);
+        }
+    }
+
+    @Test
+    void readsLinesLongerThanItsBufferAndKeepsGoingAfterThem() {
+        String big = "x".repeat(SseReader.INITIAL_BUFFER * 5 + 3) + "é";
+        SseReader r = trickle("data: " + big + "\n\ndata: small\n\n", 1000);
+        assertEquals(big, r.next().orElseThrow().data());
+        assertEquals("small", r.next().orElseThrow().data());
+        assertTrue(r.next().isEmpty());
+    }
+
+    @Test
+    void turnsMalformedUtf8IntoReplacementCharacters() {
+        byte[] bytes = {'d', 'a', 't', 'a', ':', ' ', (byte) 0xff, 'a', '\n', '\n'};
+        assertEquals("\ufffda", new SseReader(new ByteArrayInputStream(bytes)).next().orElseThrow().data());
     }
 }

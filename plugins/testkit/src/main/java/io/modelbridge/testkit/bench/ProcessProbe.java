@@ -64,12 +64,32 @@ final class ProcessProbe {
 
     /** The soft limit on open files of the process. */
     static long maxOpenFiles(long pid) {
+        return openFileLimit(pid, 0);
+    }
+
+    /** The hard limit on open files of the process: the most its soft limit can be raised to without privilege. */
+    static long maxOpenFilesHard(long pid) {
+        return openFileLimit(pid, 1);
+    }
+
+    private static long openFileLimit(long pid, int column) {
         for (String line : lines(Path.of("/proc/" + pid + "/limits"))) {
             if (line.startsWith("Max open files")) {
-                return Long.parseLong(line.substring("Max open files".length()).trim().split("\\s+")[0]);
+                String value = line.substring("Max open files".length()).trim().split("\\s+")[column];
+                return value.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(value);
             }
         }
         throw new IllegalStateException("no open-file limit for process " + pid);
+    }
+
+    /** Whether this process may raise hard resource limits (CAP_SYS_RESOURCE, bit 24, in its effective set). */
+    static boolean maySetHardLimits() {
+        for (String line : lines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("CapEff:")) {
+                return (Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16) & (1L << 24)) != 0;
+            }
+        }
+        return false;
     }
 
     static long openFiles(long pid) {

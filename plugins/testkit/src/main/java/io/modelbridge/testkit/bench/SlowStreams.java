@@ -20,16 +20,27 @@ final class SlowStreams {
 
     private SlowStreams() {}
 
+    /** Why fewer streams than asked for are tried: the limits, and whether the script could have raised them. */
+    static String capReason(long gatewayPid, long gatewayOpen, long self) {
+        long soft = ProcessProbe.maxOpenFiles(gatewayPid);
+        long hard = ProcessProbe.maxOpenFilesHard(gatewayPid);
+        String raise = soft < hard ? "its soft limit is below its hard limit " + hard
+                : ProcessProbe.maySetHardLimits() ? "its hard limit, which scripts/benchmark failed to raise"
+                : "its hard limit, which no process here may raise (the container withholds CAP_SYS_RESOURCE, even from root)";
+        return "open-file limit: the gateway may open " + soft + " files (" + raise + "), " + gatewayOpen
+                + " were already open, and a relayed stream needs 2 (client and upstream sockets); the generator may open "
+                + ProcessProbe.maxOpenFiles(self);
+    }
+
     static SlowResult run(Target target, int wanted, int openPerSecond, Duration hold, long gatewayPid)
             throws InterruptedException {
         long perStreamFds = 2; // the client's socket and the upstream's, both in the gateway
-        long gatewayRoom = (ProcessProbe.maxOpenFiles(gatewayPid) - ProcessProbe.openFiles(gatewayPid) - FD_RESERVE)
-                / perStreamFds;
+        long gatewayOpen = ProcessProbe.openFiles(gatewayPid);
+        long gatewayRoom = (ProcessProbe.maxOpenFiles(gatewayPid) - gatewayOpen - FD_RESERVE) / perStreamFds;
         long self = ProcessHandle.current().pid();
         long ownRoom = ProcessProbe.maxOpenFiles(self) - ProcessProbe.openFiles(self) - FD_RESERVE;
         int n = (int) Math.max(0, Math.min(wanted, Math.min(gatewayRoom, ownRoom)));
-        String cap = n == wanted ? "" : "open-file limit: the gateway may open " + ProcessProbe.maxOpenFiles(gatewayPid)
-                + " files (2 per relayed stream), the generator " + ProcessProbe.maxOpenFiles(self);
+        String cap = n == wanted ? "" : capReason(gatewayPid, gatewayOpen, self);
         Map<String, long[]> classesBefore = ProcessProbe.classHistogram(gatewayPid);
         ProcessProbe.HeapUse before = ProcessProbe.heapAfterFullGc(gatewayPid);
 
