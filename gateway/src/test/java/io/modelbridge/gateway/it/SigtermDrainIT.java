@@ -133,6 +133,8 @@ class SigtermDrainIT {
                 }
                 outcomes.addAll(load.outcomes);
                 String log = Files.readString(gateway.log());
+                log.lines().filter(l -> l.contains("Draining") || l.contains("stopped") || l.contains("usage rows"))
+                        .forEach(l -> System.out.println("gateway log: " + l)); // how long the drain took
                 assertFalse(log.contains("still in flight after the grace period"), log);
             } finally {
                 gateway.process().destroyForcibly();
