@@ -3,73 +3,83 @@ package io.modelbridge.gateway.it;
 import static io.modelbridge.gateway.it.ApiCalls.chat;
 import static io.modelbridge.gateway.it.RunningGateway.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The packaged gateway, run as ./modelbridge runs it, finishes an open stream on SIGTERM and exits 0. */
+/**
+ * The packaged gateway, run as ./modelbridge runs it, drains on a real SIGTERM and exits 0: an open stream
+ * finishes, and under load every request it answered has exactly one usage row.
+ */
+@Timeout(240)
 class SigtermDrainIT {
+    private static final int DRAIN_SECONDS = 20;
+    private static final int CLIENTS = 30;
+    /** Bounds the load (and keeps the rows within one page of the admin API's /usage, 1000 rows). */
+    private static final int REQUESTS_PER_CLIENT = 30;
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(30);
     @TempDir
     Path dataDir;
 
     @Test
     void sigtermLetsAnOpenStreamFinishFlushesUsageAndExitsZero() throws Exception {
         try (OpenAiSimulator upstream = OpenAiSimulator.start()) {
-            int port = freePort();
-            int adminPort = freePort();
-            RunningGateway.copyBundledPlugins(dataDir.resolve("plugins"));
-            Path log = dataDir.resolve("gateway.log");
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", Path.of("target", "modelbridge-gateway.jar").toAbsolutePath().toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            builder.environment().putAll(java.util.Map.of("MB_PORT", String.valueOf(port),
-                    "MB_ADMIN_PORT", String.valueOf(adminPort), "MB_DATA_DIR", dataDir.toString(),
-                    "MB_ADMIN_TOKEN", RunningGateway.ADMIN_TOKEN, "MB_DRAIN_SECONDS", "20"));
-            Process gateway = builder.start();
+            PackagedGateway gateway = PackagedGateway.start(dataDir, upstream);
             try {
-                URI api = URI.create("http://127.0.0.1:" + port);
-                awaitStatus(api, 200, Duration.ofSeconds(90), gateway, log);
-                AdminClient admin = new AdminClient(URI.create("http://127.0.0.1:" + adminPort), RunningGateway.ADMIN_TOKEN);
-                var channel = JSON.createObjectNode().put("name", "sim").put("provider", "openai")
-                        .put("credential", upstream.apiKey()).put("base_url", upstream.baseUri().toString());
-                channel.putArray("models").add("gpt-4o");
-                admin.call("POST", "/channels", channel);
-                String key = admin.userWithKey("dave");
-
+                String key = gateway.admin().userWithKey("dave");
                 upstream.replyWith("still streaming while the gateway shuts down");
                 upstream.gateEvents();
                 upstream.releaseEvents(1);
-                HttpResponse<Stream<String>> res = new ApiCalls(api).postStreaming("/v1/chat/completions", key,
+                HttpResponse<Stream<String>> res = new ApiCalls(gateway.api()).postStreaming("/v1/chat/completions", key,
                         chat("gpt-4o", "x", true));
                 Iterator<String> lines = res.body().iterator();
                 String first = CompletableFuture.supplyAsync(() -> nextContent(lines)).get(10, TimeUnit.SECONDS);
 
-                gateway.destroy(); // SIGTERM
-                awaitStatus(api, 503, Duration.ofSeconds(10), gateway, log); // draining: /readyz says not ready
+                gateway.sigterm();
+                gateway.awaitReadyz(503, Duration.ofSeconds(10)); // draining: /readyz says not ready
                 upstream.reset(); // the upstream sends the rest of the answer
                 boolean[] done = {false};
                 String rest = ApiCalls.text(ApiCalls.sseEvents(lines, done));
                 assertEquals("still streaming while the gateway shuts down", first + rest);
                 assertTrue(done[0], "the stream ended normally with [DONE]");
-                assertTrue(gateway.waitFor(30, TimeUnit.SECONDS), "the gateway exited");
-                assertEquals(0, gateway.exitValue(), Files.readString(log));
+                gateway.assertExitsZero(Duration.ofSeconds(30));
             } finally {
-                gateway.destroyForcibly();
+                gateway.process().destroyForcibly();
             }
             try (RunningGateway after = RunningGateway.start(dataDir)) {
                 JsonNode usage = after.admin("GET", "/usage?user=dave", null);
@@ -80,22 +90,240 @@ class SigtermDrainIT {
         }
     }
 
-    private static void awaitStatus(URI api, int status, Duration within, Process gateway, Path log)
-            throws IOException, InterruptedException {
-        long end = System.nanoTime() + within.toNanos();
-        ApiCalls calls = new ApiCalls(api);
-        while (System.nanoTime() < end) {
-            assertTrue(gateway.isAlive() || status != 200, "gateway died: " + Files.readString(log));
+    /**
+     * {@value #CLIENTS} clients send plain and streamed chats in turn (every upstream answer held 100 ms, every
+     * stream event 20 ms) for about 3 s; then SIGTERM, the clients carrying on until the gateway turns them away.
+     * The process exits 0 within the grace period; every request it answered 200 (every stream with its
+     * {@code [DONE]}) has exactly one usage row under its x-request-id, no other row is there, and every request
+     * turned away got 503 {@code shutting_down} or had its connection refused or closed: none hung.
+     */
+    @Test
+    void sigtermUnderLoadLeavesExactlyOneUsageRowForEveryAnsweredRequest() throws Exception {
+        List<Outcome> outcomes = new ArrayList<>();
+        long sigtermAt;
+        try (OpenAiSimulator upstream = OpenAiSimulator.start()) {
+            PackagedGateway gateway = PackagedGateway.start(dataDir, upstream);
             try {
-                if (calls.get("/readyz", null).statusCode() == status) {
+                String key = gateway.admin().userWithKey("loader");
+                upstream.replyWith("one two three four five six seven eight");
+                upstream.hangBeforeHeaders(Duration.ofMillis(100));
+                upstream.chunkDelay(Duration.ofMillis(20));
+                Load load = new Load(gateway.api(), key);
+                ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+                try {
+                    List<Future<?>> clients = new ArrayList<>();
+                    for (int c = 0; c < CLIENTS; c++) {
+                        int client = c;
+                        clients.add(pool.submit(() -> load.client(client)));
+                    }
+                    long start = System.nanoTime();
+                    while (!(load.answered.get() >= 60 && elapsed(start).compareTo(Duration.ofSeconds(3)) >= 0)
+                            && load.started.get() < CLIENTS * REQUESTS_PER_CLIENT / 2
+                            && elapsed(start).compareTo(Duration.ofSeconds(20)) < 0) {
+                        Thread.sleep(20);
+                    }
+                    sigtermAt = System.nanoTime();
+                    gateway.sigterm();
+                    gateway.assertExitsZero(Duration.ofSeconds(DRAIN_SECONDS + 5));
+                    for (Future<?> client : clients) {
+                        client.get(ANSWER_WITHIN.toSeconds() + 10, TimeUnit.SECONDS); // bounded: no client hangs
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+                outcomes.addAll(load.outcomes);
+                String log = Files.readString(gateway.log());
+                log.lines().filter(l -> l.contains("Draining") || l.contains("stopped") || l.contains("usage rows"))
+                        .forEach(l -> System.out.println("gateway log: " + l)); // how long the drain took
+                assertFalse(log.contains("still in flight after the grace period"), log);
+            } finally {
+                gateway.process().destroyForcibly();
+            }
+        }
+
+        List<Outcome> answered = outcomes.stream().filter(o -> o.status() == 200).toList();
+        String summary = summary(outcomes, sigtermAt);
+        System.out.println("SIGTERM under load: " + summary);
+        assertTrue(answered.size() >= 60, "the load ran before SIGTERM: " + summary);
+        assertTrue(answered.stream().anyMatch(o -> o.started() < sigtermAt && o.ended() > sigtermAt),
+                "requests were in flight when SIGTERM came, and were answered: " + summary);
+        assertTrue(outcomes.stream().anyMatch(o -> o.ended() > sigtermAt && o.status() != 200),
+                "the drain turned clients away: " + summary);
+        for (Outcome o : outcomes) {
+            assertFalse(o.kind().equals("hang"), "no request hangs: " + o + "; " + summary);
+            if (o.status() == 200) {
+                assertTrue(o.complete(), "a 200 is a complete answer (a stream ends in [DONE]): " + o);
+                assertEquals(o.id(), o.echoedId(), "the gateway kept the client's x-request-id: " + o);
+            } else if (o.status() > 0) {
+                assertEquals(503, o.status(), "turned away with 503: " + o);
+                assertEquals("shutting_down", o.code(), "turned away because the gateway is shutting down: " + o);
+                assertTrue(o.ended() > sigtermAt, "only the drain turns requests away: " + o); // sent before, read after
+            } else {
+                assertTrue(o.ended() > sigtermAt, "only the drain refuses connections: " + o + "; " + summary);
+            }
+        }
+
+        try (RunningGateway after = RunningGateway.start(dataDir)) {
+            JsonNode usage = after.admin("GET", "/usage?user=loader&since=1h&limit=1000", null);
+            JsonNode rows = usage.get("data");
+            assertEquals(rows.size(), usage.at("/totals/requests").asInt(), "every row is on this page");
+            Map<String, Integer> rowsPerId = new HashMap<>();
+            Map<String, Integer> statusPerId = new HashMap<>();
+            for (JsonNode row : rows) {
+                rowsPerId.merge(row.get("request_id").asText(), 1, Integer::sum);
+                statusPerId.put(row.get("request_id").asText(), row.get("status").asInt());
+            }
+            Map<String, Integer> twice = new TreeMap<>(rowsPerId);
+            twice.values().removeIf(n -> n == 1);
+            assertTrue(twice.isEmpty(), "no request is counted twice: " + twice);
+            Set<String> answeredIds = answered.stream().map(Outcome::id).collect(Collectors.toCollection(TreeSet::new));
+            Set<String> missing = new TreeSet<>(answeredIds);
+            missing.removeAll(rowsPerId.keySet());
+            assertTrue(missing.isEmpty(), missing.size() + " answered request(s) have no usage row: " + missing);
+            Set<String> unexplained = new TreeSet<>(rowsPerId.keySet());
+            unexplained.removeAll(answeredIds);
+            assertTrue(unexplained.isEmpty(), "rows only for answered requests: " + unexplained + "; " + summary);
+            for (Outcome o : answered) {
+                assertEquals(200, statusPerId.get(o.id()), "the row of " + o.id() + " says 200");
+            }
+            for (JsonNode row : rows) {
+                if (row.get("request_id").asText().contains("-plain-")) {
+                    assertTrue(row.get("completion_tokens").asInt() > 0, row.toString());
+                }
+            }
+        }
+    }
+
+    /** What one request of the load got: a status (0: no answer) or, failing that, what kind of failure. */
+    private record Outcome(String id, long started, long ended, int status, String code, boolean complete,
+                           String echoedId, String kind) {}
+
+    /** The clients: each sends up to {@value #REQUESTS_PER_CLIENT} requests, and stops once turned away. */
+    private static final class Load {
+        final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        final URI api;
+        final String key;
+        final AtomicInteger started = new AtomicInteger();
+        final AtomicInteger answered = new AtomicInteger();
+        final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+
+        Load(URI api, String key) {
+            this.api = api;
+            this.key = key;
+        }
+
+        void client(int client) {
+            for (int i = 0; i < REQUESTS_PER_CLIENT; i++) {
+                boolean stream = (client + i) % 2 == 0;
+                String id = "load-" + (stream ? "stream-" : "plain-") + client + "-" + i;
+                started.incrementAndGet();
+                Outcome outcome = send(id, stream);
+                outcomes.add(outcome);
+                if (outcome.status() != 200) {
                     return;
                 }
-            } catch (RuntimeException notYetListening) {
-                // connection refused while starting
+                answered.incrementAndGet();
             }
-            Thread.sleep(100);
         }
-        throw new AssertionError("/readyz never answered " + status + "; log:\n" + Files.readString(log));
+
+        private Outcome send(String id, boolean stream) {
+            HttpRequest request = HttpRequest.newBuilder(api.resolve("/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .header("x-request-id", id).timeout(ANSWER_WITHIN)
+                    .POST(HttpRequest.BodyPublishers.ofString(chat("gpt-4o", id, stream))).build();
+            long started = System.nanoTime();
+            try {
+                HttpResponse<String> res = http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                        .get(ANSWER_WITHIN.toSeconds(), TimeUnit.SECONDS); // the whole body, not just the headers
+                String body = res.body();
+                boolean complete = stream ? body.contains("data: [DONE]")
+                        : res.statusCode() == 200 && !ApiCalls.json(body).at("/choices/0/message/content").asText().isEmpty();
+                String code = res.statusCode() == 200 ? null : ApiCalls.json(body).at("/error/code").asText(null);
+                return new Outcome(id, started, System.nanoTime(), res.statusCode(), code, complete,
+                        res.headers().firstValue("x-request-id").orElse(null), "answer");
+            } catch (TimeoutException e) {
+                return new Outcome(id, started, System.nanoTime(), 0, null, false, null, "hang");
+            } catch (ExecutionException e) {
+                String kind = e.getCause() instanceof java.net.http.HttpTimeoutException ? "hang"
+                        : e.getCause() instanceof ConnectException ? "refused" : "closed: " + e.getCause();
+                return new Outcome(id, started, System.nanoTime(), 0, null, false, null, kind);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** How many requests got what, as sent before or after SIGTERM. */
+    private static String summary(List<Outcome> outcomes, long sigtermAt) {
+        Map<String, Long> counts = outcomes.stream().collect(Collectors.groupingBy(
+                o -> (o.started() < sigtermAt ? "sent before SIGTERM, " : "sent after, ")
+                        + (o.status() > 0 ? o.status() + (o.code() == null ? "" : " " + o.code()) : o.kind()),
+                TreeMap::new, Collectors.counting()));
+        long caught = outcomes.stream().filter(o -> o.status() == 200 && o.started() < sigtermAt && o.ended() > sigtermAt)
+                .count();
+        return outcomes.size() + " requests: " + counts + "; in flight at SIGTERM and answered: " + caught;
+    }
+
+    private static Duration elapsed(long since) {
+        return Duration.ofNanos(System.nanoTime() - since);
+    }
+
+    /** The gateway jar run in its own JVM, as ./modelbridge runs it, with one channel to {@code upstream}. */
+    private record PackagedGateway(Process process, URI api, AdminClient admin, Path log) {
+        static PackagedGateway start(Path dataDir, OpenAiSimulator upstream) throws IOException, InterruptedException {
+            int port = freePort();
+            int adminPort = freePort();
+            RunningGateway.copyBundledPlugins(dataDir.resolve("plugins"));
+            Path log = dataDir.resolve("gateway.log");
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", Path.of("target", "modelbridge-gateway.jar").toAbsolutePath().toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(Map.of("MB_PORT", String.valueOf(port),
+                    "MB_ADMIN_PORT", String.valueOf(adminPort), "MB_DATA_DIR", dataDir.toString(),
+                    "MB_ADMIN_TOKEN", RunningGateway.ADMIN_TOKEN, "MB_DRAIN_SECONDS", String.valueOf(DRAIN_SECONDS)));
+            PackagedGateway gateway = new PackagedGateway(builder.start(), URI.create("http://127.0.0.1:" + port),
+                    new AdminClient(URI.create("http://127.0.0.1:" + adminPort), RunningGateway.ADMIN_TOKEN), log);
+            try {
+                gateway.awaitReadyz(200, Duration.ofSeconds(90));
+                var channel = JSON.createObjectNode().put("name", "sim").put("provider", "openai")
+                        .put("credential", upstream.apiKey()).put("base_url", upstream.baseUri().toString());
+                channel.putArray("models").add("gpt-4o");
+                gateway.admin().call("POST", "/channels", channel);
+                return gateway;
+            } catch (IOException | InterruptedException | RuntimeException | Error e) {
+                gateway.process().destroyForcibly();
+                throw e;
+            }
+        }
+
+        void sigterm() {
+            process.destroy(); // SIGTERM
+        }
+
+        void assertExitsZero(Duration within) throws IOException, InterruptedException {
+            assertTrue(process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS),
+                    "the gateway exited within " + within + "; log:\n" + Files.readString(log));
+            assertEquals(0, process.exitValue(), Files.readString(log));
+        }
+
+        void awaitReadyz(int status, Duration within) throws IOException, InterruptedException {
+            long end = System.nanoTime() + within.toNanos();
+            ApiCalls calls = new ApiCalls(api);
+            while (System.nanoTime() < end) {
+                assertTrue(process.isAlive() || status != 200, "gateway died: " + Files.readString(log));
+                try {
+                    if (calls.get("/readyz", null).statusCode() == status) {
+                        return;
+                    }
+                } catch (RuntimeException notYetListening) {
+                    // connection refused while starting
+                }
+                Thread.sleep(100);
+            }
+            throw new AssertionError("/readyz never answered " + status + "; log:\n" + Files.readString(log));
+        }
     }
 
     private static String nextContent(Iterator<String> lines) {

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** DeepSeek end to end: the deepseek plugin jar loaded by PF4J in a running gateway, against the DeepSeek simulator. */
 class DeepSeekGatewayIT {
@@ -155,9 +157,10 @@ class DeepSeekGatewayIT {
         VendorGateway.assertQuotaExhausted(gw.chat(ask("ds", "hi", false).toString()), "deepseek-main");
     }
 
-    @Test
-    void aRefusedKeyARateLimitOrAnExhaustedBalanceFailsOverToTheSecondChannel() {
-        Failover.assertRefusalsFailOver(gw.gateway, gw.key, "ds-failover", "ds-duo", "deepseek-backup",
+    @ParameterizedTest(name = "streamed: {0}")
+    @ValueSource(booleans = {false, true})
+    void aRefusedKeyARateLimitOrAnExhaustedBalanceFailsOverToTheSecondChannel(boolean stream) {
+        Failover.assertRefusalsFailOver(gw.gateway, gw.key, stream, "ds-failover", "ds-duo", "deepseek-backup",
                 () -> deepseek.failNextRateLimited(1, null), () -> deepseek.failNextInsufficientBalance(1));
     }
 

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Baidu ERNIE end to end: an OpenAI client talks to the running gateway, which loads the ernie plugin jar through
@@ -173,9 +175,10 @@ class ErnieGatewayIT {
                 "ernie-sim");
     }
 
-    @Test
-    void aRefusedSecretARateLimitOrAnExhaustedQuotaFailOverToTheSecondChannel() {
-        Failover.assertRefusalsFailOver(gateway, key, "ernie-failover", "ernie-duo", "ernie-backup",
+    @ParameterizedTest(name = "streamed: {0}")
+    @ValueSource(booleans = {false, true})
+    void aRefusedSecretARateLimitOrAnExhaustedQuotaFailOverToTheSecondChannel(boolean stream) {
+        Failover.assertRefusalsFailOver(gateway, key, stream, "ernie-failover", "ernie-duo", "ernie-backup",
                 () -> ernie.failNextRateLimited(1), () -> ernie.failNextOutOfQuota(1));
     }
 

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * An OpenAI client reaching Zhipu GLM through the running gateway and the glm plugin jar loaded by PF4J: channels
@@ -202,9 +204,10 @@ class GlmGatewayIT {
         VendorGateway.assertQuotaExhausted(post("/v1/chat/completions", chat("glm-chat", "hi", false)), "glm-main");
     }
 
-    @Test
-    void aRefusedKeyARateLimitOrArrearsFailOverToTheSecondChannel() {
-        Failover.assertRefusalsFailOver(gateway, key, "glm-failover", "glm-duo", "glm-backup",
+    @ParameterizedTest(name = "streamed: {0}")
+    @ValueSource(booleans = {false, true})
+    void aRefusedKeyARateLimitOrArrearsFailOverToTheSecondChannel(boolean stream) {
+        Failover.assertRefusalsFailOver(gateway, key, stream, "glm-failover", "glm-duo", "glm-backup",
                 () -> glm.failNextRateLimited(1), () -> glm.failNextInArrears(1));
     }
 

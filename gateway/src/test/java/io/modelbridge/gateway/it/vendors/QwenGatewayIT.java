@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Qwen end to end: the qwen plugin jar loaded by PF4J in a running gateway, against the DashScope simulator. */
 class QwenGatewayIT {
@@ -148,9 +150,10 @@ class QwenGatewayIT {
         VendorGateway.assertQuotaExhausted(gw.chat(ask("qwen", "hi", false).toString()), "dashscope-main");
     }
 
-    @Test
-    void aRefusedKeyThrottlingOrArrearsFailsOverToTheSecondChannel() {
-        Failover.assertRefusalsFailOver(gw.gateway, gw.key, "qwen-failover", "qwen-duo", "dashscope-backup",
+    @ParameterizedTest(name = "streamed: {0}")
+    @ValueSource(booleans = {false, true})
+    void aRefusedKeyThrottlingOrArrearsFailsOverToTheSecondChannel(boolean stream) {
+        Failover.assertRefusalsFailOver(gw.gateway, gw.key, stream, "qwen-failover", "qwen-duo", "dashscope-backup",
                 () -> dashscope.failNextRateLimited(1, null), () -> dashscope.failNextArrearage(1));
     }
 

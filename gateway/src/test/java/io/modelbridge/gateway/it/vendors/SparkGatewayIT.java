@@ -26,6 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * An OpenAI client reaching iFlytek Spark through the running gateway and the spark plugin jar loaded by PF4J:
@@ -202,9 +204,10 @@ class SparkGatewayIT {
         VendorGateway.assertQuotaExhausted(post(chat("spark-chat", "hi", false)), "spark-main");
     }
 
-    @Test
-    void aRefusedSignatureARateLimitOrAUsedUpAllowanceFailOverToTheSecondChannel() {
-        Failover.assertRefusalsFailOver(gateway, key, "spark-failover", "spark-duo", "spark-backup",
+    @ParameterizedTest(name = "streamed: {0}")
+    @ValueSource(booleans = {false, true})
+    void aRefusedSignatureARateLimitOrAUsedUpAllowanceFailOverToTheSecondChannel(boolean stream) {
+        Failover.assertRefusalsFailOver(gateway, key, stream, "spark-failover", "spark-duo", "spark-backup",
                 () -> spark.failNextRateLimited(1), () -> spark.failNextTokensExhausted(1));
     }
 
