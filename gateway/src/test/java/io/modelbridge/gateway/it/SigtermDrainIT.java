@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelbridge.testkit.SecretLedger;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -29,11 +30,13 @@ class SigtermDrainIT {
 
     @Test
     void sigtermLetsAnOpenStreamFinishFlushesUsageAndExitsZero() throws Exception {
+        SecretLedger.record(RunningGateway.ADMIN_TOKEN);
         try (OpenAiSimulator upstream = OpenAiSimulator.start()) {
             int port = freePort();
             int adminPort = freePort();
             RunningGateway.copyBundledPlugins(dataDir.resolve("plugins"));
-            Path log = dataDir.resolve("gateway.log");
+            // Kept in target/test-logs (not the temp folder), where admin-cli's LogSecretScanIT reads it after the build.
+            Path log = Files.createDirectories(Path.of("target", "test-logs")).resolve("SigtermDrainIT-gateway.log");
             ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-jar", Path.of("target", "modelbridge-gateway.jar").toAbsolutePath().toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
