@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelbridge.admin.client.AdminClient;
 import io.modelbridge.gateway.it.RunningGateway;
+import io.modelbridge.testkit.SecretLedger;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,9 +14,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** Runs mbctl in this JVM against the shared test gateway, as a script would: args in, exit code and text out. */
 final class Cli {
+    /** An API key secret as the gateway makes them. */
+    private static final Pattern KEY = Pattern.compile("mb-[A-Za-z0-9_-]{43}");
     private final Map<String, String> env;
     private final int width;
 
@@ -45,11 +49,32 @@ final class Cli {
     }
 
     Result run(String... args) {
+        remember(args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = Mbctl.run(args, Invocation.of(env, new PrintWriter(out, true), new PrintWriter(err, true),
                 () -> width));
+        KEY.matcher(out + "\n" + err).results().forEach(m -> SecretLedger.record(m.group()));
         return new Result(exit, out.toString(), err.toString(), String.join(" ", args));
+    }
+
+    /**
+     * The secrets a command hands to mbctl go to the {@link SecretLedger}: {@code --credential} values, the
+     * environment's token and keys (apply files read credentials from it); the keys it prints are added in run.
+     */
+    private void remember(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--credential") && i + 1 < args.length) {
+                SecretLedger.record(args[i + 1]);
+            } else if (args[i].startsWith("--credential=")) {
+                SecretLedger.record(args[i].substring("--credential=".length()));
+            }
+        }
+        env.forEach((name, value) -> {
+            if (name.endsWith("_KEY") || name.endsWith("_TOKEN")) {
+                SecretLedger.record(value);
+            }
+        });
     }
 
     /** The same command with {@code --output json}. */

@@ -8,6 +8,7 @@ import io.modelbridge.admin.Invocation;
 import io.modelbridge.admin.Mbctl;
 import io.modelbridge.admin.TestGateway;
 import io.modelbridge.gateway.it.RunningGateway;
+import io.modelbridge.testkit.SecretLedger;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -94,6 +95,7 @@ class ConsoleInTmuxTest {
         tabCompletesACommandAnOptionAndALiveUserName(first);
         tablesFitTheTerminal(first);
         ctrlCStopsARunningCommand(first);
+        SecretLedger.record("sk-typed-in-the-console-99");
         tmux.type(first, "channel update tm-a-channel-with-a-long-name --credential sk-typed-in-the-console-99");
         tmux.keys(first, "Enter");
         tmux.await(first, "the update", screen -> screen.contains("Updated channel"));

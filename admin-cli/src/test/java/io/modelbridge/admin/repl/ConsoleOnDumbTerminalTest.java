@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.modelbridge.admin.TestGateway;
 import io.modelbridge.admin.client.Connection;
 import io.modelbridge.gateway.it.RunningGateway;
+import io.modelbridge.testkit.SecretLedger;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,6 +40,7 @@ class ConsoleOnDumbTerminalTest {
     @Test
     void linesRunUntilExitAndFailuresDoNotEndTheConsole() throws IOException {
         Path history = dir.resolve("history");
+        SecretLedger.record("sk-dumb secret-with-space");
         String screen = run("""
                 user add dt-amy --email "amy@example.com"
                 user show dt-nobody

@@ -3,6 +3,7 @@ package io.modelbridge.gateway.it;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelbridge.testkit.SecretLedger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.modelbridge.gateway.Gateway;
 import io.modelbridge.gateway.config.GatewayConfig;
 import io.modelbridge.gateway.config.SecretFiles;
+import io.modelbridge.testkit.SecretLedger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -32,7 +33,22 @@ public final class RunningGateway implements AutoCloseable {
         GatewayConfig config = new GatewayConfig("127.0.0.1", 0, "127.0.0.1", 0, dataDir, dataDir.resolve("plugins"),
                 Optional.empty(), "postgres", "", 4, Optional.of(ADMIN_TOKEN), Optional.empty(), maxBodyBytes,
                 Duration.ofSeconds(10), Duration.ofSeconds(60), 3);
-        this.gateway = Gateway.start(adjust.apply(config));
+        GatewayConfig adjusted = adjust.apply(config);
+        adjusted.adminToken().ifPresent(SecretLedger::record);
+        adjusted.masterKey().ifPresent(SecretLedger::record);
+        this.gateway = Gateway.start(adjusted);
+        recordSecretFile(dataDir.resolve(SecretFiles.MASTER_KEY_FILE));
+    }
+
+    /** A secret the gateway keeps in its data folder (the master key) goes to the {@link SecretLedger}. */
+    private static void recordSecretFile(Path file) {
+        try {
+            if (Files.exists(file)) {
+                SecretLedger.record(Files.readString(file).strip());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static RunningGateway start(Path dataDir) {

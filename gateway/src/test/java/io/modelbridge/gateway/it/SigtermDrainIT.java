@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelbridge.testkit.SecretLedger;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -58,6 +59,7 @@ class SigtermDrainIT {
 
     @Test
     void sigtermLetsAnOpenStreamFinishFlushesUsageAndExitsZero() throws Exception {
+        SecretLedger.record(RunningGateway.ADMIN_TOKEN);
         try (OpenAiSimulator upstream = OpenAiSimulator.start()) {
             PackagedGateway gateway = PackagedGateway.start(dataDir, upstream);
             try {
@@ -276,7 +278,9 @@ class SigtermDrainIT {
             int port = freePort();
             int adminPort = freePort();
             RunningGateway.copyBundledPlugins(dataDir.resolve("plugins"));
-            Path log = dataDir.resolve("gateway.log");
+            // In target/test-logs (not the temp folder), where admin-cli's LogSecretScanIT reads it after the build.
+            Path log = Files.createDirectories(Path.of("target", "test-logs"))
+                    .resolve("SigtermDrainIT-" + dataDir.getFileName() + ".log");
             ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-jar", Path.of("target", "modelbridge-gateway.jar").toAbsolutePath().toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile());

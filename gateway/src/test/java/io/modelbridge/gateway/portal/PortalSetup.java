@@ -4,7 +4,7 @@ import static io.modelbridge.gateway.it.RunningGateway.JSON;
 
 import io.modelbridge.gateway.config.PortalConfig;
 import io.modelbridge.gateway.it.RunningGateway;
-import io.modelbridge.gateway.it.SecretLedger;
+import io.modelbridge.testkit.SecretLedger;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.net.URI;
 import java.net.http.HttpResponse;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.gateway.it.RunningGateway;
-import io.modelbridge.gateway.it.SecretLedger;
+import io.modelbridge.testkit.SecretLedger;
 import io.modelbridge.testkit.spark.SparkSimulator;
 import java.io.IOException;
 import java.net.http.HttpClient;

@@ -3,6 +3,7 @@ package io.modelbridge.testkit.deepseek;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.helidon.webserver.WebServer;
 import io.modelbridge.testkit.RecordedRequest;
+import io.modelbridge.testkit.SecretLedger;
 import io.modelbridge.testkit.SimulatorKnobs;
 import io.modelbridge.testkit.SimulatorKnobs.ScriptedError;
 import io.modelbridge.testkit.UpstreamFault;
@@ -58,6 +59,7 @@ public final class DeepSeekSimulator implements AutoCloseable {
     }
 
     private DeepSeekSimulator(String apiKey, Collection<String> models) {
+        SecretLedger.record(apiKey);
         this.apiKey = apiKey;
         DeepSeekRoutes routes = new DeepSeekRoutes(apiKey, Set.copyOf(models), knobs, options, requests::add);
         this.server = WebServer.builder().host("127.0.0.1").port(0).routing(routes::register).build().start();

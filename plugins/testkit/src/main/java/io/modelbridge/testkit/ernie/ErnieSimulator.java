@@ -3,6 +3,7 @@ package io.modelbridge.testkit.ernie;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.helidon.webserver.WebServer;
 import io.modelbridge.testkit.RecordedRequest;
+import io.modelbridge.testkit.SecretLedger;
 import io.modelbridge.testkit.SimulatorKnobs;
 import io.modelbridge.testkit.SimulatorKnobs.ScriptedError;
 import io.modelbridge.testkit.UpstreamFault;
@@ -48,6 +49,8 @@ public final class ErnieSimulator implements AutoCloseable {
     private final WebServer server;
 
     private ErnieSimulator(String apiKey, String secretKey) {
+        SecretLedger.record(apiKey);
+        SecretLedger.record(secretKey);
         this.account = new Account(apiKey, secretKey);
         ErnieChatEndpoint chat = new ErnieChatEndpoint(knobs, () -> flagNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0);
         this.routes = new ErnieRoutes(account, CHAT_MODELS, tokens, knobs, chat, requests::add);

@@ -1,5 +1,6 @@
 package io.modelbridge.testkit.ernie;
 
+import io.modelbridge.testkit.SecretLedger;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,6 +41,7 @@ final class ErnieTokens {
         String token = "24." + HexFormat.of().formatHex(bytes) + "." + lifetime.toSeconds() + "."
                 + now.getEpochSecond() + "." + issued.incrementAndGet() + "-sim";
         expiry.put(token, now.plus(lifetime));
+        SecretLedger.record(token);
         return token;
     }
 

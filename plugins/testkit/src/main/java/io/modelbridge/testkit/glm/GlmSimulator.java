@@ -3,6 +3,7 @@ package io.modelbridge.testkit.glm;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.helidon.webserver.WebServer;
 import io.modelbridge.testkit.RecordedRequest;
+import io.modelbridge.testkit.SecretLedger;
 import io.modelbridge.testkit.SimulatorKnobs;
 import io.modelbridge.testkit.SimulatorKnobs.ScriptedError;
 import io.modelbridge.testkit.UpstreamFault;
@@ -38,6 +39,10 @@ public final class GlmSimulator implements AutoCloseable {
     private final WebServer server;
 
     private GlmSimulator(Map<String, String> secretsById) {
+        secretsById.forEach((id, secret) -> {
+            SecretLedger.record(secret);
+            SecretLedger.record(id + "." + secret);
+        });
         GlmRoutes routes = new GlmRoutes(new GlmTokenVerifier(secretsById),
                 new GlmRequestRules(CHAT_MODELS, EMBEDDING_MODELS), knobs, glm, requests::add);
         this.server = WebServer.builder().host("127.0.0.1").port(0).routing(routes::register).build().start();

@@ -1,6 +1,7 @@
 package io.modelbridge.testkit.glm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelbridge.testkit.SecretLedger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -55,6 +56,8 @@ final class GlmTokenVerifier {
     }
 
     private Optional<Refusal> checkJwt(String[] parts, Instant now, Instant expiredUpTo) {
+        SecretLedger.record(String.join(".", parts)); // the JWT the gateway signed, and its signature alone
+        SecretLedger.record(parts[2]);
         JsonNode header = decodeJson(parts[0]);
         JsonNode payload = decodeJson(parts[1]);
         if (header == null || payload == null || !"HS256".equals(header.path("alg").asText())

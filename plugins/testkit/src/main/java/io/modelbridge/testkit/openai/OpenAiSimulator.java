@@ -3,6 +3,7 @@ package io.modelbridge.testkit.openai;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.helidon.webserver.WebServer;
 import io.modelbridge.testkit.RecordedRequest;
+import io.modelbridge.testkit.SecretLedger;
 import io.modelbridge.testkit.SimulatorKnobs;
 import io.modelbridge.testkit.SimulatorKnobs.ScriptedError;
 import io.modelbridge.testkit.UpstreamFault;
@@ -35,6 +36,7 @@ public final class OpenAiSimulator implements AutoCloseable {
     private final WebServer server;
 
     private OpenAiSimulator(String apiKey, Collection<String> models) {
+        SecretLedger.record(apiKey);
         this.apiKey = apiKey;
         this.models = Set.copyOf(models);
         OpenAiRoutes routes = new OpenAiRoutes(apiKey, this.models, knobs, requests::add);

@@ -3,6 +3,7 @@ package io.modelbridge.testkit.qwen;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.helidon.webserver.WebServer;
 import io.modelbridge.testkit.RecordedRequest;
+import io.modelbridge.testkit.SecretLedger;
 import io.modelbridge.testkit.SimulatorKnobs;
 import io.modelbridge.testkit.SimulatorKnobs.ScriptedError;
 import io.modelbridge.testkit.UpstreamFault;
@@ -49,6 +50,7 @@ public final class QwenSimulator implements AutoCloseable {
     }
 
     private QwenSimulator(String apiKey, Collection<String> models) {
+        SecretLedger.record(apiKey);
         this.apiKey = apiKey;
         QwenRoutes routes = new QwenRoutes(apiKey, Set.copyOf(models), knobs, options, requests::add);
         this.server = WebServer.builder().host("127.0.0.1").port(0).routing(routes::register).build().start();

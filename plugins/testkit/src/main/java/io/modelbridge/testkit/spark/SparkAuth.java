@@ -1,5 +1,6 @@
 package io.modelbridge.testkit.spark;
 
+import io.modelbridge.testkit.SecretLedger;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -58,6 +59,7 @@ final class SparkAuth {
     Optional<Refusal> check(String path, String rawQuery, String hostHeader) {
         Map<String, String> query = query(rawQuery);
         String authorization = query.get("authorization");
+        recordSecrets(rawQuery, authorization);
         if (authorization == null || authorization.isEmpty()) {
             return refuse(401, UNAUTHORIZED);
         }
@@ -84,6 +86,24 @@ final class SparkAuth {
             return refuse(401, NO_MATCH);
         }
         return Optional.empty();
+    }
+
+    /** The signed URL's {@code authorization} value, URL-encoded as sent and decoded, and its signature. */
+    private static void recordSecrets(String rawQuery, String authorization) {
+        if (authorization == null) {
+            return;
+        }
+        SecretLedger.record(authorization);
+        for (String pair : rawQuery.split("&")) {
+            if (pair.startsWith("authorization=")) {
+                SecretLedger.record(pair.substring("authorization=".length()));
+            }
+        }
+        String signature = fields(authorization).get("signature");
+        SecretLedger.record(signature);
+        if (signature != null) {
+            SecretLedger.record(java.net.URLEncoder.encode(signature, StandardCharsets.UTF_8));
+        }
     }
 
     /** The APIKey a (correctly signed) query names. */

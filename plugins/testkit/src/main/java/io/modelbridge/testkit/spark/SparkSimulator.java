@@ -10,6 +10,7 @@ import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.websocket.WsRouting;
 import io.modelbridge.testkit.RecordedRequest;
+import io.modelbridge.testkit.SecretLedger;
 import io.modelbridge.testkit.SimulatorKnobs;
 import io.modelbridge.testkit.SimulatorKnobs.ScriptedError;
 import io.modelbridge.testkit.UpstreamFault;
@@ -52,6 +53,8 @@ public final class SparkSimulator implements AutoCloseable {
     private final WebServer server;
 
     private SparkSimulator(String appId, String apiKey, String apiSecret) {
+        SecretLedger.record(apiKey);
+        SecretLedger.record(apiSecret);
         this.auth = new SparkAuth(Map.of(apiKey, apiSecret), spark::clock, spark::allowedSkew);
         Shared shared = new Shared(auth, Map.of(apiKey, appId), knobs, spark, requests::add);
         WsRouting.Builder ws = WsRouting.builder();
