@@ -31,8 +31,10 @@ public final class GatewayMain {
             gateway.drainAndClose();
             Runtime.getRuntime().halt(0);
         };
-        // Our own handlers, not a shutdown hook: a hook cannot make the exit status 0 after SIGTERM.
-        Signal.handle(new Signal("TERM"), sig -> Thread.ofPlatform().name("shutdown").start(stop));
-        Signal.handle(new Signal("INT"), sig -> Thread.ofPlatform().name("shutdown").start(stop));
+        // Our own handlers, not a shutdown hook: a hook cannot make the exit status 0 after SIGTERM. The stopping
+        // thread must not be a daemon (as it would be, inheriting from the signal thread): once the listeners have
+        // stopped, the JVM would end mid-close, before the last usage rows are written.
+        Signal.handle(new Signal("TERM"), sig -> Thread.ofPlatform().daemon(false).name("shutdown").start(stop));
+        Signal.handle(new Signal("INT"), sig -> Thread.ofPlatform().daemon(false).name("shutdown").start(stop));
     }
 }

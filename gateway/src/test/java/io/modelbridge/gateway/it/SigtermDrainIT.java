@@ -310,6 +310,9 @@ class SigtermDrainIT {
             assertTrue(process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS),
                     "the gateway exited within " + within + "; log:\n" + Files.readString(log));
             assertEquals(0, process.exitValue(), Files.readString(log));
+            assertTrue(Files.readString(log).contains("ModelBridge stopped"),
+                    "the exit waited for the whole close (usage rows flushed, database stopped); log:\n"
+                            + Files.readString(log));
         }
 
         void awaitReadyz(int status, Duration within) throws IOException, InterruptedException {
