@@ -20,7 +20,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Sign-up, confirmation, sign-in and password reset. No answer tells whether an address has an account: sign-up
+ * Sign-up, confirmation, sign-in and password reset, each in the language of the request ({@code t}), which
+ * its refusals and mails are written in. No answer tells whether an address has an account: sign-up
  * and reset reply alike either way (the mail says the rest, to the address's owner only), and a failed sign-in
  * costs one bcrypt check whether or not the address is known.
  */
@@ -44,7 +45,7 @@ final class Accounts {
         this.clock = clock;
     }
 
-    /** Why a form was refused: shown to the user as is. */
+    /** Why a form was refused: shown to the user as is (already in the request's language). */
     static final class Refusal extends RuntimeException {
         final int status;
 
@@ -55,10 +56,10 @@ final class Accounts {
     }
 
     /** The address in its stored form (lower case), or a refusal naming what is wrong. */
-    static String email(String typed) {
+    static String email(String typed, Messages t) {
         String email = typed.strip().toLowerCase(Locale.ROOT);
         if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
-            throw new Refusal(400, "Enter a valid email address.");
+            throw new Refusal(400, t.invalidEmail());
         }
         return email;
     }
@@ -72,59 +73,55 @@ final class Accounts {
     }
 
     /** Registers (or re-registers an unconfirmed) address and mails it a code; see the class comment. */
-    void signUp(String email, String password, String invite, String base) {
+    void signUp(String email, String password, String invite, String base, Messages t) {
         PortalSettings settings = settings();
         switch (settings.registration()) {
-            case "closed" -> throw new Refusal(403, "Registration is closed on this gateway. Ask its operator for an"
-                    + " account.");
+            case "closed" -> throw new Refusal(403, t.registrationClosed());
             case "invite" -> {
                 if (invite.isEmpty()) {
-                    throw new Refusal(403, "Registration here needs an invite code.");
+                    throw new Refusal(403, t.inviteNeeded());
                 }
             }
             default -> { }
         }
         String domain = email.substring(email.indexOf('@') + 1);
         if (!settings.allowedDomains().isEmpty() && !settings.allowedDomains().contains(domain)) {
-            throw new Refusal(403, "Sign-up is open to addresses at " + String.join(", ", settings.allowedDomains())
-                    + " only.");
+            throw new Refusal(403, t.onlyDomains(String.join(", ", settings.allowedDomains())));
         }
-        String problem = Passwords.problem(password);
+        String problem = Passwords.problem(password, t);
         if (problem != null) {
             throw new Refusal(400, problem);
         }
-        requireMail();
+        requireMail(t);
         if (settings.registration().equals("invite")
                 && !new PortalInviteRepository(db.dsl()).consume(invite, clock.instant())) {
-            throw new Refusal(403, "That invite code is not valid (unknown, used up or expired).");
+            throw new Refusal(403, t.inviteInvalid());
         }
         String hash = Passwords.hash(password);
         Optional<PortalAccount> existing = new PortalAccountRepository(db.dsl()).findByEmail(email);
         if (existing.isPresent() && existing.get().confirmed()) {
-            mailer.send(new Mail(email, "Your ModelBridge sign-up", "Someone, hopefully you, tried to sign up at "
-                    + base + " with this address, which already has an account.\n\nSign in: " + base + "/login\n"
-                    + "Forgot the password? " + base + "/reset\n\nIf it was not you, ignore this mail."));
+            mailer.send(new Mail(email, t.signUpAgainSubject(), t.signUpAgainBody(base)));
             return;
         }
         PortalAccount account = db.dsl().transactionResult(tx ->
                 new PortalAccountRepository(tx.dsl()).createPending(email, hash));
-        mailCode(account, CONFIRM, base);
+        mailCode(account, CONFIRM, base, t);
     }
 
     /** A fresh confirmation code for an unconfirmed address; silently nothing for any other address. */
-    void resendConfirmation(String email, String base) {
-        requireMail();
+    void resendConfirmation(String email, String base, Messages t) {
+        requireMail(t);
         new PortalAccountRepository(db.dsl()).findByEmail(email).filter(a -> !a.confirmed())
-                .ifPresent(a -> mailCode(a, CONFIRM, base));
+                .ifPresent(a -> mailCode(a, CONFIRM, base, t));
     }
 
     /** Accepts the code: the account becomes a user with a first key. */
-    Onboarding.Welcome confirm(String email, String code) {
+    Onboarding.Welcome confirm(String email, String code, Messages t) {
         PortalAccount account = new PortalAccountRepository(db.dsl()).findByEmail(email)
-                .orElseThrow(() -> refusal(Outcome.WRONG));
+                .orElseThrow(() -> refusal(Outcome.WRONG, t));
         Outcome outcome = check(account, CONFIRM, code);
         if (outcome != Outcome.ACCEPTED || account.confirmed()) {
-            throw refusal(outcome == Outcome.ACCEPTED ? Outcome.USED : outcome);
+            throw refusal(outcome == Outcome.ACCEPTED ? Outcome.USED : outcome, t);
         }
         return onboarding.welcome(account);
     }
@@ -142,7 +139,7 @@ final class Accounts {
 
     record Failed() implements SignIn {}
 
-    SignIn signIn(String email, String password, String base) {
+    SignIn signIn(String email, String password, String base, Messages t) {
         Optional<PortalAccount> account = new PortalAccountRepository(db.dsl()).findByEmail(email);
         if (account.isEmpty()) {
             Passwords.spendDecoyTime(password);
@@ -153,7 +150,7 @@ final class Accounts {
         }
         if (!account.get().confirmed()) {
             if (mailer.configured()) {
-                mailCode(account.get(), CONFIRM, base);
+                mailCode(account.get(), CONFIRM, base, t);
             }
             return new Unconfirmed(email);
         }
@@ -163,23 +160,23 @@ final class Accounts {
     }
 
     /** Mails a reset code to a confirmed address; silently nothing for any other address. */
-    void requestReset(String email, String base) {
-        requireMail();
+    void requestReset(String email, String base, Messages t) {
+        requireMail(t);
         new PortalAccountRepository(db.dsl()).findByEmail(email).filter(PortalAccount::confirmed)
-                .ifPresent(a -> mailCode(a, RESET, base));
+                .ifPresent(a -> mailCode(a, RESET, base, t));
     }
 
     /** Sets the new password and signs the account out everywhere; returns the account to sign in again. */
-    PortalAccount resetPassword(String email, String code, String password) {
-        String problem = Passwords.problem(password);
+    PortalAccount resetPassword(String email, String code, String password, Messages t) {
+        String problem = Passwords.problem(password, t);
         if (problem != null) {
             throw new Refusal(400, problem);
         }
         PortalAccount account = new PortalAccountRepository(db.dsl()).findByEmail(email)
-                .filter(PortalAccount::confirmed).orElseThrow(() -> refusal(Outcome.WRONG));
+                .filter(PortalAccount::confirmed).orElseThrow(() -> refusal(Outcome.WRONG, t));
         Outcome outcome = check(account, RESET, code);
         if (outcome != Outcome.ACCEPTED) {
-            throw refusal(outcome);
+            throw refusal(outcome, t);
         }
         String hash = Passwords.hash(password);
         db.dsl().transaction(tx -> {
@@ -198,36 +195,33 @@ final class Accounts {
                         MAX_CODE_ATTEMPTS));
     }
 
-    private void mailCode(PortalAccount account, String purpose, String base) {
+    private void mailCode(PortalAccount account, String purpose, String base, Messages t) {
         String code = Tokens.code();
         db.dsl().transaction(tx -> new PortalCodeRepository(tx.dsl()).issue(account.id(), purpose,
                 Tokens.codeHash(account.id(), code), clock.instant().plus(codeTtl)));
         String query = "?email=" + URLEncoder.encode(account.email(), StandardCharsets.UTF_8);
-        String minutes = codeTtl.toMinutes() + " minutes";
+        long minutes = codeTtl.toMinutes();
         if (purpose.equals(CONFIRM)) {
-            mailer.send(new Mail(account.email(), "Your ModelBridge sign-up code", "Your code is " + code
-                    + "\n\nEnter it at " + base + "/confirm" + query + " within " + minutes + ".\n\n"
-                    + "If you did not sign up, ignore this mail."));
+            mailer.send(new Mail(account.email(), t.confirmSubject(),
+                    t.confirmBody(code, base + "/confirm" + query, minutes)));
         } else {
-            mailer.send(new Mail(account.email(), "Your ModelBridge password reset code", "Your code is " + code
-                    + "\n\nEnter it with your new password at " + base + "/reset/confirm" + query + " within "
-                    + minutes + ".\n\nIf you did not ask for a reset, ignore this mail: your password is unchanged."));
+            mailer.send(new Mail(account.email(), t.resetSubject(),
+                    t.resetBody(code, base + "/reset/confirm" + query, minutes)));
         }
     }
 
-    private void requireMail() {
+    private void requireMail(Messages t) {
         if (!mailer.configured()) {
-            throw new Refusal(503, "This gateway cannot send mail yet (its operator has not set MB_SMTP_HOST), so"
-                    + " sign-up and password reset are off. Ask the operator for an account.");
+            throw new Refusal(503, t.mailOff());
         }
     }
 
-    private static Refusal refusal(Outcome outcome) {
+    private static Refusal refusal(Outcome outcome, Messages t) {
         return new Refusal(400, switch (outcome) {
-            case EXPIRED -> "That code has expired. Ask for a new one.";
-            case USED -> "That code was already used. Ask for a new one if you need to.";
-            case TOO_MANY_ATTEMPTS -> "Too many wrong tries for that code. Ask for a new one.";
-            case WRONG, NONE, ACCEPTED -> "That code is not right. Check the latest mail we sent.";
+            case EXPIRED -> t.codeExpired();
+            case USED -> t.codeUsed();
+            case TOO_MANY_ATTEMPTS -> t.codeTooManyTries();
+            case WRONG, NONE, ACCEPTED -> t.codeWrong();
         });
     }
 }

@@ -35,23 +35,32 @@ final class AuthRoutes {
     void routes(HttpRules rules) {
         rules.get("/signup", this::signUpForm)
                 .post("/signup", posted(this::signUp))
-                .get("/confirm", (req, res) -> PortalHttp.page(res, 200, AuthPages.confirm(csrf.token(req, res),
-                        PortalHttp.query(req, "email"), null, null)))
+                .get("/confirm", shown((t, token, email) -> AuthPages.confirm(t, token, email, null, null)))
                 .post("/confirm", posted(this::confirm))
                 .post("/confirm/resend", posted(this::resend))
-                .get("/login", (req, res) -> PortalHttp.page(res, 200, AuthPages.logIn(csrf.token(req, res),
-                        PortalHttp.query(req, "email"), null, null)))
+                .get("/login", shown((t, token, email) -> AuthPages.logIn(t, token, email, null, null)))
                 .post("/login", posted(this::logIn))
-                .post("/logout", posted((req, res, form, token) -> {
+                .post("/logout", posted((req, res, form, token, t) -> {
                     sessions.end(req, res);
                     PortalHttp.redirect(res, "/");
                 }))
-                .get("/reset", (req, res) -> PortalHttp.page(res, 200, AuthPages.reset(csrf.token(req, res), "",
-                        null)))
+                .get("/reset", shown((t, token, email) -> AuthPages.reset(t, token, "", null)))
                 .post("/reset", posted(this::reset))
-                .get("/reset/confirm", (req, res) -> PortalHttp.page(res, 200, AuthPages.resetConfirm(
-                        csrf.token(req, res), PortalHttp.query(req, "email"), null)))
+                .get("/reset/confirm", shown((t, token, email) -> AuthPages.resetConfirm(t, token, email, null)))
                 .post("/reset/confirm", posted(this::resetConfirm));
+    }
+
+    /** A form page as a GET shows it: in the request's language, for the address in {@code ?email=}. */
+    @FunctionalInterface
+    private interface FormPage {
+        String render(Messages t, String token, String email);
+    }
+
+    private Handler shown(FormPage page) {
+        return (req, res) -> {
+            String token = csrf.token(req, res);
+            PortalHttp.page(res, 200, page.render(csrf.language(req, res), token, PortalHttp.query(req, "email")));
+        };
     }
 
     private Handler posted(Csrf.FormHandler handler) {
@@ -60,79 +69,78 @@ final class AuthRoutes {
 
     private void signUpForm(ServerRequest req, ServerResponse res) {
         String token = csrf.token(req, res);
+        Messages t = csrf.language(req, res);
         String registration = accounts.settings().registration();
         if (registration.equals("closed")) {
-            PortalHttp.page(res, 200, AuthPages.message("Registration is closed", token,
-                    "Registration is closed on this gateway. Ask its operator for an account."));
+            PortalHttp.page(res, 200, AuthPages.message(t, t.registrationClosedTitle(), "/signup", token,
+                    t.registrationClosed()));
             return;
         }
-        PortalHttp.page(res, 200, AuthPages.signUp(token, "", registration.equals("invite"),
-                accounts.canMail() ? null : "This gateway cannot send mail yet, so sign-up is off."));
+        PortalHttp.page(res, 200, AuthPages.signUp(t, token, "", registration.equals("invite"),
+                accounts.canMail() ? null : t.signUpNeedsMail()));
     }
 
-    private void signUp(ServerRequest req, ServerResponse res, Form form, String token) {
+    private void signUp(ServerRequest req, ServerResponse res, Form form, String token, Messages t) {
         boolean invite = accounts.settings().registration().equals("invite");
-        attempt(req, res, form, AttemptLimiter.SIGN_UP, email -> {
-            accounts.signUp(email, form.raw("password"), form.get("invite"), base(req));
+        attempt(req, res, form, t, AttemptLimiter.SIGN_UP, email -> {
+            accounts.signUp(email, form.raw("password"), form.get("invite"), base(req), t);
             PortalHttp.redirect(res, "/confirm?email=" + encoded(email));
-        }, error -> AuthPages.signUp(token, form.get("email"), invite, error));
+        }, error -> AuthPages.signUp(t, token, form.get("email"), invite, error));
     }
 
-    private void confirm(ServerRequest req, ServerResponse res, Form form, String token) {
-        attempt(req, res, form, AttemptLimiter.CODE, email -> {
-            Onboarding.Welcome welcome = accounts.confirm(email, form.get("code"));
+    private void confirm(ServerRequest req, ServerResponse res, Form form, String token, Messages t) {
+        attempt(req, res, form, t, AttemptLimiter.CODE, email -> {
+            Onboarding.Welcome welcome = accounts.confirm(email, form.get("code"), t);
             sessions.start(res, welcome.accountId());
-            dashboard.show(req, res, welcome.user().id(), email, token, Optional.of(welcome.firstKey()),
-                    "Your address is confirmed. Welcome!");
-        }, error -> AuthPages.confirm(token, form.get("email"), error, null));
+            dashboard.show(req, res, t, welcome.user().id(), email, token, Optional.of(welcome.firstKey()),
+                    t.welcome());
+        }, error -> AuthPages.confirm(t, token, form.get("email"), error, null));
     }
 
-    private void resend(ServerRequest req, ServerResponse res, Form form, String token) {
-        attempt(req, res, form, AttemptLimiter.SIGN_UP, email -> {
-            accounts.resendConfirmation(email, base(req));
-            PortalHttp.page(res, 200, AuthPages.confirm(token, email, null,
-                    "If " + email + " is waiting for confirmation, a new code is on its way."));
-        }, error -> AuthPages.confirm(token, form.get("email"), error, null));
+    private void resend(ServerRequest req, ServerResponse res, Form form, String token, Messages t) {
+        attempt(req, res, form, t, AttemptLimiter.SIGN_UP, email -> {
+            accounts.resendConfirmation(email, base(req), t);
+            PortalHttp.page(res, 200, AuthPages.confirm(t, token, email, null, t.newCodeSent(email)));
+        }, error -> AuthPages.confirm(t, token, form.get("email"), error, null));
     }
 
-    private void logIn(ServerRequest req, ServerResponse res, Form form, String token) {
-        attempt(req, res, form, AttemptLimiter.LOGIN, email -> {
-            switch (accounts.signIn(email, form.raw("password"), base(req))) {
+    private void logIn(ServerRequest req, ServerResponse res, Form form, String token, Messages t) {
+        attempt(req, res, form, t, AttemptLimiter.LOGIN, email -> {
+            switch (accounts.signIn(email, form.raw("password"), base(req), t)) {
                 case Accounts.SignedIn in -> {
                     sessions.start(res, in.account().id());
                     PortalHttp.redirect(res, "/dashboard");
                 }
                 case Accounts.Unconfirmed u -> PortalHttp.redirect(res, "/confirm?email=" + encoded(u.email()));
-                case Accounts.Disabled d -> throw new Refusal(403, "This account is disabled. Ask the gateway's"
-                        + " operator.");
-                case Accounts.Failed f -> throw new Refusal(401, "The email or password is not right.");
+                case Accounts.Disabled d -> throw new Refusal(403, t.accountDisabled());
+                case Accounts.Failed f -> throw new Refusal(401, t.wrongPassword());
             }
-        }, error -> AuthPages.logIn(token, form.get("email"), error, null));
+        }, error -> AuthPages.logIn(t, token, form.get("email"), error, null));
     }
 
-    private void reset(ServerRequest req, ServerResponse res, Form form, String token) {
-        attempt(req, res, form, AttemptLimiter.RESET, email -> {
-            accounts.requestReset(email, base(req));
+    private void reset(ServerRequest req, ServerResponse res, Form form, String token, Messages t) {
+        attempt(req, res, form, t, AttemptLimiter.RESET, email -> {
+            accounts.requestReset(email, base(req), t);
             PortalHttp.redirect(res, "/reset/confirm?email=" + encoded(email));
-        }, error -> AuthPages.reset(token, form.get("email"), error));
+        }, error -> AuthPages.reset(t, token, form.get("email"), error));
     }
 
-    private void resetConfirm(ServerRequest req, ServerResponse res, Form form, String token) {
-        attempt(req, res, form, AttemptLimiter.CODE, email -> {
-            sessions.start(res, accounts.resetPassword(email, form.get("code"), form.raw("password")).id());
+    private void resetConfirm(ServerRequest req, ServerResponse res, Form form, String token, Messages t) {
+        attempt(req, res, form, t, AttemptLimiter.CODE, email -> {
+            sessions.start(res, accounts.resetPassword(email, form.get("code"), form.raw("password"), t).id());
             PortalHttp.redirect(res, "/dashboard");
-        }, error -> AuthPages.resetConfirm(token, form.get("email"), error));
+        }, error -> AuthPages.resetConfirm(t, token, form.get("email"), error));
     }
 
     /**
      * Checks the typed address and the action's attempt budget, then runs the action; a refusal shows the form
      * again with its message and status.
      */
-    private void attempt(ServerRequest req, ServerResponse res, Form form, AttemptLimiter.Budget budget,
+    private void attempt(ServerRequest req, ServerResponse res, Form form, Messages t, AttemptLimiter.Budget budget,
                          Consumer<String> action, Function<String, String> formWithError) {
         try {
-            String email = Accounts.email(form.get("email"));
-            limit(budget, req, email);
+            String email = Accounts.email(form.get("email"), t);
+            limit(budget, req, email, t);
             action.accept(email);
         } catch (Refusal r) {
             PortalHttp.page(res, r.status, formWithError.apply(r.getMessage()));
@@ -143,10 +151,10 @@ final class AuthRoutes {
         return URLEncoder.encode(email, StandardCharsets.UTF_8);
     }
 
-    private void limit(AttemptLimiter.Budget budget, ServerRequest req, String email) {
+    private void limit(AttemptLimiter.Budget budget, ServerRequest req, String email, Messages t) {
         OptionalLong wait = limiter.tryAttempt(budget, PortalHttp.clientAddress(req), email);
         if (wait.isPresent()) {
-            throw new Refusal(429, "Too many attempts. Try again in " + wait.getAsLong() + " seconds.");
+            throw new Refusal(429, t.tooManyAttempts(wait.getAsLong()));
         }
     }
 

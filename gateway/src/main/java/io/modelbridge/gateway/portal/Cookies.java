@@ -6,10 +6,12 @@ import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The portal's two cookies, both HttpOnly: the sign-in session and the CSRF token of its forms. */
+/** The portal's cookies, all HttpOnly: the sign-in session, the CSRF token of its forms, the chosen language. */
 final class Cookies {
     static final String SESSION = "mb_session";
     static final String CSRF = "mb_csrf";
+    static final String LANG = "lang";
+    private static final Duration LANG_TTL = Duration.ofDays(365);
 
     private final boolean secure;
 
@@ -48,6 +50,21 @@ final class Cookies {
     /** A browser-lifetime cookie: sent back only by this site's own pages (SameSite=Strict). */
     void setCsrf(ServerResponse res, String token) {
         res.headers().add(HeaderNames.SET_COOKIE, cookie(CSRF, token, "Strict"));
+    }
+
+    /**
+     * The language of this request's page and mails: a {@code ?lang=} (then kept in the {@code lang} cookie), else
+     * the cookie, else the browser's Accept-Language.
+     */
+    Messages language(ServerRequest req, ServerResponse res) {
+        Optional<Messages> asked = req.query().first(LANG).asOptional().flatMap(Messages::byCode);
+        if (asked.isPresent()) {
+            res.headers().add(HeaderNames.SET_COOKIE, cookie(LANG, asked.get().code, "Lax") + "; Max-Age="
+                    + LANG_TTL.toSeconds());
+            return asked.get();
+        }
+        return read(req, LANG).flatMap(Messages::byCode)
+                .orElseGet(() -> Messages.accepted(req.headers().first(HeaderNames.ACCEPT_LANGUAGE)));
     }
 
     private String cookie(String name, String value, String sameSite) {

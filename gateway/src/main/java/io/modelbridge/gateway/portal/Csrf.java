@@ -30,27 +30,32 @@ final class Csrf {
         return token;
     }
 
-    /** A form post that passed its CSRF check: the form and the token to render pages with. */
+    /** A form post that passed its CSRF check: the form, and the token and language to render pages with. */
     @FunctionalInterface
     interface FormHandler {
-        void handle(ServerRequest req, ServerResponse res, Form form, String token);
+        void handle(ServerRequest req, ServerResponse res, Form form, String token, Messages t);
     }
 
     /** Reads the form and checks its token first; an oversized or forged post gets a page saying so. */
     Handler posted(FormHandler handler) {
         return (req, res) -> {
             String token = token(req, res);
+            Messages t = language(req, res);
             Optional<Form> form = PortalHttp.form(req);
             if (form.isEmpty()) {
-                PortalHttp.page(res, 413, AuthPages.message("Form too large", token,
-                        "That form was larger than " + Form.MAX_BYTES / 1024 + " KiB."));
+                PortalHttp.page(res, 413, AuthPages.message(t, t.formTooLargeTitle(), "/", token,
+                        t.formTooLarge(Form.MAX_BYTES / 1024)));
             } else if (!valid(req, form.get())) {
-                PortalHttp.page(res, 403, AuthPages.message("Form refused", token, "This form was not sent from"
-                        + " this site's own page, or the page is too old. Go back, reload it and try again."));
+                PortalHttp.page(res, 403, AuthPages.message(t, t.formRefusedTitle(), "/", token, t.formRefused()));
             } else {
-                handler.handle(req, res, form.get(), token);
+                handler.handle(req, res, form.get(), token, t);
             }
         };
+    }
+
+    /** The language of the request's pages and mails; see {@link Cookies#language}. */
+    Messages language(ServerRequest req, ServerResponse res) {
+        return cookies.language(req, res);
     }
 
     boolean valid(ServerRequest req, Form form) {

@@ -42,11 +42,11 @@ final class DashboardRoutes {
     }
 
     void routes(HttpRules rules) {
-        rules.get("/dashboard", (req, res) -> signedIn(req, res).ifPresent(s ->
-                        show(req, res, s.userId(), s.email(), csrf.token(req, res), Optional.empty(), null)))
-                .post("/dashboard/keys", csrf.posted((req, res, form, token) -> signedIn(req, res).ifPresent(s -> {
+        rules.get("/dashboard", (req, res) -> signedIn(req, res).ifPresent(s -> show(req, res,
+                        csrf.language(req, res), s.userId(), s.email(), csrf.token(req, res), Optional.empty(), null)))
+                .post("/dashboard/keys", csrf.posted((req, res, form, token, t) -> signedIn(req, res).ifPresent(s -> {
                     String secret = onboarding.newKey(s.userId(), user(s.userId()).name(), label(form));
-                    show(req, res, s.userId(), s.email(), token, Optional.of(secret), null);
+                    show(req, res, t, s.userId(), s.email(), token, Optional.of(secret), null);
                 })))
                 .post("/dashboard/keys/{id}/label", onOwnKey((userId, keyId, form) ->
                         onboarding.relabelKey(userId, keyId, label(form))))
@@ -61,7 +61,7 @@ final class DashboardRoutes {
     }
 
     private io.helidon.webserver.http.Handler onOwnKey(KeyChange change) {
-        return csrf.posted((req, res, form, token) -> signedIn(req, res).ifPresent(s -> {
+        return csrf.posted((req, res, form, token, t) -> signedIn(req, res).ifPresent(s -> {
             String id = req.path().pathParameters().get("id");
             if (id.matches("\\d{1,18}")) {
                 change.apply(s.userId(), Long.parseLong(id), form);
@@ -85,8 +85,8 @@ final class DashboardRoutes {
         return session;
     }
 
-    void show(ServerRequest req, ServerResponse res, long userId, String email, String token, Optional<String> newKey,
-              String notice) {
+    void show(ServerRequest req, ServerResponse res, Messages t, long userId, String email, String token,
+              Optional<String> newKey, String notice) {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         List<LocalDate> days = IntStream.range(0, DAYS).mapToObj(i -> today.minusDays(DAYS - 1 - i)).toList();
         UsageQuery query = new UsageQuery(userId, null, null, null,
@@ -97,7 +97,7 @@ final class DashboardRoutes {
                 new ApiKeyRepository(db.dsl()).listForUser(userId), newKey, days, usage.dailyByModel(query),
                 usage.rows(query, 20), PortalHttp.base(req, publicUrl), offered.isEmpty() ? "MODEL" : offered.get(0),
                 notice);
-        PortalHttp.page(res, 200, DashboardPage.render(view, token));
+        PortalHttp.page(res, 200, DashboardPage.render(t, view, token));
     }
 
     private UserRecord user(long userId) {

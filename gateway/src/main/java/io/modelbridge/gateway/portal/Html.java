@@ -23,4 +23,16 @@ final class Html {
         }
         return out.toString();
     }
+
+    /**
+     * A {@link Messages} template as HTML: its text escaped, then each {@code {n}} replaced by {@code parts[n]},
+     * markup the page built (and escaped the values of) itself.
+     */
+    static String fill(String template, String... parts) {
+        String html = text(template);
+        for (int i = 0; i < parts.length; i++) {
+            html = html.replace("{" + i + "}", parts[i]);
+        }
+        return html;
+    }
 }

@@ -34,13 +34,13 @@ final class Passwords {
         matches(password, DECOY);
     }
 
-    /** Why the password is refused, or null when it is acceptable. */
-    static String problem(String password) {
+    /** Why the password is refused (in t's words), or null when it is acceptable. */
+    static String problem(String password, Messages t) {
         if (password.length() < MIN_LENGTH) {
-            return "Choose a password of at least " + MIN_LENGTH + " characters.";
+            return t.passwordTooShort(MIN_LENGTH);
         }
         if (password.length() > MAX_LENGTH) {
-            return "Choose a password of at most " + MAX_LENGTH + " characters.";
+            return t.passwordTooLong(MAX_LENGTH);
         }
         return null;
     }

@@ -49,10 +49,13 @@ public final class Portal implements AutoCloseable {
     }
 
     public void register(HttpRouting.Builder routing) {
-        routing.get("/", (req, res) -> PortalHttp.page(res, 200, HomePage.render(
-                        PortalHttp.base(req, config.publicUrl()), aliases.get(),
-                        !accounts.settings().registration().equals("closed"),
-                        sessions.current(req).map(s -> s.email()), csrf.token(req, res))))
+        routing.get("/", (req, res) -> {
+                    String token = csrf.token(req, res);
+                    PortalHttp.page(res, 200, HomePage.render(csrf.language(req, res),
+                            PortalHttp.base(req, config.publicUrl()), aliases.get(),
+                            !accounts.settings().registration().equals("closed"),
+                            sessions.current(req).map(s -> s.email()), token));
+                })
                 .get("/portal.css", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "text/css; charset=utf-8");
                     res.header(HeaderNames.CACHE_CONTROL, "max-age=3600");

@@ -1,7 +1,6 @@
 package io.modelbridge.gateway.portal;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.modelbridge.gateway.config.PortalConfig.SmtpSettings;
 import jakarta.mail.Message;
@@ -16,7 +15,8 @@ import java.util.regex.Pattern;
 
 /** A real SMTP server (GreenMail) on a free loopback port: the gateway mails it, the tests read what arrived. */
 final class Mailbox implements AutoCloseable {
-    private static final Pattern CODE = Pattern.compile("Your code is (\\d{6})");
+    /** The code line of the English and the Chinese mail. */
+    private static final Pattern CODE = Pattern.compile("(?:Your code is|您的验证码是) (\\d{6})");
     private final GreenMail server = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
 
     Mailbox() {
@@ -48,12 +48,21 @@ final class Mailbox implements AutoCloseable {
 
     /** The code in the address's message number {@code count}. */
     String code(String email, int count) {
-        String body = GreenMailUtil.getBody(await(email, count));
+        String body = text(await(email, count));
         Matcher m = CODE.matcher(body);
         if (!m.find()) {
             throw new AssertionError("no code in the mail to " + email + ": " + body);
         }
         return m.group(1);
+    }
+
+    /** The message's text, decoded (a Chinese one travels base64 or quoted-printable). */
+    static String text(MimeMessage m) {
+        try {
+            return (String) m.getContent();
+        } catch (MessagingException | java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String subject(MimeMessage m) {

@@ -23,9 +23,16 @@ final class PortalClient {
     private final URI base;
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
     private final HttpClient http;
+    private final Map<String, String> headers;
 
     PortalClient(URI base) {
+        this(base, Map.of());
+    }
+
+    /** @param headers sent with every request, as a browser's settings do (e.g. Accept-Language) */
+    PortalClient(URI base, Map<String, String> headers) {
         this.base = base;
+        this.headers = headers;
         this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
@@ -60,8 +67,10 @@ final class PortalClient {
     }
 
     private HttpResponse<String> send(HttpRequest request) {
+        HttpRequest.Builder withHeaders = HttpRequest.newBuilder(request, (name, value) -> true);
+        headers.forEach(withHeaders::header);
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(withHeaders.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

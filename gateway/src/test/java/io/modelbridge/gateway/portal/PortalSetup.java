@@ -41,6 +41,11 @@ final class PortalSetup implements AutoCloseable {
         return new PortalClient(gateway.api());
     }
 
+    /** A browser whose user prefers these languages (its Accept-Language). */
+    PortalClient browser(String acceptLanguage) {
+        return new PortalClient(gateway.api(), Map.of("Accept-Language", acceptLanguage));
+    }
+
     /** Signs up and confirms with the mailed code; returns the dashboard page that shows the first key. */
     HttpResponse<String> signUpAndConfirm(PortalClient browser, String email) {
         int before = mail.to(email).size();
