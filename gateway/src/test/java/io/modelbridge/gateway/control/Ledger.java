@@ -14,21 +14,26 @@ final class Ledger {
 
     /**
      * Waits until every reservation of the user is closed in the ledger (each reserve row has its settle or refund
-     * row), and returns the quota view.
+     * row), and returns the quota view. The caller made at least one admitted request, so at least one reservation
+     * must show before the ledger counts as settled.
      */
     static JsonNode settledQuota(RunningGateway gw, String user) {
         JsonNode quota = null;
         for (int i = 0; i < 100; i++) {
             quota = gw.admin("GET", "/users/" + user + "/quota?limit=1000", null);
             int open = 0;
+            int reserved = 0;
             for (JsonNode row : quota.get("ledger")) {
                 switch (row.get("kind").asText()) {
-                    case "reserve" -> open++;
+                    case "reserve" -> {
+                        open++;
+                        reserved++;
+                    }
                     case "settle", "refund" -> open--;
                     default -> { }
                 }
             }
-            if (open == 0) {
+            if (open == 0 && reserved > 0) { // the ledger is written behind the requests: wait for its rows
                 return quota;
             }
             Setup.sleep(100);
