@@ -92,8 +92,7 @@ final class AuthRoutes {
         attempt(req, res, form, t, AttemptLimiter.CODE, email -> {
             Onboarding.Welcome welcome = accounts.confirm(email, form.get("code"), t);
             sessions.start(res, welcome.accountId());
-            dashboard.show(req, res, t, welcome.user().id(), email, token, Optional.of(welcome.firstKey()),
-                    t.welcome());
+            dashboard.showOnce(res, welcome.firstKey(), true);
         }, error -> AuthPages.confirm(t, token, form.get("email"), error, null));
     }
 

@@ -11,6 +11,9 @@ final class Cookies {
     static final String SESSION = "mb_session";
     static final String CSRF = "mb_csrf";
     static final String LANG = "lang";
+    /** A key secret on its way from the POST that made it to the one page that shows it. */
+    static final String NEW_KEY = "mb_new_key";
+    private static final Duration NEW_KEY_TTL = Duration.ofMinutes(2);
     private static final Duration LANG_TTL = Duration.ofDays(365);
 
     private final boolean secure;
@@ -45,6 +48,20 @@ final class Cookies {
 
     void clearSession(ServerResponse res) {
         res.headers().add(HeaderNames.SET_COOKIE, cookie(SESSION, "", "Lax") + "; Max-Age=0");
+    }
+
+    /**
+     * Hands a new key's secret to the dashboard page the browser is redirected to (post, redirect, get: reloading
+     * that page neither repeats the post nor shows the secret again). Only /dashboard receives it, for 2 minutes.
+     */
+    void setNewKey(ServerResponse res, String value) {
+        res.headers().add(HeaderNames.SET_COOKIE, NEW_KEY + "=" + value + "; Path=/dashboard; HttpOnly; SameSite=Strict"
+                + (secure ? "; Secure" : "") + "; Max-Age=" + NEW_KEY_TTL.toSeconds());
+    }
+
+    void clearNewKey(ServerResponse res) {
+        res.headers().add(HeaderNames.SET_COOKIE, NEW_KEY + "=; Path=/dashboard; HttpOnly; SameSite=Strict"
+                + (secure ? "; Secure" : "") + "; Max-Age=0");
     }
 
     /** A browser-lifetime cookie: sent back only by this site's own pages (SameSite=Strict). */

@@ -17,24 +17,30 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /** The signed-in user's dashboard: create and revoke keys, see quota and usage. */
 final class DashboardRoutes {
     private static final int DAYS = 30;
+    private static final String WELCOME = "welcome.";
+    private static final Pattern NEW_KEY = Pattern.compile("(" + Pattern.quote(WELCOME) + ")?(mb-[A-Za-z0-9_-]{16,100})");
     private final Database db;
     private final Sessions sessions;
     private final Csrf csrf;
+    private final Cookies cookies;
     private final Onboarding onboarding;
     private final Supplier<List<String>> models;
     private final Optional<URI> publicUrl;
     private final Clock clock;
 
-    DashboardRoutes(Database db, Sessions sessions, Csrf csrf, Onboarding onboarding, Supplier<List<String>> models,
-                    Optional<URI> publicUrl, Clock clock) {
+    DashboardRoutes(Database db, Sessions sessions, Csrf csrf, Cookies cookies, Onboarding onboarding,
+                    Supplier<List<String>> models, Optional<URI> publicUrl, Clock clock) {
         this.db = db;
         this.sessions = sessions;
         this.csrf = csrf;
+        this.cookies = cookies;
         this.onboarding = onboarding;
         this.models = models;
         this.publicUrl = publicUrl;
@@ -42,12 +48,9 @@ final class DashboardRoutes {
     }
 
     void routes(HttpRules rules) {
-        rules.get("/dashboard", (req, res) -> signedIn(req, res).ifPresent(s -> show(req, res,
-                        csrf.language(req, res), s.userId(), s.email(), csrf.token(req, res), Optional.empty(), null)))
-                .post("/dashboard/keys", csrf.posted((req, res, form, token, t) -> signedIn(req, res).ifPresent(s -> {
-                    String secret = onboarding.newKey(s.userId(), user(s.userId()).name(), label(form));
-                    show(req, res, t, s.userId(), s.email(), token, Optional.of(secret), null);
-                })))
+        rules.get("/dashboard", (req, res) -> signedIn(req, res).ifPresent(s -> show(req, res, s)))
+                .post("/dashboard/keys", csrf.posted((req, res, form, token, t) -> signedIn(req, res).ifPresent(s ->
+                        showOnce(res, onboarding.newKey(s.userId(), user(s.userId()).name(), label(form)), false))))
                 .post("/dashboard/keys/{id}/label", onOwnKey((userId, keyId, form) ->
                         onboarding.relabelKey(userId, keyId, label(form))))
                 .post("/dashboard/keys/{id}/revoke", onOwnKey((userId, keyId, form) ->
@@ -85,8 +88,25 @@ final class DashboardRoutes {
         return session;
     }
 
-    void show(ServerRequest req, ServerResponse res, Messages t, long userId, String email, String token,
-              Optional<String> newKey, String notice) {
+    /** Redirects to the dashboard, which shows this secret once; {@code welcome} after a confirmed sign-up. */
+    void showOnce(ServerResponse res, String secret, boolean welcome) {
+        cookies.setNewKey(res, (welcome ? WELCOME : "") + secret);
+        PortalHttp.redirect(res, "/dashboard");
+    }
+
+    private void show(ServerRequest req, ServerResponse res, PortalSession s) {
+        Messages t = csrf.language(req, res);
+        Optional<String> flash = Cookies.read(req, Cookies.NEW_KEY);
+        flash.ifPresent(f -> cookies.clearNewKey(res)); // shown on this page only
+        Matcher key = NEW_KEY.matcher(flash.orElse(""));
+        boolean shown = key.matches();
+        Optional<String> newKey = shown ? Optional.of(key.group(2)) : Optional.empty();
+        String notice = shown && key.group(1) != null ? t.welcome() : null;
+        render(req, res, t, s.userId(), s.email(), csrf.token(req, res), newKey, notice);
+    }
+
+    private void render(ServerRequest req, ServerResponse res, Messages t, long userId, String email, String token,
+                        Optional<String> newKey, String notice) {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         List<LocalDate> days = IntStream.range(0, DAYS).mapToObj(i -> today.minusDays(DAYS - 1 - i)).toList();
         UsageQuery query = new UsageQuery(userId, null, null, null,

@@ -43,7 +43,7 @@ public final class Portal implements AutoCloseable {
         this.sessions = new Sessions(db, cookies, config.sessionTtl(), clock);
         this.csrf = new Csrf(cookies);
         this.aliases = () -> offered(accounts.settings(), aliases.get());
-        this.dashboard = new DashboardRoutes(db, sessions, csrf, onboarding, this.aliases, config.publicUrl(), clock);
+        this.dashboard = new DashboardRoutes(db, sessions, csrf, cookies, onboarding, this.aliases, config.publicUrl(), clock);
         this.auth = new AuthRoutes(accounts, sessions, csrf, new AttemptLimiter(), dashboard, config.publicUrl());
         this.css = resource("portal.css");
     }

@@ -97,7 +97,8 @@ class PortalI18nIT {
         assertEquals(400, wrong.statusCode());
         assertTrue(wrong.body().contains("验证码不正确"), wrong.body());
 
-        HttpResponse<String> dashboard = browser.post("/confirm", Map.of("email", email, "code", code));
+        HttpResponse<String> dashboard = PortalSetup.followToDashboard(browser,
+                browser.post("/confirm", Map.of("email", email, "code", code)));
         assertEquals(200, dashboard.statusCode());
         PortalSetup.newKey(dashboard.body());
         for (String expected : new String[] {"邮箱已验证", "剩余额度", "API 密钥", "最近请求", "退出登录"}) {

@@ -55,7 +55,7 @@ class PortalIT {
         assertEquals(200, chat(key).statusCode());
         HttpResponse<String> again = browser.get("/dashboard");
         assertEquals(200, again.statusCode());
-        assertFalse(again.body().contains(key), "the secret is shown once only");
+        assertFalse(again.body().contains(key), "the secret is shown once only: reloading the page does not show it");
         String listed = eventually(() -> browser.get("/dashboard").body(), page -> page.contains("id=\"recent\""));
         assertTrue(listed.contains("<td>chat</td>"), "the call is listed among recent requests");
         assertTrue(listed.contains("<td>1</td>"), "one request of chat in the 30-day totals");
@@ -74,7 +74,11 @@ class PortalIT {
         String session = confirmed.headers().allValues("set-cookie").stream().filter(c -> c.startsWith("mb_session="))
                 .findFirst().orElseThrow();
         assertTrue(session.contains("HttpOnly") && session.contains("SameSite=Lax"), session);
-        PortalSetup.newKey(confirmed.body());
+        String handOver = confirmed.headers().allValues("set-cookie").stream().filter(c -> c.startsWith("mb_new_key="))
+                .findFirst().orElseThrow();
+        assertTrue(handOver.contains("HttpOnly") && handOver.contains("Path=/dashboard")
+                && handOver.contains("SameSite=Strict"), handOver);
+        PortalSetup.newKey(PortalSetup.followToDashboard(browser, confirmed).body());
     }
 
     @Test
@@ -183,7 +187,8 @@ class PortalIT {
     void keysAreCreatedAndRevokedOnTheDashboard() throws Exception {
         PortalClient browser = setup.browser();
         setup.signUpAndConfirm(browser, "keys@example.com");
-        HttpResponse<String> created = browser.post("/dashboard/keys", Map.of("label", "ci runner"));
+        HttpResponse<String> created = PortalSetup.followToDashboard(browser,
+                browser.post("/dashboard/keys", Map.of("label", "ci runner")));
         assertEquals(200, created.statusCode());
         String key = PortalSetup.newKey(created.body());
         assertTrue(created.body().contains("value=\"ci runner\""));

@@ -53,7 +53,16 @@ final class PortalSetup implements AutoCloseable {
         if (signUp.statusCode() != 303) {
             throw new AssertionError("sign-up answered " + signUp.statusCode() + ": " + signUp.body());
         }
-        return browser.post("/confirm", Map.of("email", email, "code", mail.code(email, before + 1)));
+        return followToDashboard(browser, browser.post("/confirm", Map.of("email", email,
+                "code", mail.code(email, before + 1))));
+    }
+
+    /** A post that made a key answers 303 to the dashboard, which shows the secret that once. */
+    static HttpResponse<String> followToDashboard(PortalClient browser, HttpResponse<String> posted) {
+        if (posted.statusCode() != 303 || !"/dashboard".equals(posted.headers().firstValue("location").orElse(""))) {
+            throw new AssertionError("expected 303 to /dashboard, got " + posted.statusCode() + ": " + posted.body());
+        }
+        return browser.get("/dashboard");
     }
 
     /** The API key secret a page shows once. */
