@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.jooq.AggregateFunction;
+import org.jooq.BatchBindStep;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -24,24 +25,29 @@ public final class UsageRepository {
         this.dsl = dsl;
     }
 
-    /** Inserts in one batch; a request id already stored is skipped, so a retried flush never duplicates. */
+    /**
+     * Inserts in one batch of one prepared statement with a set of bind values per row (rendered and parsed once,
+     * not once per row); a request id already stored is skipped, so a retried flush never duplicates.
+     */
     public void insert(List<UsageRecord> rows) {
         if (rows.isEmpty()) {
             return;
         }
-        dsl.batch(rows.stream().map(u -> dsl.insertInto(USAGE_LOG)
-                .set(USAGE_LOG.REQUEST_ID, u.requestId()).set(USAGE_LOG.CREATED_AT, Sql.at(u.at()))
-                .set(USAGE_LOG.USER_ID, u.userId()).set(USAGE_LOG.KEY_ID, u.keyId())
-                .set(USAGE_LOG.ALIAS, u.alias()).set(USAGE_LOG.CHANNEL, u.channel())
-                .set(USAGE_LOG.PROVIDER, u.provider()).set(USAGE_LOG.UPSTREAM_MODEL, u.upstreamModel())
-                .set(USAGE_LOG.STREAM, u.stream())
-                .set(USAGE_LOG.PROMPT_TOKENS, u.promptTokens()).set(USAGE_LOG.COMPLETION_TOKENS, u.completionTokens())
-                .set(USAGE_LOG.TOTAL_TOKENS, u.promptTokens() + u.completionTokens())
-                .set(USAGE_LOG.ESTIMATED, u.estimated()).set(USAGE_LOG.COST, u.cost())
-                .set(USAGE_LOG.LATENCY_MS, u.latencyMs()).set(USAGE_LOG.TTFT_MS, u.ttftMs())
-                .set(USAGE_LOG.STATUS, u.status()).set(USAGE_LOG.ERROR_CODE, u.errorCode())
-                .onConflict(USAGE_LOG.REQUEST_ID).doNothing())
-                .toList()).execute();
+        BatchBindStep batch = dsl.batch(dsl.insertInto(USAGE_LOG, USAGE_LOG.REQUEST_ID, USAGE_LOG.CREATED_AT,
+                        USAGE_LOG.USER_ID, USAGE_LOG.KEY_ID, USAGE_LOG.ALIAS, USAGE_LOG.CHANNEL, USAGE_LOG.PROVIDER,
+                        USAGE_LOG.UPSTREAM_MODEL, USAGE_LOG.STREAM, USAGE_LOG.PROMPT_TOKENS,
+                        USAGE_LOG.COMPLETION_TOKENS, USAGE_LOG.TOTAL_TOKENS, USAGE_LOG.ESTIMATED, USAGE_LOG.COST,
+                        USAGE_LOG.LATENCY_MS, USAGE_LOG.TTFT_MS, USAGE_LOG.STATUS, USAGE_LOG.ERROR_CODE)
+                .values((String) null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                        null, null, null, null)
+                .onConflict(USAGE_LOG.REQUEST_ID).doNothing());
+        for (UsageRecord u : rows) {
+            batch = batch.bind(u.requestId(), Sql.at(u.at()), u.userId(), u.keyId(), u.alias(), u.channel(),
+                    u.provider(), u.upstreamModel(), u.stream(), u.promptTokens(), u.completionTokens(),
+                    u.promptTokens() + u.completionTokens(), u.estimated(), u.cost(), u.latencyMs(), u.ttftMs(),
+                    u.status(), u.errorCode());
+        }
+        batch.execute();
     }
 
     /** The latest matching rows, newest first. */

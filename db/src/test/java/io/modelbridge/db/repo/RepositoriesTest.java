@@ -168,6 +168,11 @@ class RepositoriesTest {
         assertEquals(2, byUser.get(0).requests());
         assertNull(byUser.get(1).group());
         assertEquals(1, usage.grouped(new UsageQuery(null, null, "glm", null, null, null), UsageGrouping.MODEL).size());
+        List<DailyUsage> daily = usage.dailyByModel(UsageQuery.all());
+        assertEquals(3, daily.stream().mapToLong(DailyUsage::requests).sum());
+        DailyUsage gpt = daily.stream().filter(d -> "gpt".equals(d.alias())).findFirst().orElseThrow();
+        assertEquals(2, gpt.requests());
+        assertEquals(now.atZone(java.time.ZoneOffset.UTC).toLocalDate(), gpt.day());
     }
 
     @Test

@@ -20,7 +20,7 @@ final class RequestBodies {
         if (declared > limit) {
             throw new GatewayException(ApiError.tooLarge(limit));
         }
-        byte[] body = readAtMost(req, limit);
+        byte[] body = readAtMost(req, declared >= 0 ? declared : limit, limit);
         if (body.length == 0) {
             throw new GatewayException(ApiError.invalidRequest("The request body is empty; send a JSON object.", null));
         }
@@ -35,14 +35,18 @@ final class RequestBodies {
         }
     }
 
-    private static byte[] readAtMost(ServerRequest req, long limit) {
+    /**
+     * Reads up to {@code expected} bytes (the Content-Length when sent, so a small body gets an array of its size,
+     * not readNBytes' 16 KiB chunks) and refuses a body over {@code limit}.
+     */
+    private static byte[] readAtMost(ServerRequest req, long expected, long limit) {
         if (req.headers().contains(HeaderNames.CONTENT_ENCODING)
                 && !req.headers().get(HeaderNames.CONTENT_ENCODING).get().equalsIgnoreCase("identity")) {
             throw new GatewayException(new ApiError(415, "invalid_request_error", "unsupported_encoding", null,
                     "Compressed request bodies are not accepted; send the JSON uncompressed."));
         }
         try (InputStream in = req.content().inputStream()) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, expected + 1));
             if (bytes.length > limit) {
                 throw new GatewayException(ApiError.tooLarge(limit));
             }
