@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.admin.client.AdminClient;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 
@@ -51,10 +52,19 @@ final class Patch {
         fields.add(field);
     }
 
-    /** A list that differs by a comparison only the caller can make (as sets, normalised); may be empty. */
-    void put(String field, List<String> values) {
-        values.forEach(body.putArray(field)::add);
-        fields.add(field);
+    /** A list whose order does not matter (the same values as a set are no change); may be empty. */
+    void stringSet(String field, List<String> desired, JsonNode current) {
+        if (desired != null && !new HashSet<>(desired).equals(new HashSet<>(strings(current)))) {
+            desired.forEach(body.putArray(field)::add);
+            fields.add(field);
+        }
+    }
+
+    void decimal(String field, BigDecimal desired, JsonNode current) {
+        if (desired != null && !sameNumber(desired, current)) {
+            body.put(field, desired);
+            fields.add(field);
+        }
     }
 
     static List<String> strings(JsonNode array) {

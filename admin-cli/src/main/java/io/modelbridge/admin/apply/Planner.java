@@ -198,22 +198,13 @@ final class Planner {
     private static Optional<Change> portal(Manifest.Portal p, JsonNode current) {
         Patch patch = new Patch();
         patch.text("registration", p.registration(), current.path("registration"));
-        if (p.allowedDomains() != null) {
-            List<String> domains = p.allowedDomains().stream().map(d -> d.strip().toLowerCase(Locale.ROOT)).toList();
-            if (!new HashSet<>(domains).equals(new HashSet<>(Patch.strings(current.path("allowed_domains"))))) {
-                patch.put("allowed_domains", domains);
-            }
-        }
-        if (p.freeQuota() != null && !Patch.sameNumber(p.freeQuota(), current.path("free_quota"))) {
-            patch.body.put("free_quota", p.freeQuota());
-            patch.fields.add("free_quota");
-        }
+        patch.stringSet("allowed_domains", p.allowedDomains() == null ? null
+                : p.allowedDomains().stream().map(d -> d.strip().toLowerCase(Locale.ROOT)).toList(),
+                current.path("allowed_domains"));
+        patch.decimal("free_quota", p.freeQuota(), current.path("free_quota"));
         patch.integer("rpm", p.rpm(), current.path("rpm"));
         patch.integer("tpm", p.tpm(), current.path("tpm"));
-        if (p.models() != null
-                && !new HashSet<>(p.models()).equals(new HashSet<>(Patch.strings(current.path("models"))))) {
-            patch.put("models", p.models());
-        }
+        patch.stringSet("models", p.models(), current.path("models"));
         return update("portal", "settings", patch, c -> c.patch("/portal", patch.body));
     }
 

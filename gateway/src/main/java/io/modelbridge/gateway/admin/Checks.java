@@ -2,6 +2,7 @@ package io.modelbridge.gateway.admin;
 
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
+import java.math.BigDecimal;
 import java.util.regex.Pattern;
 
 /** Value checks shared by the handlers; each failure names its field. */
@@ -23,6 +24,17 @@ final class Checks {
     static String model(String value, String param) {
         if (!NAME.matcher(value).matches()) {
             throw invalid("'" + param + "' must be 1-128 characters: letters, digits and . _ : @ / -.", param);
+        }
+        return value;
+    }
+
+    /** The largest amount of credits a numeric(20,6) column holds. */
+    static final BigDecimal MAX_CREDITS = new BigDecimal("99999999999999");
+
+    /** An amount of credits (a price, a quota): 0 to {@link #MAX_CREDITS}, at most 6 decimals. */
+    static BigDecimal credits(BigDecimal value, String param) {
+        if (value.signum() < 0 || value.compareTo(MAX_CREDITS) > 0 || value.stripTrailingZeros().scale() > 6) {
+            throw invalid("'" + param + "' must be between 0 and " + MAX_CREDITS + " with at most 6 decimals.", param);
         }
         return value;
     }

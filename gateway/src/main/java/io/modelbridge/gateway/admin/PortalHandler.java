@@ -73,13 +73,8 @@ final class PortalHandler {
     }
 
     private static BigDecimal credits(JsonBody body, String field) {
-        BigDecimal value = body.decimal(field)
-                .orElseThrow(() -> Checks.invalid("'" + field + "' cannot be null.", field));
-        if (value.signum() < 0 || value.compareTo(PricesHandler.MAX) > 0 || value.stripTrailingZeros().scale() > 6) {
-            throw Checks.invalid("'" + field + "' must be between 0 and " + PricesHandler.MAX
-                    + " with at most 6 decimals.", field);
-        }
-        return value;
+        return Checks.credits(body.decimal(field)
+                .orElseThrow(() -> Checks.invalid("'" + field + "' cannot be null.", field)), field);
     }
 
     private static List<String> models(List<String> models) {

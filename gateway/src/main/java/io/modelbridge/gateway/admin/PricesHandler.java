@@ -13,7 +13,6 @@ import java.util.Set;
 /** /prices: PUT /prices/{model}, list, delete. */
 final class PricesHandler {
     private static final Set<String> PUT = Set.of("input_per_1k", "output_per_1k");
-    static final BigDecimal MAX = new BigDecimal("99999999999999"); // numeric(20,6)
     private final AdminDeps deps;
 
     PricesHandler(AdminDeps deps) {
@@ -39,12 +38,8 @@ final class PricesHandler {
     }
 
     private static BigDecimal amount(JsonBody body, String field) {
-        BigDecimal value = body.decimal(field)
-                .orElseThrow(() -> Checks.invalid("'" + field + "' is required.", field));
-        if (value.signum() < 0 || value.compareTo(MAX) > 0 || value.stripTrailingZeros().scale() > 6) {
-            throw Checks.invalid("'" + field + "' must be between 0 and " + MAX + " with at most 6 decimals.", field);
-        }
-        return value;
+        return Checks.credits(body.decimal(field)
+                .orElseThrow(() -> Checks.invalid("'" + field + "' is required.", field)), field);
     }
 
     private void list(ServerRequest req, ServerResponse res) {

@@ -11,8 +11,6 @@ import io.modelbridge.db.repo.PortalSettingsRepository;
 import io.modelbridge.db.repo.PortalSessionRepository;
 import io.modelbridge.db.repo.UserRecord;
 import io.modelbridge.db.repo.UserRepository;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -88,10 +86,7 @@ final class Accounts {
         if (!settings.allowedDomains().isEmpty() && !settings.allowedDomains().contains(domain)) {
             throw new Refusal(403, t.onlyDomains(String.join(", ", settings.allowedDomains())));
         }
-        String problem = Passwords.problem(password, t);
-        if (problem != null) {
-            throw new Refusal(400, problem);
-        }
+        requireAcceptable(password, t);
         requireMail(t);
         if (settings.registration().equals("invite")
                 && !new PortalInviteRepository(db.dsl()).consume(invite, clock.instant())) {
@@ -168,10 +163,7 @@ final class Accounts {
 
     /** Sets the new password and signs the account out everywhere; returns the account to sign in again. */
     PortalAccount resetPassword(String email, String code, String password, Messages t) {
-        String problem = Passwords.problem(password, t);
-        if (problem != null) {
-            throw new Refusal(400, problem);
-        }
+        requireAcceptable(password, t);
         PortalAccount account = new PortalAccountRepository(db.dsl()).findByEmail(email)
                 .filter(PortalAccount::confirmed).orElseThrow(() -> refusal(Outcome.WRONG, t));
         Outcome outcome = check(account, RESET, code);
@@ -199,14 +191,20 @@ final class Accounts {
         String code = Tokens.code();
         db.dsl().transaction(tx -> new PortalCodeRepository(tx.dsl()).issue(account.id(), purpose,
                 Tokens.codeHash(account.id(), code), clock.instant().plus(codeTtl)));
-        String query = "?email=" + URLEncoder.encode(account.email(), StandardCharsets.UTF_8);
         long minutes = codeTtl.toMinutes();
         if (purpose.equals(CONFIRM)) {
             mailer.send(new Mail(account.email(), t.confirmSubject(),
-                    t.confirmBody(code, base + "/confirm" + query, minutes)));
+                    t.confirmBody(code, base + PortalHttp.withEmail("/confirm", account.email()), minutes)));
         } else {
             mailer.send(new Mail(account.email(), t.resetSubject(),
-                    t.resetBody(code, base + "/reset/confirm" + query, minutes)));
+                    t.resetBody(code, base + PortalHttp.withEmail("/reset/confirm", account.email()), minutes)));
+        }
+    }
+
+    private static void requireAcceptable(String password, Messages t) {
+        String problem = Passwords.problem(password, t);
+        if (problem != null) {
+            throw new Refusal(400, problem);
         }
     }
 

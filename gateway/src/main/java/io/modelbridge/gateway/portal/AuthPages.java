@@ -1,7 +1,5 @@
 package io.modelbridge.gateway.portal;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** The sign-up, confirmation, sign-in and password-reset forms; each can be shown again with a message. */
@@ -29,7 +27,7 @@ final class AuthPages {
                 <input type="hidden" name="email" value="%s">
                 <button type="submit" class="link" id="resend">%s</button></form>"""
                 .formatted(Layout.csrfField(csrf), Html.text(email), Html.text(t.sendNewCode()));
-        return form(t, t.confirmTitle(), withEmail("/confirm", email), csrf, error, notice, "/confirm", """
+        return form(t, t.confirmTitle(), PortalHttp.withEmail("/confirm", email), csrf, error, notice, "/confirm", """
                 <p>%s</p>
                 <input type="hidden" name="email" value="%s">
                 %s
@@ -57,7 +55,7 @@ final class AuthPages {
     }
 
     static String resetConfirm(Messages t, String csrf, String email, String error) {
-        return form(t, t.newPasswordTitle(), withEmail("/reset/confirm", email), csrf, error, t.resetMailed(email),
+        return form(t, t.newPasswordTitle(), PortalHttp.withEmail("/reset/confirm", email), csrf, error, t.resetMailed(email),
                 "/reset/confirm", """
                 <input type="hidden" name="email" value="%s">
                 %s
@@ -90,11 +88,6 @@ final class AuthPages {
     /** A password label with the minimum length. */
     private static String passwordLabel(Messages t, String label) {
         return Html.text(label) + " <small>" + Html.text(t.atLeast(Passwords.MIN_LENGTH)) + "</small>";
-    }
-
-    /** The page's address with the email it is for, so that switching the language keeps it. */
-    private static String withEmail(String path, String email) {
-        return email.isEmpty() ? path : path + "?email=" + URLEncoder.encode(email, StandardCharsets.UTF_8);
     }
 
     private static String form(Messages t, String title, String path, String csrf, String error, String notice,

@@ -6,8 +6,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.gateway.portal.Accounts.Refusal;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -84,7 +82,7 @@ final class AuthRoutes {
         boolean invite = accounts.settings().registration().equals("invite");
         attempt(req, res, form, t, AttemptLimiter.SIGN_UP, email -> {
             accounts.signUp(email, form.raw("password"), form.get("invite"), base(req), t);
-            PortalHttp.redirect(res, "/confirm?email=" + encoded(email));
+            PortalHttp.redirect(res, PortalHttp.withEmail("/confirm", email));
         }, error -> AuthPages.signUp(t, token, form.get("email"), invite, error));
     }
 
@@ -110,7 +108,7 @@ final class AuthRoutes {
                     sessions.start(res, in.account().id());
                     PortalHttp.redirect(res, "/dashboard");
                 }
-                case Accounts.Unconfirmed u -> PortalHttp.redirect(res, "/confirm?email=" + encoded(u.email()));
+                case Accounts.Unconfirmed u -> PortalHttp.redirect(res, PortalHttp.withEmail("/confirm", u.email()));
                 case Accounts.Disabled d -> throw new Refusal(403, t.accountDisabled());
                 case Accounts.Failed f -> throw new Refusal(401, t.wrongPassword());
             }
@@ -120,7 +118,7 @@ final class AuthRoutes {
     private void reset(ServerRequest req, ServerResponse res, Form form, String token, Messages t) {
         attempt(req, res, form, t, AttemptLimiter.RESET, email -> {
             accounts.requestReset(email, base(req), t);
-            PortalHttp.redirect(res, "/reset/confirm?email=" + encoded(email));
+            PortalHttp.redirect(res, PortalHttp.withEmail("/reset/confirm", email));
         }, error -> AuthPages.reset(t, token, form.get("email"), error));
     }
 
@@ -144,10 +142,6 @@ final class AuthRoutes {
         } catch (Refusal r) {
             PortalHttp.page(res, r.status, formWithError.apply(r.getMessage()));
         }
-    }
-
-    private static String encoded(String email) {
-        return URLEncoder.encode(email, StandardCharsets.UTF_8);
     }
 
     private void limit(AttemptLimiter.Budget budget, ServerRequest req, String email, Messages t) {

@@ -43,11 +43,11 @@ final class Cookies {
     }
 
     void setSession(ServerResponse res, String token, Duration ttl) {
-        res.headers().add(HeaderNames.SET_COOKIE, cookie(SESSION, token, "Lax") + "; Max-Age=" + ttl.toSeconds());
+        set(res, SESSION, token, "/", "Lax", ttl);
     }
 
     void clearSession(ServerResponse res) {
-        res.headers().add(HeaderNames.SET_COOKIE, cookie(SESSION, "", "Lax") + "; Max-Age=0");
+        set(res, SESSION, "", "/", "Lax", Duration.ZERO);
     }
 
     /**
@@ -55,18 +55,16 @@ final class Cookies {
      * that page neither repeats the post nor shows the secret again). Only /dashboard receives it, for 2 minutes.
      */
     void setNewKey(ServerResponse res, String value) {
-        res.headers().add(HeaderNames.SET_COOKIE, NEW_KEY + "=" + value + "; Path=/dashboard; HttpOnly; SameSite=Strict"
-                + (secure ? "; Secure" : "") + "; Max-Age=" + NEW_KEY_TTL.toSeconds());
+        set(res, NEW_KEY, value, "/dashboard", "Strict", NEW_KEY_TTL);
     }
 
     void clearNewKey(ServerResponse res) {
-        res.headers().add(HeaderNames.SET_COOKIE, NEW_KEY + "=; Path=/dashboard; HttpOnly; SameSite=Strict"
-                + (secure ? "; Secure" : "") + "; Max-Age=0");
+        set(res, NEW_KEY, "", "/dashboard", "Strict", Duration.ZERO);
     }
 
     /** A browser-lifetime cookie: sent back only by this site's own pages (SameSite=Strict). */
     void setCsrf(ServerResponse res, String token) {
-        res.headers().add(HeaderNames.SET_COOKIE, cookie(CSRF, token, "Strict"));
+        set(res, CSRF, token, "/", "Strict", null);
     }
 
     /**
@@ -76,15 +74,16 @@ final class Cookies {
     Messages language(ServerRequest req, ServerResponse res) {
         Optional<Messages> asked = req.query().first(LANG).asOptional().flatMap(Messages::byCode);
         if (asked.isPresent()) {
-            res.headers().add(HeaderNames.SET_COOKIE, cookie(LANG, asked.get().code, "Lax") + "; Max-Age="
-                    + LANG_TTL.toSeconds());
+            set(res, LANG, asked.get().code, "/", "Lax", LANG_TTL);
             return asked.get();
         }
         return read(req, LANG).flatMap(Messages::byCode)
                 .orElseGet(() -> Messages.accepted(req.headers().first(HeaderNames.ACCEPT_LANGUAGE)));
     }
 
-    private String cookie(String name, String value, String sameSite) {
-        return name + "=" + value + "; Path=/; HttpOnly; SameSite=" + sameSite + (secure ? "; Secure" : "");
+    /** Every cookie of the portal is HttpOnly (and Secure over https); {@code ttl} null: until the browser closes. */
+    private void set(ServerResponse res, String name, String value, String path, String sameSite, Duration ttl) {
+        res.headers().add(HeaderNames.SET_COOKIE, name + "=" + value + "; Path=" + path + "; HttpOnly; SameSite="
+                + sameSite + (secure ? "; Secure" : "") + (ttl == null ? "" : "; Max-Age=" + ttl.toSeconds()));
     }
 }

@@ -48,9 +48,9 @@ final class DashboardRoutes {
     }
 
     void routes(HttpRules rules) {
-        rules.get("/dashboard", (req, res) -> signedIn(req, res).ifPresent(s -> show(req, res, s)))
-                .post("/dashboard/keys", csrf.posted((req, res, form, token, t) -> signedIn(req, res).ifPresent(s ->
-                        showOnce(res, onboarding.newKey(s.userId(), user(s.userId()).name(), label(form)), false))))
+        rules.get("/dashboard", (req, res) -> signedIn(req, res).ifPresent(v -> show(req, res, v)))
+                .post("/dashboard/keys", csrf.posted((req, res, form, token, t) -> signedIn(req, res).ifPresent(v ->
+                        showOnce(res, onboarding.newKey(v.user().id(), v.user().name(), label(form)), false))))
                 .post("/dashboard/keys/{id}/label", onOwnKey((userId, keyId, form) ->
                         onboarding.relabelKey(userId, keyId, label(form))))
                 .post("/dashboard/keys/{id}/revoke", onOwnKey((userId, keyId, form) ->
@@ -64,10 +64,10 @@ final class DashboardRoutes {
     }
 
     private io.helidon.webserver.http.Handler onOwnKey(KeyChange change) {
-        return csrf.posted((req, res, form, token, t) -> signedIn(req, res).ifPresent(s -> {
+        return csrf.posted((req, res, form, token, t) -> signedIn(req, res).ifPresent(v -> {
             String id = req.path().pathParameters().get("id");
             if (id.matches("\\d{1,18}")) {
-                change.apply(s.userId(), Long.parseLong(id), form);
+                change.apply(v.user().id(), Long.parseLong(id), form);
             }
             PortalHttp.redirect(res, "/dashboard");
         }));
@@ -78,14 +78,18 @@ final class DashboardRoutes {
         return label.isEmpty() ? "key" : label.substring(0, Math.min(label.length(), 100));
     }
 
-    /** The session of a confirmed account whose user is enabled, or a redirect to the sign-in page. */
-    private Optional<PortalSession> signedIn(ServerRequest req, ServerResponse res) {
-        Optional<PortalSession> session = sessions.current(req).filter(s -> s.userId() != null)
-                .filter(s -> new UserRepository(db.dsl()).find(s.userId()).map(UserRecord::enabled).orElse(false));
-        if (session.isEmpty()) {
+    /** A signed-in visitor: the session of a confirmed account, and its user. */
+    private record Visitor(PortalSession session, UserRecord user) {}
+
+    /** The visitor if the session's user exists and is enabled, or a redirect to the sign-in page. */
+    private Optional<Visitor> signedIn(ServerRequest req, ServerResponse res) {
+        Optional<Visitor> visitor = sessions.current(req).filter(s -> s.userId() != null)
+                .flatMap(s -> new UserRepository(db.dsl()).find(s.userId()).filter(UserRecord::enabled)
+                        .map(user -> new Visitor(s, user)));
+        if (visitor.isEmpty()) {
             PortalHttp.redirect(res, "/login");
         }
-        return session;
+        return visitor;
     }
 
     /** Redirects to the dashboard, which shows this secret once; {@code welcome} after a confirmed sign-up. */
@@ -94,7 +98,7 @@ final class DashboardRoutes {
         PortalHttp.redirect(res, "/dashboard");
     }
 
-    private void show(ServerRequest req, ServerResponse res, PortalSession s) {
+    private void show(ServerRequest req, ServerResponse res, Visitor v) {
         Messages t = csrf.language(req, res);
         Optional<String> flash = Cookies.read(req, Cookies.NEW_KEY);
         flash.ifPresent(f -> cookies.clearNewKey(res)); // shown on this page only
@@ -102,25 +106,19 @@ final class DashboardRoutes {
         boolean shown = key.matches();
         Optional<String> newKey = shown ? Optional.of(key.group(2)) : Optional.empty();
         String notice = shown && key.group(1) != null ? t.welcome() : null;
-        render(req, res, t, s.userId(), s.email(), csrf.token(req, res), newKey, notice);
+        render(req, res, t, v, csrf.token(req, res), newKey, notice);
     }
 
-    private void render(ServerRequest req, ServerResponse res, Messages t, long userId, String email, String token,
+    private void render(ServerRequest req, ServerResponse res, Messages t, Visitor v, String token,
                         Optional<String> newKey, String notice) {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         List<LocalDate> days = IntStream.range(0, DAYS).mapToObj(i -> today.minusDays(DAYS - 1 - i)).toList();
-        UsageQuery query = new UsageQuery(userId, null, null, null,
+        UsageQuery query = new UsageQuery(v.user().id(), null, null, null,
                 days.get(0).atStartOfDay(ZoneOffset.UTC).toInstant(), null);
         UsageRepository usage = new UsageRepository(db.dsl());
-        List<String> offered = models.get();
-        DashboardPage.View view = new DashboardPage.View(email, user(userId).quotaBalance(),
-                new ApiKeyRepository(db.dsl()).listForUser(userId), newKey, days, usage.dailyByModel(query),
-                usage.rows(query, 20), PortalHttp.base(req, publicUrl), offered.isEmpty() ? "MODEL" : offered.get(0),
-                notice);
+        DashboardPage.View view = new DashboardPage.View(v.session().email(), v.user().quotaBalance(),
+                new ApiKeyRepository(db.dsl()).listForUser(v.user().id()), newKey, days, usage.dailyByModel(query),
+                usage.rows(query, 20), PortalHttp.base(req, publicUrl), Snippets.exampleModel(models.get()), notice);
         PortalHttp.page(res, 200, DashboardPage.render(t, view, token));
-    }
-
-    private UserRecord user(long userId) {
-        return new UserRepository(db.dsl()).find(userId).orElseThrow();
     }
 }

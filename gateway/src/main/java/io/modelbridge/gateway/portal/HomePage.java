@@ -37,7 +37,7 @@ final class HomePage {
                 """.formatted(Html.text(t.heroTitle()), Html.fill(t.heroText(), "<code id=\"base-url\">"
                         + Html.text(base) + "/v1</code>", "<code>model</code>"), start,
                 Html.text(t.modelsHeading()), modelList, Html.text(t.callIt()),
-                Snippets.html(t, base, models.isEmpty() ? "MODEL" : models.get(0), "mb-your-key"));
+                Snippets.html(t, base, Snippets.exampleModel(models), "mb-your-key"));
         return Layout.page(t, t.homeTitle(), "/", signedIn, csrf, content);
     }
 }

@@ -15,9 +15,9 @@ final class Layout {
         String nav = signedIn.map(email -> """
                 <a href="/dashboard">%s</a>
                 <span class="who">%s</span>
-                <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="%s">\
+                <form method="post" action="/logout" class="inline">%s\
                 <button type="submit" id="logout">%s</button></form>""".formatted(Html.text(t.dashboard()),
-                        Html.text(email), Html.text(csrf), Html.text(t.logOut())))
+                        Html.text(email), csrfField(csrf), Html.text(t.logOut())))
                 .orElse("""
                 <a href="/login">%s</a>
                 <a href="/signup" class="button">%s</a>""".formatted(Html.text(t.logIn()), Html.text(t.signUp())));

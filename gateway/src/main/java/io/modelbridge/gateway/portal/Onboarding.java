@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.db.repo.ApiKeyEntry;
 import io.modelbridge.db.repo.ApiKeyRecord;
-import io.modelbridge.db.repo.KeySettings;
 import io.modelbridge.db.repo.ApiKeyRepository;
+import io.modelbridge.db.repo.KeySettings;
 import io.modelbridge.db.repo.LimitRepository;
 import io.modelbridge.db.repo.NewApiKey;
 import io.modelbridge.db.repo.PortalAccount;
@@ -86,7 +86,7 @@ final class Onboarding {
     boolean relabelKey(long userId, long keyId, String label) {
         return changes.apply(Topic.KEYS, (tx, audit) -> {
             ApiKeyRepository keys = new ApiKeyRepository(tx);
-            Optional<ApiKeyEntry> own = keys.find(keyId).filter(k -> k.key().userId() == userId);
+            Optional<ApiKeyEntry> own = own(keys, userId, keyId);
             own.ifPresent(e -> {
                 ApiKeyRecord k = e.key();
                 keys.update(keyId, new KeySettings(label, k.allowedModels(), k.allowedCidrs(), k.expiresAt(),
@@ -102,12 +102,17 @@ final class Onboarding {
     boolean revokeKey(long userId, long keyId) {
         return changes.apply(Topic.KEYS, (tx, audit) -> {
             ApiKeyRepository keys = new ApiKeyRepository(tx);
-            boolean own = keys.find(keyId).filter(k -> k.key().userId() == userId).isPresent();
+            boolean own = own(keys, userId, keyId).isPresent();
             if (own && keys.revoke(keyId, clock.instant())) {
                 audit.record("key.revoke", "api_key", String.valueOf(keyId), json.createObjectNode());
             }
             return own;
         });
+    }
+
+    /** The key if it is the user's own: nobody changes another user's keys. */
+    private static Optional<ApiKeyEntry> own(ApiKeyRepository keys, long userId, long keyId) {
+        return keys.find(keyId).filter(k -> k.key().userId() == userId);
     }
 
     private static ApiKeyEntry createKey(DSLContext tx, long userId, String secret, String label, List<String> models) {

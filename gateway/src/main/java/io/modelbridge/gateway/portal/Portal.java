@@ -42,8 +42,9 @@ public final class Portal implements AutoCloseable {
         this.accounts = new Accounts(db, onboarding, mailer, config.codeTtl(), clock);
         this.sessions = new Sessions(db, cookies, config.sessionTtl(), clock);
         this.csrf = new Csrf(cookies);
-        this.aliases = () -> offered(accounts.settings(), aliases.get());
-        this.dashboard = new DashboardRoutes(db, sessions, csrf, cookies, onboarding, this.aliases, config.publicUrl(), clock);
+        this.aliases = aliases;
+        this.dashboard = new DashboardRoutes(db, sessions, csrf, cookies, onboarding,
+                () -> offered(accounts.settings(), aliases.get()), config.publicUrl(), clock);
         this.auth = new AuthRoutes(accounts, sessions, csrf, new AttemptLimiter(), dashboard, config.publicUrl());
         this.css = resource("portal.css");
     }
@@ -51,10 +52,11 @@ public final class Portal implements AutoCloseable {
     public void register(HttpRouting.Builder routing) {
         routing.get("/", (req, res) -> {
                     String token = csrf.token(req, res);
+                    PortalSettings settings = accounts.settings();
                     PortalHttp.page(res, 200, HomePage.render(csrf.language(req, res),
-                            PortalHttp.base(req, config.publicUrl()), aliases.get(),
-                            !accounts.settings().registration().equals("closed"),
-                            sessions.current(req).map(s -> s.email()), token));
+                            PortalHttp.base(req, config.publicUrl()), offered(settings, aliases.get()),
+                            !settings.registration().equals("closed"), sessions.current(req).map(s -> s.email()),
+                            token));
                 })
                 .get("/portal.css", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "text/css; charset=utf-8");

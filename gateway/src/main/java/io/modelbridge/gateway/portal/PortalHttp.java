@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -66,6 +67,11 @@ final class PortalHttp {
         String host = req.headers().first(HeaderNames.HOST).filter(h -> SANE_HOST.matcher(h).matches())
                 .orElse("127.0.0.1");
         return (req.isSecure() ? "https://" : "http://") + host;
+    }
+
+    /** A page's address for one email address ({@code ?email=}), as forms, redirects and mails link to it. */
+    static String withEmail(String path, String email) {
+        return email.isEmpty() ? path : path + "?email=" + URLEncoder.encode(email, StandardCharsets.UTF_8);
     }
 
     static String query(ServerRequest req, String name) {

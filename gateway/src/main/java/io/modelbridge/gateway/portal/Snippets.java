@@ -1,6 +1,7 @@
 package io.modelbridge.gateway.portal;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Copy-paste code for calling this gateway from the usual OpenAI clients. */
@@ -48,6 +49,11 @@ final class Snippets {
                         .model("%s").addUserMessage("Hello").build());
                 System.out.println(reply.choices().get(0).message().content().orElse(""));""".formatted(v1, key, model));
         return s;
+    }
+
+    /** The model the snippets call: the first one on offer, or a placeholder when there is none yet. */
+    static String exampleModel(List<String> models) {
+        return models.isEmpty() ? "MODEL" : models.get(0);
     }
 
     static String html(Messages t, String base, String model, String key) {
