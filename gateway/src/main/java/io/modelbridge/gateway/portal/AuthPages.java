@@ -55,8 +55,8 @@ final class AuthPages {
     }
 
     static String resetConfirm(Messages t, String csrf, String email, String error) {
-        return form(t, t.newPasswordTitle(), PortalHttp.withEmail("/reset/confirm", email), csrf, error, t.resetMailed(email),
-                "/reset/confirm", """
+        return form(t, t.newPasswordTitle(), PortalHttp.withEmail("/reset/confirm", email), csrf, error,
+                t.resetMailed(email), "/reset/confirm", """
                 <input type="hidden" name="email" value="%s">
                 %s
                 <label for="password">%s</label>

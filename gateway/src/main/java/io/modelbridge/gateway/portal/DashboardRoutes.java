@@ -25,7 +25,8 @@ import java.util.stream.IntStream;
 final class DashboardRoutes {
     private static final int DAYS = 30;
     private static final String WELCOME = "welcome.";
-    private static final Pattern NEW_KEY = Pattern.compile("(" + Pattern.quote(WELCOME) + ")?(mb-[A-Za-z0-9_-]{16,100})");
+    private static final Pattern NEW_KEY =
+            Pattern.compile("(" + Pattern.quote(WELCOME) + ")?(mb-[A-Za-z0-9_-]{16,100})");
     private final Database db;
     private final Sessions sessions;
     private final Csrf csrf;

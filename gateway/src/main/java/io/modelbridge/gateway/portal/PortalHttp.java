@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /** Reading forms and writing pages, the same way for every portal route. */
 final class PortalHttp {
-    private static final Pattern SANE_HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?");
+    private static final Pattern SANE_HOST =
+            Pattern.compile("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?");
     private static final String CSP = "default-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self';"
             + " frame-ancestors 'none'; base-uri 'none'";
 
