@@ -103,6 +103,22 @@ class ApplyCommandTest {
     }
 
     @Test
+    void anEmptyListOfAliasesForAKeyIsAnUpdateThatClearsThem() throws IOException {
+        Cli cli = cli("ap5", TestGateway.get().upstream.apiKey());
+        cli.json("apply", "-f", file("ap5", "").toString()).ok();
+        Path cleared = file("ap5", "");
+        Files.writeString(cleared, Files.readString(cleared).replace("models: [ap5-chat]}]", "models: []}]"));
+
+        JsonNode dry = cli.json("apply", "-f", cleared.toString(), "--dry-run").ok().json();
+        assertEquals("[{\"action\":\"update\",\"kind\":\"key\",\"name\":\"ap5-alice/laptop\","
+                + "\"fields\":[\"models\"]}]", dry.path("changes").toString());
+        cli.json("apply", "-f", cleared.toString()).ok();
+        JsonNode key = cli.json("key", "list", "--user", "ap5-alice").ok().json().path("data").get(0);
+        assertEquals(0, key.path("models").size(), "the key may call every alias again: " + key);
+        assertEquals(0, cli.json("apply", "-f", cleared.toString()).ok().json().path("changes").size());
+    }
+
+    @Test
     void invalidFilesAreUsageErrorsNamingTheField() throws IOException {
         Cli cli = cli("ap3", "k");
         Path typo = file("ap3", "");

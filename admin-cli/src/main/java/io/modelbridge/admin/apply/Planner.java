@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.admin.client.AdminClient;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -186,9 +185,7 @@ final class Planner {
             return create("key", name, c -> c.post("/keys", body));
         }
         Patch patch = new Patch();
-        if (k.models() != null && !new HashSet<>(k.models()).equals(new HashSet<>(Patch.strings(current.path("models"))))) {
-            patch.strings("models", k.models(), AdminClient.JSON.createArrayNode());
-        }
+        patch.stringSet("models", k.models(), current.path("models"));
         patch.integer("rpm", k.rpm(), current.path("rpm"));
         patch.integer("tpm", k.tpm(), current.path("tpm"));
         return update("key", name, patch, c -> c.patch("/keys/" + current.path("id").asLong(), patch.body));
