@@ -90,7 +90,7 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                         e.decimal("MB_QUOTA_LEASE_CREDITS", BigDecimal.ONE),
                         e.integer("MB_DEFAULT_MAX_TOKENS", 4096),
                         e.optional("MB_INSTANCE_ID")),
-                PortalConfig.fromEnvironment(env));
+                PortalConfig.fromEnvironment(e));
     }
 
     private static void requirePort(String name, int port) {
@@ -99,7 +99,8 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
         }
     }
 
-    private record Env(Map<String, String> vars) {
+    /** The MB_* variables: a blank one counts as unset, a bad number names its variable. */
+    record Env(Map<String, String> vars) {
         Optional<String> optional(String name) {
             return Optional.ofNullable(vars.get(name)).map(String::strip).filter(v -> !v.isEmpty());
         }

@@ -2,7 +2,6 @@ package io.modelbridge.gateway.config;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,24 +38,26 @@ public record PortalConfig(Optional<URI> publicUrl, Optional<SmtpSettings> smtp,
         }
     }
 
+    private static final Duration CODE_TTL = Duration.ofMinutes(15);
+    private static final Duration SESSION_TTL = Duration.ofDays(7);
+
     public static PortalConfig defaults() {
-        return new PortalConfig(Optional.empty(), Optional.empty(), Duration.ofMinutes(15), Duration.ofDays(7));
+        return new PortalConfig(Optional.empty(), Optional.empty(), CODE_TTL, SESSION_TTL);
     }
 
     public PortalConfig withSmtp(SmtpSettings settings) {
         return new PortalConfig(publicUrl, Optional.of(settings), codeTtl, sessionTtl);
     }
 
-    static PortalConfig fromEnvironment(Map<String, String> env) {
-        Optional<URI> url = opt(env, "MB_PUBLIC_URL").map(PortalConfig::publicUrl);
-        Optional<SmtpSettings> smtp = opt(env, "MB_SMTP_HOST").map(host -> {
-            String security = opt(env, "MB_SMTP_SECURITY").orElse("starttls");
-            int port = opt(env, "MB_SMTP_PORT").map(p -> port(p))
-                    .orElse(security.equals("ssl") ? 465 : security.equals("none") ? 25 : 587);
-            return new SmtpSettings(host, port, opt(env, "MB_SMTP_USER"), opt(env, "MB_SMTP_PASSWORD"),
-                    opt(env, "MB_SMTP_FROM").orElse("modelbridge@" + host), security);
+    static PortalConfig fromEnvironment(GatewayConfig.Env env) {
+        Optional<URI> url = env.optional("MB_PUBLIC_URL").map(PortalConfig::publicUrl);
+        Optional<SmtpSettings> smtp = env.optional("MB_SMTP_HOST").map(host -> {
+            String security = env.text("MB_SMTP_SECURITY", "starttls");
+            int port = env.integer("MB_SMTP_PORT", security.equals("ssl") ? 465 : security.equals("none") ? 25 : 587);
+            return new SmtpSettings(host, port, env.optional("MB_SMTP_USER"), env.optional("MB_SMTP_PASSWORD"),
+                    env.text("MB_SMTP_FROM", "modelbridge@" + host), security);
         });
-        return new PortalConfig(url, smtp, Duration.ofMinutes(15), Duration.ofDays(7));
+        return new PortalConfig(url, smtp, CODE_TTL, SESSION_TTL);
     }
 
     private static URI publicUrl(String text) {
@@ -66,17 +67,5 @@ public record PortalConfig(Optional<URI> publicUrl, Optional<SmtpSettings> smtp,
                     + " got '" + text + "'");
         }
         return uri;
-    }
-
-    private static int port(String text) {
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("MB_SMTP_PORT must be a whole number, got '" + text + "'");
-        }
-    }
-
-    private static Optional<String> opt(Map<String, String> env, String name) {
-        return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty());
     }
 }

@@ -27,4 +27,24 @@ class GatewayConfigTest {
         e = assertThrows(IllegalArgumentException.class, () -> GatewayConfig.fromEnvironment(Map.of("MB_ADMIN_PORT", "8080")));
         assertTrue(e.getMessage().contains("MB_ADMIN_PORT"));
     }
+
+    @Test
+    void mailIsSetUpByTheSmtpVariablesWithThePortOfItsSecurity() {
+        assertTrue(GatewayConfig.fromEnvironment(Map.of()).portal().smtp().isEmpty(), "no MB_SMTP_HOST: no mail");
+        PortalConfig.SmtpSettings tls = GatewayConfig.fromEnvironment(Map.of("MB_SMTP_HOST", "mail.example.com"))
+                .portal().smtp().orElseThrow();
+        assertEquals(587, tls.port());
+        assertEquals("starttls", tls.security());
+        assertEquals("modelbridge@mail.example.com", tls.from());
+        assertEquals(465, GatewayConfig.fromEnvironment(Map.of("MB_SMTP_HOST", "m", "MB_SMTP_SECURITY", "ssl",
+                "MB_SMTP_FROM", "a@b.c")).portal().smtp().orElseThrow().port());
+        assertEquals(2525, GatewayConfig.fromEnvironment(Map.of("MB_SMTP_HOST", "m", "MB_SMTP_PORT", " 2525 ",
+                "MB_SMTP_FROM", "a@b.c")).portal().smtp().orElseThrow().port());
+        var e = assertThrows(IllegalArgumentException.class, () -> GatewayConfig.fromEnvironment(
+                Map.of("MB_SMTP_HOST", "m", "MB_SMTP_PORT", "smtp")));
+        assertEquals("MB_SMTP_PORT must be a whole number, got 'smtp'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GatewayConfig.fromEnvironment(
+                Map.of("MB_PUBLIC_URL", "ftp://example.com")));
+        assertTrue(e.getMessage().startsWith("MB_PUBLIC_URL must be an http(s) URL"), e.getMessage());
+    }
 }
