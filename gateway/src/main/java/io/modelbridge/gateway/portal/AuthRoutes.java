@@ -79,11 +79,11 @@ final class AuthRoutes {
     }
 
     private void signUp(ServerRequest req, ServerResponse res, Form form, String token, Messages t) {
-        boolean invite = accounts.settings().registration().equals("invite");
         attempt(req, res, form, t, AttemptLimiter.SIGN_UP, email -> {
             accounts.signUp(email, form.raw("password"), form.get("invite"), base(req), t);
             PortalHttp.redirect(res, PortalHttp.withEmail("/confirm", email));
-        }, error -> AuthPages.signUp(t, token, form.get("email"), invite, error));
+        }, error -> AuthPages.signUp(t, token, form.get("email"),
+                accounts.settings().registration().equals("invite"), error)); // settings read again only to refuse
     }
 
     private void confirm(ServerRequest req, ServerResponse res, Form form, String token, Messages t) {
