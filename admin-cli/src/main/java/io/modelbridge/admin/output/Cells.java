@@ -10,13 +10,14 @@ public final class Cells {
 
     private Cells() {}
 
+    /** The value as one line of terminal-safe text (see {@link Printable}). */
     public static String text(Object value) {
-        return switch (value) {
+        return Printable.line(switch (value) {
             case null -> NONE;
             case JsonNode node -> json(node);
             case Boolean b -> b ? "yes" : "no";
             default -> value.toString();
-        };
+        });
     }
 
     private static String json(JsonNode node) {
@@ -42,6 +43,6 @@ public final class Cells {
         if (!node.isTextual() || node.asText().length() < 16) {
             return NONE;
         }
-        return node.asText().substring(0, 10) + " " + node.asText().substring(11, 16) + "Z";
+        return Printable.line(node.asText().substring(0, 10) + " " + node.asText().substring(11, 16) + "Z");
     }
 }

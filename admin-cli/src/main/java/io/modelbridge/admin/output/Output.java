@@ -65,8 +65,9 @@ public final class Output {
         }
     }
 
+    /** A sentence for people; what the gateway sent in it is made terminal-safe ({@link Printable}). */
     public void line(String text) {
-        out.println(text);
+        out.println(Printable.lines(text));
         out.flush();
     }
 
@@ -77,7 +78,7 @@ public final class Output {
             wrapped.put("error", error);
             err.println(write(COMPACT, COMPACT.valueToTree(wrapped)));
         } else {
-            err.println("mbctl: " + message);
+            err.println("mbctl: " + Printable.lines(message));
         }
         err.flush();
     }
