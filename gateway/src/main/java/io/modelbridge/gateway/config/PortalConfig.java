@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * The self-service portal's start-up settings (who may register is data, changed with {@code mbctl portal}).
  *
- * @param publicUrl   MB_PUBLIC_URL: the gateway's address as users reach it (snippets, mail); empty: taken from
- *                    each request's Host header
+ * @param publicUrl   MB_PUBLIC_URL: the gateway's address as users reach it (snippets, mail); empty: snippets
+ *                    use each request's Host header and no mail is sent (a mailed link never comes from Host)
  * @param smtp        MB_SMTP_*: how mail leaves; empty: no mail, so no sign-up or password reset
  * @param codeTtl     how long a mailed code stays good
  * @param sessionTtl  how long a sign-in lasts
@@ -47,6 +47,10 @@ public record PortalConfig(Optional<URI> publicUrl, Optional<SmtpSettings> smtp,
 
     public PortalConfig withSmtp(SmtpSettings settings) {
         return new PortalConfig(publicUrl, Optional.of(settings), codeTtl, sessionTtl);
+    }
+
+    public PortalConfig withPublicUrl(URI url) {
+        return new PortalConfig(Optional.of(url), smtp, codeTtl, sessionTtl);
     }
 
     static PortalConfig fromEnvironment(GatewayConfig.Env env) {

@@ -13,32 +13,34 @@ import io.modelbridge.db.repo.UserRecord;
 import io.modelbridge.db.repo.UserRepository;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Sign-up, confirmation, sign-in and password reset, each in the language of the request ({@code t}), which
  * its refusals and mails are written in. No answer tells whether an address has an account: sign-up
  * and reset reply alike either way (the mail says the rest, to the address's owner only), and a failed sign-in
- * costs one bcrypt check whether or not the address is known.
+ * costs one bcrypt check whether or not the address is known. Nor does the time an answer takes: what depends on
+ * the address (looking it up, issuing a code, queueing the mail) runs after the answer ({@link OffRequest}).
  */
-final class Accounts {
+final class Accounts implements AutoCloseable {
     static final String CONFIRM = "confirm";
     static final String RESET = "reset";
     private static final int MAX_CODE_ATTEMPTS = 5;
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
 
     private final Database db;
     private final Onboarding onboarding;
     private final Mailer mailer;
+    private final String links;
+    private final OffRequest later = new OffRequest();
     private final Duration codeTtl;
     private final Clock clock;
 
-    Accounts(Database db, Onboarding onboarding, Mailer mailer, Duration codeTtl, Clock clock) {
+    /** @param links the base of every link in a mail: MB_PUBLIC_URL, never a request's Host header */
+    Accounts(Database db, Onboarding onboarding, Mailer mailer, String links, Duration codeTtl, Clock clock) {
         this.db = db;
         this.onboarding = onboarding;
         this.mailer = mailer;
+        this.links = links;
         this.codeTtl = codeTtl;
         this.clock = clock;
     }
@@ -55,11 +57,7 @@ final class Accounts {
 
     /** The address in its stored form (lower case), or a refusal naming what is wrong. */
     static String email(String typed, Messages t) {
-        String email = typed.strip().toLowerCase(Locale.ROOT);
-        if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
-            throw new Refusal(400, t.invalidEmail());
-        }
-        return email;
+        return EmailAddresses.normalized(typed).orElseThrow(() -> new Refusal(400, t.invalidEmail()));
     }
 
     boolean canMail() {
@@ -71,7 +69,7 @@ final class Accounts {
     }
 
     /** Registers (or re-registers an unconfirmed) address and mails it a code; see the class comment. */
-    void signUp(String email, String password, String invite, String base, Messages t) {
+    void signUp(String email, String password, String invite, Messages t) {
         PortalSettings settings = settings();
         switch (settings.registration()) {
             case "closed" -> throw new Refusal(403, t.registrationClosed());
@@ -93,21 +91,23 @@ final class Accounts {
             throw new Refusal(403, t.inviteInvalid());
         }
         String hash = Passwords.hash(password);
-        Optional<PortalAccount> existing = new PortalAccountRepository(db.dsl()).findByEmail(email);
-        if (existing.isPresent() && existing.get().confirmed()) {
-            mailer.send(new Mail(email, t.signUpAgainSubject(), t.signUpAgainBody(base)));
-            return;
-        }
-        PortalAccount account = db.dsl().transactionResult(tx ->
-                new PortalAccountRepository(tx.dsl()).createPending(email, hash));
-        mailCode(account, CONFIRM, base, t);
+        later.run("sign-up", () -> {
+            Optional<PortalAccount> existing = new PortalAccountRepository(db.dsl()).findByEmail(email);
+            if (existing.isPresent() && existing.get().confirmed()) {
+                mailer.send(new Mail(email, t.signUpAgainSubject(), t.signUpAgainBody(links)));
+                return;
+            }
+            PortalAccount account = db.dsl().transactionResult(tx ->
+                    new PortalAccountRepository(tx.dsl()).createPending(email, hash));
+            mailCode(account, CONFIRM, t);
+        });
     }
 
     /** A fresh confirmation code for an unconfirmed address; silently nothing for any other address. */
-    void resendConfirmation(String email, String base, Messages t) {
+    void resendConfirmation(String email, Messages t) {
         requireMail(t);
-        new PortalAccountRepository(db.dsl()).findByEmail(email).filter(a -> !a.confirmed())
-                .ifPresent(a -> mailCode(a, CONFIRM, base, t));
+        later.run("confirmation code", () -> new PortalAccountRepository(db.dsl()).findByEmail(email)
+                .filter(a -> !a.confirmed()).ifPresent(a -> mailCode(a, CONFIRM, t)));
     }
 
     /** Accepts the code: the account becomes a user with a first key. */
@@ -134,7 +134,7 @@ final class Accounts {
 
     record Failed() implements SignIn {}
 
-    SignIn signIn(String email, String password, String base, Messages t) {
+    SignIn signIn(String email, String password, Messages t) {
         Optional<PortalAccount> account = new PortalAccountRepository(db.dsl()).findByEmail(email);
         if (account.isEmpty()) {
             Passwords.spendDecoyTime(password);
@@ -145,7 +145,7 @@ final class Accounts {
         }
         if (!account.get().confirmed()) {
             if (mailer.configured()) {
-                mailCode(account.get(), CONFIRM, base, t);
+                mailCode(account.get(), CONFIRM, t);
             }
             return new Unconfirmed(email);
         }
@@ -155,10 +155,10 @@ final class Accounts {
     }
 
     /** Mails a reset code to a confirmed address; silently nothing for any other address. */
-    void requestReset(String email, String base, Messages t) {
+    void requestReset(String email, Messages t) {
         requireMail(t);
-        new PortalAccountRepository(db.dsl()).findByEmail(email).filter(PortalAccount::confirmed)
-                .ifPresent(a -> mailCode(a, RESET, base, t));
+        later.run("password reset", () -> new PortalAccountRepository(db.dsl()).findByEmail(email)
+                .filter(PortalAccount::confirmed).ifPresent(a -> mailCode(a, RESET, t)));
     }
 
     /** Sets the new password and signs the account out everywhere; returns the account to sign in again. */
@@ -187,17 +187,17 @@ final class Accounts {
                         MAX_CODE_ATTEMPTS));
     }
 
-    private void mailCode(PortalAccount account, String purpose, String base, Messages t) {
+    private void mailCode(PortalAccount account, String purpose, Messages t) {
         String code = Tokens.code();
         db.dsl().transaction(tx -> new PortalCodeRepository(tx.dsl()).issue(account.id(), purpose,
                 Tokens.codeHash(account.id(), code), clock.instant().plus(codeTtl)));
         long minutes = codeTtl.toMinutes();
         if (purpose.equals(CONFIRM)) {
             mailer.send(new Mail(account.email(), t.confirmSubject(),
-                    t.confirmBody(code, base + PortalHttp.withEmail("/confirm", account.email()), minutes)));
+                    t.confirmBody(code, links + PortalHttp.withEmail("/confirm", account.email()), minutes)));
         } else {
             mailer.send(new Mail(account.email(), t.resetSubject(),
-                    t.resetBody(code, base + PortalHttp.withEmail("/reset/confirm", account.email()), minutes)));
+                    t.resetBody(code, links + PortalHttp.withEmail("/reset/confirm", account.email()), minutes)));
         }
     }
 
@@ -221,5 +221,10 @@ final class Accounts {
             case TOO_MANY_ATTEMPTS -> t.codeTooManyTries();
             case WRONG, NONE, ACCEPTED -> t.codeWrong();
         });
+    }
+
+    @Override
+    public void close() {
+        later.close();
     }
 }

@@ -5,8 +5,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.gateway.portal.Accounts.Refusal;
-import java.net.URI;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -18,16 +16,13 @@ final class AuthRoutes {
     private final Csrf csrf;
     private final AttemptLimiter limiter;
     private final DashboardRoutes dashboard;
-    private final Optional<URI> publicUrl;
 
-    AuthRoutes(Accounts accounts, Sessions sessions, Csrf csrf, AttemptLimiter limiter, DashboardRoutes dashboard,
-               Optional<URI> publicUrl) {
+    AuthRoutes(Accounts accounts, Sessions sessions, Csrf csrf, AttemptLimiter limiter, DashboardRoutes dashboard) {
         this.accounts = accounts;
         this.sessions = sessions;
         this.csrf = csrf;
         this.limiter = limiter;
         this.dashboard = dashboard;
-        this.publicUrl = publicUrl;
     }
 
     void routes(HttpRules rules) {
@@ -80,7 +75,7 @@ final class AuthRoutes {
 
     private void signUp(ServerRequest req, ServerResponse res, Form form, String token, Messages t) {
         attempt(req, res, form, t, AttemptLimiter.SIGN_UP, email -> {
-            accounts.signUp(email, form.raw("password"), form.get("invite"), base(req), t);
+            accounts.signUp(email, form.raw("password"), form.get("invite"), t);
             PortalHttp.redirect(res, PortalHttp.withEmail("/confirm", email));
         }, error -> AuthPages.signUp(t, token, form.get("email"),
                 accounts.settings().registration().equals("invite"), error)); // settings read again only to refuse
@@ -96,14 +91,14 @@ final class AuthRoutes {
 
     private void resend(ServerRequest req, ServerResponse res, Form form, String token, Messages t) {
         attempt(req, res, form, t, AttemptLimiter.SIGN_UP, email -> {
-            accounts.resendConfirmation(email, base(req), t);
+            accounts.resendConfirmation(email, t);
             PortalHttp.page(res, 200, AuthPages.confirm(t, token, email, null, t.newCodeSent(email)));
         }, error -> AuthPages.confirm(t, token, form.get("email"), error, null));
     }
 
     private void logIn(ServerRequest req, ServerResponse res, Form form, String token, Messages t) {
         attempt(req, res, form, t, AttemptLimiter.LOGIN, email -> {
-            switch (accounts.signIn(email, form.raw("password"), base(req), t)) {
+            switch (accounts.signIn(email, form.raw("password"), t)) {
                 case Accounts.SignedIn in -> {
                     sessions.start(res, in.account().id());
                     PortalHttp.redirect(res, "/dashboard");
@@ -117,7 +112,7 @@ final class AuthRoutes {
 
     private void reset(ServerRequest req, ServerResponse res, Form form, String token, Messages t) {
         attempt(req, res, form, t, AttemptLimiter.RESET, email -> {
-            accounts.requestReset(email, base(req), t);
+            accounts.requestReset(email, t);
             PortalHttp.redirect(res, PortalHttp.withEmail("/reset/confirm", email));
         }, error -> AuthPages.reset(t, token, form.get("email"), error));
     }
@@ -149,9 +144,5 @@ final class AuthRoutes {
         if (wait.isPresent()) {
             throw new Refusal(429, t.tooManyAttempts(wait.getAsLong()));
         }
-    }
-
-    private String base(ServerRequest req) {
-        return PortalHttp.base(req, publicUrl);
     }
 }

@@ -47,6 +47,9 @@ final class Csrf {
                         t.formTooLarge(Form.MAX_BYTES / 1024)));
             } else if (!valid(req, form.get())) {
                 PortalHttp.page(res, 403, AuthPages.message(t, t.formRefusedTitle(), "/", token, t.formRefused()));
+            } else if (form.get().fieldWithControl().isPresent()) {
+                PortalHttp.page(res, 400, AuthPages.message(t, t.formInvalidTitle(), "/", token,
+                        t.formControlCharacter(form.get().fieldWithControl().get())));
             } else {
                 handler.handle(req, res, form.get(), token, t);
             }

@@ -4,6 +4,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** A posted {@code application/x-www-form-urlencoded} form; a field sent twice keeps its first value. */
 record Form(Map<String, String> fields) {
@@ -21,6 +22,16 @@ record Form(Map<String, String> fields) {
             fields.putIfAbsent(name, value);
         }
         return new Form(Map.copyOf(fields));
+    }
+
+    /** The first field whose name or value holds a control character (NUL, ESC, ...): no portal field takes one. */
+    Optional<String> fieldWithControl() {
+        return fields.entrySet().stream().filter(e -> hasControl(e.getKey()) || hasControl(e.getValue()))
+                .map(e -> hasControl(e.getKey()) ? "?" : e.getKey()).sorted().findFirst();
+    }
+
+    private static boolean hasControl(String text) {
+        return text.chars().anyMatch(c -> c < 0x20 || c == 0x7F);
     }
 
     /** The field's value, stripped; "" when absent. */

@@ -68,7 +68,7 @@ enum Messages {
         String onlyDomains(String domains) { return "仅限以下域名的邮箱注册：" + domains + "。"; }
         String inviteInvalid() { return "邀请码无效（不存在、已用完或已过期）。"; }
         String mailOff() {
-            return "本网关暂时无法发送邮件（管理员尚未设置 MB_SMTP_HOST），因此注册和重置密码功能未开放。如需账号，请联系管理员。";
+            return "本网关暂时无法发送邮件（管理员尚未设置 MB_SMTP_HOST 和 MB_PUBLIC_URL），因此注册和重置密码功能未开放。如需账号，请联系管理员。";
         }
         String codeExpired() { return "验证码已过期，请重新获取。"; }
         String codeUsed() { return "验证码已被使用，如有需要请重新获取。"; }
@@ -80,6 +80,8 @@ enum Messages {
         String formTooLarge(int kib) { return "提交的表单超过了 " + kib + " KiB。"; }
         String formRefusedTitle() { return "表单被拒绝"; }
         String formRefused() { return "此表单不是从本站页面提交的，或页面已过期。请返回并刷新页面后重试。"; }
+        String formInvalidTitle() { return "表单无效"; }
+        String formControlCharacter(String field) { return "字段 " + field + " 含有控制字符（如 NUL），请删除后重试。"; }
 
         String signUpAgainSubject() { return "您的 ModelBridge 注册"; }
         String signUpAgainBody(String base) {
@@ -236,7 +238,8 @@ enum Messages {
     String onlyDomains(String domains) { return "Sign-up is open to addresses at " + domains + " only."; }
     String inviteInvalid() { return "That invite code is not valid (unknown, used up or expired)."; }
     String mailOff() {
-        return "This gateway cannot send mail yet (its operator has not set MB_SMTP_HOST), so sign-up and"
+        return "This gateway cannot send mail yet (its operator has not set MB_SMTP_HOST and"
+                + " MB_PUBLIC_URL), so sign-up and"
                 + " password reset are off. Ask the operator for an account.";
     }
     String codeExpired() { return "That code has expired. Ask for a new one."; }
@@ -250,6 +253,10 @@ enum Messages {
     String formTooLargeTitle() { return "Form too large"; }
     String formTooLarge(int kib) { return "That form was larger than " + kib + " KiB."; }
     String formRefusedTitle() { return "Form refused"; }
+    String formInvalidTitle() { return "Form not accepted"; }
+    String formControlCharacter(String field) {
+        return "The field " + field + " holds a control character (such as NUL). Remove it and try again.";
+    }
     String formRefused() {
         return "This form was not sent from this site's own page, or the page is too old. Go back, reload it and"
                 + " try again.";

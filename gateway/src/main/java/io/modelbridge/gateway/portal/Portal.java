@@ -11,10 +11,13 @@ import io.modelbridge.gateway.config.PortalConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The self-service portal on the public port: a home page with the models on offer and how to call them,
@@ -22,6 +25,7 @@ import java.util.function.Supplier;
  * See docs/portal.md.
  */
 public final class Portal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Portal.class);
     private final PortalConfig config;
     private final Accounts accounts;
     private final Sessions sessions;
@@ -36,16 +40,17 @@ public final class Portal implements AutoCloseable {
     public Portal(Database db, ChangeListener changes, ObjectMapper json, PortalConfig config,
                   Supplier<List<String>> aliases, Clock clock) {
         this.config = config;
-        this.mailer = config.smtp().<Mailer>map(SmtpMailer::new).orElseGet(Mailer::none);
+        this.mailer = mailer(config);
         Cookies cookies = new Cookies(config.publicUrl().map(u -> u.getScheme().equals("https")).orElse(false));
         Onboarding onboarding = new Onboarding(Changes.by("portal", db, changes, json, clock), json, clock);
-        this.accounts = new Accounts(db, onboarding, mailer, config.codeTtl(), clock);
+        this.accounts = new Accounts(db, onboarding, mailer, config.publicUrl().map(URI::toString).orElse(""),
+                config.codeTtl(), clock);
         this.sessions = new Sessions(db, cookies, config.sessionTtl(), clock);
         this.csrf = new Csrf(cookies);
         this.aliases = aliases;
         this.dashboard = new DashboardRoutes(db, sessions, csrf, cookies, onboarding,
                 () -> offered(accounts.settings(), aliases.get()), config.publicUrl(), clock);
-        this.auth = new AuthRoutes(accounts, sessions, csrf, new AttemptLimiter(), dashboard, config.publicUrl());
+        this.auth = new AuthRoutes(accounts, sessions, csrf, new AttemptLimiter(), dashboard);
         this.css = resource("portal.css");
     }
 
@@ -72,6 +77,19 @@ public final class Portal implements AutoCloseable {
         sessions.removeExpired();
     }
 
+    /**
+     * Mail needs both MB_SMTP_HOST and MB_PUBLIC_URL: a mailed link takes its address from MB_PUBLIC_URL only,
+     * never from a request's Host header (which anyone can set to their own site).
+     */
+    private static Mailer mailer(PortalConfig config) {
+        if (config.smtp().isPresent() && config.publicUrl().isEmpty()) {
+            LOG.warn("Portal mail is off: MB_SMTP_HOST is set but MB_PUBLIC_URL is not. Links in sign-up and reset"
+                    + " mails come only from MB_PUBLIC_URL, so sign-up and password reset stay off until it is set.");
+        }
+        return config.publicUrl().isEmpty() ? Mailer.none()
+                : config.smtp().<Mailer>map(SmtpMailer::new).orElseGet(Mailer::none);
+    }
+
     /** The aliases a newcomer may use: the portal's list where it has one, else every alias. */
     private static List<String> offered(PortalSettings settings, List<String> all) {
         return settings.models().isEmpty() ? all : all.stream().filter(settings.models()::contains).toList();
@@ -88,6 +106,7 @@ public final class Portal implements AutoCloseable {
 
     @Override
     public void close() {
+        accounts.close();
         if (mailer instanceof SmtpMailer smtp) {
             smtp.close();
         }

@@ -67,7 +67,9 @@ final class SmtpMailer implements Mailer, AutoCloseable {
         try {
             MimeMessage message = new MimeMessage(session);
             message.setFrom(new InternetAddress(settings.from(), "ModelBridge"));
-            message.setRecipients(Message.RecipientType.TO, InternetAddress.parse(mail.to(), true));
+            InternetAddress to = new InternetAddress(); // set, not parsed: Mail holds one checked address
+            to.setAddress(mail.to());
+            message.setRecipient(Message.RecipientType.TO, to);
             message.setSubject(mail.subject(), "UTF-8");
             message.setText(mail.text(), "UTF-8");
             Transport.send(message);

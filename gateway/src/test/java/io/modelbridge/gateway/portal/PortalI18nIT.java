@@ -88,7 +88,7 @@ class PortalI18nIT {
                 .statusCode());
         MimeMessage mail = setup.mail.await(email, 1);
         assertEquals("您的 ModelBridge 注册验证码", Mailbox.subject(mail));
-        assertTrue(Mailbox.text(mail).contains("分钟内打开 http://127.0.0.1:" + setup.api().getPort()
+        assertTrue(Mailbox.text(mail).contains("分钟内打开 " + PortalSetup.PUBLIC_URL
                 + "/confirm?email=wang%40example.com"), Mailbox.text(mail));
         String code = setup.mail.code(email, 1);
 

@@ -34,11 +34,11 @@ class PortalIT {
     }
 
     @Test
-    void theHomePageListsTheAliasesAndSnippetsWithThisGatewaysUrl() {
+    void theHomePageListsTheAliasesAndSnippetsWithThePublicUrl() {
         HttpResponse<String> home = setup.browser().get("/");
         assertEquals(200, home.statusCode());
         assertTrue(home.headers().firstValue("content-type").orElse("").startsWith("text/html"));
-        String base = "http://127.0.0.1:" + setup.api().getPort() + "/v1";
+        String base = PortalSetup.PUBLIC_URL + "/v1";
         for (String expected : List.of("<code>chat</code>", "base_url=&quot;" + base, "openai.api_base = &quot;" + base,
                 "curl " + base + "/chat/completions", "baseURL: &quot;" + base, ".baseUrl(&quot;" + base)) {
             assertTrue(home.body().contains(expected), expected + " missing from the home page");

@@ -16,13 +16,16 @@ import java.util.regex.Pattern;
 /** A gateway with mail to a {@link Mailbox}, one OpenAI channel behind the alias "chat", and portal helpers. */
 final class PortalSetup implements AutoCloseable {
     static final String PASSWORD = "correct horse battery";
+    /** MB_PUBLIC_URL: where mailed links and snippets point (the tests never follow it). */
+    static final URI PUBLIC_URL = URI.create("http://portal.test");
     private static final Pattern NEW_KEY = Pattern.compile("<code id=\"new-key\">(mb-[A-Za-z0-9_-]+)</code>");
     final Mailbox mail = new Mailbox();
     final OpenAiSimulator upstream = OpenAiSimulator.start();
     final RunningGateway gateway;
 
     PortalSetup(Path dataDir) {
-        gateway = RunningGateway.start(dataDir, c -> c.withPortal(PortalConfig.defaults().withSmtp(mail.settings())));
+        gateway = RunningGateway.start(dataDir, c -> c.withPortal(PortalConfig.defaults().withSmtp(mail.settings())
+                .withPublicUrl(PUBLIC_URL)));
         SecretLedger.record(PASSWORD);
         var channel = JSON.createObjectNode().put("name", "sim").put("provider", "openai")
                 .put("credential", upstream.apiKey()).put("base_url", upstream.baseUri().toString());

@@ -1,0 +1,135 @@
+package io.modelbridge.gateway.portal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelbridge.gateway.config.PortalConfig;
+import io.modelbridge.gateway.it.RawHttp;
+import io.modelbridge.gateway.it.RunningGateway;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What an unauthenticated visitor can send the portal: a forged Host header, addresses that a lax parser reads as
+ * two recipients or a comment, and control characters in form fields. Mail is read from a real SMTP server.
+ */
+class PortalHostileInputIT {
+    private static final String TOKEN = "t".repeat(43);
+    @TempDir
+    static Path dataDir;
+    static PortalSetup setup;
+
+    @BeforeAll
+    static void start() {
+        setup = new PortalSetup(dataDir);
+    }
+
+    @AfterAll
+    static void stop() {
+        setup.close();
+    }
+
+    @Test
+    void mailedLinksComeFromThePublicUrlWhateverTheHostHeaderSays() {
+        setup.signUpAndConfirm(setup.browser(), "victim@example.com");
+        RawHttp.Reply reply = postForm(setup.api(), "evil.example", "/reset", "email=victim%40example.com");
+        assertEquals(303, reply.status(), reply.body());
+        String mail = Mailbox.text(setup.mail.await("victim@example.com", 2));
+        assertTrue(mail.contains(PortalSetup.PUBLIC_URL + "/reset/confirm?email=victim%40example.com"), mail);
+        assertFalse(mail.contains("evil.example"), mail);
+    }
+
+    @Test
+    void withoutAPublicUrlThePortalSendsNoMailAndSaysWhyAtStart(@TempDir Path otherDir) {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() { }
+
+            @Override
+            public void close() { }
+        };
+        Logger portalLog = Logger.getLogger(Portal.class.getName());
+        portalLog.addHandler(capture);
+        try (Mailbox mail = new Mailbox();
+             RunningGateway noUrl = RunningGateway.start(otherDir,
+                     c -> c.withPortal(PortalConfig.defaults().withSmtp(mail.settings())))) {
+            for (String path : List.of("/signup", "/reset")) {
+                RawHttp.Reply reply = postForm(noUrl.api(), "evil.example", path,
+                        "email=target%40example.com&password=correct+horse+battery");
+                assertEquals(503, reply.status(), path + ": " + reply.body());
+                assertTrue(reply.body().contains("MB_PUBLIC_URL"), reply.body());
+            }
+            assertTrue(mail.to("target@example.com").isEmpty(), "nothing was mailed");
+            assertTrue(warnings.stream().anyMatch(w -> w.contains("MB_PUBLIC_URL is not")), warnings.toString());
+        } finally {
+            portalLog.removeHandler(capture);
+        }
+    }
+
+    @Test
+    void anAddressThatReadsAsTwoRecipientsOrAsACommentIsRefusedAndNothingIsMailed() {
+        PortalClient browser = setup.browser();
+        for (String email : List.of("a,attacker@example.com", "x(y)@example.com", "<attacker@example.com>",
+                "v@example.com, attacker@example.com", "\"a b\"@example.com", "x@example.com (attacker@example.com)")) {
+            for (String path : List.of("/signup", "/reset", "/confirm/resend")) {
+                HttpResponse<String> refused = browser.post(path, Map.of("email", email,
+                        "password", PortalSetup.PASSWORD));
+                assertEquals(400, refused.statusCode(), path + " " + email + ": " + refused.body());
+                assertTrue(refused.body().contains("Enter a valid email address."), refused.body());
+            }
+        }
+        // mail goes out in order from one queue: once the sentinel's has arrived, any earlier one would have too
+        assertEquals(303, browser.post("/signup", Map.of("email", "sentinel@example.com",
+                "password", PortalSetup.PASSWORD)).statusCode());
+        setup.mail.await("sentinel@example.com", 1);
+        for (String recipient : List.of("attacker@example.com", "a", "x@example.com", "x", "v@example.com")) {
+            assertEquals(0, setup.mail.to(recipient).size(), "mailed to " + recipient);
+        }
+    }
+
+    @Test
+    void aControlCharacterInAnyPortalFieldIsA400NamingTheField() {
+        PortalClient browser = setup.browser();
+        setup.signUpAndConfirm(browser, "nul@example.com");
+        Map<String, Map<String, String>> posts = Map.of(
+                "/login", Map.of("email", "nul@example.com", "password", "pass\u0000word"),
+                "/confirm", Map.of("email", "nul@example.com", "code", "12\u00003456"),
+                "/signup", Map.of("email", "nul2@example.com", "password", PortalSetup.PASSWORD, "invite", "\u001b[2J"),
+                "/dashboard/keys", Map.of("label", "lap\u0000top"));
+        posts.forEach((path, form) -> {
+            HttpResponse<String> refused = browser.post(path, form);
+            String field = form.entrySet().stream().filter(e -> e.getValue().chars().anyMatch(c -> c < 0x20))
+                    .findFirst().orElseThrow().getKey();
+            assertEquals(400, refused.statusCode(), path + ": " + refused.body());
+            assertTrue(refused.body().contains("The field " + field + " holds a control character"), refused.body());
+        });
+        assertEquals(200, browser.get("/dashboard").statusCode(), "still signed in and working");
+    }
+
+    /** A form post as a client with its own Host header sends it; the CSRF cookie and field match. */
+    private static RawHttp.Reply postForm(URI server, String host, String path, String form) {
+        byte[] body = (form + "&csrf=" + TOKEN).getBytes(StandardCharsets.UTF_8);
+        return RawHttp.exchange(server, "POST " + path + " HTTP/1.1\r\nHost: " + host
+                + "\r\nContent-Type: application/x-www-form-urlencoded\r\nCookie: mb_csrf=" + TOKEN
+                + "\r\nConnection: close\r\nContent-Length: " + body.length, body);
+    }
+}

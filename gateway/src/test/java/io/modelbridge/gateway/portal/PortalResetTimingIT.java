@@ -1,0 +1,115 @@
+package io.modelbridge.gateway.portal;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reset form's answer takes as long for an address with an account as for one without: 30 requests of each,
+ * interleaved, each from its own loopback address (127.0.0.x, so the per-address attempt budget never answers
+ * 429) and for an address used at most three times (the per-address budget).
+ */
+class PortalResetTimingIT {
+    private static final int ACCOUNTS = 10;
+    private static final int ROUNDS = 30;
+    private static final String TOKEN = "t".repeat(43);
+    @TempDir
+    static Path dataDir;
+    static PortalSetup setup;
+
+    @BeforeAll
+    static void start() {
+        setup = new PortalSetup(dataDir);
+        for (int i = 0; i < ACCOUNTS + 1; i++) {
+            setup.signUpAndConfirm(setup.browser(), "known" + i + "@example.com");
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        setup.close();
+    }
+
+    @Test
+    void knownAndUnknownAddressesTakeIndistinguishableTime() throws InterruptedException {
+        int address = 10;
+        for (int i = 0; i < 3; i++) { // warm-up: both paths, an address of its own
+            reset(address++, "known" + ACCOUNTS + "@example.com");
+            reset(address++, "warmup" + i + "@example.com");
+        }
+        List<Long> known = new ArrayList<>();
+        List<Long> unknown = new ArrayList<>();
+        for (int i = 0; i < ROUNDS; i++) {
+            known.add(reset(address++, "known" + (i % ACCOUNTS) + "@example.com"));
+            unknown.add(reset(address++, "nobody" + i + "@example.com"));
+        }
+        long knownMedian = percentile(known, 50);
+        long unknownMedian = percentile(unknown, 50);
+        String figures = "known p25/p50/p75 " + percentile(known, 25) + "/" + knownMedian + "/" + percentile(known, 75)
+                + " µs, unknown " + percentile(unknown, 25) + "/" + unknownMedian + "/" + percentile(unknown, 75)
+                + " µs";
+        System.out.println("Reset timing: " + figures);
+        assertTrue(Math.abs(knownMedian - unknownMedian) <= Math.max(1000, unknownMedian / 4), figures);
+        assertTrue(percentile(known, 25) <= percentile(unknown, 75) && percentile(unknown, 25) <= percentile(known, 75),
+                "the middle halves overlap: " + figures);
+        setup.mail.await("known0@example.com", 1 + 3); // the sign-up code, then its three reset codes
+    }
+
+    /** One POST /reset from 127.0.0.{@code host}; the microseconds until the answer was read. */
+    private static long reset(int host, String email) throws InterruptedException {
+        Thread.sleep(50); // what the previous request started after its answer has finished
+        URI api = setup.api();
+        byte[] body = ("email=" + email.replace("@", "%40") + "&csrf=" + TOKEN).getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("POST /reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded"
+                + "\r\nCookie: mb_csrf=" + TOKEN + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress("127.0.0." + host, 0));
+            socket.connect(new InetSocketAddress(api.getHost(), api.getPort()), 2000);
+            socket.setSoTimeout(10_000);
+            long start = System.nanoTime();
+            OutputStream out = socket.getOutputStream();
+            out.write(head);
+            out.write(body);
+            out.flush();
+            String status = statusLine(socket.getInputStream());
+            long micros = (System.nanoTime() - start) / 1000;
+            assertTrue(status.startsWith("HTTP/1.1 303"), email + ": " + status);
+            return micros;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads the response up to the end of its head (a 303 has no body). */
+    private static String statusLine(InputStream in) throws IOException {
+        StringBuilder text = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0) {
+            text.append((char) b);
+            if (text.length() >= 4 && text.substring(text.length() - 4).equals("\r\n\r\n")) {
+                break;
+            }
+        }
+        return text.toString();
+    }
+
+    private static long percentile(List<Long> values, int p) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
+    }
+}
