@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.Set;
 
 /** What every admin handler needs. */
@@ -27,6 +28,11 @@ record AdminDeps(Database db, ObjectMapper json, Replies replies, Changes change
     }
 
     static String pathParam(ServerRequest req, String name) {
-        return req.path().pathParameters().get(name);
+        return JsonBody.storable(req.path().pathParameters().get(name), name);
+    }
+
+    /** A query parameter's first value; like every text the admin API takes, never with a NUL in it. */
+    static Optional<String> query(ServerRequest req, String name) {
+        return req.query().first(name).asOptional().map(v -> JsonBody.storable(v, name));
     }
 }

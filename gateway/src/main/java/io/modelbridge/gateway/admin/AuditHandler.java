@@ -25,7 +25,7 @@ final class AuditHandler {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        int limit = limit(req.query().first("limit").asOptional().orElse(String.valueOf(DEFAULT_LIMIT)));
+        int limit = limit(AdminDeps.query(req, "limit").orElse(String.valueOf(DEFAULT_LIMIT)));
         deps.replies().ok(res, deps.replies().list(new AuditRepository(deps.db().dsl()).recent(limit), this::view));
     }
 

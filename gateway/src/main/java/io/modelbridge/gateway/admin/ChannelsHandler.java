@@ -158,7 +158,8 @@ final class ChannelsHandler {
         }
         try {
             URI uri = URI.create(url);
-            if (BASE_URL_SCHEMES.contains(uri.getScheme()) && uri.getHost() != null && uri.getRawUserInfo() == null) {
+            if (uri.getScheme() != null && BASE_URL_SCHEMES.contains(uri.getScheme()) && uri.getHost() != null
+                    && uri.getRawUserInfo() == null) { // Set.of(...).contains(null) throws: no scheme is checked first
                 return url;
             }
         } catch (IllegalArgumentException e) {

@@ -10,6 +10,9 @@ import java.util.regex.Pattern;
 /** "30d", "12h", "15m", "90s", "2w" durations, and instants given as ISO-8601 or as such a duration ago. */
 final class Durations {
     private static final Pattern SHORT = Pattern.compile("(\\d{1,6})([smhdw])");
+    /** The instants the admin API takes: what a PostgreSQL timestamp holds and a person means. */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     private Durations() {}
 
@@ -34,7 +37,7 @@ final class Durations {
 
     static Instant instant(String text, String param) {
         try {
-            return Instant.parse(text.strip());
+            return inRange(Instant.parse(text.strip()), param);
         } catch (DateTimeParseException e) {
             throw Checks.invalid("'" + param + "' must be an ISO-8601 instant such as 2030-01-31T00:00:00Z.", param);
         }
@@ -43,14 +46,21 @@ final class Durations {
     /** An ISO-8601 instant, or a duration meaning that long before {@code now}. */
     static Instant instantOrAgo(String text, Instant now, String param) {
         if (SHORT.matcher(text.strip()).matches()) {
-            return now.minus(parse(text, param));
+            return inRange(now.minus(parse(text, param)), param);
         }
         try {
-            return Instant.parse(text.strip());
+            return inRange(Instant.parse(text.strip()), param);
         } catch (DateTimeParseException e) {
             throw Checks.invalid("'" + param + "' must be an ISO-8601 instant or a duration such as 24h or 7d.",
                     param);
         }
+    }
+
+    private static Instant inRange(Instant at, String param) {
+        if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+            throw Checks.invalid("'" + param + "' must fall between " + EARLIEST + " and " + LATEST + ".", param);
+        }
+        return at;
     }
 
     /** The expiry a body asks for with {@code expires_at} (a time) or {@code expires_in} (e.g. "30d"), if any. */
@@ -59,7 +69,7 @@ final class Durations {
             throw Checks.invalid("Give either 'expires_at' or 'expires_in', not both.", "expires_in");
         }
         Optional<Instant> at = body.text("expires_at").map(t -> instant(t, "expires_at"))
-                .or(() -> body.text("expires_in").map(t -> now.plus(parse(t, "expires_in"))));
+                .or(() -> body.text("expires_in").map(t -> inRange(now.plus(parse(t, "expires_in")), "expires_in")));
         if (at.isPresent() && !at.get().isAfter(now)) {
             throw Checks.invalid("'expires_at' must be in the future.", "expires_at");
         }

@@ -56,6 +56,10 @@ final class Guard {
         if (state != null && state.startsWith("23")) {
             return ApiError.invalidValue("The change violates a database constraint: " + detail(e), null);
         }
+        if (state != null && state.startsWith("22")) { // a value the checks let through but PostgreSQL cannot store
+            LOG.warn("Admin request refused by the database: SQL state {}", state);
+            return ApiError.invalidValue("A value in the request is out of range or cannot be stored.", null);
+        }
         return internal(e);
     }
 

@@ -20,6 +20,9 @@ import java.util.Set;
  * absent field and an explicit null differ ({@link #has}), which PATCH needs to clear a value.
  */
 final class JsonBody {
+    /** Bounds of any decimal the admin API takes: larger than every amount it stores, far from overflow. */
+    static final BigDecimal MAX_DECIMAL = new BigDecimal("999999999999999");
+    static final int MAX_SCALE = 12;
     private final ObjectNode root;
     private final String prefix;
 
@@ -73,7 +76,7 @@ final class JsonBody {
         if (!v.isTextual()) {
             throw invalid("'" + name(field) + "' must be a string.", name(field));
         }
-        return Optional.of(v.asText());
+        return Optional.of(storable(v.asText(), name(field)));
     }
 
     Optional<Integer> integer(String field) {
@@ -92,17 +95,17 @@ final class JsonBody {
         if (v == null || v.isNull()) {
             return Optional.empty();
         }
-        if (v.isNumber()) {
-            return Optional.of(v.decimalValue());
+        BigDecimal value;
+        try { // a JSON number too large for a double is Infinity, which has no decimal value
+            value = v.isNumber() ? v.decimalValue() : v.isTextual() ? new BigDecimal(v.asText()) : null;
+        } catch (NumberFormatException e) {
+            value = null;
         }
-        if (v.isTextual()) {
-            try {
-                return Optional.of(new BigDecimal(v.asText()));
-            } catch (NumberFormatException e) {
-                // reported below
-            }
+        if (value == null || value.abs().compareTo(MAX_DECIMAL) > 0 || value.scale() > MAX_SCALE) {
+            throw invalid("'" + name(field) + "' must be a number from -" + MAX_DECIMAL + " to " + MAX_DECIMAL
+                    + " with at most " + MAX_SCALE + " decimals.", name(field));
         }
-        throw invalid("'" + name(field) + "' must be a number.", name(field));
+        return Optional.of(value);
     }
 
     Optional<Boolean> bool(String field) {
@@ -129,7 +132,7 @@ final class JsonBody {
             if (!item.isTextual() || item.asText().isBlank()) {
                 throw invalid("'" + name(field) + "' must be an array of non-empty strings.", name(field));
             }
-            values.add(item.asText());
+            values.add(storable(item.asText(), name(field)));
         }
         return Optional.of(List.copyOf(values));
     }
@@ -149,7 +152,8 @@ final class JsonBody {
                 throw invalid("'" + name(field) + "." + e.getKey() + "' must be a string, number or boolean.",
                         name(field) + "." + e.getKey());
             }
-            values.put(e.getKey(), e.getValue().asText());
+            String entry = name(field) + "." + storable(e.getKey(), name(field));
+            values.put(e.getKey(), storable(e.getValue().asText(), entry));
         }
         return Optional.of(values);
     }
@@ -172,6 +176,17 @@ final class JsonBody {
             items.add(of((ObjectNode) v.get(i), itemName + ".", allowed));
         }
         return Optional.of(items);
+    }
+
+    /**
+     * The text if PostgreSQL can store it: a NUL character (which no text column takes) is a 400 naming the
+     * field. Other control characters are kept; whoever prints them escapes them (mbctl does).
+     */
+    static String storable(String text, String param) {
+        if (text.indexOf('\u0000') >= 0) {
+            throw invalid("'" + param + "' must not contain a NUL character.", param);
+        }
+        return text;
     }
 
     /** The field's full name, for messages and {@code param}. */

@@ -60,7 +60,7 @@ final class KeysHandler {
 
     private void list(ServerRequest req, ServerResponse res) {
         ApiKeyRepository keys = new ApiKeyRepository(deps.db().dsl());
-        Optional<String> user = req.query().first("user").asOptional();
+        Optional<String> user = AdminDeps.query(req, "user");
         List<ApiKeyEntry> found = user.isPresent()
                 ? keys.listForUser(UsersHandler.find(new UserRepository(deps.db().dsl()), user.get()).id())
                 : keys.list();

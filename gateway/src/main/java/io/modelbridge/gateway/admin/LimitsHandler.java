@@ -51,9 +51,9 @@ final class LimitsHandler {
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
-        String scope = scope(req.query().first("scope").asOptional()
+        String scope = scope(AdminDeps.query(req, "scope")
                 .orElseThrow(() -> JsonBody.invalid("The query parameter 'scope' is required.", "scope")));
-        String subject = req.query().first("subject").asOptional().orElse("");
+        String subject = AdminDeps.query(req, "subject").orElse("");
         deps.changes().apply(Topic.LIMITS, (tx, audit) -> {
             if (!new LimitRepository(tx).delete(scope, subject)) {
                 throw Checks.notFound("rate limit", scope + ":" + subject);

@@ -34,7 +34,7 @@ final class QuotaHandler {
     }
 
     private void show(ServerRequest req, ServerResponse res) {
-        int limit = AuditHandler.limit(req.query().first("limit").asOptional().orElse(String.valueOf(RECENT)));
+        int limit = AuditHandler.limit(AdminDeps.query(req, "limit").orElse(String.valueOf(RECENT)));
         String name = AdminDeps.pathParam(req, "name");
         // one snapshot: the gateways write ledger rows all the time, and the balance must match the rows shown
         deps.replies().ok(res, deps.db().dsl().transactionResult(tx -> {
@@ -51,6 +51,7 @@ final class QuotaHandler {
         if (credits.signum() == 0 || credits.stripTrailingZeros().scale() > 6) {
             throw Checks.invalid("'credits' must be non-zero with at most 6 decimals.", "credits");
         }
+        Checks.credits(credits.abs(), "credits");
         String note = body.text("note").orElse(null);
         ObjectNode quota = deps.changes().apply(Topic.QUOTA, (tx, audit) -> {
             UserRecord user = UsersHandler.find(new UserRepository(tx), name);

@@ -60,7 +60,7 @@ final class UsageHandler {
     }
 
     private static Optional<String> param(ServerRequest req, String name) {
-        return req.query().first(name).asOptional().filter(v -> !v.isBlank());
+        return AdminDeps.query(req, name).filter(v -> !v.isBlank());
     }
 
     private static long keyId(String text) {

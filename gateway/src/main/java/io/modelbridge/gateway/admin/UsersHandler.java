@@ -35,10 +35,7 @@ final class UsersHandler {
         String email = body.text("email").orElse(null);
         String role = Checks.oneOf(body.text("role").orElse("user"), "role", "user", "admin");
         boolean enabled = body.bool("enabled").orElse(true);
-        BigDecimal quota = body.decimal("quota").orElse(BigDecimal.ZERO);
-        if (quota.signum() < 0) {
-            throw Checks.invalid("'quota' must not be negative.", "quota");
-        }
+        BigDecimal quota = Checks.credits(body.decimal("quota").orElse(BigDecimal.ZERO), "quota");
         UserRecord user = deps.changes().apply(Topic.USERS, (tx, audit) -> {
             UserRecord created = new UserRepository(tx).create(name, email, role, enabled);
             if (quota.signum() > 0) {
