@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -123,6 +124,72 @@ class PortalHostileInputIT {
             assertTrue(refused.body().contains("The field " + field + " holds a control character"), refused.body());
         });
         assertEquals(200, browser.get("/dashboard").statusCode(), "still signed in and working");
+    }
+
+    /** Base forms of every portal POST route; each field in turn gets each hostile value. */
+    private static final Map<String, String> FORMS = new java.util.LinkedHashMap<>();
+    static {
+        FORMS.put("/signup", "email=fz%40example.com&password=correct+horse+battery&invite=");
+        FORMS.put("/confirm", "email=fz%40example.com&code=123456");
+        FORMS.put("/confirm/resend", "email=fz%40example.com");
+        FORMS.put("/login", "email=fz%40example.com&password=correct+horse+battery");
+        FORMS.put("/reset", "email=fz%40example.com");
+        FORMS.put("/reset/confirm", "email=fz%40example.com&code=123456&password=correct+horse+battery");
+        FORMS.put("/dashboard/keys", "label=k");
+        FORMS.put("/dashboard/keys/1/label", "label=k");
+        FORMS.put("/dashboard/keys/1/revoke", "x=y");
+        FORMS.put("/logout", "x=y");
+    }
+
+    private static final List<String> HOSTILE_FORM_VALUES = List.of("%00", "a%00b", "%1B%5B2J", "%1B%5D0%3Bx%07",
+            "%7F", "%0D%0A", "x".repeat(17 * 1024), "%", "%zz", "%ED%A0%80", "%FF%FE", "%F0%9F%98%80", "%E2%80%AE",
+            "-1", "1e999999999", "99999999999999999999", "a%40b%2Cc%40d.com", "x(y)%40example.com", "", "%20");
+
+    @Test
+    void noHostileValueInAnyPortalFieldOrQueryGetsA5xx() {
+        PortalClient browser = setup.browser();
+        setup.signUpAndConfirm(browser, "fuzzer@example.com");
+        String session = "; mb_session=" + browser.cookie("mb_session").orElseThrow();
+        List<String> failures = new ArrayList<>();
+        int[] count = {0};
+        FORMS.forEach((path, form) -> {
+            for (String field : form.split("&")) {
+                String name = field.substring(0, field.indexOf('='));
+                for (String value : HOSTILE_FORM_VALUES) {
+                    String hostile = form.replace(field, name + "=" + value);
+                    LoopbackClient.Reply reply = LoopbackClient.postForm(next(count), setup.api(), path, hostile,
+                            session);
+                    boolean control = value.matches(".*%(0[0-9A-F]|1[0-9A-F]|7F).*");
+                    if (reply.status() >= 500 || reply.status() < 0 || control && reply.status() != 400) {
+                        failures.add("POST " + path + " " + abbreviated(hostile) + " -> " + reply.status());
+                    }
+                }
+            }
+        });
+        for (String page : List.of("/", "/signup", "/login", "/reset", "/confirm", "/reset/confirm", "/dashboard")) {
+            for (String query : List.of("email", "lang")) {
+                for (String value : HOSTILE_FORM_VALUES) {
+                    LoopbackClient.Reply reply = LoopbackClient.exchange(next(count), setup.api(), "GET " + page + "?"
+                            + query + "=" + value + " HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: x=y" + session,
+                            new byte[0]);
+                    if (reply.status() >= 500 || reply.status() < 0) {
+                        failures.add("GET " + page + "?" + query + "=" + abbreviated(value) + " -> " + reply.status());
+                    }
+                }
+            }
+        }
+        System.out.println("Portal fuzz: " + count[0] + " requests, " + failures.size() + " failures");
+        assertTrue(failures.isEmpty(), failures.size() + " of " + count[0] + ": " + String.join("\n", failures));
+    }
+
+    /** A loopback address of its own for each request, so no attempt budget answers 429 instead. */
+    private static String next(int[] count) {
+        int n = count[0]++;
+        return "127.0." + (2 + n / 250) + "." + (1 + n % 250);
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() <= 120 ? text : text.substring(0, 110) + "…(" + text.length() + ")";
     }
 
     /** A form post as a client with its own Host header sends it; the CSRF cookie and field match. */

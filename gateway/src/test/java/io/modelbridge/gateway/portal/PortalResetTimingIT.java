@@ -1,15 +1,8 @@
 package io.modelbridge.gateway.portal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PortalResetTimingIT {
     private static final int ACCOUNTS = 10;
     private static final int ROUNDS = 30;
-    private static final String TOKEN = "t".repeat(43);
     @TempDir
     static Path dataDir;
     static PortalSetup setup;
@@ -69,43 +61,13 @@ class PortalResetTimingIT {
         setup.mail.await("known0@example.com", 1 + 3); // the sign-up code, then its three reset codes
     }
 
-    /** One POST /reset from 127.0.0.{@code host}; the microseconds until the answer was read. */
+    /** One POST /reset from 127.0.0.{@code host}; the microseconds until the answer's head was read. */
     private static long reset(int host, String email) throws InterruptedException {
         Thread.sleep(50); // what the previous request started after its answer has finished
-        URI api = setup.api();
-        byte[] body = ("email=" + email.replace("@", "%40") + "&csrf=" + TOKEN).getBytes(StandardCharsets.UTF_8);
-        byte[] head = ("POST /reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded"
-                + "\r\nCookie: mb_csrf=" + TOKEN + "\r\nContent-Length: " + body.length + "\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1);
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress("127.0.0." + host, 0));
-            socket.connect(new InetSocketAddress(api.getHost(), api.getPort()), 2000);
-            socket.setSoTimeout(10_000);
-            long start = System.nanoTime();
-            OutputStream out = socket.getOutputStream();
-            out.write(head);
-            out.write(body);
-            out.flush();
-            String status = statusLine(socket.getInputStream());
-            long micros = (System.nanoTime() - start) / 1000;
-            assertTrue(status.startsWith("HTTP/1.1 303"), email + ": " + status);
-            return micros;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Reads the response up to the end of its head (a 303 has no body). */
-    private static String statusLine(InputStream in) throws IOException {
-        StringBuilder text = new StringBuilder();
-        int b;
-        while ((b = in.read()) >= 0) {
-            text.append((char) b);
-            if (text.length() >= 4 && text.substring(text.length() - 4).equals("\r\n\r\n")) {
-                break;
-            }
-        }
-        return text.toString();
+        LoopbackClient.Reply reply = LoopbackClient.postForm("127.0.0." + host, setup.api(), "/reset",
+                "email=" + email.replace("@", "%40"), "");
+        assertEquals(303, reply.status(), email + ": " + reply.text());
+        return reply.micros();
     }
 
     private static long percentile(List<Long> values, int p) {
