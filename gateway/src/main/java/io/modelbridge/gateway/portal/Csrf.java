@@ -36,20 +36,24 @@ final class Csrf {
         void handle(ServerRequest req, ServerResponse res, Form form, String token, Messages t);
     }
 
-    /** Reads the form and checks its token first; an oversized or forged post gets a page saying so. */
+    /**
+     * Reads the form and checks its token first; an oversized or forged post, or one with a control character in
+     * a field, gets a page saying so.
+     */
     Handler posted(FormHandler handler) {
         return (req, res) -> {
             String token = token(req, res);
             Messages t = language(req, res);
             Optional<Form> form = PortalHttp.form(req);
+            Optional<String> withControl = form.flatMap(Form::fieldWithControl);
             if (form.isEmpty()) {
                 PortalHttp.page(res, 413, AuthPages.message(t, t.formTooLargeTitle(), "/", token,
                         t.formTooLarge(Form.MAX_BYTES / 1024)));
             } else if (!valid(req, form.get())) {
                 PortalHttp.page(res, 403, AuthPages.message(t, t.formRefusedTitle(), "/", token, t.formRefused()));
-            } else if (form.get().fieldWithControl().isPresent()) {
+            } else if (withControl.isPresent()) {
                 PortalHttp.page(res, 400, AuthPages.message(t, t.formInvalidTitle(), "/", token,
-                        t.formControlCharacter(form.get().fieldWithControl().get())));
+                        t.formControlCharacter(withControl.get())));
             } else {
                 handler.handle(req, res, form.get(), token, t);
             }
