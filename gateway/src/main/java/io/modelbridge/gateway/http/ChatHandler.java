@@ -48,8 +48,9 @@ final class ChatHandler implements Handler {
             call.model = chat.model();
             call.stream = chat.stream();
             List<Target> plan = Models.plan(s, call.caller, chat.model());
-            call.promptTokens = s.tokens().prompt(chat);
-            ticket = s.admission().admit(call.caller, chat.model(), call.requestId, call.promptTokens, maxTokens(chat));
+            ticket = s.admission().admit(call.caller, chat.model(), call.requestId, () -> s.tokens().prompt(chat),
+                    maxTokens(chat));
+            call.promptTokens = ticket.promptTokens();
             ticket.headers().forEach((k, v) -> res.header(HeaderNames.create(k), v));
             if (chat.stream()) {
                 stream(chat, plan, call, res);

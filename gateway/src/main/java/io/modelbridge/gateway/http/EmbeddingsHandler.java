@@ -52,8 +52,9 @@ final class EmbeddingsHandler implements Handler {
             }
             call.model = request.model();
             var plan = Models.plan(s, call.caller, request.model());
-            call.promptTokens = request.input().stream().mapToInt(s.tokens()::text).sum();
-            ticket = s.admission().admit(call.caller, request.model(), call.requestId, call.promptTokens, Optional.of(0));
+            ticket = s.admission().admit(call.caller, request.model(), call.requestId,
+                    () -> s.tokens().inputs(request.input()), Optional.of(0));
+            call.promptTokens = ticket.promptTokens();
             ticket.headers().forEach((k, v) -> res.header(HeaderNames.create(k), v));
             Served<EmbeddingResponse> served = s.failover().run(plan,
                     (target, adapter, ctx) -> adapter.embed(request.withModel(target.upstreamModel()), ctx),
