@@ -63,14 +63,14 @@ public final class Admission {
                 try {
                     reservation = Optional.of(quotas.reserve(caller.userId(), requestId, worst));
                 } catch (GatewayException e) { // refused for quota: still tell the client where its limits stand
+                    if ("insufficient_quota".equals(e.error().code())) {
+                        metrics.quotaRejected();
+                    }
                     rate.reconcile(0);
                     Map<String, String> headers = new java.util.LinkedHashMap<>(rate.headers());
                     headers.putAll(e.headers());
                     throw new GatewayException(e.error(), headers);
                 } catch (RuntimeException e) {
-                    if (e instanceof GatewayException g && "insufficient_quota".equals(g.error().code())) {
-                        metrics.quotaRejected();
-                    }
                     rate.reconcile(0);
                     throw e;
                 }
