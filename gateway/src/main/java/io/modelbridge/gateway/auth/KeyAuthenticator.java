@@ -1,6 +1,6 @@
 package io.modelbridge.gateway.auth;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.modelbridge.db.repo.ApiKeyRecord;
 import io.modelbridge.db.repo.ApiKeyRepository;
@@ -12,7 +12,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,20 +26,29 @@ import org.slf4j.LoggerFactory;
  * once and on the others through LISTEN/NOTIFY. A lookup that was reading the database while the cache was dropped
  * is not trusted (each carries the generation it started in), so no stale answer outlives a change. Expiry is
  * checked against the clock on every request, and so is the key's client address allow-list.
+ *
+ * <p>A miss is read on a virtual thread of its own, outside the cache's map: concurrent lookups of one key share the
+ * read, and a slow read holds no lock that another key's lookup (or a carrier thread) waits for.
  */
 public final class KeyAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(KeyAuthenticator.class);
-    private final ApiKeyRepository keys;
+    private final Function<byte[], Optional<ApiKeyRecord>> findByHash;
     private final Clock clock;
     private final LastUsedTracker lastUsed;
     private final AtomicLong generation = new AtomicLong();
-    private final Cache<ByteBuffer, Lookup> cache = Caffeine.newBuilder()
+    private final AsyncCache<ByteBuffer, Lookup> cache = Caffeine.newBuilder()
             .maximumSize(100_000)
             .expireAfterWrite(Duration.ofSeconds(30))
-            .build();
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .buildAsync();
 
     public KeyAuthenticator(ApiKeyRepository keys, Clock clock, LastUsedTracker lastUsed) {
-        this.keys = keys;
+        this(keys::findByHash, clock, lastUsed);
+    }
+
+    /** With the database read given: a test can make one key's read slow. */
+    KeyAuthenticator(Function<byte[], Optional<ApiKeyRecord>> findByHash, Clock clock, LastUsedTracker lastUsed) {
+        this.findByHash = findByHash;
         this.clock = clock;
         this.lastUsed = lastUsed;
     }
@@ -78,21 +91,36 @@ public final class KeyAuthenticator {
 
     public void invalidateAll() {
         generation.incrementAndGet();
-        cache.invalidateAll();
+        cache.synchronous().invalidateAll();
     }
 
     private Optional<KnownKey> lookup(ByteBuffer hash) {
-        Lookup found = cache.get(hash, this::load);
+        CompletableFuture<Lookup> pending = cache.get(hash, this::load);
+        Lookup found = await(pending);
         for (int i = 0; i < 3 && found.generation() != generation.get(); i++) {
-            cache.asMap().remove(hash, found); // began before the last change: ask the database again
-            found = cache.get(hash, this::load);
+            cache.asMap().remove(hash, pending); // began before the last change: ask the database again
+            pending = cache.get(hash, this::load);
+            found = await(pending);
         }
         return found.key();
     }
 
+    /** Starts the read; the cache's map only holds its future, so no lock is held while it runs. */
     private Lookup load(ByteBuffer hash) {
         long startedIn = generation.get();
-        return new Lookup(keys.findByHash(hash.array()).map(this::known), startedIn);
+        return new Lookup(findByHash.apply(hash.array()).map(this::known), startedIn);
+    }
+
+    /** The read's answer; its failure (a database outage) is thrown as it was, and is not cached. */
+    private static Lookup await(CompletableFuture<Lookup> pending) {
+        try {
+            return pending.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     private KnownKey known(ApiKeyRecord key) {
