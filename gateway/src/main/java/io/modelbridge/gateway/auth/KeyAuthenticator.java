@@ -1,6 +1,6 @@
 package io.modelbridge.gateway.auth;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.modelbridge.db.repo.ApiKeyRecord;
 import io.modelbridge.db.repo.ApiKeyRepository;
@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * is not trusted (each carries the generation it started in), so no stale answer outlives a change. Expiry is
  * checked against the clock on every request, and so is the key's client address allow-list.
  *
- * <p>A miss is read on a virtual thread of its own, outside the cache's map: concurrent lookups of one key share the
- * read, and a slow read holds no lock that another key's lookup (or a carrier thread) waits for.
+ * <p>A miss is read by the request's own thread, outside the cache's map (never inside its compute, which holds a
+ * ConcurrentHashMap bin lock and pins the carrier thread): concurrent misses of one key share one read, and a slow
+ * read holds no lock that another key's lookup waits for. A failed read (database down) is not cached.
  */
 public final class KeyAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(KeyAuthenticator.class);
@@ -36,11 +37,12 @@ public final class KeyAuthenticator {
     private final Clock clock;
     private final LastUsedTracker lastUsed;
     private final AtomicLong generation = new AtomicLong();
-    private final AsyncCache<ByteBuffer, Lookup> cache = Caffeine.newBuilder()
+    private final Cache<ByteBuffer, Lookup> cache = Caffeine.newBuilder()
             .maximumSize(100_000)
             .expireAfterWrite(Duration.ofSeconds(30))
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .buildAsync();
+            .build();
+    /** The reads under way, one per key: later misses of the key wait for it instead of reading again. */
+    private final ConcurrentHashMap<ByteBuffer, CompletableFuture<Lookup>> reading = new ConcurrentHashMap<>();
 
     public KeyAuthenticator(ApiKeyRepository keys, Clock clock, LastUsedTracker lastUsed) {
         this(keys::findByHash, clock, lastUsed);
@@ -91,30 +93,51 @@ public final class KeyAuthenticator {
 
     public void invalidateAll() {
         generation.incrementAndGet();
-        cache.synchronous().invalidateAll();
+        cache.invalidateAll();
     }
 
     private Optional<KnownKey> lookup(ByteBuffer hash) {
-        CompletableFuture<Lookup> pending = cache.get(hash, this::load);
-        Lookup found = await(pending);
+        Lookup found = cachedOrRead(hash);
         for (int i = 0; i < 3 && found.generation() != generation.get(); i++) {
-            cache.asMap().remove(hash, pending); // began before the last change: ask the database again
-            pending = cache.get(hash, this::load);
-            found = await(pending);
+            cache.asMap().remove(hash, found); // began before the last change: ask the database again
+            found = cachedOrRead(hash);
         }
         return found.key();
     }
 
-    /** Starts the read; the cache's map only holds its future, so no lock is held while it runs. */
+    /** The cached answer, or a read of the database shared with every concurrent miss of the same key. */
+    private Lookup cachedOrRead(ByteBuffer hash) {
+        Lookup cached = cache.getIfPresent(hash);
+        if (cached != null) {
+            return cached;
+        }
+        CompletableFuture<Lookup> mine = new CompletableFuture<>();
+        CompletableFuture<Lookup> running = reading.putIfAbsent(hash, mine);
+        if (running != null) {
+            return await(running);
+        }
+        try {
+            Lookup read = load(hash);
+            cache.put(hash, read);
+            mine.complete(read);
+            return read;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            reading.remove(hash, mine);
+        }
+    }
+
     private Lookup load(ByteBuffer hash) {
         long startedIn = generation.get();
         return new Lookup(findByHash.apply(hash.array()).map(this::known), startedIn);
     }
 
-    /** The read's answer; its failure (a database outage) is thrown as it was, and is not cached. */
-    private static Lookup await(CompletableFuture<Lookup> pending) {
+    /** Another thread's read: its answer, or its failure (a database outage) thrown as it was. */
+    private static Lookup await(CompletableFuture<Lookup> running) {
         try {
-            return pending.join();
+            return running.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
