@@ -39,10 +39,10 @@ final class ChatHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        CallRecord call = new CallRecord(RequestIds.from(req.headers().first(RequestIds.HEADER)), s.clock().instant());
-        res.header(RequestIds.HEADER, call.requestId);
+        CallRecord call = CallRecord.start(req, s.clock().instant());
+        call.identify(res);
         Admission.Ticket ticket = null;
-        try (RequestContext.Scope scope = RequestContext.open(call.requestId)) {
+        try (RequestContext.Scope scope = RequestContext.open(call.logName())) {
             call.caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION), ClientAddress.of(req));
             ChatRequest chat = parser.parse(RequestBodies.readJson(req, s.json(), s.maxBodyBytes()));
             call.model = chat.model();
