@@ -24,12 +24,15 @@ import java.util.Map;
  *
  * <p>The cost is linear and bounded. BPE over one long piece is superlinear (a 7 MB single word took 15 s and
  * 2.6 GB), so text is cut into pieces of at most {@link #PIECE} characters, after whitespace where it can be (a cut
- * can only add a token, never lose one). A prompt's first {@link #EXACT_CHARS} characters are tokenized; beyond that
- * each string counts one token per UTF-8 byte, which no byte-level tokenizer can exceed.
+ * can only add a token, never lose one). A prompt's first {@link #EXACT_CHARS} characters are tokenized (each string
+ * taking at least {@link #MIN_CHARGE} of them, so many tiny strings cannot make many tokenizer calls); beyond that each
+ * string counts one token per UTF-8 byte, which no byte-level tokenizer can exceed.
  */
 public final class TokenCounter {
     /** Characters of a prompt counted with the tokenizer; the rest is counted from its UTF-8 length. */
     public static final int EXACT_CHARS = 32 * 1024;
+    /** What one tokenizer call takes from the budget at least: a call costs more than its characters. */
+    static final int MIN_CHARGE = 64;
     /** The longest text handed to the tokenizer in one call. */
     static final int PIECE = 1024;
     /**
@@ -163,7 +166,7 @@ public final class TokenCounter {
                 return 0;
             }
             if (text.length() <= exactChars) {
-                exactChars -= text.length();
+                exactChars = Math.max(0, exactChars - Math.max(text.length(), MIN_CHARGE));
                 return text(text);
             }
             exactChars = 0;
