@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.gateway.it.ApiCalls;
 import io.modelbridge.gateway.it.RunningGateway;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
@@ -76,8 +77,8 @@ class LeaseHeartbeatIT {
 
     /** Reserves about 0.03 credits: its lease (1 credit) covers it without asking the database. */
     static HttpResponse<String> ask(String key) {
-        return api.post("/v1/chat/completions", key, ((com.fasterxml.jackson.databind.node.ObjectNode)
-                json(chat("beat", "hi", false))).put("max_tokens", 16).toString());
+        return api.post("/v1/chat/completions", key,
+                ((ObjectNode) json(chat("beat", "hi", false))).put("max_tokens", 16).toString());
     }
 
     @Test

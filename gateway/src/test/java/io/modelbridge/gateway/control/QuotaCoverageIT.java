@@ -15,7 +15,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.modelbridge.gateway.it.ApiCalls;
 import io.modelbridge.gateway.it.RunningGateway;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
@@ -151,7 +150,7 @@ class QuotaCoverageIT {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UncheckedIOException(new IOException(e));
+            throw new IllegalStateException(e);
         }
     }
 }

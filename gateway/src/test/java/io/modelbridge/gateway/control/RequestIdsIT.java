@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.gateway.it.ApiCalls;
 import io.modelbridge.gateway.it.RunningGateway;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
@@ -56,8 +57,8 @@ class RequestIdsIT {
 
     static String ask(String key, String clientId, boolean stream) {
         HttpResponse<String> res = api.post("/v1/chat/completions", key,
-                ((com.fasterxml.jackson.databind.node.ObjectNode) ApiCalls.json(chat("ids", "hello", stream)))
-                        .put("max_tokens", 16).toString(), "x-request-id", clientId);
+                ((ObjectNode) ApiCalls.json(chat("ids", "hello", stream))).put("max_tokens", 16).toString(),
+                "x-request-id", clientId);
         assertEquals(200, res.statusCode(), res.body());
         assertEquals(clientId, header(res, "x-request-id"), "the client's id is echoed");
         String own = header(res, "x-modelbridge-request-id");
