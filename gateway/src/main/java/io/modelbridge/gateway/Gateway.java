@@ -76,6 +76,9 @@ public final class Gateway implements AutoCloseable {
     private long nextBucketCleanup;
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("gateway-background").unstarted(r));
+    /** The quota lease heartbeat, alone: plugin loading or a slow flush on the background thread cannot delay it. */
+    private final ScheduledExecutorService leaseHeartbeat = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("quota-lease-heartbeat").unstarted(r));
 
     /** Helidon's default is 4 KiB, per open stream; SSE events are a few hundred bytes. */
     static final int STREAM_WRITE_BUFFER_BYTES = 1024;
@@ -160,6 +163,8 @@ public final class Gateway implements AutoCloseable {
                 .start();
         nextBucketCleanup = System.nanoTime();
         background.scheduleWithFixedDelay(this::housekeeping, 250, 250, TimeUnit.MILLISECONDS);
+        leaseHeartbeat.scheduleWithFixedDelay(() -> step("quota lease heartbeat", quotas::heartbeat), 250, 250,
+                TimeUnit.MILLISECONDS);
         LOG.info("ModelBridge instance {} listening: OpenAI API on http://{}:{}/v1, admin API on http://{}:{}/admin/v1"
                 + " (rate limits {})", instanceId, config.host(), server.port(), config.adminHost(), server.port("admin"),
                 control.distributedLimits() ? "distributed" : "local");
@@ -226,6 +231,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         background.shutdownNow();
+        leaseHeartbeat.shutdownNow();
         server.stop();
         portal.close();
         changeFeed.close();

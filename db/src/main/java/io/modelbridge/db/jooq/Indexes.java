@@ -43,6 +43,7 @@ public class Indexes {
     public static final Index QUOTA_LEDGER_REQUEST_ID_IDX = Internal.createIndex(DSL.name("quota_ledger_request_id_idx"), QuotaLedger.QUOTA_LEDGER, new OrderField[] { QuotaLedger.QUOTA_LEDGER.REQUEST_ID }, false);
     public static final Index QUOTA_LEDGER_USER_ID_CREATED_AT_IDX = Internal.createIndex(DSL.name("quota_ledger_user_id_created_at_idx"), QuotaLedger.QUOTA_LEDGER, new OrderField[] { QuotaLedger.QUOTA_LEDGER.USER_ID, QuotaLedger.QUOTA_LEDGER.CREATED_AT }, false);
     public static final Index RATE_LIMIT_BUCKETS_EXPIRES_AT_IDX = Internal.createIndex(DSL.name("rate_limit_buckets_expires_at_idx"), RateLimitBuckets.RATE_LIMIT_BUCKETS, new OrderField[] { RateLimitBuckets.RATE_LIMIT_BUCKETS.EXPIRES_AT }, false);
+    public static final Index USAGE_LOG_CLIENT_REQUEST_ID_IDX = Internal.createIndex(DSL.name("usage_log_client_request_id_idx"), UsageLog.USAGE_LOG, new OrderField[] { UsageLog.USAGE_LOG.CLIENT_REQUEST_ID }, false);
     public static final Index USAGE_LOG_CREATED_AT_IDX = Internal.createIndex(DSL.name("usage_log_created_at_idx"), UsageLog.USAGE_LOG, new OrderField[] { UsageLog.USAGE_LOG.CREATED_AT }, false);
     public static final Index USAGE_LOG_USER_ID_CREATED_AT_IDX = Internal.createIndex(DSL.name("usage_log_user_id_created_at_idx"), UsageLog.USAGE_LOG, new OrderField[] { UsageLog.USAGE_LOG.USER_ID, UsageLog.USAGE_LOG.CREATED_AT }, false);
 }

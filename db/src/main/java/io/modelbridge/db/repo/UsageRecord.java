@@ -5,10 +5,13 @@ import java.time.Instant;
 
 /**
  * One request's usage row. Nullable: userId and keyId (unauthenticated), alias, channel, provider and
- * upstreamModel (failed before routing), ttftMs, errorCode. {@code estimated} marks tokens the gateway counted
- * itself because the upstream sent none.
+ * upstreamModel (failed before routing), ttftMs, errorCode, clientRequestId. {@code estimated} marks tokens the
+ * gateway counted itself because the upstream sent none.
+ *
+ * @param requestId       the gateway's own id, unique per request
+ * @param clientRequestId the x-request-id the client sent, for correlation (null when it sent none)
  */
 public record UsageRecord(String requestId, Instant at, Long userId, Long keyId, String alias, String channel,
                           String provider, String upstreamModel, boolean stream, int promptTokens,
                           int completionTokens, boolean estimated, BigDecimal cost, int latencyMs, Integer ttftMs,
-                          int status, String errorCode) {}
+                          int status, String errorCode, String clientRequestId) {}

@@ -37,15 +37,16 @@ public final class UsageRepository {
                         USAGE_LOG.USER_ID, USAGE_LOG.KEY_ID, USAGE_LOG.ALIAS, USAGE_LOG.CHANNEL, USAGE_LOG.PROVIDER,
                         USAGE_LOG.UPSTREAM_MODEL, USAGE_LOG.STREAM, USAGE_LOG.PROMPT_TOKENS,
                         USAGE_LOG.COMPLETION_TOKENS, USAGE_LOG.TOTAL_TOKENS, USAGE_LOG.ESTIMATED, USAGE_LOG.COST,
-                        USAGE_LOG.LATENCY_MS, USAGE_LOG.TTFT_MS, USAGE_LOG.STATUS, USAGE_LOG.ERROR_CODE)
+                        USAGE_LOG.LATENCY_MS, USAGE_LOG.TTFT_MS, USAGE_LOG.STATUS, USAGE_LOG.ERROR_CODE,
+                        USAGE_LOG.CLIENT_REQUEST_ID)
                 .values((String) null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                        null, null, null, null)
+                        null, null, null, null, null)
                 .onConflict(USAGE_LOG.REQUEST_ID).doNothing());
         for (UsageRecord u : rows) {
             batch = batch.bind(u.requestId(), Sql.at(u.at()), u.userId(), u.keyId(), u.alias(), u.channel(),
                     u.provider(), u.upstreamModel(), u.stream(), u.promptTokens(), u.completionTokens(),
                     u.promptTokens() + u.completionTokens(), u.estimated(), u.cost(), u.latencyMs(), u.ttftMs(),
-                    u.status(), u.errorCode());
+                    u.status(), u.errorCode(), u.clientRequestId());
         }
         batch.execute();
     }
@@ -145,6 +146,6 @@ public final class UsageRepository {
         return new UsageRecord(r.getRequestId(), Sql.instant(r.getCreatedAt()), r.getUserId(), r.getKeyId(),
                 r.getAlias(), r.getChannel(), r.getProvider(), r.getUpstreamModel(), r.getStream(),
                 r.getPromptTokens(), r.getCompletionTokens(), r.getEstimated(), r.getCost(), r.getLatencyMs(),
-                r.getTtftMs(), r.getStatus(), r.getErrorCode());
+                r.getTtftMs(), r.getStatus(), r.getErrorCode(), r.getClientRequestId());
     }
 }

@@ -87,7 +87,8 @@ final class UsageHandler {
     }
 
     private ObjectNode row(UsageRecord u) {
-        ObjectNode node = deps.replies().node().put("request_id", u.requestId());
+        ObjectNode node = deps.replies().node().put("request_id", u.requestId())
+                .put("client_request_id", u.clientRequestId());
         Replies.put(node, "at", u.at());
         node.put("user_id", u.userId()).put("key_id", u.keyId()).put("model", u.alias())
                 .put("channel", u.channel()).put("provider", u.provider()).put("upstream_model", u.upstreamModel())

@@ -12,7 +12,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +26,14 @@ import org.slf4j.LoggerFactory;
  * once and on the others through LISTEN/NOTIFY. A lookup that was reading the database while the cache was dropped
  * is not trusted (each carries the generation it started in), so no stale answer outlives a change. Expiry is
  * checked against the clock on every request, and so is the key's client address allow-list.
+ *
+ * <p>A miss is read by the request's own thread, outside the cache's map (never inside its compute, which holds a
+ * ConcurrentHashMap bin lock and pins the carrier thread): concurrent misses of one key share one read, and a slow
+ * read holds no lock that another key's lookup waits for. A failed read (database down) is not cached.
  */
 public final class KeyAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(KeyAuthenticator.class);
-    private final ApiKeyRepository keys;
+    private final Function<byte[], Optional<ApiKeyRecord>> findByHash;
     private final Clock clock;
     private final LastUsedTracker lastUsed;
     private final AtomicLong generation = new AtomicLong();
@@ -33,9 +41,16 @@ public final class KeyAuthenticator {
             .maximumSize(100_000)
             .expireAfterWrite(Duration.ofSeconds(30))
             .build();
+    /** The reads under way, one per key: later misses of the key wait for it instead of reading again. */
+    private final ConcurrentHashMap<ByteBuffer, CompletableFuture<Lookup>> reading = new ConcurrentHashMap<>();
 
     public KeyAuthenticator(ApiKeyRepository keys, Clock clock, LastUsedTracker lastUsed) {
-        this.keys = keys;
+        this(keys::findByHash, clock, lastUsed);
+    }
+
+    /** With the database read given: a test can make one key's read slow. */
+    KeyAuthenticator(Function<byte[], Optional<ApiKeyRecord>> findByHash, Clock clock, LastUsedTracker lastUsed) {
+        this.findByHash = findByHash;
         this.clock = clock;
         this.lastUsed = lastUsed;
     }
@@ -82,17 +97,53 @@ public final class KeyAuthenticator {
     }
 
     private Optional<KnownKey> lookup(ByteBuffer hash) {
-        Lookup found = cache.get(hash, this::load);
+        Lookup found = cachedOrRead(hash);
         for (int i = 0; i < 3 && found.generation() != generation.get(); i++) {
             cache.asMap().remove(hash, found); // began before the last change: ask the database again
-            found = cache.get(hash, this::load);
+            found = cachedOrRead(hash);
         }
         return found.key();
     }
 
+    /** The cached answer, or a read of the database shared with every concurrent miss of the same key. */
+    private Lookup cachedOrRead(ByteBuffer hash) {
+        Lookup cached = cache.getIfPresent(hash);
+        if (cached != null) {
+            return cached;
+        }
+        CompletableFuture<Lookup> mine = new CompletableFuture<>();
+        CompletableFuture<Lookup> running = reading.putIfAbsent(hash, mine);
+        if (running != null) {
+            return await(running);
+        }
+        try {
+            Lookup read = load(hash);
+            cache.put(hash, read);
+            mine.complete(read);
+            return read;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            reading.remove(hash, mine);
+        }
+    }
+
     private Lookup load(ByteBuffer hash) {
         long startedIn = generation.get();
-        return new Lookup(keys.findByHash(hash.array()).map(this::known), startedIn);
+        return new Lookup(findByHash.apply(hash.array()).map(this::known), startedIn);
+    }
+
+    /** Another thread's read: its answer, or its failure (a database outage) thrown as it was. */
+    private static Lookup await(CompletableFuture<Lookup> running) {
+        try {
+            return running.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     private KnownKey known(ApiKeyRecord key) {

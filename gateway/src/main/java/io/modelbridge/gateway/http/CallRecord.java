@@ -1,5 +1,7 @@
 package io.modelbridge.gateway.http;
 
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.db.repo.UsageRecord;
 import io.modelbridge.gateway.auth.Caller;
 import io.modelbridge.gateway.metrics.GatewayMetrics;
@@ -9,7 +11,10 @@ import java.time.Instant;
 
 /** Collects what one request did, for its usage row; filled in as the request goes along. */
 final class CallRecord {
+    /** The gateway's own id, unique to this request. */
     final String requestId;
+    /** The client's x-request-id, kept for correlation; null when it sent none. */
+    final String clientRequestId;
     final Instant at;
     final long startNanos = System.nanoTime();
     Caller caller;
@@ -26,9 +31,26 @@ final class CallRecord {
     boolean delivered;
     BigDecimal cost = BigDecimal.ZERO;
 
-    CallRecord(String requestId, Instant at) {
+    CallRecord(String requestId, String clientRequestId, Instant at) {
         this.requestId = requestId;
+        this.clientRequestId = clientRequestId;
         this.at = at;
+    }
+
+    /** A new request: an id of its own, beside the one the client sent (if a sane one). */
+    static CallRecord start(ServerRequest req, Instant at) {
+        return new CallRecord(RequestIds.fresh(), RequestIds.client(req.headers().first(RequestIds.HEADER)), at);
+    }
+
+    /** How log lines name the request: our id, and the client's beside it (a sane token, safe in a log line). */
+    String logName() {
+        return clientRequestId == null ? requestId : requestId + " (client id " + clientRequestId + ")";
+    }
+
+    /** Echoes the client's id (or gives ours) in x-request-id, and always ours in x-modelbridge-request-id. */
+    void identify(ServerResponse res) {
+        res.header(RequestIds.HEADER, clientRequestId != null ? clientRequestId : requestId);
+        res.header(RequestIds.OWN_HEADER, requestId);
     }
 
     void failed(int status, String errorCode) {
@@ -70,6 +92,6 @@ final class CallRecord {
                 caller == null ? null : caller.keyId(), storable(model),
                 target == null ? null : target.channel().name(), target == null ? null : target.channel().provider(),
                 target == null ? null : target.upstreamModel(), stream, billedPromptTokens(), billedCompletionTokens(),
-                estimated, cost, latency, ttftMillis, status, errorCode);
+                estimated, cost, latency, ttftMillis, status, errorCode, clientRequestId);
     }
 }

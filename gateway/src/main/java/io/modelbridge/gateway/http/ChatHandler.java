@@ -39,17 +39,18 @@ final class ChatHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        CallRecord call = new CallRecord(RequestIds.from(req.headers().first(RequestIds.HEADER)), s.clock().instant());
-        res.header(RequestIds.HEADER, call.requestId);
+        CallRecord call = CallRecord.start(req, s.clock().instant());
+        call.identify(res);
         Admission.Ticket ticket = null;
-        try (RequestContext.Scope scope = RequestContext.open(call.requestId)) {
+        try (RequestContext.Scope scope = RequestContext.open(call.logName())) {
             call.caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION), ClientAddress.of(req));
             ChatRequest chat = parser.parse(RequestBodies.readJson(req, s.json(), s.maxBodyBytes()));
             call.model = chat.model();
             call.stream = chat.stream();
             List<Target> plan = Models.plan(s, call.caller, chat.model());
-            call.promptTokens = s.tokens().prompt(chat);
-            ticket = s.admission().admit(call.caller, chat.model(), call.requestId, call.promptTokens, maxTokens(chat));
+            ticket = s.admission().admit(call.caller, chat.model(), call.requestId, () -> s.tokens().prompt(chat),
+                    maxTokens(chat));
+            call.promptTokens = ticket.promptTokens();
             ticket.headers().forEach((k, v) -> res.header(HeaderNames.create(k), v));
             if (chat.stream()) {
                 stream(chat, plan, call, res);

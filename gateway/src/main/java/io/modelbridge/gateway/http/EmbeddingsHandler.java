@@ -39,10 +39,10 @@ final class EmbeddingsHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        CallRecord call = new CallRecord(RequestIds.from(req.headers().first(RequestIds.HEADER)), s.clock().instant());
-        res.header(RequestIds.HEADER, call.requestId);
+        CallRecord call = CallRecord.start(req, s.clock().instant());
+        call.identify(res);
         Admission.Ticket ticket = null;
-        try (RequestContext.Scope scope = RequestContext.open(call.requestId)) {
+        try (RequestContext.Scope scope = RequestContext.open(call.logName())) {
             call.caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION), ClientAddress.of(req));
             JsonNode body = RequestBodies.readJson(req, s.json(), s.maxBodyBytes());
             EmbeddingRequest request = parse(body);
@@ -52,8 +52,9 @@ final class EmbeddingsHandler implements Handler {
             }
             call.model = request.model();
             var plan = Models.plan(s, call.caller, request.model());
-            call.promptTokens = request.input().stream().mapToInt(s.tokens()::text).sum();
-            ticket = s.admission().admit(call.caller, request.model(), call.requestId, call.promptTokens, Optional.of(0));
+            ticket = s.admission().admit(call.caller, request.model(), call.requestId,
+                    () -> s.tokens().inputs(request.input()), Optional.of(0));
+            call.promptTokens = ticket.promptTokens();
             ticket.headers().forEach((k, v) -> res.header(HeaderNames.create(k), v));
             Served<EmbeddingResponse> served = s.failover().run(plan,
                     (target, adapter, ctx) -> adapter.embed(request.withModel(target.upstreamModel()), ctx),

@@ -53,7 +53,7 @@ public final class OpenAiRoutes {
                         s.errors().write(res, DatabaseOutage.exception());
                         return;
                     }
-                    String id = res.headers().first(RequestIds.HEADER).orElse("-");
+                    String id = res.headers().first(RequestIds.OWN_HEADER).orElse("-");
                     LOG.error("Unhandled error on {} (request {})", req.path().path(), id, e);
                     s.errors().write(res, ApiError.internal(id), Map.of());
                 });

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -57,15 +58,31 @@ public final class RateLimiter implements AutoCloseable {
 
     /** @throws GatewayException 429 when a limit is reached */
     public RateAdmission admit(Caller caller, String model, long estimatedTokens) {
-        List<Limit> limits = table.applicable(caller, model);
+        return admit(caller, model, () -> estimatedTokens);
+    }
+
+    /**
+     * Checks the request limits first and only then asks {@code estimatedTokens} (a token count costs CPU), so a
+     * request refused for its rate costs no count.
+     *
+     * @throws GatewayException 429 when a limit is reached
+     */
+    public RateAdmission admit(Caller caller, String model, LongSupplier estimatedTokens) {
+        List<Limit> limits = table.applicable(caller, model); // the REQUESTS limits come first
         if (limits.isEmpty()) {
             return RateAdmission.unlimited();
         }
         Map<String, String> headers = new LinkedHashMap<>();
         Map<Dimension, Long> tightest = new java.util.EnumMap<>(Dimension.class);
         List<Limit> taken = new ArrayList<>();
+        long tokens = 0;
+        boolean counted = false;
         for (Limit limit : limits) {
-            long amount = limit.dimension() == Dimension.REQUESTS ? 1 : estimatedTokens;
+            if (limit.dimension() == Dimension.TOKENS && !counted) {
+                tokens = estimatedTokens.getAsLong();
+                counted = true;
+            }
+            long amount = limit.dimension() == Dimension.REQUESTS ? 1 : tokens;
             ConsumptionProbe probe;
             try {
                 probe = store.tryConsume(limit, amount);
@@ -74,7 +91,7 @@ public final class RateLimiter implements AutoCloseable {
                 continue;
             }
             if (!probe.isConsumed()) {
-                giveBack(taken, estimatedTokens);
+                giveBack(taken, tokens);
                 RateHeaders.put(headers, limit.dimension(), limit.perMinute(), probe.getRemainingTokens(),
                         probe.getNanosToWaitForReset());
                 throw refused(limit, amount, probe, headers);
@@ -88,7 +105,7 @@ public final class RateLimiter implements AutoCloseable {
             }
         }
         return new RateAdmission(headers, taken.stream().filter(l -> l.dimension() == Dimension.TOKENS).toList(),
-                estimatedTokens, store);
+                tokens, store);
     }
 
     private void giveBack(List<Limit> taken, long estimatedTokens) {

@@ -12,11 +12,13 @@ import io.modelbridge.gateway.quota.Reservation;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 
 /**
- * Lets a request in, or not, before any upstream call: the rate limits first, then a quota reservation of the
- * request's worst case (prompt tokens + max_tokens, or the configured default, at the model's price). The ticket
- * then bills what reached the client: the reservation is settled to that cost, or refunded when nothing did.
+ * Lets a request in, or not, before any upstream call: the request-rate limits first (before any token is counted,
+ * so a refused request costs no tokenizer time), then the token limits and a quota reservation of the request's
+ * worst case (prompt tokens + max_tokens, or the configured default, at the model's price). The ticket then bills
+ * what reached the client: the reservation is settled to that cost, or refunded when nothing did.
  */
 public final class Admission {
     private final RateLimiter limits;
@@ -35,18 +37,24 @@ public final class Admission {
     }
 
     /**
-     * @param maxTokens the completion tokens the client allowed, empty when it set none (0 for embeddings)
+     * @param promptCount counts the prompt's tokens; called at most once, and only once the request limits let the
+     *                    request through
+     * @param maxTokens   the completion tokens the client allowed, empty when it set none (0 for embeddings)
      * @throws GatewayException 429 rate_limit_exceeded or insufficient_quota, with the x-ratelimit-* headers
      */
-    public Ticket admit(Caller caller, String model, String requestId, int promptTokens, Optional<Integer> maxTokens) {
+    public Ticket admit(Caller caller, String model, String requestId, IntSupplier promptCount,
+                        Optional<Integer> maxTokens) {
         int completion = maxTokens.orElse(defaultMaxTokens);
+        int[] counted = {-1};
+        IntSupplier prompt = () -> counted[0] >= 0 ? counted[0] : (counted[0] = promptCount.getAsInt());
         RateAdmission rate;
         try {
-            rate = limits.admit(caller, model, (long) promptTokens + completion);
+            rate = limits.admit(caller, model, () -> (long) prompt.getAsInt() + completion);
         } catch (GatewayException e) {
             metrics.rateLimited();
             throw e;
         }
+        int promptTokens = prompt.getAsInt();
         Optional<ModelPrice> price = prices.of(model);
         Optional<Reservation> reservation = Optional.empty();
         if (price.isPresent()) {
@@ -55,20 +63,20 @@ public final class Admission {
                 try {
                     reservation = Optional.of(quotas.reserve(caller.userId(), requestId, worst));
                 } catch (GatewayException e) { // refused for quota: still tell the client where its limits stand
+                    if ("insufficient_quota".equals(e.error().code())) {
+                        metrics.quotaRejected();
+                    }
                     rate.reconcile(0);
                     Map<String, String> headers = new java.util.LinkedHashMap<>(rate.headers());
                     headers.putAll(e.headers());
                     throw new GatewayException(e.error(), headers);
                 } catch (RuntimeException e) {
-                    if (e instanceof GatewayException g && "insufficient_quota".equals(g.error().code())) {
-                        metrics.quotaRejected();
-                    }
                     rate.reconcile(0);
                     throw e;
                 }
             }
         }
-        return new Ticket(rate, price, reservation);
+        return new Ticket(rate, price, reservation, promptTokens);
     }
 
     /** One admitted request. */
@@ -76,12 +84,20 @@ public final class Admission {
         private final RateAdmission rate;
         private final Optional<ModelPrice> price;
         private final Optional<Reservation> reservation;
+        private final int promptTokens;
         private boolean finished;
 
-        private Ticket(RateAdmission rate, Optional<ModelPrice> price, Optional<Reservation> reservation) {
+        private Ticket(RateAdmission rate, Optional<ModelPrice> price, Optional<Reservation> reservation,
+                       int promptTokens) {
             this.rate = rate;
             this.price = price;
             this.reservation = reservation;
+            this.promptTokens = promptTokens;
+        }
+
+        /** The gateway's count of the prompt, as reserved. */
+        public int promptTokens() {
+            return promptTokens;
         }
 
         /** The x-ratelimit-* headers for the response. */

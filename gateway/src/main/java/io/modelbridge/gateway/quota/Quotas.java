@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class Quotas implements AutoCloseable {
     static final Duration IDLE = Duration.ofSeconds(2);
     static final Duration LEASE_TTL = Duration.ofSeconds(30);
+    /** Past this without a renewal the leases may be recovered by others soon: they are not used any more. */
+    static final Duration STALE_AFTER = LEASE_TTL.dividedBy(2);
     private static final Duration RENEW_EVERY = Duration.ofSeconds(1);
     private static final Duration RECOVERY_EVERY = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(Quotas.class);
@@ -64,8 +66,15 @@ public final class Quotas implements AutoCloseable {
         return refunds;
     }
 
-    /** @throws GatewayException 429 insufficient_quota when the user's balance cannot cover {@code amount} */
+    /**
+     * @throws GatewayException 429 insufficient_quota when the user's balance cannot cover {@code amount}; 503
+     *                          quota_unavailable when the leases were not renewed for {@link #STALE_AFTER}
+     */
     public Reservation reserve(long userId, String requestId, BigDecimal amount) {
+        Duration silent = Duration.between(renewedAt, clock.instant());
+        if (silent.compareTo(STALE_AFTER) > 0) {
+            throw unavailable("its quota leases were last renewed " + silent.toSeconds() + " s ago");
+        }
         if (!writer.hasRoom()) {
             throw unavailable("the quota ledger has a backlog of " + writer.backlog() + " rows");
         }
@@ -145,24 +154,32 @@ public final class Quotas implements AutoCloseable {
     }
 
     /**
-     * Called often (a few times a second): returns idle leases, renews this instance's leases every second, and
-     * every ten seconds recovers the leases of instances that stopped renewing theirs.
+     * Called a few times a second on a thread of its own, so slow housekeeping cannot delay it: renews this
+     * instance's leases every second, and gives them up when they could not be renewed for {@link #STALE_AFTER}.
+     */
+    public void heartbeat() {
+        Instant now = clock.instant();
+        Duration silent = Duration.between(renewedAt, now);
+        if (silent.compareTo(RENEW_EVERY) < 0) {
+            return;
+        }
+        try {
+            leases.renew(instanceId);
+            renewedAt = now; // when the renewal began: a renewal that hung is not counted as fresh
+        } catch (RuntimeException e) { // retried on the next beat; warned once, when the leases are given up
+            if (silent.compareTo(STALE_AFTER) > 0 && !active.isEmpty()) {
+                LOG.warn("Quota leases not renewed for {} s ({}); giving them up", silent.toSeconds(), e.getMessage());
+                releaseAll();
+            }
+        }
+    }
+
+    /**
+     * Called often (a few times a second): returns idle leases, and every ten seconds recovers the leases of
+     * instances that stopped renewing theirs.
      */
     public void housekeeping() {
         Instant now = clock.instant();
-        try {
-            if (Duration.between(renewedAt, now).compareTo(RENEW_EVERY) >= 0) {
-                leases.renew(instanceId);
-                renewedAt = now;
-            }
-        } catch (RuntimeException e) {
-            if (Duration.between(renewedAt, now).compareTo(LEASE_TTL.dividedBy(2)) > 0) {
-                LOG.warn("Quota leases not renewed for {} s; giving them up",
-                        Duration.between(renewedAt, now).toSeconds());
-                releaseAll();
-            }
-            return;
-        }
         active.values().forEach(lease -> retireIf(lease, l -> l.inFlight == 0
                 && Duration.between(l.lastUsed, now).compareTo(IDLE) >= 0));
         if (!now.isBefore(nextRecovery)) {

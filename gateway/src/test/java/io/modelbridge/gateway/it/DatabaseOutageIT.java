@@ -83,7 +83,7 @@ class DatabaseOutageIT {
 
     private static Set<String> usageIds(RunningGateway gateway) {
         Set<String> ids = new HashSet<>();
-        gateway.admin("GET", "/usage?since=1h&limit=500", null).get("data").forEach(r -> ids.add(r.get("request_id").asText()));
+        gateway.admin("GET", "/usage?since=1h&limit=500", null).get("data").forEach(r -> ids.add(r.get("client_request_id").asText()));
         return ids;
     }
 

@@ -64,13 +64,20 @@ class MetricsIT {
         }
         assertEquals(1, limited, "the user's rate limit bit");
         gateway.admin("DELETE", "/limits?scope=user&subject=metered", null);
+        gateway.admin("PUT", "/prices/smart", "{\"input_per_1k\":1,\"output_per_1k\":1}");
+        gateway.admin("POST", "/users", JSON.createObjectNode().put("name", "broke").put("quota", new java.math.BigDecimal("0.001")));
+        String broke = gateway.admin("POST", "/keys", JSON.createObjectNode().put("user", "broke")).get("key").asText();
+        var refused = api.post("/v1/chat/completions", broke, chat("smart", "too dear", false));
+        assertEquals(429, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("insufficient_quota"), refused.body());
         String after = scrape(gateway.admin());
 
         String ok = "modelbridge_requests_total{alias=\"smart\",channel=\"sim\",status=\"200\"}";
         double served = value(after, ok) - value(before, ok);
         assertTrue(served >= 2, after);
         assertEquals(1, value(after, "modelbridge_requests_total{alias=\"smart\",channel=\"sim\",status=\"502\"}"));
-        assertEquals(1, value(after, "modelbridge_requests_total{alias=\"\",channel=\"\",status=\"429\"}"));
+        // one refused for the rate limit, one for quota
+        assertEquals(2, value(after, "modelbridge_requests_total{alias=\"\",channel=\"\",status=\"429\"}"));
         assertEquals(served, value(after, "modelbridge_request_duration_seconds_count{alias=\"smart\",channel=\"sim\",status=\"200\"}"));
         assertEquals(1, value(after, "modelbridge_time_to_first_token_seconds_count{alias=\"smart\",channel=\"sim\"}"));
         assertEquals(1, value(after, "modelbridge_time_to_first_token_seconds_bucket{alias=\"smart\",channel=\"sim\",le=\"+Inf\"}"));
@@ -80,7 +87,7 @@ class MetricsIT {
         assertEquals(1, value(after, "modelbridge_upstream_errors_total{channel=\"sim\",kind=\"UNAVAILABLE\"}"));
         assertEquals(1, value(after, "modelbridge_circuit_breaker_state{channel=\"sim\",state=\"closed\"}"));
         assertEquals(1, value(after, "modelbridge_plugin_info{plugin=\"openai\"", true));
-        assertEquals(0, value(after, "modelbridge_quota_rejections_total"));
+        assertEquals(1, value(after, "modelbridge_quota_rejections_total"), after);
         assertEquals(1, value(after, "modelbridge_database_up"));
         assertTrue(after.contains("# TYPE modelbridge_usage_write_backlog gauge"));
         assertTrue(after.contains("# TYPE modelbridge_request_duration_seconds histogram"));

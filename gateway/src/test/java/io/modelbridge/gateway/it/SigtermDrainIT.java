@@ -172,8 +172,8 @@ class SigtermDrainIT {
             Map<String, Integer> rowsPerId = new HashMap<>();
             Map<String, Integer> statusPerId = new HashMap<>();
             for (JsonNode row : rows) {
-                rowsPerId.merge(row.get("request_id").asText(), 1, Integer::sum);
-                statusPerId.put(row.get("request_id").asText(), row.get("status").asInt());
+                rowsPerId.merge(row.get("client_request_id").asText(), 1, Integer::sum);
+                statusPerId.put(row.get("client_request_id").asText(), row.get("status").asInt());
             }
             Map<String, Integer> twice = new TreeMap<>(rowsPerId);
             twice.values().removeIf(n -> n == 1);
@@ -189,7 +189,7 @@ class SigtermDrainIT {
                 assertEquals(200, statusPerId.get(o.id()), "the row of " + o.id() + " says 200");
             }
             for (JsonNode row : rows) {
-                if (row.get("request_id").asText().contains("-plain-")) {
+                if (row.get("client_request_id").asText().contains("-plain-")) {
                     assertTrue(row.get("completion_tokens").asInt() > 0, row.toString());
                 }
             }

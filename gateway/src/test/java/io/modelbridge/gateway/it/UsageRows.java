@@ -7,11 +7,13 @@ import java.util.concurrent.TimeUnit;
 public final class UsageRows {
     private UsageRows() {}
 
+    /** The row of a request, by the gateway's id or by the x-request-id the client sent (then the first such row). */
     public static JsonNode find(RunningGateway gateway, String requestId) {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < end) {
             for (JsonNode row : gateway.admin("GET", "/usage?since=1h&limit=500", null).get("data")) {
-                if (row.get("request_id").asText().equals(requestId)) {
+                if (row.get("request_id").asText().equals(requestId)
+                        || row.path("client_request_id").asText().equals(requestId)) {
                     return row;
                 }
             }

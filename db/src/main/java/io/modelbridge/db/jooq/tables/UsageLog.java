@@ -152,6 +152,11 @@ public class UsageLog extends TableImpl<UsageLogRecord> {
      */
     public final TableField<UsageLogRecord, String> ERROR_CODE = createField(DSL.name("error_code"), SQLDataType.CLOB, this, "");
 
+    /**
+     * The column <code>public.usage_log.client_request_id</code>.
+     */
+    public final TableField<UsageLogRecord, String> CLIENT_REQUEST_ID = createField(DSL.name("client_request_id"), SQLDataType.CLOB, this, "");
+
     private UsageLog(Name alias, Table<UsageLogRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -188,7 +193,7 @@ public class UsageLog extends TableImpl<UsageLogRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.USAGE_LOG_CREATED_AT_IDX, Indexes.USAGE_LOG_USER_ID_CREATED_AT_IDX);
+        return Arrays.asList(Indexes.USAGE_LOG_CLIENT_REQUEST_ID_IDX, Indexes.USAGE_LOG_CREATED_AT_IDX, Indexes.USAGE_LOG_USER_ID_CREATED_AT_IDX);
     }
 
     @Override

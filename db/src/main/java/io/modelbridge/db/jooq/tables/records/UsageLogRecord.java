@@ -287,6 +287,20 @@ public class UsageLogRecord extends UpdatableRecordImpl<UsageLogRecord> {
         return (String) get(18);
     }
 
+    /**
+     * Setter for <code>public.usage_log.client_request_id</code>.
+     */
+    public void setClientRequestId(String value) {
+        set(19, value);
+    }
+
+    /**
+     * Getter for <code>public.usage_log.client_request_id</code>.
+     */
+    public String getClientRequestId() {
+        return (String) get(19);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -310,7 +324,7 @@ public class UsageLogRecord extends UpdatableRecordImpl<UsageLogRecord> {
     /**
      * Create a detached, initialised UsageLogRecord
      */
-    public UsageLogRecord(Long id, String requestId, OffsetDateTime createdAt, Long userId, Long keyId, String alias, String channel, String provider, String upstreamModel, Boolean stream, Integer promptTokens, Integer completionTokens, Integer totalTokens, Boolean estimated, BigDecimal cost, Integer latencyMs, Integer ttftMs, Integer status, String errorCode) {
+    public UsageLogRecord(Long id, String requestId, OffsetDateTime createdAt, Long userId, Long keyId, String alias, String channel, String provider, String upstreamModel, Boolean stream, Integer promptTokens, Integer completionTokens, Integer totalTokens, Boolean estimated, BigDecimal cost, Integer latencyMs, Integer ttftMs, Integer status, String errorCode, String clientRequestId) {
         super(UsageLog.USAGE_LOG);
 
         setId(id);
@@ -332,6 +346,7 @@ public class UsageLogRecord extends UpdatableRecordImpl<UsageLogRecord> {
         setTtftMs(ttftMs);
         setStatus(status);
         setErrorCode(errorCode);
+        setClientRequestId(clientRequestId);
         resetTouchedOnNotNull();
     }
 }
