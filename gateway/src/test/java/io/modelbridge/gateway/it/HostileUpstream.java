@@ -98,8 +98,8 @@ final class HostileUpstream implements AutoCloseable {
         return out -> {
             sseHead(out);
             chunk(out, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"");
-            String block = "a".repeat(64 * 1024);
-            for (long sent = 0; sent < bytes; sent += block.length()) {
+            byte[] block = "a".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+            for (long sent = 0; sent < bytes; sent += block.length) {
                 chunk(out, block);
             }
         };
@@ -141,7 +141,10 @@ final class HostileUpstream implements AutoCloseable {
     }
 
     private static void chunk(OutputStream out, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        chunk(out, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void chunk(OutputStream out, byte[] bytes) throws IOException {
         out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(bytes);
         out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
