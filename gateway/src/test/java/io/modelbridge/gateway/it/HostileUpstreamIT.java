@@ -8,9 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelbridge.spi.UpstreamLimits;
+import io.modelbridge.testkit.spark.SparkSimulator;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -22,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An upstream that answers with sizes and counts meant to make the gateway allocate without bound: a choice index
  * of 2^31-1 (once 256 MB per stream), a tool-call index as large, a line that never ends, a 64 MB JSON answer, token
- * counts that would become money. Each is a clean 502 {@code upstream_bad_response}, and the whole JVM allocates
- * less than {@value #ALLOCATION_BOUND_MB} MB while the gateway refuses it.
+ * counts that would become money, more text than any model writes, a Spark WebSocket message over 16 Mi chars. Each
+ * is a clean 502 {@code upstream_bad_response} (an error event once a stream began), and for the raw-socket cases the
+ * whole JVM allocates less than {@value #ALLOCATION_BOUND_MB} MB while the gateway refuses it.
  */
 @Timeout(120)
 class HostileUpstreamIT {
@@ -32,6 +38,7 @@ class HostileUpstreamIT {
     @TempDir
     static Path dataDir;
     static HostileUpstream hostile;
+    static SparkSimulator spark;
     static RunningGateway gateway;
     static ApiCalls api;
     static String key;
@@ -39,7 +46,9 @@ class HostileUpstreamIT {
     @BeforeAll
     static void start() {
         hostile = HostileUpstream.start();
-        gateway = RunningGateway.start(dataDir);
+        spark = SparkSimulator.start();
+        // a breaker that never opens here: every case must reach the hostile upstream
+        gateway = RunningGateway.start(dataDir, c -> c.withControl(c.control().withBreaker(10_000, Duration.ofSeconds(1))));
         api = new ApiCalls(gateway.api());
         ObjectNode channel = JSON.createObjectNode().put("name", "hostile").put("provider", "openai")
                 .put("credential", "sk-hostile").put("base_url", hostile.baseUri().toString())
@@ -49,6 +58,13 @@ class HostileUpstreamIT {
         ObjectNode alias = JSON.createObjectNode();
         alias.putArray("targets").addObject().put("channel", "hostile").put("model", "gpt-4o");
         gateway.admin("PUT", "/aliases/hostile", alias);
+        ObjectNode sparkChannel = JSON.createObjectNode().put("name", "spark").put("provider", "spark")
+                .put("credential", spark.credential()).put("base_url", spark.baseUri().toString());
+        sparkChannel.putArray("models").add("spark-max");
+        gateway.admin("POST", "/channels", sparkChannel);
+        ObjectNode sparkAlias = JSON.createObjectNode();
+        sparkAlias.putArray("targets").addObject().put("channel", "spark").put("model", "spark-max");
+        gateway.admin("PUT", "/aliases/spark", sparkAlias);
         key = gateway.userWithKey("hostile");
         hostile.answer(HostileUpstream.stream(event("{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}"),
                 "data: [DONE]\n\n"));
@@ -60,10 +76,12 @@ class HostileUpstreamIT {
     static void stop() {
         gateway.close();
         hostile.close();
+        spark.close();
     }
 
     @AfterEach
     void stillReady() {
+        spark.reset();
         assertEquals(200, api.get("/readyz", null).statusCode());
     }
 
@@ -106,6 +124,29 @@ class HostileUpstreamIT {
         assertTrue(error.get("message").asText().contains("token count"), error.toString());
         JsonNode row = UsageRows.find(gateway, requestId);
         assertEquals(502, row.get("status").asInt(), row.toString());
+    }
+
+    @Test
+    void aStreamOfMoreTextThanAnyModelWritesEndsWithAnErrorEvent() {
+        String[] events = new String[131];
+        String content = "ab ".repeat(22_000); // words: the tokenizer counting what was delivered stays linear
+        Arrays.fill(events, 0, 130, event("{\"index\":0,\"delta\":{\"content\":\"" + content + "\"}}"));
+        events[130] = "data: [DONE]\n\n";
+        hostile.answer(HostileUpstream.stream(events));
+        HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("hostile", "hi", true));
+        assertEquals(200, res.statusCode());
+        List<String> data = res.body().lines().filter(l -> l.startsWith("data:")).map(l -> l.substring(5).strip()).toList();
+        assertTrue(!data.contains("[DONE]"), "no [DONE] after the cut");
+        JsonNode error = ApiCalls.json(data.getLast()).get("error");
+        assertTrue(error != null && "upstream_bad_response".equals(error.path("code").asText()), data.getLast());
+    }
+
+    @Test
+    void aSparkWebSocketMessageOverTheBoundIsRefused() {
+        spark.replyWith("x".repeat(UpstreamLimits.MAX_MESSAGE_BYTES + 1024));
+        HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("spark", "hi", false));
+        assertEquals(502, res.statusCode(), "status of a " + res.body().length() + "-character answer");
+        assertError(res, 502, "upstream_bad_response");
     }
 
     /** The call is a 502 upstream_bad_response, and refusing it allocated less than the bound. */
