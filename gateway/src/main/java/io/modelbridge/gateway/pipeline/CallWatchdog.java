@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Ends an adapter call that has shown no sign of life (no answer, no chunk) for too long, or that has run past its
@@ -41,6 +42,28 @@ final class CallWatchdog implements AutoCloseable {
         this.budgetNanos = Math.max(0, budget.toNanos());
         this.deadlineNanos = lastSignNanos + budgetNanos;
         schedule(Math.min(silenceNanos, budgetNanos));
+    }
+
+    /**
+     * Runs one adapter call under a watchdog of its own: a call that was ended fails as the watchdog's TIMEOUT,
+     * whatever the plugin did after the interrupt.
+     */
+    static <T> T watch(Duration allowedSilence, CallContext ctx, Function<CallWatchdog, T> call) {
+        try (CallWatchdog watchdog = new CallWatchdog(allowedSilence, budget(ctx))) {
+            T value;
+            try {
+                value = call.apply(watchdog);
+            } catch (RuntimeException e) {
+                if (watchdog.fired()) {
+                    throw watchdog.failure();
+                }
+                throw e;
+            }
+            if (watchdog.fired()) {
+                throw watchdog.failure();
+            }
+            return value;
+        }
     }
 
     /** The time left until the call's deadline, read on the call's own clock. */

@@ -83,6 +83,16 @@ class UpstreamDeadlineIT {
     }
 
     @Test
+    void theAdminChannelTestEndsAtTheDeadlineToo() {
+        hostile.answer(HostileUpstream.dripHeaders(Duration.ofMillis(300)));
+        long start = System.nanoTime();
+        JsonNode probe = gateway.admin("POST", "/channels/hostile/test", "{\"model\":\"gpt-4o\"}");
+        assertAtTheDeadline(millisSince(start));
+        assertFalse(probe.get("ok").asBoolean(), probe.toString());
+        assertEquals("upstream_timeout", probe.at("/error/code").asText(), probe.toString());
+    }
+
+    @Test
     void anHttpStreamThatNeverEndsIsCutAtTheDeadlineWithAnErrorEvent() {
         hostile.answer(HostileUpstream.endlessStream(Duration.ofMillis(100)));
         String requestId = "endless-" + UUID.randomUUID();
