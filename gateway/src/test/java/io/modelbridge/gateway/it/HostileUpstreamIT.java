@@ -149,6 +149,16 @@ class HostileUpstreamIT {
         assertError(res, 502, "upstream_bad_response");
     }
 
+    @Test
+    void aSparkAnswerOfManyFramesOverTheBoundIsRefused() {
+        String word = "y".repeat(1024 * 1024);
+        spark.replyWith((word + " ").repeat(17).strip());
+        spark.wordsPerFrame(1);
+        HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("spark", "hi", false));
+        assertEquals(502, res.statusCode(), "status of a " + res.body().length() + "-character answer");
+        assertError(res, 502, "upstream_bad_response");
+    }
+
     /** The call is a 502 upstream_bad_response, and refusing it allocated less than the bound. */
     private static void refused(boolean stream) {
         long before = allocatedBytes();
