@@ -107,12 +107,17 @@ final class HostileUpstream implements AutoCloseable {
 
     /** A 200 JSON answer of {@code bytes} bytes with that Content-Length: one string field, written as it goes. */
     static Script hugeJson(long bytes) {
+        return hugeJson(200, bytes);
+    }
+
+    /** A JSON answer with this status, of {@code bytes} bytes with that Content-Length, written as it goes. */
+    static Script hugeJson(int status, long bytes) {
         return out -> {
             String open = "{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o\",\"choices\":[{"
                     + "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"";
             String close = "\"},\"finish_reason\":\"stop\"}]}";
             long filler = bytes - open.length() - close.length();
-            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + bytes + "\r\n\r\n" + open)
+            out.write(("HTTP/1.1 " + status + " X\r\nContent-Type: application/json\r\nContent-Length: " + bytes + "\r\n\r\n" + open)
                     .getBytes(StandardCharsets.US_ASCII));
             byte[] block = "a".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
             for (long sent = 0; sent < filler; sent += block.length) {

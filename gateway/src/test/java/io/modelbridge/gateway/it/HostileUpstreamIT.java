@@ -113,6 +113,16 @@ class HostileUpstreamIT {
     }
 
     @Test
+    void ofA64MegabyteErrorAnswerOnlyTheStartIsRead() {
+        hostile.answer(HostileUpstream.hugeJson(500, OFFERED_BYTES));
+        long before = allocatedBytes();
+        HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("hostile", "hi", false));
+        long allocatedMb = (allocatedBytes() - before) / (1024 * 1024);
+        assertError(res, 502, "upstream_unavailable");
+        assertTrue(allocatedMb < ALLOCATION_BOUND_MB, "allocated " + allocatedMb + " MB to read a 64 MB error");
+    }
+
+    @Test
     void tokenCountsThatWouldBecomeMoneyAreRefused() {
         hostile.answer(HostileUpstream.reply(200, "application/json", "{\"id\":\"c\",\"object\":\"chat.completion\","
                 + "\"created\":1,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
