@@ -31,7 +31,7 @@ final class SseRelay implements Consumer<ChatChunk> {
     private final boolean includeUsage;
     private final Supplier<java.util.Map<String, String>> headersAtCommit;
     private final StreamTally tally;
-    private final BitSet started = new BitSet();
+    private final BitSet started = new BitSet(); // choice indexes are below UpstreamLimits.MAX_CHOICES (ChatChunk checks)
     private OutputStream out;
 
     SseRelay(ServerResponse res, ResponseEncoder encoder, ErrorWriter errors, boolean includeUsage,

@@ -1,10 +1,16 @@
 package io.modelbridge.gateway.http;
 
 import io.modelbridge.spi.ChatChunk;
+import io.modelbridge.spi.UpstreamLimits;
 import io.modelbridge.spi.Usage;
 
-/** What a stream delivered, for its usage row: text (to count tokens when the upstream reports none), usage, timing. */
+/**
+ * What a stream delivered, for its usage row: text (to count tokens when the upstream reports none), usage, timing.
+ * A stream delivering more than {@value #MAX_COMPLETION_CHARS} characters (some 8 million tokens, far past any model's
+ * output limit) is the upstream breaking its protocol: it fails rather than grow the text without bound.
+ */
 final class StreamTally {
+    static final int MAX_COMPLETION_CHARS = 8 * 1024 * 1024;
     private final StringBuilder completion = new StringBuilder();
     private final long startNanos;
     private Usage usage;
@@ -15,6 +21,13 @@ final class StreamTally {
     }
 
     void add(ChatChunk chunk) {
+        record(chunk);
+        if (completion.length() > MAX_COMPLETION_CHARS) {
+            throw UpstreamLimits.exceeded("a stream of more than " + MAX_COMPLETION_CHARS + " characters");
+        }
+    }
+
+    private void record(ChatChunk chunk) {
         switch (chunk) {
             case ChatChunk.TextDelta t -> completion.append(t.text());
             case ChatChunk.ReasoningDelta r -> completion.append(r.text());

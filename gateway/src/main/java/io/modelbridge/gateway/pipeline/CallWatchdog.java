@@ -1,27 +1,74 @@
 package io.modelbridge.gateway.pipeline;
 
+import io.modelbridge.spi.CallContext;
+import io.modelbridge.spi.ProviderException;
+import io.modelbridge.spi.ProviderFailure;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * Interrupts an adapter call that has shown no sign of life (no answer, no chunk) for too long: a plugin hanging
- * outside the host's transport, whose own timeouts would otherwise never fire. Each sign of life is one volatile
- * write; the timer re-checks only when a silence could have run out.
+ * Ends an adapter call that has shown no sign of life (no answer, no chunk) for too long, or that has run past its
+ * deadline ({@link CallContext#deadline()}, MB_REQUEST_TIMEOUT_SECONDS after it began) however lively it is: an
+ * upstream that drips its headers a byte at a time, or a stream that never ends, never trips a read timeout.
+ *
+ * <p>It interrupts the calling (virtual) thread, which closes the upstream socket the thread is blocked on, or
+ * wakes a WebSocket wait. It never interrupts a chunk on its way to the client, because an interrupt there would
+ * close the client's socket too: chunks pass through {@link #deliver}, and a call that ran out while one was being
+ * written fails right after it instead. Each sign of life is one volatile write; the timer re-checks only when a
+ * silence or the deadline could have run out.
  */
 final class CallWatchdog implements AutoCloseable {
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("call-watchdog").unstarted(r));
     private final Thread caller = Thread.currentThread();
     private final long silenceNanos;
+    private final long budgetNanos;
+    private final long deadlineNanos;
     private volatile long lastSignNanos = System.nanoTime();
-    private volatile boolean fired;
+    private volatile Reason fired;
+    private boolean delivering;
     private boolean closed;
 
-    CallWatchdog(Duration allowedSilence) {
+    /** Why a call was ended. */
+    enum Reason { SILENCE, DEADLINE }
+
+    /** @param budget how long the call may take in all; from {@link #budget(CallContext)} */
+    CallWatchdog(Duration allowedSilence, Duration budget) {
         this.silenceNanos = allowedSilence.toNanos();
-        schedule(silenceNanos);
+        this.budgetNanos = Math.max(0, budget.toNanos());
+        this.deadlineNanos = lastSignNanos + budgetNanos;
+        schedule(Math.min(silenceNanos, budgetNanos));
+    }
+
+    /**
+     * Runs one adapter call under a watchdog of its own: a call that was ended fails as the watchdog's TIMEOUT,
+     * whatever the plugin did after the interrupt.
+     */
+    static <T> T watch(Duration allowedSilence, CallContext ctx, Function<CallWatchdog, T> call) {
+        try (CallWatchdog watchdog = new CallWatchdog(allowedSilence, budget(ctx))) {
+            T value;
+            try {
+                value = call.apply(watchdog);
+            } catch (RuntimeException e) {
+                if (watchdog.fired()) {
+                    throw watchdog.failure();
+                }
+                throw e;
+            }
+            if (watchdog.fired()) {
+                throw watchdog.failure();
+            }
+            return value;
+        }
+    }
+
+    /** The time left until the call's deadline, read on the call's own clock. */
+    static Duration budget(CallContext ctx) {
+        return Duration.between(ctx.clock().instant(), ctx.deadline());
     }
 
     /** The call is alive (a chunk arrived). */
@@ -29,14 +76,51 @@ final class CallWatchdog implements AutoCloseable {
         lastSignNanos = System.nanoTime();
     }
 
+    /**
+     * Hands a chunk to the client unless the call has already been ended; a call whose deadline passed while the
+     * chunk was written fails right after it.
+     */
+    <T> void deliver(T chunk, Consumer<T> out) {
+        synchronized (this) {
+            if (fired != null) {
+                throw failure();
+            }
+            delivering = true;
+        }
+        try {
+            alive();
+            out.accept(chunk);
+        } finally {
+            synchronized (this) {
+                delivering = false;
+            }
+        }
+        synchronized (this) {
+            if (fired == null && System.nanoTime() - deadlineNanos >= 0) {
+                fired = Reason.DEADLINE;
+            }
+        }
+        if (fired != null) {
+            throw failure();
+        }
+    }
+
     boolean fired() {
-        return fired;
+        return fired != null;
+    }
+
+    /** The timeout the ended call fails with. */
+    ProviderException failure() {
+        String message = fired == Reason.DEADLINE
+                ? "the upstream call did not complete within the request timeout of " + millis(budgetNanos) + " ms"
+                : "the provider plugin gave no answer within " + millis(silenceNanos) + " ms";
+        return new ProviderException(ProviderFailure.of(ProviderFailure.Kind.TIMEOUT, message));
     }
 
     @Override
     public synchronized void close() {
         closed = true;
-        if (fired) {
+        if (fired != null) {
             Thread.interrupted(); // the interrupt was ours; the request thread carries on to answer 504
         }
     }
@@ -45,16 +129,28 @@ final class CallWatchdog implements AutoCloseable {
         TIMER.schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
     }
 
+    /** A chunk being written to a slow client is not the plugin's silence; only the deadline ends it then. */
     private synchronized void check() {
-        if (closed) {
+        if (closed || fired != null) {
             return;
         }
-        long quiet = System.nanoTime() - lastSignNanos;
-        if (quiet < silenceNanos) {
-            schedule(silenceNanos - quiet);
+        long now = System.nanoTime();
+        long quiet = now - lastSignNanos;
+        long left = deadlineNanos - now;
+        if (left <= 0) {
+            fired = Reason.DEADLINE;
+        } else if (quiet >= silenceNanos && !delivering) {
+            fired = Reason.SILENCE;
+        } else {
+            schedule(Math.min(delivering ? silenceNanos : silenceNanos - quiet, left));
             return;
         }
-        fired = true;
-        caller.interrupt();
+        if (!delivering) {
+            caller.interrupt();
+        }
+    }
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 }

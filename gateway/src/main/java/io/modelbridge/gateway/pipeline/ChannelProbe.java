@@ -63,7 +63,9 @@ public final class ChannelProbe implements ChannelHealth {
         try (AdapterLease l = lease.get()) {
             CallContext ctx = new CallContext(channel.settings(), upstream.transportFor(channel.settings()),
                     clock.instant().plus(timeout), clock);
-            l.adapter().chat(ping, ctx);
+            Duration silence = channel.settings().connectTimeout().plus(channel.settings().readTimeout())
+                    .plus(Duration.ofSeconds(1));
+            CallWatchdog.watch(silence, ctx, watchdog -> l.adapter().chat(ping, ctx)); // the deadline holds here too
             breakers.reset(channel.name());
             return new Probe(true, millisSince(start), model, Optional.empty(), Optional.empty(), 0);
         } catch (ProviderException e) {

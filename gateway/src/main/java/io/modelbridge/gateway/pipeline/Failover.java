@@ -149,33 +149,33 @@ public final class Failover {
     /**
      * Runs the attempt under a {@link CallWatchdog}: a plugin silent for longer than the channel's connect and read
      * timeouts together (plus a margin, so the transport's own timeouts fire first) is interrupted, and the attempt
-     * fails as a timeout whatever the plugin does next.
+     * fails as a timeout whatever the plugin does next. The same happens to any call still running at its deadline.
      */
     private static <T> T watched(Target target, AdapterLease lease, Attempt<T> attempt, CallContext ctx) {
         var settings = target.channel().settings();
         Duration silence = settings.connectTimeout().plus(settings.readTimeout()).plus(WATCHDOG_MARGIN);
-        try (CallWatchdog watchdog = new CallWatchdog(silence)) {
+        try (CallWatchdog watchdog = new CallWatchdog(silence, CallWatchdog.budget(ctx))) {
             T value;
             try {
                 value = attempt.call(target, new WatchedAdapter(lease.adapter(), watchdog), ctx);
             } catch (RuntimeException e) {
                 if (watchdog.fired()) {
-                    throw hung(lease, silence);
+                    throw hung(lease, watchdog);
                 }
                 throw e;
             }
             if (watchdog.fired()) {
-                throw hung(lease, silence);
+                throw hung(lease, watchdog);
             }
             return value;
         }
     }
 
-    private static ProviderException hung(AdapterLease lease, Duration silence) {
-        LOG.warn("Request {}: plugin {} gave no sign of life for {} ms; its call was interrupted", RequestContext.id(), lease.plugin(),
-                silence.toMillis());
-        return new ProviderException(ProviderFailure.of(ProviderFailure.Kind.TIMEOUT,
-                "the provider plugin gave no answer within " + silence.toMillis() + " ms"));
+    private static ProviderException hung(AdapterLease lease, CallWatchdog watchdog) {
+        ProviderException failure = watchdog.failure();
+        LOG.warn("Request {}: plugin {} call was ended: {}", RequestContext.id(), lease.plugin(),
+                failure.failure().message());
+        return failure;
     }
 
     private static GatewayException providerMissing(Target target) {

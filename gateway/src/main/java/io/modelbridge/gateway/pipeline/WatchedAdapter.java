@@ -10,7 +10,7 @@ import io.modelbridge.spi.ProviderAdapter;
 import io.modelbridge.spi.ProviderInfo;
 import java.util.function.Consumer;
 
-/** An adapter whose every streamed chunk tells the {@link CallWatchdog} the call is alive. */
+/** An adapter whose every streamed chunk reaches the client through its {@link CallWatchdog}. */
 record WatchedAdapter(ProviderAdapter adapter, CallWatchdog watchdog) implements ProviderAdapter {
     @Override
     public ProviderInfo info() {
@@ -29,10 +29,7 @@ record WatchedAdapter(ProviderAdapter adapter, CallWatchdog watchdog) implements
 
     @Override
     public void stream(ChatRequest request, CallContext ctx, Consumer<ChatChunk> out) {
-        adapter.stream(request, ctx, chunk -> {
-            watchdog.alive();
-            out.accept(chunk);
-        });
+        adapter.stream(request, ctx, chunk -> watchdog.deliver(chunk, out));
     }
 
     @Override

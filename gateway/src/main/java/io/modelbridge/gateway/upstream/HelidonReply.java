@@ -3,17 +3,17 @@ package io.modelbridge.gateway.upstream;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.modelbridge.spi.HttpReply;
+import io.modelbridge.spi.ProviderException;
+import io.modelbridge.spi.UpstreamLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /** A vendor reply whose body reads turn timeouts and resets into classified ProviderExceptions. */
 final class HelidonReply implements HttpReply {
-    private static final long SIZED_UP_TO = 16 * 1024 * 1024;
     private final HttpClientResponse response;
     private final URI uri;
     private InputStream body;
@@ -51,24 +51,29 @@ final class HelidonReply implements HttpReply {
     }
 
     /**
-     * The whole body; with a Content-Length, into an array of that size (readAllBytes would take a 16 KiB buffer
-     * for every answer of a few hundred bytes, most of a request's garbage).
+     * The whole body, bounded: a 2xx answer over {@link UpstreamLimits#MAX_MESSAGE_BYTES} is a protocol failure, of
+     * an error answer only the first {@link UpstreamLimits#MAX_ERROR_BODY_BYTES} are read (the rest is dropped with
+     * the connection). With a Content-Length it is read into an array of that size (readAllBytes would take a
+     * 16 KiB buffer for every answer of a few hundred bytes, most of a request's garbage).
      */
     private byte[] readBody() throws IOException {
+        boolean success = status() / 100 == 2;
+        int limit = success ? UpstreamLimits.MAX_MESSAGE_BYTES : UpstreamLimits.MAX_ERROR_BODY_BYTES;
         OptionalLong declared = response.headers().contentLength();
-        if (declared.isEmpty() || declared.getAsLong() > SIZED_UP_TO) {
-            return body().readAllBytes();
+        if (success && declared.isPresent() && declared.getAsLong() > limit) {
+            throw tooLarge(declared.getAsLong() + " bytes");
         }
-        byte[] bytes = body().readNBytes((int) declared.getAsLong());
-        int more = body().read();
-        if (more < 0) {
-            return bytes;
+        int expected = declared.isPresent() ? (int) Math.min(declared.getAsLong(), limit) : limit;
+        byte[] bytes = body().readNBytes(expected);
+        if (success && bytes.length == limit && body().read() >= 0) {
+            throw tooLarge("more than " + limit + " bytes");
         }
-        byte[] rest = body().readAllBytes(); // longer than declared: keep every byte, as readAllBytes would
-        byte[] all = Arrays.copyOf(bytes, bytes.length + 1 + rest.length);
-        all[bytes.length] = (byte) more;
-        System.arraycopy(rest, 0, all, bytes.length + 1, rest.length);
-        return all;
+        return bytes;
+    }
+
+    private static ProviderException tooLarge(String size) {
+        return UpstreamLimits.exceeded("an answer of " + size + ", over the " + UpstreamLimits.MAX_MESSAGE_BYTES
+                + "-byte bound");
     }
 
     @Override
@@ -77,6 +82,7 @@ final class HelidonReply implements HttpReply {
     }
 
     private final class ClassifyingStream extends InputStream {
+        private static final int MAX_READ = 64 * 1024;
         private final InputStream in;
 
         ClassifyingStream(InputStream in) {
@@ -92,10 +98,11 @@ final class HelidonReply implements HttpReply {
             }
         }
 
+        /** At most {@value #MAX_READ} bytes a call: Helidon's entity streams allocate what each read asks for. */
         @Override
         public int read(byte[] b, int off, int len) {
             try {
-                return in.read(b, off, len);
+                return in.read(b, off, Math.min(len, MAX_READ));
             } catch (IOException | RuntimeException e) {
                 throw TransportFailures.classify(uri, e);
             }

@@ -3,6 +3,7 @@ package io.modelbridge.gateway.upstream;
 import io.modelbridge.spi.ProviderException;
 import io.modelbridge.spi.ProviderFailure;
 import io.modelbridge.spi.ProviderFailure.Kind;
+import io.modelbridge.spi.UpstreamLimits;
 import io.modelbridge.spi.WebSocketSession;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,9 +18,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** A blocking view of a JDK WebSocket: messages are queued as they arrive and taken by {@link #receiveText()}. */
+/**
+ * A blocking view of a JDK WebSocket: messages are queued as they arrive and taken by {@link #receiveText()}. The
+ * next message is requested only once the last one was taken, so at most one waits in the queue, and a message
+ * longer than {@link UpstreamLimits#MAX_MESSAGE_BYTES} characters is a protocol failure, not an allocation.
+ */
 final class JdkWebSocketSession implements WebSocketSession {
-    private static final String CLOSED = new String("closed"); // identity sentinel
+    private static final String CLOSED = new String("closed"); // identity sentinels
+    private static final String TOO_LARGE = new String("too large");
     private final BlockingQueue<String> inbox = new LinkedBlockingQueue<>();
     private final Duration readTimeout;
     private final URI uri;
@@ -78,6 +84,11 @@ final class JdkWebSocketSession implements WebSocketSession {
                 inbox.offer(CLOSED);
                 return Optional.empty();
             }
+            if (message == TOO_LARGE) {
+                throw UpstreamLimits.exceeded("a WebSocket message longer than " + UpstreamLimits.MAX_MESSAGE_BYTES
+                        + " characters");
+            }
+            socket.request(1);
             return Optional.of(message);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -100,12 +111,19 @@ final class JdkWebSocketSession implements WebSocketSession {
 
         @Override
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            if (partial.length() + data.length() > UpstreamLimits.MAX_MESSAGE_BYTES) {
+                partial.setLength(0);
+                inbox.offer(TOO_LARGE);
+                ws.abort();
+                return null;
+            }
             partial.append(data);
             if (last) {
                 inbox.offer(partial.toString());
                 partial.setLength(0);
+            } else {
+                ws.request(1); // the rest of this message; the next one is requested when this one is taken
             }
-            ws.request(1);
             return null;
         }
 

@@ -11,9 +11,16 @@ import java.util.List;
  */
 public record ChatResponse(String upstreamId, List<Choice> choices, Usage usage) {
     public ChatResponse {
+        if (choices.size() > UpstreamLimits.MAX_CHOICES) {
+            throw UpstreamLimits.exceeded(choices.size() + " choices, more than " + UpstreamLimits.MAX_CHOICES);
+        }
         choices = List.copyOf(choices);
     }
 
     /** One completion. */
-    public record Choice(int index, Message message, FinishReason finishReason) {}
+    public record Choice(int index, Message message, FinishReason finishReason) {
+        public Choice {
+            UpstreamLimits.choiceIndex(index);
+        }
+    }
 }

@@ -16,10 +16,14 @@ import java.util.Optional;
  * own, malformed bytes becoming U+FFFD as with a decoding reader. Its buffer starts at {@value #INITIAL_BUFFER}
  * bytes and grows only for longer lines: a gateway holding thousands of open streams keeps one such reader per
  * stream, and a {@code BufferedReader} over an {@code InputStreamReader} would hold 24 KiB each (8,192 chars and
- * 8,192 bytes) for events that are a few hundred bytes long.
+ * 8,192 bytes) for events that are a few hundred bytes long. A line longer than
+ * {@link UpstreamLimits#MAX_SSE_LINE_BYTES} bytes, or an event whose data is longer than twice that in characters, is
+ * a {@code PROTOCOL} failure: the buffer never grows past the bound.
  */
 public final class SseReader {
     static final int INITIAL_BUFFER = 512;
+    static final int MAX_LINE_BYTES = UpstreamLimits.MAX_SSE_LINE_BYTES;
+    static final int MAX_EVENT_CHARS = 2 * UpstreamLimits.MAX_SSE_LINE_BYTES;
     private final InputStream body;
     private byte[] buf = new byte[INITIAL_BUFFER];
     private int start; // first unread byte
@@ -55,7 +59,7 @@ public final class SseReader {
                     value = value.substring(1);
                 }
                 switch (field) {
-                    case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                    case "data" -> data = appendData(data, value);
                     case "event" -> event = value;
                     case "id" -> id = value;
                     default -> { /* retry and unknown fields are ignored */ }
@@ -65,6 +69,16 @@ public final class SseReader {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static StringBuilder appendData(StringBuilder data, String value) {
+        if (data == null) {
+            return new StringBuilder(value);
+        }
+        if (data.length() + 1 + value.length() > MAX_EVENT_CHARS) {
+            throw UpstreamLimits.exceeded("an SSE event longer than " + MAX_EVENT_CHARS + " characters");
+        }
+        return data.append('\n').append(value);
     }
 
     /** The next line without its terminator; at the end of the stream the unterminated rest, or null when none. */
@@ -111,7 +125,10 @@ public final class SseReader {
         end -= start;
         start = 0;
         if (end == buf.length) {
-            buf = Arrays.copyOf(buf, buf.length * 2);
+            if (buf.length >= MAX_LINE_BYTES) {
+                throw UpstreamLimits.exceeded("an SSE line longer than " + MAX_LINE_BYTES + " bytes");
+            }
+            buf = Arrays.copyOf(buf, Math.min(buf.length * 2, MAX_LINE_BYTES));
         }
         int n;
         do {

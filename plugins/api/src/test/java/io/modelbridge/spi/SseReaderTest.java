@@ -1,6 +1,7 @@
 package io.modelbridge.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -90,5 +91,47 @@ class SseReaderTest {
     void turnsMalformedUtf8IntoReplacementCharacters() {
         byte[] bytes = {'d', 'a', 't', 'a', ':', ' ', (byte) 0xff, 'a', '\n', '\n'};
         assertEquals("\ufffda", new SseReader(new ByteArrayInputStream(bytes)).next().orElseThrow().data());
+    }
+
+    @Test
+    void aLineThatNeverEndsIsAProtocolFailureOnceItPassesTheBound() {
+        EndlessBytes body = new EndlessBytes("data: ".getBytes(StandardCharsets.US_ASCII), (byte) 'a');
+        ProviderException e = assertThrows(ProviderException.class, () -> new SseReader(body).next());
+        assertEquals(ProviderFailure.Kind.PROTOCOL, e.failure().kind());
+        assertTrue(body.served <= UpstreamLimits.MAX_SSE_LINE_BYTES + 8192, "stopped at the bound, read " + body.served);
+    }
+
+    @Test
+    void anEventOfEndlesslyManyDataLinesIsAProtocolFailureOnceItPassesTheBound() {
+        EndlessBytes body = new EndlessBytes(new byte[0], (byte) 'a', "data: 0123456789abcdef\n".getBytes(StandardCharsets.US_ASCII));
+        ProviderException e = assertThrows(ProviderException.class, () -> new SseReader(body).next());
+        assertEquals(ProviderFailure.Kind.PROTOCOL, e.failure().kind());
+        assertTrue(body.served <= 4L * UpstreamLimits.MAX_SSE_LINE_BYTES, "stopped at the bound, read " + body.served);
+    }
+
+    /** A body that never ends: a prefix, then {@code pattern} (or one byte) repeated, counting what it served. */
+    private static final class EndlessBytes extends InputStream {
+        private final byte[] prefix;
+        private final byte[] pattern;
+        long served;
+
+        EndlessBytes(byte[] prefix, byte fill, byte[]... pattern) {
+            this.prefix = prefix;
+            this.pattern = pattern.length == 0 ? new byte[] {fill} : pattern[0];
+        }
+
+        @Override
+        public int read() {
+            long at = served++;
+            return at < prefix.length ? prefix[(int) at] : pattern[(int) ((at - prefix.length) % pattern.length)];
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            for (int i = 0; i < len; i++) {
+                b[off + i] = (byte) read();
+            }
+            return len;
+        }
     }
 }

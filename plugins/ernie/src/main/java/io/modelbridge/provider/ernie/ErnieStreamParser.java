@@ -6,13 +6,11 @@ import io.modelbridge.spi.FinishReason;
 import io.modelbridge.spi.ProviderException;
 import io.modelbridge.spi.ProviderFailure;
 import io.modelbridge.spi.ToolCall;
+import io.modelbridge.spi.UpstreamLimits;
 import io.modelbridge.spi.Usage;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
@@ -34,7 +32,7 @@ final class ErnieStreamParser {
 
     /** Reads events until the one with {@code is_end: true}; a stream that stops before it is an error. */
     void parse(InputStream body) {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 8192);
+        ErnieLines lines = new ErnieLines(body);
         StringBuilder data = null;
         while (true) {
             String line = next(lines);
@@ -49,6 +47,10 @@ final class ErnieStreamParser {
             } else if (line.startsWith("data:")) {
                 String value = line.substring(line.startsWith("data: ") ? 6 : 5);
                 data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                if (data.length() > 2 * UpstreamLimits.MAX_SSE_LINE_BYTES) {
+                    throw UpstreamLimits.exceeded("a stream event longer than " + 2 * UpstreamLimits.MAX_SSE_LINE_BYTES
+                            + " characters");
+                }
             } else if (line.startsWith("{") && data == null && event(line)) {
                 return;
             }
@@ -107,9 +109,9 @@ final class ErnieStreamParser {
         out.accept(chunk);
     }
 
-    private static String next(BufferedReader lines) {
+    private static String next(ErnieLines lines) {
         try {
-            return lines.readLine();
+            return lines.next();
         } catch (IOException | UncheckedIOException e) {
             throw new ProviderException(ProviderFailure.of(ProviderFailure.Kind.PROTOCOL,
                     "stream ended early: connection lost before the event with is_end"), e);

@@ -6,6 +6,7 @@ import io.modelbridge.spi.HttpCall;
 import io.modelbridge.spi.HttpReply;
 import io.modelbridge.spi.ProviderException;
 import io.modelbridge.spi.ProviderFailure;
+import io.modelbridge.spi.UpstreamLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
@@ -104,9 +105,14 @@ final class ErnieUpstream {
         }
     }
 
+    /** The whole body, at most {@link UpstreamLimits#MAX_MESSAGE_BYTES}; a longer one is a protocol failure. */
     private static String readAll(InputStream body) {
         try {
-            return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+            byte[] bytes = body.readNBytes(UpstreamLimits.MAX_MESSAGE_BYTES + 1);
+            if (bytes.length > UpstreamLimits.MAX_MESSAGE_BYTES) {
+                throw UpstreamLimits.exceeded("an answer longer than " + UpstreamLimits.MAX_MESSAGE_BYTES + " bytes");
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw lost(e);
         }

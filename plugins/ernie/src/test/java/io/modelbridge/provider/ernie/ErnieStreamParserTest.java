@@ -97,4 +97,21 @@ class ErnieStreamParserTest {
     private static ByteArrayInputStream bytes(String text) {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void aLineThatNeverEndsIsAProtocolFailureAtTheLineBound() {
+        long[] served = {0};
+        byte[] prefix = "data: {\"result\":\"".getBytes(StandardCharsets.US_ASCII);
+        java.io.InputStream endless = new java.io.InputStream() {
+            @Override
+            public int read() {
+                long at = served[0]++;
+                return at < prefix.length ? prefix[(int) at] : 'a';
+            }
+        };
+        ProviderException e = assertThrows(ProviderException.class,
+                () -> new ErnieStreamParser(CREDENTIAL, new ChunkRecorder()).parse(endless));
+        assertEquals(Kind.PROTOCOL, e.failure().kind());
+        assertTrue(served[0] <= io.modelbridge.spi.UpstreamLimits.MAX_SSE_LINE_BYTES + 16_384, "read " + served[0]);
+    }
 }

@@ -6,11 +6,15 @@ import io.modelbridge.spi.ContentPart;
 import io.modelbridge.spi.FinishReason;
 import io.modelbridge.spi.Message;
 import io.modelbridge.spi.ToolCall;
+import io.modelbridge.spi.UpstreamLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** Collects a relayed answer into one non-streamed {@link ChatResponse}: text joined, calls kept, usage last. */
+/**
+ * Collects a relayed answer into one non-streamed {@link ChatResponse}: text joined, calls kept, usage last. The
+ * answer is bounded as a non-streamed HTTP body is ({@link UpstreamLimits#MAX_MESSAGE_BYTES}), however many frames.
+ */
 final class SparkAnswer implements Consumer<ChatChunk> {
     private final StringBuilder text = new StringBuilder();
     private final StringBuilder reasoning = new StringBuilder();
@@ -25,6 +29,10 @@ final class SparkAnswer implements Consumer<ChatChunk> {
             case ChatChunk.ToolCallDelta c -> calls.add(new ToolCall(c.id(), c.name(), c.argumentsFragment()));
             case ChatChunk.Finish f -> finish = f.reason();
             case ChatChunk.UsageReport u -> { /* taken from the relay's outcome */ }
+        }
+        if (text.length() + reasoning.length() > UpstreamLimits.MAX_MESSAGE_BYTES || calls.size() > UpstreamLimits.MAX_TOOL_CALLS) {
+            throw UpstreamLimits.exceeded("an answer longer than " + UpstreamLimits.MAX_MESSAGE_BYTES
+                    + " characters or with more than " + UpstreamLimits.MAX_TOOL_CALLS + " tool calls");
         }
     }
 
