@@ -40,6 +40,7 @@ public final class Failover {
     private final Duration requestTimeout;
     private final CircuitBreakers breakers;
     private final GatewayMetrics metrics;
+    private final PluginFailureLog failureLog = new PluginFailureLog();
 
     public Failover(PluginHost plugins, UpstreamClients upstream, Clock clock, int maxAttempts, Duration requestTimeout,
                     CircuitBreakers breakers, GatewayMetrics metrics) {
@@ -98,8 +99,7 @@ public final class Failover {
                     throw e;
                 } catch (RuntimeException e) {
                     metrics.pluginError(target.channel().name());
-                    LOG.error("Request {}: plugin for provider {} threw on channel {}", RequestContext.id(),
-                            target.channel().provider(), target.channel().name(), e);
+                    failureLog.report(trying.plugin(), target.channel().provider(), target.channel().name(), e);
                     last = new GatewayException(ApiError.serverError(502, "provider_plugin_error", "channel '"
                             + target.channel().name() + "': the provider plugin failed unexpectedly; the gateway log has the details."));
                     if (!mayRetry.getAsBoolean()) {

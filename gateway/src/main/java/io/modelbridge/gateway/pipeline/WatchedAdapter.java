@@ -10,7 +10,10 @@ import io.modelbridge.spi.ProviderAdapter;
 import io.modelbridge.spi.ProviderInfo;
 import java.util.function.Consumer;
 
-/** An adapter whose every streamed chunk tells the {@link CallWatchdog} the call is alive. */
+/**
+ * An adapter whose every streamed chunk tells the {@link CallWatchdog} the call is alive, and whose {@link Error}s
+ * (a class missing from the plugin's jar, ...) become {@link PluginError}s, failing the attempt like an exception.
+ */
 record WatchedAdapter(ProviderAdapter adapter, CallWatchdog watchdog) implements ProviderAdapter {
     @Override
     public ProviderInfo info() {
@@ -24,19 +27,31 @@ record WatchedAdapter(ProviderAdapter adapter, CallWatchdog watchdog) implements
 
     @Override
     public ChatResponse chat(ChatRequest request, CallContext ctx) {
-        return adapter.chat(request, ctx);
+        try {
+            return adapter.chat(request, ctx);
+        } catch (Error e) {
+            throw PluginError.wrap(e);
+        }
     }
 
     @Override
     public void stream(ChatRequest request, CallContext ctx, Consumer<ChatChunk> out) {
-        adapter.stream(request, ctx, chunk -> {
-            watchdog.alive();
-            out.accept(chunk);
-        });
+        try {
+            adapter.stream(request, ctx, chunk -> {
+                watchdog.alive();
+                out.accept(chunk);
+            });
+        } catch (Error e) {
+            throw PluginError.wrap(e);
+        }
     }
 
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request, CallContext ctx) {
-        return adapter.embed(request, ctx);
+        try {
+            return adapter.embed(request, ctx);
+        } catch (Error e) {
+            throw PluginError.wrap(e);
+        }
     }
 }
