@@ -254,6 +254,8 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
             return;
         }
         failures.remove(jar);
+        // a version that loads clears the listing of refused ones (their *.refused files stay for the operator)
+        failures.values().removeIf(f -> next.pluginId().equals(f.pluginId()) && f.jar().toString().endsWith(REFUSED));
         PluginGeneration previous = byPlugin.put(next.pluginId(), next);
         publish();
         LOG.info("Plugin {} {} started from {} (providers {})", next.pluginId(), next.version(),
@@ -310,10 +312,18 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
             Path copy = stagingDir.resolve(previous.pluginId() + "-previous-" + System.nanoTime() + ".jar");
             Files.copy(previous.staged(), copy);
             fallbacks.put(next.pluginId(), new Fallback(previous.jar(), copy, previous.version()));
-            next.onProbation(new Probation(() -> writer.execute(() -> confirm(next)),
-                    () -> writer.execute(() -> rollBack(next))));
+            next.onProbation(new Probation(() -> later(() -> confirm(next)), () -> later(() -> rollBack(next))));
         } catch (IOException e) {
             LOG.warn("Cannot keep plugin {} {} as a fallback: {}", previous.pluginId(), previous.version(), e.getMessage());
+        }
+    }
+
+    /** Queues work for the writer from a request thread; after close() there is nothing left to do. */
+    private void later(Runnable task) {
+        try {
+            writer.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // the host is closed
         }
     }
 

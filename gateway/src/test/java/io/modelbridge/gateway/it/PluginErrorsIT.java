@@ -159,12 +159,8 @@ class PluginErrorsIT {
     }
 
     private static void awaitProviders(String... providers) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         for (String provider : providers) {
-            while (!gateway.admin("GET", "/plugins", null).toString().contains("\"" + provider + "\"")) {
-                assertTrue(System.nanoTime() < end, provider + " never loaded: " + gateway.admin("GET", "/plugins", null));
-                Thread.sleep(50);
-            }
+            PluginListing.await(gateway, PluginListing.has(provider, "STARTED", null), Duration.ofSeconds(10));
         }
     }
 
