@@ -48,8 +48,8 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
 
     public GatewayConfig withControl(ControlConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
-                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, settings, portal,
-                plugins);
+                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, settings,
+                portal, plugins);
     }
 
     public GatewayConfig withPortal(PortalConfig settings) {
@@ -60,8 +60,8 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
 
     public GatewayConfig withPlugins(PluginConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
-                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control, portal,
-                settings);
+                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
+                portal, settings);
     }
 
     /** The same gateway on another (external) database, e.g. a second instance on the first one's. */

@@ -25,8 +25,9 @@ final class PluginFailureLog {
         Window w = windows.computeIfAbsent(plugin + " " + shown.getClass().getName(), k -> new Window());
         long suppressed = w.tryOpen();
         if (suppressed >= 0) {
-            LOG.error("Request {}: plugin {} for provider {} failed on channel {} ({} similar failure(s) not logged in the"
-                    + " last {} s)", RequestContext.id(), plugin, provider, channel, suppressed, WINDOW.toSeconds(), shown);
+            LOG.error("Request {}: plugin {} for provider {} failed on channel {} ({} similar failure(s) not logged"
+                    + " in the last {} s)", RequestContext.id(), plugin, provider, channel, suppressed,
+                    WINDOW.toSeconds(), shown);
         }
     }
 

@@ -130,7 +130,8 @@ final class JarLoader {
         ClassCheck.verify(jar.contents(), plugin.getPluginClassLoader());
         if (manager.startPlugin(id) != PluginState.STARTED) {
             Throwable why = plugin.getFailedException();
-            throw new PluginLoadException(id, version, "start() failed: " + (why == null ? "unknown" : message(why)), why);
+            throw new PluginLoadException(id, version, "start() failed: " + (why == null ? "unknown" : message(why)),
+                    why);
         }
         List<ProviderAdapter> adapters = manager.getExtensions(ProviderAdapter.class, id);
         if (adapters.isEmpty()) {

@@ -33,7 +33,8 @@ final class PluginGeneration {
         this.version = version;
         this.jar = jar;
         this.staged = staged;
-        this.adapters = adapters.stream().collect(Collectors.toUnmodifiableMap(ProviderAdapter::id, Function.identity()));
+        this.adapters = adapters.stream()
+                .collect(Collectors.toUnmodifiableMap(ProviderAdapter::id, Function.identity()));
         this.infos = List.copyOf(infos);
         this.unload = unload;
     }

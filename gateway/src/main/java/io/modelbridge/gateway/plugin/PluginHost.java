@@ -210,7 +210,11 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
             staged = loader.stage(jar);
         } catch (PluginLoadException e) {
             idsByJar.remove(jar);
-            refuse(jar, e);
+            if (isCompleteZip(jar)) {
+                refuse(jar, e);
+            } else {
+                fail(jar, e); // maybe a copy still under way: it is loaded when it changes again
+            }
             return;
         }
         String id = staged.contents().pluginId();
@@ -220,8 +224,9 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
         if (id != null && BundledPlugins.isBundledId(id) && !BundledPlugins.isBundledJar(jar, id)) {
             if (!config.overrides().contains(id)) {
                 JarLoader.discard(staged.staged());
-                fail(jar, new PluginLoadException(id, staged.contents().version(), "plugin id '" + id + "' is the bundled"
-                        + " " + id + " plugin's; a jar may replace it only when MB_PLUGINS_OVERRIDE lists '" + id + "'", null));
+                fail(jar, new PluginLoadException(id, staged.contents().version(), "plugin id '" + id + "' is the"
+                        + " bundled " + id + " plugin's; a jar may replace it only when MB_PLUGINS_OVERRIDE lists '"
+                        + id + "'", null));
                 return;
             }
             LOG.warn("Plugin jar {} replaces the bundled plugin {} (MB_PLUGINS_OVERRIDE): it receives the credentials"
@@ -230,7 +235,8 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
                 && !byPlugin.get(id).jar().equals(jar) && Files.exists(byPlugin.get(id).jar())) {
             JarLoader.discard(staged.staged());
             failures.remove(jar);
-            LOG.info("Bundled plugin {} stays replaced by {} (MB_PLUGINS_OVERRIDE)", id, byPlugin.get(id).jar().getFileName());
+            LOG.info("Bundled plugin {} stays replaced by {} (MB_PLUGINS_OVERRIDE)", id,
+                    byPlugin.get(id).jar().getFileName());
             return;
         }
         listing.set(listing.get().starting(new PluginView(id == null ? jar.getFileName().toString() : id,
@@ -245,7 +251,8 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
             listing.set(listing.get().starting(null));
         }
         Optional<String> clash = next.adapters().keySet().stream()
-                .filter(p -> byProvider.get().containsKey(p) && !byProvider.get().get(p).pluginId().equals(next.pluginId()))
+                .filter(p -> byProvider.get().containsKey(p)
+                        && !byProvider.get().get(p).pluginId().equals(next.pluginId()))
                 .findFirst();
         if (clash.isPresent()) {
             next.retire();
@@ -272,18 +279,22 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
      * loads the version that worked.
      */
     private void refuse(Path jar, PluginLoadException e) {
-        PluginGeneration working = e.pluginId() != null && byPlugin.containsKey(e.pluginId()) ? byPlugin.get(e.pluginId())
+        PluginGeneration working = e.pluginId() != null && byPlugin.containsKey(e.pluginId())
+                ? byPlugin.get(e.pluginId())
                 : byPlugin.values().stream().filter(g -> g.jar().equals(jar)).findFirst().orElse(null);
         if (working == null) {
             fail(jar, e);
             return;
         }
-        Path refused = setAside(jar, working.jar().equals(jar) ? working.staged() : null);
+        Path refused = setAside(jar, working.jar().equals(jar) ? working.staged() : null, working.pluginId());
         fail(refused, e);
     }
 
-    /** Renames a jar to {@code *.refused}; with {@code restore}, writes those bytes back under the jar's name. */
-    private Path setAside(Path jar, Path restore) {
+    /**
+     * Renames a jar to {@code *.refused}; with {@code restore}, writes those bytes (a version of {@code pluginId}
+     * that works) back under the jar's name.
+     */
+    private Path setAside(Path jar, Path restore, String pluginId) {
         Path refused = jar.resolveSibling(jar.getFileName() + REFUSED);
         try {
             Files.move(jar, refused, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -295,6 +306,7 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
                 Files.copy(restore, part, StandardCopyOption.REPLACE_EXISTING);
                 Files.move(part, jar, StandardCopyOption.ATOMIC_MOVE);
                 jars.put(jar, JarSeen.of(jar)); // the version already loaded: not a change to load
+                idsByJar.put(jar, pluginId);
             }
             LOG.warn("Plugin jar {} renamed {}{}", jar.getFileName(), refused.getFileName(),
                     restore == null ? "" : "; the version that worked is back under its name");
@@ -314,7 +326,8 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
             fallbacks.put(next.pluginId(), new Fallback(previous.jar(), copy, previous.version()));
             next.onProbation(new Probation(() -> later(() -> confirm(next)), () -> later(() -> rollBack(next))));
         } catch (IOException e) {
-            LOG.warn("Cannot keep plugin {} {} as a fallback: {}", previous.pluginId(), previous.version(), e.getMessage());
+            LOG.warn("Cannot keep plugin {} {} as a fallback: {}", previous.pluginId(), previous.version(),
+                    e.getMessage());
         }
     }
 
@@ -365,7 +378,7 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
         if (!sameJar && !Files.exists(fallback.jar())) {
             restoreJar(fallback, failing.pluginId());
         }
-        Path refused = setAside(failing.jar(), sameJar ? fallback.copy() : null);
+        Path refused = setAside(failing.jar(), sameJar ? fallback.copy() : null, failing.pluginId());
         failures.put(refused, new JarFailure(refused, failing.pluginId(), failing.version(), why));
         JarLoader.discard(fallback.copy());
         publishListing();
