@@ -282,7 +282,7 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
         PluginGeneration working = e.pluginId() != null && byPlugin.containsKey(e.pluginId())
                 ? byPlugin.get(e.pluginId())
                 : byPlugin.values().stream().filter(g -> g.jar().equals(jar)).findFirst().orElse(null);
-        if (working == null) {
+        if (working == null || Thread.currentThread().isInterrupted()) { // interrupted: the host is closing
             fail(jar, e);
             return;
         }
