@@ -22,6 +22,12 @@ final class BundledPlugins {
         return isBundledId(pluginId) && jar.getFileName().toString().equals(jarName(pluginId));
     }
 
+    /** Named like a bundled jar (whatever it holds): such jars load first, so an allowed replacement wins. */
+    static boolean looksBundled(Path jar) {
+        String name = jar.getFileName().toString();
+        return name.startsWith("modelbridge-plugin-") && name.endsWith(".jar");
+    }
+
     static String jarName(String pluginId) {
         return "modelbridge-plugin-" + pluginId + ".jar";
     }

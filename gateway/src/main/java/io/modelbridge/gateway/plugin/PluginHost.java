@@ -181,8 +181,7 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
                 changed.add(jar);
             }
         }
-        changed.sort(Comparator.comparing((Path p) -> !p.getFileName().toString().startsWith("modelbridge-plugin-"))
-                .thenComparing(Path::getFileName));
+        changed.sort(Comparator.comparing((Path p) -> !BundledPlugins.looksBundled(p)).thenComparing(Path::getFileName));
         changed.forEach(this::loadJar);
         for (Path gone : new ArrayList<>(jars.keySet())) {
             if (!now.containsKey(gone)) {
