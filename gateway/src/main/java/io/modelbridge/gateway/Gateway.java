@@ -96,7 +96,7 @@ public final class Gateway implements AutoCloseable {
         this.db = Database.start(new DbSettings(config.dbUrl().orElse(null), config.dbUser(), config.dbPassword(),
                 config.dataDir(), config.dbPoolSize()));
         this.dbHealth = new DatabaseHealth(db, Duration.ofMillis(500));
-        this.plugins = new PluginHost(config.pluginsDir());
+        this.plugins = new PluginHost(config.pluginsDir(), config.plugins());
         plugins.loadAll();
         ControlConfig control = config.control();
         this.instanceId = InstanceIdentity.of(config);
@@ -197,7 +197,6 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void housekeeping() {
-        step("plugin sync", plugins::sync);
         step("key last-used", lastUsed::flush);
         step("quota leases", quotas::housekeeping);
         if (System.nanoTime() - nextBucketCleanup >= 0) {

@@ -14,12 +14,13 @@ import java.util.Optional;
  * @param dbUrl      MB_DB_URL, or empty for the embedded PostgreSQL under the data folder
  * @param control    rate limits, circuit breaker and quota leases
  * @param portal     the self-service portal: public URL and mail
+ * @param plugins    which bundled plugins dropped jars may replace, and how long a plugin may take to start
  */
 public record GatewayConfig(String host, int port, String adminHost, int adminPort, Path dataDir, Path pluginsDir,
                             Optional<String> dbUrl, String dbUser, String dbPassword, int dbPoolSize,
                             Optional<String> adminToken, Optional<String> masterKey, long maxBodyBytes,
                             Duration drainGrace, Duration requestTimeout, int maxAttempts, ControlConfig control,
-                            PortalConfig portal) {
+                            PortalConfig portal, PluginConfig plugins) {
 
     public GatewayConfig {
         requirePort("MB_PORT", port);
@@ -42,18 +43,25 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                          Duration drainGrace, Duration requestTimeout, int maxAttempts) {
         this(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken,
                 masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, ControlConfig.defaults(),
-                PortalConfig.defaults());
+                PortalConfig.defaults(), PluginConfig.defaults());
     }
 
     public GatewayConfig withControl(ControlConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
-                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, settings, portal);
+                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, settings,
+                portal, plugins);
     }
 
     public GatewayConfig withPortal(PortalConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
-                settings);
+                settings, plugins);
+    }
+
+    public GatewayConfig withPlugins(PluginConfig settings) {
+        return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
+                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
+                portal, settings);
     }
 
     /** With another MB_REQUEST_TIMEOUT_SECONDS: the longest one upstream call may take. */
@@ -66,7 +74,7 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
     public GatewayConfig withDatabase(String url, String user, String password) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, Optional.of(url), user,
                 password, dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts,
-                control, portal);
+                control, portal, plugins);
     }
 
     /** Reads MB_* variables; unset ones take the documented defaults. */
@@ -96,7 +104,8 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                         e.decimal("MB_QUOTA_LEASE_CREDITS", BigDecimal.ONE),
                         e.integer("MB_DEFAULT_MAX_TOKENS", 4096),
                         e.optional("MB_INSTANCE_ID")),
-                PortalConfig.fromEnvironment(e));
+                PortalConfig.fromEnvironment(e),
+                PluginConfig.fromEnvironment(e));
     }
 
     private static void requirePort(String name, int port) {

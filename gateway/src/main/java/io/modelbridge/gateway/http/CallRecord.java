@@ -25,8 +25,9 @@ final class CallRecord {
     int completionTokens;
     boolean estimated;
     Integer ttftMillis;
-    int status = 200;
-    String errorCode;
+    /** Set by {@link #failed}; otherwise the client got 200 if something was delivered, else see {@link #status()}. */
+    private Integer status;
+    private String errorCode;
     /** Something reached the client (a JSON answer, or a stream that began): only then is anything billed. */
     boolean delivered;
     BigDecimal cost = BigDecimal.ZERO;
@@ -58,6 +59,18 @@ final class CallRecord {
         this.errorCode = errorCode;
     }
 
+    /**
+     * The status the client got. A request that delivered nothing and recorded no failure ended in something no
+     * handler caught (an {@link Error}), which the web server answers 500.
+     */
+    int status() {
+        return status != null ? status : delivered ? 200 : 500;
+    }
+
+    String errorCode() {
+        return status != null ? errorCode : delivered ? null : "internal_error";
+    }
+
     /** What a client sent, fit for a text column: PostgreSQL refuses NUL characters, and a row needs no novel. */
     private static String storable(String clientText) {
         if (clientText == null) {
@@ -81,7 +94,7 @@ final class CallRecord {
      */
     void report(GatewayMetrics metrics) {
         String alias = target == null ? null : storable(model);
-        metrics.request(alias, target == null ? null : target.channel().name(), status,
+        metrics.request(alias, target == null ? null : target.channel().name(), status(),
                 (System.nanoTime() - startNanos) / 1e9, ttftMillis, billedPromptTokens(), billedCompletionTokens());
     }
 
@@ -92,6 +105,6 @@ final class CallRecord {
                 caller == null ? null : caller.keyId(), storable(model),
                 target == null ? null : target.channel().name(), target == null ? null : target.channel().provider(),
                 target == null ? null : target.upstreamModel(), stream, billedPromptTokens(), billedCompletionTokens(),
-                estimated, cost, latency, ttftMillis, status, errorCode, clientRequestId);
+                estimated, cost, latency, ttftMillis, status(), errorCode(), clientRequestId);
     }
 }

@@ -71,7 +71,7 @@ public final class ChannelProbe implements ChannelHealth {
         } catch (ProviderException e) {
             return failed(millisSince(start), model, UpstreamErrors.toClient(e.failure(), channel.name()).error(),
                     e.failure().kind().name(), e.failure().upstreamStatus());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) { // LinkageError: a class missing from the plugin's jar, ...
             return failed(millisSince(start), model, ApiError.serverError(502, "provider_plugin_error", "channel '"
                     + channel.name() + "': the provider plugin failed (" + e.getClass().getSimpleName() + ")."), null, 0);
         }

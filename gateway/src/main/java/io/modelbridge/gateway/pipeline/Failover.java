@@ -40,6 +40,7 @@ public final class Failover {
     private final Duration requestTimeout;
     private final CircuitBreakers breakers;
     private final GatewayMetrics metrics;
+    private final PluginFailureLog failureLog = new PluginFailureLog();
 
     public Failover(PluginHost plugins, UpstreamClients upstream, Clock clock, int maxAttempts, Duration requestTimeout,
                     CircuitBreakers breakers, GatewayMetrics metrics) {
@@ -85,8 +86,11 @@ public final class Failover {
                 Trying trying = new Trying(target, lease.get().plugin());
                 onTarget.accept(trying);
                 try (AdapterLease l = lease.get()) {
-                    return new Served<>(trying, call(target, l, attempt, p));
+                    Served<T> served = new Served<>(trying, call(target, l, attempt, p));
+                    l.pluginWorked();
+                    return served;
                 } catch (ProviderException e) {
+                    lease.get().pluginWorked(); // the plugin classified a vendor failure: it works
                     last = UpstreamErrors.toClient(e.failure(), target.channel().name());
                     metrics.upstreamError(target.channel().name(), e.failure().kind());
                     LOG.info("Request {}: channel {} failed ({}): {}", RequestContext.id(), target.channel().name(),
@@ -97,9 +101,9 @@ public final class Failover {
                 } catch (ClientGoneException | GatewayException e) {
                     throw e;
                 } catch (RuntimeException e) {
+                    lease.get().pluginFailed();
                     metrics.pluginError(target.channel().name());
-                    LOG.error("Request {}: plugin for provider {} threw on channel {}", RequestContext.id(),
-                            target.channel().provider(), target.channel().name(), e);
+                    failureLog.report(trying.plugin(), target.channel().provider(), target.channel().name(), e);
                     last = new GatewayException(ApiError.serverError(502, "provider_plugin_error", "channel '"
                             + target.channel().name() + "': the provider plugin failed unexpectedly; the gateway log has the details."));
                     if (!mayRetry.getAsBoolean()) {

@@ -10,7 +10,10 @@ import io.modelbridge.spi.ProviderAdapter;
 import io.modelbridge.spi.ProviderInfo;
 import java.util.function.Consumer;
 
-/** An adapter whose every streamed chunk reaches the client through its {@link CallWatchdog}. */
+/**
+ * An adapter whose every streamed chunk reaches the client through its {@link CallWatchdog}, and whose {@link Error}s
+ * (a class missing from the plugin's jar, ...) become {@link PluginError}s, failing the attempt like an exception.
+ */
 record WatchedAdapter(ProviderAdapter adapter, CallWatchdog watchdog) implements ProviderAdapter {
     @Override
     public ProviderInfo info() {
@@ -24,16 +27,28 @@ record WatchedAdapter(ProviderAdapter adapter, CallWatchdog watchdog) implements
 
     @Override
     public ChatResponse chat(ChatRequest request, CallContext ctx) {
-        return adapter.chat(request, ctx);
+        try {
+            return adapter.chat(request, ctx);
+        } catch (Error e) {
+            throw PluginError.wrap(e);
+        }
     }
 
     @Override
     public void stream(ChatRequest request, CallContext ctx, Consumer<ChatChunk> out) {
-        adapter.stream(request, ctx, chunk -> watchdog.deliver(chunk, out));
+        try {
+            adapter.stream(request, ctx, chunk -> watchdog.deliver(chunk, out));
+        } catch (Error e) {
+            throw PluginError.wrap(e);
+        }
     }
 
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request, CallContext ctx) {
-        return adapter.embed(request, ctx);
+        try {
+            return adapter.embed(request, ctx);
+        } catch (Error e) {
+            throw PluginError.wrap(e);
+        }
     }
 }

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * One plugin as the admin API lists it.
  *
- * @param state            STARTED, FAILED, STOPPED, UNLOADING (draining in-flight calls)
+ * @param state            STARTING (loading, at most the start timeout), STARTED, FAILED, STOPPED, UNLOADING
+ *                         (draining in-flight calls)
  * @param providerIds      the provider ids its adapters serve
  * @param credentialFormat the credential format of its (first) provider, or null
  * @param error            why it failed to load or start, or null

@@ -112,11 +112,7 @@ class MisbehavingPluginIT {
     }
 
     private static void awaitProvider(String provider) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!gateway.admin("GET", "/plugins", null).toString().contains("\"" + provider + "\"")) {
-            assertTrue(System.nanoTime() < end, provider + " never loaded: " + gateway.admin("GET", "/plugins", null));
-            Thread.sleep(50);
-        }
+        PluginListing.await(gateway, PluginListing.has(provider, "STARTED", null), Duration.ofSeconds(5));
     }
 
     private record JsonAssert(com.fasterxml.jackson.databind.JsonNode error) {

@@ -56,6 +56,40 @@ public final class PluginJars {
         }
     }
 
+    /**
+     * A copy of {@code source} with entries replaced (a null value removes the entry) and manifest attributes
+     * changed, written atomically to {@code target}.
+     */
+    public static Path withEntries(Path source, Path target, Map<String, byte[]> entries, Map<String, String> attributes) {
+        try (JarFile jar = new JarFile(source.toFile())) {
+            Manifest manifest = new Manifest(jar.getManifest());
+            attributes.forEach((k, v) -> manifest.getMainAttributes().putValue(k, v));
+            Path part = Files.createTempFile(target.getParent(), ".jar-", ".part");
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(part), manifest)) {
+                for (JarEntry entry : jar.stream().toList()) {
+                    if (entry.getName().equals(JarFile.MANIFEST_NAME) || entries.containsKey(entry.getName())) {
+                        continue;
+                    }
+                    out.putNextEntry(new JarEntry(entry.getName()));
+                    try (InputStream in = jar.getInputStream(entry)) {
+                        in.transferTo(out);
+                    }
+                    out.closeEntry();
+                }
+                for (var e : entries.entrySet()) {
+                    if (e.getValue() != null) {
+                        out.putNextEntry(new JarEntry(e.getKey()));
+                        out.write(e.getValue());
+                        out.closeEntry();
+                    }
+                }
+            }
+            return Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The openai plugin rebuilt as another version. */
     public static Path openAiVersion(String version, Path target) {
         return withManifest(openAiJar(), target, Map.of("Plugin-Version", version));

@@ -19,10 +19,10 @@ class PluginSwapLeakTest {
 
     @Test
     void replacedVersionsReleaseTheirClassLoaders() throws Exception {
-        Path jar = pluginsDir.resolve("openai.jar");
+        Path jar = pluginsDir.resolve("modelbridge-plugin-openai.jar");
         Files.copy(PluginJars.openAiJar(), jar);
         List<WeakReference<ClassLoader>> replaced = new ArrayList<>();
-        try (PluginHost host = new PluginHost(pluginsDir)) {
+        try (PluginHost host = new PluginHost(pluginsDir, io.modelbridge.gateway.config.PluginConfig.defaults())) {
             host.loadAll();
             for (int version = 1; version <= 100; version++) {
                 replaced.add(new WeakReference<>(loaderServing(host)));
