@@ -67,7 +67,8 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
     /** With another MB_REQUEST_TIMEOUT_SECONDS: the longest one upstream call may take. */
     public GatewayConfig withRequestTimeout(Duration timeout) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
-                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, timeout, maxAttempts, control, portal);
+                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, timeout, maxAttempts, control, portal,
+                plugins);
     }
 
     /** The same gateway on another (external) database, e.g. a second instance on the first one's. */
