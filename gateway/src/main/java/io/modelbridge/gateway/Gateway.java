@@ -186,6 +186,11 @@ public final class Gateway implements AutoCloseable {
         return db.user();
     }
 
+    /** The password {@link #dbUser()} logs in with (generated for the embedded database). */
+    public String dbPassword() {
+        return db.password();
+    }
+
     /** The name this instance holds quota leases under. */
     public String instanceId() {
         return instanceId;

@@ -73,7 +73,7 @@ public final class RunningGateway implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return new RunningGateway(dataDir, 64 * 1024,
-                c -> adjust.apply(c.withDatabase(gateway.jdbcUrl(), gateway.dbUser(), "")));
+                c -> adjust.apply(c.withDatabase(gateway.jdbcUrl(), gateway.dbUser(), gateway.dbPassword())));
     }
 
     public static void copyBundledPlugins(Path pluginsDir) {
