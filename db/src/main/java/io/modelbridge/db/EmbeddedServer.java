@@ -3,6 +3,8 @@ package io.modelbridge.db;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -47,6 +49,8 @@ final class EmbeddedServer implements AutoCloseable {
     private volatile Postmaster postmaster;
     private volatile boolean closed;
     private int restarts;
+    private boolean stopped; // the dead server was released and awaits its restart
+    private long nextPortWarning = System.nanoTime();
 
     /** The server process and the processes it had forked when last seen (to stop orphans after it dies). */
     private record Postmaster(ProcessHandle process, List<ProcessHandle> children) {}
@@ -79,6 +83,9 @@ final class EmbeddedServer implements AutoCloseable {
                 .setLocaleConfig("auth", "scram-sha-256")
                 .setLocaleConfig("pwfile", secrets.superuserFile().toString())
                 .setConnectConfig("password", secrets.superuser())
+                .setConnectConfig("connectTimeout", "5")
+                .setConnectConfig("loginTimeout", "5")
+                .setConnectConfig("socketTimeout", "10")
                 .setDataDirectoryCustomizer(dir -> prepare(dir.toPath(), legacy))
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("password_encryption", "scram-sha-256")
@@ -173,28 +180,65 @@ final class EmbeddedServer implements AutoCloseable {
             postmaster = new Postmaster(last.process(), last.process().children().toList());
             return false;
         }
+        if (!stopped) { // first seen dead: release it once
+            stopped = true;
+            LOG.error("The embedded PostgreSQL (pid {}) in {} died; restarting it", last.process().pid(), directory);
+            try {
+                postgres.close(); // releases zonky's lock; its "pg_ctl stop" fails on the dead server
+            } catch (IOException e) {
+                LOG.warn("Could not release the dead PostgreSQL in {}: {}", directory, e.toString());
+            }
+            for (ProcessHandle orphan : last.children()) {
+                orphan.destroyForcibly(); // a backend of the dead server holds its shared memory: no new one starts
+            }
+            for (ProcessHandle orphan : last.children()) {
+                orphan.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> orphan).join();
+            }
+        }
+        if (!portFree(postgres.getPort())) {
+            if (System.nanoTime() - nextPortWarning >= 0) {
+                nextPortWarning = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                LOG.error("Cannot restart the embedded PostgreSQL in {} yet: another process holds its port {} "
+                        + "(retrying every {} ms)", directory, postgres.getPort(), 500);
+            }
+            return false;
+        }
         restarts++;
-        LOG.error("The embedded PostgreSQL (pid {}) in {} died; restarting it (restart {})", last.process().pid(),
-                directory, restarts);
-        try {
-            postgres.close(); // releases zonky's lock; its "pg_ctl stop" fails on the dead server
-        } catch (IOException e) {
-            LOG.warn("Could not release the dead PostgreSQL in {}: {}", directory, e.toString());
-        }
-        for (ProcessHandle orphan : last.children()) {
-            orphan.destroyForcibly(); // a backend of the dead server holds its shared memory; a new one cannot start
-        }
-        for (ProcessHandle orphan : last.children()) {
-            orphan.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> orphan).join();
-        }
         try {
             clearStaleServer(directory);
             launch(postgres.getPort(), RESTART_WAIT, false);
-            LOG.info("The embedded PostgreSQL in {} is running again (pid {})", directory, postmaster.process().pid());
+            stopped = false;
+            LOG.info("The embedded PostgreSQL in {} is running again (pid {}, restart {})", directory,
+                    postmaster.process().pid(), restarts);
             return true;
         } catch (IOException | RuntimeException e) {
             LOG.error("Could not restart the embedded PostgreSQL in {} (will retry): {}", directory, e.toString());
+            forgetZonkyLock();
             return false;
+        }
+    }
+
+    /**
+     * A restart keeps the port (the pool's URL names it); started while someone else listens there, zonky would
+     * take that listener for the server and a half-started instance would keep the directory locked.
+     */
+    private static boolean portFree(int port) {
+        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A zonky start that failed keeps its lock on {@code epg-lock} in a stream nobody can close, and the next start in
+     * this JVM would find the file locked. A new file (another inode) is free; the old lock dies with the process.
+     */
+    private void forgetZonkyLock() {
+        try {
+            Files.deleteIfExists(directory.resolve(ZONKY_LOCK));
+        } catch (IOException e) {
+            LOG.warn("Could not remove {}: {}", directory.resolve(ZONKY_LOCK), e.toString());
         }
     }
 

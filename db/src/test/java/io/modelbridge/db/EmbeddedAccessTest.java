@@ -49,20 +49,32 @@ class EmbeddedAccessTest {
     }
 
     @Test
-    void durableSettingsAndTimeoutsOnEveryConnection(@TempDir Path dir) throws Exception {
+    void durableSettings(@TempDir Path dir) throws Exception {
         try (Database db = Database.start(DbSettings.embedded(dir));
              Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             assertEquals("on", show(s, "fsync"));
             assertEquals("on", show(s, "full_page_writes"));
             assertEquals("on", show(s, "synchronous_commit"));
-            assertEquals("30s", show(s, "statement_timeout"));
-            assertEquals("1min", show(s, "idle_in_transaction_session_timeout"));
-            SQLException cancelled = assertThrows(SQLException.class, () -> {
-                s.execute("SET statement_timeout = 200");
-                s.execute("SELECT pg_sleep(5)");
-            });
-            assertEquals("57014", cancelled.getSQLState()); // query_canceled
-            s.execute("RESET statement_timeout");
+        }
+    }
+
+    @Test
+    void timeoutsOnEveryConnection(@TempDir Path dir) throws Exception {
+        try (Database db = Database.start(DbSettings.embedded(dir))) {
+            try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+                assertEquals("30s", show(s, "statement_timeout"));
+                assertEquals("1min", show(s, "idle_in_transaction_session_timeout"));
+                SQLException cancelled = assertThrows(SQLException.class, () -> {
+                    s.execute("SET statement_timeout = 200");
+                    s.execute("SELECT pg_sleep(5)");
+                });
+                assertEquals("57014", cancelled.getSQLState()); // query_canceled
+                s.execute("RESET statement_timeout");
+            }
+            try (Connection c = db.openDedicatedConnection(); Statement s = c.createStatement()) {
+                assertEquals("30s", show(s, "statement_timeout"));
+                assertEquals(45_000, c.getNetworkTimeout(), "pgJDBC socketTimeout");
+            }
         }
     }
 

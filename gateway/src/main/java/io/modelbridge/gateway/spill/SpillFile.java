@@ -40,10 +40,29 @@ public final class SpillFile<T> {
         this.json = json;
         this.type = type;
         this.maxRows = maxRows;
+        endTornLine();
         this.rows = Files.exists(file) ? read().size() : 0;
         if (rows > 0) {
             LOG.warn("{} rows wait in the spill file {} from an earlier run; they are written once the database answers",
                     rows, file);
+        }
+    }
+
+    /** A crash during an append can leave a last line without its end: end it, so the next append starts clean. */
+    private void endTornLine() {
+        try {
+            if (Files.exists(file) && Files.size(file) > 0) {
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                    ByteBuffer last = ByteBuffer.allocate(1);
+                    channel.read(last, channel.size() - 1);
+                    if (last.get(0) != '\n') {
+                        channel.write(ByteBuffer.wrap(new byte[] {'\n'}), channel.size());
+                        channel.force(true);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the spill file " + file, e);
         }
     }
 

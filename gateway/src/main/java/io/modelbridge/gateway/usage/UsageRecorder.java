@@ -76,6 +76,7 @@ public final class UsageRecorder implements AutoCloseable {
                     if (System.nanoTime() - nextReplay >= 0) {
                         nextReplay = System.nanoTime() + RETRY_EVERY.toNanos();
                         if (!replay() && !running) {
+                            spillQueued(); // what was queued meanwhile (a stop returns its leases) joins the file
                             return; // stopping with the database down: the rows stay in the file for the next start
                         }
                     } else {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PostmasterKillIT {
     private static final int CLIENTS = 6;
     /** Bounds the load (and keeps every row on one page of the usage listing). */
-    private static final int MAX_REQUESTS = 450;
+    private static final int MAX_REQUESTS = 300; // reserve + settle: 600 ledger rows, one page of 1,000
 
     @TempDir
     Path dataDir;
@@ -41,7 +41,10 @@ class PostmasterKillIT {
                         .put("credential", upstream.apiKey()).put("base_url", upstream.baseUri().toString());
                 channel.putArray("models").add("gpt-4o");
                 gateway.admin("POST", "/channels", channel);
-                String key = gateway.userWithKey("loader");
+                gateway.admin("PUT", "/prices/gpt-4o", "{\"input_per_1k\":1,\"output_per_1k\":1}");
+                gateway.admin("POST", "/users", JSON.createObjectNode().put("name", "loader").put("quota", 1000));
+                String key = gateway.admin("POST", "/keys", JSON.createObjectNode().put("user", "loader"))
+                        .get("key").asText();
                 ApiCalls api = new ApiCalls(gateway.api());
                 assertEquals(200, api.post("/v1/chat/completions", key, chat("gpt-4o", "warm", false)).statusCode());
 
@@ -95,6 +98,17 @@ class PostmasterKillIT {
                 assertEquals(Set.of(), missing, "usage rows lost");
                 long rows = next.admin("GET", "/usage?user=loader&since=1h", null).at("/totals/requests").asLong();
                 assertEquals(answered.size() + 1, rows, "one row per answered request (and the warm-up), never two");
+                Set<String> unbilled = new HashSet<>(answered);
+                long end2 = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                do {
+                    unbilled.removeAll(settled(next));
+                    if (!unbilled.isEmpty()) {
+                        UsageRows.sleep(200);
+                    }
+                } while (!unbilled.isEmpty() && System.nanoTime() < end2);
+                System.out.printf("PostmasterKillIT: %d answered priced requests without a settle row%n",
+                        unbilled.size());
+                assertEquals(Set.of(), unbilled, "answered requests never billed");
             }
         }
     }
@@ -132,6 +146,17 @@ class PostmasterKillIT {
             assertTrue(System.nanoTime() < end, "/readyz turns 200 again after the restart");
             UsageRows.sleep(100);
         }
+    }
+
+    /** Request ids with a settle row in the user's ledger, each exactly once. */
+    private static Set<String> settled(RunningGateway gateway) {
+        Set<String> ids = new HashSet<>();
+        gateway.admin("GET", "/users/loader/quota?limit=1000", null).get("ledger").forEach(r -> {
+            if (r.get("kind").asText().equals("settle")) {
+                assertTrue(ids.add(r.get("request_id").asText()), "settled twice: " + r);
+            }
+        });
+        return ids;
     }
 
     private static Set<String> usageIds(RunningGateway gateway) {
