@@ -11,8 +11,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * The embedded PostgreSQL's two passwords, generated at first start into owner-only files of {@code dataDir/db-secrets}:
- * the superuser's (bootstrap only) and the gateway role's (everything else).
+ * The embedded PostgreSQL's two passwords, generated at first start into owner-only files of
+ * {@code dataDir/db-secrets}: the superuser's (bootstrap only) and the gateway role's (everything else).
  *
  * @param superuserFile the file initdb reads the superuser's password from
  */
@@ -28,7 +28,8 @@ record DbSecrets(String superuser, String gateway, Path superuserFile) {
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
             Path superuserFile = directory.resolve("superuser");
-            return new DbSecrets(readOrCreate(superuserFile), readOrCreate(directory.resolve("gateway")), superuserFile);
+            String gateway = readOrCreate(directory.resolve("gateway"));
+            return new DbSecrets(readOrCreate(superuserFile), gateway, superuserFile);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the database passwords in " + directory, e);
         }

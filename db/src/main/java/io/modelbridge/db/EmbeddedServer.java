@@ -101,7 +101,8 @@ final class EmbeddedServer implements AutoCloseable {
             bootstrapGatewayRole(started);
         } catch (SQLException | RuntimeException e) {
             started.close();
-            throw new IllegalStateException("could not set up the gateway's database role in " + directory, e);
+            throw new IllegalStateException("could not set up the gateway's database role in " + directory + ": "
+                    + e.getMessage(), e);
         }
         postgres = started;
         postmaster = new Postmaster(currentPostmaster()

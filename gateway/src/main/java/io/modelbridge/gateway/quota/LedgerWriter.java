@@ -92,7 +92,7 @@ final class LedgerWriter implements AutoCloseable {
                 writing = items.size();
                 try {
                     write(items, false);
-                } catch (RuntimeException | AssertionError e) { // pgjdbc throws AssertionError on a connection cut mid-batch
+                } catch (RuntimeException | AssertionError e) { // pgjdbc: AssertionError on a connection cut mid-batch
                     failures.warn("Could not write {} quota ledger items ({}); keeping them in {} until the database "
                             + "answers", items.size(), e.getMessage(), spill.path());
                     spill.append(items); // what was committed already left the list
@@ -185,7 +185,8 @@ final class LedgerWriter implements AutoCloseable {
             LOG.error("{} quota ledger items could not be written or kept before shutdown", lost);
         }
         if (spill.size() > 0) {
-            LOG.warn("{} quota ledger items wait in {}; they are written at the next start", spill.size(), spill.path());
+            LOG.warn("{} quota ledger items wait in {}; they are written at the next start", spill.size(),
+                    spill.path());
         }
     }
 

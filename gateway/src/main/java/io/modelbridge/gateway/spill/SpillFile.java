@@ -43,8 +43,8 @@ public final class SpillFile<T> {
         endTornLine();
         this.rows = Files.exists(file) ? read().size() : 0;
         if (rows > 0) {
-            LOG.warn("{} rows wait in the spill file {} from an earlier run; they are written once the database answers",
-                    rows, file);
+            LOG.warn("{} rows wait in the spill file {} from an earlier run; they are written once the database "
+                    + "answers", rows, file);
         }
     }
 
@@ -108,7 +108,8 @@ public final class SpillFile<T> {
         try {
             if (!Files.exists(file)) {
                 Files.createDirectories(file.getParent());
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(file,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                 ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));

@@ -94,7 +94,7 @@ public final class UsageRecorder implements AutoCloseable {
                 writing = batch.size();
                 try {
                     repository.insert(batch);
-                } catch (RuntimeException | AssertionError e) { // pgjdbc throws AssertionError on a connection cut mid-batch
+                } catch (RuntimeException | AssertionError e) { // pgjdbc: AssertionError on a connection cut mid-batch
                     failures.warn("Could not write {} usage rows ({}); keeping them in {} until the database answers",
                             batch.size(), e.getMessage(), spill.path());
                     keep(batch);
