@@ -5,6 +5,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -19,17 +24,43 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration IDLE_IN_TRANSACTION_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(45);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** How often the embedded server is checked, and restarted when it died. */
+    private static final Duration WATCH_EVERY = Duration.ofMillis(500);
 
     private final EmbeddedServer embedded; // null for an external database
     private final HikariDataSource pool;
     private final DSLContext dsl;
     private final String jdbcUrl;
 
+    private final ScheduledExecutorService watchdog; // null for an external database
+
     private Database(EmbeddedServer embedded, HikariDataSource pool, String jdbcUrl) {
         this.embedded = embedded;
         this.pool = pool;
         this.jdbcUrl = jdbcUrl;
         this.dsl = DSL.using(pool, SQLDialect.POSTGRES, new Settings().withExecuteLogging(false));
+        if (embedded == null) {
+            this.watchdog = null;
+        } else {
+            this.watchdog = Executors.newSingleThreadScheduledExecutor(
+                    r -> Thread.ofPlatform().daemon().name("embedded-pg-watchdog").unstarted(r));
+            watchdog.scheduleWithFixedDelay(this::restartEmbeddedIfDead, WATCH_EVERY.toMillis(), WATCH_EVERY.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void restartEmbeddedIfDead() {
+        try {
+            if (embedded.restartIfDead()) {
+                pool.getHikariPoolMXBean().softEvictConnections(); // connections to the dead server are useless
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Watching the embedded PostgreSQL failed: {}", e.toString());
+        }
     }
 
     public static Database start(DbSettings settings) {
@@ -41,7 +72,7 @@ public final class Database implements AutoCloseable {
         EmbeddedServer server = EmbeddedServer.start(settings.dataDir());
         try {
             LOG.info("Using the embedded PostgreSQL in {} at {}", server.directory(), server.jdbcUrl());
-            HikariDataSource pool = pool(server.jdbcUrl(), server.user(), null, settings);
+            HikariDataSource pool = pool(server.jdbcUrl(), server.user(), server.password(), settings);
             return migrated(server, pool, server.jdbcUrl());
         } catch (RuntimeException e) {
             server.close();
@@ -68,7 +99,25 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(settings.maxPoolSize());
         config.setMinimumIdle(Math.min(2, settings.maxPoolSize()));
         config.setConnectionTimeout(2_000); // a request needing a dead database fails fast with a 503
+        connectionProperties().forEach((k, v) -> config.addDataSourceProperty((String) k, v));
         return new HikariDataSource(config);
+    }
+
+    /**
+     * Bounds on every connection, pooled or dedicated, so no request or writer waits forever on a dead server or a
+     * half-open TCP connection: the server cancels a statement after {@link #STATEMENT_TIMEOUT}; the driver gives up
+     * on a socket silent for {@link #SOCKET_TIMEOUT} (longer, so the server's cancel normally comes first), and on a
+     * connect after {@link #CONNECT_TIMEOUT}; TCP keepalive finds peers that vanished.
+     */
+    static Properties connectionProperties() {
+        Properties p = new Properties();
+        p.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT.toSeconds()));
+        p.setProperty("loginTimeout", String.valueOf(CONNECT_TIMEOUT.toSeconds()));
+        p.setProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT.toSeconds()));
+        p.setProperty("tcpKeepAlive", "true");
+        p.setProperty("options", "-c statement_timeout=" + STATEMENT_TIMEOUT.toMillis()
+                + " -c idle_in_transaction_session_timeout=" + IDLE_IN_TRANSACTION_TIMEOUT.toMillis());
+        return p;
     }
 
     public DSLContext dsl() {
@@ -93,12 +142,25 @@ public final class Database implements AutoCloseable {
      * it. Holding a pooled connection that long would shrink the pool for requests.
      */
     public Connection openDedicatedConnection() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl, pool.getUsername(), pool.getPassword());
+        Properties p = connectionProperties();
+        p.setProperty("user", pool.getUsername());
+        if (pool.getPassword() != null) {
+            p.setProperty("password", pool.getPassword());
+        }
+        return DriverManager.getConnection(jdbcUrl, p);
+    }
+
+    /** The password the pool connects with (the embedded role's is generated; see {@link DbSecrets}). */
+    public String password() {
+        return pool.getPassword();
     }
 
     /** Closes the pool, then stops the embedded server if there is one. */
     @Override
     public void close() {
+        if (watchdog != null) {
+            watchdog.shutdownNow();
+        }
         pool.close();
         if (embedded != null) {
             embedded.close();

@@ -3,7 +3,12 @@ package io.modelbridge.db;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
@@ -16,35 +21,132 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The embedded PostgreSQL: a data directory kept across restarts, listening on 127.0.0.1 on a free port. */
+/**
+ * The embedded PostgreSQL: a data directory kept across restarts, listening on 127.0.0.1 on a free port, reachable
+ * only with a password (SCRAM). The superuser's password serves only to bootstrap the gateway's own role, which owns
+ * the schema and is not a superuser. Durable: fsync, full_page_writes and synchronous_commit on (zonky turns the
+ * first and last off). When the server dies, {@link #restartIfDead()} starts it again on the same port.
+ */
 final class EmbeddedServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServer.class);
+    /** The role the gateway connects as. */
+    static final String GATEWAY_ROLE = "modelbridge";
     /** The file zonky locks while its server runs on a data directory. */
     private static final String ZONKY_LOCK = "epg-lock";
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(20);
+    private static final Duration FIRST_START_WAIT = Duration.ofSeconds(60);
+    private static final Duration RESTART_WAIT = Duration.ofSeconds(30);
+    static final String HBA = """
+            # Written by ModelBridge at every start: a password (SCRAM) for every connection, never trust.
+            local all all scram-sha-256
+            host  all all 127.0.0.1/32 scram-sha-256
+            host  all all ::1/128 scram-sha-256
+            """;
 
-    private final EmbeddedPostgres postgres;
     private final Path directory;
+    private final DbSecrets secrets;
+    private volatile EmbeddedPostgres postgres;
+    private volatile Postmaster postmaster;
+    private volatile boolean closed;
+    private int restarts;
+    private boolean stopped; // the dead server was released and awaits its restart
+    private long nextPortWarning = System.nanoTime();
 
-    private EmbeddedServer(EmbeddedPostgres postgres, Path directory) {
-        this.postgres = postgres;
+    /** The server process and the processes it had forked when last seen (to stop orphans after it dies). */
+    private record Postmaster(ProcessHandle process, List<ProcessHandle> children) {}
+
+    private EmbeddedServer(Path directory, DbSecrets secrets) {
         this.directory = directory;
+        this.secrets = secrets;
     }
 
     static EmbeddedServer start(Path dataDir) {
         Path directory = dataDir.resolve("pg").toAbsolutePath();
         try {
             Files.createDirectories(directory);
+            boolean legacy = LegacyTrustUpgrade.needed(directory);
+            EmbeddedServer server = new EmbeddedServer(directory, DbSecrets.in(dataDir));
             clearStaleServer(directory);
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(directory)
-                    .setCleanDataDirectory(false)
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .start();
-            return new EmbeddedServer(postgres, directory);
+            server.launch(0, FIRST_START_WAIT, legacy);
+            return server;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + directory, e);
+        }
+    }
+
+    private void launch(int port, Duration wait, boolean legacy) throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(directory)
+                .setCleanDataDirectory(false)
+                .setPGStartupWait(wait)
+                // a fresh directory: initdb with the superuser's password and SCRAM (these follow zonky's "-A trust")
+                .setLocaleConfig("auth", "scram-sha-256")
+                .setLocaleConfig("pwfile", secrets.superuserFile().toString())
+                .setConnectConfig("password", secrets.superuser())
+                .setConnectConfig("connectTimeout", "5")
+                .setConnectConfig("loginTimeout", "5")
+                .setConnectConfig("socketTimeout", "10")
+                .setDataDirectoryCustomizer(dir -> prepare(dir.toPath(), legacy))
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("password_encryption", "scram-sha-256")
+                // durability: these follow zonky's "-F" (fsync off) and its synchronous_commit=off, and win
+                .setServerConfig("fsync", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("synchronous_commit", "on");
+        if (port != 0) {
+            builder.setPort(port);
+        }
+        EmbeddedPostgres started = builder.start();
+        try {
+            bootstrapGatewayRole(started);
+        } catch (SQLException | RuntimeException e) {
+            started.close();
+            throw new IllegalStateException("could not set up the gateway's database role in " + directory + ": "
+                    + e.getMessage(), e);
+        }
+        postgres = started;
+        postmaster = new Postmaster(currentPostmaster()
+                .orElseThrow(() -> new IllegalStateException("no postmaster in " + directory)), List.of());
+    }
+
+    /** Before every start: pg_hba.conf allows password logins only (and an earlier trust directory is upgraded). */
+    private void prepare(Path dir, boolean legacy) {
+        try {
+            if (legacy) {
+                LegacyTrustUpgrade.setSuperuserPassword(dir, secrets.superuser());
+            }
+            Files.writeString(dir.resolve("pg_hba.conf"), HBA);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve("pg_hba.conf"), e);
+        }
+    }
+
+    /**
+     * The gateway's role: a login with its own password, no superuser, owner of the database, its public schema and
+     * everything in it (earlier versions created the tables as the superuser).
+     */
+    private void bootstrapGatewayRole(EmbeddedPostgres started) throws SQLException {
+        try (Connection c = started.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + GATEWAY_ROLE + "') THEN "
+                    + "CREATE ROLE " + GATEWAY_ROLE + "; END IF; END $$");
+            s.execute("ALTER ROLE " + GATEWAY_ROLE + " WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
+                    + "NOBYPASSRLS PASSWORD '" + secrets.gateway() + "'");
+            s.execute("ALTER DATABASE postgres OWNER TO " + GATEWAY_ROLE);
+            s.execute("ALTER SCHEMA public OWNER TO " + GATEWAY_ROLE);
+            s.execute("""
+                    DO $$ DECLARE r record; BEGIN
+                      FOR r IN SELECT c.oid::regclass AS name FROM pg_class c
+                          JOIN pg_namespace n ON n.oid = c.relnamespace
+                          WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+                            AND pg_get_userbyid(c.relowner) <> '%1$s'
+                            AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                                AND d.objid = c.oid AND d.deptype IN ('a', 'i'))
+                      LOOP EXECUTE format('ALTER TABLE %%s OWNER TO %1$s', r.name); END LOOP;
+                      FOR r IN SELECT p.oid::regprocedure AS name FROM pg_proc p
+                          JOIN pg_namespace n ON n.oid = p.pronamespace
+                          WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> '%1$s'
+                      LOOP EXECUTE format('ALTER ROUTINE %%s OWNER TO %1$s', r.name); END LOOP;
+                    END $$""".formatted(GATEWAY_ROLE));
         }
     }
 
@@ -53,15 +155,107 @@ final class EmbeddedServer implements AutoCloseable {
     }
 
     String user() {
-        return "postgres";
+        return GATEWAY_ROLE;
+    }
+
+    String password() {
+        return secrets.gateway();
     }
 
     Path directory() {
         return directory;
     }
 
+    /**
+     * Starts the server again, on the same port and directory, when its postmaster has died (killed, crashed, OOM);
+     * a no-op while it runs. Remembers the postmaster's children on each call, to stop those the dead one left.
+     *
+     * @return whether a restart happened
+     */
+    synchronized boolean restartIfDead() {
+        Postmaster last = postmaster;
+        if (closed || last == null) {
+            return false;
+        }
+        if (last.process().isAlive()) {
+            postmaster = new Postmaster(last.process(), last.process().children().toList());
+            return false;
+        }
+        if (!stopped) { // first seen dead: release it once
+            stopped = true;
+            LOG.error("The embedded PostgreSQL (pid {}) in {} died; restarting it", last.process().pid(), directory);
+            try {
+                postgres.close(); // releases zonky's lock; its "pg_ctl stop" fails on the dead server
+            } catch (IOException e) {
+                LOG.warn("Could not release the dead PostgreSQL in {}: {}", directory, e.toString());
+            }
+            for (ProcessHandle orphan : last.children()) {
+                orphan.destroyForcibly(); // a backend of the dead server holds its shared memory: no new one starts
+            }
+            for (ProcessHandle orphan : last.children()) {
+                orphan.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> orphan).join();
+            }
+        }
+        if (!portFree(postgres.getPort())) {
+            if (System.nanoTime() - nextPortWarning >= 0) {
+                nextPortWarning = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                LOG.error("Cannot restart the embedded PostgreSQL in {} yet: another process holds its port {} "
+                        + "(retrying every {} ms)", directory, postgres.getPort(), 500);
+            }
+            return false;
+        }
+        restarts++;
+        try {
+            clearStaleServer(directory);
+            launch(postgres.getPort(), RESTART_WAIT, false);
+            stopped = false;
+            LOG.info("The embedded PostgreSQL in {} is running again (pid {}, restart {})", directory,
+                    postmaster.process().pid(), restarts);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Could not restart the embedded PostgreSQL in {} (will retry): {}", directory, e.toString());
+            forgetZonkyLock();
+            return false;
+        }
+    }
+
+    /**
+     * A restart keeps the port (the pool's URL names it); started while someone else listens there, zonky would
+     * take that listener for the server and a half-started instance would keep the directory locked.
+     */
+    private static boolean portFree(int port) {
+        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A zonky start that failed keeps its lock on {@code epg-lock} in a stream nobody can close, and the next start in
+     * this JVM would find the file locked. A new file (another inode) is free; the old lock dies with the process.
+     */
+    private void forgetZonkyLock() {
+        try {
+            Files.deleteIfExists(directory.resolve(ZONKY_LOCK));
+        } catch (IOException e) {
+            LOG.warn("Could not remove {}: {}", directory.resolve(ZONKY_LOCK), e.toString());
+        }
+    }
+
+    /** The postmaster now running on the directory, if any. */
+    Optional<ProcessHandle> currentPostmaster() {
+        try {
+            Path pidFile = directory.resolve("postmaster.pid");
+            return Files.exists(pidFile) ? postmasterOf(pidFile) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         try {
             postgres.close();
         } catch (IOException e) {

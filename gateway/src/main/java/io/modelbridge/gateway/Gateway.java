@@ -82,6 +82,8 @@ public final class Gateway implements AutoCloseable {
 
     /** Helidon's default is 4 KiB, per open stream; SSE events are a few hundred bytes. */
     static final int STREAM_WRITE_BUFFER_BYTES = 1024;
+    /** Under the data folder: usage and ledger rows kept while the database cannot take them. */
+    static final String SPILL_DIR = "spill";
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -106,13 +108,15 @@ public final class Gateway implements AutoCloseable {
         CircuitBreakers breakers = new CircuitBreakers(control.breakerFailures(), control.breakerOpen(), clock);
         this.lastUsed = new LastUsedTracker(keys);
         KeyAuthenticator auth = new KeyAuthenticator(keys, clock, lastUsed);
-        this.usage = new UsageRecorder(new UsageRepository(db.dsl()), 100_000);
+        this.usage = new UsageRecorder(new UsageRepository(db.dsl()), 100_000,
+                config.dataDir().resolve(SPILL_DIR).resolve("usage.jsonl"));
         this.inFlight = new InFlight(errors);
         LimitRepository limitRows = new LimitRepository(db.dsl());
         this.limits = control.distributedLimits() ? RateLimiter.distributed(limitRows::list, db.dataSource())
                 : RateLimiter.local(limitRows::list, TimeMeter.SYSTEM_MILLISECONDS);
         PriceBook prices = new PriceBook(new PriceRepository(db.dsl()));
-        this.quotas = new Quotas(db.dsl(), instanceId, control.leaseCredits(), clock);
+        this.quotas = new Quotas(db.dsl(), instanceId, control.leaseCredits(), clock,
+                config.dataDir().resolve(SPILL_DIR).resolve("ledger.jsonl"));
         quotas.recoverOwn();
         ChangeListener changes = ChangeListener.serialized(topic -> {
             switch (topic) {
@@ -131,6 +135,9 @@ public final class Gateway implements AutoCloseable {
         this.changeFeed = new ChangeFeed(db, changes).start();
         GatewayMetrics metrics = new GatewayMetrics();
         GaugeSources.register(metrics, routes::get, breakers, plugins, usage, dbHealth, inFlight);
+        metrics.gauge("modelbridge_quota_ledger_write_backlog",
+                "Quota ledger rows not yet in the database (queued, or kept in the spill file)",
+                () -> (double) quotas.ledgerBacklog());
         Failover failover = new Failover(plugins, upstream, clock, config.maxAttempts(), config.requestTimeout(), breakers,
                 metrics);
         ApiServices services = new ApiServices(auth, routes::get,
@@ -189,6 +196,11 @@ public final class Gateway implements AutoCloseable {
 
     public String dbUser() {
         return db.user();
+    }
+
+    /** The password {@link #dbUser()} logs in with (generated for the embedded database). */
+    public String dbPassword() {
+        return db.password();
     }
 
     /** The name this instance holds quota leases under. */

@@ -59,6 +59,28 @@ public final class QuotaRepository {
         return dsl.transactionResult(tx -> new QuotaRepository(tx.dsl()).postInTransaction(rows));
     }
 
+    /**
+     * {@link #postAll} for rows that may already be in (replayed after a failure whose commit may have gone
+     * through): a row whose request, kind and lease are already in the ledger is skipped. Rows without a request id
+     * cannot be matched and are posted.
+     */
+    public List<LedgerEntry> postAllOnce(List<LedgerPosting> rows) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        return dsl.transactionResult(tx -> {
+            Set<String> requestIds = new TreeSet<>();
+            rows.stream().map(LedgerPosting::requestId).filter(java.util.Objects::nonNull).forEach(requestIds::add);
+            Set<List<Object>> present = new java.util.HashSet<>();
+            tx.dsl().select(QUOTA_LEDGER.REQUEST_ID, QUOTA_LEDGER.KIND, QUOTA_LEDGER.LEASE_ID).from(QUOTA_LEDGER)
+                    .where(QUOTA_LEDGER.REQUEST_ID.in(requestIds))
+                    .forEach(r -> present.add(java.util.Arrays.asList(r.value1(), r.value2(), r.value3())));
+            List<LedgerPosting> missing = rows.stream().filter(r -> r.requestId() == null
+                    || !present.contains(java.util.Arrays.asList(r.requestId(), r.kind(), r.leaseId()))).toList();
+            return new QuotaRepository(tx.dsl()).postInTransaction(missing);
+        });
+    }
+
     /** {@link #postAll} inside the caller's transaction. */
     List<LedgerEntry> postInTransaction(List<LedgerPosting> rows) {
         if (rows.isEmpty()) {

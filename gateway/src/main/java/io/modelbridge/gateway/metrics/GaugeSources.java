@@ -35,8 +35,11 @@ public final class GaugeSources {
                     plugins.list().forEach(p -> values.put(List.of(p.id(), String.valueOf(p.version()), p.state()), 1.0));
                     return values;
                 });
-        metrics.gauge("modelbridge_usage_write_backlog", "Usage rows waiting to be written to the database",
+        metrics.gauge("modelbridge_usage_write_backlog",
+                "Usage rows not yet in the database (queued, being written, or kept in the spill file)",
                 () -> (double) usage.backlog());
+        metrics.gauge("modelbridge_usage_rows_spilled", "Usage rows kept in the spill file until the database answers",
+                () -> (double) usage.spilled());
         metrics.gauge("modelbridge_usage_rows_dropped", "Usage rows dropped because the backlog was full (since start)",
                 () -> (double) usage.dropped());
         metrics.gauge("modelbridge_database_up", "1 when the database answers, else 0", () -> db.up() ? 1.0 : 0.0);

@@ -3,6 +3,10 @@ package io.modelbridge.gateway.quota;
 import io.modelbridge.db.repo.LedgerPosting;
 import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.QuotaRepository;
+import io.modelbridge.gateway.spill.RateLimitedLog;
+import io.modelbridge.gateway.spill.SpillFile;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -13,87 +17,140 @@ import org.slf4j.LoggerFactory;
 /**
  * Appends the gateway's ledger rows (reserve, settle, refund) in batches on one background thread, in the order
  * they were queued, so no request waits for the database. A lease is closed only after every row queued before
- * its close, so its claim on the balance ends when its rows are in. When the database is down rows wait and are
- * retried; {@link #close()} writes everything still queued.
+ * its close, so its claim on the balance ends when its rows are in. When a write fails, the items and everything
+ * queued after them go, in order, to a durable spill file (fsynced, in the data folder), written to the database
+ * once it answers again (at the latest at the next start). A replayed row already in the ledger (same request,
+ * kind and lease: the commit went through but its answer was lost) is not posted twice.
  */
 final class LedgerWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerWriter.class);
     private static final int BATCH = 500;
-    /** Past this backlog new reservations are refused rather than queue rows the database cannot take. */
+    /** Past this backlog (queue and spill file) new reservations are refused rather than queue rows. */
     static final int MAX_BACKLOG = 200_000;
+    private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
 
-    private sealed interface Item permits Post, Close {}
-
-    private record Post(LedgerPosting row) implements Item {}
-
-    private record Close(long leaseId) implements Item {}
+    /** A queued item; one of the two fields is set. Also the spill file's line format. */
+    record Item(LedgerPosting post, Long closeLease) {}
 
     private final QuotaRepository ledger;
     private final QuotaLeaseRepository leases;
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    private final SpillFile<Item> spill;
+    private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
     private final Thread writer;
+    private volatile int writing;
     private volatile boolean running = true;
 
-    LedgerWriter(QuotaRepository ledger, QuotaLeaseRepository leases) {
+    LedgerWriter(QuotaRepository ledger, QuotaLeaseRepository leases, Path spillFile) {
         this.ledger = ledger;
         this.leases = leases;
+        this.spill = new SpillFile<>(spillFile, SpillFile.mapper(), Item.class, MAX_BACKLOG);
         this.writer = Thread.ofPlatform().daemon().name("ledger-writer").start(this::run);
     }
 
     void post(LedgerPosting row) {
-        queue.add(new Post(row));
+        queue.add(new Item(row, null));
     }
 
     void closeLease(long leaseId) {
-        queue.add(new Close(leaseId));
+        queue.add(new Item(null, leaseId));
     }
 
     boolean hasRoom() {
-        return queue.size() < MAX_BACKLOG;
+        return backlog() < MAX_BACKLOG;
     }
 
+    /** Every item not yet in the database: queued, being written, or in the spill file. */
     int backlog() {
-        return queue.size();
+        return queue.size() + writing + spill.size();
     }
 
     private void run() {
-        List<Item> items = new ArrayList<>(BATCH);
-        while (running || !queue.isEmpty() || !items.isEmpty()) {
+        long nextReplay = System.nanoTime();
+        while (running || !queue.isEmpty() || spill.size() > 0) {
             try {
-                if (items.isEmpty()) {
-                    Item first = queue.poll(100, TimeUnit.MILLISECONDS);
-                    if (first == null) {
-                        continue;
+                if (spill.size() > 0) { // keep the order: nothing passes the rows in the file
+                    spillQueued();
+                    if (System.nanoTime() - nextReplay >= 0) {
+                        nextReplay = System.nanoTime() + RETRY_EVERY.toNanos();
+                        if (!replay() && !running) {
+                            spillQueued(); // what was queued meanwhile (a stop returns its leases) joins the file
+                            return; // stopping with the database down: the rows stay in the file for the next start
+                        }
+                    } else {
+                        Thread.sleep(50);
                     }
-                    items.add(first);
-                    queue.drainTo(items, BATCH - 1);
+                    continue;
                 }
-                write(items);
+                Item first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                List<Item> items = new ArrayList<>(BATCH);
+                items.add(first);
+                queue.drainTo(items, BATCH - 1);
+                writing = items.size();
+                try {
+                    write(items, false);
+                } catch (RuntimeException | AssertionError e) { // pgjdbc: AssertionError on a connection cut mid-batch
+                    failures.warn("Could not write {} quota ledger items ({}); keeping them in {} until the database "
+                            + "answers", items.size(), e.getMessage(), spill.path());
+                    spill.append(items); // what was committed already left the list
+                    nextReplay = System.nanoTime() + RETRY_EVERY.toNanos();
+                }
+                writing = 0;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                LOG.warn("Could not write {} quota ledger items, retrying: {}", items.size(), e.getMessage());
+            } catch (RuntimeException e) { // the spill file itself failed: keep the items in memory and retry
+                LOG.error("Could not keep quota ledger items in {}: {}", spill.path(), e.getMessage());
                 pause();
             }
         }
+    }
+
+    private boolean replay() {
+        List<Item> items = spill.read();
+        int count = items.size();
+        try {
+            write(items, true);
+            spill.clear();
+            LOG.info("Wrote {} quota ledger items kept in the spill file while the database was unavailable", count);
+            return true;
+        } catch (RuntimeException | AssertionError e) {
+            failures.warn("The database still refuses quota ledger items ({}); {} wait in {}", e.getMessage(),
+                    backlog(), spill.path());
+            return false;
+        }
+    }
+
+    private void spillQueued() {
+        List<Item> items = new ArrayList<>();
+        queue.drainTo(items);
+        writing = items.size();
+        spill.append(items);
+        writing = 0;
     }
 
     /**
      * Posts each run of rows in one transaction and closes leases between runs, in queue order; what is committed
      * leaves {@code items}, so a retry after a failure never writes a row twice.
      */
-    private void write(List<Item> items) {
+    private void write(List<Item> items, boolean replayed) {
         while (!items.isEmpty()) {
             List<LedgerPosting> rows = new ArrayList<>();
-            for (int i = 0; i < items.size() && items.get(i) instanceof Post p; i++) {
-                rows.add(p.row());
+            for (int i = 0; i < items.size() && items.get(i).post() != null; i++) {
+                rows.add(items.get(i).post());
             }
             if (!rows.isEmpty()) {
-                ledger.postAll(rows);
+                if (replayed) {
+                    ledger.postAllOnce(rows);
+                } else {
+                    ledger.postAll(rows);
+                }
                 items.subList(0, rows.size()).clear();
-            } else if (items.getFirst() instanceof Close c) {
-                leases.close(c.leaseId());
+            } else {
+                leases.close(items.getFirst().closeLease());
                 items.removeFirst();
             }
         }
@@ -107,7 +164,7 @@ final class LedgerWriter implements AutoCloseable {
         }
     }
 
-    /** Writes what is queued, waiting at most {@code waitMillis}. */
+    /** Writes what is queued, or keeps it in the spill file, waiting at most {@code waitMillis}. */
     void close(long waitMillis) {
         running = false;
         try {
@@ -116,8 +173,20 @@ final class LedgerWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (writer.isAlive()) {
-            LOG.error("{} quota ledger items could not be written before shutdown", queue.size());
             writer.interrupt();
+            try {
+                writer.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        int lost = queue.size() + writing;
+        if (lost > 0) {
+            LOG.error("{} quota ledger items could not be written or kept before shutdown", lost);
+        }
+        if (spill.size() > 0) {
+            LOG.warn("{} quota ledger items wait in {}; they are written at the next start", spill.size(),
+                    spill.path());
         }
     }
 

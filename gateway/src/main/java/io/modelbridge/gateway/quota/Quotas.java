@@ -8,6 +8,7 @@ import io.modelbridge.db.repo.QuotaRepository;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,14 +45,19 @@ public final class Quotas implements AutoCloseable {
     private volatile Instant renewedAt;
     private Instant nextRecovery;
 
-    public Quotas(DSLContext dsl, String instanceId, BigDecimal leaseCredits, Clock clock) {
+    public Quotas(DSLContext dsl, String instanceId, BigDecimal leaseCredits, Clock clock, Path ledgerSpill) {
         this.leases = new QuotaLeaseRepository(dsl);
-        this.writer = new LedgerWriter(new QuotaRepository(dsl), leases);
+        this.writer = new LedgerWriter(new QuotaRepository(dsl), leases, ledgerSpill);
         this.instanceId = instanceId;
         this.leaseCredits = leaseCredits;
         this.clock = clock;
         this.renewedAt = clock.instant();
         this.nextRecovery = clock.instant();
+    }
+
+    /** Ledger rows not yet in the database (queued or in the spill file), for the metrics. */
+    public int ledgerBacklog() {
+        return writer.backlog();
     }
 
     /** Refunds the reservations this instance's previous run left open (a crash) and closes its leases. */

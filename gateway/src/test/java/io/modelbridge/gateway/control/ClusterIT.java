@@ -158,7 +158,8 @@ class ClusterIT {
         refused.forEach(r -> assertEquals("rate_limit_exceeded", json(r.body()).at("/error/code").asText()));
         assertTrue(answers.stream().filter(r -> r.statusCode() == 200).allMatch(r ->
                 "12".equals(header(r, "x-ratelimit-limit-requests"))));
-        try (Connection c = DriverManager.getConnection(a.gateway().jdbcUrl(), a.gateway().dbUser(), "")) {
+        try (Connection c = DriverManager.getConnection(a.gateway().jdbcUrl(), a.gateway().dbUser(),
+                a.gateway().dbPassword())) {
             var bucket = DSL.using(c, SQLDialect.POSTGRES).fetchOne(
                     "select count(*), min(expires_at) from rate_limit_buckets where id = 'user:spreadburst:requests:12'");
             assertEquals(1, bucket.get(0, Integer.class), "one bucket, in PostgreSQL, shared by both instances");
@@ -247,7 +248,8 @@ class ClusterIT {
         long userId = a.admin("GET", "/users/crashed", null).get("id").asLong();
         RunningGateway d = a.sibling(dirB.resolve("d"), DISTRIBUTED);
         String instance = d.gateway().instanceId();
-        try (Connection c = DriverManager.getConnection(a.gateway().jdbcUrl(), a.gateway().dbUser(), "")) {
+        try (Connection c = DriverManager.getConnection(a.gateway().jdbcUrl(), a.gateway().dbUser(),
+                a.gateway().dbPassword())) {
             var dsl = DSL.using(c, SQLDialect.POSTGRES);
             QuotaLease lease = new QuotaLeaseRepository(dsl).open(userId, instance, new BigDecimal("3"),
                     new BigDecimal("3")).orElseThrow();

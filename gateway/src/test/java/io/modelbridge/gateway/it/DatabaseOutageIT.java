@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,16 +24,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The database stops while the gateway serves: readiness turns false, what needs the database is refused with a
- * 503, a key already authenticated keeps working, and its usage rows wait in memory until the database is back;
- * then everything works again without a restart and no row is lost.
+ * 503, a key already authenticated keeps working, and its usage rows wait in the spill file until the database is
+ * back; the gateway restarts its embedded server itself (here only once the test stops holding its port, to keep
+ * the outage long enough to observe); then everything works again and no row is lost.
  */
 class DatabaseOutageIT {
     @TempDir
     Path dataDir;
 
     @Test
-    void theGatewayRidesOutADatabaseStop() {
-        PostgresSwitch postgres = null;
+    void theGatewayRidesOutADatabaseStop() throws IOException {
+        PostgresSwitch postgres;
+        ServerSocket portHolder = null;
         try (OpenAiSimulator upstream = OpenAiSimulator.start();
              RunningGateway gateway = RunningGateway.start(dataDir)) {
             ApiCalls api = new ApiCalls(gateway.api());
@@ -44,7 +48,8 @@ class DatabaseOutageIT {
             assertEquals(200, api.post("/v1/chat/completions", warmKey, chat("gpt-4o", "before", false)).statusCode());
             postgres = PostgresSwitch.of(gateway.dataDir);
 
-            postgres.stop();
+            // Holding the port keeps the gateway's restarts waiting (it retries every 500 ms) for the outage.
+            portHolder = postgres.stopAndHoldPort();
             List<String> served = new ArrayList<>();
             try {
                 awaitTrue(() -> api.get("/readyz", null).statusCode() == 503, "/readyz turns 503");
@@ -63,7 +68,7 @@ class DatabaseOutageIT {
                     served.add(id);
                 }
             } finally {
-                postgres.start();
+                portHolder.close();
             }
 
             awaitTrue(() -> api.get("/readyz", null).statusCode() == 200, "/readyz turns 200 again");
@@ -75,8 +80,8 @@ class DatabaseOutageIT {
             assertEquals(503, refusedRow.get("status").asInt());
             assertEquals("database_unavailable", refusedRow.get("error_code").asText());
         } finally {
-            if (postgres != null) {
-                postgres.close(); // the server this test restarted, if the gateway's stop left it running
+            if (portHolder != null) {
+                portHolder.close();
             }
         }
     }

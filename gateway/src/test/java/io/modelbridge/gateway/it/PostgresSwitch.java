@@ -2,6 +2,8 @@ package io.modelbridge.gateway.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,6 +58,28 @@ final class PostgresSwitch implements AutoCloseable {
         postmaster.onExit().orTimeout(30, TimeUnit.SECONDS).join();
     }
 
+    /**
+     * A fast shutdown, and the server's port taken by this test as soon as the server lets it go, so the gateway
+     * cannot restart its database (it retries) until the caller closes the returned socket.
+     */
+    ServerSocket stopAndHoldPort() {
+        ProcessHandle postmaster = postmaster();
+        run(List.of("kill", "-INT", String.valueOf(postmaster.pid())));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                ServerSocket holder = new ServerSocket(port(), 50, InetAddress.getLoopbackAddress());
+                postmaster.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+                return holder;
+            } catch (IOException stillListening) {
+                if (System.nanoTime() > end) {
+                    throw new IllegalStateException("PostgreSQL kept its port " + port(), stillListening);
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
     /** Starts the server again as this JVM's child; {@link #close()} stops it if it still runs then. */
     void start() {
         List<String> command = new ArrayList<>();
@@ -82,8 +106,13 @@ final class PostgresSwitch implements AutoCloseable {
         }
     }
 
+    /** The port the server listens on. */
+    int port() {
+        return Integer.parseInt(options.get(options.indexOf("-p") + 1));
+    }
+
     private boolean accepting() {
-        int port = Integer.parseInt(options.get(options.indexOf("-p") + 1));
+        int port = port();
         try (var socket = new java.net.Socket("127.0.0.1", port)) {
             return true;
         } catch (IOException e) {

@@ -38,9 +38,11 @@ public final class RunningGateway implements AutoCloseable {
         adjusted.masterKey().ifPresent(SecretLedger::record);
         this.gateway = Gateway.start(adjusted);
         recordSecretFile(dataDir.resolve(SecretFiles.MASTER_KEY_FILE));
+        recordSecretFile(dataDir.resolve("db-secrets/superuser")); // the embedded database's passwords
+        recordSecretFile(dataDir.resolve("db-secrets/gateway"));
     }
 
-    /** A secret the gateway keeps in its data folder (the master key) goes to the {@link SecretLedger}. */
+    /** A secret kept in the data folder (master key, database passwords) goes to the {@link SecretLedger}. */
     private static void recordSecretFile(Path file) {
         try {
             if (Files.exists(file)) {
@@ -73,7 +75,7 @@ public final class RunningGateway implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return new RunningGateway(dataDir, 64 * 1024,
-                c -> adjust.apply(c.withDatabase(gateway.jdbcUrl(), gateway.dbUser(), "")));
+                c -> adjust.apply(c.withDatabase(gateway.jdbcUrl(), gateway.dbUser(), gateway.dbPassword())));
     }
 
     public static void copyBundledPlugins(Path pluginsDir) {

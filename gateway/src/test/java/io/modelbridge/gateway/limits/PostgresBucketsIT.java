@@ -31,6 +31,7 @@ class PostgresBucketsIT {
         dataSource = new PGSimpleDataSource();
         dataSource.setUrl(gw.gateway().jdbcUrl());
         dataSource.setUser(gw.gateway().dbUser());
+        dataSource.setPassword(gw.gateway().dbPassword());
         sql = DSL.using(dataSource, SQLDialect.POSTGRES);
     }
 

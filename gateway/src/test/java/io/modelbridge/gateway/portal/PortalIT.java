@@ -99,7 +99,7 @@ class PortalIT {
         browser.post("/signup", Map.of("email", "late@example.com", "password", PortalSetup.PASSWORD));
         String code = setup.mail.code("late@example.com", 1);
         try (var c = java.sql.DriverManager.getConnection(setup.gateway.gateway().jdbcUrl(),
-                setup.gateway.gateway().dbUser(), "");
+                setup.gateway.gateway().dbUser(), setup.gateway.gateway().dbPassword());
              var s = c.prepareStatement("update portal_codes set expires_at = now() - interval '1 second' where"
                      + " account_id = (select id from portal_accounts where email = ?)")) {
             s.setString(1, "late@example.com"); // as if the 15 minutes had passed

@@ -1,0 +1,262 @@
+package io.modelbridge.gateway.it;
+
+import static io.modelbridge.gateway.it.ApiCalls.chat;
+import static io.modelbridge.gateway.it.RunningGateway.JSON;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelbridge.testkit.openai.OpenAiSimulator;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged gateway serves priced requests; its embedded PostgreSQL's postmaster is SIGKILLed under load (the
+ * gateway restarts it), then SIGKILLed again and kept down (its port taken) through a SIGTERM, so rows are still
+ * pending at the stop. After the next start every answered request has exactly one usage row and exactly one settle
+ * row in the ledger.
+ */
+class PostmasterKillIT {
+    private static final int CLIENTS = 6;
+    /** Bounds the load; reserve and settle rows of all of it fit one page (1,000) of the ledger listing. */
+    private static final int MAX_REQUESTS = 300;
+    private static final Pattern WRITER_WARNING = Pattern.compile(
+            "\\S+ (WARNING|SEVERE) \\[io\\.modelbridge\\.gateway\\.(usage\\.UsageRecorder|quota\\.LedgerWriter)].*");
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aKilledPostmasterIsRestartedAndNoAnsweredRequestLosesItsRow() throws Exception {
+        Set<String> answered = ConcurrentHashMap.newKeySet();
+        try (OpenAiSimulator upstream = OpenAiSimulator.start()) {
+            Process gateway = startPackaged(upstream);
+            try {
+                AdminClient admin = new AdminClient(adminUri, RunningGateway.ADMIN_TOKEN);
+                admin.call("PUT", "/prices/gpt-4o", "{\"input_per_1k\":1,\"output_per_1k\":1}");
+                admin.call("POST", "/users", JSON.createObjectNode().put("name", "loader").put("quota", 1000));
+                String key = admin.call("POST", "/keys", JSON.createObjectNode().put("user", "loader"))
+                        .get("key").asText();
+                ApiCalls api = new ApiCalls(apiUri);
+                assertEquals(200, api.post("/v1/chat/completions", key, chat("gpt-4o", "warm", false)).statusCode());
+
+                long firstPid = postmasterPid();
+                try (var load = Executors.newVirtualThreadPerTaskExecutor()) {
+                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+                    AtomicInteger next = new AtomicInteger();
+                    for (int c = 0; c < CLIENTS; c++) {
+                        load.submit(() -> {
+                            while (System.nanoTime() < end && next.get() < MAX_REQUESTS) {
+                                String id = "kill-" + next.incrementAndGet();
+                                HttpResponse<String> res = api.post("/v1/chat/completions", key,
+                                        chat("gpt-4o", id, false), "x-request-id", id);
+                                if (res.statusCode() == 200) {
+                                    answered.add(id);
+                                }
+                                Thread.sleep(50); // ~100 requests/s in all: the kill lands mid-load
+                            }
+                            return null;
+                        });
+                    }
+                    Thread.sleep(1500);
+                    kill(firstPid);
+                }
+                long restartedPid = awaitNewPostmaster(firstPid);
+                assertTrue(restartedPid != firstPid, "the gateway restarted its PostgreSQL");
+                awaitReady(api);
+                for (int i = 0; i < 20; i++) {
+                    String id = "last-" + i;
+                    if (api.post("/v1/chat/completions", key, chat("gpt-4o", id, false), "x-request-id", id)
+                            .statusCode() == 200) {
+                        answered.add(id);
+                    }
+                }
+                // The database dies again and stays down (its port taken) through the SIGTERM: what is still
+                // pending must be kept on disk, not lost with the process.
+                int pgPort = postmasterPort();
+                kill(restartedPid);
+                try (ServerSocket holdsThePort = holdPort(pgPort)) {
+                    gateway.destroy(); // SIGTERM
+                    assertTrue(gateway.waitFor(60, TimeUnit.SECONDS), "the gateway stopped; log:\n"
+                            + Files.readString(log));
+                }
+                assertEquals(0, gateway.exitValue(), Files.readString(log));
+                String text = Files.readString(log);
+                long writerWarnings = text.lines().filter(l -> WRITER_WARNING.matcher(l).matches()).count();
+                assertTrue(writerWarnings <= 8, "writer failures are logged with rate limiting: " + writerWarnings);
+                for (String secret : new String[] {"superuser", "gateway"}) {
+                    String password = Files.readString(dataDir.resolve("db-secrets").resolve(secret)).strip();
+                    assertTrue(!text.contains(password), "the database's " + secret + " password is never logged");
+                }
+            } finally {
+                gateway.destroyForcibly();
+            }
+            assertTrue(answered.size() > 50, "load ran: " + answered.size());
+            try (RunningGateway next = RunningGateway.start(dataDir)) {
+                Set<String> lostUsage = awaitGone(answered, () -> usageIds(next));
+                Set<String> unbilled = awaitGone(answered, () -> settled(next));
+                System.out.printf("PostmasterKillIT: %d answered priced requests: %d usage rows lost, "
+                        + "%d never billed%n", answered.size(), lostUsage.size(), unbilled.size());
+                assertEquals(Set.of(), lostUsage, "usage rows lost");
+                assertEquals(Set.of(), unbilled, "answered requests never billed");
+                long rows = next.admin("GET", "/usage?user=loader&since=1h", null).at("/totals/requests").asLong();
+                assertEquals(answered.size() + 1, rows, "one row per answered request (and the warm-up), never two");
+            }
+        }
+    }
+
+    private URI apiUri;
+    private URI adminUri;
+    private Path log;
+
+    /** The gateway jar in its own JVM, as ./modelbridge runs it, with one channel to {@code upstream}. */
+    private Process startPackaged(OpenAiSimulator upstream) throws Exception {
+        int port = freePort();
+        int adminPort = freePort();
+        apiUri = URI.create("http://127.0.0.1:" + port);
+        adminUri = URI.create("http://127.0.0.1:" + adminPort);
+        RunningGateway.copyBundledPlugins(dataDir.resolve("plugins"));
+        // In target/test-logs, where admin-cli's LogSecretScanIT reads it after the build.
+        log = Files.createDirectories(Path.of("target", "test-logs"))
+                .resolve("PostmasterKillIT-" + dataDir.getFileName() + ".log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", Path.of("target", "modelbridge-gateway.jar").toAbsolutePath().toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(Map.of("MB_PORT", String.valueOf(port), "MB_ADMIN_PORT", String.valueOf(adminPort),
+                "MB_DATA_DIR", dataDir.toString(), "MB_ADMIN_TOKEN", RunningGateway.ADMIN_TOKEN));
+        Process process = builder.start();
+        try {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!ready(new ApiCalls(apiUri))) {
+                assertTrue(process.isAlive() && System.nanoTime() < end, "gateway started; log:\n"
+                        + Files.readString(log));
+                Thread.sleep(100);
+            }
+            var channel = JSON.createObjectNode().put("name", "sim").put("provider", "openai")
+                    .put("credential", upstream.apiKey()).put("base_url", upstream.baseUri().toString());
+            channel.putArray("models").add("gpt-4o");
+            new AdminClient(adminUri, RunningGateway.ADMIN_TOKEN).call("POST", "/channels", channel);
+            return process;
+        } catch (Exception | Error e) {
+            process.destroyForcibly();
+            throw e;
+        }
+    }
+
+    private static boolean ready(ApiCalls api) {
+        try {
+            return api.get("/readyz", null).statusCode() == 200;
+        } catch (RuntimeException notYetListening) {
+            return false;
+        }
+    }
+
+    private interface Ids {
+        Set<String> get();
+    }
+
+    /** The ids of {@code expected} still missing from {@code present} after waiting up to 30 s for them. */
+    private static Set<String> awaitGone(Set<String> expected, Ids present) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Set<String> missing;
+        do {
+            missing = new HashSet<>(expected);
+            missing.removeAll(present.get());
+            if (!missing.isEmpty()) {
+                UsageRows.sleep(200);
+            }
+        } while (!missing.isEmpty() && System.nanoTime() < end);
+        return missing;
+    }
+
+    private long postmasterPid() throws IOException {
+        return Long.parseLong(Files.readAllLines(dataDir.resolve("pg/postmaster.pid")).get(0).strip());
+    }
+
+    /** Line 4 of postmaster.pid. */
+    private int postmasterPort() throws IOException {
+        return Integer.parseInt(Files.readAllLines(dataDir.resolve("pg/postmaster.pid")).get(3).strip());
+    }
+
+    /** Takes the port as soon as it is free (the gateway's restart then waits for it). */
+    private static ServerSocket holdPort(int port) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+            } catch (IOException busy) {
+                assertTrue(System.nanoTime() < end, "port " + port + " was freed");
+                Thread.sleep(1);
+            }
+        }
+    }
+
+    private static void kill(long pid) {
+        ProcessHandle.of(pid).ifPresent(p -> {
+            p.destroyForcibly(); // SIGKILL
+            p.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+        });
+    }
+
+    private long awaitNewPostmaster(long dead) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < end) {
+            try {
+                long pid = postmasterPid();
+                if (pid != dead && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    return pid;
+                }
+            } catch (IOException | RuntimeException notYet) {
+                // the pid file is rewritten while it starts
+            }
+            Thread.sleep(100);
+        }
+        return dead;
+    }
+
+    private static void awaitReady(ApiCalls api) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!ready(api)) {
+            assertTrue(System.nanoTime() < end, "/readyz turns 200 again after the restart");
+            UsageRows.sleep(100);
+        }
+    }
+
+    /** Request ids with a settle row in the user's ledger, each exactly once. */
+    private static Set<String> settled(RunningGateway gateway) {
+        Set<String> ids = new HashSet<>();
+        gateway.admin("GET", "/users/loader/quota?limit=1000", null).get("ledger").forEach(r -> {
+            if (r.get("kind").asText().equals("settle")) {
+                assertTrue(ids.add(r.get("request_id").asText()), "settled twice: " + r);
+            }
+        });
+        return ids;
+    }
+
+    private static Set<String> usageIds(RunningGateway gateway) {
+        Set<String> ids = new HashSet<>();
+        gateway.admin("GET", "/usage?since=1h&limit=1000", null).get("data")
+                .forEach(r -> ids.add(r.get("request_id").asText()));
+        return ids;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
