@@ -14,12 +14,13 @@ import java.util.Optional;
  * @param dbUrl      MB_DB_URL, or empty for the embedded PostgreSQL under the data folder
  * @param control    rate limits, circuit breaker and quota leases
  * @param portal     the self-service portal: public URL and mail
+ * @param listener   the public listener's connection cap and idle timeout
  */
 public record GatewayConfig(String host, int port, String adminHost, int adminPort, Path dataDir, Path pluginsDir,
                             Optional<String> dbUrl, String dbUser, String dbPassword, int dbPoolSize,
                             Optional<String> adminToken, Optional<String> masterKey, long maxBodyBytes,
                             Duration drainGrace, Duration requestTimeout, int maxAttempts, ControlConfig control,
-                            PortalConfig portal) {
+                            PortalConfig portal, ListenerConfig listener) {
 
     public GatewayConfig {
         requirePort("MB_PORT", port);
@@ -42,17 +43,24 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                          Duration drainGrace, Duration requestTimeout, int maxAttempts) {
         this(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken,
                 masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, ControlConfig.defaults(),
-                PortalConfig.defaults());
+                PortalConfig.defaults(), ListenerConfig.defaults());
     }
 
     public GatewayConfig withControl(ControlConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
-                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, settings, portal);
+                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, settings, portal,
+                listener);
     }
 
     public GatewayConfig withPortal(PortalConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
+                settings, listener);
+    }
+
+    public GatewayConfig withListener(ListenerConfig settings) {
+        return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
+                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control, portal,
                 settings);
     }
 
@@ -60,7 +68,7 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
     public GatewayConfig withDatabase(String url, String user, String password) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, Optional.of(url), user,
                 password, dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts,
-                control, portal);
+                control, portal, listener);
     }
 
     /** Reads MB_* variables; unset ones take the documented defaults. */
@@ -90,7 +98,8 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                         e.decimal("MB_QUOTA_LEASE_CREDITS", BigDecimal.ONE),
                         e.integer("MB_DEFAULT_MAX_TOKENS", 4096),
                         e.optional("MB_INSTANCE_ID")),
-                PortalConfig.fromEnvironment(e));
+                PortalConfig.fromEnvironment(e),
+                ListenerConfig.fromEnvironment(e));
     }
 
     private static void requirePort(String name, int port) {
