@@ -31,6 +31,7 @@ import io.modelbridge.gateway.health.DatabaseHealth;
 import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.metrics.GaugeSources;
 import io.modelbridge.gateway.http.ApiServices;
+import io.modelbridge.gateway.http.ConnectionReuse;
 import io.modelbridge.gateway.http.InFlight;
 import io.modelbridge.gateway.http.OpenAiRoutes;
 import io.modelbridge.gateway.limits.RateLimiter;
@@ -140,6 +141,7 @@ public final class Gateway implements AutoCloseable {
         AdminApi admin = new AdminApi(db, cipher, plugins, probe, changes, json, errors, adminToken, clock);
         this.publicListener = new PublicListener(config.host(), config.port(), config.listener(), SHUTDOWN_GRACE,
                 TransportErrors.handlers(errors), r -> {
+                    r.addFilter(new ConnectionReuse());
                     new OpenAiRoutes(services, inFlight, dbHealth::up).register(r);
                     portal.register(r);
                 });

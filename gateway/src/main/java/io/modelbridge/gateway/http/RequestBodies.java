@@ -45,7 +45,10 @@ final class RequestBodies {
             throw new GatewayException(new ApiError(415, "invalid_request_error", "unsupported_encoding", null,
                     "Compressed request bodies are not accepted; send the JSON uncompressed."));
         }
-        try (InputStream in = req.content().inputStream()) {
+        // Not closed when refused: closing would read the rest of the body, however long. ConnectionReuse closes the
+        // connection instead.
+        InputStream in = req.content().inputStream();
+        try {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, expected + 1));
             if (bytes.length > limit) {
                 throw new GatewayException(ApiError.tooLarge(limit));
