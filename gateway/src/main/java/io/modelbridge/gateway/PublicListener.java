@@ -4,6 +4,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.modelbridge.gateway.config.ListenerConfig;
+import io.modelbridge.gateway.http.Http10Requests;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -91,6 +92,8 @@ final class PublicListener implements AutoCloseable {
                 .idleConnectionTimeout(limits.idleTimeout())
                 .idleConnectionPeriod(idleCheckPeriod(limits.idleTimeout()))
                 .directHandlers(directHandlers)
+                .protocolsDiscoverServices(false) // one connection selector: HTTP/1.1, serving HTTP/1.0 too
+                .addConnectionSelector(new Http10Requests())
                 .connectionOptions(o -> o.tcpNoDelay(true)) // each SSE event is flushed alone: no Nagle delay
                 // The buffer of a streamed response (res.outputStream()), held for the whole stream: SseRelay writes
                 // each event in one call and flushes it, and a write larger than the buffer bypasses it.

@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * HTTP/1.x framing on raw sockets: bytes after a refused or unread body are never run as a request, and
- * {@code Connection: close} is honoured.
+ * HTTP/1.x framing on raw sockets: bytes after a refused or unread body are never run as a request,
+ * {@code Connection: close} is honoured, HTTP/1.0 is served, bad transfer codings and chunk sizes get the status RFC
+ * 9112 gives in OpenAI's error shape, and a client aborting its upload is a 499, not a server error.
  */
 @Tag("it")
 class ConnectionFramingIT {
@@ -96,6 +97,68 @@ class ConnectionFramingIT {
                 + "GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\nConnection: close\r\n\r\n";
         String answers = exchange(twoPipelined);
         assertEquals(List.of(200, 200), statuses(answers), answers);
+    }
+
+    @Test
+    void http10IsServedAndClosesTheConnection() throws IOException {
+        String withHost = exchange("GET /v1/models HTTP/1.0\r\nHost: gateway\r\nAuthorization: Bearer " + key
+                + "\r\n\r\n" + SMUGGLED);
+        assertEquals(List.of(200), statuses(withHost), withHost);
+        assertTrue(withHost.contains("\"object\":\"list\""), withHost);
+        String bare = exchange("GET /healthz HTTP/1.0\r\n\r\n");
+        assertEquals(List.of(200), statuses(bare), "no Host header, as HTTP/1.0 allows: " + bare);
+        String post = "{\"model\":\"nope\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String chat = exchange("POST /v1/chat/completions HTTP/1.0\r\nHost: x\r\nAuthorization: Bearer " + key
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + post.length() + "\r\n\r\n" + post);
+        assertEquals(List.of(404), statuses(chat), "the body was read and the model looked up: " + chat);
+        assertTrue(chat.contains("model_not_found"), chat);
+    }
+
+    @Test
+    void unknownTransferCodingsAre501AndMalformedChunksAre400WithOneLogLine() throws IOException {
+        String gzipChunked = exchange("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
+                + "\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n");
+        assertEquals(List.of(501), statuses(gzipChunked), gzipChunked);
+        assertTrue(gzipChunked.contains("\"code\":\"unsupported_transfer_encoding\""), gzipChunked);
+        assertTrue(gzipChunked.contains("Transfer-Encoding"), "names the problem: " + gzipChunked);
+
+        try (LogCapture log = new LogCapture()) {
+            String badSize = exchange("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"
+                    + SMUGGLED);
+            assertEquals(List.of(400), statuses(badSize), badSize);
+            assertTrue(badSize.contains("\"code\":\"invalid_chunked_body\""), badSize);
+            assertTrue(badSize.contains("chunk"), "names the problem: " + badSize);
+            assertEquals(1, log.records().size(), "one log line: " + log.lines());
+            assertTrue(log.records().getFirst().getLevel().intValue() < Level.WARNING.intValue(), log.lines());
+        }
+    }
+
+    @Test
+    void aClientAbortingItsUploadIsA499NotAServerError() throws Exception {
+        int aborts = 50;
+        double errorsBefore = requests("500");
+        double abortedBefore = requests("499");
+        try (LogCapture log = new LogCapture()) {
+            for (int i = 0; i < aborts; i++) {
+                try (Socket socket = connect()) {
+                    socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                            + "Bearer " + key + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                            + "{\"model\":").getBytes(StandardCharsets.ISO_8859_1));
+                    socket.getOutputStream().flush();
+                } // closed mid-body
+            }
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (requests("499") - abortedBefore < aborts && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+            assertEquals(aborts, requests("499") - abortedBefore, "each abort counted as 499");
+            assertEquals(0, requests("500") - errorsBefore, "no abort is a server error");
+            assertTrue(log.records().size() <= aborts, "at most one line per abort: " + log.lines());
+            assertTrue(log.records().stream().noneMatch(r -> r.getLevel().intValue() >= Level.SEVERE.intValue()),
+                    log.lines());
+            assertTrue(log.records().stream().noneMatch(r -> r.getThrown() != null), "no stack trace: " + log.lines());
+        }
     }
 
     /** The sum of modelbridge_requests_total over the series with this status. */
