@@ -97,6 +97,17 @@ class ConnectionFramingIT {
                 + "GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\nConnection: close\r\n\r\n";
         String answers = exchange(twoPipelined);
         assertEquals(List.of(200, 200), statuses(answers), answers);
+
+        String body = "{\"model\":\"nope\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
+                + "\r\nContent-Type: application/json\r\n";
+        String sized = head + "Content-Length: " + body.length() + "\r\n\r\n" + body;
+        String chunked = head + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(body.length()) + "\r\n"
+                + body + "\r\n0\r\n\r\n";
+        String bodiesRead = exchange(sized + chunked + head + "Connection: close\r\nContent-Length: " + body.length()
+                + "\r\n\r\n" + body);
+        assertEquals(List.of(404, 404, 404), statuses(bodiesRead), "a body read to its end keeps the connection: "
+                + bodiesRead);
     }
 
     @Test
