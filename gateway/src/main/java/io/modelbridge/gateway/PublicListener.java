@@ -4,12 +4,13 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.modelbridge.gateway.config.ListenerConfig;
-import io.modelbridge.gateway.http.Http10Requests;
+import io.modelbridge.gateway.http.ClientConnections;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,8 @@ final class PublicListener implements AutoCloseable {
     private final DirectHandlers directHandlers;
     private final Consumer<HttpRouting.Builder> routes;
     private final Object lock = new Object();
+    private final ScheduledThreadPoolExecutor readDeadlines = new ScheduledThreadPoolExecutor(1,
+            r -> Thread.ofPlatform().daemon().name("client-read-deadlines").unstarted(r));
     private WebServer server;
     private int port;
     private boolean closed;
@@ -42,8 +45,10 @@ final class PublicListener implements AutoCloseable {
         this.gracePeriod = gracePeriod;
         this.directHandlers = directHandlers;
         this.routes = routes;
+        readDeadlines.setRemoveOnCancelPolicy(true); // nearly every deadline is cancelled: do not keep them queued
         this.server = build().start();
         if (!server.isRunning()) {
+            readDeadlines.shutdownNow();
             throw new IllegalStateException("The OpenAI API listener could not bind " + host + ":" + port);
         }
         this.port = server.port();
@@ -93,7 +98,7 @@ final class PublicListener implements AutoCloseable {
                 .idleConnectionPeriod(idleCheckPeriod(limits.idleTimeout()))
                 .directHandlers(directHandlers)
                 .protocolsDiscoverServices(false) // one connection selector: HTTP/1.1, serving HTTP/1.0 too
-                .addConnectionSelector(new Http10Requests())
+                .addConnectionSelector(new ClientConnections(limits.idleTimeout(), readDeadlines))
                 .connectionOptions(o -> o.tcpNoDelay(true)) // each SSE event is flushed alone: no Nagle delay
                 // The buffer of a streamed response (res.outputStream()), held for the whole stream: SseRelay writes
                 // each event in one call and flushes it, and a write larger than the buffer bypasses it.
@@ -112,6 +117,7 @@ final class PublicListener implements AutoCloseable {
         synchronized (lock) {
             closed = true;
             server.stop();
+            readDeadlines.shutdownNow();
         }
     }
 }

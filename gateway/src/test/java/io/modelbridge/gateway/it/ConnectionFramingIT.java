@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelbridge.gateway.config.ListenerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -39,6 +41,7 @@ class ConnectionFramingIT {
     /** A request that must never be answered: smuggled inside a body. Any answer to it is a second status line. */
     private static final String SMUGGLED = "GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n";
     private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.1 (\\d{3}) ");
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
     @TempDir
     static Path dataDir;
     static RunningGateway gateway;
@@ -46,7 +49,7 @@ class ConnectionFramingIT {
 
     @BeforeAll
     static void start() {
-        gateway = RunningGateway.start(dataDir);
+        gateway = RunningGateway.start(dataDir, c -> c.withListener(new ListenerConfig(1000, IDLE_TIMEOUT)));
         key = gateway.userWithKey("framing");
     }
 
@@ -108,6 +111,22 @@ class ConnectionFramingIT {
                 + "\r\n\r\n" + body);
         assertEquals(List.of(404, 404, 404), statuses(bodiesRead), "a body read to its end keeps the connection: "
                 + bodiesRead);
+    }
+
+    @Test
+    void aRequestThatStallsIsCutAfterTheIdleTimeout() throws IOException {
+        String post = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
+                + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n";
+        for (String stalled : List.of("GET /healthz HTTP/1.1\r\n", "GET /healthz HTTP/1.1\r\nHost: x\r\n",
+                post, post + "\r\n{\"model\":")) {
+            long start = System.nanoTime();
+            String answers = exchange(stalled, IDLE_TIMEOUT.plusSeconds(3));
+            long waitedMs = (System.nanoTime() - start) / 1_000_000;
+            assertFalse(answers.contains("TIMEOUT"), "closed, not held: " + stalled);
+            assertTrue(waitedMs >= IDLE_TIMEOUT.toMillis() - 100, "held until the timeout, " + waitedMs + " ms: "
+                    + stalled);
+            assertTrue(statuses(answers).isEmpty(), "nothing to answer: " + answers);
+        }
     }
 
     @Test
@@ -195,7 +214,12 @@ class ConnectionFramingIT {
 
     /** Sends the bytes at once and reads until the gateway closes the connection (<TIMEOUT> if it does not). */
     private static String exchange(String bytes) throws IOException {
+        return exchange(bytes, Duration.ofSeconds(3));
+    }
+
+    private static String exchange(String bytes, Duration patience) throws IOException {
         try (Socket socket = connect()) {
+            socket.setSoTimeout((int) patience.toMillis());
             socket.getOutputStream().write(bytes.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
             ByteArrayOutputStream received = new ByteArrayOutputStream();

@@ -19,11 +19,14 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 /**
- * The listener's only connection selector: Helidon's HTTP/1.1, which also serves HTTP/1.0 requests. Helidon 4.5
+ * The public listener's only connection selector: Helidon's HTTP/1.1, over a reader that bounds how long the
+ * gateway waits for a client's bytes ({@link TimedReads}) and that serves HTTP/1.0 requests. Helidon 4.5
  * answers HTTP/1.0 with 505, and nginx proxies with HTTP/1.0 unless told {@code proxy_http_version 1.1}. The first
  * request line of a connection, when it ends in {@code HTTP/1.0}, is read as HTTP/1.1 followed by a
  * {@code Connection: close} header: HTTP/1.0 has no keep-alive by default, and we do not offer it, so the connection
@@ -31,7 +34,7 @@ import java.util.function.Supplier;
  * status line says HTTP/1.1, as RFC 9110 (section 6.2) allows. HTTP/1.1 requires a Host header that HTTP/1.0 may
  * leave out: then {@code Host: localhost} is added.
  */
-public final class Http10Requests implements ServerConnectionSelector {
+public final class ClientConnections implements ServerConnectionSelector {
     private static final byte[] HTTP_1_0_LINE_END = " HTTP/1.0\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HTTP_1_1_AND_CLOSE = " HTTP/1.1\r\nConnection: close\r\n"
             .getBytes(StandardCharsets.US_ASCII);
@@ -42,6 +45,17 @@ public final class Http10Requests implements ServerConnectionSelector {
     private static final int MAX_HEAD = 16 * 1024;
     private final ServerConnectionSelector http1 = Http1ConnectionSelector.builder().config(Http1Config.create())
             .build();
+    private final Duration readTimeout;
+    private final ScheduledExecutorService deadlines;
+
+    /**
+     * @param readTimeout the longest the gateway waits for a client's next bytes (a request, the rest of one)
+     * @param deadlines   where read deadlines are timed
+     */
+    public ClientConnections(Duration readTimeout, ScheduledExecutorService deadlines) {
+        this.readTimeout = readTimeout;
+        this.deadlines = deadlines;
+    }
 
     @Override
     public int bytesToIdentifyConnection() {
@@ -60,15 +74,16 @@ public final class Http10Requests implements ServerConnectionSelector {
 
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
-        return http1.connection(new RewritingContext(ctx, DataReader.create(new FirstLine(ctx.dataReader()))));
+        TimedReads reads = new TimedReads(ctx.dataReader(), ctx.serverSocket(), readTimeout, deadlines);
+        return http1.connection(new RewritingContext(ctx, DataReader.create(new FirstLine(reads))));
     }
 
     /** Hands over the socket's bytes, the first request line rewritten when it is HTTP/1.0. */
     private static final class FirstLine implements Supplier<byte[]> {
-        private final DataReader socket;
+        private final Supplier<byte[]> socket;
         private boolean firstLineSeen;
 
-        FirstLine(DataReader socket) {
+        FirstLine(Supplier<byte[]> socket) {
             this.socket = socket;
         }
 
@@ -122,12 +137,7 @@ public final class Http10Requests implements ServerConnectionSelector {
         }
 
         private byte[] next() {
-            try {
-                socket.ensureAvailable();
-            } catch (DataReader.InsufficientDataAvailableException closed) {
-                return null;
-            }
-            return socket.readBytes(socket.available());
+            return socket.get();
         }
 
         private static int indexOf(byte[] bytes, byte[] part) {
