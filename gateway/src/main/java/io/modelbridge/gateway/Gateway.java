@@ -31,6 +31,7 @@ import io.modelbridge.gateway.health.DatabaseHealth;
 import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.metrics.GaugeSources;
 import io.modelbridge.gateway.http.ApiServices;
+import io.modelbridge.gateway.http.ConnectionReuse;
 import io.modelbridge.gateway.http.InFlight;
 import io.modelbridge.gateway.http.OpenAiRoutes;
 import io.modelbridge.gateway.limits.RateLimiter;
@@ -72,7 +73,8 @@ public final class Gateway implements AutoCloseable {
     private final ChangeFeed changeFeed;
     private final String instanceId;
     private final Portal portal;
-    private final WebServer server;
+    private final PublicListener publicListener;
+    private final WebServer adminServer;
     private long nextBucketCleanup;
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("gateway-background").unstarted(r));
@@ -84,6 +86,7 @@ public final class Gateway implements AutoCloseable {
     static final int STREAM_WRITE_BUFFER_BYTES = 1024;
     /** Under the data folder: usage and ledger rows kept while the database cannot take them. */
     static final String SPILL_DIR = "spill";
+    private static final Duration SHUTDOWN_GRACE = Duration.ofMillis(500);
 
     private Gateway(GatewayConfig config) {
         this.config = config;
@@ -146,22 +149,18 @@ public final class Gateway implements AutoCloseable {
         ChannelProbe probe = new ChannelProbe(plugins, upstream, routeLoader, breakers, clock, config.requestTimeout());
         this.portal = new Portal(db, changes, json, config.portal(), () -> routes.get().aliasNames(), clock);
         AdminApi admin = new AdminApi(db, cipher, plugins, probe, changes, json, errors, adminToken, clock);
-        this.server = WebServer.builder()
-                .host(config.host())
-                .port(config.port())
-                .shutdownGracePeriod(Duration.ofMillis(500))
-                .directHandlers(TransportErrors.handlers(errors))
-                .connectionOptions(o -> o.tcpNoDelay(true)) // each SSE event is flushed alone: no Nagle delay
-                // The buffer of a streamed response (res.outputStream()), held for the whole stream: SseRelay writes
-                // each event in one call and flushes it, and a write larger than the buffer bypasses it.
-                .writeBufferSize(STREAM_WRITE_BUFFER_BYTES)
-                .routing(r -> {
+        this.publicListener = new PublicListener(config.host(), config.port(), config.listener(), SHUTDOWN_GRACE,
+                TransportErrors.handlers(errors), r -> {
+                    r.addFilter(new ConnectionReuse());
                     new OpenAiRoutes(services, inFlight, dbHealth::up).register(r);
                     portal.register(r);
-                })
-                .putSocket("admin", s -> s.host(config.adminHost()).port(config.adminPort())
-                        .directHandlers(TransportErrors.handlers(errors)))
-                .routing("admin", r -> {
+                });
+        this.adminServer = WebServer.builder()
+                .host(config.adminHost())
+                .port(config.adminPort())
+                .shutdownGracePeriod(SHUTDOWN_GRACE)
+                .directHandlers(TransportErrors.handlers(errors))
+                .routing(r -> {
                     admin.register(r);
                     r.get("/metrics", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, GatewayMetrics.contentType())
                             .send(metrics.scrape()));
@@ -173,8 +172,10 @@ public final class Gateway implements AutoCloseable {
         leaseHeartbeat.scheduleWithFixedDelay(() -> step("quota lease heartbeat", quotas::heartbeat), 250, 250,
                 TimeUnit.MILLISECONDS);
         LOG.info("ModelBridge instance {} listening: OpenAI API on http://{}:{}/v1, admin API on http://{}:{}/admin/v1"
-                + " (rate limits {})", instanceId, config.host(), server.port(), config.adminHost(), server.port("admin"),
-                control.distributedLimits() ? "distributed" : "local");
+                + " (rate limits {}; at most {} client connections, idle ones closed after {} s)", instanceId,
+                config.host(), publicListener.port(), config.adminHost(), adminServer.port(),
+                control.distributedLimits() ? "distributed" : "local", config.listener().maxConnections(),
+                config.listener().idleTimeout().toSeconds());
     }
 
     public static Gateway start(GatewayConfig config) {
@@ -182,11 +183,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     public int port() {
-        return server.port();
+        return publicListener.port();
     }
 
     public int adminPort() {
-        return server.port("admin");
+        return adminServer.port();
     }
 
     /** The JDBC URL of the database, for another instance to share it. */
@@ -209,6 +210,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void housekeeping() {
+        step("public listener", publicListener::reviveIfStopped);
         step("key last-used", lastUsed::flush);
         step("quota leases", quotas::housekeeping);
         if (System.nanoTime() - nextBucketCleanup >= 0) {
@@ -243,7 +245,8 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         background.shutdownNow();
         leaseHeartbeat.shutdownNow();
-        server.stop();
+        publicListener.close();
+        adminServer.stop();
         portal.close();
         changeFeed.close();
         lastUsed.flush();

@@ -15,12 +15,13 @@ import java.util.Optional;
  * @param control    rate limits, circuit breaker and quota leases
  * @param portal     the self-service portal: public URL and mail
  * @param plugins    which bundled plugins dropped jars may replace, and how long a plugin may take to start
+ * @param listener   the public listener's connection cap and idle timeout
  */
 public record GatewayConfig(String host, int port, String adminHost, int adminPort, Path dataDir, Path pluginsDir,
                             Optional<String> dbUrl, String dbUser, String dbPassword, int dbPoolSize,
                             Optional<String> adminToken, Optional<String> masterKey, long maxBodyBytes,
                             Duration drainGrace, Duration requestTimeout, int maxAttempts, ControlConfig control,
-                            PortalConfig portal, PluginConfig plugins) {
+                            PortalConfig portal, PluginConfig plugins, ListenerConfig listener) {
 
     public GatewayConfig {
         requirePort("MB_PORT", port);
@@ -43,39 +44,45 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                          Duration drainGrace, Duration requestTimeout, int maxAttempts) {
         this(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken,
                 masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, ControlConfig.defaults(),
-                PortalConfig.defaults(), PluginConfig.defaults());
+                PortalConfig.defaults(), PluginConfig.defaults(), ListenerConfig.defaults());
     }
 
     public GatewayConfig withControl(ControlConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, settings,
-                portal, plugins);
+                portal, plugins, listener);
     }
 
     public GatewayConfig withPortal(PortalConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
-                settings, plugins);
+                settings, plugins, listener);
     }
 
     public GatewayConfig withPlugins(PluginConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
-                portal, settings);
+                portal, settings, listener);
     }
 
     /** With another MB_REQUEST_TIMEOUT_SECONDS: the longest one upstream call may take. */
     public GatewayConfig withRequestTimeout(Duration timeout) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, timeout, maxAttempts, control, portal,
-                plugins);
+                plugins, listener);
+    }
+
+    public GatewayConfig withListener(ListenerConfig settings) {
+        return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
+                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
+                portal, plugins, settings);
     }
 
     /** The same gateway on another (external) database, e.g. a second instance on the first one's. */
     public GatewayConfig withDatabase(String url, String user, String password) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, Optional.of(url), user,
                 password, dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts,
-                control, portal, plugins);
+                control, portal, plugins, listener);
     }
 
     /** Reads MB_* variables; unset ones take the documented defaults. */
@@ -106,7 +113,8 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                         e.integer("MB_DEFAULT_MAX_TOKENS", 4096),
                         e.optional("MB_INSTANCE_ID")),
                 PortalConfig.fromEnvironment(e),
-                PluginConfig.fromEnvironment(e));
+                PluginConfig.fromEnvironment(e),
+                ListenerConfig.fromEnvironment(e));
     }
 
     private static void requirePort(String name, int port) {

@@ -29,10 +29,18 @@ public final class TransportErrors implements DirectHandler {
     @Override
     public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
                                     ServerResponseHeaders headers, String message) {
-        ApiError error = status.code() >= 500
-                ? ApiError.serverError(status.code(), "internal_error", "The gateway could not process the request.")
-                : new ApiError(status.code(), "invalid_request_error", codeFor(status), null,
-                        "The request was refused: " + status.reasonPhrase() + ".");
+        ApiError error = switch (status.code()) {
+            // RFC 9112, section 6.1: a transfer coding the server does not understand is a 501
+            case 501 -> new ApiError(501, "invalid_request_error", "unsupported_transfer_encoding", null,
+                    "The request's Transfer-Encoding is not supported: send the body with a Content-Length, or with "
+                            + "'Transfer-Encoding: chunked' alone.");
+            case 505 -> new ApiError(505, "invalid_request_error", "http_version_not_supported", null,
+                    "This HTTP version is not supported; use HTTP/1.1 or HTTP/1.0.");
+            default -> status.code() >= 500
+                    ? ApiError.serverError(status.code(), "internal_error", "The gateway could not process the request.")
+                    : new ApiError(status.code(), "invalid_request_error", codeFor(status), null,
+                            "The request was refused: " + status.reasonPhrase() + ".");
+        };
         return TransportResponse.builder()
                 .status(status)
                 .headers(headers)

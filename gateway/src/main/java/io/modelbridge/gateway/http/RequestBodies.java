@@ -3,16 +3,22 @@ package io.modelbridge.gateway.http;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.RequestException;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Reads a JSON request body within the size limit. */
 final class RequestBodies {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestBodies.class);
     private RequestBodies() {}
 
     static JsonNode readJson(ServerRequest req, ObjectMapper json, long limit) {
@@ -45,14 +51,28 @@ final class RequestBodies {
             throw new GatewayException(new ApiError(415, "invalid_request_error", "unsupported_encoding", null,
                     "Compressed request bodies are not accepted; send the JSON uncompressed."));
         }
-        try (InputStream in = req.content().inputStream()) {
+        // Not closed when refused: closing would read the rest of the body, however long. ConnectionReuse closes the
+        // connection instead.
+        InputStream in = req.content().inputStream();
+        try {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, expected + 1));
             if (bytes.length > limit) {
                 throw new GatewayException(ApiError.tooLarge(limit));
             }
             return bytes;
-        } catch (IOException e) {
-            throw new GatewayException(ApiError.invalidRequest("The request body could not be read.", null));
+        } catch (IllegalArgumentException | RequestException e) {
+            // Helidon's chunk parser: a size that is not hexadecimal (NumberFormatException), a bad last chunk
+            LOG.info("Refused a request whose chunked body is malformed (400 invalid_chunked_body)");
+            throw new GatewayException(new ApiError(400, "invalid_request_error", "invalid_chunked_body", null,
+                    "The chunked request body is malformed (RFC 9112, section 7.1): each chunk starts with its size in "
+                            + "hexadecimal on a line of its own, and a chunk of size 0 ends the body."));
+        } catch (IOException | UncheckedIOException | ServerConnectionException
+                 | DataReader.InsufficientDataAvailableException e) {
+            throw new GatewayException(CLIENT_CLOSED);
         }
     }
+
+    /** Counted as 499, nginx's status for it: the client went away mid-upload, nothing failed on our side. */
+    static final ApiError CLIENT_CLOSED = new ApiError(499, "invalid_request_error", "client_closed_request", null,
+            "The client closed the connection before the request body was complete.");
 }

@@ -37,7 +37,7 @@ class AdmissionIT {
         gateway = RunningGateway.start(dataDir, c -> new GatewayConfig(c.host(), c.port(), c.adminHost(),
                 c.adminPort(), c.dataDir(), c.pluginsDir(), c.dbUrl(), c.dbUser(), c.dbPassword(), c.dbPoolSize(),
                 c.adminToken(), c.masterKey(), MAX_BODY, c.drainGrace(), c.requestTimeout(), c.maxAttempts(),
-                c.control(), c.portal(), c.plugins()));
+                c.control(), c.portal(), c.plugins(), c.listener()));
         api = new ApiCalls(gateway.api());
         ObjectNode channel = JSON.createObjectNode().put("name", "sim").put("provider", "openai")
                 .put("credential", upstream.apiKey()).put("base_url", upstream.baseUri().toString());

@@ -1,0 +1,63 @@
+package io.modelbridge.gateway.config;
+
+import com.sun.management.UnixOperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+
+/**
+ * Bounds of the public listener's connections.
+ *
+ * @param maxConnections MB_MAX_CONNECTIONS: client connections held at once; the next ones wait in the kernel's accept
+ *                       queue until one closes, so accepting never runs the process out of file descriptors
+ * @param idleTimeout    MB_IDLE_TIMEOUT_SECONDS: a keep-alive connection with no request for this long is closed
+ */
+public record ListenerConfig(int maxConnections, Duration idleTimeout) {
+    /** Descriptors kept for everything but client connections: jars, plugins, the database pool, logs, the admin API. */
+    static final int RESERVED_DESCRIPTORS = 256;
+    /** Where the open-file limit cannot be read (not Unix). */
+    static final int FALLBACK_MAX_CONNECTIONS = 10_000;
+    static final int MIN_MAX_CONNECTIONS = 16;
+    static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+    public ListenerConfig {
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("MB_MAX_CONNECTIONS must be at least 1, got " + maxConnections);
+        }
+        if (idleTimeout.toSeconds() < 1) {
+            throw new IllegalArgumentException("MB_IDLE_TIMEOUT_SECONDS must be at least 1, got "
+                    + idleTimeout.toSeconds());
+        }
+    }
+
+    public static ListenerConfig defaults() {
+        return new ListenerConfig(defaultMaxConnections(openFileLimit()), DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /**
+     * Half of what the open-file limit leaves after {@value #RESERVED_DESCRIPTORS} reserved descriptors: each client
+     * connection may hold one upstream socket while its request runs.
+     */
+    static int defaultMaxConnections(long openFileLimit) {
+        if (openFileLimit <= 0) {
+            return FALLBACK_MAX_CONNECTIONS;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_MAX_CONNECTIONS, (openFileLimit - RESERVED_DESCRIPTORS) / 2));
+    }
+
+    /** The process's open-file limit, or -1 where the platform does not say. */
+    static long openFileLimit() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+                ? unix.getMaxFileDescriptorCount() : -1;
+    }
+
+    static ListenerConfig fromEnvironment(GatewayConfig.Env env) {
+        long limit = openFileLimit();
+        int max = env.integer("MB_MAX_CONNECTIONS", defaultMaxConnections(limit));
+        if (limit > 0 && max >= limit) {
+            throw new IllegalArgumentException("MB_MAX_CONNECTIONS must be below the open-file limit (ulimit -n "
+                    + limit + "), got " + max);
+        }
+        return new ListenerConfig(max, Duration.ofSeconds(env.integer("MB_IDLE_TIMEOUT_SECONDS",
+                (int) DEFAULT_IDLE_TIMEOUT.toSeconds())));
+    }
+}

@@ -1,0 +1,45 @@
+package io.modelbridge.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ListenerConfigTest {
+    @Test
+    void theDefaultCapLeavesRoomForUpstreamSocketsAndTheReservedDescriptors() {
+        assertEquals(128, ListenerConfig.defaultMaxConnections(512));
+        assertEquals(32_640, ListenerConfig.defaultMaxConnections(65_536));
+        assertEquals(ListenerConfig.MIN_MAX_CONNECTIONS, ListenerConfig.defaultMaxConnections(100));
+        assertEquals(ListenerConfig.FALLBACK_MAX_CONNECTIONS, ListenerConfig.defaultMaxConnections(-1));
+    }
+
+    @Test
+    void defaultsComeFromTheProcessLimitAndSixtySeconds() {
+        ListenerConfig c = GatewayConfig.fromEnvironment(Map.of()).listener();
+        assertEquals(ListenerConfig.defaultMaxConnections(ListenerConfig.openFileLimit()), c.maxConnections());
+        assertEquals(Duration.ofSeconds(60), c.idleTimeout());
+    }
+
+    @Test
+    void variablesAreReadAndBadValuesNameTheirVariable() {
+        ListenerConfig c = GatewayConfig.fromEnvironment(Map.of("MB_MAX_CONNECTIONS", "100",
+                "MB_IDLE_TIMEOUT_SECONDS", " 5 ")).listener();
+        assertEquals(100, c.maxConnections());
+        assertEquals(Duration.ofSeconds(5), c.idleTimeout());
+        for (var bad : Map.of("MB_MAX_CONNECTIONS", "0", "MB_IDLE_TIMEOUT_SECONDS", "0").entrySet()) {
+            var e = assertThrows(IllegalArgumentException.class, () -> GatewayConfig.fromEnvironment(Map.of(bad.getKey(),
+                    bad.getValue())));
+            assertTrue(e.getMessage().startsWith(bad.getKey()), e.getMessage());
+        }
+        long limit = ListenerConfig.openFileLimit();
+        if (limit > 0) {
+            var e = assertThrows(IllegalArgumentException.class, () -> GatewayConfig.fromEnvironment(
+                    Map.of("MB_MAX_CONNECTIONS", String.valueOf(limit))));
+            assertTrue(e.getMessage().contains("open-file limit"), e.getMessage());
+        }
+    }
+}
