@@ -65,7 +65,7 @@ class PostmasterKillIT {
                                 HttpResponse<String> res = api.post("/v1/chat/completions", key,
                                         chat("gpt-4o", id, false), "x-request-id", id);
                                 if (res.statusCode() == 200) {
-                                    answered.add(id);
+                                    answered.add(gatewayId(res));
                                 }
                                 Thread.sleep(50); // ~100 requests/s in all: the kill lands mid-load
                             }
@@ -80,9 +80,10 @@ class PostmasterKillIT {
                 awaitReady(api);
                 for (int i = 0; i < 20; i++) {
                     String id = "last-" + i;
-                    if (api.post("/v1/chat/completions", key, chat("gpt-4o", id, false), "x-request-id", id)
-                            .statusCode() == 200) {
-                        answered.add(id);
+                    HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("gpt-4o", id, false),
+                            "x-request-id", id);
+                    if (res.statusCode() == 200) {
+                        answered.add(gatewayId(res));
                     }
                 }
                 // The database dies again and stays down (its port taken) through the SIGTERM: what is still
@@ -252,6 +253,11 @@ class PostmasterKillIT {
         gateway.admin("GET", "/usage?since=1h&limit=1000", null).get("data")
                 .forEach(r -> ids.add(r.get("request_id").asText()));
         return ids;
+    }
+
+    /** The gateway's own id of the request, which its usage row and ledger rows carry. */
+    private static String gatewayId(HttpResponse<String> res) {
+        return res.headers().firstValue("x-modelbridge-request-id").orElseThrow();
     }
 
     private static int freePort() throws IOException {
