@@ -98,6 +98,14 @@ public final class QuotaLeaseRepository {
     public List<LedgerEntry> recover(long leaseId) {
         return dsl.transactionResult(tx -> {
             DSLContext t = tx.dsl();
+            // Locks in the order every ledger write takes them, the user's row before the lease's: the other way
+            // round deadlocked with a spilled ledger batch replayed at start.
+            Long userId = t.select(QUOTA_LEASES.USER_ID).from(QUOTA_LEASES).where(QUOTA_LEASES.ID.eq(leaseId))
+                    .fetchOne(QUOTA_LEASES.USER_ID);
+            if (userId == null) {
+                return List.<LedgerEntry>of();
+            }
+            t.select(USERS.ID).from(USERS).where(USERS.ID.eq(userId)).forUpdate().execute();
             var lease = t.selectFrom(QUOTA_LEASES).where(QUOTA_LEASES.ID.eq(leaseId)).forUpdate().fetchOne();
             if (lease == null || lease.getClosedAt() != null) {
                 return List.<LedgerEntry>of();

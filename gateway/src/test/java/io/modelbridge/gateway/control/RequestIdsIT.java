@@ -66,6 +66,22 @@ class RequestIdsIT {
         return own;
     }
 
+    /** Waits (bounded) until the user's ledger holds a settlement or refund for each of its requests. */
+    private static void awaitSettlements(String user, int requests) {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < end) {
+            long closed = 0;
+            for (JsonNode row : Ledger.rows(gw, user)) {
+                String kind = row.get("kind").asText();
+                closed += kind.equals("settle") || kind.equals("refund") ? 1 : 0;
+            }
+            if (closed >= requests) {
+                return;
+            }
+            io.modelbridge.gateway.it.UsageRows.sleep(50);
+        }
+    }
+
     @Test
     void aRepeatedClientRequestIdNeverMergesOrDropsUsageRows() {
         String repeated = "dup-" + System.nanoTime();
@@ -81,6 +97,7 @@ class RequestIdsIT {
             int requests = user.equals("ids-first") ? 5 : 1;
             JsonNode rows = Ledger.usage(gw, user, requests).get("data");
             assertEquals(requests, rows.size(), rows.toString());
+            awaitSettlements(user, requests); // the ledger is written behind the usage rows
             Map<String, Integer> ledgerRows = new HashMap<>();
             for (JsonNode row : Ledger.rows(gw, user)) {
                 ledgerRows.merge(row.get("request_id").asText() + " " + row.get("kind").asText(), 1, Integer::sum);
@@ -94,7 +111,6 @@ class RequestIdsIT {
                         "one settlement under " + id + ": " + ledgerRows);
                 assertEquals(user.equals("ids-first"), ownIds.contains(id), id);
             }
-            Ledger.settledQuota(gw, user);
             Ledger.assertExplainsBalance(gw, user);
         }
         assertEquals(othersId, Ledger.usage(gw, "ids-second", 1).at("/data/0/request_id").asText());

@@ -87,7 +87,9 @@ class PluginUpgradeSafetyIT {
             assertError(api.post("/v1/chat/completions", key, chat("bravo-model", "hi", false)), 502,
                     "provider_plugin_error");
         }
-        var views = await(gateway, has("bravo", "STARTED", "1.0.0"), Duration.ofSeconds(5));
+        // The previous version is listed STARTED a moment before the refused one is listed FAILED: wait for both.
+        var views = await(gateway, has("bravo", "STARTED", "1.0.0").and(v -> find(v, "bravo", "FAILED").isPresent()),
+                Duration.ofSeconds(5));
         String reason = find(views, "bravo", "FAILED").orElseThrow().get("error").asText();
         assertTrue(reason.contains("first 3 calls failed"), reason);
         assertAnswer("v1");

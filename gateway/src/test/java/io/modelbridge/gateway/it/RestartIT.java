@@ -39,6 +39,7 @@ class RestartIT {
                         chat("durable", "after the restart", false));
                 assertEquals(200, res.statusCode(), res.body());
                 assertEquals("echo: after the restart", json(res.body()).at("/choices/0/message/content").asText());
+                UsageRows.find(second, res.headers().firstValue("x-modelbridge-request-id").orElseThrow());
                 assertEquals("carol", second.admin("GET", "/users/carol", null).get("name").asText());
                 assertEquals("sim", second.admin("GET", "/channels/sim", null).get("name").asText());
                 assertEquals("sim", second.admin("GET", "/aliases/durable", null).at("/targets/0/channel").asText());
