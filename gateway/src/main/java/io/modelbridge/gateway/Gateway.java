@@ -149,12 +149,7 @@ public final class Gateway implements AutoCloseable {
         ChannelProbe probe = new ChannelProbe(plugins, upstream, routeLoader, breakers, clock, config.requestTimeout());
         this.portal = new Portal(db, changes, json, config.portal(), () -> routes.get().aliasNames(), clock);
         AdminApi admin = new AdminApi(db, cipher, plugins, probe, changes, json, errors, adminToken, clock);
-        this.publicListener = new PublicListener(config.host(), config.port(), config.listener(), SHUTDOWN_GRACE,
-                TransportErrors.handlers(errors), r -> {
-                    r.addFilter(new ConnectionReuse());
-                    new OpenAiRoutes(services, inFlight, dbHealth::up).register(r);
-                    portal.register(r);
-                });
+        // The admin API first: once the public port answers, so does the admin port.
         this.adminServer = WebServer.builder()
                 .host(config.adminHost())
                 .port(config.adminPort())
@@ -167,6 +162,12 @@ public final class Gateway implements AutoCloseable {
                 })
                 .build()
                 .start();
+        this.publicListener = new PublicListener(config.host(), config.port(), config.listener(), SHUTDOWN_GRACE,
+                TransportErrors.handlers(errors), r -> {
+                    r.addFilter(new ConnectionReuse());
+                    new OpenAiRoutes(services, inFlight, dbHealth::up).register(r);
+                    portal.register(r);
+                });
         nextBucketCleanup = System.nanoTime();
         background.scheduleWithFixedDelay(this::housekeeping, 250, 250, TimeUnit.MILLISECONDS);
         leaseHeartbeat.scheduleWithFixedDelay(() -> step("quota lease heartbeat", quotas::heartbeat), 250, 250,

@@ -88,9 +88,7 @@ class PostmasterKillIT {
                 }
                 // The database dies again and stays down (its port taken) through the SIGTERM: what is still
                 // pending must be kept on disk, not lost with the process.
-                int pgPort = postmasterPort();
-                kill(restartedPid);
-                try (ServerSocket holdsThePort = holdPort(pgPort)) {
+                try (ServerSocket holdsThePort = killAndHoldPort()) {
                     gateway.destroy(); // SIGTERM
                     assertTrue(gateway.waitFor(60, TimeUnit.SECONDS), "the gateway stopped; log:\n"
                             + Files.readString(log));
@@ -193,17 +191,24 @@ class PostmasterKillIT {
         return Integer.parseInt(Files.readAllLines(dataDir.resolve("pg/postmaster.pid")).get(3).strip());
     }
 
-    /** Takes the port as soon as it is free (the gateway's restart then waits for it). */
-    private static ServerSocket holdPort(int port) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try {
-                return new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
-            } catch (IOException busy) {
-                assertTrue(System.nanoTime() < end, "port " + port + " was freed");
-                Thread.sleep(1);
+    /**
+     * Kills the running postmaster and takes its port as soon as it is free (the gateway's restart then waits for
+     * it). Should the gateway's watchdog restart it first, the new one is killed in turn (a bounded number of times).
+     */
+    private ServerSocket killAndHoldPort() throws IOException, InterruptedException {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int port = postmasterPort();
+            kill(postmasterPid());
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (System.nanoTime() < end) {
+                try {
+                    return new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+                } catch (IOException busy) {
+                    Thread.sleep(1);
+                }
             }
         }
+        throw new AssertionError("the postmaster's port was never free to take");
     }
 
     private static void kill(long pid) {
