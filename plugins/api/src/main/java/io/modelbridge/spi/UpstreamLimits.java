@@ -66,17 +66,17 @@ public final class UpstreamLimits {
     private static int count(String field, Number value, int max) {
         BigDecimal exact = exact(field, value);
         if (exact.signum() < 0 || exact.compareTo(BigDecimal.valueOf(max)) > 0) {
-            throw exceeded(field + " " + exact.toString() + " is outside 0.." + max);
+            throw exceeded("token count " + field + " " + exact + " is outside 0.." + max);
         }
         if (exact.remainder(BigDecimal.ONE).signum() != 0) {
-            throw exceeded(field + " " + exact.toPlainString() + " is not a whole number");
+            throw exceeded("token count " + field + " " + exact.toPlainString() + " is not a whole number");
         }
         return exact.intValueExact();
     }
 
     private static BigDecimal exact(String field, Number value) {
         return switch (value) {
-            case null -> throw exceeded(field + " is not a JSON number");
+            case null -> throw exceeded("token count " + field + " is not a JSON number");
             case Integer i -> BigDecimal.valueOf(i);
             case Long l -> BigDecimal.valueOf(l);
             case Short s -> BigDecimal.valueOf(s);
@@ -86,7 +86,7 @@ public final class UpstreamLimits {
             default -> {
                 double d = value.doubleValue();
                 if (!Double.isFinite(d)) {
-                    throw exceeded(field + " " + d + " is not a finite number");
+                    throw exceeded("token count " + field + " " + d + " is not a finite number");
                 }
                 yield new BigDecimal(d);
             }
