@@ -35,6 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileUpstreamIT {
     private static final long ALLOCATION_BOUND_MB = 48;
     private static final long OFFERED_BYTES = 64L * 1024 * 1024;
+    /** 2^32+5 prompt tokens: read with asInt() they were 5, and the request was billed 5. */
+    private static final String WRAPPING_USAGE = "{\"prompt_tokens\":4294967301,\"completion_tokens\":1,"
+            + "\"total_tokens\":4294967302}";
     @TempDir
     static Path dataDir;
     static HostileUpstream hostile;
@@ -134,6 +137,39 @@ class HostileUpstreamIT {
         assertTrue(error.get("message").asText().contains("token count"), error.toString());
         JsonNode row = UsageRows.find(gateway, requestId);
         assertEquals(502, row.get("status").asInt(), row.toString());
+    }
+
+    @Test
+    void promptTokensOf2To32Plus5AreAProtocolErrorNotABillOf5() {
+        hostile.answer(HostileUpstream.reply(200, "application/json", "{\"id\":\"c\",\"object\":\"chat.completion\","
+                + "\"created\":1,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                + "\"content\":\"hi\"},\"finish_reason\":\"stop\"}],\"usage\":" + WRAPPING_USAGE + "}"));
+        String requestId = "wrap-" + UUID.randomUUID();
+        JsonNode error = assertError(api.post("/v1/chat/completions", key, chat("hostile", "hi", false),
+                "x-request-id", requestId), 502, "upstream_bad_response");
+        assertTrue(error.get("message").asText().contains("prompt_tokens"), error.toString());
+        JsonNode row = UsageRows.find(gateway, requestId);
+        assertEquals(502, row.get("status").asInt(), row.toString());
+        assertEquals(0, row.get("prompt_tokens").asInt(), row.toString());
+    }
+
+    @Test
+    void streamedPromptTokensOf2To32Plus5EndTheStreamWithAnErrorEventNotABillOf5() {
+        String usage = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\","
+                + "\"choices\":[],\"usage\":" + WRAPPING_USAGE + "}\n\n";
+        String text = event("{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}");
+        hostile.answer(HostileUpstream.stream(text, usage, "data: [DONE]\n\n"));
+        String requestId = "wrap-stream-" + UUID.randomUUID();
+        HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("hostile", "hi", true),
+                "x-request-id", requestId);
+        assertEquals(200, res.statusCode());
+        List<String> data = res.body().lines().filter(l -> l.startsWith("data:")).map(l -> l.substring(5).strip())
+                .toList();
+        assertTrue(!data.contains("[DONE]"), res.body());
+        JsonNode error = ApiCalls.json(data.getLast()).get("error");
+        assertTrue(error != null && "upstream_bad_response".equals(error.path("code").asText()), data.getLast());
+        JsonNode row = UsageRows.find(gateway, requestId);
+        assertTrue(row.get("prompt_tokens").asInt() != 5, "billed as 5 prompt tokens: " + row);
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.modelbridge.spi;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+
 /**
  * Bounds on every size and count the gateway takes from a vendor's answer, so that a hostile or broken upstream
  * cannot make the gateway allocate without limit (a choice index of 2^31-1 once cost 256 MB per stream) or bill
@@ -41,6 +44,53 @@ public final class UpstreamLimits {
             throw exceeded("token count " + count + " is outside 0.." + MAX_TOKENS);
         }
         return count;
+    }
+
+    /**
+     * A token count read from a vendor's JSON: {@code value} is the parsed JSON number (Jackson's
+     * {@code node.isNumber() ? node.numberValue() : null}), or null when the field held something else. It must be
+     * a whole number in 0..{@link #MAX_TOKENS}; anything else (2^32+5, 1e30, -1, 12.5, the string "12") is a
+     * {@code PROTOCOL} failure, never a silently narrowed int: 2^32+5 read with {@code asInt()} bills 5 tokens.
+     *
+     * @param field the JSON field, for the failure's message (e.g. {@code "prompt_tokens"})
+     */
+    public static int tokenCount(String field, Number value) {
+        return count(field, value, MAX_TOKENS);
+    }
+
+    /** A total token count (prompt plus completion) read from a vendor's JSON, as {@link #tokenCount}. */
+    public static int totalTokenCount(String field, Number value) {
+        return count(field, value, 2 * MAX_TOKENS);
+    }
+
+    private static int count(String field, Number value, int max) {
+        BigDecimal exact = exact(field, value);
+        if (exact.signum() < 0 || exact.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw exceeded("token count " + field + " " + exact + " is outside 0.." + max);
+        }
+        if (exact.remainder(BigDecimal.ONE).signum() != 0) {
+            throw exceeded("token count " + field + " " + exact.toPlainString() + " is not a whole number");
+        }
+        return exact.intValueExact();
+    }
+
+    private static BigDecimal exact(String field, Number value) {
+        return switch (value) {
+            case null -> throw exceeded("token count " + field + " is not a JSON number");
+            case Integer i -> BigDecimal.valueOf(i);
+            case Long l -> BigDecimal.valueOf(l);
+            case Short s -> BigDecimal.valueOf(s);
+            case Byte b -> BigDecimal.valueOf(b);
+            case BigInteger b -> new BigDecimal(b);
+            case BigDecimal d -> d;
+            default -> {
+                double d = value.doubleValue();
+                if (!Double.isFinite(d)) {
+                    throw exceeded("token count " + field + " " + d + " is not a finite number");
+                }
+                yield new BigDecimal(d);
+            }
+        };
     }
 
     /** The failure for an upstream that broke one of these bounds. */

@@ -3,6 +3,8 @@ package io.modelbridge.spi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,26 @@ class UpstreamLimitsTest {
         assertProtocol(() -> Usage.of(5, Integer.MAX_VALUE));
         assertProtocol(() -> new Usage(1, 1, -2));
         assertEquals(UpstreamLimits.MAX_TOKENS, Usage.of(0, UpstreamLimits.MAX_TOKENS).completionTokens());
+    }
+
+    @Test
+    void tokenCountsFromJsonAreWholeNumbersWithinTheBoundNeverNarrowed() {
+        assertProtocol(() -> UpstreamLimits.tokenCount("prompt_tokens", 4_294_967_301L)); // 2^32+5, asInt() says 5
+        assertProtocol(() -> UpstreamLimits.tokenCount("prompt_tokens", BigInteger.TWO.pow(64).add(BigInteger.ONE)));
+        assertProtocol(() -> UpstreamLimits.tokenCount("prompt_tokens", 1e30));
+        assertProtocol(() -> UpstreamLimits.tokenCount("prompt_tokens", -1));
+        assertProtocol(() -> UpstreamLimits.tokenCount("prompt_tokens", 12.5));
+        assertProtocol(() -> UpstreamLimits.tokenCount("prompt_tokens", Double.NaN));
+        assertProtocol(() -> UpstreamLimits.tokenCount("prompt_tokens", null)); // the string "12", true, {}
+        assertProtocol(() -> UpstreamLimits.tokenCount("prompt_tokens", UpstreamLimits.MAX_TOKENS + 1L));
+        assertEquals(12, UpstreamLimits.tokenCount("prompt_tokens", 12));
+        assertEquals(12, UpstreamLimits.tokenCount("prompt_tokens", 12.0));
+        assertEquals(12, UpstreamLimits.tokenCount("prompt_tokens", new BigDecimal("1.2E+1")));
+        assertEquals(UpstreamLimits.MAX_TOKENS,
+                UpstreamLimits.tokenCount("prompt_tokens", (long) UpstreamLimits.MAX_TOKENS));
+        assertEquals(2 * UpstreamLimits.MAX_TOKENS,
+                UpstreamLimits.totalTokenCount("total_tokens", 2L * UpstreamLimits.MAX_TOKENS));
+        assertProtocol(() -> UpstreamLimits.totalTokenCount("total_tokens", 4_294_967_301L));
     }
 
     private static void assertProtocol(Executable build) {

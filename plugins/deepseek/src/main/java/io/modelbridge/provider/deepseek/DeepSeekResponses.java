@@ -46,9 +46,9 @@ final class DeepSeekResponses {
         if (usage == null || !usage.isObject()) {
             return null;
         }
-        int prompt = usage.path("prompt_tokens").asInt();
-        int completion = usage.path("completion_tokens").asInt();
-        return new Usage(prompt, completion, usage.path("total_tokens").asInt(prompt + completion));
+        int prompt = DeepSeekJson.tokens(usage, "prompt_tokens", 0);
+        int completion = DeepSeekJson.tokens(usage, "completion_tokens", 0);
+        return new Usage(prompt, completion, DeepSeekJson.totalTokens(usage, "total_tokens", prompt + completion));
     }
 
     /**

@@ -10,6 +10,7 @@ import io.modelbridge.spi.EmbeddingResponse;
 import io.modelbridge.spi.FinishReason;
 import io.modelbridge.spi.ProviderAdapter;
 import io.modelbridge.spi.ProviderInfo;
+import io.modelbridge.spi.UpstreamLimits;
 import io.modelbridge.spi.Usage;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,8 +82,8 @@ public final class ErnieAdapter implements ProviderAdapter {
         ErnieCredential credential = ErnieCredential.parse(ctx.settings().credential());
         String path = ErnieEndpoints.embeddingsPath(request.model());
         List<float[]> vectors = new ArrayList<>();
-        int prompt = 0;
-        int total = 0;
+        long prompt = 0; // sums of batches are longs, so that many large counts cannot wrap into a small one
+        long total = 0;
         boolean counted = true;
         for (int from = 0; from < request.input().size(); from += ErnieCodec.EMBEDDING_BATCH) {
             List<String> batch = request.input().subList(from, Math.min(request.input().size(),
@@ -104,7 +105,12 @@ public final class ErnieAdapter implements ProviderAdapter {
             total += part.usage() == null ? 0 : part.usage().totalTokens();
         }
         checkDimensions(request, vectors);
-        return new EmbeddingResponse(vectors, counted ? new Usage(prompt, 0, total) : null);
+        if (!counted) {
+            return new EmbeddingResponse(vectors, null);
+        }
+        int promptTokens = UpstreamLimits.tokenCount("prompt_tokens of all batches", prompt);
+        int totalTokens = UpstreamLimits.totalTokenCount("total_tokens of all batches", total);
+        return new EmbeddingResponse(vectors, new Usage(promptTokens, 0, totalTokens));
     }
 
     /** ERNIE's vectors have a fixed size per model; a different {@code dimensions} cannot be honoured. */

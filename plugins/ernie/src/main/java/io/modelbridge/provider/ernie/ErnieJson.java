@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.TypeFactory;
+import io.modelbridge.spi.UpstreamLimits;
 import java.util.Optional;
 
 /**
@@ -35,5 +36,22 @@ final class ErnieJson {
     static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asText();
+    }
+
+    /**
+     * A token count field: {@code absent} when absent or JSON null, else a whole number in 0..MAX_TOKENS or a
+     * PROTOCOL failure. Never {@code asInt()}, which reads 2^32+5 as 5 and the string "12" as 12.
+     */
+    static int tokens(JsonNode usage, String field, int absent) {
+        JsonNode value = usage.get(field);
+        return value == null || value.isNull() ? absent
+                : UpstreamLimits.tokenCount(field, value.isNumber() ? value.numberValue() : null);
+    }
+
+    /** A total token count field (prompt plus completion), as {@link #tokens}. */
+    static int totalTokens(JsonNode usage, String field, int absent) {
+        JsonNode value = usage.get(field);
+        return value == null || value.isNull() ? absent
+                : UpstreamLimits.totalTokenCount(field, value.isNumber() ? value.numberValue() : null);
     }
 }

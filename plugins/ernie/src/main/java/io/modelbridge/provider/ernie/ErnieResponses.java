@@ -78,9 +78,9 @@ final class ErnieResponses {
         if (usage == null || !usage.isObject()) {
             return null;
         }
-        int prompt = usage.path("prompt_tokens").asInt();
-        int completion = usage.path("completion_tokens").asInt();
-        return new Usage(prompt, completion, usage.path("total_tokens").asInt(prompt + completion));
+        int prompt = ErnieJson.tokens(usage, "prompt_tokens", 0);
+        int completion = ErnieJson.tokens(usage, "completion_tokens", 0);
+        return new Usage(prompt, completion, ErnieJson.totalTokens(usage, "total_tokens", prompt + completion));
     }
 
     /** One embeddings answer: vectors in input order, and its usage (prompt tokens only). */
@@ -105,9 +105,12 @@ final class ErnieResponses {
             vectors.add(vector);
         }
         JsonNode usage = answer.path("usage");
-        Usage counted = usage.isObject() ? new Usage(usage.path("prompt_tokens").asInt(), 0,
-                usage.path("total_tokens").asInt(usage.path("prompt_tokens").asInt())) : null;
-        return new EmbeddingResponse(vectors, counted);
+        if (!usage.isObject()) {
+            return new EmbeddingResponse(vectors, null);
+        }
+        int prompt = ErnieJson.tokens(usage, "prompt_tokens", 0);
+        int total = ErnieJson.totalTokens(usage, "total_tokens", prompt);
+        return new EmbeddingResponse(vectors, new Usage(prompt, 0, total));
     }
 
     private static boolean toolCallPresent(JsonNode answer) {

@@ -147,6 +147,15 @@ class ErnieErrorMappingTest {
     }
 
     @Test
+    void batchTokenCountsSummingPast2To32AreAProtocolFailureNotAWrappedSmallBill() {
+        simulator.embeddingTokensPerBatch(100_000_000); // 43 batches of 16 texts: 4.3e9 tokens, 5,032,704 in an int
+        List<String> texts = java.util.Collections.nCopies(43 * ErnieCodec.EMBEDDING_BATCH, "t");
+        ProviderException e = assertThrows(ProviderException.class, () -> adapter.embed(
+                new EmbeddingRequest("Embedding-V1", texts, null, null, Map.of()), ctx()));
+        assertEquals(Kind.PROTOCOL, e.failure().kind(), e.getMessage());
+    }
+
+    @Test
     void embeddingsErrorsAndDimensionsAreClassified() {
         simulator.failNext(1, 18, "Open api qps request limit reached");
         EmbeddingRequest request = new EmbeddingRequest("Embedding-V1", List.of("a"), null, null, Map.of());

@@ -76,9 +76,9 @@ final class GlmResponses {
         if (usage == null || !usage.isObject()) {
             return null;
         }
-        int prompt = usage.path("prompt_tokens").asInt();
-        int completion = usage.path("completion_tokens").asInt();
-        return new Usage(prompt, completion, usage.path("total_tokens").asInt(prompt + completion));
+        int prompt = GlmJson.tokens(usage, "prompt_tokens", 0);
+        int completion = GlmJson.tokens(usage, "completion_tokens", 0);
+        return new Usage(prompt, completion, GlmJson.totalTokens(usage, "total_tokens", prompt + completion));
     }
 
     static FinishReason finishReason(String glm) {

@@ -58,9 +58,9 @@ final class OpenAiResponses {
         if (usage == null || !usage.isObject()) {
             return null;
         }
-        int prompt = usage.path("prompt_tokens").asInt();
-        int completion = usage.path("completion_tokens").asInt();
-        int total = usage.path("total_tokens").asInt(prompt + completion);
+        int prompt = OpenAiJson.tokens(usage, "prompt_tokens", 0);
+        int completion = OpenAiJson.tokens(usage, "completion_tokens", 0);
+        int total = OpenAiJson.totalTokens(usage, "total_tokens", prompt + completion);
         return new Usage(prompt, completion, total);
     }
 

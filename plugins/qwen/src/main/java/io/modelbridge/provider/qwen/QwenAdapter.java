@@ -61,7 +61,7 @@ public final class QwenAdapter implements ProviderAdapter {
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request, CallContext ctx) {
         List<float[]> vectors = new ArrayList<>();
-        int tokens = 0;
+        long tokens = 0;
         int batch = QwenEmbeddings.batchSize(request.model());
         List<String> bodies = QwenEmbeddings.requests(request);
         for (int i = 0; i < bodies.size(); i++) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.spi.EmbeddingRequest;
+import io.modelbridge.spi.UpstreamLimits;
 import io.modelbridge.spi.Usage;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,10 +87,12 @@ final class QwenEmbeddings {
 
     /** {@code usage.total_tokens}: all of it is input. */
     static int tokens(JsonNode answer) {
-        return answer.path("usage").path("total_tokens").asInt(0);
+        return QwenJson.tokens(answer.path("usage"), "total_tokens", 0);
     }
 
-    static Usage usage(int tokens) {
-        return new Usage(tokens, 0, tokens);
+    /** The usage of all batches; their sum is a long, so that many large counts cannot wrap into a small one. */
+    static Usage usage(long tokens) {
+        int checked = UpstreamLimits.tokenCount("total_tokens of all batches", tokens);
+        return new Usage(checked, 0, checked);
     }
 }

@@ -48,7 +48,7 @@ final class QwenResponses {
         if (usage == null || !usage.isObject() || !usage.has("input_tokens")) {
             return null;
         }
-        return Usage.of(usage.path("input_tokens").asInt(), usage.path("output_tokens").asInt());
+        return Usage.of(QwenJson.tokens(usage, "input_tokens", 0), QwenJson.tokens(usage, "output_tokens", 0));
     }
 
     /** {@code stop}, {@code length}, {@code tool_calls}; null for the string {@code "null"} of unfinished events. */

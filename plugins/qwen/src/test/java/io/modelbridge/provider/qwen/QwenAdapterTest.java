@@ -202,6 +202,15 @@ class QwenAdapterTest {
     }
 
     @Test
+    void batchTokenCountsSummingPast2To32AreAProtocolFailureNotAWrappedSmallBill() {
+        simulator.embeddingTokensPerBatch(100_000_000); // 43 batches of 25 texts: 4.3e9 tokens, 5,032,704 in an int
+        List<String> texts = java.util.Collections.nCopies(43 * 25, "t");
+        ProviderException e = assertThrows(ProviderException.class, () -> adapter.embed(
+                new EmbeddingRequest("text-embedding-v2", texts, null, null, Map.of()), ctx(Map.of())));
+        assertEquals(Kind.PROTOCOL, e.failure().kind(), e.getMessage());
+    }
+
+    @Test
     void embeddingsAreBatchedByTheModelsLimitAndKeepInputOrder() {
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < 12; i++) {

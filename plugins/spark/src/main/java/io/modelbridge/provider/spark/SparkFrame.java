@@ -60,9 +60,9 @@ record SparkFrame(int status, String sid, String content, String reasoning, Func
         if (!text.isObject()) {
             return null;
         }
-        int prompt = text.path("prompt_tokens").asInt();
-        int completion = text.path("completion_tokens").asInt();
-        return new Usage(prompt, completion, text.path("total_tokens").asInt(prompt + completion));
+        int prompt = SparkJson.tokens(text, "prompt_tokens", 0);
+        int completion = SparkJson.tokens(text, "completion_tokens", 0);
+        return new Usage(prompt, completion, SparkJson.totalTokens(text, "total_tokens", prompt + completion));
     }
 
     private static String excerpt(String json) {

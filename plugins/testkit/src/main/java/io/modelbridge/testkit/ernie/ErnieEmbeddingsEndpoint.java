@@ -22,6 +22,9 @@ final class ErnieEmbeddingsEndpoint {
     private final AtomicLong ids = new AtomicLong();
 
     /** The answer body: vectors, or an ERNIE error body when the input is not 1..16 strings. */
+    /** The prompt_tokens and total_tokens every answer reports, or -1 to count the texts' words. */
+    volatile long reportedTokens = -1;
+
     String answer(String model, JsonNode request) {
         List<String> inputs = inputs(request.path("input"));
         if (inputs == null) {
@@ -43,7 +46,8 @@ final class ErnieEmbeddingsEndpoint {
             ((ObjectNode) data.get(i)).put("index", i);
             tokens += Math.max(1, ErniePlan.words(inputs.get(i)));
         }
-        body.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+        long reported = reportedTokens < 0 ? tokens : reportedTokens;
+        body.putObject("usage").put("prompt_tokens", reported).put("total_tokens", reported);
         return body.toString();
     }
 

@@ -54,6 +54,10 @@ final class ErnieRoutes {
                         ErnieWire.error(3, "Unsupported openapi method", null))));
     }
 
+    void embeddingTokensPerBatch(long tokens) {
+        embeddings.reportedTokens = tokens;
+    }
+
     void tokenDelay(Duration delay) {
         tokenDelay = delay;
     }

@@ -105,6 +105,11 @@ public final class ErnieSimulator implements AutoCloseable {
         tokens.rejectAll(reject);
     }
 
+    /** Every embeddings answer reports this many prompt and total tokens (a hostile count), until reset. */
+    public void embeddingTokensPerBatch(long tokens) {
+        routes.embeddingTokensPerBatch(tokens);
+    }
+
     /** The token endpoint waits this long before answering (to make concurrent fetches overlap). */
     public void tokenDelay(Duration delay) {
         routes.tokenDelay(delay);
@@ -185,6 +190,7 @@ public final class ErnieSimulator implements AutoCloseable {
         tokens.reset();
         flagNext.set(0);
         routes.tokenDelay(Duration.ZERO);
+        routes.embeddingTokensPerBatch(-1);
     }
 
     // ---- observations ------------------------------------------------------------------------------------------

@@ -36,7 +36,8 @@ final class QwenEmbeddingsEndpoint {
         return null;
     }
 
-    static String answer(JsonNode request, String requestId) {
+    /** @param reportedTokens the usage.total_tokens to report, or -1 to count the texts' words */
+    static String answer(JsonNode request, String requestId, long reportedTokens) {
         String model = request.path("model").asText();
         int dims = fixedSize(model) ? 1536 : request.path("parameters").path("dimension").asInt(1024);
         ObjectNode body = QwenSimulator.JSON.createObjectNode();
@@ -51,7 +52,7 @@ final class QwenEmbeddingsEndpoint {
             }
             tokens += Math.max(1, QwenPlan.words(texts.get(i).asText()));
         }
-        body.putObject("usage").put("total_tokens", tokens);
+        body.putObject("usage").put("total_tokens", reportedTokens < 0 ? tokens : reportedTokens);
         body.put("request_id", requestId);
         return body.toString();
     }

@@ -30,6 +30,7 @@ final class QwenRoutes {
     private final Set<String> models;
     private final SimulatorKnobs knobs;
     private final Consumer<RecordedRequest> recorder;
+    private final QwenSimulator.Options options;
     private final QwenGeneration generation;
 
     QwenRoutes(String apiKey, Set<String> models, SimulatorKnobs knobs, QwenSimulator.Options options,
@@ -38,6 +39,7 @@ final class QwenRoutes {
         this.models = models;
         this.knobs = knobs;
         this.recorder = recorder;
+        this.options = options;
         this.generation = new QwenGeneration(knobs, options);
     }
 
@@ -155,7 +157,7 @@ final class QwenRoutes {
             return;
         }
         call.res().header("Content-Type", "application/json");
-        call.res().send(QwenEmbeddingsEndpoint.answer(call.json(), call.requestId()));
+        call.res().send(QwenEmbeddingsEndpoint.answer(call.json(), call.requestId(), options.embeddingTokens()));
     }
 
     private static Map<String, List<String>> headers(ServerRequest req) {

@@ -39,13 +39,20 @@ public final class QwenSimulator implements AutoCloseable {
     /** DashScope-specific settings; {@link #reset()} restores the defaults. */
     static final class Options {
         private volatile int contentFilterAfter = -1;
+        private volatile long embeddingTokens = -1;
 
         int contentFilterAfter() {
             return contentFilterAfter;
         }
 
+        /** The total_tokens every embeddings answer reports, or -1 to count the texts' words. */
+        long embeddingTokens() {
+            return embeddingTokens;
+        }
+
         void reset() {
             contentFilterAfter = -1;
+            embeddingTokens = -1;
         }
     }
 
@@ -159,6 +166,11 @@ public final class QwenSimulator implements AutoCloseable {
     /** Streams send {@code event:error} with output-side {@code DataInspectionFailed} after {@code events} events. */
     public void contentFilterAfter(int events) {
         options.contentFilterAfter = events;
+    }
+
+    /** Every embeddings answer reports this usage.total_tokens (a hostile count), until {@link #reset()}. */
+    public void embeddingTokensPerBatch(long tokens) {
+        options.embeddingTokens = tokens;
     }
 
     /** The vendor-neutral faults of the contract test, in DashScope's words. */

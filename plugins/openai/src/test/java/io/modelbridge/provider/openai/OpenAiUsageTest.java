@@ -1,0 +1,59 @@
+package io.modelbridge.provider.openai;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.modelbridge.spi.ProviderException;
+import io.modelbridge.spi.ProviderFailure.Kind;
+import io.modelbridge.spi.Usage;
+import io.modelbridge.testkit.HostileTokenCounts;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Token counts are billed as the upstream sent them or refused as its protocol failure, never narrowed. */
+class OpenAiUsageTest {
+    private static final List<String> FIELDS = List.of("prompt_tokens", "completion_tokens", "total_tokens");
+
+    @ParameterizedTest
+    @MethodSource("io.modelbridge.testkit.HostileTokenCounts#values")
+    void hostileTokenCountsAreProtocolFailuresStreamedOrNot(String count) {
+        for (String field : FIELDS) {
+            String usage = HostileTokenCounts.usage(FIELDS, field, count);
+            assertProtocol(() -> OpenAiResponses.chat(answer(usage)));
+            assertProtocol(() -> OpenAiResponses.embeddings("{\"data\":[{\"index\":0,\"embedding\":[1.0]}],"
+                    + "\"usage\":" + usage + "}"));
+            assertProtocol(() -> stream(usage));
+        }
+    }
+
+    @Test
+    void countsUpToTheBoundAreKeptExactly() {
+        String usage = "{\"prompt_tokens\":100000000,\"completion_tokens\":7,\"total_tokens\":100000007}";
+        assertEquals(new Usage(100_000_000, 7, 100_000_007), OpenAiResponses.chat(answer(usage)).usage());
+        assertEquals(new Usage(3, 4, 7), OpenAiResponses.chat(answer("{\"prompt_tokens\":3,\"completion_tokens\":4}"))
+                .usage());
+    }
+
+    private static String answer(String usage) {
+        return "{\"id\":\"c\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},"
+                + "\"finish_reason\":\"stop\"}],\"usage\":" + usage + "}";
+    }
+
+    private static void stream(String usage) {
+        String frames = "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},"
+                + "\"finish_reason\":\"stop\"}]}\n\ndata: {\"id\":\"c\",\"choices\":[],\"usage\":" + usage + "}\n\n"
+                + "data: [DONE]\n\n";
+        new OpenAiStreamParser("sk-secret", chunk -> {})
+                .parse(new ByteArrayInputStream(frames.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static void assertProtocol(Executable call) {
+        ProviderException e = assertThrows(ProviderException.class, call);
+        assertEquals(Kind.PROTOCOL, e.failure().kind(), e.getMessage());
+    }
+}
