@@ -93,6 +93,8 @@ public final class Gateway implements AutoCloseable {
     /** {@code started} collects what must be closed if a later step of the start fails. */
     private Gateway(GatewayConfig config, Deque<AutoCloseable> started) {
         this.config = config;
+        ListenPorts.requireFree("OpenAI API", config.host(), config.port());
+        ListenPorts.requireFree("admin API", config.adminHost(), config.adminPort());
         Clock clock = Clock.systemUTC();
         // A shared buffer pool instead of Jackson's default thread-local one: every virtual thread that writes JSON
         // would otherwise keep its own ~10 KiB of buffers for as long as it lives, i.e. for the whole of a stream.
