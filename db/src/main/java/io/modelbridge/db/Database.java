@@ -38,6 +38,7 @@ public final class Database implements AutoCloseable {
     private final DSLContext dsl;
     private final String jdbcUrl;
     private final String applicationName;
+    private final String schema;
 
     private final ScheduledExecutorService watchdog; // null for an external database
 
@@ -46,6 +47,7 @@ public final class Database implements AutoCloseable {
         this.pool = pool;
         this.jdbcUrl = jdbcUrl;
         this.applicationName = settings.applicationName();
+        this.schema = settings.schema();
         this.dsl = DSL.using(pool, SQLDialect.POSTGRES, jooqSettings(settings.schema()));
         if (embedded == null) {
             this.watchdog = null;
@@ -150,6 +152,11 @@ public final class Database implements AutoCloseable {
 
     public DataSource dataSource() {
         return pool;
+    }
+
+    /** The schema the tables are in (MB_DB_SCHEMA, the URL's currentSchema, else public). */
+    public String schema() {
+        return schema;
     }
 
     public String jdbcUrl() {

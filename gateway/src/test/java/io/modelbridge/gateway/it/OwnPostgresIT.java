@@ -124,6 +124,18 @@ class OwnPostgresIT {
                     "Bucket4j's buckets are in mb");
             assertEquals(1, count("mb_shared", "select count(*) from pg_tables where schemaname = 'mb'"
                     + " and tablename = 'databasechangelog'"), "Liquibase's own tables are in mb");
+
+            // Another instance's change, as it arrives: rows changed, then NOTIFY on the schema's own channel.
+            count("mb_shared", "with revoked as (update mb.api_keys set revoked_at = now() returning 1)"
+                    + " select count(*) from revoked");
+            count("mb_shared", "select count(*) from (select pg_notify('modelbridge_changes_mb', 'KEYS')) n");
+            long until = System.nanoTime() + 2_000_000_000L;
+            int status;
+            do {
+                status = new ApiCalls(gw.api()).post("/v1/chat/completions", key, chat("chat", "hi", false))
+                        .statusCode();
+            } while (status != 401 && System.nanoTime() < until);
+            assertEquals(401, status, "the change feed listens on the schema's channel");
         }
     }
 
