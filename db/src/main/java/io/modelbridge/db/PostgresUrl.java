@@ -32,8 +32,8 @@ public record PostgresUrl(String jdbcUrl, Optional<String> user, Optional<String
 
     public PostgresUrl {
         if (!SCHEMA_NAME.matcher(schema).matches()) {
-            throw new IllegalArgumentException("the database schema must be one lower-case name (letters, digits, _),"
-                    + " got '" + schema + "'");
+            throw new IllegalArgumentException("the database schema (MB_DB_SCHEMA, or currentSchema in MB_DB_URL) must"
+                    + " be one lower-case name of letters, digits and _, got '" + schema + "'");
         }
     }
 

@@ -69,9 +69,11 @@ class PostgresUrlTest {
     @Test
     void aSchemaMustBeOnePlainName() {
         for (String bad : new String[] {"mb,public", "MB", "x;drop", "\"q\"", ""}) {
-            assertThrows(IllegalArgumentException.class, () -> PostgresUrl.parse("jdbc:postgresql://db/x")
-                    .withSchema(bad), bad);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> PostgresUrl.parse("jdbc:postgresql://db/x").withSchema(bad), bad);
+            assertTrue(e.getMessage().startsWith("the database schema (MB_DB_SCHEMA"), e.getMessage());
         }
+        assertThrows(IllegalArgumentException.class, () -> PostgresUrl.parse("jdbc:postgresql://db/x?currentSchema=A"));
     }
 
     @Test
