@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
+import org.jooq.conf.MappedSchema;
+import org.jooq.conf.RenderMapping;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
@@ -35,14 +37,18 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final DSLContext dsl;
     private final String jdbcUrl;
+    private final String applicationName;
+    private final String schema;
 
     private final ScheduledExecutorService watchdog; // null for an external database
 
-    private Database(EmbeddedServer embedded, HikariDataSource pool, String jdbcUrl) {
+    private Database(EmbeddedServer embedded, HikariDataSource pool, String jdbcUrl, DbSettings settings) {
         this.embedded = embedded;
         this.pool = pool;
         this.jdbcUrl = jdbcUrl;
-        this.dsl = DSL.using(pool, SQLDialect.POSTGRES, new Settings().withExecuteLogging(false));
+        this.applicationName = settings.applicationName();
+        this.schema = settings.schema();
+        this.dsl = DSL.using(pool, SQLDialect.POSTGRES, jooqSettings(settings.schema()));
         if (embedded == null) {
             this.watchdog = null;
         } else {
@@ -63,27 +69,41 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * The generated code names schema {@code public}; on another schema every query names that one instead. (Raw SQL
+     * and Bucket4j name no schema: the connections' currentSchema, from the URL, puts them in the same place.)
+     */
+    static Settings jooqSettings(String schema) {
+        Settings settings = new Settings().withExecuteLogging(false);
+        if (schema.equals(PostgresUrl.DEFAULT_SCHEMA)) {
+            return settings;
+        }
+        return settings.withRenderMapping(new RenderMapping().withSchemata(
+                new MappedSchema().withInput(PostgresUrl.DEFAULT_SCHEMA).withOutput(schema)));
+    }
+
     public static Database start(DbSettings settings) {
         if (!settings.embedded()) {
-            LOG.info("Using the external PostgreSQL at {}", redact(settings.jdbcUrl()));
+            LOG.info("Using the external PostgreSQL at {} as {}, schema {}", PostgresUrl.redact(settings.jdbcUrl()),
+                    settings.user(), settings.schema());
             HikariDataSource pool = pool(settings.jdbcUrl(), settings.user(), settings.password(), settings);
-            return migrated(null, pool, settings.jdbcUrl());
+            return migrated(null, pool, settings.jdbcUrl(), settings);
         }
         EmbeddedServer server = EmbeddedServer.start(settings.dataDir());
         try {
             LOG.info("Using the embedded PostgreSQL in {} at {}", server.directory(), server.jdbcUrl());
             HikariDataSource pool = pool(server.jdbcUrl(), server.user(), server.password(), settings);
-            return migrated(server, pool, server.jdbcUrl());
+            return migrated(server, pool, server.jdbcUrl(), settings);
         } catch (RuntimeException e) {
             server.close();
             throw e;
         }
     }
 
-    private static Database migrated(EmbeddedServer server, HikariDataSource pool, String url) {
+    private static Database migrated(EmbeddedServer server, HikariDataSource pool, String url, DbSettings settings) {
         try {
-            Migrator.migrate(pool);
-            return new Database(server, pool, url);
+            Migrator.migrate(pool, settings.schema());
+            return new Database(server, pool, url, settings);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -99,7 +119,9 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(settings.maxPoolSize());
         config.setMinimumIdle(Math.min(2, settings.maxPoolSize()));
         config.setConnectionTimeout(2_000); // a request needing a dead database fails fast with a 503
-        connectionProperties().forEach((k, v) -> config.addDataSourceProperty((String) k, v));
+        // No connection attempt (and no logged stack trace) here: the migration's first connection reports a failure.
+        config.setInitializationFailTimeout(-1);
+        connectionProperties(settings.applicationName()).forEach((k, v) -> config.addDataSourceProperty((String) k, v));
         return new HikariDataSource(config);
     }
 
@@ -107,10 +129,14 @@ public final class Database implements AutoCloseable {
      * Bounds on every connection, pooled or dedicated, so no request or writer waits forever on a dead server or a
      * half-open TCP connection: the server cancels a statement after {@link #STATEMENT_TIMEOUT}; the driver gives up
      * on a socket silent for {@link #SOCKET_TIMEOUT} (longer, so the server's cancel normally comes first), and on a
-     * connect after {@link #CONNECT_TIMEOUT}; TCP keepalive finds peers that vanished.
+     * connect after {@link #CONNECT_TIMEOUT}; TCP keepalive finds peers that vanished. Each connection carries the
+     * instance's name as application_name, so pg_stat_activity tells the instances apart.
      */
-    static Properties connectionProperties() {
+    static Properties connectionProperties(String applicationName) {
         Properties p = new Properties();
+        if (applicationName != null) {
+            p.setProperty("ApplicationName", applicationName);
+        }
         p.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT.toSeconds()));
         p.setProperty("loginTimeout", String.valueOf(CONNECT_TIMEOUT.toSeconds()));
         p.setProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT.toSeconds()));
@@ -128,6 +154,11 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
+    /** The schema the tables are in (MB_DB_SCHEMA, the URL's currentSchema, else public). */
+    public String schema() {
+        return schema;
+    }
+
     public String jdbcUrl() {
         return jdbcUrl;
     }
@@ -142,7 +173,7 @@ public final class Database implements AutoCloseable {
      * it. Holding a pooled connection that long would shrink the pool for requests.
      */
     public Connection openDedicatedConnection() throws SQLException {
-        Properties p = connectionProperties();
+        Properties p = connectionProperties(applicationName);
         p.setProperty("user", pool.getUsername());
         if (pool.getPassword() != null) {
             p.setProperty("password", pool.getPassword());
@@ -165,10 +196,5 @@ public final class Database implements AutoCloseable {
         if (embedded != null) {
             embedded.close();
         }
-    }
-
-    /** The URL without its query string or user info, where passwords hide. */
-    static String redact(String jdbcUrl) {
-        return jdbcUrl.replaceFirst("\\?.*$", "").replaceFirst("//[^/@]*@", "//");
     }
 }

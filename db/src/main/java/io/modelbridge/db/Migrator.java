@@ -1,7 +1,10 @@
 package io.modelbridge.db;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 import javax.sql.DataSource;
 import liquibase.Scope;
@@ -14,14 +17,19 @@ import liquibase.database.jvm.JdbcConnection;
 import liquibase.database.DatabaseFactory;
 import liquibase.ui.LoggerUIService;
 
-/** Brings the schema up to date with the Liquibase changelog; Liquibase's lock table serializes instances. */
+/**
+ * Brings the schema up to date with the Liquibase changelog; Liquibase's lock table serializes instances. The tables
+ * (Liquibase's own too) go into {@code schema}, created first if missing (which needs CREATE on the database).
+ */
 final class Migrator {
     static final String CHANGELOG = "db/changelog/db.changelog-master.yaml";
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private Migrator() {}
 
-    static void migrate(DataSource dataSource) {
+    static void migrate(DataSource dataSource, String schema) {
         try (Connection connection = dataSource.getConnection()) {
+            createIfMissing(connection, schema);
             // No network calls from a gateway start: Liquibase 4.30+ would otherwise try to send analytics.
             // Its console output goes to the log instead of stdout.
             Map<String, Object> scope = Map.of("liquibase.analytics.enabled", false,
@@ -29,16 +37,53 @@ final class Migrator {
             Scope.child(scope, () -> {
                 var database = DatabaseFactory.getInstance()
                         .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+                database.setDefaultSchemaName(schema);
+                database.setLiquibaseSchemaName(schema);
                 new CommandScope(UpdateCommandStep.COMMAND_NAME)
                         .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
                         .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
                         .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY_OUTPUT, UpdateSummaryOutputEnum.LOG)
                         .execute();
             });
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not connect to run the database migrations", e);
         } catch (Exception e) {
-            throw new IllegalStateException("the database migration failed: " + e.getMessage(), e);
+            throw new IllegalStateException("the database migration failed: " + reason(e), e);
+        }
+    }
+
+    /**
+     * The innermost database error (Liquibase and the pool wrap the server's or driver's message in several layers),
+     * with a hint for missing rights.
+     */
+    private static String reason(Exception e) {
+        Throwable deepest = e;
+        SQLException deepestSql = null;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            deepest = t;
+            if (t instanceof SQLException sql) {
+                deepestSql = sql;
+            }
+        }
+        Throwable root = deepestSql != null ? deepestSql : deepest;
+        String message = String.valueOf(root.getMessage()).replaceAll("\\s+", " ").strip();
+        if (root instanceof SQLException sql && INSUFFICIENT_PRIVILEGE.equals(sql.getSQLState())) {
+            message += "; the database user must own the database or the schema the tables go into (MB_DB_SCHEMA),"
+                    + " see docs/operations.md, \"Your own PostgreSQL\"";
+        }
+        return message;
+    }
+
+    /** Only when missing: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the schema exists. */
+    private static void createIfMissing(Connection connection, String schema) throws SQLException {
+        try (PreparedStatement q = connection.prepareStatement("select 1 from pg_namespace where nspname = ?")) {
+            q.setString(1, schema);
+            try (ResultSet r = q.executeQuery()) {
+                if (r.next()) {
+                    return;
+                }
+            }
+        }
+        try (Statement s = connection.createStatement()) {
+            s.execute("create schema if not exists " + schema); // a plain lower-case name (PostgresUrl checks it)
         }
     }
 }

@@ -50,6 +50,8 @@ import io.modelbridge.gateway.usage.TokenCounter;
 import io.modelbridge.gateway.usage.UsageRecorder;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -88,8 +90,11 @@ public final class Gateway implements AutoCloseable {
     static final String SPILL_DIR = "spill";
     private static final Duration SHUTDOWN_GRACE = Duration.ofMillis(500);
 
-    private Gateway(GatewayConfig config) {
+    /** {@code started} collects what must be closed if a later step of the start fails. */
+    private Gateway(GatewayConfig config, Deque<AutoCloseable> started) {
         this.config = config;
+        ListenPorts.requireFree("OpenAI API", config.host(), config.port());
+        ListenPorts.requireFree("admin API", config.adminHost(), config.adminPort());
         Clock clock = Clock.systemUTC();
         // A shared buffer pool instead of Jackson's default thread-local one: every virtual thread that writes JSON
         // would otherwise keep its own ~10 KiB of buffers for as long as it lives, i.e. for the whole of a stream.
@@ -98,13 +103,16 @@ public final class Gateway implements AutoCloseable {
         ErrorWriter errors = new ErrorWriter(json);
         String adminToken = SecretFiles.adminToken(config);
         CredentialCipher cipher = new CredentialCipher(SecretFiles.masterKey(config));
+        this.instanceId = InstanceIdentity.of(config);
         this.db = Database.start(new DbSettings(config.dbUrl().orElse(null), config.dbUser(), config.dbPassword(),
-                config.dataDir(), config.dbPoolSize()));
+                config.dataDir(), config.dbPoolSize(), instanceId));
+        started.push(db);
         this.dbHealth = new DatabaseHealth(db, Duration.ofMillis(500));
+        started.push(dbHealth::close);
         this.plugins = new PluginHost(config.pluginsDir(), config.plugins());
+        started.push(plugins);
         plugins.loadAll();
         ControlConfig control = config.control();
-        this.instanceId = InstanceIdentity.of(config);
         ApiKeyRepository keys = new ApiKeyRepository(db.dsl());
         RouteLoader routeLoader = new RouteLoader(new ChannelRepository(db.dsl()), new AliasRepository(db.dsl()), cipher);
         AtomicReference<RouteTable> routes = new AtomicReference<>(routeLoader.load());
@@ -136,6 +144,7 @@ public final class Gateway implements AutoCloseable {
             }
         });
         this.changeFeed = new ChangeFeed(db, changes).start();
+        started.push(changeFeed::close);
         GatewayMetrics metrics = new GatewayMetrics();
         GaugeSources.register(metrics, routes::get, breakers, plugins, usage, dbHealth, inFlight);
         metrics.gauge("modelbridge_quota_ledger_write_backlog",
@@ -162,12 +171,18 @@ public final class Gateway implements AutoCloseable {
                 })
                 .build()
                 .start();
+        started.push(adminServer::stop);
+        if (!adminServer.isRunning()) {
+            throw new IllegalStateException("The admin API listener could not bind " + config.adminHost() + ":"
+                    + config.adminPort());
+        }
         this.publicListener = new PublicListener(config.host(), config.port(), config.listener(), SHUTDOWN_GRACE,
                 TransportErrors.handlers(errors), r -> {
                     r.addFilter(new ConnectionReuse());
                     new OpenAiRoutes(services, inFlight, dbHealth::up).register(r);
                     portal.register(r);
                 });
+        started.push(publicListener);
         nextBucketCleanup = System.nanoTime();
         background.scheduleWithFixedDelay(this::housekeeping, 250, 250, TimeUnit.MILLISECONDS);
         leaseHeartbeat.scheduleWithFixedDelay(() -> step("quota lease heartbeat", quotas::heartbeat), 250, 250,
@@ -179,8 +194,21 @@ public final class Gateway implements AutoCloseable {
                 config.listener().idleTimeout().toSeconds());
     }
 
+    /** Starts everything, or throws after closing what it had started (the embedded database too). */
     public static Gateway start(GatewayConfig config) {
-        return new Gateway(config);
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            return new Gateway(config, started);
+        } catch (RuntimeException | Error e) {
+            for (AutoCloseable part : started) {
+                try {
+                    part.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
     }
 
     public int port() {

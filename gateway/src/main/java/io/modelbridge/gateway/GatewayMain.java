@@ -23,8 +23,13 @@ public final class GatewayMain {
         try {
             gateway = Gateway.start(GatewayConfig.fromEnvironment(System.getenv()));
         } catch (IllegalArgumentException e) {
-            log.error("Configuration error: {}", e.getMessage());
+            log.error("Configuration error: {}", oneLine(e));
             System.exit(2);
+            return;
+        } catch (RuntimeException | Error e) {
+            // One line and a non-zero exit, so a supervisor restarts us: the start failed, nothing serves.
+            log.error("ModelBridge could not start: {}", oneLine(e));
+            System.exit(1);
             return;
         }
         Runnable stop = () -> {
@@ -36,5 +41,19 @@ public final class GatewayMain {
         // stopped, the JVM would end mid-close, before the last usage rows are written.
         Signal.handle(new Signal("TERM"), sig -> Thread.ofPlatform().daemon(false).name("shutdown").start(stop));
         Signal.handle(new Signal("INT"), sig -> Thread.ofPlatform().daemon(false).name("shutdown").start(stop));
+    }
+
+    /** The failure and its root cause, on one line without a stack trace. */
+    static String oneLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = String.valueOf(e.getMessage());
+        if (root != e && root.getMessage() != null && !text.contains(root.getMessage())) {
+            text += " (" + root.getMessage() + ")";
+        }
+        text = text.replaceAll("\\s+", " ").strip();
+        return text.length() <= 500 ? text : text.substring(0, 500) + "...";
     }
 }

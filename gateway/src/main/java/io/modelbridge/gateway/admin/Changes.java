@@ -73,7 +73,7 @@ public final class Changes {
         T result = db.dsl().transactionResult(tx -> {
             T r = work.run(tx.dsl(), new Audit(tx.dsl()));
             topics.forEach(topic -> tx.dsl().execute("select pg_notify({0}, {1})",
-                    DSL.val(ChangeListener.CHANNEL), DSL.val(topic.name())));
+                    DSL.val(ChangeListener.channel(db.schema())), DSL.val(topic.name())));
             return r;
         });
         for (Topic topic : topics) {

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Listens on PostgreSQL's {@value ChangeListener#CHANNEL} channel (LISTEN/NOTIFY) on a connection of its own and
+ * Listens on PostgreSQL's {@link ChangeListener#channel} channel (LISTEN/NOTIFY) on a connection of its own and
  * tells the listener of every admin change committed by any instance on the database, this one included, usually
  * within milliseconds. After losing the connection it reconnects and announces every topic, because changes may
  * have been missed meanwhile.
@@ -46,7 +46,7 @@ public final class ChangeFeed implements AutoCloseable {
     private Connection listen() throws SQLException {
         Connection c = db.openDedicatedConnection();
         try (Statement s = c.createStatement()) {
-            s.execute("LISTEN " + ChangeListener.CHANNEL);
+            s.execute("LISTEN " + ChangeListener.channel(db.schema()));
         } catch (SQLException e) {
             c.close();
             throw e;

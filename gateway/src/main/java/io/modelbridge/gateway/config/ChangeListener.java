@@ -8,8 +8,18 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 @FunctionalInterface
 public interface ChangeListener {
-    /** The PostgreSQL LISTEN/NOTIFY channel of admin changes. */
+    /** The PostgreSQL LISTEN/NOTIFY channel of admin changes (of the tables in schema public). */
     String CHANNEL = "modelbridge_changes";
+
+    /**
+     * The channel of the deployment whose tables are in {@code schema}: channels are per database, not per schema,
+     * so deployments in two schemas of one database must not hear each other's changes. At most 63 characters, the
+     * longest name PostgreSQL takes ({@code schema} is a plain lower-case name, see PostgresUrl).
+     */
+    static String channel(String schema) {
+        String channel = schema.equals("public") ? CHANNEL : CHANNEL + "_" + schema;
+        return channel.length() <= 63 ? channel : channel.substring(0, 63);
+    }
 
     void changed(Topic topic);
 

@@ -1,5 +1,6 @@
 package io.modelbridge.gateway.config;
 
+import io.modelbridge.db.PostgresUrl;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +12,10 @@ import java.util.Optional;
  *
  * @param adminToken the admin API token from MB_ADMIN_TOKEN, or empty: then it lives in the data folder
  * @param masterKey  MB_MASTER_KEY (base64 of 32 bytes), or empty: then it lives in the data folder
- * @param dbUrl      MB_DB_URL, or empty for the embedded PostgreSQL under the data folder
+ * @param dbUrl      MB_DB_URL as a JDBC URL (with MB_DB_SCHEMA as its currentSchema), or empty for the embedded
+ *                   PostgreSQL under the data folder
+ * @param dbUser     MB_DB_USER, else the user MB_DB_URL names, else postgres
+ * @param dbPassword MB_DB_PASSWORD, else the password MB_DB_URL carries, else none
  * @param control    rate limits, circuit breaker and quota leases
  * @param portal     the self-service portal: public URL and mail
  * @param plugins    which bundled plugins dropped jars may replace, and how long a plugin may take to start
@@ -89,6 +93,7 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
     public static GatewayConfig fromEnvironment(Map<String, String> env) {
         Env e = new Env(env);
         Path dataDir = Path.of(e.text("MB_DATA_DIR", "data")).toAbsolutePath().normalize();
+        Optional<PostgresUrl> db = databaseUrl(e);
         return new GatewayConfig(
                 e.text("MB_HOST", "127.0.0.1"),
                 e.integer("MB_PORT", 8080),
@@ -96,9 +101,9 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                 e.integer("MB_ADMIN_PORT", 8081),
                 dataDir,
                 Path.of(e.text("MB_PLUGINS_DIR", dataDir.resolve("plugins").toString())).toAbsolutePath().normalize(),
-                e.optional("MB_DB_URL"),
-                e.text("MB_DB_USER", "postgres"),
-                e.text("MB_DB_PASSWORD", ""),
+                db.map(PostgresUrl::jdbcUrl),
+                e.optional("MB_DB_USER").or(() -> db.flatMap(PostgresUrl::user)).orElse("postgres"),
+                e.optional("MB_DB_PASSWORD").or(() -> db.flatMap(PostgresUrl::password)).orElse(""),
                 e.integer("MB_DB_POOL_SIZE", 8),
                 e.optional("MB_ADMIN_TOKEN"),
                 e.optional("MB_MASTER_KEY"),
@@ -115,6 +120,18 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                 PortalConfig.fromEnvironment(e),
                 PluginConfig.fromEnvironment(e),
                 ListenerConfig.fromEnvironment(e));
+    }
+
+    /** MB_DB_URL (JDBC or libpq form) with MB_DB_SCHEMA, or empty for the embedded database. */
+    private static Optional<PostgresUrl> databaseUrl(Env e) {
+        Optional<PostgresUrl> url = e.optional("MB_DB_URL").map(PostgresUrl::parse);
+        Optional<String> schema = e.optional("MB_DB_SCHEMA");
+        if (schema.isEmpty()) {
+            return url;
+        }
+        return Optional.of(url.orElseThrow(() -> new IllegalArgumentException(
+                "MB_DB_SCHEMA needs MB_DB_URL: the embedded database keeps its tables in public"))
+                .withSchema(schema.get()));
     }
 
     private static void requirePort(String name, int port) {

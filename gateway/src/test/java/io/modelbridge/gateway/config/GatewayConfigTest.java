@@ -21,6 +21,25 @@ class GatewayConfigTest {
     }
 
     @Test
+    void aLibpqDbUrlGivesUserAndPasswordUnlessMbDbUserAndPasswordAreSet() {
+        GatewayConfig fromUrl = GatewayConfig.fromEnvironment(Map.of(
+                "MB_DB_URL", "postgres://gw:pw@db:5432/mb?sslmode=require", "MB_DB_SCHEMA", "mb"));
+        assertEquals("jdbc:postgresql://db:5432/mb?sslmode=require&currentSchema=mb", fromUrl.dbUrl().orElseThrow());
+        assertEquals("gw", fromUrl.dbUser());
+        assertEquals("pw", fromUrl.dbPassword());
+        GatewayConfig fromVariables = GatewayConfig.fromEnvironment(Map.of(
+                "MB_DB_URL", "postgres://gw:pw@db/mb", "MB_DB_USER", "ops", "MB_DB_PASSWORD", "other"));
+        assertEquals("ops", fromVariables.dbUser());
+        assertEquals("other", fromVariables.dbPassword());
+        GatewayConfig neither = GatewayConfig.fromEnvironment(Map.of("MB_DB_URL", "jdbc:postgresql://db/mb"));
+        assertEquals("postgres", neither.dbUser());
+        assertEquals("", neither.dbPassword());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.fromEnvironment(Map.of("MB_DB_SCHEMA", "mb")));
+        assertTrue(e.getMessage().startsWith("MB_DB_SCHEMA needs MB_DB_URL"), e.getMessage());
+    }
+
+    @Test
     void badValuesFailWithTheVariableName() {
         var e = assertThrows(IllegalArgumentException.class, () -> GatewayConfig.fromEnvironment(Map.of("MB_PORT", "eighty")));
         assertTrue(e.getMessage().contains("MB_PORT"));
