@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * they were queued, so no request waits for the database. A lease is closed only after every row queued before
  * its close, so its claim on the balance ends when its rows are in. When a write fails, the items and everything
  * queued after them go, in order, to a durable spill file (fsynced, in the data folder), written to the database
- * once it answers again (at the latest at the next start). A replayed row already in the ledger (same request,
- * kind and lease: the commit went through but its answer was lost) is not posted twice.
+ * once it answers again (at the latest at the next start). Every write is idempotent: a row already in the ledger
+ * (same request and kind: the commit went through but its answer was lost) is not posted twice.
  */
 final class LedgerWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerWriter.class);
@@ -91,7 +91,7 @@ final class LedgerWriter implements AutoCloseable {
                 queue.drainTo(items, BATCH - 1);
                 writing = items.size();
                 try {
-                    write(items, false);
+                    write(items);
                 } catch (RuntimeException | AssertionError e) { // pgjdbc: AssertionError on a connection cut mid-batch
                     failures.warn("Could not write {} quota ledger items ({}); keeping them in {} until the database "
                             + "answers", items.size(), e.getMessage(), spill.path());
@@ -113,7 +113,7 @@ final class LedgerWriter implements AutoCloseable {
         List<Item> items = spill.read();
         int count = items.size();
         try {
-            write(items, true);
+            write(items);
             spill.clear();
             LOG.info("Wrote {} quota ledger items kept in the spill file while the database was unavailable", count);
             return true;
@@ -136,18 +136,14 @@ final class LedgerWriter implements AutoCloseable {
      * Posts each run of rows in one transaction and closes leases between runs, in queue order; what is committed
      * leaves {@code items}, so a retry after a failure never writes a row twice.
      */
-    private void write(List<Item> items, boolean replayed) {
+    private void write(List<Item> items) {
         while (!items.isEmpty()) {
             List<LedgerPosting> rows = new ArrayList<>();
             for (int i = 0; i < items.size() && items.get(i).post() != null; i++) {
                 rows.add(items.get(i).post());
             }
             if (!rows.isEmpty()) {
-                if (replayed) {
-                    ledger.postAllOnce(rows);
-                } else {
-                    ledger.postAll(rows);
-                }
+                ledger.postAll(rows); // idempotent: a row already in (its commit's answer was lost) is skipped
                 items.subList(0, rows.size()).clear();
             } else {
                 leases.close(items.getFirst().closeLease());
