@@ -98,6 +98,14 @@ public final class QuotaLeaseRepository {
     public List<LedgerEntry> recover(long leaseId) {
         return dsl.transactionResult(tx -> {
             DSLContext t = tx.dsl();
+            // The user's row first, then the lease's: the order every ledger write takes, so a recovery and a
+            // ledger batch of the same user never deadlock.
+            Long userId = t.select(QUOTA_LEASES.USER_ID).from(QUOTA_LEASES).where(QUOTA_LEASES.ID.eq(leaseId))
+                    .fetchOne(QUOTA_LEASES.USER_ID);
+            if (userId == null) {
+                return List.<LedgerEntry>of();
+            }
+            t.select(USERS.ID).from(USERS).where(USERS.ID.eq(userId)).forUpdate().execute();
             var lease = t.selectFrom(QUOTA_LEASES).where(QUOTA_LEASES.ID.eq(leaseId)).forUpdate().fetchOne();
             if (lease == null || lease.getClosedAt() != null) {
                 return List.<LedgerEntry>of();
