@@ -17,16 +17,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A TCP proxy between a client and PostgreSQL (127.0.0.1, ephemeral port) that makes the network faults a client
  * cannot tell apart from a dead server: a COMMIT whose acknowledgement is lost, and connections that go silent
  * (no bytes either way, no RST, no FIN). It reads the wire protocol only as bytes: a transaction that sent an
- * {@code insert into ... "quota_ledger"} is a ledger transaction, its {@code COMMIT} is the message to intercept.
+ * {@code insert into ... "quota_ledger"} is a ledger transaction, its {@code COMMIT} is the message to intercept;
+ * an {@code insert into ... "usage_log"} is a usage batch, whose whole answer can be dropped.
  */
 public final class PgProxy implements AutoCloseable {
     private static final byte[] COMMIT_QUERY = "COMMIT".getBytes(StandardCharsets.ISO_8859_1);
-    private static final byte[] COMMIT_ANSWER = "COMMIT\0".getBytes(StandardCharsets.ISO_8859_1);
+    /** The server's ReadyForQuery message: the end of its answer, sent once a transaction is committed. */
+    private static final byte[] READY_FOR_QUERY = {'Z', 0, 0, 0, 5};
     private final ServerSocket listener;
     private final int targetPort;
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private final AtomicInteger cutsLeft = new AtomicInteger();
     private final AtomicInteger cuts = new AtomicInteger();
+    private final AtomicInteger usageCutsLeft = new AtomicInteger();
     private volatile Duration commitDelay = Duration.ZERO;
     private volatile boolean closed;
 
@@ -68,7 +71,15 @@ public final class PgProxy implements AutoCloseable {
         cutsLeft.set(count);
     }
 
-    /** How many COMMIT acknowledgements were lost so far. */
+    /**
+     * The next {@code count} usage batches (autocommitted {@code insert into "usage_log"}) lose their answer: the
+     * server runs and commits the batch, the client's connection is cut before the answer reaches it.
+     */
+    public void loseUsageAnswers(int count) {
+        usageCutsLeft.set(count);
+    }
+
+    /** How many COMMIT acknowledgements (and usage batch answers) were lost so far. */
     public int lostAcks() {
         return cuts.get();
     }
@@ -154,6 +165,11 @@ public final class PgProxy implements AutoCloseable {
                     if (text.contains("insert into") && text.contains("\"quota_ledger\"")) {
                         ledgerTransaction = true;
                     }
+                    if (text.contains("insert into") && text.contains("\"usage_log\"")
+                            && usageCutsLeft.getAndUpdate(c -> Math.max(0, c - 1)) > 0) {
+                        cuts.incrementAndGet();
+                        dropAnswer = true;
+                    }
                     if (ledgerTransaction && contains(buf, n, COMMIT_QUERY)) {
                         ledgerTransaction = false;
                         if (cutsLeft.getAndUpdate(c -> Math.max(0, c - 1)) > 0) {
@@ -199,9 +215,12 @@ public final class PgProxy implements AutoCloseable {
                     if (silent) {
                         continue;
                     }
-                    if (dropAnswer && contains(buf, n, COMMIT_ANSWER)) {
-                        close();
-                        return;
+                    if (dropAnswer) { // the server has done the work; the client hears nothing of it
+                        if (contains(buf, n, READY_FOR_QUERY)) {
+                            close();
+                            return;
+                        }
+                        continue;
                     }
                     out.write(buf, 0, n);
                     out.flush();
