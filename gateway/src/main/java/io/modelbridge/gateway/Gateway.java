@@ -28,6 +28,7 @@ import io.modelbridge.gateway.crypto.CredentialCipher;
 import io.modelbridge.gateway.error.ErrorWriter;
 import io.modelbridge.gateway.error.TransportErrors;
 import io.modelbridge.gateway.health.DatabaseHealth;
+import io.modelbridge.gateway.health.LedgerBacklog;
 import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.metrics.GaugeSources;
 import io.modelbridge.gateway.http.ApiServices;
@@ -150,6 +151,10 @@ public final class Gateway implements AutoCloseable {
         metrics.gauge("modelbridge_quota_ledger_write_backlog",
                 "Quota ledger rows not yet in the database (queued, or kept in the spill file)",
                 () -> (double) quotas.ledgerBacklog());
+        LedgerBacklog ledgerBacklog = new LedgerBacklog(quotas::ledgerBacklogAge, quotas::ledgerBacklog);
+        metrics.gauge("modelbridge_quota_ledger_write_backlog_age_seconds",
+                "How long the oldest quota ledger row not yet in the database has waited (0 when none)",
+                () -> ledgerBacklog.age().toMillis() / 1000.0);
         Failover failover = new Failover(plugins, upstream, clock, config.maxAttempts(), config.requestTimeout(), breakers,
                 metrics);
         ApiServices services = new ApiServices(auth, routes::get,
@@ -179,7 +184,7 @@ public final class Gateway implements AutoCloseable {
         this.publicListener = new PublicListener(config.host(), config.port(), config.listener(), SHUTDOWN_GRACE,
                 TransportErrors.handlers(errors), r -> {
                     r.addFilter(new ConnectionReuse());
-                    new OpenAiRoutes(services, inFlight, dbHealth::up).register(r);
+                    new OpenAiRoutes(services, inFlight, () -> dbHealth.up() && ledgerBacklog.fresh()).register(r);
                     portal.register(r);
                 });
         started.push(publicListener);

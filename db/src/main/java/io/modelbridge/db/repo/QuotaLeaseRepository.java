@@ -98,8 +98,8 @@ public final class QuotaLeaseRepository {
     public List<LedgerEntry> recover(long leaseId) {
         return dsl.transactionResult(tx -> {
             DSLContext t = tx.dsl();
-            // Locks in the order every ledger write takes them, the user's row before the lease's: the other way
-            // round deadlocked with a spilled ledger batch replayed at start.
+            // The user's row first, then the lease's: the order every ledger write takes, so a recovery and a
+            // ledger batch of the same user never deadlock.
             Long userId = t.select(QUOTA_LEASES.USER_ID).from(QUOTA_LEASES).where(QUOTA_LEASES.ID.eq(leaseId))
                     .fetchOne(QUOTA_LEASES.USER_ID);
             if (userId == null) {

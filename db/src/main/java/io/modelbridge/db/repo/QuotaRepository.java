@@ -1,16 +1,17 @@
 package io.modelbridge.db.repo;
 
+import static io.modelbridge.db.jooq.Tables.QUOTA_LEASES;
 import static io.modelbridge.db.jooq.Tables.QUOTA_LEDGER;
 import static io.modelbridge.db.jooq.Tables.USERS;
-
-import static io.modelbridge.db.jooq.Tables.QUOTA_LEASES;
 
 import io.modelbridge.db.jooq.tables.records.QuotaLedgerRecord;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -49,36 +50,16 @@ public final class QuotaRepository {
 
     /**
      * Appends the gateway's rows in their order, in one transaction: each moves its user's balance and records the
-     * balance after it, and rows under a lease add to the lease's {@code posted}. Rows of users that no longer
-     * exist are dropped. Returns the rows written.
+     * balance after it, and rows under a lease add to the lease's {@code posted}. Idempotent: a row whose request
+     * and kind are already in the ledger (a retried batch whose commit went through but whose answer was lost) is
+     * skipped, so a retry never charges twice; the unique index on (request_id, kind) backs this up. Rows of users
+     * that no longer exist are dropped. Returns the rows written.
      */
     public List<LedgerEntry> postAll(List<LedgerPosting> rows) {
         if (rows.isEmpty()) {
             return List.of();
         }
         return dsl.transactionResult(tx -> new QuotaRepository(tx.dsl()).postInTransaction(rows));
-    }
-
-    /**
-     * {@link #postAll} for rows that may already be in (replayed after a failure whose commit may have gone
-     * through): a row whose request, kind and lease are already in the ledger is skipped. Rows without a request id
-     * cannot be matched and are posted.
-     */
-    public List<LedgerEntry> postAllOnce(List<LedgerPosting> rows) {
-        if (rows.isEmpty()) {
-            return List.of();
-        }
-        return dsl.transactionResult(tx -> {
-            Set<String> requestIds = new TreeSet<>();
-            rows.stream().map(LedgerPosting::requestId).filter(java.util.Objects::nonNull).forEach(requestIds::add);
-            Set<List<Object>> present = new java.util.HashSet<>();
-            tx.dsl().select(QUOTA_LEDGER.REQUEST_ID, QUOTA_LEDGER.KIND, QUOTA_LEDGER.LEASE_ID).from(QUOTA_LEDGER)
-                    .where(QUOTA_LEDGER.REQUEST_ID.in(requestIds))
-                    .forEach(r -> present.add(java.util.Arrays.asList(r.value1(), r.value2(), r.value3())));
-            List<LedgerPosting> missing = rows.stream().filter(r -> r.requestId() == null
-                    || !present.contains(java.util.Arrays.asList(r.requestId(), r.kind(), r.leaseId()))).toList();
-            return new QuotaRepository(tx.dsl()).postInTransaction(missing);
-        });
     }
 
     /** {@link #postAll} inside the caller's transaction. */
@@ -88,9 +69,11 @@ public final class QuotaRepository {
         }
         Set<Long> userIds = new TreeSet<>();
         rows.forEach(r -> userIds.add(r.userId()));
+        // Lock first: a transaction still writing the same rows (its connection went silent) commits or aborts
+        // before the check below reads what is in.
         Map<Long, BigDecimal> balances = new HashMap<>(dsl.select(USERS.ID, USERS.QUOTA_BALANCE).from(USERS)
                 .where(USERS.ID.in(userIds)).orderBy(USERS.ID).forUpdate().fetchMap(USERS.ID, USERS.QUOTA_BALANCE));
-        List<LedgerPosting> due = new LateRows(dsl).rewrite(rows);
+        List<LedgerPosting> due = new LateRows(dsl).rewrite(notYetPosted(rows));
         InsertValuesStep7<QuotaLedgerRecord, Long, String, BigDecimal, BigDecimal, String, String, Long> insert =
                 dsl.insertInto(QUOTA_LEDGER, QUOTA_LEDGER.USER_ID, QUOTA_LEDGER.KIND, QUOTA_LEDGER.AMOUNT,
                         QUOTA_LEDGER.BALANCE_AFTER, QUOTA_LEDGER.REQUEST_ID, QUOTA_LEDGER.NOTE, QUOTA_LEDGER.LEASE_ID);
@@ -112,12 +95,31 @@ public final class QuotaRepository {
         if (count == 0) {
             return List.of();
         }
-        List<LedgerEntry> written = new ArrayList<>(insert.returning().fetch().map(QuotaRepository::map));
+        List<LedgerEntry> written = new ArrayList<>(insert.onConflict(QUOTA_LEDGER.REQUEST_ID, QUOTA_LEDGER.KIND)
+                .doNothing().returning().fetch().map(QuotaRepository::map));
+        if (written.size() != count) { // cannot happen under the lock above; never let balances drift from rows
+            throw new IllegalStateException("ledger rows appeared while posting: wrote " + written.size() + " of "
+                    + count + "; the batch is rolled back and retried");
+        }
         balances.forEach((user, balance) -> dsl.update(USERS).set(USERS.QUOTA_BALANCE, balance)
                 .where(USERS.ID.eq(user)).execute());
         leaseDeltas.forEach((lease, delta) -> dsl.update(QUOTA_LEASES)
                 .set(QUOTA_LEASES.POSTED, QUOTA_LEASES.POSTED.plus(delta)).where(QUOTA_LEASES.ID.eq(lease)).execute());
         return written;
+    }
+
+    /** The rows whose request and kind are not in the ledger yet (nor earlier in {@code rows}), in order. */
+    private List<LedgerPosting> notYetPosted(List<LedgerPosting> rows) {
+        Set<String> requestIds = new TreeSet<>();
+        rows.stream().map(LedgerPosting::requestId).filter(Objects::nonNull).forEach(requestIds::add);
+        Set<List<String>> seen = new HashSet<>();
+        if (!requestIds.isEmpty()) {
+            dsl.select(QUOTA_LEDGER.REQUEST_ID, QUOTA_LEDGER.KIND).from(QUOTA_LEDGER)
+                    .where(QUOTA_LEDGER.REQUEST_ID.in(requestIds))
+                    .forEach(r -> seen.add(List.of(r.value1(), r.value2())));
+        }
+        return rows.stream().filter(r -> r.requestId() == null || seen.add(List.of(r.requestId(), r.kind())))
+                .toList();
     }
 
     /** The user's latest ledger rows, newest first. */

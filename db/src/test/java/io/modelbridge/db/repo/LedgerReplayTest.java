@@ -28,8 +28,8 @@ class LedgerReplayTest {
         LedgerPosting other = new LedgerPosting(user, "reserve", new BigDecimal("-2"), "req-2", null, null);
         ledger.postAll(List.of(reserve, settle)); // committed, but the writer saw an error and spilled the batch
 
-        ledger.postAllOnce(List.of(reserve, settle, other));
-        ledger.postAllOnce(List.of(reserve, settle, other));
+        ledger.postAll(List.of(reserve, settle, other));
+        ledger.postAll(List.of(reserve, settle, other));
 
         List<LedgerEntry> rows = ledger.recent(user, 100);
         assertEquals(4, rows.size(), rows.toString());

@@ -50,6 +50,29 @@ class QuotaLeasesTest {
         assertEquals(0, leases.held(alice).signum());
     }
 
+    /**
+     * A ledger batch locks its users, then updates their leases; a recovery of one of those leases at the same time
+     * (an instance's start recovers its old leases while its writer replays the spill file) must wait for the
+     * batch, not deadlock with it.
+     */
+    @Test
+    void recoveryWaitsForALedgerBatchOfTheSameUserInsteadOfDeadlocking() throws Exception {
+        QuotaLease a = leases.open(alice, "gw-a", dec("4"), dec("4")).orElseThrow();
+        quota.postAll(List.of(new LedgerPosting(alice, "reserve", dec("-1"), "open", a.id(), null)));
+        try (java.sql.Connection batch = TestDb.shared().dataSource().getConnection();
+             java.sql.Statement s = batch.createStatement()) {
+            batch.setAutoCommit(false);
+            s.executeQuery("select id from users where id = " + alice + " for update").close(); // as postAll does
+            java.util.concurrent.CompletableFuture<List<LedgerEntry>> recovery =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> leases.recover(a.id()));
+            Thread.sleep(500); // the recovery now waits for a lock
+            s.executeUpdate("update quota_leases set posted = posted where id = " + a.id()); // as postAll does
+            Thread.sleep(1500); // past PostgreSQL's deadlock_timeout (1 s): a cycle would be broken by now
+            batch.commit();
+            assertEquals(1, recovery.get(10, java.util.concurrent.TimeUnit.SECONDS).size(), "one refund");
+        }
+    }
+
     @Test
     void recoveryRefundsOpenReservationsClosesTheLeaseAndChargesLateSettlesInFull() {
         QuotaLease a = leases.open(alice, "gw-a", dec("4"), dec("4")).orElseThrow();

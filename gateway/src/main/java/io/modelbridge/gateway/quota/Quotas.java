@@ -60,6 +60,11 @@ public final class Quotas implements AutoCloseable {
         return writer.backlog();
     }
 
+    /** How long the oldest ledger row not yet in the database has waited (zero when none), for /readyz. */
+    public Duration ledgerBacklogAge() {
+        return writer.backlogAge();
+    }
+
     /** Refunds the reservations this instance's previous run left open (a crash) and closes its leases. */
     public int recoverOwn() {
         int refunds = 0;

@@ -178,7 +178,7 @@ public class QuotaLedger extends TableImpl<QuotaLedgerRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.QUOTA_LEDGER_LEASE_ID_IDX, Indexes.QUOTA_LEDGER_REQUEST_ID_IDX, Indexes.QUOTA_LEDGER_USER_ID_CREATED_AT_IDX);
+        return Arrays.asList(Indexes.QUOTA_LEDGER_LEASE_ID_IDX, Indexes.QUOTA_LEDGER_REQUEST_ID_KIND_KEY, Indexes.QUOTA_LEDGER_USER_ID_CREATED_AT_IDX);
     }
 
     @Override

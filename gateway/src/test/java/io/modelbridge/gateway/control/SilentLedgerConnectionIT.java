@@ -1,0 +1,156 @@
+package io.modelbridge.gateway.control;
+
+import static io.modelbridge.gateway.it.ApiCalls.chat;
+import static io.modelbridge.gateway.it.ApiCalls.json;
+import static io.modelbridge.gateway.it.RunningGateway.JSON;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelbridge.gateway.it.ApiCalls;
+import io.modelbridge.gateway.it.PgProxy;
+import io.modelbridge.gateway.it.RunningGateway;
+import io.modelbridge.testkit.openai.OpenAiSimulator;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A gateway whose database connections go silent (no answer, no RST: a NAT or firewall dropped the flows) while
+ * new connections still work. The ledger writer hangs on its connection until the driver's socket timeout (45 s);
+ * meanwhile /readyz turns 503 once the oldest unwritten ledger row is older than 15 s, and the backlog shows in
+ * modelbridge_quota_ledger_write_backlog (rows) and ..._age_seconds. The writer then retries on a new connection:
+ * the rows are written once, /readyz is 200 again, within 60 s of the silence.
+ */
+@Tag("it")
+@Timeout(180)
+class SilentLedgerConnectionIT {
+    private static final Pattern BACKLOG = Pattern.compile("(?m)^modelbridge_quota_ledger_write_backlog (\\S+)$");
+    private static final Pattern AGE =
+            Pattern.compile("(?m)^modelbridge_quota_ledger_write_backlog_age_seconds (\\S+)$");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    @TempDir
+    static Path dir;
+    static OpenAiSimulator upstream;
+    static RunningGateway owner;
+    static PgProxy proxy;
+    static RunningGateway gw;
+
+    @BeforeAll
+    static void start() {
+        upstream = OpenAiSimulator.start();
+        owner = RunningGateway.start(dir.resolve("owner"));
+        Matcher port = Pattern.compile(":(\\d+)/").matcher(owner.gateway().jdbcUrl());
+        assertTrue(port.find());
+        proxy = PgProxy.to(Integer.parseInt(port.group(1)));
+        gw = owner.sibling(dir.resolve("proxied"), c -> c.withDatabase(proxy.jdbcUrl(owner.gateway().jdbcUrl()),
+                owner.gateway().dbUser(), owner.gateway().dbPassword()));
+        Setup.channel(owner, "silent-sim", upstream, 10_000);
+        Setup.alias(owner, "silent", "silent-sim", 0, 1);
+        owner.admin("PUT", "/prices/silent", "{\"input_per_1k\":1,\"output_per_1k\":1}");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gw != null) {
+            gw.close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+        owner.close();
+        upstream.close();
+    }
+
+    @Test
+    void aSilentConnectionMakesTheLedgerBacklogVisibleAndTheWriterRecovers() throws Exception {
+        owner.admin("POST", "/users", JSON.createObjectNode().put("name", "quiet").put("quota", new BigDecimal(100)));
+        String key = owner.admin("POST", "/keys", JSON.createObjectNode().put("user", "quiet")).get("key").asText();
+        ApiCalls api = new ApiCalls(gw.api());
+        awaitTrue(() -> ask(api, key) == 200, 20_000, "the proxied gateway serves the alias");
+        assertEquals(200, get(gw.api().resolve("/readyz")).statusCode());
+
+        proxy.silenceOpenConnections();
+        long silentAt = System.nanoTime();
+        int served = 0;
+        for (int i = 0; i < 5; i++) { // the lease covers these: no request waits for the database
+            assertEquals(200, ask(api, key));
+            served++;
+        }
+        awaitTrue(() -> get(gw.api().resolve("/readyz")).statusCode() == 503, 25_000, "/readyz turns 503");
+        double notReadyAfter = seconds(silentAt);
+        String metrics = get(gw.admin().resolve("/metrics")).body();
+        double backlog = value(BACKLOG, metrics);
+        double age = value(AGE, metrics);
+        assertTrue(backlog > 0, "backlog rows while the writer hangs: " + backlog);
+        assertTrue(age > 15, "backlog age while the writer hangs: " + age);
+
+        awaitTrue(() -> get(gw.api().resolve("/readyz")).statusCode() == 200, 75_000, "/readyz is 200 again");
+        double readyAfter = seconds(silentAt);
+        metrics = get(gw.admin().resolve("/metrics")).body();
+        assertEquals(0.0, value(BACKLOG, metrics), metrics);
+        assertTrue(readyAfter <= 60, "recovered " + readyAfter + " s after the silence");
+        System.out.printf("SilentLedgerConnectionIT: /readyz 503 after %.1f s (backlog %.0f rows, oldest %.1f s), "
+                + "written and ready after %.1f s%n", notReadyAfter, backlog, age, readyAfter);
+
+        try (Connection c = DriverManager.getConnection(owner.gateway().jdbcUrl(), owner.gateway().dbUser(),
+                owner.gateway().dbPassword()); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("select count(*) filter (where kind = 'settle'), "
+                     + "count(*) - count(distinct (request_id, kind)) from quota_ledger l join users u on u.id = "
+                     + "l.user_id where u.name = 'quiet' and request_id is not null")) {
+            r.next();
+            assertEquals(served + 1, r.getInt(1), "every request settled");
+            assertEquals(0, r.getInt(2), "no row written twice");
+        }
+    }
+
+    private static int ask(ApiCalls api, String key) {
+        return api.post("/v1/chat/completions", key,
+                ((ObjectNode) json(chat("silent", "hi", false))).put("max_tokens", 16).toString()).statusCode();
+    }
+
+    private static HttpResponse<String> get(URI uri) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double value(Pattern series, String metrics) {
+        Matcher m = series.matcher(metrics);
+        assertTrue(m.find(), "no " + series + " in\n" + metrics);
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, long millis, String what) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < end, "timed out waiting: " + what);
+            Setup.sleep(250);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.modelbridge.gateway.quota;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelbridge.db.Database;
+import io.modelbridge.db.DbSettings;
+import io.modelbridge.db.repo.QuotaRepository;
+import io.modelbridge.db.repo.UsageRecord;
+import io.modelbridge.db.repo.UsageRepository;
+import io.modelbridge.db.repo.UserRepository;
+import io.modelbridge.gateway.usage.UsageRecorder;
+import io.modelbridge.gateway.it.PgProxy;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The ledger writer talks to a real PostgreSQL through {@link PgProxy}, which lets the COMMIT of ledger batches
+ * through but cuts the connection before the acknowledgement reaches the writer. The writer keeps the batch and
+ * writes it again; every request must still be charged exactly once: one reserve and one settle row each, and
+ * the balance down by exactly the usage cost (0.18 a request, against a 0.42 reservation). Usage batches get the
+ * same treatment (their answer dropped after the server committed them): one row per request.
+ */
+@Tag("it")
+@Timeout(120)
+class LostLedgerAckIT {
+    private static final BigDecimal RESERVED = new BigDecimal("0.42");
+    private static final BigDecimal COST = new BigDecimal("0.18");
+    private static final int REQUESTS = 12;
+    private static final int LOST_ACKS = 4;
+    @TempDir
+    static Path dir;
+    static Database db;
+    static PgProxy proxy;
+    static Database viaProxy;
+
+    @BeforeAll
+    static void start() {
+        db = Database.start(DbSettings.embedded(dir.resolve("data")));
+        Matcher port = Pattern.compile(":(\\d+)/").matcher(db.jdbcUrl());
+        assertTrue(port.find(), db.jdbcUrl());
+        proxy = PgProxy.to(Integer.parseInt(port.group(1)));
+        viaProxy = Database.start(new DbSettings(proxy.jdbcUrl(db.jdbcUrl()), db.user(), db.password(), dir, 4));
+    }
+
+    @AfterAll
+    static void stop() {
+        viaProxy.close();
+        proxy.close();
+        db.close();
+    }
+
+    /**
+     * {@code 0}: the server commits and its answer is dropped. {@code 1500}: the COMMIT is held in the network past
+     * the cut and lands while the writer's retry already runs on a new connection.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1500})
+    void aLostCommitAcknowledgementNeverChargesTwice(int commitDelayMillis) throws InterruptedException {
+        DSLContext dsl = db.dsl();
+        String prefix = "lost-ack-" + commitDelayMillis + "-";
+        long user = new UserRepository(dsl).create(prefix + "payer", null, "user", true).id();
+        new QuotaRepository(dsl).post(user, "grant", new BigDecimal("100"), null, "start");
+        Quotas quotas = new Quotas(viaProxy.dsl(), prefix + "instance", BigDecimal.TEN, Clock.systemUTC(),
+                dir.resolve(prefix + "ledger.jsonl"));
+        int before = proxy.lostAcks();
+        proxy.loseCommitAcks(LOST_ACKS, Duration.ofMillis(commitDelayMillis));
+        int sent = 0; // until every planned loss happened: a retry takes what queued meanwhile in one batch
+        while (sent < REQUESTS || (proxy.lostAcks() - before < LOST_ACKS && sent < 5 * REQUESTS)) {
+            quotas.heartbeat(); // renews the leases (not a ledger transaction: the proxy lets it through)
+            Reservation r = quotas.reserve(user, prefix + sent, RESERVED);
+            quotas.settle(r, COST);
+            sent++;
+            Thread.sleep(250); // one batch (one commit) per request
+        }
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while ((quotas.ledgerBacklog() > 0 || proxy.lostAcks() - before < LOST_ACKS) && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        quotas.close();
+
+        assertEquals(LOST_ACKS, proxy.lostAcks() - before, "acknowledgements the proxy dropped");
+        List<String> doubled = dsl.select(DSL.field("request_id || ' ' || kind || ' x' || count(*)", String.class))
+                .from("quota_ledger").where(DSL.field("request_id").like(prefix + "%"))
+                .groupBy(DSL.field("request_id"), DSL.field("kind")).having(DSL.count().gt(1))
+                .fetchInto(String.class);
+        System.out.printf("LostLedgerAckIT (commit delay %d ms): %d requests, %d acknowledgements lost, "
+                + "%d double charges%n", commitDelayMillis, sent, proxy.lostAcks() - before, doubled.size());
+        assertEquals(List.of(), doubled, "ledger rows written twice");
+        int rows = dsl.fetchCount(DSL.table("quota_ledger"), DSL.field("request_id").like(prefix + "%"));
+        assertEquals(2 * sent, rows, "one reserve and one settle row per request");
+        BigDecimal charged = dsl.select(DSL.sum(DSL.field("amount", BigDecimal.class))).from("quota_ledger")
+                .where(DSL.field("request_id").like(prefix + "%")).fetchOne(0, BigDecimal.class);
+        assertEquals(0, COST.multiply(BigDecimal.valueOf(sent)).negate().compareTo(charged),
+                "charged " + charged);
+        BigDecimal balance = dsl.select(DSL.field("quota_balance", BigDecimal.class)).from("users")
+                .where(DSL.field("id").eq(user)).fetchOne(0, BigDecimal.class);
+        assertEquals(0, new BigDecimal("100").add(charged).compareTo(balance), "balance " + balance);
+    }
+
+    /** A usage batch the server committed but whose answer was lost is written again: once, not twice. */
+    @Test
+    void aLostUsageAnswerNeverWritesARowTwice() throws InterruptedException {
+        int before = proxy.lostAcks();
+        UsageRecorder usage = new UsageRecorder(new UsageRepository(viaProxy.dsl()), 1000,
+                dir.resolve("usage.jsonl"));
+        proxy.loseUsageAnswers(3);
+        for (int i = 0; i < REQUESTS; i++) {
+            usage.record(new UsageRecord("usage-ack-" + i, Instant.now(), 1L, 1L, "m", "c", "openai", "gpt-4o",
+                    false, 10, 20, false, COST, 5, null, 200, null, null));
+            Thread.sleep(300); // one batch per row
+        }
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while ((usage.backlog() > 0 || proxy.lostAcks() - before < 3) && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        usage.close();
+        assertEquals(3, proxy.lostAcks() - before, "usage answers the proxy dropped");
+        int rows = db.dsl().fetchCount(DSL.table("usage_log"), DSL.field("request_id").like("usage-ack-%"));
+        System.out.printf("LostLedgerAckIT (usage): %d answers lost, %d rows for %d requests%n",
+                proxy.lostAcks() - before, rows, REQUESTS);
+        assertEquals(REQUESTS, rows, "one usage row per request");
+        assertEquals(0, usage.dropped());
+    }
+}
