@@ -19,6 +19,7 @@ import io.modelbridge.gateway.admin.AdminApi;
 import io.modelbridge.gateway.auth.KeyAuthenticator;
 import io.modelbridge.gateway.auth.LastUsedTracker;
 import io.modelbridge.gateway.cluster.ChangeFeed;
+import io.modelbridge.gateway.cluster.InstanceClaim;
 import io.modelbridge.gateway.cluster.InstanceIdentity;
 import io.modelbridge.gateway.config.ChangeListener;
 import io.modelbridge.gateway.config.ControlConfig;
@@ -72,6 +73,7 @@ public final class Gateway implements AutoCloseable {
     private final Quotas quotas;
     private final ChangeFeed changeFeed;
     private final String instanceId;
+    private final InstanceClaim claim;
     private final Portal portal;
     private final PublicListener publicListener;
     private final WebServer adminServer;
@@ -100,11 +102,15 @@ public final class Gateway implements AutoCloseable {
         CredentialCipher cipher = new CredentialCipher(SecretFiles.masterKey(config));
         this.db = Database.start(new DbSettings(config.dbUrl().orElse(null), config.dbUser(), config.dbPassword(),
                 config.dataDir(), config.dbPoolSize()));
+        this.instanceId = InstanceIdentity.of(config);
+        this.claim = claim(db, instanceId, config.control().distributedLimits() ? "distributed" : "local");
+        // From now on: a start that takes long (plugins) must not look like a crashed run to a twin starting meanwhile.
+        leaseHeartbeat.scheduleWithFixedDelay(() -> step("instance heartbeat", claim::beat),
+                InstanceClaim.BEAT_EVERY.toMillis(), InstanceClaim.BEAT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         this.dbHealth = new DatabaseHealth(db, Duration.ofMillis(500));
         this.plugins = new PluginHost(config.pluginsDir(), config.plugins());
         plugins.loadAll();
         ControlConfig control = config.control();
-        this.instanceId = InstanceIdentity.of(config);
         ApiKeyRepository keys = new ApiKeyRepository(db.dsl());
         RouteLoader routeLoader = new RouteLoader(new ChannelRepository(db.dsl()), new AliasRepository(db.dsl()), cipher);
         AtomicReference<RouteTable> routes = new AtomicReference<>(routeLoader.load());
@@ -176,6 +182,20 @@ public final class Gateway implements AutoCloseable {
                 config.host(), publicListener.port(), config.adminHost(), adminServer.port(),
                 control.distributedLimits() ? "distributed" : "local", config.listener().maxConnections(),
                 config.listener().idleTimeout().toSeconds());
+    }
+
+    /** Takes the instance id for this run (see {@link InstanceClaim}); on a conflict the database is closed again. */
+    private static InstanceClaim claim(Database db, String instanceId, String mode) {
+        try {
+            return InstanceClaim.claim(db.dsl(), instanceId, mode);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            db.close();
+            throw new IllegalStateException("interrupted while starting", e);
+        } catch (RuntimeException | Error e) {
+            db.close();
+            throw e;
+        }
     }
 
     public static Gateway start(GatewayConfig config) {
@@ -252,6 +272,7 @@ public final class Gateway implements AutoCloseable {
         lastUsed.flush();
         usage.close();
         quotas.close();
+        step("instance id release", claim::release);
         limits.close();
         plugins.close();
         upstream.close();
