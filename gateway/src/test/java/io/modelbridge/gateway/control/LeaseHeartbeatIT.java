@@ -62,7 +62,8 @@ class LeaseHeartbeatIT {
     }
 
     static Connection database() throws SQLException {
-        Connection c = DriverManager.getConnection(gw.gateway().jdbcUrl(), gw.gateway().dbUser(), "");
+        Connection c = DriverManager.getConnection(gw.gateway().jdbcUrl(), gw.gateway().dbUser(),
+                gw.gateway().dbPassword());
         c.setAutoCommit(false);
         return c;
     }
