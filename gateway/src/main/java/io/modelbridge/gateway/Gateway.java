@@ -248,9 +248,18 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** Graceful stop: new requests get 503, those in flight (streams too) finish within the grace period. */
+    /**
+     * Graceful stop: /readyz turns 503 while requests are still served for MB_DRAIN_DELAY_SECONDS (load balancers take
+     * the instance out), then new requests get 503 and those in flight (streams too) finish within the grace period.
+     */
     public void drainAndClose() {
         try {
+            Duration delay = config.listener().drainDelay();
+            if (delay.isPositive()) {
+                inFlight.leave();
+                LOG.info("Not ready (/readyz answers 503); still serving for {} s before draining", delay.toSeconds());
+                Thread.sleep(delay.toMillis());
+            }
             LOG.info("Draining {} request(s) in flight (grace {} s)", inFlight.count(), config.drainGrace().toSeconds());
             if (!inFlight.drain(config.drainGrace())) {
                 LOG.warn("{} request(s) still in flight after the grace period; stopping anyway", inFlight.count());
