@@ -103,7 +103,8 @@ public final class Gateway implements AutoCloseable {
         this.db = Database.start(new DbSettings(config.dbUrl().orElse(null), config.dbUser(), config.dbPassword(),
                 config.dataDir(), config.dbPoolSize()));
         this.instanceId = InstanceIdentity.of(config);
-        this.claim = claim(db, instanceId, config.control().distributedLimits() ? "distributed" : "local");
+        this.claim = claim(db, instanceId, config.control().distributedLimits() ? "distributed" : "local",
+                config.dataDir());
         // From now on: a start that takes long (plugins) must not look like a crashed run to a twin starting meanwhile.
         leaseHeartbeat.scheduleWithFixedDelay(() -> step("instance heartbeat", claim::beat),
                 InstanceClaim.BEAT_EVERY.toMillis(), InstanceClaim.BEAT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
@@ -185,9 +186,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Takes the instance id for this run (see {@link InstanceClaim}); on a conflict the database is closed again. */
-    private static InstanceClaim claim(Database db, String instanceId, String mode) {
+    private static InstanceClaim claim(Database db, String instanceId, String mode, java.nio.file.Path dataDir) {
         try {
-            return InstanceClaim.claim(db.dsl(), instanceId, mode);
+            return InstanceClaim.claim(db.dsl(), instanceId, mode, dataDir);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             db.close();

@@ -2,6 +2,7 @@ package io.modelbridge.gateway.cluster;
 
 import static io.modelbridge.db.jooq.Tables.SETTINGS;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,10 +21,13 @@ import org.slf4j.LoggerFactory;
  * <p>"Live" means a heartbeat fresher than {@link #LIVE_WITHIN}, twice the 15 s after which an instance stops using
  * its own quota leases. An id whose heartbeat is fresh is watched: if it moves, another instance holds it; if it
  * stays still (a run killed with kill -9), the start waits until it is {@link #LIVE_WITHIN} old, then takes it over.
+ * When the heartbeat was written from this data folder (whose {@link FolderLock} this run now holds, so that run is
+ * dead) the watch lasts only {@link #SAME_FOLDER_WATCH}, long enough to see a live copy of the folder beat.
  */
 public final class InstanceClaim {
     public static final Duration LIVE_WITHIN = Duration.ofSeconds(30);
     public static final Duration BEAT_EVERY = Duration.ofSeconds(1);
+    public static final Duration SAME_FOLDER_WATCH = BEAT_EVERY.multipliedBy(3);
     /** Rows of instances gone this long are deleted by the next start. */
     static final Duration FORGET_AFTER = Duration.ofDays(7);
     private static final String PREFIX = "instance:";
@@ -34,15 +38,20 @@ public final class InstanceClaim {
     private final DSLContext dsl;
     private final String instanceId;
     private final String mode;
+    private final FolderLock folder;
 
-    private InstanceClaim(DSLContext dsl, String instanceId, String mode) {
+    private InstanceClaim(DSLContext dsl, String instanceId, String mode, FolderLock folder) {
         this.dsl = dsl;
         this.instanceId = instanceId;
         this.mode = mode;
+        this.folder = folder;
     }
 
-    /** A member's row: its rate-limit mode and its last heartbeat, and the database's clock when read. */
-    record Member(String id, String mode, long beatMillis, long nowMillis) {
+    /**
+     * A member's row: its rate-limit mode, its last heartbeat, the token of the data folder it runs from, and the
+     * database's clock when read.
+     */
+    record Member(String id, String mode, long beatMillis, String folder, long nowMillis) {
         long ageMillis() {
             return nowMillis - beatMillis;
         }
@@ -57,9 +66,21 @@ public final class InstanceClaim {
      *
      * @throws ClusterConflict when a live instance holds the id, or live instances run another rate-limit mode
      */
-    public static InstanceClaim claim(DSLContext dsl, String instanceId, String mode) throws InterruptedException {
-        InstanceClaim claim = new InstanceClaim(dsl, instanceId, mode);
-        Optional<Member> seen = claim.waitForSilence();
+    public static InstanceClaim claim(DSLContext dsl, String instanceId, String mode, Path dataDir)
+            throws InterruptedException {
+        FolderLock folder = FolderLock.take(dataDir);
+        try {
+            InstanceClaim claim = new InstanceClaim(dsl, instanceId, mode, folder);
+            claim.take();
+            return claim;
+        } catch (InterruptedException | RuntimeException | Error e) {
+            folder.close();
+            throw e;
+        }
+    }
+
+    private void take() throws InterruptedException {
+        Optional<Member> seen = waitForSilence();
         dsl.transaction(tx -> {
             DSLContext t = tx.dsl();
             t.select(DSL.field("pg_advisory_xact_lock({0})", Object.class, DSL.val(START_LOCK))).fetch();
@@ -78,24 +99,26 @@ public final class InstanceClaim {
                     t.deleteFrom(SETTINGS).where(SETTINGS.KEY.eq(PREFIX + other.id())).execute();
                 }
             }
-            claim.beat(t);
+            beat(t);
         });
-        return claim;
     }
 
     /**
      * When the id's heartbeat is fresh, watches it until it moves (another live instance: refused) or grows
-     * {@link #LIVE_WITHIN} old (a crashed run); returns the heartbeat taken over, if any.
+     * {@link #LIVE_WITHIN} old (a crashed run; {@link #SAME_FOLDER_WATCH} when it ran from this data folder); returns
+     * the heartbeat taken over, if any.
      */
     private Optional<Member> waitForSilence() throws InterruptedException {
         Optional<Member> first = member(dsl, instanceId);
         if (first.isEmpty() || !first.get().live()) {
             return first;
         }
-        long waitMillis = LIVE_WITHIN.toMillis() - first.get().ageMillis();
-        LOG.warn("Instance id {} has a heartbeat {} ms old: watching it for up to {} s (it stays still if its run"
+        boolean sameFolder = first.get().folder().equals(folder.token());
+        long waitMillis = sameFolder ? SAME_FOLDER_WATCH.toMillis() : LIVE_WITHIN.toMillis() - first.get().ageMillis();
+        long deadline = System.nanoTime() + waitMillis * 1_000_000;
+        LOG.warn("Instance id {} has a heartbeat {} ms old{}: watching it for up to {} s (it stays still if its run"
                 + " crashed, and moves if another instance holds the id)", instanceId, first.get().ageMillis(),
-                (waitMillis + 999) / 1000);
+                sameFolder ? ", written from this data folder" : "", (waitMillis + 999) / 1000);
         while (true) {
             Thread.sleep(BEAT_EVERY.toMillis() / 2);
             Member now = member(dsl, instanceId).orElse(null);
@@ -105,7 +128,7 @@ public final class InstanceClaim {
             if (now.beatMillis() != first.get().beatMillis()) {
                 throw held(instanceId, now);
             }
-            if (!now.live()) {
+            if (!now.live() || System.nanoTime() - deadline >= 0) {
                 LOG.info("Instance id {}: its previous run is gone (no heartbeat for {} ms); taking it over", instanceId,
                         now.ageMillis());
                 return Optional.of(now);
@@ -125,14 +148,19 @@ public final class InstanceClaim {
 
     private void beat(DSLContext t) {
         t.insertInto(SETTINGS).set(SETTINGS.KEY, PREFIX + instanceId)
-                .set(SETTINGS.VALUE, DSL.field("{0} || " + NOW_MILLIS, String.class, DSL.val(mode + " ")))
+                .set(SETTINGS.VALUE, DSL.field("{0} || " + NOW_MILLIS + " || {1}", String.class, DSL.val(mode + " "),
+                        DSL.val(" " + folder.token())))
                 .onConflict(SETTINGS.KEY).doUpdate()
                 .set(SETTINGS.VALUE, DSL.field("excluded.value", String.class)).execute();
     }
 
     /** A graceful stop: the id is free at once, so a restart need not wait. */
     public void release() {
-        dsl.deleteFrom(SETTINGS).where(SETTINGS.KEY.eq(PREFIX + instanceId)).execute();
+        try {
+            dsl.deleteFrom(SETTINGS).where(SETTINGS.KEY.eq(PREFIX + instanceId)).execute();
+        } finally {
+            folder.close();
+        }
     }
 
     private static final String NOW_MILLIS = "cast(floor(extract(epoch from clock_timestamp()) * 1000) as bigint)";
@@ -149,10 +177,11 @@ public final class InstanceClaim {
         Map<String, Member> members = new HashMap<>();
         t.select(SETTINGS.KEY, SETTINGS.VALUE, DSL.field(NOW_MILLIS, Long.class)).from(SETTINGS).where(which)
                 .forEach(r -> {
-                    String[] modeAndBeat = r.value2().split(" ", 2);
-                    if (modeAndBeat.length == 2 && modeAndBeat[1].matches("\\d{1,19}")) {
+                    String[] modeBeatFolder = r.value2().split(" ", 3);
+                    if (modeBeatFolder.length == 3 && modeBeatFolder[1].matches("\\d{1,19}")) {
                         String id = r.value1().substring(PREFIX.length());
-                        members.put(id, new Member(id, modeAndBeat[0], Long.parseLong(modeAndBeat[1]), r.value3()));
+                        members.put(id, new Member(id, modeBeatFolder[0], Long.parseLong(modeBeatFolder[1]),
+                                modeBeatFolder[2], r.value3()));
                     }
                 });
         return members;

@@ -33,9 +33,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Instances on one database refuse to start beside a live instance under the same MB_INSTANCE_ID, or in another
- * rate-limit mode than the live instances'; an instance killed with kill -9 still starts again under its id, once
- * its old heartbeat is {@link InstanceClaim#LIVE_WITHIN} old.
+ * Instances on one database refuse to start beside a live instance under the same MB_INSTANCE_ID or on the same data
+ * folder, or in another rate-limit mode than the live instances'; an instance killed with kill -9 still starts
+ * again under its id: at once from the same data folder, else once its old heartbeat is
+ * {@link InstanceClaim#LIVE_WITHIN} old.
  */
 @Tag("it")
 @Timeout(240)
@@ -87,6 +88,15 @@ class InstanceClaimIT {
     }
 
     @Test
+    void aSecondInstanceOnARunningInstancesDataFolderIsRefused() {
+        try (RunningGateway first = a.sibling(dirs.resolve("shared"), withId("sharer-1", true))) {
+            ClusterConflict e = assertThrows(ClusterConflict.class, () -> a.sibling(dirs.resolve("shared"),
+                    withId("sharer-2", true)));
+            assertTrue(e.getMessage().contains("is in use by another running gateway"), e.getMessage());
+        }
+    }
+
+    @Test
     void anInstanceStoppedGracefullyStartsAgainAtOnce() {
         RunningGateway first = a.sibling(dirs.resolve("graceful"), withId("graceful", true));
         first.close();
@@ -98,7 +108,8 @@ class InstanceClaimIT {
 
     /**
      * The packaged gateway, as ./modelbridge runs it: a second process under a live one's id exits 2 with one line
-     * saying why; after kill -9 of the first, the same id starts (waiting out the old heartbeat) and serves.
+     * saying why. After kill -9 of the first, the same id starts again from the same data folder within seconds;
+     * after kill -9 of that one, from another folder once the old heartbeat is 30 s old; it serves and exits 0.
      */
     @Test
     void aTwinProcessExitsNonZeroAndARestartAfterKillNineSucceeds() throws Exception {
@@ -118,13 +129,26 @@ class InstanceClaimIT {
 
             first.destroyForcibly().waitFor(); // kill -9: its heartbeat row stays behind
             long killedAt = System.nanoTime();
-            Process restarted = packaged("beta", dirs.resolve("beta-1"), "restarted");
+            Process again = packaged("beta", dirs.resolve("beta-1"), "again");
+            try {
+                awaitReady(again, "again");
+                long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killedAt);
+                System.out.println("InstanceClaimIT: restarted from its data folder " + seconds + " s after kill -9");
+                String text = Files.readString(log("again"));
+                assertTrue(text.contains("written from this data folder") && text.contains("taking it over"), text);
+            } finally {
+                again.destroyForcibly().waitFor(); // kill -9 again
+            }
+            killedAt = System.nanoTime();
+            Process restarted = packaged("beta", dirs.resolve("beta-3"), "restarted");
             try {
                 URI api = awaitReady(restarted, "restarted");
                 long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killedAt);
-                System.out.println("InstanceClaimIT: restarted under its id " + seconds + " s after kill -9");
+                System.out.println("InstanceClaimIT: restarted from another data folder " + seconds
+                        + " s after kill -9");
                 assertTrue(seconds <= InstanceClaim.LIVE_WITHIN.toSeconds() + 60, "bounded wait: " + seconds);
-                assertTrue(Files.readString(log("restarted")).contains("taking it over"));
+                String text = Files.readString(log("restarted"));
+                assertTrue(text.contains("taking it over") && !text.contains("written from this data folder"), text);
                 assertEquals(200, new ApiCalls(api).get("/readyz", null).statusCode());
                 restarted.destroy(); // SIGTERM
                 assertTrue(restarted.waitFor(60, TimeUnit.SECONDS));
