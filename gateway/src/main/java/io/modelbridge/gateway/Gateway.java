@@ -78,6 +78,8 @@ public final class Gateway implements AutoCloseable {
     private final PublicListener publicListener;
     private final WebServer adminServer;
     private long nextBucketCleanup;
+    /** Set once both listeners are up: /readyz is 503 before, so nothing waiting on it races the admin listener. */
+    private volatile boolean started;
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("gateway-background").unstarted(r));
     /** The quota lease heartbeat, alone: plugin loading or a slow flush on the background thread cannot delay it. */
@@ -159,7 +161,7 @@ public final class Gateway implements AutoCloseable {
         this.publicListener = new PublicListener(config.host(), config.port(), config.listener(), SHUTDOWN_GRACE,
                 TransportErrors.handlers(errors), r -> {
                     r.addFilter(new ConnectionReuse());
-                    new OpenAiRoutes(services, inFlight, dbHealth::up).register(r);
+                    new OpenAiRoutes(services, inFlight, () -> started && dbHealth.up()).register(r);
                     portal.register(r);
                 });
         this.adminServer = WebServer.builder()
@@ -178,6 +180,7 @@ public final class Gateway implements AutoCloseable {
         background.scheduleWithFixedDelay(this::housekeeping, 250, 250, TimeUnit.MILLISECONDS);
         leaseHeartbeat.scheduleWithFixedDelay(() -> step("quota lease heartbeat", quotas::heartbeat), 250, 250,
                 TimeUnit.MILLISECONDS);
+        started = true;
         LOG.info("ModelBridge instance {} listening: OpenAI API on http://{}:{}/v1, admin API on http://{}:{}/admin/v1"
                 + " (rate limits {}; at most {} client connections, idle ones closed after {} s)", instanceId,
                 config.host(), publicListener.port(), config.adminHost(), adminServer.port(),
