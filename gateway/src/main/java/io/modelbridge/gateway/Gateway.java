@@ -19,6 +19,7 @@ import io.modelbridge.gateway.admin.AdminApi;
 import io.modelbridge.gateway.auth.KeyAuthenticator;
 import io.modelbridge.gateway.auth.LastUsedTracker;
 import io.modelbridge.gateway.cluster.ChangeFeed;
+import io.modelbridge.gateway.cluster.InstanceClaim;
 import io.modelbridge.gateway.cluster.InstanceIdentity;
 import io.modelbridge.gateway.config.ChangeListener;
 import io.modelbridge.gateway.config.ControlConfig;
@@ -75,10 +76,13 @@ public final class Gateway implements AutoCloseable {
     private final Quotas quotas;
     private final ChangeFeed changeFeed;
     private final String instanceId;
+    private final InstanceClaim claim;
     private final Portal portal;
     private final PublicListener publicListener;
     private final WebServer adminServer;
     private long nextBucketCleanup;
+    /** Set once both listeners are up: /readyz is 503 before, so nothing waiting on it races the admin listener. */
+    private volatile boolean listening;
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("gateway-background").unstarted(r));
     /** The quota lease heartbeat, alone: plugin loading or a slow flush on the background thread cannot delay it. */
@@ -108,6 +112,13 @@ public final class Gateway implements AutoCloseable {
         this.db = Database.start(new DbSettings(config.dbUrl().orElse(null), config.dbUser(), config.dbPassword(),
                 config.dataDir(), config.dbPoolSize(), instanceId));
         started.push(db);
+        this.claim = claim(db, instanceId, config.control().distributedLimits() ? "distributed" : "local",
+                config.dataDir());
+        started.push(claim::release);
+        // From now on: a start that takes long (plugins) must not look like a crashed run to a twin starting meanwhile.
+        leaseHeartbeat.scheduleWithFixedDelay(() -> step("instance heartbeat", claim::beat),
+                InstanceClaim.BEAT_EVERY.toMillis(), InstanceClaim.BEAT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        started.push(leaseHeartbeat::shutdownNow);
         this.dbHealth = new DatabaseHealth(db, Duration.ofMillis(500));
         started.push(dbHealth::close);
         this.plugins = new PluginHost(config.pluginsDir(), config.plugins());
@@ -184,7 +195,8 @@ public final class Gateway implements AutoCloseable {
         this.publicListener = new PublicListener(config.host(), config.port(), config.listener(), SHUTDOWN_GRACE,
                 TransportErrors.handlers(errors), r -> {
                     r.addFilter(new ConnectionReuse());
-                    new OpenAiRoutes(services, inFlight, () -> dbHealth.up() && ledgerBacklog.fresh()).register(r);
+                    new OpenAiRoutes(services, inFlight, () -> listening && dbHealth.up() && ledgerBacklog.fresh())
+                            .register(r);
                     portal.register(r);
                 });
         started.push(publicListener);
@@ -192,11 +204,22 @@ public final class Gateway implements AutoCloseable {
         background.scheduleWithFixedDelay(this::housekeeping, 250, 250, TimeUnit.MILLISECONDS);
         leaseHeartbeat.scheduleWithFixedDelay(() -> step("quota lease heartbeat", quotas::heartbeat), 250, 250,
                 TimeUnit.MILLISECONDS);
+        listening = true;
         LOG.info("ModelBridge instance {} listening: OpenAI API on http://{}:{}/v1, admin API on http://{}:{}/admin/v1"
                 + " (rate limits {}; at most {} client connections, idle ones closed after {} s)", instanceId,
                 config.host(), publicListener.port(), config.adminHost(), adminServer.port(),
                 control.distributedLimits() ? "distributed" : "local", config.listener().maxConnections(),
                 config.listener().idleTimeout().toSeconds());
+    }
+
+    /** Takes the instance id for this run (see {@link InstanceClaim}). */
+    private static InstanceClaim claim(Database db, String instanceId, String mode, java.nio.file.Path dataDir) {
+        try {
+            return InstanceClaim.claim(db.dsl(), instanceId, mode, dataDir);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        }
     }
 
     /** Starts everything, or throws after closing what it had started (the embedded database too). */
@@ -262,9 +285,18 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** Graceful stop: new requests get 503, those in flight (streams too) finish within the grace period. */
+    /**
+     * Graceful stop: /readyz turns 503 while requests are still served for MB_DRAIN_DELAY_SECONDS (load balancers take
+     * the instance out), then new requests get 503 and those in flight (streams too) finish within the grace period.
+     */
     public void drainAndClose() {
         try {
+            Duration delay = config.listener().drainDelay();
+            if (delay.isPositive()) {
+                inFlight.leave();
+                LOG.info("Not ready (/readyz answers 503); still serving for {} s before draining", delay.toSeconds());
+                Thread.sleep(delay.toMillis());
+            }
             LOG.info("Draining {} request(s) in flight (grace {} s)", inFlight.count(), config.drainGrace().toSeconds());
             if (!inFlight.drain(config.drainGrace())) {
                 LOG.warn("{} request(s) still in flight after the grace period; stopping anyway", inFlight.count());
@@ -286,6 +318,7 @@ public final class Gateway implements AutoCloseable {
         lastUsed.flush();
         usage.close();
         quotas.close();
+        step("instance id release", claim::release);
         limits.close();
         plugins.close();
         upstream.close();

@@ -10,14 +10,18 @@ import java.time.Duration;
  * @param maxConnections MB_MAX_CONNECTIONS: client connections held at once; the next ones wait in the kernel's accept
  *                       queue until one closes, so accepting never runs the process out of file descriptors
  * @param idleTimeout    MB_IDLE_TIMEOUT_SECONDS: a keep-alive connection with no request for this long is closed
+ * @param drainDelay     MB_DRAIN_DELAY_SECONDS: on a graceful stop, how long /readyz answers 503 while requests are
+ *                       still served, so load balancers stop sending before the drain turns requests away
  */
-public record ListenerConfig(int maxConnections, Duration idleTimeout) {
+public record ListenerConfig(int maxConnections, Duration idleTimeout, Duration drainDelay) {
     /** Descriptors kept for everything but client connections: jars, plugins, the database pool, logs, the admin API. */
     static final int RESERVED_DESCRIPTORS = 256;
     /** Where the open-file limit cannot be read (not Unix). */
     static final int FALLBACK_MAX_CONNECTIONS = 10_000;
     static final int MIN_MAX_CONNECTIONS = 16;
     static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** Two or three health checks of a load balancer probing every 2 s; under Kubernetes see docs/operations.md. */
+    static final Duration DEFAULT_DRAIN_DELAY = Duration.ofSeconds(5);
 
     public ListenerConfig {
         if (maxConnections < 1) {
@@ -27,10 +31,22 @@ public record ListenerConfig(int maxConnections, Duration idleTimeout) {
             throw new IllegalArgumentException("MB_IDLE_TIMEOUT_SECONDS must be at least 1, got "
                     + idleTimeout.toSeconds());
         }
+        if (drainDelay.isNegative()) {
+            throw new IllegalArgumentException("MB_DRAIN_DELAY_SECONDS must be 0 or more, got " + drainDelay.toSeconds());
+        }
+    }
+
+    /** With the default drain delay. */
+    public ListenerConfig(int maxConnections, Duration idleTimeout) {
+        this(maxConnections, idleTimeout, DEFAULT_DRAIN_DELAY);
     }
 
     public static ListenerConfig defaults() {
         return new ListenerConfig(defaultMaxConnections(openFileLimit()), DEFAULT_IDLE_TIMEOUT);
+    }
+
+    public ListenerConfig withDrainDelay(Duration delay) {
+        return new ListenerConfig(maxConnections, idleTimeout, delay);
     }
 
     /**
@@ -58,6 +74,7 @@ public record ListenerConfig(int maxConnections, Duration idleTimeout) {
                     + limit + "), got " + max);
         }
         return new ListenerConfig(max, Duration.ofSeconds(env.integer("MB_IDLE_TIMEOUT_SECONDS",
-                (int) DEFAULT_IDLE_TIMEOUT.toSeconds())));
+                (int) DEFAULT_IDLE_TIMEOUT.toSeconds())),
+                Duration.ofSeconds(env.integer("MB_DRAIN_DELAY_SECONDS", (int) DEFAULT_DRAIN_DELAY.toSeconds())));
     }
 }

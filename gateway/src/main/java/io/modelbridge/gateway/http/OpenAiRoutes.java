@@ -35,7 +35,7 @@ public final class OpenAiRoutes {
                 .get("/v1/models/{id}", models::one)
                 .get("/healthz", (req, res) -> res.send("ok"))
                 .get("/readyz", (req, res) -> {
-                    boolean ok = ready.getAsBoolean() && !inFlight.draining();
+                    boolean ok = ready.getAsBoolean() && !inFlight.leaving();
                     res.status(ok ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503).send(ok ? "ready" : "not ready");
                 })
                 .any("/v1/*", (req, res) -> {

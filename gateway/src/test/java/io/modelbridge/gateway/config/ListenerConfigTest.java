@@ -22,15 +22,18 @@ class ListenerConfigTest {
         ListenerConfig c = GatewayConfig.fromEnvironment(Map.of()).listener();
         assertEquals(ListenerConfig.defaultMaxConnections(ListenerConfig.openFileLimit()), c.maxConnections());
         assertEquals(Duration.ofSeconds(60), c.idleTimeout());
+        assertEquals(Duration.ofSeconds(5), c.drainDelay());
     }
 
     @Test
     void variablesAreReadAndBadValuesNameTheirVariable() {
         ListenerConfig c = GatewayConfig.fromEnvironment(Map.of("MB_MAX_CONNECTIONS", "100",
-                "MB_IDLE_TIMEOUT_SECONDS", " 5 ")).listener();
+                "MB_IDLE_TIMEOUT_SECONDS", " 5 ", "MB_DRAIN_DELAY_SECONDS", "0")).listener();
         assertEquals(100, c.maxConnections());
         assertEquals(Duration.ofSeconds(5), c.idleTimeout());
-        for (var bad : Map.of("MB_MAX_CONNECTIONS", "0", "MB_IDLE_TIMEOUT_SECONDS", "0").entrySet()) {
+        assertEquals(Duration.ZERO, c.drainDelay());
+        for (var bad : Map.of("MB_MAX_CONNECTIONS", "0", "MB_IDLE_TIMEOUT_SECONDS", "0", "MB_DRAIN_DELAY_SECONDS", "-1")
+                .entrySet()) {
             var e = assertThrows(IllegalArgumentException.class, () -> GatewayConfig.fromEnvironment(Map.of(bad.getKey(),
                     bad.getValue())));
             assertTrue(e.getMessage().startsWith(bad.getKey()), e.getMessage());

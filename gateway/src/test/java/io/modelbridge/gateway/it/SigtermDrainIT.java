@@ -45,14 +45,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged gateway, run as ./modelbridge runs it, drains on a real SIGTERM and exits 0: an open stream
- * finishes, and under load every request it answered has exactly one usage row.
+ * finishes, and under load /readyz turns 503 while requests are still served for MB_DRAIN_DELAY_SECONDS, then
+ * requests are turned away (with Retry-After and request ids), and every request it answered has exactly one usage
+ * row.
  */
 @Timeout(240)
 class SigtermDrainIT {
     private static final int DRAIN_SECONDS = 20;
-    private static final int CLIENTS = 30;
+    private static final int DRAIN_DELAY_SECONDS = 2;
+    private static final int CLIENTS = 24;
     /** Bounds the load (and keeps the rows within one page of the admin API's /usage, 1000 rows). */
-    private static final int REQUESTS_PER_CLIENT = 30;
+    private static final int REQUESTS_PER_CLIENT = 40;
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(30);
     @TempDir
     Path dataDir;
@@ -61,7 +64,7 @@ class SigtermDrainIT {
     void sigtermLetsAnOpenStreamFinishFlushesUsageAndExitsZero() throws Exception {
         SecretLedger.record(RunningGateway.ADMIN_TOKEN);
         try (OpenAiSimulator upstream = OpenAiSimulator.start()) {
-            PackagedGateway gateway = PackagedGateway.start(dataDir, upstream);
+            PackagedGateway gateway = PackagedGateway.start(dataDir, upstream, Map.of()); // the default drain delay
             try {
                 String key = gateway.admin().userWithKey("dave");
                 upstream.replyWith("still streaming while the gateway shuts down");
@@ -95,16 +98,21 @@ class SigtermDrainIT {
     /**
      * {@value #CLIENTS} clients send plain and streamed chats in turn (every upstream answer held 100 ms, every
      * stream event 20 ms) for about 3 s; then SIGTERM, the clients carrying on until the gateway turns them away.
-     * The process exits 0 within the grace period; every request it answered 200 (every stream with its
-     * {@code [DONE]}) has exactly one usage row under its x-request-id, no other row is there, and every request
-     * turned away got 503 {@code shutting_down} or had its connection refused or closed: none hung.
+     * /readyz turns 503 at once, but requests sent after that are still answered 200 for the
+     * {@value #DRAIN_DELAY_SECONDS} s drain delay; only after it are requests turned away, each with Retry-After,
+     * x-request-id (the client's) and x-modelbridge-request-id. The process exits 0 within the grace period; every
+     * request it answered 200 (every stream with its {@code [DONE]}) has exactly one usage row under its x-request-id,
+     * no other row is there, and every request turned away got 503 {@code shutting_down} or had its connection
+     * refused or closed: none hung.
      */
     @Test
     void sigtermUnderLoadLeavesExactlyOneUsageRowForEveryAnsweredRequest() throws Exception {
         List<Outcome> outcomes = new ArrayList<>();
         long sigtermAt;
+        long notReadyAt;
         try (OpenAiSimulator upstream = OpenAiSimulator.start()) {
-            PackagedGateway gateway = PackagedGateway.start(dataDir, upstream);
+            PackagedGateway gateway = PackagedGateway.start(dataDir, upstream,
+                    Map.of("MB_DRAIN_DELAY_SECONDS", String.valueOf(DRAIN_DELAY_SECONDS)));
             try {
                 String key = gateway.admin().userWithKey("loader");
                 upstream.replyWith("one two three four five six seven eight");
@@ -126,7 +134,9 @@ class SigtermDrainIT {
                     }
                     sigtermAt = System.nanoTime();
                     gateway.sigterm();
-                    gateway.assertExitsZero(Duration.ofSeconds(DRAIN_SECONDS + 5));
+                    gateway.awaitReadyz(503, Duration.ofSeconds(DRAIN_DELAY_SECONDS));
+                    notReadyAt = System.nanoTime();
+                    gateway.assertExitsZero(Duration.ofSeconds(DRAIN_DELAY_SECONDS + DRAIN_SECONDS + 5));
                     for (Future<?> client : clients) {
                         client.get(ANSWER_WITHIN.toSeconds() + 10, TimeUnit.SECONDS); // bounded: no client hangs
                     }
@@ -151,6 +161,12 @@ class SigtermDrainIT {
                 "requests were in flight when SIGTERM came, and were answered: " + summary);
         assertTrue(outcomes.stream().anyMatch(o -> o.ended() > sigtermAt && o.status() != 200),
                 "the drain turned clients away: " + summary);
+        long servedWhileNotReady = answered.stream().filter(o -> o.started() > notReadyAt).count();
+        System.out.println("SIGTERM under load: " + servedWhileNotReady + " request(s) sent after /readyz turned 503"
+                + " were answered 200 during the drain delay");
+        assertTrue(servedWhileNotReady >= CLIENTS, "requests sent after /readyz turned 503 are still served during"
+                + " the drain delay: " + servedWhileNotReady + "; " + summary);
+        long delayEnds = sigtermAt + TimeUnit.SECONDS.toNanos(DRAIN_DELAY_SECONDS);
         for (Outcome o : outcomes) {
             assertFalse(o.kind().equals("hang"), "no request hangs: " + o + "; " + summary);
             if (o.status() == 200) {
@@ -159,7 +175,10 @@ class SigtermDrainIT {
             } else if (o.status() > 0) {
                 assertEquals(503, o.status(), "turned away with 503: " + o);
                 assertEquals("shutting_down", o.code(), "turned away because the gateway is shutting down: " + o);
-                assertTrue(o.ended() > sigtermAt, "only the drain turns requests away: " + o); // sent before, read after
+                assertTrue(o.ended() > delayEnds, "only the drain, after the delay, turns requests away: " + o);
+                assertEquals("1", o.retryAfter(), "a refusal says when to retry: " + o);
+                assertEquals(o.id(), o.echoedId(), "a refusal echoes the client's x-request-id: " + o);
+                assertTrue(o.ownId() != null && o.ownId().startsWith("req_"), "and has the gateway's own id: " + o);
             } else {
                 assertTrue(o.ended() > sigtermAt, "only the drain refuses connections: " + o + "; " + summary);
             }
@@ -198,7 +217,7 @@ class SigtermDrainIT {
 
     /** What one request of the load got: a status (0: no answer) or, failing that, what kind of failure. */
     private record Outcome(String id, long started, long ended, int status, String code, boolean complete,
-                           String echoedId, String kind) {}
+                           String echoedId, String ownId, String retryAfter, String kind) {}
 
     /** The clients: each sends up to {@value #REQUESTS_PER_CLIENT} requests, and stops once turned away. */
     private static final class Load {
@@ -243,13 +262,15 @@ class SigtermDrainIT {
                         : res.statusCode() == 200 && !ApiCalls.json(body).at("/choices/0/message/content").asText().isEmpty();
                 String code = res.statusCode() == 200 ? null : ApiCalls.json(body).at("/error/code").asText(null);
                 return new Outcome(id, started, System.nanoTime(), res.statusCode(), code, complete,
-                        res.headers().firstValue("x-request-id").orElse(null), "answer");
+                        res.headers().firstValue("x-request-id").orElse(null),
+                        res.headers().firstValue("x-modelbridge-request-id").orElse(null),
+                        res.headers().firstValue("retry-after").orElse(null), "answer");
             } catch (TimeoutException e) {
-                return new Outcome(id, started, System.nanoTime(), 0, null, false, null, "hang");
+                return new Outcome(id, started, System.nanoTime(), 0, null, false, null, null, null, "hang");
             } catch (ExecutionException e) {
                 String kind = e.getCause() instanceof java.net.http.HttpTimeoutException ? "hang"
                         : e.getCause() instanceof ConnectException ? "refused" : "closed: " + e.getCause();
-                return new Outcome(id, started, System.nanoTime(), 0, null, false, null, kind);
+                return new Outcome(id, started, System.nanoTime(), 0, null, false, null, null, null, kind);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
@@ -274,7 +295,8 @@ class SigtermDrainIT {
 
     /** The gateway jar run in its own JVM, as ./modelbridge runs it, with one channel to {@code upstream}. */
     private record PackagedGateway(Process process, URI api, AdminClient admin, Path log) {
-        static PackagedGateway start(Path dataDir, OpenAiSimulator upstream) throws IOException, InterruptedException {
+        static PackagedGateway start(Path dataDir, OpenAiSimulator upstream, Map<String, String> env)
+                throws IOException, InterruptedException {
             int port = freePort();
             int adminPort = freePort();
             RunningGateway.copyBundledPlugins(dataDir.resolve("plugins"));
@@ -287,6 +309,7 @@ class SigtermDrainIT {
             builder.environment().putAll(Map.of("MB_PORT", String.valueOf(port),
                     "MB_ADMIN_PORT", String.valueOf(adminPort), "MB_DATA_DIR", dataDir.toString(),
                     "MB_ADMIN_TOKEN", RunningGateway.ADMIN_TOKEN, "MB_DRAIN_SECONDS", String.valueOf(DRAIN_SECONDS)));
+            builder.environment().putAll(env);
             PackagedGateway gateway = new PackagedGateway(builder.start(), URI.create("http://127.0.0.1:" + port),
                     new AdminClient(URI.create("http://127.0.0.1:" + adminPort), RunningGateway.ADMIN_TOKEN), log);
             try {
