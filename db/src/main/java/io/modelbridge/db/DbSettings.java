@@ -16,7 +16,8 @@ public record DbSettings(String jdbcUrl, String user, String password, Path data
         if (maxPoolSize < 1) {
             throw new IllegalArgumentException("maxPoolSize must be at least 1, got " + maxPoolSize);
         }
-        if (embedded() && dataDir == null) {
+        // The parameter, not embedded(): the fields are not assigned yet in a compact constructor.
+        if ((jdbcUrl == null || jdbcUrl.isBlank()) && dataDir == null) {
             throw new IllegalArgumentException("the embedded database needs a data directory");
         }
     }

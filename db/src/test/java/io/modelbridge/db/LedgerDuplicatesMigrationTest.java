@@ -31,7 +31,7 @@ class LedgerDuplicatesMigrationTest {
                 (1, 'reserve', -0.42, 9.40, 'req-1', 7), (1, 'settle', 0.24, 9.64, 'req-1', 7),
                 (1, 'reserve', -0.42, 9.22, 'req-2', 7)""");
 
-        Migrator.migrate(db.dataSource());
+        Migrator.migrate(db.dataSource(), db.schema());
 
         assertEquals(0, new BigDecimal("9.40").compareTo(number("select quota_balance from users where id = 1")));
         assertEquals(0, new BigDecimal("9.40").compareTo(number("select sum(amount) from quota_ledger")));

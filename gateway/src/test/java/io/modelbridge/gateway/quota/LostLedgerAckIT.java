@@ -56,7 +56,7 @@ class LostLedgerAckIT {
         Matcher port = Pattern.compile(":(\\d+)/").matcher(db.jdbcUrl());
         assertTrue(port.find(), db.jdbcUrl());
         proxy = PgProxy.to(Integer.parseInt(port.group(1)));
-        viaProxy = Database.start(new DbSettings(proxy.jdbcUrl(db.jdbcUrl()), db.user(), db.password(), dir, 4));
+        viaProxy = Database.start(new DbSettings(proxy.jdbcUrl(db.jdbcUrl()), db.user(), db.password(), null, 4, null));
     }
 
     @AfterAll
