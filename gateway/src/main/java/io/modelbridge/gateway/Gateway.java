@@ -135,7 +135,11 @@ public final class Gateway implements AutoCloseable {
                 config.dataDir().resolve(SPILL_DIR).resolve("usage.jsonl"));
         this.inFlight = new InFlight(errors);
         LimitRepository limitRows = new LimitRepository(db.dsl());
-        this.limits = control.distributedLimits() ? RateLimiter.distributed(limitRows::list, db.dataSource())
+        GatewayMetrics metrics = new GatewayMetrics();
+        // half the pool at most for buckets, so quota, ledger and key look-ups still get connections under load
+        this.limits = control.distributedLimits()
+                ? RateLimiter.distributed(limitRows::list, db.dataSource(), config.dbPoolSize() / 2,
+                        control.limitsFailOpen(), metrics::rateLimitStoreFailure)
                 : RateLimiter.local(limitRows::list, TimeMeter.SYSTEM_MILLISECONDS);
         PriceBook prices = new PriceBook(new PriceRepository(db.dsl()));
         this.quotas = new Quotas(db.dsl(), instanceId, control.leaseCredits(), clock,
@@ -157,7 +161,6 @@ public final class Gateway implements AutoCloseable {
         });
         this.changeFeed = new ChangeFeed(db, changes).start();
         started.push(changeFeed::close);
-        GatewayMetrics metrics = new GatewayMetrics();
         GaugeSources.register(metrics, routes::get, breakers, plugins, usage, dbHealth, inFlight);
         metrics.gauge("modelbridge_quota_ledger_write_backlog",
                 "Quota ledger rows not yet in the database (queued, or kept in the spill file)",

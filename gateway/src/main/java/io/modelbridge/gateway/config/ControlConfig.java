@@ -9,13 +9,16 @@ import java.util.Optional;
  * Settings of the control plane (rate limits, circuit breaker, quota leases); see docs/control-plane.md.
  *
  * @param distributedLimits MB_RATE_LIMITS=distributed: buckets in PostgreSQL, exact across instances
+ * @param limitsFailOpen    MB_RATE_LIMITS_ON_STORE_FAILURE=open: admit when the bucket store is unreachable
+ *                          (default {@code closed}: refuse with 503 rate_limit_unavailable)
  * @param breakerFailures   consecutive failures that open a channel's circuit breaker
  * @param breakerOpen       how long an open breaker keeps the channel out before one trial request
  * @param leaseCredits      credits a quota lease takes from a user's balance at a time (at least one request's need)
  * @param defaultMaxTokens  completion tokens reserved for a request that sends no max_tokens
  * @param instanceId        MB_INSTANCE_ID, or empty: then a generated id kept in the data folder
  */
-public record ControlConfig(boolean distributedLimits, int breakerFailures, Duration breakerOpen,
+public record ControlConfig(boolean distributedLimits, boolean limitsFailOpen, int breakerFailures,
+                            Duration breakerOpen,
                             BigDecimal leaseCredits, int defaultMaxTokens, Optional<String> instanceId) {
 
     public ControlConfig {
@@ -40,7 +43,7 @@ public record ControlConfig(boolean distributedLimits, int breakerFailures, Dura
     }
 
     public static ControlConfig defaults() {
-        return new ControlConfig(false, 5, Duration.ofSeconds(30), BigDecimal.ONE, 4096, Optional.empty());
+        return new ControlConfig(false, false, 5, Duration.ofSeconds(30), BigDecimal.ONE, 4096, Optional.empty());
     }
 
     /** MB_RATE_LIMITS must be {@code local} (default) or {@code distributed}. */
@@ -54,20 +57,36 @@ public record ControlConfig(boolean distributedLimits, int breakerFailures, Dura
         };
     }
 
+    /** MB_RATE_LIMITS_ON_STORE_FAILURE must be {@code closed} (default) or {@code open}. */
+    static boolean failOpen(Optional<String> mode) {
+        String m = mode.orElse("closed").toLowerCase(Locale.ROOT);
+        return switch (m) {
+            case "closed" -> false;
+            case "open" -> true;
+            default -> throw new IllegalArgumentException(
+                    "MB_RATE_LIMITS_ON_STORE_FAILURE must be 'closed' or 'open', got '" + m + "'");
+        };
+    }
+
+    public ControlConfig withLimitsFailOpen(boolean open) {
+        return new ControlConfig(distributedLimits, open, breakerFailures, breakerOpen, leaseCredits, defaultMaxTokens,
+                instanceId);
+    }
+
     public ControlConfig withDistributedLimits(boolean distributed) {
-        return new ControlConfig(distributed, breakerFailures, breakerOpen, leaseCredits, defaultMaxTokens, instanceId);
+        return new ControlConfig(distributed, limitsFailOpen, breakerFailures, breakerOpen, leaseCredits, defaultMaxTokens, instanceId);
     }
 
     public ControlConfig withBreaker(int failures, Duration open) {
-        return new ControlConfig(distributedLimits, failures, open, leaseCredits, defaultMaxTokens, instanceId);
+        return new ControlConfig(distributedLimits, limitsFailOpen, failures, open, leaseCredits, defaultMaxTokens, instanceId);
     }
 
     public ControlConfig withLeaseCredits(BigDecimal credits) {
-        return new ControlConfig(distributedLimits, breakerFailures, breakerOpen, credits, defaultMaxTokens,
+        return new ControlConfig(distributedLimits, limitsFailOpen, breakerFailures, breakerOpen, credits, defaultMaxTokens,
                 instanceId);
     }
 
     public ControlConfig withDefaultMaxTokens(int tokens) {
-        return new ControlConfig(distributedLimits, breakerFailures, breakerOpen, leaseCredits, tokens, instanceId);
+        return new ControlConfig(distributedLimits, limitsFailOpen, breakerFailures, breakerOpen, leaseCredits, tokens, instanceId);
     }
 }

@@ -112,6 +112,7 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                 Duration.ofSeconds(e.integer("MB_REQUEST_TIMEOUT_SECONDS", 600)),
                 e.integer("MB_MAX_ATTEMPTS", 3),
                 new ControlConfig(ControlConfig.distributed(e.optional("MB_RATE_LIMITS")),
+                        ControlConfig.failOpen(e.optional("MB_RATE_LIMITS_ON_STORE_FAILURE")),
                         e.integer("MB_BREAKER_FAILURES", 5),
                         Duration.ofSeconds(e.integer("MB_BREAKER_OPEN_SECONDS", 30)),
                         e.decimal("MB_QUOTA_LEASE_CREDITS", BigDecimal.ONE),

@@ -7,18 +7,28 @@ import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import io.github.bucket4j.distributed.BucketProxy;
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
  * Buckets in the table {@code rate_limit_buckets}, shared by every instance on the database, through Bucket4j's
  * PostgreSQL proxy manager (one short SELECT ... FOR UPDATE transaction per operation), so limits are exact across
  * instances. A bucket's row expires a minute after it would be full again; {@link #removeExpired} deletes those.
+ *
+ * <p>At most {@code maxConcurrent} operations hold a connection at once; the rest queue here (fair, up to
+ * {@link #QUEUE_WAIT}) instead of in the connection pool, whose short timeout would turn a busy pool into a failed
+ * bucket operation. Operations on one bucket serialize on its row lock anyway, so more connections buy nothing.
  */
 final class PostgresBuckets implements BucketStore {
     private static final int CLEANUP_BATCH = 1000;
+    static final Duration QUEUE_WAIT = Duration.ofSeconds(10);
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
+    private final Semaphore connections;
 
-    PostgresBuckets(DataSource dataSource) {
+    PostgresBuckets(DataSource dataSource, int maxConcurrent) {
+        this.connections = new Semaphore(Math.max(1, maxConcurrent), true);
         this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
                 .table("rate_limit_buckets")
@@ -32,23 +42,42 @@ final class PostgresBuckets implements BucketStore {
 
     @Override
     public ConsumptionProbe tryConsume(Limit limit, long tokens) {
-        return bucket(limit).tryConsumeAndReturnRemaining(tokens);
+        return queued(() -> bucket(limit).tryConsumeAndReturnRemaining(tokens));
     }
 
     @Override
     public void refund(Limit limit, long tokens) {
-        bucket(limit).addTokens(tokens);
+        queued(() -> {
+            bucket(limit).addTokens(tokens);
+            return null;
+        });
     }
 
     @Override
     public void forceConsume(Limit limit, long tokens) {
-        bucket(limit).consumeIgnoringRateLimits(tokens);
+        queued(() -> bucket(limit).consumeIgnoringRateLimits(tokens));
     }
 
     @Override
     public void removeExpired() {
-        while (buckets.removeExpired(CLEANUP_BATCH) == CLEANUP_BATCH) {
+        while (queued(() -> buckets.removeExpired(CLEANUP_BATCH)) == CLEANUP_BATCH) {
             // more to delete
+        }
+    }
+
+    private <T> T queued(Supplier<T> operation) {
+        try {
+            if (!connections.tryAcquire(QUEUE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("no bucket operation slot within " + QUEUE_WAIT.toSeconds() + "s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for a bucket operation slot", e);
+        }
+        try {
+            return operation.get();
+        } finally {
+            connections.release();
         }
     }
 

@@ -6,10 +6,13 @@ import io.modelbridge.db.repo.RateLimit;
 import io.modelbridge.gateway.auth.Caller;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.spill.RateLimitedLog;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -21,29 +24,44 @@ import org.slf4j.LoggerFactory;
  * names a request applies, so the tightest decides. A request takes one token from each requests bucket and its
  * estimated tokens (prompt + max_tokens) from each tokens bucket; after the call the token buckets are corrected
  * to the real count. A refusal is a 429 {@code rate_limit_exceeded} with Retry-After; admitted and refused
- * requests carry OpenAI's x-ratelimit-* headers. If the bucket store fails (database down in distributed mode),
- * requests are let through: limits protect, they do not bill.
+ * requests carry OpenAI's x-ratelimit-* headers. If the bucket store fails (database unreachable in distributed
+ * mode; a merely busy pool only queues, see {@link PostgresBuckets}), MB_RATE_LIMITS_ON_STORE_FAILURE decides:
+ * {@code closed} (default) refuses with 503 {@code rate_limit_unavailable}, {@code open} lets the request through.
  */
 public final class RateLimiter implements AutoCloseable {
     static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
+    static final String RETRY_AFTER_UNAVAILABLE = "1";
+    private static final RateLimitedLog STORE_FAILURE_LOG = new RateLimitedLog(LOG, Duration.ofSeconds(10));
     private final Supplier<List<RateLimit>> source;
     private final BucketStore store;
+    private final boolean failOpen;
+    private final Consumer<String> storeFailures;
     private volatile LimitTable table = LimitTable.empty();
 
-    private RateLimiter(Supplier<List<RateLimit>> source, BucketStore store) {
+    private RateLimiter(Supplier<List<RateLimit>> source, BucketStore store, boolean failOpen,
+                        Consumer<String> storeFailures) {
         this.source = source;
         this.store = store;
+        this.failOpen = failOpen;
+        this.storeFailures = storeFailures;
         reload();
     }
 
     /** In-memory buckets per instance; {@code source} gives the configured limits (the rate_limits table). */
     public static RateLimiter local(Supplier<List<RateLimit>> source, TimeMeter time) {
-        return new RateLimiter(source, new LocalBuckets(time));
+        return new RateLimiter(source, new LocalBuckets(time), false, outcome -> { });
     }
 
-    /** Buckets in PostgreSQL, exact across every instance on the database. */
-    public static RateLimiter distributed(Supplier<List<RateLimit>> source, DataSource dataSource) {
-        return new RateLimiter(source, new PostgresBuckets(dataSource));
+    /**
+     * Buckets in PostgreSQL, exact across every instance on the database.
+     *
+     * @param maxConcurrent bucket operations holding a connection at once (more wait in memory)
+     * @param failOpen      admit (true) or refuse (false) a request whose buckets cannot be reached
+     * @param storeFailures told "admitted" or "refused" for each request the store failed
+     */
+    public static RateLimiter distributed(Supplier<List<RateLimit>> source, DataSource dataSource,
+                                          int maxConcurrent, boolean failOpen, Consumer<String> storeFailures) {
+        return new RateLimiter(source, new PostgresBuckets(dataSource, maxConcurrent), failOpen, storeFailures);
     }
 
     /** Re-reads the configured limits (after a LIMITS change). */
@@ -77,6 +95,7 @@ public final class RateLimiter implements AutoCloseable {
         List<Limit> taken = new ArrayList<>();
         long tokens = 0;
         boolean counted = false;
+        boolean storeFailed = false;
         for (Limit limit : limits) {
             if (limit.dimension() == Dimension.TOKENS && !counted) {
                 tokens = estimatedTokens.getAsLong();
@@ -87,7 +106,14 @@ public final class RateLimiter implements AutoCloseable {
             try {
                 probe = store.tryConsume(limit, amount);
             } catch (RuntimeException e) {
-                LOG.warn("Rate limit {} not checked (bucket store failed): {}", limit.bucketKey(), e.getMessage());
+                STORE_FAILURE_LOG.warn("Rate limit {} could not be checked (bucket store failed), request {}: {}",
+                        limit.bucketKey(), failOpen ? "admitted" : "refused", e.getMessage());
+                if (!failOpen) {
+                    giveBack(taken, tokens);
+                    storeFailures.accept("refused");
+                    throw unavailable();
+                }
+                storeFailed = true;
                 continue;
             }
             if (!probe.isConsumed()) {
@@ -104,6 +130,9 @@ public final class RateLimiter implements AutoCloseable {
                         probe.getNanosToWaitForReset());
             }
         }
+        if (storeFailed) {
+            storeFailures.accept("admitted");
+        }
         return new RateAdmission(headers, taken.stream().filter(l -> l.dimension() == Dimension.TOKENS).toList(),
                 tokens, store);
     }
@@ -116,6 +145,12 @@ public final class RateLimiter implements AutoCloseable {
                 LOG.warn("Could not give back bucket {}: {}", limit.bucketKey(), e.getMessage());
             }
         }
+    }
+
+    private static GatewayException unavailable() {
+        return new GatewayException(new ApiError(503, "server_error", "rate_limit_unavailable", null,
+                "Rate limits cannot be checked right now (their store is unreachable). Please try again shortly."),
+                Map.of("Retry-After", RETRY_AFTER_UNAVAILABLE));
     }
 
     private static GatewayException refused(Limit limit, long requested, ConsumptionProbe probe,

@@ -25,6 +25,9 @@ public final class GatewayMetrics extends MetricRegistry {
             "Failed upstream attempts by channel and failure class", "channel", "kind");
     private final Counter rateLimited = counter("modelbridge_rate_limit_rejections_total",
             "Requests refused by the gateway's own rate limits");
+    private final Counter rateLimitStoreFailures = counter("modelbridge_rate_limit_store_failures_total",
+            "Requests whose distributed rate limits could not be checked (store unreachable), by what was done",
+            "outcome");
     private final Counter quotaRejected = counter("modelbridge_quota_rejections_total",
             "Requests refused because the user's quota could not cover them");
 
@@ -54,6 +57,11 @@ public final class GatewayMetrics extends MetricRegistry {
 
     public void rateLimited() {
         rateLimited.inc();
+    }
+
+    /** {@code outcome} is "refused" or "admitted" (MB_RATE_LIMITS_ON_STORE_FAILURE). */
+    public void rateLimitStoreFailure(String outcome) {
+        rateLimitStoreFailures.inc(outcome);
     }
 
     public void quotaRejected() {

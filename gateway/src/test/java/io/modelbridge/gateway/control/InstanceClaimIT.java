@@ -60,7 +60,7 @@ class InstanceClaimIT {
     }
 
     static UnaryOperator<GatewayConfig> withId(String id, boolean distributed) {
-        return c -> c.withControl(new ControlConfig(distributed, 5, Duration.ofSeconds(30),
+        return c -> c.withControl(new ControlConfig(distributed, false, 5, Duration.ofSeconds(30),
                 java.math.BigDecimal.ONE, 4096, Optional.of(id)));
     }
 

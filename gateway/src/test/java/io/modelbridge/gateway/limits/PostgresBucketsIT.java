@@ -37,8 +37,8 @@ class PostgresBucketsIT {
 
     @Test
     void twoStoresShareOneBucketAndExpiredRowsAreRemoved() {
-        PostgresBuckets first = new PostgresBuckets(dataSource);
-        PostgresBuckets second = new PostgresBuckets(dataSource);
+        PostgresBuckets first = new PostgresBuckets(dataSource, 2);
+        PostgresBuckets second = new PostgresBuckets(dataSource, 2);
         Limit limit = Limit.of("user", "alice", Dimension.REQUESTS, 3);
         assertEquals(2, first.tryConsume(limit, 1).getRemainingTokens());
         assertEquals(1, second.tryConsume(limit, 1).getRemainingTokens());
