@@ -17,6 +17,7 @@ class ControlConfigTest {
     void defaultsMatchTheReadme() {
         ControlConfig c = GatewayConfig.fromEnvironment(Map.of()).control();
         assertFalse(c.distributedLimits());
+        assertFalse(c.limitsFailOpen(), "MB_RATE_LIMITS_ON_STORE_FAILURE defaults to closed");
         assertEquals(5, c.breakerFailures());
         assertEquals(Duration.ofSeconds(30), c.breakerOpen());
         assertEquals(0, BigDecimal.ONE.compareTo(c.leaseCredits()));
@@ -28,8 +29,10 @@ class ControlConfigTest {
     void readsTheEnvironment() {
         ControlConfig c = GatewayConfig.fromEnvironment(Map.of("MB_RATE_LIMITS", "Distributed",
                 "MB_BREAKER_FAILURES", "2", "MB_BREAKER_OPEN_SECONDS", "5", "MB_QUOTA_LEASE_CREDITS", "0.25",
-                "MB_DEFAULT_MAX_TOKENS", "1024", "MB_INSTANCE_ID", "gw-east-1")).control();
+                "MB_DEFAULT_MAX_TOKENS", "1024", "MB_INSTANCE_ID", "gw-east-1",
+                "MB_RATE_LIMITS_ON_STORE_FAILURE", "Open")).control();
         assertTrue(c.distributedLimits());
+        assertTrue(c.limitsFailOpen());
         assertEquals(2, c.breakerFailures());
         assertEquals(Duration.ofSeconds(5), c.breakerOpen());
         assertEquals(0, new BigDecimal("0.25").compareTo(c.leaseCredits()));
@@ -41,7 +44,8 @@ class ControlConfigTest {
     void badValuesNameTheirVariable() {
         for (Map<String, String> env : java.util.List.of(Map.of("MB_RATE_LIMITS", "cluster"),
                 Map.of("MB_BREAKER_FAILURES", "0"), Map.of("MB_QUOTA_LEASE_CREDITS", "lots"),
-                Map.of("MB_QUOTA_LEASE_CREDITS", "-1"), Map.of("MB_INSTANCE_ID", "has space"))) {
+                Map.of("MB_QUOTA_LEASE_CREDITS", "-1"), Map.of("MB_INSTANCE_ID", "has space"),
+                Map.of("MB_RATE_LIMITS_ON_STORE_FAILURE", "maybe"))) {
             var e = assertThrows(IllegalArgumentException.class, () -> GatewayConfig.fromEnvironment(env));
             assertTrue(e.getMessage().contains(env.keySet().iterator().next()), e.getMessage());
         }
