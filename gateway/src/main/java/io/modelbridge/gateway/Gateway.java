@@ -32,6 +32,8 @@ import io.modelbridge.gateway.health.DatabaseHealth;
 import io.modelbridge.gateway.health.LedgerBacklog;
 import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.metrics.GaugeSources;
+import io.modelbridge.gateway.metrics.MetricRegistry;
+import io.modelbridge.gateway.metrics.RuntimeMeters;
 import io.modelbridge.gateway.http.ApiServices;
 import io.modelbridge.gateway.http.ConnectionReuse;
 import io.modelbridge.gateway.http.InFlight;
@@ -80,6 +82,8 @@ public final class Gateway implements AutoCloseable {
     private final Portal portal;
     private final PublicListener publicListener;
     private final WebServer adminServer;
+    private final GatewayMetrics metrics;
+    private final RuntimeMeters runtimeMeters;
     private long nextBucketCleanup;
     /** Set once both listeners are up: /readyz is 503 before, so nothing waiting on it races the admin listener. */
     private volatile boolean listening;
@@ -135,7 +139,10 @@ public final class Gateway implements AutoCloseable {
                 config.dataDir().resolve(SPILL_DIR).resolve("usage.jsonl"));
         this.inFlight = new InFlight(errors);
         LimitRepository limitRows = new LimitRepository(db.dsl());
-        GatewayMetrics metrics = new GatewayMetrics();
+        this.metrics = new GatewayMetrics();
+        started.push(metrics);
+        this.runtimeMeters = RuntimeMeters.bind(metrics, db.dataSource());
+        started.push(runtimeMeters);
         // half the pool at most for buckets, so quota, ledger and key look-ups still get connections under load
         this.limits = control.distributedLimits()
                 ? RateLimiter.distributed(limitRows::list, db.dataSource(), config.dbPoolSize() / 2,
@@ -185,8 +192,11 @@ public final class Gateway implements AutoCloseable {
                 .directHandlers(TransportErrors.handlers(errors))
                 .routing(r -> {
                     admin.register(r);
-                    r.get("/metrics", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, GatewayMetrics.contentType())
-                            .send(metrics.scrape()));
+                    r.get("/metrics", (req, res) -> {
+                        String accept = req.headers().first(HeaderNames.ACCEPT).orElse(null);
+                        res.header(HeaderNames.CONTENT_TYPE, MetricRegistry.contentType(accept))
+                                .send(metrics.scrape(accept));
+                    });
                 })
                 .build()
                 .start();
@@ -326,7 +336,9 @@ public final class Gateway implements AutoCloseable {
         plugins.close();
         upstream.close();
         dbHealth.close();
+        runtimeMeters.close();
         db.close();
+        metrics.close();
         LOG.info("ModelBridge stopped");
     }
 }

@@ -1,21 +1,26 @@
 package io.modelbridge.gateway.metrics;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.DoubleAdder;
 
-/** A Prometheus counter family: one monotonically growing value per combination of label values. */
-public final class Counter implements MetricFamily {
+/** A counter family: one monotonically growing value per combination of label values (a Micrometer counter each). */
+public final class Counter {
     private final String name;
     private final String help;
-    private final List<String> labels;
-    private final Map<List<String>, DoubleAdder> series = new ConcurrentHashMap<>();
+    private final Labels labels;
+    private final MeterRegistry registry;
+    private final Map<List<String>, io.micrometer.core.instrument.Counter> series = new ConcurrentHashMap<>();
 
-    Counter(String name, String help, List<String> labels) {
+    Counter(MeterRegistry registry, String name, String help, List<String> labels) {
+        this.registry = registry;
         this.name = name;
         this.help = help;
-        this.labels = List.copyOf(labels);
+        this.labels = new Labels(labels);
+        if (labels.isEmpty()) {
+            series(List.of()); // scraped as 0 before the first event, as before
+        }
     }
 
     public void inc(String... labelValues) {
@@ -24,13 +29,12 @@ public final class Counter implements MetricFamily {
 
     public void add(double amount, String... labelValues) {
         if (amount > 0) {
-            series.computeIfAbsent(PrometheusText.key(labels, labelValues), k -> new DoubleAdder()).add(amount);
+            series(labels.key(labelValues)).increment(amount);
         }
     }
 
-    @Override
-    public void write(StringBuilder out) {
-        PrometheusText.header(out, name, help, "counter");
-        series.forEach((values, value) -> PrometheusText.sample(out, name, labels, values, value.sum()));
+    private io.micrometer.core.instrument.Counter series(List<String> key) {
+        return series.computeIfAbsent(key, k -> io.micrometer.core.instrument.Counter.builder(name).description(help)
+                .tags(labels.tags(k)).register(registry));
     }
 }

@@ -1,71 +1,38 @@
 package io.modelbridge.gateway.metrics;
 
-import java.util.ArrayList;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.TimeUnit;
 
-/** A Prometheus histogram family with fixed bucket bounds (in seconds), one set of buckets per label values. */
-public final class Histogram implements MetricFamily {
+/**
+ * A histogram of durations with fixed bucket bounds (in seconds), one set of buckets per label values: a Micrometer
+ * timer whose service level objectives are the buckets, scraped as a Prometheus histogram in seconds.
+ */
+public final class Histogram {
     private final String name;
     private final String help;
-    private final List<String> labels;
-    private final double[] bounds;
-    private final Map<List<String>, Series> series = new ConcurrentHashMap<>();
+    private final Labels labels;
+    private final Duration[] bounds;
+    private final MeterRegistry registry;
+    private final Map<List<String>, Timer> series = new ConcurrentHashMap<>();
 
-    Histogram(String name, String help, List<String> labels, double... bounds) {
+    Histogram(MeterRegistry registry, String name, String help, List<String> labels, double... boundsSeconds) {
+        this.registry = registry;
         this.name = name;
         this.help = help;
-        this.labels = List.copyOf(labels);
-        this.bounds = bounds.clone();
+        this.labels = new Labels(labels);
+        this.bounds = Arrays.stream(boundsSeconds).mapToObj(s -> Duration.ofNanos(Math.round(s * 1e9)))
+                .toArray(Duration[]::new);
     }
 
-    public void observe(double value, String... labelValues) {
-        Series s = series.computeIfAbsent(PrometheusText.key(labels, labelValues), k -> new Series(bounds.length));
-        for (int i = 0; i < bounds.length; i++) {
-            if (value <= bounds[i]) {
-                s.buckets[i].increment();
-                break;
-            }
-        }
-        s.count.increment();
-        s.sum.add(value);
-    }
-
-    @Override
-    public void write(StringBuilder out) {
-        PrometheusText.header(out, name, help, "histogram");
-        List<String> withLe = new ArrayList<>(labels);
-        withLe.add("le");
-        series.forEach((values, s) -> {
-            long cumulative = 0;
-            List<String> v = new ArrayList<>(values);
-            v.add("");
-            for (int i = 0; i < bounds.length; i++) {
-                cumulative += s.buckets[i].sum();
-                v.set(v.size() - 1, PrometheusText.number(bounds[i]));
-                PrometheusText.sample(out, name + "_bucket", withLe, v, cumulative);
-            }
-            long count = s.count.sum();
-            v.set(v.size() - 1, "+Inf");
-            PrometheusText.sample(out, name + "_bucket", withLe, v, count);
-            PrometheusText.sample(out, name + "_sum", labels, values, s.sum.sum());
-            PrometheusText.sample(out, name + "_count", labels, values, count);
-        });
-    }
-
-    private static final class Series {
-        final LongAdder[] buckets;
-        final LongAdder count = new LongAdder();
-        final DoubleAdder sum = new DoubleAdder();
-
-        Series(int n) {
-            buckets = new LongAdder[n];
-            for (int i = 0; i < n; i++) {
-                buckets[i] = new LongAdder();
-            }
-        }
+    public void observe(double seconds, String... labelValues) {
+        series.computeIfAbsent(labels.key(labelValues), k -> Timer.builder(name).description(help)
+                .tags(labels.tags(k)).serviceLevelObjectives(bounds).register(registry))
+                .record(Math.round(seconds * 1e9), TimeUnit.NANOSECONDS);
     }
 }

@@ -1,43 +1,75 @@
 package io.modelbridge.gateway.metrics;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
-/** The families a scrape writes, in registration order. */
-public class MetricRegistry {
-    private final List<MetricFamily> families = new CopyOnWriteArrayList<>();
+/**
+ * The gateway's metrics: a small façade over Micrometer's Prometheus registry (names are given as scraped, e.g.
+ * {@code _total} on counters), plus the content negotiation of {@code GET /metrics}.
+ */
+public class MetricRegistry implements AutoCloseable {
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    static final String OPENMETRICS_TEXT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<LabelledGauge> labelledGauges = new CopyOnWriteArrayList<>();
 
     public Counter counter(String name, String help, String... labels) {
-        return add(new Counter(name, help, List.of(labels)));
+        return new Counter(registry, name, help, List.of(labels));
     }
 
     public Histogram histogram(String name, String help, List<String> labels, double... bounds) {
-        return add(new Histogram(name, help, labels, bounds));
+        return new Histogram(registry, name, help, labels, bounds);
     }
 
+    /**
+     * A gauge family read at scrape time: label values to current value. A name ending in {@code _info} is an info
+     * family: each label set listed is scraped with the value 1.
+     */
     public void gauge(String name, String help, List<String> labels, Supplier<Map<List<String>, Double>> values) {
-        add(new Gauge(name, help, labels, values));
+        if (name.endsWith(InfoFamily.SUFFIX)) {
+            registry.getPrometheusRegistry().register(new InfoFamily(name, help, labels, values));
+        } else {
+            labelledGauges.add(new LabelledGauge(registry, name, help, labels, values));
+        }
     }
 
-    /** A gauge without labels. */
+    /** A gauge without labels, read at scrape time. */
     public void gauge(String name, String help, Supplier<Double> value) {
-        add(new Gauge(name, help, List.of(), () -> Map.of(List.of(), value.get())));
+        Gauge.builder(name, value, v -> v.get()).description(help).strongReference(true).register(registry);
     }
 
+    /** For Micrometer binders (JVM, process, connection pool). */
+    public MeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    /** The Prometheus text format 0.0.4. */
     public String scrape() {
-        StringBuilder out = new StringBuilder(4096);
-        families.forEach(f -> f.write(out));
-        return out.toString();
+        return scrape(null);
+    }
+
+    /** OpenMetrics when the Accept header asks for it, else the Prometheus text format 0.0.4. */
+    public synchronized String scrape(String accept) {
+        labelledGauges.forEach(LabelledGauge::refresh);
+        return registry.scrape(contentType(accept));
     }
 
     public static String contentType() {
-        return PrometheusText.CONTENT_TYPE;
+        return PROMETHEUS_TEXT;
     }
 
-    private <T extends MetricFamily> T add(T family) {
-        families.add(family);
-        return family;
+    public static String contentType(String accept) {
+        return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("application/openmetrics-text") ? OPENMETRICS_TEXT : PROMETHEUS_TEXT;
+    }
+
+    @Override
+    public void close() {
+        registry.close();
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MetricRegistryTest {
@@ -18,7 +19,7 @@ class MetricRegistryTest {
         String text = registry.scrape();
         assertTrue(text.contains("# TYPE t_seconds histogram\n"), text);
         assertTrue(text.contains("t_seconds_bucket{route=\"a\",le=\"0.1\"} 1\n"), text);
-        assertTrue(text.contains("t_seconds_bucket{route=\"a\",le=\"1\"} 2\n"), text);
+        assertTrue(text.contains("t_seconds_bucket{route=\"a\",le=\"1.0\"} 2\n"), text);
         assertTrue(text.contains("t_seconds_bucket{route=\"a\",le=\"+Inf\"} 3\n"), text);
         assertTrue(text.contains("t_seconds_sum{route=\"a\"} 7.55\n"), text);
         assertTrue(text.contains("t_seconds_count{route=\"a\"} 3\n"), text);
@@ -27,14 +28,15 @@ class MetricRegistryTest {
     @Test
     void labelValuesAreEscapedAndCountersOnlyGrow() {
         MetricRegistry registry = new MetricRegistry();
-        Counter c = registry.counter("c_total", "things", "name");
-        c.inc("a\"b\\c\nd");
-        c.add(-5, "a\"b\\c\nd");
-        c.add(2.5, "x");
+        Counter c = registry.counter("c_total", "things", "name", "other");
+        c.inc("a\"b\\c\nd", null);
+        c.add(-5, "a\"b\\c\nd", null);
+        c.add(2.5, "x", "");
         String text = registry.scrape();
-        assertTrue(text.contains("c_total{name=\"a\\\"b\\\\c\\nd\"} 1\n"), text);
-        assertTrue(text.contains("c_total{name=\"x\"} 2.5\n"), text);
-        assertThrows(IllegalArgumentException.class, () -> c.inc("one", "too many"));
+        assertTrue(text.contains("# TYPE c_total counter\n"), text);
+        assertTrue(text.contains("c_total{name=\"a\\\"b\\\\c\\nd\",other=\"\"} 1.0\n"), text);
+        assertTrue(text.contains("c_total{name=\"x\",other=\"\"} 2.5\n"), text);
+        assertThrows(IllegalArgumentException.class, () -> c.inc("one"));
     }
 
     @Test
@@ -42,8 +44,30 @@ class MetricRegistryTest {
         MetricRegistry registry = new MetricRegistry();
         int[] backlog = {3};
         registry.gauge("backlog", "rows waiting", () -> (double) backlog[0]);
-        assertTrue(registry.scrape().contains("\nbacklog 3\n"));
+        Map<List<String>, Double>[] plugins = new Map[] {Map.of(List.of("openai", "1.0", "STARTED"), 1.0)};
+        registry.gauge("x_plugin_info", "plugins", List.of("plugin", "version", "state"), () -> plugins[0]);
+        String text = registry.scrape();
+        assertTrue(text.contains("\nbacklog 3.0\n"), text);
+        assertTrue(text.contains("\nx_plugin_info{plugin=\"openai\",state=\"STARTED\",version=\"1.0\"} 1\n"), text);
         backlog[0] = 0;
-        assertEquals(1, registry.scrape().lines().filter(l -> l.equals("backlog 0")).count());
+        plugins[0] = Map.of(List.of("glm", "2.0", "FAILED"), 1.0);
+        text = registry.scrape();
+        assertEquals(1, text.lines().filter(l -> l.equals("backlog 0.0")).count(), text);
+        assertTrue(text.contains("\nx_plugin_info{plugin=\"glm\",state=\"FAILED\",version=\"2.0\"} 1\n"), text);
+        assertTrue(!text.contains("openai"), "a plugin no longer listed has no series: " + text);
+    }
+
+    @Test
+    void openMetricsWhenAskedFor() {
+        MetricRegistry registry = new MetricRegistry();
+        registry.counter("c_total", "things").inc();
+        String accept = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+        assertEquals("application/openmetrics-text; version=1.0.0; charset=utf-8", MetricRegistry.contentType(accept));
+        String text = registry.scrape(accept);
+        assertTrue(text.contains("# TYPE c counter\n"), text);
+        assertTrue(text.contains("\nc_total 1.0\n"), text);
+        assertTrue(text.endsWith("# EOF\n"), text);
+        assertEquals("text/plain; version=0.0.4; charset=utf-8", MetricRegistry.contentType("text/plain"));
+        assertEquals("text/plain; version=0.0.4; charset=utf-8", MetricRegistry.contentType(null));
     }
 }
