@@ -23,6 +23,11 @@ public final class Counter {
         }
     }
 
+    /** Starts a series at 0, for label values known in advance (a rate over it then works from the first scrape). */
+    public void init(String... labelValues) {
+        series(labels.key(labelValues));
+    }
+
     public void inc(String... labelValues) {
         add(1, labelValues);
     }

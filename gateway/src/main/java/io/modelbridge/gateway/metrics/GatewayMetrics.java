@@ -31,6 +31,11 @@ public final class GatewayMetrics extends MetricRegistry {
     private final Counter quotaRejected = counter("modelbridge_quota_rejections_total",
             "Requests refused because the user's quota could not cover them");
 
+    public GatewayMetrics() {
+        rateLimitStoreFailures.init("refused");
+        rateLimitStoreFailures.init("admitted");
+    }
+
     /** One finished API request; channel is empty when no channel was tried. */
     public void request(String alias, String channel, int status, double seconds, Integer ttftMillis,
                         int billedPrompt, int billedCompletion) {
