@@ -19,12 +19,16 @@ public class MetricRegistry implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<LabelledGauge> labelledGauges = new CopyOnWriteArrayList<>();
 
+    /** {@code name} as scraped, ending in {@code _total}. */
     public Counter counter(String name, String help, String... labels) {
+        if (!name.endsWith("_total")) {
+            throw new IllegalArgumentException("a counter's name ends in _total: " + name);
+        }
         return new Counter(registry, name, help, List.of(labels));
     }
 
     public Histogram histogram(String name, String help, List<String> labels, double... bounds) {
-        return new Histogram(registry, name, help, labels, bounds);
+        return new Histogram(registry, notReserved(name), help, labels, bounds);
     }
 
     /**
@@ -32,6 +36,7 @@ public class MetricRegistry implements AutoCloseable {
      * family: each label set listed is scraped with the value 1.
      */
     public void gauge(String name, String help, List<String> labels, Supplier<Map<List<String>, Double>> values) {
+        notReserved(name);
         if (name.endsWith(InfoFamily.SUFFIX)) {
             registry.getPrometheusRegistry().register(new InfoFamily(name, help, labels, values));
         } else {
@@ -41,7 +46,18 @@ public class MetricRegistry implements AutoCloseable {
 
     /** A gauge without labels, read at scrape time. */
     public void gauge(String name, String help, Supplier<Double> value) {
+        notReserved(name);
         Gauge.builder(name, value, v -> v.get()).description(help).strongReference(true).register(registry);
+    }
+
+    /** Micrometer's Prometheus naming would silently rename these (drop or add the suffix): refuse them. */
+    private static String notReserved(String name) {
+        for (String suffix : List.of("_total", "_created", "_bucket")) {
+            if (name.endsWith(suffix)) {
+                throw new IllegalArgumentException(name + " would be renamed when scraped: no " + suffix + " here");
+            }
+        }
+        return name;
     }
 
     /** For Micrometer binders (JVM, process, connection pool). */

@@ -58,6 +58,28 @@ class MetricRegistryTest {
     }
 
     @Test
+    void labelledGaugesFollowTheirSourceAtEachScrape() {
+        MetricRegistry registry = new MetricRegistry();
+        Map<List<String>, Double>[] states = new Map[] {Map.of(List.of("a", "open"), 1.0, List.of("b", "open"), 0.0)};
+        registry.gauge("breaker_state", "state", List.of("channel", "state"), () -> states[0]);
+        String text = registry.scrape();
+        assertTrue(text.contains("\nbreaker_state{channel=\"a\",state=\"open\"} 1.0\n"), text);
+        assertTrue(text.contains("\nbreaker_state{channel=\"b\",state=\"open\"} 0.0\n"), text);
+        states[0] = Map.of(List.of("a", "open"), 0.0);
+        text = registry.scrape();
+        assertTrue(text.contains("\nbreaker_state{channel=\"a\",state=\"open\"} 0.0\n"), text);
+        assertTrue(!text.contains("channel=\"b\""), "a channel no longer listed has no series: " + text);
+    }
+
+    @Test
+    void namesThatWouldBeRenamedWhenScrapedAreRefused() {
+        MetricRegistry registry = new MetricRegistry();
+        assertThrows(IllegalArgumentException.class, () -> registry.counter("requests", "no _total"));
+        assertThrows(IllegalArgumentException.class, () -> registry.gauge("rows_total", "a gauge", () -> 1.0));
+        assertThrows(IllegalArgumentException.class, () -> registry.histogram("t_bucket", "h", List.of(), 1));
+    }
+
+    @Test
     void openMetricsWhenAskedFor() {
         MetricRegistry registry = new MetricRegistry();
         registry.counter("c_total", "things").inc();
