@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -18,6 +19,7 @@ public class MetricRegistry implements AutoCloseable {
     static final String OPENMETRICS_TEXT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<LabelledGauge> labelledGauges = new CopyOnWriteArrayList<>();
+    private final ReentrantLock scrapeLock = new ReentrantLock();
 
     /** {@code name} as scraped, ending in {@code _total}. */
     public Counter counter(String name, String help, String... labels) {
@@ -71,9 +73,14 @@ public class MetricRegistry implements AutoCloseable {
     }
 
     /** OpenMetrics when the Accept header asks for it, else the Prometheus text format 0.0.4. */
-    public synchronized String scrape(String accept) {
-        labelledGauges.forEach(LabelledGauge::refresh);
-        return registry.scrape(contentType(accept));
+    public String scrape(String accept) {
+        scrapeLock.lock(); // one scrape at a time reads the labelled gauges' sources
+        try {
+            labelledGauges.forEach(LabelledGauge::refresh);
+            return registry.scrape(contentType(accept));
+        } finally {
+            scrapeLock.unlock();
+        }
     }
 
     public static String contentType() {
