@@ -71,14 +71,14 @@ final class Cookies {
      * The language of this request's page and mails: a {@code ?lang=} (then kept in the {@code lang} cookie), else
      * the cookie, else the browser's Accept-Language.
      */
-    Messages language(ServerRequest req, ServerResponse res) {
-        Optional<Messages> asked = req.query().first(LANG).asOptional().flatMap(Messages::byCode);
+    Language language(ServerRequest req, ServerResponse res) {
+        Optional<Language> asked = req.query().first(LANG).asOptional().flatMap(Language::byCode);
         if (asked.isPresent()) {
             set(res, LANG, asked.get().code, "/", "Lax", LANG_TTL);
             return asked.get();
         }
-        return read(req, LANG).flatMap(Messages::byCode)
-                .orElseGet(() -> Messages.accepted(req.headers().first(HeaderNames.ACCEPT_LANGUAGE)));
+        return read(req, LANG).flatMap(Language::byCode)
+                .orElseGet(() -> Language.accepted(req.headers().first(HeaderNames.ACCEPT_LANGUAGE)));
     }
 
     /** Every cookie of the portal is HttpOnly (and Secure over https); {@code ttl} null: until the browser closes. */
