@@ -7,18 +7,17 @@ import io.modelbridge.gateway.error.ErrorWriter;
 import io.modelbridge.gateway.error.GatewayException;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jooq.exception.DataAccessException;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Turns every failure of an admin handler into an OpenAI-shaped error body; never a stack trace. */
 final class Guard {
     private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
-    /** PostgreSQL's detail for a unique violation: {@code Key (name)=(alice) already exists.} */
-    private static final Pattern DUPLICATE_KEY = Pattern.compile("Key \\(([^)]*)\\)=\\((.*)\\) already exists\\.");
 
     private final ErrorWriter errors;
 
@@ -47,11 +46,8 @@ final class Guard {
     private ApiError fromDatabase(DataAccessException e) {
         String state = e.sqlState();
         if ("23505".equals(state)) {
-            Matcher m = DUPLICATE_KEY.matcher(detail(e));
-            return m.find()
-                    ? ApiError.conflict("An object with " + m.group(1) + " '" + m.group(2) + "' already exists.",
-                            m.group(1).contains(",") ? null : m.group(1))
-                    : ApiError.conflict("The object already exists.", null);
+            return serverMessage(e).map(UniqueConstraints::of).map(Guard::conflict)
+                    .orElseGet(() -> ApiError.conflict("The object already exists.", null));
         }
         if (state != null && state.startsWith("23")) {
             return ApiError.invalidValue("The change violates a database constraint: " + detail(e), null);
@@ -63,13 +59,25 @@ final class Guard {
         return internal(e);
     }
 
-    private static String detail(DataAccessException e) {
-        SQLException sql = e.getCause(SQLException.class);
-        if (sql instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null) {
-            String detail = p.getServerErrorMessage().getDetail();
-            return detail == null ? p.getServerErrorMessage().getMessage() : detail;
+    /** A unique violation's 409: it names the column (as {@code param}) when the key has one column. */
+    private static ApiError conflict(UniqueConstraints.Duplicate duplicate) {
+        if (duplicate.columns().isEmpty()) {
+            return ApiError.conflict("The object already exists.", null);
         }
-        return "";
+        String columns = String.join(", ", duplicate.columns());
+        String param = duplicate.columns().size() == 1 ? columns : null;
+        return ApiError.conflict(duplicate.value()
+                .map(value -> "An object with " + columns + " '" + value + "' already exists.")
+                .orElse("An object with that " + columns + " already exists."), param);
+    }
+
+    private static String detail(DataAccessException e) {
+        return serverMessage(e).map(m -> m.getDetail() == null ? m.getMessage() : m.getDetail()).orElse("");
+    }
+
+    private static Optional<ServerErrorMessage> serverMessage(DataAccessException e) {
+        SQLException sql = e.getCause(SQLException.class);
+        return sql instanceof PSQLException p ? Optional.ofNullable(p.getServerErrorMessage()) : Optional.empty();
     }
 
     private static ApiError internal(RuntimeException e) {

@@ -56,8 +56,8 @@ final class Accounts implements AutoCloseable {
     }
 
     /** The address in its stored form (lower case), or a refusal naming what is wrong. */
-    static String email(String typed, Messages t) {
-        return EmailAddresses.normalized(typed).orElseThrow(() -> new Refusal(400, t.invalidEmail()));
+    static String email(String typed, Language t) {
+        return EmailAddresses.normalized(typed).orElseThrow(() -> new Refusal(400, t.text("invalidEmail")));
     }
 
     boolean canMail() {
@@ -69,32 +69,32 @@ final class Accounts implements AutoCloseable {
     }
 
     /** Registers (or re-registers an unconfirmed) address and mails it a code; see the class comment. */
-    void signUp(String email, String password, String invite, Messages t) {
+    void signUp(String email, String password, String invite, Language t) {
         PortalSettings settings = settings();
         switch (settings.registration()) {
-            case "closed" -> throw new Refusal(403, t.registrationClosed());
+            case "closed" -> throw new Refusal(403, t.text("registrationClosed"));
             case "invite" -> {
                 if (invite.isEmpty()) {
-                    throw new Refusal(403, t.inviteNeeded());
+                    throw new Refusal(403, t.text("inviteNeeded"));
                 }
             }
             default -> { }
         }
         String domain = email.substring(email.indexOf('@') + 1);
         if (!settings.allowedDomains().isEmpty() && !settings.allowedDomains().contains(domain)) {
-            throw new Refusal(403, t.onlyDomains(String.join(", ", settings.allowedDomains())));
+            throw new Refusal(403, t.text("onlyDomains", String.join(", ", settings.allowedDomains())));
         }
         requireAcceptable(password, t);
         requireMail(t);
         if (settings.registration().equals("invite")
                 && !new PortalInviteRepository(db.dsl()).consume(invite, clock.instant())) {
-            throw new Refusal(403, t.inviteInvalid());
+            throw new Refusal(403, t.text("inviteInvalid"));
         }
         String hash = Passwords.hash(password);
         later.run("sign-up", () -> {
             Optional<PortalAccount> existing = new PortalAccountRepository(db.dsl()).findByEmail(email);
             if (existing.isPresent() && existing.get().confirmed()) {
-                mailer.send(new Mail(email, t.signUpAgainSubject(), t.signUpAgainBody(links)));
+                mailer.send(new Mail(email, t.text("signUpAgainSubject"), t.text("signUpAgainBody", links)));
                 return;
             }
             PortalAccount account = db.dsl().transactionResult(tx ->
@@ -104,14 +104,14 @@ final class Accounts implements AutoCloseable {
     }
 
     /** A fresh confirmation code for an unconfirmed address; silently nothing for any other address. */
-    void resendConfirmation(String email, Messages t) {
+    void resendConfirmation(String email, Language t) {
         requireMail(t);
         later.run("confirmation code", () -> new PortalAccountRepository(db.dsl()).findByEmail(email)
                 .filter(a -> !a.confirmed()).ifPresent(a -> mailCode(a, CONFIRM, t)));
     }
 
     /** Accepts the code: the account becomes a user with a first key. */
-    Onboarding.Welcome confirm(String email, String code, Messages t) {
+    Onboarding.Welcome confirm(String email, String code, Language t) {
         PortalAccount account = new PortalAccountRepository(db.dsl()).findByEmail(email)
                 .orElseThrow(() -> refusal(Outcome.WRONG, t));
         Outcome outcome = check(account, CONFIRM, code);
@@ -134,7 +134,7 @@ final class Accounts implements AutoCloseable {
 
     record Failed() implements SignIn {}
 
-    SignIn signIn(String email, String password, Messages t) {
+    SignIn signIn(String email, String password, Language t) {
         Optional<PortalAccount> account = new PortalAccountRepository(db.dsl()).findByEmail(email);
         if (account.isEmpty()) {
             Passwords.spendDecoyTime(password);
@@ -155,14 +155,14 @@ final class Accounts implements AutoCloseable {
     }
 
     /** Mails a reset code to a confirmed address; silently nothing for any other address. */
-    void requestReset(String email, Messages t) {
+    void requestReset(String email, Language t) {
         requireMail(t);
         later.run("password reset", () -> new PortalAccountRepository(db.dsl()).findByEmail(email)
                 .filter(PortalAccount::confirmed).ifPresent(a -> mailCode(a, RESET, t)));
     }
 
     /** Sets the new password and signs the account out everywhere; returns the account to sign in again. */
-    PortalAccount resetPassword(String email, String code, String password, Messages t) {
+    PortalAccount resetPassword(String email, String code, String password, Language t) {
         requireAcceptable(password, t);
         PortalAccount account = new PortalAccountRepository(db.dsl()).findByEmail(email)
                 .filter(PortalAccount::confirmed).orElseThrow(() -> refusal(Outcome.WRONG, t));
@@ -187,39 +187,39 @@ final class Accounts implements AutoCloseable {
                         MAX_CODE_ATTEMPTS));
     }
 
-    private void mailCode(PortalAccount account, String purpose, Messages t) {
+    private void mailCode(PortalAccount account, String purpose, Language t) {
         String code = Tokens.code();
         db.dsl().transaction(tx -> new PortalCodeRepository(tx.dsl()).issue(account.id(), purpose,
                 Tokens.codeHash(account.id(), code), clock.instant().plus(codeTtl)));
         long minutes = codeTtl.toMinutes();
         if (purpose.equals(CONFIRM)) {
-            mailer.send(new Mail(account.email(), t.confirmSubject(),
-                    t.confirmBody(code, links + PortalHttp.withEmail("/confirm", account.email()), minutes)));
+            String link = links + PortalHttp.withEmail("/confirm", account.email());
+            mailer.send(new Mail(account.email(), t.text("confirmSubject"), t.text("confirmBody", code, link, minutes)));
         } else {
-            mailer.send(new Mail(account.email(), t.resetSubject(),
-                    t.resetBody(code, links + PortalHttp.withEmail("/reset/confirm", account.email()), minutes)));
+            String link = links + PortalHttp.withEmail("/reset/confirm", account.email());
+            mailer.send(new Mail(account.email(), t.text("resetSubject"), t.text("resetBody", code, link, minutes)));
         }
     }
 
-    private static void requireAcceptable(String password, Messages t) {
+    private static void requireAcceptable(String password, Language t) {
         String problem = Passwords.problem(password, t);
         if (problem != null) {
             throw new Refusal(400, problem);
         }
     }
 
-    private void requireMail(Messages t) {
+    private void requireMail(Language t) {
         if (!mailer.configured()) {
-            throw new Refusal(503, t.mailOff());
+            throw new Refusal(503, t.text("mailOff"));
         }
     }
 
-    private static Refusal refusal(Outcome outcome, Messages t) {
+    private static Refusal refusal(Outcome outcome, Language t) {
         return new Refusal(400, switch (outcome) {
-            case EXPIRED -> t.codeExpired();
-            case USED -> t.codeUsed();
-            case TOO_MANY_ATTEMPTS -> t.codeTooManyTries();
-            case WRONG, NONE, ACCEPTED -> t.codeWrong();
+            case EXPIRED -> t.text("codeExpired");
+            case USED -> t.text("codeUsed");
+            case TOO_MANY_ATTEMPTS -> t.text("codeTooManyTries");
+            case WRONG, NONE, ACCEPTED -> t.text("codeWrong");
         });
     }
 

@@ -46,7 +46,7 @@ final class AuthRoutes {
     /** A form page as a GET shows it: in the request's language, for the address in {@code ?email=}. */
     @FunctionalInterface
     private interface FormPage {
-        String render(Messages t, String token, String email);
+        String render(Language t, String token, String email);
     }
 
     private Handler shown(FormPage page) {
@@ -62,18 +62,18 @@ final class AuthRoutes {
 
     private void signUpForm(ServerRequest req, ServerResponse res) {
         String token = csrf.token(req, res);
-        Messages t = csrf.language(req, res);
+        Language t = csrf.language(req, res);
         String registration = accounts.settings().registration();
         if (registration.equals("closed")) {
-            PortalHttp.page(res, 200, AuthPages.message(t, t.registrationClosedTitle(), "/signup", token,
-                    t.registrationClosed()));
+            PortalHttp.page(res, 200, AuthPages.message(t, t.text("registrationClosedTitle"), "/signup", token,
+                    t.text("registrationClosed")));
             return;
         }
         PortalHttp.page(res, 200, AuthPages.signUp(t, token, "", registration.equals("invite"),
-                accounts.canMail() ? null : t.signUpNeedsMail()));
+                accounts.canMail() ? null : t.text("signUpNeedsMail")));
     }
 
-    private void signUp(ServerRequest req, ServerResponse res, Form form, String token, Messages t) {
+    private void signUp(ServerRequest req, ServerResponse res, Form form, String token, Language t) {
         attempt(req, res, form, t, AttemptLimiter.SIGN_UP, email -> {
             accounts.signUp(email, form.raw("password"), form.get("invite"), t);
             PortalHttp.redirect(res, PortalHttp.withEmail("/confirm", email));
@@ -81,7 +81,7 @@ final class AuthRoutes {
                 accounts.settings().registration().equals("invite"), error)); // settings read again only to refuse
     }
 
-    private void confirm(ServerRequest req, ServerResponse res, Form form, String token, Messages t) {
+    private void confirm(ServerRequest req, ServerResponse res, Form form, String token, Language t) {
         attempt(req, res, form, t, AttemptLimiter.CODE, email -> {
             Onboarding.Welcome welcome = accounts.confirm(email, form.get("code"), t);
             sessions.start(res, welcome.accountId());
@@ -89,14 +89,14 @@ final class AuthRoutes {
         }, error -> AuthPages.confirm(t, token, form.get("email"), error, null));
     }
 
-    private void resend(ServerRequest req, ServerResponse res, Form form, String token, Messages t) {
+    private void resend(ServerRequest req, ServerResponse res, Form form, String token, Language t) {
         attempt(req, res, form, t, AttemptLimiter.SIGN_UP, email -> {
             accounts.resendConfirmation(email, t);
-            PortalHttp.page(res, 200, AuthPages.confirm(t, token, email, null, t.newCodeSent(email)));
+            PortalHttp.page(res, 200, AuthPages.confirm(t, token, email, null, t.text("newCodeSent", email)));
         }, error -> AuthPages.confirm(t, token, form.get("email"), error, null));
     }
 
-    private void logIn(ServerRequest req, ServerResponse res, Form form, String token, Messages t) {
+    private void logIn(ServerRequest req, ServerResponse res, Form form, String token, Language t) {
         attempt(req, res, form, t, AttemptLimiter.LOGIN, email -> {
             switch (accounts.signIn(email, form.raw("password"), t)) {
                 case Accounts.SignedIn in -> {
@@ -104,20 +104,20 @@ final class AuthRoutes {
                     PortalHttp.redirect(res, "/dashboard");
                 }
                 case Accounts.Unconfirmed u -> PortalHttp.redirect(res, PortalHttp.withEmail("/confirm", u.email()));
-                case Accounts.Disabled d -> throw new Refusal(403, t.accountDisabled());
-                case Accounts.Failed f -> throw new Refusal(401, t.wrongPassword());
+                case Accounts.Disabled d -> throw new Refusal(403, t.text("accountDisabled"));
+                case Accounts.Failed f -> throw new Refusal(401, t.text("wrongPassword"));
             }
         }, error -> AuthPages.logIn(t, token, form.get("email"), error, null));
     }
 
-    private void reset(ServerRequest req, ServerResponse res, Form form, String token, Messages t) {
+    private void reset(ServerRequest req, ServerResponse res, Form form, String token, Language t) {
         attempt(req, res, form, t, AttemptLimiter.RESET, email -> {
             accounts.requestReset(email, t);
             PortalHttp.redirect(res, PortalHttp.withEmail("/reset/confirm", email));
         }, error -> AuthPages.reset(t, token, form.get("email"), error));
     }
 
-    private void resetConfirm(ServerRequest req, ServerResponse res, Form form, String token, Messages t) {
+    private void resetConfirm(ServerRequest req, ServerResponse res, Form form, String token, Language t) {
         attempt(req, res, form, t, AttemptLimiter.CODE, email -> {
             sessions.start(res, accounts.resetPassword(email, form.get("code"), form.raw("password"), t).id());
             PortalHttp.redirect(res, "/dashboard");
@@ -128,7 +128,7 @@ final class AuthRoutes {
      * Checks the typed address and the action's attempt budget, then runs the action; a refusal shows the form
      * again with its message and status.
      */
-    private void attempt(ServerRequest req, ServerResponse res, Form form, Messages t, AttemptLimiter.Budget budget,
+    private void attempt(ServerRequest req, ServerResponse res, Form form, Language t, AttemptLimiter.Budget budget,
                          Consumer<String> action, Function<String, String> formWithError) {
         try {
             String email = Accounts.email(form.get("email"), t);
@@ -139,10 +139,10 @@ final class AuthRoutes {
         }
     }
 
-    private void limit(AttemptLimiter.Budget budget, ServerRequest req, String email, Messages t) {
+    private void limit(AttemptLimiter.Budget budget, ServerRequest req, String email, Language t) {
         OptionalLong wait = limiter.tryAttempt(budget, PortalHttp.clientAddress(req), email);
         if (wait.isPresent()) {
-            throw new Refusal(429, t.tooManyAttempts(wait.getAsLong()));
+            throw new Refusal(429, t.text("tooManyAttempts", wait.getAsLong()));
         }
     }
 }

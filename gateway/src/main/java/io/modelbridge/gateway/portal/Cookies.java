@@ -1,12 +1,17 @@
 package io.modelbridge.gateway.portal;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.SetCookie;
+import io.helidon.http.SetCookie.SameSite;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The portal's cookies, all HttpOnly: the sign-in session, the CSRF token of its forms, the chosen language. */
+/**
+ * The portal's cookies, through Helidon's cookie API, all HttpOnly (and Secure over https): the sign-in session, the
+ * CSRF token of its forms, the chosen language and a new key's secret on its way to the dashboard.
+ */
 final class Cookies {
     static final String SESSION = "mb_session";
     static final String CSRF = "mb_csrf";
@@ -15,6 +20,8 @@ final class Cookies {
     static final String NEW_KEY = "mb_new_key";
     private static final Duration NEW_KEY_TTL = Duration.ofMinutes(2);
     private static final Duration LANG_TTL = Duration.ofDays(365);
+    /** No cookie of ours is longer; a longer value is ignored as if absent. */
+    private static final int MAX_VALUE = 128;
 
     private final boolean secure;
 
@@ -23,31 +30,18 @@ final class Cookies {
         this.secure = secure;
     }
 
+    /** The cookie's value as Helidon parsed the request's Cookie headers (quotes removed); empty if blank. */
     static Optional<String> read(ServerRequest req, String name) {
-        for (String header : req.headers().all(HeaderNames.COOKIE, java.util.List::of)) {
-            for (String part : header.split(";")) {
-                String p = part.strip();
-                if (p.startsWith(name + "=")) {
-                    String value = unquoted(p.substring(name.length() + 1));
-                    return value.isEmpty() || value.length() > 128 ? Optional.empty() : Optional.of(value);
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** A cookie value may come in double quotes (RFC 6265; RFC 2965 clients always send them). */
-    private static String unquoted(String value) {
-        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-                ? value.substring(1, value.length() - 1) : value;
+        return req.headers().cookies().first(name).asOptional()
+                .filter(value -> !value.isEmpty() && value.length() <= MAX_VALUE);
     }
 
     void setSession(ServerResponse res, String token, Duration ttl) {
-        set(res, SESSION, token, "/", "Lax", ttl);
+        res.headers().addCookie(cookie(SESSION, token, "/", SameSite.LAX).maxAge(ttl).build());
     }
 
     void clearSession(ServerResponse res) {
-        set(res, SESSION, "", "/", "Lax", Duration.ZERO);
+        res.headers().clearCookie(cookie(SESSION, "", "/", SameSite.LAX).build());
     }
 
     /**
@@ -55,35 +49,33 @@ final class Cookies {
      * that page neither repeats the post nor shows the secret again). Only /dashboard receives it, for 2 minutes.
      */
     void setNewKey(ServerResponse res, String value) {
-        set(res, NEW_KEY, value, "/dashboard", "Strict", NEW_KEY_TTL);
+        res.headers().addCookie(cookie(NEW_KEY, value, "/dashboard", SameSite.STRICT).maxAge(NEW_KEY_TTL).build());
     }
 
     void clearNewKey(ServerResponse res) {
-        set(res, NEW_KEY, "", "/dashboard", "Strict", Duration.ZERO);
+        res.headers().clearCookie(cookie(NEW_KEY, "", "/dashboard", SameSite.STRICT).build());
     }
 
     /** A browser-lifetime cookie: sent back only by this site's own pages (SameSite=Strict). */
     void setCsrf(ServerResponse res, String token) {
-        set(res, CSRF, token, "/", "Strict", null);
+        res.headers().addCookie(cookie(CSRF, token, "/", SameSite.STRICT).build());
     }
 
     /**
      * The language of this request's page and mails: a {@code ?lang=} (then kept in the {@code lang} cookie), else
      * the cookie, else the browser's Accept-Language.
      */
-    Messages language(ServerRequest req, ServerResponse res) {
-        Optional<Messages> asked = req.query().first(LANG).asOptional().flatMap(Messages::byCode);
+    Language language(ServerRequest req, ServerResponse res) {
+        Optional<Language> asked = req.query().first(LANG).asOptional().flatMap(Language::byCode);
         if (asked.isPresent()) {
-            set(res, LANG, asked.get().code, "/", "Lax", LANG_TTL);
+            res.headers().addCookie(cookie(LANG, asked.get().code, "/", SameSite.LAX).maxAge(LANG_TTL).build());
             return asked.get();
         }
-        return read(req, LANG).flatMap(Messages::byCode)
-                .orElseGet(() -> Messages.accepted(req.headers().first(HeaderNames.ACCEPT_LANGUAGE)));
+        return read(req, LANG).flatMap(Language::byCode)
+                .orElseGet(() -> Language.accepted(req.headers().first(HeaderNames.ACCEPT_LANGUAGE)));
     }
 
-    /** Every cookie of the portal is HttpOnly (and Secure over https); {@code ttl} null: until the browser closes. */
-    private void set(ServerResponse res, String name, String value, String path, String sameSite, Duration ttl) {
-        res.headers().add(HeaderNames.SET_COOKIE, name + "=" + value + "; Path=" + path + "; HttpOnly; SameSite="
-                + sameSite + (secure ? "; Secure" : "") + (ttl == null ? "" : "; Max-Age=" + ttl.toSeconds()));
+    private SetCookie.Builder cookie(String name, String value, String path, SameSite sameSite) {
+        return SetCookie.builder(name, value).path(path).httpOnly(true).secure(secure).sameSite(sameSite);
     }
 }

@@ -33,7 +33,7 @@ final class Csrf {
     /** A form post that passed its CSRF check: the form, and the token and language to render pages with. */
     @FunctionalInterface
     interface FormHandler {
-        void handle(ServerRequest req, ServerResponse res, Form form, String token, Messages t);
+        void handle(ServerRequest req, ServerResponse res, Form form, String token, Language t);
     }
 
     /**
@@ -43,17 +43,18 @@ final class Csrf {
     Handler posted(FormHandler handler) {
         return (req, res) -> {
             String token = token(req, res);
-            Messages t = language(req, res);
+            Language t = language(req, res);
             Optional<Form> form = PortalHttp.form(req);
             Optional<String> withControl = form.flatMap(Form::fieldWithControl);
             if (form.isEmpty()) {
-                PortalHttp.page(res, 413, AuthPages.message(t, t.formTooLargeTitle(), "/", token,
-                        t.formTooLarge(Form.MAX_BYTES / 1024)));
+                PortalHttp.page(res, 413, AuthPages.message(t, t.text("formTooLargeTitle"), "/", token,
+                        t.text("formTooLarge", Form.MAX_BYTES / 1024)));
             } else if (!valid(req, form.get())) {
-                PortalHttp.page(res, 403, AuthPages.message(t, t.formRefusedTitle(), "/", token, t.formRefused()));
+                PortalHttp.page(res, 403, AuthPages.message(t, t.text("formRefusedTitle"), "/", token,
+                        t.text("formRefused")));
             } else if (withControl.isPresent()) {
-                PortalHttp.page(res, 400, AuthPages.message(t, t.formInvalidTitle(), "/", token,
-                        t.formControlCharacter(withControl.get())));
+                PortalHttp.page(res, 400, AuthPages.message(t, t.text("formInvalidTitle"), "/", token,
+                        t.text("formControlCharacter", withControl.get())));
             } else {
                 handler.handle(req, res, form.get(), token, t);
             }
@@ -61,7 +62,7 @@ final class Csrf {
     }
 
     /** The language of the request's pages and mails; see {@link Cookies#language}. */
-    Messages language(ServerRequest req, ServerResponse res) {
+    Language language(ServerRequest req, ServerResponse res) {
         return cookies.language(req, res);
     }
 

@@ -100,17 +100,17 @@ final class DashboardRoutes {
     }
 
     private void show(ServerRequest req, ServerResponse res, Visitor v) {
-        Messages t = csrf.language(req, res);
+        Language t = csrf.language(req, res);
         Optional<String> flash = Cookies.read(req, Cookies.NEW_KEY);
         flash.ifPresent(f -> cookies.clearNewKey(res)); // shown on this page only
         Matcher key = NEW_KEY.matcher(flash.orElse(""));
         boolean shown = key.matches();
         Optional<String> newKey = shown ? Optional.of(key.group(2)) : Optional.empty();
-        String notice = shown && key.group(1) != null ? t.welcome() : null;
+        String notice = shown && key.group(1) != null ? t.text("welcome") : null;
         render(req, res, t, v, csrf.token(req, res), newKey, notice);
     }
 
-    private void render(ServerRequest req, ServerResponse res, Messages t, Visitor v, String token,
+    private void render(ServerRequest req, ServerResponse res, Language t, Visitor v, String token,
                         Optional<String> newKey, String notice) {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         List<LocalDate> days = IntStream.range(0, DAYS).mapToObj(i -> today.minusDays(DAYS - 1 - i)).toList();

@@ -35,12 +35,12 @@ final class Passwords {
     }
 
     /** Why the password is refused (in t's words), or null when it is acceptable. */
-    static String problem(String password, Messages t) {
+    static String problem(String password, Language t) {
         if (password.length() < MIN_LENGTH) {
-            return t.passwordTooShort(MIN_LENGTH);
+            return t.text("passwordTooShort", MIN_LENGTH);
         }
         if (password.length() > MAX_LENGTH) {
-            return t.passwordTooLong(MAX_LENGTH);
+            return t.text("passwordTooLong", MAX_LENGTH);
         }
         return null;
     }

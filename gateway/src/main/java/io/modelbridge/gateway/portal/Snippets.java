@@ -12,17 +12,17 @@ final class Snippets {
      * Heading (a language, in {@code t}'s words) to code, for the base URL (without /v1), a model and a key (or a
      * placeholder). The code itself is the same in every language.
      */
-    static Map<String, String> all(Messages t, String base, String model, String key) {
+    static Map<String, String> all(Language t, String base, String model, String key) {
         String v1 = base + "/v1";
         Map<String, String> s = new LinkedHashMap<>();
-        s.put(t.sdk("Python", "openai ≥ 1.0"), """
+        s.put(t.text("sdk", "Python", "openai ≥ 1.0"), """
                 from openai import OpenAI
 
                 client = OpenAI(base_url="%s", api_key="%s")
                 reply = client.chat.completions.create(
                     model="%s", messages=[{"role": "user", "content": "Hello"}])
                 print(reply.choices[0].message.content)""".formatted(v1, key, model));
-        s.put(t.sdk("Python", "openai 0.28"), """
+        s.put(t.text("sdk", "Python", "openai 0.28"), """
                 import openai
 
                 openai.api_base = "%s"
@@ -42,7 +42,7 @@ final class Snippets {
                 const reply = await client.chat.completions.create({
                   model: "%s", messages: [{ role: "user", content: "Hello" }] });
                 console.log(reply.choices[0].message.content);""".formatted(v1, key, model));
-        s.put(t.sdk("Java", "openai-java"), """
+        s.put(t.text("sdk", "Java", "openai-java"), """
                 OpenAIClient client = OpenAIOkHttpClient.builder()
                         .baseUrl("%s").apiKey("%s").build();
                 ChatCompletion reply = client.chat().completions().create(ChatCompletionCreateParams.builder()
@@ -54,12 +54,5 @@ final class Snippets {
     /** The model the snippets call: the first one on offer, or a placeholder when there is none yet. */
     static String exampleModel(List<String> models) {
         return models.isEmpty() ? "MODEL" : models.get(0);
-    }
-
-    static String html(Messages t, String base, String model, String key) {
-        StringBuilder out = new StringBuilder("<div class=\"snippets\">");
-        all(t, base, model, key).forEach((language, code) -> out.append("<h3>").append(Html.text(language))
-                .append("</h3><pre><code>").append(Html.text(code)).append("</code></pre>"));
-        return out.append("</div>").toString();
     }
 }

@@ -5,17 +5,37 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.ToLongFunction;
 
-/** Stacked daily bars, one colour per model, drawn as inline SVG on the server: no script needed. */
+/**
+ * Stacked daily bars, one colour per model, as inline SVG drawn on the server (chart.jte): no script needed. This
+ * class does the arithmetic; the template writes the markup.
+ */
 final class UsageChart {
     private static final String[] COLOURS = {"#2563eb", "#16a34a", "#d97706", "#dc2626", "#7c3aed", "#0891b2",
         "#db2777", "#65a30d"};
-    private static final int WIDTH = 720;
+    static final int WIDTH = 720;
     private static final int HEIGHT = 160;
     private static final int TOP = 16;
+    static final int VIEW_HEIGHT = HEIGHT + TOP + 20;
+
+    /** One chart: its element id, accessible label, the top of its scale, the bars and the day labels. */
+    record Chart(String id, String label, String max, List<Bar> bars, List<Tick> ticks) {}
+
+    /** One model's part of one day's bar; coordinates already formatted. */
+    record Bar(String x, String y, String width, String height, String colour, String title) {}
+
+    record Tick(String x, int y, String day) {}
+
+    /** A model's colour in the legend. */
+    record Swatch(String colour, String name) {}
+
+    /** A model's requests and tokens over the whole period. */
+    record Total(String name, long requests, long tokens) {}
 
     private UsageChart() {}
 
@@ -24,8 +44,8 @@ final class UsageChart {
      * @param unit what a value counts, e.g. "requests"
      * @param days the days to draw, oldest first
      */
-    static String svg(Messages t, String id, String perDay, String unit, List<LocalDate> days, List<DailyUsage> rows,
-                      ToLongFunction<DailyUsage> value) {
+    static Chart chart(Language t, String id, String perDay, String unit, List<LocalDate> days, List<DailyUsage> rows,
+                       ToLongFunction<DailyUsage> value) {
         List<String> models = models(t, rows);
         Map<LocalDate, Map<String, Long>> byDay = new LinkedHashMap<>();
         days.forEach(d -> byDay.put(d, new LinkedHashMap<>()));
@@ -34,51 +54,58 @@ final class UsageChart {
         long max = Math.max(1, byDay.values().stream()
                 .mapToLong(m -> m.values().stream().mapToLong(Long::longValue).sum()).max().orElse(1));
         double slot = (double) WIDTH / days.size();
-        StringBuilder svg = new StringBuilder("<svg id=\"").append(id).append("\" class=\"chart\" viewBox=\"0 0 ")
-                .append(WIDTH).append(' ').append(HEIGHT + TOP + 20).append("\" role=\"img\" aria-label=\"")
-                .append(Html.text(t.chartLabel(perDay, days.size()))).append("\">");
-        svg.append("<text x=\"0\" y=\"11\" class=\"axis\">").append(Html.text(t.chartMax(max, unit)))
-                .append("</text>");
+        List<Bar> bars = new ArrayList<>();
+        List<Tick> ticks = new ArrayList<>();
         int i = 0;
         for (Map.Entry<LocalDate, Map<String, Long>> day : byDay.entrySet()) {
             double y = TOP + HEIGHT;
             for (Map.Entry<String, Long> part : day.getValue().entrySet()) {
                 double h = (double) HEIGHT * part.getValue() / max;
                 y -= h;
-                svg.append(String.format(java.util.Locale.ROOT,
-                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s"
-                                + "</title></rect>", i * slot + 1, y, slot - 2, h,
+                bars.add(new Bar(decimal(i * slot + 1), decimal(y), decimal(slot - 2), decimal(h),
                         COLOURS[models.indexOf(part.getKey()) % COLOURS.length],
-                        Html.text(t.chartBar(day.getKey().toString(), part.getKey(), part.getValue(), unit))));
+                        t.text("chartBar", day.getKey(), part.getKey(), part.getValue(), unit)));
             }
             if ((days.size() - 1 - i) % 7 == 0) { // today and every week before it
-                svg.append(String.format(java.util.Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"axis\">%s</text>",
-                        i * slot, TOP + HEIGHT + 14, day.getKey().toString().substring(5)));
+                ticks.add(new Tick(decimal(i * slot), TOP + HEIGHT + 14, day.getKey().toString().substring(5)));
             }
             i++;
         }
-        return svg.append("</svg>").toString();
+        return new Chart(id, t.text("chartLabel", perDay.toLowerCase(Locale.ROOT), days.size()),
+                t.text("chartMax", max, unit), bars, ticks);
     }
 
-    static String legend(Messages t, List<DailyUsage> rows) {
+    static List<Swatch> legend(Language t, List<DailyUsage> rows) {
         List<String> models = models(t, rows);
-        List<String> items = new ArrayList<>();
+        List<Swatch> swatches = new ArrayList<>();
         for (int i = 0; i < models.size(); i++) {
-            items.add("<li><span class=\"swatch\" data-colour=\"" + COLOURS[i % COLOURS.length] + "\">"
-                    + "<svg width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\" fill=\""
-                    + COLOURS[i % COLOURS.length] + "\"/></svg></span>" + Html.text(models.get(i)) + "</li>");
+            swatches.add(new Swatch(COLOURS[i % COLOURS.length], models.get(i)));
         }
-        return "<ul class=\"legend\">" + String.join("", items) + "</ul>";
+        return swatches;
     }
 
-    private static List<String> models(Messages t, List<DailyUsage> rows) {
+    static List<Total> totals(Language t, List<DailyUsage> rows) {
+        Map<String, long[]> byModel = new TreeMap<>();
+        rows.forEach(d -> {
+            long[] sum = byModel.computeIfAbsent(name(t, d), k -> new long[2]);
+            sum[0] += d.requests();
+            sum[1] += d.tokens();
+        });
+        return byModel.entrySet().stream().map(e -> new Total(e.getKey(), e.getValue()[0], e.getValue()[1])).toList();
+    }
+
+    private static List<String> models(Language t, List<DailyUsage> rows) {
         TreeSet<String> names = new TreeSet<>();
         rows.forEach(r -> names.add(name(t, r)));
         return List.copyOf(names);
     }
 
     /** The model's name, or (in t's words) that the request reached none. */
-    static String name(Messages t, DailyUsage r) {
-        return r.alias() == null ? t.unrouted() : r.alias();
+    private static String name(Language t, DailyUsage r) {
+        return r.alias() == null ? t.text("unrouted") : r.alias();
+    }
+
+    private static String decimal(double value) {
+        return String.format(Locale.ROOT, "%.1f", value);
     }
 }

@@ -126,6 +126,33 @@ class PortalHostileInputIT {
         assertEquals(200, browser.get("/dashboard").statusCode(), "still signed in and working");
     }
 
+    /** Over HTTP, as PortalPagesTest renders them: a key named to break out, and an address in ?email=. */
+    @Test
+    void aHostileKeyNameAndAddressAreShownAsInertText() {
+        PortalClient browser = setup.browser();
+        setup.signUpAndConfirm(browser, "inert@example.com");
+        String hostile = PortalPagesTest.HOSTILE;
+        HttpResponse<String> created = PortalSetup.followToDashboard(browser,
+                browser.post("/dashboard/keys", Map.of("label", hostile)));
+        PortalSetup.newKey(created.body());
+        String attribute = "value=\"&#34;&#39;>&lt;script>alert(1)&lt;/script>&lt;img src=x onerror=alert(2)>\"";
+        assertTrue(created.body().contains(attribute), created.body());
+        String id = created.body().replaceAll("(?s).*<tr data-key=\"(\\d+)\"><td><code>[^<]*</code></td><td><form"
+                + "[^>]*><input[^>]*><input name=\"label\" maxlength=\"100\" " + java.util.regex.Pattern.quote(attribute)
+                + ".*", "$1");
+        assertEquals(303, browser.post("/dashboard/keys/" + id + "/revoke", Map.of()).statusCode());
+        String revoked = browser.get("/dashboard").body();
+        assertTrue(revoked.contains("<td>\"'&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;"
+                + "</td>"), "a revoked key's name is element text: " + revoked);
+        String confirm = browser.get("/confirm?email=" + java.net.URLEncoder.encode(hostile, StandardCharsets.UTF_8))
+                .body();
+        assertTrue(confirm.contains("<strong>\"'&gt;&lt;script&gt;"), confirm);
+        assertTrue(confirm.contains("href=\"/confirm?email=%22%27%3E%3Cscript%3E"), confirm);
+        for (String page : List.of(created.body(), revoked, confirm)) {
+            assertFalse(page.contains("<script") || page.contains("<img"), page);
+        }
+    }
+
     /** Base forms of every portal POST route; each field in turn gets each hostile value. */
     private static final Map<String, String> FORMS = new java.util.LinkedHashMap<>();
     static {

@@ -39,8 +39,9 @@ class PortalIT {
         assertEquals(200, home.statusCode());
         assertTrue(home.headers().firstValue("content-type").orElse("").startsWith("text/html"));
         String base = PortalSetup.PUBLIC_URL + "/v1";
-        for (String expected : List.of("<code>chat</code>", "base_url=&quot;" + base, "openai.api_base = &quot;" + base,
-                "curl " + base + "/chat/completions", "baseURL: &quot;" + base, ".baseUrl(&quot;" + base)) {
+        // in element text a quote needs no escaping (jte writes it as is; the hand-made escaping wrote &quot;)
+        for (String expected : List.of("<code>chat</code>", "base_url=\"" + base, "openai.api_base = \"" + base,
+                "curl " + base + "/chat/completions", "baseURL: \"" + base, ".baseUrl(\"" + base)) {
             assertTrue(home.body().contains(expected), expected + " missing from the home page");
         }
     }
