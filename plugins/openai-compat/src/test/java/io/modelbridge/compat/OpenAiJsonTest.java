@@ -1,4 +1,4 @@
-package io.modelbridge.provider.openai;
+package io.modelbridge.compat;
 
 import io.modelbridge.testkit.JsonBufferPools;
 import org.junit.jupiter.api.Test;
