@@ -87,6 +87,6 @@ class DeepSeekStreamParserTest {
 
     private static void parseInto(List<ChatChunk> chunks, String... frames) {
         byte[] bytes = String.join("", frames).getBytes(StandardCharsets.UTF_8);
-        new DeepSeekStreamParser("sk-secret", chunks::add).parse(new ByteArrayInputStream(bytes));
+        DeepSeekAdapter.streamParser("sk-secret", chunks::add).parse(new ByteArrayInputStream(bytes));
     }
 }
