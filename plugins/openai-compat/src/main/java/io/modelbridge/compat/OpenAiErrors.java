@@ -42,7 +42,7 @@ public class OpenAiErrors {
         String type = text(e, "type");
         String message = UpstreamText.clean(text(e, "message"), credential);
         Kind kind = classify(status, type, code, message);
-        return failure(kind, describe(kind, message, status), vendorCode(type, code), status, retryAfter);
+        return failure(kind, describe(kind, code, message, status), vendorCode(type, code), status, retryAfter);
     }
 
     /** A {@code {"error":{...}}} event inside a stream, which has no status any more. */
@@ -51,7 +51,7 @@ public class OpenAiErrors {
         String type = text(error, "type");
         String message = UpstreamText.clean(text(error, "message"), credential);
         Kind kind = classifyInStream(type, code, message);
-        return new ProviderException(new ProviderFailure(kind, inStream(message), vendorCode(type, code), 0, null));
+        return new ProviderException(new ProviderFailure(kind, inStream(code, message), vendorCode(type, code), 0, null));
     }
 
     /** The kind of an error body; {@code message} is already cleaned. */
@@ -98,8 +98,8 @@ public class OpenAiErrors {
         return classify(0, type, code, message);
     }
 
-    /** The failure message for an error body. */
-    protected String describe(Kind kind, String message, int status) {
+    /** The failure message for an error body; {@code message} is already cleaned. */
+    protected String describe(Kind kind, String code, String message, int status) {
         return switch (kind) {
             case AUTH -> "upstream refused the channel's credential (HTTP " + status + "): " + message;
             case QUOTA -> "upstream account is out of quota: " + message;
@@ -115,7 +115,7 @@ public class OpenAiErrors {
     }
 
     /** The failure message for an error event inside a stream. */
-    protected String inStream(String message) {
+    protected String inStream(String code, String message) {
         return "upstream error in stream: " + message;
     }
 

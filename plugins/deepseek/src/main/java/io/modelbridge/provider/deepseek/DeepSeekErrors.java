@@ -48,7 +48,7 @@ final class DeepSeekErrors extends OpenAiErrors {
     }
 
     @Override
-    protected String describe(Kind kind, String message, int status) {
+    protected String describe(Kind kind, String code, String message, int status) {
         return switch (kind) {
             case AUTH -> "DeepSeek refused the channel's API key (HTTP " + status + "): " + message;
             case QUOTA -> "DeepSeek account balance is exhausted (HTTP 402): " + message;
@@ -60,11 +60,11 @@ final class DeepSeekErrors extends OpenAiErrors {
 
     @Override
     protected String withoutBody(Kind kind, int status, String excerpt) {
-        return describe(kind, "HTTP " + status + " without a DeepSeek error body: " + excerpt, status);
+        return describe(kind, null, "HTTP " + status + " without a DeepSeek error body: " + excerpt, status);
     }
 
     @Override
-    protected String inStream(String message) {
+    protected String inStream(String code, String message) {
         return "DeepSeek error in stream: " + message;
     }
 
