@@ -49,6 +49,12 @@ public final class OpenAiJson {
         return value == null || value.isNull() ? null : value.asText();
     }
 
+    /** A text field, or null when it is absent, JSON null or empty (DashScope sends empty strings for "none"). */
+    public static String nonEmptyText(JsonNode node, String field) {
+        String value = text(node, field);
+        return value == null || value.isEmpty() ? null : value;
+    }
+
     /**
      * A token count field: {@code absent} when absent or JSON null, else a whole number in 0..MAX_TOKENS or a
      * PROTOCOL failure. Never {@code asInt()}, which reads 2^32+5 as 5 and the string "12" as 12.

@@ -1,8 +1,8 @@
 package io.modelbridge.provider.glm;
 
 import io.modelbridge.compat.OpenAiErrors;
-import io.modelbridge.spi.ProviderFailure;
 import io.modelbridge.spi.ProviderFailure.Kind;
+import io.modelbridge.spi.ProviderFailure;
 import java.util.Map;
 
 /**
