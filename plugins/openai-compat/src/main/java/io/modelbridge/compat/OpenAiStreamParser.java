@@ -101,7 +101,7 @@ public final class OpenAiStreamParser {
         for (JsonNode choice : chunk.path("choices")) {
             choice(choice);
         }
-        Usage usage = OpenAiResponses.usage(chunk.get("usage"));
+        Usage usage = usage(chunk);
         if (usage == null) {
             return;
         }
@@ -110,6 +110,16 @@ public final class OpenAiStreamParser {
         } else {
             lastUsage = usage;
         }
+    }
+
+    private Usage usage(JsonNode chunk) {
+        for (var pointer : rules.usageAt()) {
+            Usage usage = OpenAiResponses.usage(chunk.at(pointer));
+            if (usage != null) {
+                return usage;
+            }
+        }
+        return null;
     }
 
     private void choice(JsonNode choice) {
