@@ -14,60 +14,55 @@ import io.modelbridge.gateway.it.ApiCalls;
 import io.modelbridge.gateway.it.RunningGateway;
 import io.modelbridge.testkit.ernie.ErnieSimulator;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Baidu ERNIE end to end: an OpenAI client talks to the running gateway, which loads the ernie plugin jar through
+ * Baidu ERNIE end to end: an OpenAI client talks to the running gateway(), which loads the ernie plugin jar through
  * PF4J and reaches the ERNIE simulator over real sockets (token exchange, per-model path, is_end stream).
  */
 class ErnieGatewayIT {
-    @TempDir
-    static Path dataDir;
-    static ErnieSimulator ernie;
-    static RunningGateway gateway;
-    static ApiCalls api;
-    static String key;
+    @RegisterExtension
+    static final VendorGatewayExtension<ErnieSimulator> SETUP =
+            VendorGatewayExtension.of(ErnieSimulator::start, ErnieSimulator::reset,
+                    (simulator, gateway) -> configure());
 
-    @BeforeAll
-    static void start() {
-        ernie = ErnieSimulator.start();
-        gateway = RunningGateway.start(dataDir);
-        api = new ApiCalls(gateway.api());
-        channel("ernie-sim", ernie.credential());
-        channel("ernie-wrong-secret", ernie.apiKey() + "|notTheSecretKey0000000000");
-        channel("ernie-flaky", ernie.credential());
-        channel("ernie-backup", ernie.credential());
+    /** The channels and aliases of this IT. */
+    private static void configure() {
+        channel("ernie-sim", ernie().credential());
+        channel("ernie-wrong-secret", ernie().apiKey() + "|notTheSecretKey0000000000");
+        channel("ernie-flaky", ernie().credential());
+        channel("ernie-backup", ernie().credential());
         alias("ernie-chat", "ernie-sim", "ERNIE-3.5-8K");
         alias("ernie-embed", "ernie-sim", "Embedding-V1");
         alias("ernie-broken", "ernie-wrong-secret", "ERNIE-3.5-8K");
-        Failover.alias(gateway, "ernie-failover", "ernie-wrong-secret", "ernie-backup", "ERNIE-3.5-8K");
-        Failover.alias(gateway, "ernie-duo", "ernie-flaky", "ernie-backup", "ERNIE-3.5-8K");
-        key = gateway.userWithKey("alice");
+        Failover.alias(gateway(), "ernie-failover", "ernie-wrong-secret", "ernie-backup", "ERNIE-3.5-8K");
+        Failover.alias(gateway(), "ernie-duo", "ernie-flaky", "ernie-backup", "ERNIE-3.5-8K");
     }
 
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        ernie.close();
+    private static ErnieSimulator ernie() {
+        return SETUP.simulator();
     }
 
-    @AfterEach
-    void healUpstream() {
-        ernie.reset();
+    private static RunningGateway gateway() {
+        return SETUP.gateway().gateway;
+    }
+
+    private static ApiCalls api() {
+        return SETUP.gateway().api;
+    }
+
+    private static String key() {
+        return SETUP.gateway().key;
     }
 
     @Test
     void thePluginListingShowsTheCredentialFormat() {
-        JsonNode plugins = gateway.admin("GET", "/plugins", null).get("data");
+        JsonNode plugins = gateway().admin("GET", "/plugins", null).get("data");
         JsonNode plugin = null;
         for (JsonNode p : plugins) {
             if (p.get("id").asText().equals("ernie")) {
@@ -83,7 +78,7 @@ class ErnieGatewayIT {
     void nonStreamedChatCarriesErniesAnswerAndUsage() {
         ObjectNode request = JSON.createObjectNode().put("model", "ernie-chat");
         request.putArray("messages").add(message("system", "Be brief.")).add(message("user", "hello there"));
-        HttpResponse<String> res = api.post("/v1/chat/completions", key, request.toString());
+        HttpResponse<String> res = api().post("/v1/chat/completions", key(), request.toString());
         assertEquals(200, res.statusCode(), res.body());
         JsonNode body = json(res.body());
         assertEquals("ernie-chat", body.get("model").asText());
@@ -92,8 +87,8 @@ class ErnieGatewayIT {
         assertEquals(4, body.at("/usage/prompt_tokens").asInt(), "ERNIE's own count: 'Be brief.' + 'hello there'");
         assertEquals(3, body.at("/usage/completion_tokens").asInt());
         assertEquals(7, body.at("/usage/total_tokens").asInt());
-        JsonNode sent = ernie.lastRequest().json();
-        assertEquals("/rpc/2.0/ai_custom/v1/wenxinworkshop/chat/completions", ernie.lastRequest().path());
+        JsonNode sent = ernie().lastRequest().json();
+        assertEquals("/rpc/2.0/ai_custom/v1/wenxinworkshop/chat/completions", ernie().lastRequest().path());
         assertEquals("Be brief.", sent.get("system").asText(), "the system message went to ERNIE's system field");
         assertEquals(1, sent.get("messages").size());
     }
@@ -102,7 +97,7 @@ class ErnieGatewayIT {
     void streamedChatRelaysErniesSentencesAndReportsItsUsage() {
         ObjectNode request = (ObjectNode) json(chat("ernie-chat", "stream this answer", true));
         request.putObject("stream_options").put("include_usage", true);
-        HttpResponse<Stream<String>> res = api.postStreaming("/v1/chat/completions", key, request.toString());
+        HttpResponse<Stream<String>> res = api().postStreaming("/v1/chat/completions", key(), request.toString());
         assertEquals(200, res.statusCode());
         boolean[] done = {false};
         List<JsonNode> events = ApiCalls.sseEvents(res.body().iterator(), done);
@@ -112,7 +107,7 @@ class ErnieGatewayIT {
         JsonNode usage = events.getLast().get("usage");
         assertEquals(3, usage.get("prompt_tokens").asInt());
         assertEquals(4, usage.get("completion_tokens").asInt());
-        assertTrue(ernie.lastRequest().json().get("stream").asBoolean());
+        assertTrue(ernie().lastRequest().json().get("stream").asBoolean());
     }
 
     @Test
@@ -122,7 +117,7 @@ class ErnieGatewayIT {
                 .put("name", "get_weather").put("description", "Current weather in a city");
         function.putObject("parameters").put("type", "object").putObject("properties").putObject("city")
                 .put("type", "string");
-        HttpResponse<String> res = api.post("/v1/chat/completions", key, request.toString());
+        HttpResponse<String> res = api().post("/v1/chat/completions", key(), request.toString());
         assertEquals(200, res.statusCode(), res.body());
         JsonNode body = json(res.body());
         assertEquals("tool_calls", body.at("/choices/0/finish_reason").asText());
@@ -131,13 +126,14 @@ class ErnieGatewayIT {
         assertTrue(call.get("id").asText().startsWith("call_"), call.toString());
         assertEquals("get_weather", call.at("/function/name").asText());
         assertEquals("Paris", json(call.at("/function/arguments").asText()).get("city").asText());
-        assertEquals("get_weather", ernie.lastRequest().json().at("/functions/0/name").asText(),
+        assertEquals("get_weather", ernie().lastRequest().json().at("/functions/0/name").asText(),
                 "OpenAI tools went to ERNIE as functions");
     }
 
     @Test
     void embeddingsComeFromEmbeddingV1() {
-        HttpResponse<String> res = api.post("/v1/embeddings", key, "{\"model\":\"ernie-embed\",\"input\":[\"first\",\"second\"]}");
+        HttpResponse<String> res =
+                api().post("/v1/embeddings", key(), "{\"model\":\"ernie-embed\",\"input\":[\"first\",\"second\"]}");
         assertEquals(200, res.statusCode(), res.body());
         JsonNode body = json(res.body());
         assertEquals(2, body.get("data").size());
@@ -148,12 +144,12 @@ class ErnieGatewayIT {
             assertEquals(expected[i], vector.get(i).floatValue(), 1e-6);
         }
         assertEquals(2, body.at("/usage/prompt_tokens").asInt());
-        assertEquals("/rpc/2.0/ai_custom/v1/wenxinworkshop/embeddings/embedding-v1", ernie.lastRequest().path());
+        assertEquals("/rpc/2.0/ai_custom/v1/wenxinworkshop/embeddings/embedding-v1", ernie().lastRequest().path());
     }
 
     @Test
     void aWrongChannelCredentialIsTheOperatorsProblemNeverA401() {
-        HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("ernie-broken", "hi", false));
+        HttpResponse<String> res = api().post("/v1/chat/completions", key(), chat("ernie-broken", "hi", false));
         JsonNode error = assertError(res, 502, "upstream_auth_failed");
         assertNotEquals(401, res.statusCode());
         assertTrue(error.get("message").asText().contains("ernie-wrong-secret"), "names the channel to fix");
@@ -162,43 +158,43 @@ class ErnieGatewayIT {
 
     @Test
     void erniesQpsLimitIs429WithRetryAfter() {
-        ernie.failNextRateLimited(1);
-        HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("ernie-chat", "hi", false));
+        ernie().failNextRateLimited(1);
+        HttpResponse<String> res = api().post("/v1/chat/completions", key(), chat("ernie-chat", "hi", false));
         assertError(res, 429, "rate_limit_exceeded");
         assertTrue(Integer.parseInt(res.headers().firstValue("retry-after").orElseThrow()) >= 1);
     }
 
     @Test
     void anExhaustedQuotaOrArrearsIs503NamingItNeverA401() {
-        ernie.failNextOutOfQuota(1);
-        VendorGateway.assertQuotaExhausted(api.post("/v1/chat/completions", key, chat("ernie-chat", "hi", false)),
+        ernie().failNextOutOfQuota(1);
+        VendorGateway.assertQuotaExhausted(api().post("/v1/chat/completions", key(), chat("ernie-chat", "hi", false)),
                 "ernie-sim");
     }
 
     @ParameterizedTest(name = "streamed: {0}")
     @ValueSource(booleans = {false, true})
     void aRefusedSecretARateLimitOrAnExhaustedQuotaFailOverToTheSecondChannel(boolean stream) {
-        Failover.assertRefusalsFailOver(gateway, key, stream, "ernie-failover", "ernie-duo", "ernie-backup",
-                () -> ernie.failNextRateLimited(1), () -> ernie.failNextOutOfQuota(1));
+        Failover.assertRefusalsFailOver(gateway(), key(), stream, "ernie-failover", "ernie-duo", "ernie-backup",
+                () -> ernie().failNextRateLimited(1), () -> ernie().failNextOutOfQuota(1));
     }
 
     @Test
     void anExpiredAccessTokenIsRefreshedWithoutTheClientNoticing() {
-        assertEquals(200, api.post("/v1/chat/completions", key, chat("ernie-chat", "warm up", false)).statusCode());
-        int issued = ernie.tokensIssued();
-        int expiredAnswers = ernie.expiredTokenAnswers();
-        ernie.expireAllTokens();
-        HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("ernie-chat", "after expiry", false));
+        assertEquals(200, api().post("/v1/chat/completions", key(), chat("ernie-chat", "warm up", false)).statusCode());
+        int issued = ernie().tokensIssued();
+        int expiredAnswers = ernie().expiredTokenAnswers();
+        ernie().expireAllTokens();
+        HttpResponse<String> res = api().post("/v1/chat/completions", key(), chat("ernie-chat", "after expiry", false));
         assertEquals(200, res.statusCode(), res.body());
         assertEquals("echo: after expiry", json(res.body()).at("/choices/0/message/content").asText());
-        assertEquals(expiredAnswers + 1, ernie.expiredTokenAnswers(), "ERNIE answered error 111 once");
-        assertEquals(issued + 1, ernie.tokensIssued(), "the plugin fetched one new token and retried");
+        assertEquals(expiredAnswers + 1, ernie().expiredTokenAnswers(), "ERNIE answered error 111 once");
+        assertEquals(issued + 1, ernie().tokensIssued(), "the plugin fetched one new token and retried");
     }
 
     @Test
     void erniesSafetyRefusalIs400ContentFilter() {
-        ernie.flagNext(1);
-        assertError(api.post("/v1/chat/completions", key, chat("ernie-chat", "something flagged", false)), 400,
+        ernie().flagNext(1);
+        assertError(api().post("/v1/chat/completions", key(), chat("ernie-chat", "something flagged", false)), 400,
                 "content_filter");
     }
 
@@ -206,7 +202,7 @@ class ErnieGatewayIT {
     void aConversationErnieCannotTakeIs400WithTheReason() {
         ObjectNode request = JSON.createObjectNode().put("model", "ernie-chat");
         request.putArray("messages").add(message("user", "hi")).add(message("assistant", "prefilled answer"));
-        JsonNode error = assertError(api.post("/v1/chat/completions", key, request.toString()), 400, null);
+        JsonNode error = assertError(api().post("/v1/chat/completions", key(), request.toString()), 400, null);
         assertTrue(error.get("message").asText().contains("last message"), error.toString());
     }
 
@@ -229,14 +225,14 @@ class ErnieGatewayIT {
 
     private static void channel(String name, String credential) {
         ObjectNode channel = JSON.createObjectNode().put("name", name).put("provider", "ernie")
-                .put("credential", credential).put("base_url", ernie.baseUri().toString());
+                .put("credential", credential).put("base_url", ernie().baseUri().toString());
         channel.putArray("models").add("ERNIE-3.5-8K").add("Embedding-V1");
-        gateway.admin("POST", "/channels", channel);
+        gateway().admin("POST", "/channels", channel);
     }
 
     private static void alias(String name, String channel, String model) {
         ObjectNode body = JSON.createObjectNode();
         body.putArray("targets").addObject().put("channel", channel).put("model", model);
-        gateway.admin("PUT", "/aliases/" + name, body);
+        gateway().admin("PUT", "/aliases/" + name, body);
     }
 }

@@ -14,17 +14,13 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,48 +30,41 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(120)
 class GlmGatewayIT {
-    @TempDir
-    static Path dataDir;
-    private static GlmSimulator glm;
-    private static RunningGateway gateway;
-    private static String key;
+    @RegisterExtension
+    static final VendorGatewayExtension<GlmSimulator> SETUP =
+            VendorGatewayExtension.of(GlmSimulator::start, GlmSimulator::reset, (simulator, gateway) -> configure());
+
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    @BeforeAll
-    static void start() {
-        glm = GlmSimulator.start();
-        gateway = RunningGateway.start(dataDir);
-        channel("glm-main", glm.apiKey());
+    /** The channels and aliases of this IT. */
+    private static void configure() {
+        channel("glm-main", glm().apiKey());
         channel("glm-stale-key", GlmSimulator.DEFAULT_KEY_ID + ".RevokedSecret000");
-        channel("glm-flaky", glm.apiKey());
-        channel("glm-backup", glm.apiKey());
+        channel("glm-flaky", glm().apiKey());
+        channel("glm-backup", glm().apiKey());
         alias("glm-chat", "glm-main", "glm-4-plus");
         alias("glm-vectors", "glm-main", "embedding-3");
         alias("glm-broken", "glm-stale-key", "glm-4-plus");
-        Failover.alias(gateway, "glm-failover", "glm-stale-key", "glm-backup", "glm-4-plus");
-        Failover.alias(gateway, "glm-duo", "glm-flaky", "glm-backup", "glm-4-plus");
-        key = gateway.userWithKey("alice");
+        Failover.alias(gateway(), "glm-failover", "glm-stale-key", "glm-backup", "glm-4-plus");
+        Failover.alias(gateway(), "glm-duo", "glm-flaky", "glm-backup", "glm-4-plus");
     }
 
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (glm != null) {
-            glm.close();
-        }
+    private static GlmSimulator glm() {
+        return SETUP.simulator();
     }
 
-    @AfterEach
-    void reset() {
-        glm.reset();
+    private static RunningGateway gateway() {
+        return SETUP.gateway().gateway;
+    }
+
+    private static String key() {
+        return SETUP.gateway().key;
     }
 
     @Test
     void thePluginListingShowsTheCredentialFormat() {
-        JsonNode plugins = gateway.admin("GET", "/plugins", null).path("data");
+        JsonNode plugins = gateway().admin("GET", "/plugins", null).path("data");
         JsonNode glmPlugin = null;
         for (JsonNode p : plugins) {
             if ("glm".equals(p.path("id").asText())) {
@@ -98,7 +87,7 @@ class GlmGatewayIT {
         assertEquals(2, usage.path("prompt_tokens").asInt(), "the simulator counts words: hello glm");
         assertEquals(3, usage.path("completion_tokens").asInt());
         assertEquals(5, usage.path("total_tokens").asInt());
-        var sent = glm.lastRequest();
+        var sent = glm().lastRequest();
         assertEquals("/api/paas/v4/chat/completions", sent.path());
         assertEquals("glm-4-plus", sent.json().path("model").asText());
         assertTrue(sent.header("authorization").orElseThrow().startsWith("Bearer eyJ"), "a JWT, not the raw key");
@@ -130,7 +119,7 @@ class GlmGatewayIT {
         assertTrue(usage != null, "usage chunk: " + events);
         assertEquals(4, usage.path("completion_tokens").asInt());
         assertEquals(usage.path("prompt_tokens").asInt() + 4, usage.path("total_tokens").asInt());
-        assertTrue(glm.lastRequest().json().path("stream").asBoolean());
+        assertTrue(glm().lastRequest().json().path("stream").asBoolean());
     }
 
     @Test
@@ -143,9 +132,9 @@ class GlmGatewayIT {
         assertEquals("get_weather", call.path("function").path("name").asText());
         assertEquals("{\"city\":\"Paris\"}", call.path("function").path("arguments").asText());
         assertTrue(call.path("id").asText().startsWith("call_"));
-        assertEquals("auto", glm.lastRequest().json().path("tool_choice").asText());
+        assertEquals("auto", glm().lastRequest().json().path("tool_choice").asText());
 
-        glm.fragmentToolArguments(true);
+        glm().fragmentToolArguments(true);
         HttpResponse<String> streamed = post("/v1/chat/completions", withWeatherTool(chat("glm-chat", "Paris", true)));
         StringBuilder arguments = new StringBuilder();
         String name = null;
@@ -171,7 +160,7 @@ class GlmGatewayIT {
         assertEquals(2, data.size());
         assertArrayEquals(GlmSimulator.embeddingOf("second", 256), floats(data.get(1).path("embedding")));
         assertEquals(3, JSON.readTree(res.body()).path("usage").path("prompt_tokens").asInt());
-        assertEquals("/api/paas/v4/embeddings", glm.lastRequest().path());
+        assertEquals("/api/paas/v4/embeddings", glm().lastRequest().path());
     }
 
     @Test
@@ -186,13 +175,13 @@ class GlmGatewayIT {
 
     @Test
     void glmsRateLimitBecomesA429WithRetryAfter() throws Exception {
-        glm.failNextRateLimited(1);
+        glm().failNextRateLimited(1);
         HttpResponse<String> res = post("/v1/chat/completions", chat("glm-chat", "hi", false));
         assertEquals(429, res.statusCode(), res.body());
         assertEquals("rate_limit_exceeded", JSON.readTree(res.body()).path("error").path("code").asText());
         assertTrue(Integer.parseInt(res.headers().firstValue("retry-after").orElseThrow()) >= 1);
 
-        glm.failNextWithRetryAfter(1, 429, "1302", "您当前使用该API的并发数过高", Duration.ofSeconds(7));
+        glm().failNextWithRetryAfter(1, 429, "1302", "您当前使用该API的并发数过高", Duration.ofSeconds(7));
         HttpResponse<String> hinted = post("/v1/chat/completions", chat("glm-chat", "hi", false));
         assertEquals(429, hinted.statusCode(), hinted.body());
         assertEquals("7", hinted.headers().firstValue("retry-after").orElseThrow());
@@ -200,43 +189,43 @@ class GlmGatewayIT {
 
     @Test
     void arrearsAre503NamingTheExhaustedQuotaNeverA401() throws Exception {
-        glm.failNextInArrears(1); // 1113 comes as HTTP 429 but is no rate limit
+        glm().failNextInArrears(1); // 1113 comes as HTTP 429 but is no rate limit
         VendorGateway.assertQuotaExhausted(post("/v1/chat/completions", chat("glm-chat", "hi", false)), "glm-main");
     }
 
     @ParameterizedTest(name = "streamed: {0}")
     @ValueSource(booleans = {false, true})
     void aRefusedKeyARateLimitOrArrearsFailOverToTheSecondChannel(boolean stream) {
-        Failover.assertRefusalsFailOver(gateway, key, stream, "glm-failover", "glm-duo", "glm-backup",
-                () -> glm.failNextRateLimited(1), () -> glm.failNextInArrears(1));
+        Failover.assertRefusalsFailOver(gateway(), key(), stream, "glm-failover", "glm-duo", "glm-backup",
+                () -> glm().failNextRateLimited(1), () -> glm().failNextInArrears(1));
     }
 
     @Test
     void contentFilterAndUnsupportedParametersAre400s() throws Exception {
-        glm.failNextContentFilter(1);
+        glm().failNextContentFilter(1);
         HttpResponse<String> filtered = post("/v1/chat/completions", chat("glm-chat", "hi", false));
         assertEquals(400, filtered.statusCode(), filtered.body());
         assertEquals("content_filter", JSON.readTree(filtered.body()).path("error").path("code").asText());
-        int before = glm.requests().size();
+        int before = glm().requests().size();
         HttpResponse<String> refused = post("/v1/chat/completions", chat("glm-chat", "hi", false).put("n", 2));
         assertEquals(400, refused.statusCode(), refused.body());
         assertTrue(JSON.readTree(refused.body()).path("error").path("message").asText().contains("'n'"), refused.body());
-        assertEquals(before, glm.requests().size(), "refused before reaching GLM");
+        assertEquals(before, glm().requests().size(), "refused before reaching GLM");
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     private static void channel(String name, String credential) {
         ObjectNode body = JSON.createObjectNode().put("name", name).put("provider", "glm")
-                .put("credential", credential).put("base_url", glm.baseUri().toString());
+                .put("credential", credential).put("base_url", glm().baseUri().toString());
         body.putArray("models").add("glm-4-plus").add("embedding-3");
-        gateway.admin("POST", "/channels", body);
+        gateway().admin("POST", "/channels", body);
     }
 
     private static void alias(String name, String channel, String model) {
         ObjectNode body = JSON.createObjectNode();
         body.putArray("targets").addObject().put("channel", channel).put("model", model);
-        gateway.admin("PUT", "/aliases/" + name, body);
+        gateway().admin("PUT", "/aliases/" + name, body);
     }
 
     private static ObjectNode chat(String model, String text, boolean stream) {
@@ -254,8 +243,8 @@ class GlmGatewayIT {
     }
 
     private HttpResponse<String> post(String path, ObjectNode body) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(gateway.api().resolve(path))
-                .header("Authorization", "Bearer " + key)
+        HttpRequest req = HttpRequest.newBuilder(gateway().api().resolve(path))
+                .header("Authorization", "Bearer " + key())
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))

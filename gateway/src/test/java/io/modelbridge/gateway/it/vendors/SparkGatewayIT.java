@@ -15,17 +15,13 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,59 +33,53 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(120)
 class SparkGatewayIT {
     private static final String WRONG_SECRET = "WrongSecretWrongSecretWrongSecr1";
-    @TempDir
-    static Path dataDir;
-    private static SparkSimulator spark;
-    private static RunningGateway gateway;
-    private static String key;
+    @RegisterExtension
+    static final VendorGatewayExtension<SparkSimulator> SETUP =
+            VendorGatewayExtension.of(SparkSimulator::start, SparkSimulator::reset,
+                    (simulator, gateway) -> configure());
+
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    @BeforeAll
-    static void start() {
-        spark = SparkSimulator.start();
+    /** The channels and aliases of this IT. */
+    private static void configure() {
         // The ledger has the whole credentials (the admin client records them); their parts must not leak either.
         List.of(SparkSimulator.DEFAULT_API_SECRET, SparkSimulator.DEFAULT_API_KEY, WRONG_SECRET)
                 .forEach(SecretLedger::record);
-        gateway = RunningGateway.start(dataDir);
-        channel("spark-main", spark.credential());
+        channel("spark-main", spark().credential());
         channel("spark-stale-secret",
                 SparkSimulator.DEFAULT_APP_ID + "|" + WRONG_SECRET + "|" + SparkSimulator.DEFAULT_API_KEY);
-        channel("spark-flaky", spark.credential());
-        channel("spark-backup", spark.credential());
+        channel("spark-flaky", spark().credential());
+        channel("spark-backup", spark().credential());
         alias("spark-chat", "spark-main", "spark-max");
         alias("spark-broken", "spark-stale-secret", "spark-max");
-        Failover.alias(gateway, "spark-failover", "spark-stale-secret", "spark-backup", "spark-max");
-        Failover.alias(gateway, "spark-duo", "spark-flaky", "spark-backup", "spark-max");
-        key = gateway.userWithKey("alice");
+        Failover.alias(gateway(), "spark-failover", "spark-stale-secret", "spark-backup", "spark-max");
+        Failover.alias(gateway(), "spark-duo", "spark-flaky", "spark-backup", "spark-max");
     }
 
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (spark != null) {
-            spark.close();
-        }
+    private static SparkSimulator spark() {
+        return SETUP.simulator();
     }
 
-    @AfterEach
-    void reset() {
-        spark.reset();
+    private static RunningGateway gateway() {
+        return SETUP.gateway().gateway;
+    }
+
+    private static String key() {
+        return SETUP.gateway().key;
     }
 
     @Test
     void thePluginListingShowsTheCredentialFormatAndTheChannelKeepsItsWebSocketUrl() {
         JsonNode plugin = null;
-        for (JsonNode p : gateway.admin("GET", "/plugins", null).path("data")) {
+        for (JsonNode p : gateway().admin("GET", "/plugins", null).path("data")) {
             plugin = "spark".equals(p.path("id").asText()) ? p : plugin;
         }
         assertTrue(plugin != null, "spark plugin listed");
         assertEquals("STARTED", plugin.path("state").asText());
         assertEquals("APPID|APISecret|APIKey", plugin.path("credential_format").asText(), plugin.toString());
-        JsonNode channel = gateway.admin("GET", "/channels/spark-main", null);
-        assertEquals(spark.baseUri().toString(), channel.path("base_url").asText());
+        JsonNode channel = gateway().admin("GET", "/channels/spark-main", null);
+        assertEquals(spark().baseUri().toString(), channel.path("base_url").asText());
         assertFalse(channel.toString().contains(SparkSimulator.DEFAULT_API_SECRET), "the credential never comes out");
     }
 
@@ -104,7 +94,7 @@ class SparkGatewayIT {
         assertEquals(2, usage.path("prompt_tokens").asInt(), "the simulator counts words: hello spark");
         assertEquals(3, usage.path("completion_tokens").asInt());
         assertEquals(5, usage.path("total_tokens").asInt());
-        var sent = spark.lastRequest();
+        var sent = spark().lastRequest();
         assertEquals("/v3.5/chat", sent.path());
         assertTrue(sent.query().startsWith("authorization="), "a signed URL: " + sent.query());
         assertEquals(SparkSimulator.DEFAULT_APP_ID, sent.json().path("header").path("app_id").asText());
@@ -155,7 +145,8 @@ class SparkGatewayIT {
         assertEquals("{\"city\":\"Paris\"}", call.path("function").path("arguments").asText());
         assertTrue(call.path("id").asText().startsWith("call_"));
         assertEquals("get_weather",
-                spark.lastRequest().json().path("payload").path("functions").path("text").get(0).path("name").asText());
+                spark().lastRequest().json().path("payload").path("functions").path("text").get(0).path("name")
+                        .asText());
 
         HttpResponse<String> streamed = post(withWeatherTool(chat("spark-chat", "Paris", true)));
         StringBuilder arguments = new StringBuilder();
@@ -178,20 +169,20 @@ class SparkGatewayIT {
 
     @Test
     void aCredentialSparkRefusesIsTheOperatorsProblemNeverA401ForTheCaller() throws Exception {
-        int refusedBefore = spark.refusedHandshakes().size();
+        int refusedBefore = spark().refusedHandshakes().size();
         HttpResponse<String> res = post(chat("spark-broken", "hi", false));
         assertTrue(res.statusCode() == 502 || res.statusCode() == 503, res.statusCode() + " " + res.body());
         JsonNode error = JSON.readTree(res.body()).path("error");
         assertEquals("upstream_auth_failed", error.path("code").asText(), res.body());
         assertTrue(error.path("message").asText().contains("spark-stale-secret"), res.body());
         assertFalse(res.body().contains(WRONG_SECRET), res.body());
-        assertEquals("401 HMAC signature does not match", spark.refusedHandshakes().getLast());
-        assertEquals(refusedBefore + 1, spark.refusedHandshakes().size());
+        assertEquals("401 HMAC signature does not match", spark().refusedHandshakes().getLast());
+        assertEquals(refusedBefore + 1, spark().refusedHandshakes().size());
     }
 
     @Test
     void sparksRateLimitCodeBecomesA429WithRetryAfter() throws Exception {
-        spark.failNextRateLimited(1);
+        spark().failNextRateLimited(1);
         HttpResponse<String> res = post(chat("spark-chat", "hi", false));
         assertEquals(429, res.statusCode(), res.body());
         assertEquals("rate_limit_exceeded", JSON.readTree(res.body()).path("error").path("code").asText());
@@ -200,20 +191,20 @@ class SparkGatewayIT {
 
     @Test
     void aUsedUpTokenAllowanceIs503NamingTheQuotaNeverA401() throws Exception {
-        spark.failNextTokensExhausted(1);
+        spark().failNextTokensExhausted(1);
         VendorGateway.assertQuotaExhausted(post(chat("spark-chat", "hi", false)), "spark-main");
     }
 
     @ParameterizedTest(name = "streamed: {0}")
     @ValueSource(booleans = {false, true})
     void aRefusedSignatureARateLimitOrAUsedUpAllowanceFailOverToTheSecondChannel(boolean stream) {
-        Failover.assertRefusalsFailOver(gateway, key, stream, "spark-failover", "spark-duo", "spark-backup",
-                () -> spark.failNextRateLimited(1), () -> spark.failNextTokensExhausted(1));
+        Failover.assertRefusalsFailOver(gateway(), key(), stream, "spark-failover", "spark-duo", "spark-backup",
+                () -> spark().failNextRateLimited(1), () -> spark().failNextTokensExhausted(1));
     }
 
     @Test
     void anErrorFrameMidStreamEndsTheClientsStreamWithAnErrorEvent() throws Exception {
-        spark.errorFrameAfter(2, 10012, "EngineInternalError: 引擎内部错误");
+        spark().errorFrameAfter(2, 10012, "EngineInternalError: 引擎内部错误");
         HttpResponse<String> res = post(chat("spark-chat", "one two three four five", true));
         assertEquals(200, res.statusCode(), "the stream had begun: " + res.body());
         List<String> events = dataEvents(res.body());
@@ -230,31 +221,31 @@ class SparkGatewayIT {
 
     @Test
     void contentAuditAndUnsupportedParametersAre400s() throws Exception {
-        spark.failNextContentFilter(1);
+        spark().failNextContentFilter(1);
         HttpResponse<String> filtered = post(chat("spark-chat", "hi", false));
         assertEquals(400, filtered.statusCode(), filtered.body());
         assertEquals("content_filter", JSON.readTree(filtered.body()).path("error").path("code").asText());
-        int before = spark.requests().size();
+        int before = spark().requests().size();
         HttpResponse<String> refused = post(chat("spark-chat", "hi", false).put("top_p", 0.3));
         assertEquals(400, refused.statusCode(), refused.body());
         assertTrue(JSON.readTree(refused.body()).path("error").path("message").asText().contains("'top_p'"),
                 refused.body());
-        assertEquals(before, spark.requests().size(), "refused before reaching Spark");
+        assertEquals(before, spark().requests().size(), "refused before reaching Spark");
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     private static void channel(String name, String credential) {
         ObjectNode body = JSON.createObjectNode().put("name", name).put("provider", "spark")
-                .put("credential", credential).put("base_url", spark.baseUri().toString());
+                .put("credential", credential).put("base_url", spark().baseUri().toString());
         body.putArray("models").add("spark-max").add("spark-lite");
-        gateway.admin("POST", "/channels", body);
+        gateway().admin("POST", "/channels", body);
     }
 
     private static void alias(String name, String channel, String model) {
         ObjectNode body = JSON.createObjectNode();
         body.putArray("targets").addObject().put("channel", channel).put("model", model);
-        gateway.admin("PUT", "/aliases/" + name, body);
+        gateway().admin("PUT", "/aliases/" + name, body);
     }
 
     private static ObjectNode chat(String model, String text, boolean stream) {
@@ -272,8 +263,8 @@ class SparkGatewayIT {
     }
 
     private HttpResponse<String> post(ObjectNode body) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(gateway.api().resolve("/v1/chat/completions"))
-                .header("Authorization", "Bearer " + key)
+        HttpRequest req = HttpRequest.newBuilder(gateway().api().resolve("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key())
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))

@@ -1,68 +1,67 @@
 package io.modelbridge.provider.deepseek;
 
-import io.modelbridge.spi.CallContext;
+import io.modelbridge.compat.OpenAiCompatibleAdapter;
+import io.modelbridge.compat.OpenAiErrors;
+import io.modelbridge.compat.OpenAiStreamParser;
+import io.modelbridge.compat.StreamRules;
+import io.modelbridge.compat.UsagePlacement;
 import io.modelbridge.spi.Capability;
 import io.modelbridge.spi.ChatChunk;
 import io.modelbridge.spi.ChatRequest;
-import io.modelbridge.spi.ChatResponse;
-import io.modelbridge.spi.HttpCall;
-import io.modelbridge.spi.HttpReply;
-import io.modelbridge.spi.ProviderAdapter;
 import io.modelbridge.spi.ProviderInfo;
 import io.modelbridge.spi.ProviderSettings;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.pf4j.Extension;
 
 /**
- * DeepSeek's chat completions ({@code POST /chat/completions} under {@code https://api.deepseek.com}, bearer key).
- * DeepSeek has no embeddings endpoint. Channel extra {@code reasoning-history}: {@code drop} (default) leaves
- * earlier turns' {@code reasoning_content} out of the request, {@code keep} sends it back.
+ * DeepSeek's chat completions ({@code POST /chat/completions} under {@code https://api.deepseek.com}, bearer key),
+ * on the shared OpenAI-compatible module. DeepSeek has no embeddings endpoint. Its stream is OpenAI's with
+ * {@code : keep-alive} comments, {@code delta.reasoning_content} from the reasoner, usage on the finish chunk and on a
+ * trailing {@code choices: []} chunk (reported once, at the end) and the {@code insufficient_system_resource} finish
+ * reason. Channel extra {@code reasoning-history}: {@code drop} (default) leaves earlier turns'
+ * {@code reasoning_content} out of the request, {@code keep} sends it back.
  */
 @Extension
-public final class DeepSeekAdapter implements ProviderAdapter {
+public final class DeepSeekAdapter extends OpenAiCompatibleAdapter {
     static final String DEFAULT_BASE_URL = "https://api.deepseek.com";
     static final String CHAT_PATH = "/chat/completions";
     static final ProviderInfo INFO = new ProviderInfo("deepseek", "DeepSeek",
             "API key, sent as Authorization: Bearer sk-...", DEFAULT_BASE_URL,
             List.of("deepseek-chat", "deepseek-reasoner"),
             Set.of(Capability.CHAT, Capability.STREAM, Capability.TOOLS));
+    static final StreamRules STREAM_RULES = StreamRules.OPENAI.withVendor("DeepSeek")
+            .withUsage(UsagePlacement.LAST_AT_END).withFinishReasons(DeepSeekResponses::finishReason);
 
     @Override
     public ProviderInfo info() {
         return INFO;
     }
 
-    @Override
-    public ChatResponse chat(ChatRequest request, CallContext ctx) {
-        String body = DeepSeekCodec.chatRequest(request, false, keepReasoning(ctx.settings()));
-        try (HttpReply reply = send(ctx, body, "application/json")) {
-            return DeepSeekResponses.chat(reply.bodyText());
-        }
+    /** A parser for one DeepSeek stream. */
+    static OpenAiStreamParser streamParser(String credential, Consumer<ChatChunk> out) {
+        return new OpenAiStreamParser(STREAM_RULES, DeepSeekErrors.INSTANCE, credential, out);
     }
 
     @Override
-    public void stream(ChatRequest request, CallContext ctx, Consumer<ChatChunk> out) {
-        String body = DeepSeekCodec.chatRequest(request, true, keepReasoning(ctx.settings()));
-        try (HttpReply reply = send(ctx, body, "text/event-stream")) {
-            new DeepSeekStreamParser(ctx.settings().credential(), out).parse(reply.body());
-        }
+    protected String chatPath() {
+        return CHAT_PATH;
     }
 
-    /** Posts the body and returns the 2xx reply; any other status is closed and thrown as a classified failure. */
-    private static HttpReply send(CallContext ctx, String body, String accept) {
-        ProviderSettings settings = ctx.settings();
-        HttpCall call = HttpCall.postJson(settings.endpoint(DEFAULT_BASE_URL, CHAT_PATH),
-                Map.of("Authorization", "Bearer " + settings.credential(), "Accept", accept), body);
-        HttpReply reply = ctx.transport().send(call);
-        if (reply.status() / 100 == 2) {
-            return reply;
-        }
-        try (reply) {
-            throw DeepSeekErrors.fromReply(reply, settings.credential(), ctx.clock());
-        }
+    @Override
+    protected String chatBody(ChatRequest request, boolean stream, ProviderSettings settings) {
+        return DeepSeekCodec.chatRequest(request, stream, keepReasoning(settings));
+    }
+
+    @Override
+    protected StreamRules streamRules() {
+        return STREAM_RULES;
+    }
+
+    @Override
+    protected OpenAiErrors errors() {
+        return DeepSeekErrors.INSTANCE;
     }
 
     private static boolean keepReasoning(ProviderSettings settings) {

@@ -1,18 +1,15 @@
 package io.modelbridge.provider.deepseek;
 
-import static io.modelbridge.provider.deepseek.DeepSeekJson.MAPPER;
-import static io.modelbridge.provider.deepseek.DeepSeekJson.badRequest;
+import static io.modelbridge.compat.OpenAiJson.MAPPER;
+import static io.modelbridge.compat.OpenAiJson.badRequest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelbridge.compat.OpenAiCodec;
 import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ContentPart;
 import io.modelbridge.spi.Message;
 import io.modelbridge.spi.Sampling;
-import io.modelbridge.spi.ToolCall;
-import io.modelbridge.spi.ToolChoice;
-import io.modelbridge.spi.ToolDefinition;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,10 +57,10 @@ final class DeepSeekCodec {
         sampling(body, request.sampling());
         if (!request.tools().isEmpty()) {
             ArrayNode tools = body.putArray("tools");
-            request.tools().forEach(t -> tools.add(tool(t)));
+            request.tools().forEach(t -> tools.add(OpenAiCodec.tool(t)));
         }
         if (request.toolChoice() != null) {
-            body.set("tool_choice", toolChoice(request.toolChoice()));
+            body.set("tool_choice", OpenAiCodec.toolChoice(request.toolChoice()));
         }
         request.extras().forEach((name, value) -> {
             if (!OWNED.contains(name) && !body.has(name)) {
@@ -121,7 +118,7 @@ final class DeepSeekCodec {
         }
         if (!message.toolCalls().isEmpty()) {
             ArrayNode calls = node.putArray("tool_calls");
-            message.toolCalls().forEach(c -> calls.add(toolCall(c)));
+            message.toolCalls().forEach(c -> calls.add(OpenAiCodec.toolCall(c)));
         }
         if (message.toolCallId() != null) {
             node.put("tool_call_id", message.toolCallId());
@@ -139,36 +136,6 @@ final class DeepSeekCodec {
                     case ContentPart.Other other -> other.type();
                     case ContentPart.Text text -> "text";
                 }).orElse("non-text");
-    }
-
-    private static ObjectNode toolCall(ToolCall call) {
-        ObjectNode node = MAPPER.createObjectNode().put("id", call.id()).put("type", "function");
-        node.putObject("function").put("name", call.name()).put("arguments", call.arguments());
-        return node;
-    }
-
-    private static ObjectNode tool(ToolDefinition tool) {
-        ObjectNode node = MAPPER.createObjectNode().put("type", "function");
-        ObjectNode function = node.putObject("function").put("name", tool.name());
-        if (tool.description() != null) {
-            function.put("description", tool.description());
-        }
-        if (!tool.parameters().isEmpty()) {
-            function.set("parameters", MAPPER.valueToTree(tool.parameters()));
-        }
-        if (tool.strict() != null) {
-            function.put("strict", tool.strict());
-        }
-        return node;
-    }
-
-    private static JsonNode toolChoice(ToolChoice choice) {
-        if ("function".equals(choice.mode())) {
-            ObjectNode node = MAPPER.createObjectNode().put("type", "function");
-            node.putObject("function").put("name", choice.function());
-            return node;
-        }
-        return MAPPER.getNodeFactory().textNode(choice.mode());
     }
 
     private static void sampling(ObjectNode body, Sampling s) {

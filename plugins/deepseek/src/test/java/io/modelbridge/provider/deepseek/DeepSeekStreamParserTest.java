@@ -3,12 +3,12 @@ package io.modelbridge.provider.deepseek;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.modelbridge.spi.ChatChunk;
 import io.modelbridge.spi.ChatChunk.Finish;
 import io.modelbridge.spi.ChatChunk.ReasoningDelta;
 import io.modelbridge.spi.ChatChunk.TextDelta;
 import io.modelbridge.spi.ChatChunk.ToolCallDelta;
 import io.modelbridge.spi.ChatChunk.UsageReport;
+import io.modelbridge.spi.ChatChunk;
 import io.modelbridge.spi.FinishReason;
 import io.modelbridge.spi.ProviderException;
 import io.modelbridge.spi.ProviderFailure.Kind;
@@ -87,6 +87,6 @@ class DeepSeekStreamParserTest {
 
     private static void parseInto(List<ChatChunk> chunks, String... frames) {
         byte[] bytes = String.join("", frames).getBytes(StandardCharsets.UTF_8);
-        new DeepSeekStreamParser("sk-secret", chunks::add).parse(new ByteArrayInputStream(bytes));
+        DeepSeekAdapter.streamParser("sk-secret", chunks::add).parse(new ByteArrayInputStream(bytes));
     }
 }

@@ -46,7 +46,7 @@ class DeepSeekUsageTest {
         String frames = "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},"
                 + "\"finish_reason\":\"stop\"}]}\n\ndata: {\"id\":\"c\",\"choices\":[],\"usage\":" + usage + "}\n\n"
                 + "data: [DONE]\n\n";
-        new DeepSeekStreamParser("sk-secret", chunk -> {})
+        DeepSeekAdapter.streamParser("sk-secret", chunk -> {})
                 .parse(new ByteArrayInputStream(frames.getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -94,7 +94,7 @@ public final class GlmAdapter implements ProviderAdapter {
         }
         ProviderException failure;
         try (reply) {
-            failure = GlmErrors.fromReply(reply, ctx.settings().credential(), ctx.clock());
+            failure = GlmErrors.INSTANCE.fromReply(reply, ctx.settings().credential(), ctx.clock());
         }
         if (!authorization.signed() || !GlmErrors.TOKEN_EXPIRED.equals(failure.failure().vendorCode())) {
             throw failure;
@@ -105,7 +105,7 @@ public final class GlmAdapter implements ProviderAdapter {
             return retry;
         }
         try (retry) {
-            throw GlmErrors.fromReply(retry, ctx.settings().credential(), ctx.clock());
+            throw GlmErrors.INSTANCE.fromReply(retry, ctx.settings().credential(), ctx.clock());
         }
     }
 

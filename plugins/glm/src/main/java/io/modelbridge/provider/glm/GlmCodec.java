@@ -1,10 +1,11 @@
 package io.modelbridge.provider.glm;
 
-import static io.modelbridge.provider.glm.GlmJson.MAPPER;
+import static io.modelbridge.compat.OpenAiJson.MAPPER;
 import static io.modelbridge.provider.glm.GlmParameters.refused;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelbridge.compat.OpenAiJson;
 import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ContentPart;
 import io.modelbridge.spi.EmbeddingRequest;

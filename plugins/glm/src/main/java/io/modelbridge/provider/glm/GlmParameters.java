@@ -1,8 +1,9 @@
 package io.modelbridge.provider.glm;
 
-import static io.modelbridge.provider.glm.GlmJson.MAPPER;
+import static io.modelbridge.compat.OpenAiJson.MAPPER;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelbridge.compat.OpenAiJson;
 import io.modelbridge.spi.ProviderException;
 import io.modelbridge.spi.ProviderFailure;
 import io.modelbridge.spi.Sampling;

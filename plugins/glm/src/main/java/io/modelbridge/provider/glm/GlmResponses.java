@@ -1,8 +1,10 @@
 package io.modelbridge.provider.glm;
 
-import static io.modelbridge.provider.glm.GlmJson.text;
+import static io.modelbridge.compat.OpenAiJson.protocol;
+import static io.modelbridge.compat.OpenAiJson.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelbridge.compat.OpenAiResponses;
 import io.modelbridge.spi.ChatResponse;
 import io.modelbridge.spi.ContentPart;
 import io.modelbridge.spi.FinishReason;
@@ -71,14 +73,9 @@ final class GlmResponses {
         return new EmbeddingBatch(vectors, usage(root.get("usage")));
     }
 
-    /** Usage from {@code {"prompt_tokens","completion_tokens","total_tokens"}}; null when absent or JSON null. */
+    /** Usage in OpenAI's shape; null when absent or JSON null. */
     static Usage usage(JsonNode usage) {
-        if (usage == null || !usage.isObject()) {
-            return null;
-        }
-        int prompt = GlmJson.tokens(usage, "prompt_tokens", 0);
-        int completion = GlmJson.tokens(usage, "completion_tokens", 0);
-        return new Usage(prompt, completion, GlmJson.totalTokens(usage, "total_tokens", prompt + completion));
+        return OpenAiResponses.usage(usage);
     }
 
     static FinishReason finishReason(String glm) {
@@ -88,10 +85,6 @@ final class GlmResponses {
     static ProviderException networkError() {
         return new ProviderException(ProviderFailure.of(ProviderFailure.Kind.UNAVAILABLE,
                 "upstream inference failed (GLM finish_reason network_error)"));
-    }
-
-    static ProviderException protocol(String message) {
-        return new ProviderException(ProviderFailure.of(ProviderFailure.Kind.PROTOCOL, message));
     }
 
     private static Message message(JsonNode message) {
@@ -120,7 +113,6 @@ final class GlmResponses {
     }
 
     private static JsonNode object(String body, String what) {
-        return GlmJson.parse(body).filter(JsonNode::isObject)
-                .orElseThrow(() -> protocol("upstream sent a " + what + " that is not JSON: " + GlmErrors.excerpt(body)));
+        return OpenAiResponses.object(body, what);
     }
 }

@@ -1,8 +1,10 @@
 package io.modelbridge.provider.glm;
 
-import static io.modelbridge.provider.glm.GlmJson.text;
+import static io.modelbridge.compat.OpenAiJson.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelbridge.compat.OpenAiJson;
+import io.modelbridge.compat.UpstreamText;
 import io.modelbridge.spi.ChatChunk;
 import io.modelbridge.spi.ProviderException;
 import io.modelbridge.spi.ProviderFailure;
@@ -72,22 +74,22 @@ final class GlmStreamParser {
     /** A stream closed after its finish chunk is complete even without [DONE]; one cut mid-answer is not. */
     private void endedWithoutDone() {
         if (!sawData) {
-            throw GlmResponses.protocol("stream ended early: no events before the end of the stream");
+            throw OpenAiJson.protocol("stream ended early: no events before the end of the stream");
         }
         if (finished.isEmpty()) {
-            throw GlmResponses.protocol("stream ended early: no [DONE] and no finish_reason");
+            throw OpenAiJson.protocol("stream ended early: no [DONE] and no finish_reason");
         }
     }
 
     private void chunk(String eventName, String data) {
-        JsonNode chunk = GlmJson.parse(data).filter(JsonNode::isObject)
-                .orElseThrow(() -> GlmResponses.protocol("malformed stream event: " + GlmErrors.excerpt(data)));
+        JsonNode chunk = OpenAiJson.parse(data).filter(JsonNode::isObject)
+                .orElseThrow(() -> OpenAiJson.protocol("malformed stream event: " + UpstreamText.excerpt(data)));
         JsonNode error = chunk.get("error");
         if (error != null && error.isObject()) {
-            throw GlmErrors.fromStreamError(error, credential);
+            throw GlmErrors.INSTANCE.fromStreamError(error, credential);
         }
         if ("error".equals(eventName)) {
-            throw GlmErrors.fromStreamError(chunk, credential);
+            throw GlmErrors.INSTANCE.fromStreamError(chunk, credential);
         }
         for (JsonNode choice : chunk.path("choices")) {
             choice(choice);

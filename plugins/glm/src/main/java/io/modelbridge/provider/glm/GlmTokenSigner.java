@@ -1,5 +1,6 @@
 package io.modelbridge.provider.glm;
 
+import io.modelbridge.compat.OpenAiJson;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
@@ -21,7 +22,7 @@ final class GlmTokenSigner {
 
     /** A token issued at {@code issuedAt} that Zhipu accepts until {@code expiresAt}. */
     static String sign(GlmCredential credential, Instant issuedAt, Instant expiresAt) {
-        String payload = "{\"api_key\":" + GlmJson.MAPPER.getNodeFactory().textNode(credential.id())
+        String payload = "{\"api_key\":" + OpenAiJson.MAPPER.getNodeFactory().textNode(credential.id())
                 + ",\"exp\":" + expiresAt.toEpochMilli() + ",\"timestamp\":" + issuedAt.toEpochMilli() + "}";
         String signingInput = encode(HEADER) + "." + encode(payload);
         return signingInput + "." + B64.encodeToString(hmac(credential.secret(), signingInput));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelbridge.compat.OpenAiJson;
 import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ContentPart;
 import io.modelbridge.spi.EmbeddingRequest;
@@ -141,7 +142,7 @@ class GlmCodecTest {
 
     private static JsonNode embedding(String model, Integer dimensions) {
         EmbeddingRequest request = new EmbeddingRequest(model, List.of("a", "b"), dimensions, "u", Map.of());
-        return GlmJson.parse(GlmCodec.embeddingRequest(request, request.input())).orElseThrow();
+        return OpenAiJson.parse(GlmCodec.embeddingRequest(request, request.input())).orElseThrow();
     }
 
     private static Sampling sampling(Double temperature, Double topP, Integer maxTokens, List<String> stop) {
@@ -155,6 +156,6 @@ class GlmCodecTest {
     }
 
     private static JsonNode body(ChatRequest request) {
-        return GlmJson.parse(GlmCodec.chatRequest(request, false)).orElseThrow();
+        return OpenAiJson.parse(GlmCodec.chatRequest(request, false)).orElseThrow();
     }
 }

@@ -8,10 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelbridge.compat.UpstreamText;
 import io.modelbridge.spi.ChatChunk;
 import io.modelbridge.spi.ProviderException;
-import io.modelbridge.spi.ProviderFailure;
 import io.modelbridge.spi.ProviderFailure.Kind;
+import io.modelbridge.spi.ProviderFailure;
 import io.modelbridge.testkit.ChunkRecorder;
 import io.modelbridge.testkit.DirectTransport;
 import io.modelbridge.testkit.glm.GlmSimulator;
@@ -101,8 +102,8 @@ class GlmErrorMappingTest {
         simulator.failNextWithRetryAfter(1, 429, "1302", "slow down", Duration.ofSeconds(9));
         assertEquals(Duration.ofSeconds(9), failChat().retryAfter());
         Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-        assertEquals(Duration.ofSeconds(90), GlmErrors.parseRetryAfter("Thu, 01 Jan 2026 00:01:30 GMT", clock));
-        assertNull(GlmErrors.parseRetryAfter("later", clock));
+        assertEquals(Duration.ofSeconds(90), UpstreamText.parseRetryAfter("Thu, 01 Jan 2026 00:01:30 GMT", clock));
+        assertNull(UpstreamText.parseRetryAfter("later", clock));
     }
 
     @Test

@@ -1,110 +1,27 @@
 package io.modelbridge.provider.glm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.modelbridge.spi.CallContext;
-import io.modelbridge.spi.ChatRequest;
-import io.modelbridge.spi.Message;
 import io.modelbridge.spi.ProviderAdapter;
-import io.modelbridge.spi.ProviderSettings;
-import io.modelbridge.spi.Sampling;
-import io.modelbridge.spi.SpiVersion;
 import io.modelbridge.testkit.DirectTransport;
+import io.modelbridge.testkit.PluginJarContract;
 import io.modelbridge.testkit.glm.GlmSimulator;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.jar.Attributes;
-import java.util.jar.JarFile;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.pf4j.JarPluginManager;
-import org.pf4j.PluginManager;
-import org.pf4j.PluginState;
 
-/** The jar as the gateway loads it: manifest, extension index, nothing the host provides, a working adapter. */
-class GlmPluginJarIT {
-    private static Path packaged;
-    private static final List<String> HOST_PACKAGES =
-            List.of("com/fasterxml/", "org/slf4j/", "org/pf4j/", "io/modelbridge/spi/");
-
-    @BeforeAll
-    static void packagedJar() {
-        String path = System.getProperty("glm.plugin.jar");
-        assumeTrue(path != null, "runs under failsafe, after package");
-        packaged = Path.of(path);
-        assertTrue(Files.isRegularFile(packaged), "missing " + packaged);
+/** The glm jar as the gateway loads it ({@link PluginJarContract}): it signs a JWT. */
+class GlmPluginJarIT extends PluginJarContract {
+    GlmPluginJarIT() {
+        super("glm", GlmPlugin.class, GlmAdapter.class);
     }
 
-    @Test
-    void manifestDeclaresThePlugin() throws IOException {
-        try (JarFile jar = new JarFile(packaged.toFile())) {
-            Attributes main = jar.getManifest().getMainAttributes();
-            assertEquals("glm", main.getValue("Plugin-Id"));
-            assertEquals("1.0.0", main.getValue("Plugin-Version"));
-            assertEquals(">=1.0.0 & <2.0.0", main.getValue("Plugin-Requires"));
-            assertEquals(GlmPlugin.class.getName(), main.getValue("Plugin-Class"));
-        }
-    }
-
-    @Test
-    void extensionIndexListsTheAdapter() throws IOException {
-        try (JarFile jar = new JarFile(packaged.toFile())) {
-            var entry = jar.getJarEntry("META-INF/extensions.idx");
-            assertTrue(entry != null, "META-INF/extensions.idx is missing (annotation processor did not run)");
-            try (InputStream in = jar.getInputStream(entry)) {
-                String index = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                assertTrue(index.lines().anyMatch(GlmAdapter.class.getName()::equals), index);
-            }
-        }
-    }
-
-    @Test
-    void jarBundlesNothingTheHostProvides() throws IOException {
-        try (JarFile jar = new JarFile(packaged.toFile())) {
-            List<String> bundled = jar.stream().map(e -> e.getName())
-                    .filter(name -> HOST_PACKAGES.stream().anyMatch(name::startsWith)).toList();
-            assertEquals(List.of(), bundled);
-        }
-    }
-
-    @Test
-    void pf4jLoadsTheJarAndItsAdapterSignsAndAnswers(@TempDir Path plugins) throws IOException {
-        Files.copy(packaged, plugins.resolve("glm-plugin.jar"));
-        PluginManager manager = new JarPluginManager(plugins);
-        manager.setSystemVersion(SpiVersion.CURRENT);
-        try (GlmSimulator simulator = GlmSimulator.start();
-             DirectTransport transport = new DirectTransport(Duration.ofSeconds(2), Duration.ofSeconds(5))) {
-            manager.loadPlugins();
-            assertEquals(PluginState.STARTED, manager.startPlugin("glm"));
-            List<ProviderAdapter> adapters = manager.getExtensions(ProviderAdapter.class, "glm");
-            assertEquals(1, adapters.size());
-            ProviderAdapter adapter = adapters.getFirst();
-            assertNotSame(GlmAdapter.class.getClassLoader(), adapter.getClass().getClassLoader(),
-                    "the adapter comes from the plugin's own class loader");
+    @Override
+    protected void answersFromTheJar(ProviderAdapter adapter, DirectTransport transport) {
+        try (GlmSimulator simulator = GlmSimulator.start()) {
+            CallContext ctx = context(simulator.baseUri(), simulator.apiKey(), transport);
             assertTrue(adapter.info().credentialFormat().contains("id.secret"), adapter.info().credentialFormat());
-            ProviderSettings settings = new ProviderSettings("it", simulator.baseUri().toString(), simulator.apiKey(),
-                    Duration.ofSeconds(2), Duration.ofSeconds(5), Map.of());
-            ChatRequest request = new ChatRequest("glm-4-plus", List.of(Message.of("user", "from the jar")), false,
-                    false, Sampling.none(), List.of(), null, null, Map.of());
-            var response = adapter.chat(request, new CallContext(settings, transport, Instant.now().plusSeconds(30),
-                    Clock.systemUTC()));
-            assertEquals("echo: from the jar", response.choices().getFirst().message().text());
+            assertEquals("echo: from the jar",
+                    adapter.chat(question("glm-4-plus", false), ctx).choices().getFirst().message().text());
             assertTrue(simulator.lastRequest().header("authorization").orElseThrow().startsWith("Bearer eyJ"));
-        } finally {
-            manager.stopPlugin("glm");
-            manager.unloadPlugin("glm");
         }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelbridge.compat.OpenAiJson;
 import io.modelbridge.spi.ProviderException;
 import io.modelbridge.spi.ProviderFailure.Kind;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +97,7 @@ class GlmTokenTest {
     }
 
     private static JsonNode decode(String segment) {
-        return GlmJson.parse(new String(Base64.getUrlDecoder().decode(segment), StandardCharsets.UTF_8)).orElseThrow();
+        return OpenAiJson.parse(new String(Base64.getUrlDecoder().decode(segment), StandardCharsets.UTF_8)).orElseThrow();
     }
 
     /** A clock the test moves forward. */

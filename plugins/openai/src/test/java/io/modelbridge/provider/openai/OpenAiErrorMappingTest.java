@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelbridge.compat.UpstreamText;
 import io.modelbridge.spi.CallContext;
 import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.Message;
 import io.modelbridge.spi.ProviderException;
-import io.modelbridge.spi.ProviderFailure;
 import io.modelbridge.spi.ProviderFailure.Kind;
+import io.modelbridge.spi.ProviderFailure;
 import io.modelbridge.spi.ProviderSettings;
 import io.modelbridge.spi.Sampling;
 import io.modelbridge.testkit.DirectTransport;
@@ -96,9 +97,9 @@ class OpenAiErrorMappingTest {
         simulator.failNextRateLimited(1, Duration.ofSeconds(3));
         assertEquals(Duration.ofSeconds(3), fail(ctx(Map.of())).retryAfter());
         Clock clock = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
-        assertEquals(Duration.ofSeconds(90), OpenAiErrors.parseRetryAfter("Wed, 01 Jan 2025 00:01:30 GMT", clock));
-        assertEquals(Duration.ofMillis(1500), OpenAiErrors.parseRetryAfter("1.5", clock));
-        assertNull(OpenAiErrors.parseRetryAfter("soon", clock));
+        assertEquals(Duration.ofSeconds(90), UpstreamText.parseRetryAfter("Wed, 01 Jan 2025 00:01:30 GMT", clock));
+        assertEquals(Duration.ofMillis(1500), UpstreamText.parseRetryAfter("1.5", clock));
+        assertNull(UpstreamText.parseRetryAfter("soon", clock));
     }
 
     @Test

@@ -1,11 +1,12 @@
 package io.modelbridge.provider.qwen;
 
-import static io.modelbridge.provider.qwen.QwenJson.MAPPER;
-import static io.modelbridge.provider.qwen.QwenJson.badRequest;
+import static io.modelbridge.compat.OpenAiJson.MAPPER;
+import static io.modelbridge.compat.OpenAiJson.badRequest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelbridge.compat.OpenAiJson;
 import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ContentPart;
 import io.modelbridge.spi.Message;

@@ -1,12 +1,13 @@
 package io.modelbridge.provider.qwen;
 
-import static io.modelbridge.provider.qwen.QwenJson.MAPPER;
-import static io.modelbridge.provider.qwen.QwenJson.badRequest;
-import static io.modelbridge.provider.qwen.QwenJson.protocol;
+import static io.modelbridge.compat.OpenAiJson.MAPPER;
+import static io.modelbridge.compat.OpenAiJson.badRequest;
+import static io.modelbridge.compat.OpenAiJson.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelbridge.compat.OpenAiJson;
 import io.modelbridge.spi.EmbeddingRequest;
 import io.modelbridge.spi.UpstreamLimits;
 import io.modelbridge.spi.Usage;
@@ -87,7 +88,7 @@ final class QwenEmbeddings {
 
     /** {@code usage.total_tokens}: all of it is input. */
     static int tokens(JsonNode answer) {
-        return QwenJson.tokens(answer.path("usage"), "total_tokens", 0);
+        return OpenAiJson.tokens(answer.path("usage"), "total_tokens", 0);
     }
 
     /** The usage of all batches; their sum is a long, so that many large counts cannot wrap into a small one. */

@@ -1,16 +1,18 @@
 package io.modelbridge.provider.qwen;
 
-import static io.modelbridge.provider.qwen.QwenJson.text;
+import static io.modelbridge.compat.OpenAiJson.nonEmptyText;
+import static io.modelbridge.compat.UpstreamText.clean;
+import static io.modelbridge.compat.UpstreamText.excerpt;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelbridge.compat.OpenAiJson;
 import io.modelbridge.spi.HttpReply;
 import io.modelbridge.spi.ProviderException;
-import io.modelbridge.spi.ProviderFailure;
 import io.modelbridge.spi.ProviderFailure.Kind;
+import io.modelbridge.spi.ProviderFailure;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * DashScope errors (Model Studio "Error codes", vendor-protocols.md section 4.6): a body
@@ -19,8 +21,6 @@ import java.util.regex.Pattern;
  * {@code InvalidParameter} (unknown model, prompt too long) and {@code Throttling.AllocationQuota} (free quota spent).
  */
 final class QwenErrors {
-    private static final int MAX_MESSAGE = 500;
-    private static final Pattern KEY_LIKE = Pattern.compile("\\bsk-[A-Za-z0-9_\\-*.]{3,}");
 
     private QwenErrors() {}
 
@@ -45,10 +45,10 @@ final class QwenErrors {
     }
 
     private static ProviderException failure(JsonNode error, int status, String credential, Duration retryAfter) {
-        String code = text(error, "code");
-        String message = clean(text(error, "message"), credential);
+        String code = nonEmptyText(error, "code");
+        String message = clean(nonEmptyText(error, "message"), credential);
         Kind kind = classify(status, code == null ? "" : code, message);
-        String requestId = text(error, "request_id");
+        String requestId = nonEmptyText(error, "request_id");
         String described = describe(kind, code, message) + (requestId == null ? "" : " (request_id " + requestId + ")");
         return new ProviderException(new ProviderFailure(kind, described, code, status,
                 kind == Kind.RATE_LIMIT || kind == Kind.UNAVAILABLE ? retryAfter : null));
@@ -105,12 +105,12 @@ final class QwenErrors {
 
     /** The error object of a JSON body, or of the first {@code data:} line of an SSE body. */
     private static Optional<JsonNode> errorObject(String body) {
-        Optional<JsonNode> json = QwenJson.parse(body).filter(n -> n.isObject() && n.has("code"));
+        Optional<JsonNode> json = OpenAiJson.parse(body).filter(n -> n.isObject() && n.has("code"));
         if (json.isPresent() || body == null) {
             return json;
         }
         return body.lines().filter(line -> line.startsWith("data:")).findFirst()
-                .flatMap(line -> QwenJson.parse(line.substring(5))).filter(n -> n.isObject() && n.has("code"));
+                .flatMap(line -> OpenAiJson.parse(line.substring(5))).filter(n -> n.isObject() && n.has("code"));
     }
 
     private static Duration seconds(String value) {
@@ -119,23 +119,5 @@ final class QwenErrors {
         } catch (NumberFormatException e) {
             return null;
         }
-    }
-
-    static String clean(String message, String credential) {
-        String m = message == null || message.isBlank() ? "(no message)" : message.strip();
-        if (credential != null && credential.length() >= 4) {
-            m = m.replace(credential, "***");
-        }
-        m = KEY_LIKE.matcher(m).replaceAll("sk-***");
-        return m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "..." : m;
-    }
-
-    static String excerpt(String body) {
-        String flat = body == null ? "" : body.replaceAll("\\s+", " ").strip();
-        if (flat.isEmpty()) {
-            return "(empty)";
-        }
-        flat = KEY_LIKE.matcher(flat).replaceAll("sk-***");
-        return flat.length() > 120 ? flat.substring(0, 120) + "..." : flat;
     }
 }

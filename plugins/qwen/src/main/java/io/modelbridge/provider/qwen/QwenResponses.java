@@ -1,9 +1,11 @@
 package io.modelbridge.provider.qwen;
 
-import static io.modelbridge.provider.qwen.QwenJson.protocol;
-import static io.modelbridge.provider.qwen.QwenJson.text;
+import static io.modelbridge.compat.OpenAiJson.nonEmptyText;
+import static io.modelbridge.compat.OpenAiJson.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelbridge.compat.OpenAiJson;
+import io.modelbridge.compat.UpstreamText;
 import io.modelbridge.spi.ChatResponse;
 import io.modelbridge.spi.ContentPart;
 import io.modelbridge.spi.FinishReason;
@@ -28,16 +30,16 @@ final class QwenResponses {
         if (choices.isArray() && !choices.isEmpty()) {
             for (JsonNode choice : choices) {
                 result.add(new ChatResponse.Choice(choice.path("index").asInt(result.size()),
-                        message(choice.path("message")), finishReason(text(choice, "finish_reason"))));
+                        message(choice.path("message")), finishReason(nonEmptyText(choice, "finish_reason"))));
             }
         } else if (root.path("output").has("text")) {
             String text = root.path("output").path("text").asText("");
             result.add(new ChatResponse.Choice(0, Message.of("assistant", text),
-                    finishReason(text(root.path("output"), "finish_reason"))));
+                    finishReason(nonEmptyText(root.path("output"), "finish_reason"))));
         } else {
-            throw protocol("DashScope answer without output.choices: " + QwenErrors.excerpt(body));
+            throw protocol("DashScope answer without output.choices: " + UpstreamText.excerpt(body));
         }
-        return new ChatResponse(text(root, "request_id"), result, usage(root.get("usage")));
+        return new ChatResponse(nonEmptyText(root, "request_id"), result, usage(root.get("usage")));
     }
 
     /**
@@ -48,7 +50,7 @@ final class QwenResponses {
         if (usage == null || !usage.isObject() || !usage.has("input_tokens")) {
             return null;
         }
-        return Usage.of(QwenJson.tokens(usage, "input_tokens", 0), QwenJson.tokens(usage, "output_tokens", 0));
+        return Usage.of(OpenAiJson.tokens(usage, "input_tokens", 0), OpenAiJson.tokens(usage, "output_tokens", 0));
     }
 
     /** {@code stop}, {@code length}, {@code tool_calls}; null for the string {@code "null"} of unfinished events. */
@@ -60,21 +62,21 @@ final class QwenResponses {
     }
 
     static JsonNode object(String body) {
-        return QwenJson.parse(body).filter(JsonNode::isObject)
-                .orElseThrow(() -> protocol("DashScope sent an answer that is not JSON: " + QwenErrors.excerpt(body)));
+        return OpenAiJson.parse(body).filter(JsonNode::isObject)
+                .orElseThrow(() -> protocol("DashScope sent an answer that is not JSON: " + UpstreamText.excerpt(body)));
     }
 
     private static Message message(JsonNode message) {
         List<ContentPart> content = new ArrayList<>();
-        String text = text(message, "content");
+        String text = nonEmptyText(message, "content");
         if (text != null) {
             content.add(new ContentPart.Text(text));
         }
         List<ToolCall> calls = new ArrayList<>();
         for (JsonNode call : message.path("tool_calls")) {
             JsonNode function = call.path("function");
-            calls.add(new ToolCall(text(call, "id"), text(function, "name"), function.path("arguments").asText("")));
+            calls.add(new ToolCall(nonEmptyText(call, "id"), nonEmptyText(function, "name"), function.path("arguments").asText("")));
         }
-        return new Message("assistant", content, null, calls, null, text(message, "reasoning_content"));
+        return new Message("assistant", content, null, calls, null, nonEmptyText(message, "reasoning_content"));
     }
 }

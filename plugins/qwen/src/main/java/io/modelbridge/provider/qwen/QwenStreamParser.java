@@ -1,9 +1,11 @@
 package io.modelbridge.provider.qwen;
 
-import static io.modelbridge.provider.qwen.QwenJson.protocol;
-import static io.modelbridge.provider.qwen.QwenJson.text;
+import static io.modelbridge.compat.OpenAiJson.nonEmptyText;
+import static io.modelbridge.compat.OpenAiJson.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelbridge.compat.OpenAiJson;
+import io.modelbridge.compat.UpstreamText;
 import io.modelbridge.spi.ChatChunk;
 import io.modelbridge.spi.FinishReason;
 import io.modelbridge.spi.ProviderException;
@@ -71,8 +73,8 @@ final class QwenStreamParser {
         if (data.isEmpty()) {
             return false;
         }
-        JsonNode json = QwenJson.parse(data).filter(JsonNode::isObject)
-                .orElseThrow(() -> protocol("malformed DashScope stream event: " + QwenErrors.excerpt(data)));
+        JsonNode json = OpenAiJson.parse(data).filter(JsonNode::isObject)
+                .orElseThrow(() -> protocol("malformed DashScope stream event: " + UpstreamText.excerpt(data)));
         if ("error".equals(event.event()) || (json.has("code") && !json.has("output"))) {
             return error(json);
         }
@@ -103,11 +105,11 @@ final class QwenStreamParser {
     private void choice(JsonNode choice, int index) {
         started.add(index);
         JsonNode message = choice.path("message");
-        String reasoning = text(message, "reasoning_content");
+        String reasoning = nonEmptyText(message, "reasoning_content");
         if (reasoning != null) {
             out.accept(new ChatChunk.ReasoningDelta(index, reasoning));
         }
-        String content = text(message, "content");
+        String content = nonEmptyText(message, "content");
         if (content != null) {
             sawText = true;
             out.accept(new ChatChunk.TextDelta(index, content));
@@ -116,7 +118,7 @@ final class QwenStreamParser {
         for (int i = 0; i < calls.size(); i++) {
             toolCall(index, calls.get(i), calls.get(i).path("index").asInt(i));
         }
-        FinishReason finish = QwenResponses.finishReason(text(choice, "finish_reason"));
+        FinishReason finish = QwenResponses.finishReason(nonEmptyText(choice, "finish_reason"));
         if (finish != null && finished.add(index)) {
             out.accept(new ChatChunk.Finish(index, finish));
         }
@@ -125,8 +127,8 @@ final class QwenStreamParser {
     /** A tool call fragment; DashScope repeats an empty id on later fragments, so id and name go out once. */
     private void toolCall(int index, JsonNode call, int callIndex) {
         JsonNode function = call.path("function");
-        String id = text(call, "id");
-        String name = text(function, "name");
+        String id = nonEmptyText(call, "id");
+        String name = nonEmptyText(function, "name");
         boolean first = id != null && announcedCalls.add(index + ":" + callIndex);
         String arguments = function.path("arguments").asText("");
         if (!first && arguments.isEmpty()) {

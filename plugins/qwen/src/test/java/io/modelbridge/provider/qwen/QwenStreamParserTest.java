@@ -3,11 +3,11 @@ package io.modelbridge.provider.qwen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.modelbridge.spi.ChatChunk;
 import io.modelbridge.spi.ChatChunk.Finish;
 import io.modelbridge.spi.ChatChunk.TextDelta;
 import io.modelbridge.spi.ChatChunk.ToolCallDelta;
 import io.modelbridge.spi.ChatChunk.UsageReport;
+import io.modelbridge.spi.ChatChunk;
 import io.modelbridge.spi.FinishReason;
 import io.modelbridge.spi.ProviderException;
 import io.modelbridge.spi.ProviderFailure.Kind;

@@ -11,10 +11,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /** {@code POST /v1/chat/completions}, plain and streamed, with the stream faults of the knobs. */
 final class ChatEndpoint {
     private final SimulatorKnobs knobs;
+    private final OpenAiStyle.StreamUsage usage;
     private final AtomicLong ids = new AtomicLong();
 
-    ChatEndpoint(SimulatorKnobs knobs) {
+    ChatEndpoint(SimulatorKnobs knobs, OpenAiStyle.StreamUsage usage) {
         this.knobs = knobs;
+        this.usage = usage;
     }
 
     void answer(JsonNode request, ServerResponse res) {
@@ -27,7 +29,8 @@ final class ChatEndpoint {
             res.send(OpenAiWire.completion(id, created, model, plan));
             return;
         }
-        boolean includeUsage = request.path("stream_options").path("include_usage").asBoolean(false);
+        boolean includeUsage = usage == OpenAiStyle.StreamUsage.SEPARATE_CHUNK
+                && request.path("stream_options").path("include_usage").asBoolean(false);
         res.header("Content-Type", "text/event-stream; charset=utf-8");
         res.header("Cache-Control", "no-cache");
         new StreamRun(new SseOutput(res.outputStream()), id, created, model, includeUsage).write(plan);
@@ -93,7 +96,13 @@ final class ChatEndpoint {
         }
 
         private void finish(ChatPlan plan) {
-            emit(chunk(plan.toolCall() == null ? "stop" : "tool_calls"));
+            ObjectNode finish = chunk(plan.toolCall() == null ? "stop" : "tool_calls");
+            if (usage == OpenAiStyle.StreamUsage.ON_FINISH_CHUNK) {
+                finish.set("usage", OpenAiWire.usage(plan));
+            } else if (usage == OpenAiStyle.StreamUsage.IN_FINISH_CHOICE) {
+                ((ObjectNode) finish.get("choices").get(0)).set("usage", OpenAiWire.usage(plan));
+            }
+            emit(finish);
             if (includeUsage) {
                 ObjectNode last = OpenAiWire.chunk(id, created, model);
                 last.putArray("choices");

@@ -19,6 +19,7 @@ import java.util.function.Consumer;
 
 /** The simulator's HTTP side: every request is recorded, held, authenticated, maybe failed, then answered. */
 final class OpenAiRoutes {
+    private final OpenAiStyle style;
     private final String apiKey;
     private final Set<String> models;
     private final SimulatorKnobs knobs;
@@ -26,19 +27,22 @@ final class OpenAiRoutes {
     private final ChatEndpoint chat;
     private final AtomicInteger served = new AtomicInteger();
 
-    OpenAiRoutes(String apiKey, Set<String> models, SimulatorKnobs knobs, Consumer<RecordedRequest> recorder) {
+    OpenAiRoutes(OpenAiStyle style, String apiKey, Set<String> models, SimulatorKnobs knobs,
+                 Consumer<RecordedRequest> recorder) {
+        this.style = style;
         this.apiKey = apiKey;
         this.models = models;
         this.knobs = knobs;
         this.recorder = recorder;
-        this.chat = new ChatEndpoint(knobs);
+        this.chat = new ChatEndpoint(knobs, style.usage());
     }
 
     void register(HttpRouting.Builder routing) {
-        routing.post("/v1/chat/completions", (req, res) -> serve(req, res, this::chatCompletions))
-                .post("/v1/embeddings", (req, res) -> serve(req, res, this::embeddings))
-                .get("/v1/models", (req, res) -> serve(req, res, (json, r) -> models(r)))
-                .get("/v1/models/{id}", (req, res) -> serve(req, res,
+        String base = style.basePath();
+        routing.post(base + "/chat/completions", (req, res) -> serve(req, res, this::chatCompletions))
+                .post(base + "/embeddings", (req, res) -> serve(req, res, this::embeddings))
+                .get(base + "/models", (req, res) -> serve(req, res, (json, r) -> models(r)))
+                .get(base + "/models/{id}", (req, res) -> serve(req, res,
                         (json, r) -> model(req.path().pathParameters().get("id"), r)))
                 .any((req, res) -> serve(req, res, (json, r) -> sendError(r, 404, OpenAiWire.error(
                         "Invalid URL (" + req.prologue().method().text() + " " + req.path().path() + ")",
@@ -118,7 +122,7 @@ final class OpenAiRoutes {
             res.header("Content-Type", "application/json");
             res.send(OpenAiWire.model(id).toString());
         } else {
-            sendError(res, 404, modelNotFound(id));
+            sendError(res, style.errors().modelNotFound().status(), modelNotFound(id));
         }
     }
 
@@ -130,30 +134,33 @@ final class OpenAiRoutes {
             return false;
         }
         if (!models.contains(model)) {
-            sendError(res, 404, modelNotFound(model));
+            sendError(res, style.errors().modelNotFound().status(), modelNotFound(model));
             return false;
         }
         return true;
     }
 
-    private static String modelNotFound(String model) {
+    private String modelNotFound(String model) {
+        OpenAiStyle.Error e = style.errors().modelNotFound();
         return OpenAiWire.error("The model `" + model + "` does not exist or you do not have access to it.",
-                "invalid_request_error", null, "model_not_found");
+                e.type(), null, e.code());
     }
 
     private boolean authorized(ServerRequest req, ServerResponse res) {
-        String given = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-        if (given.equals("Bearer " + apiKey)) {
+        String given = req.headers().first(HeaderNames.create(style.authHeader())).orElse("");
+        if (given.equals(style.authScheme() + apiKey)) {
             return true;
         }
+        OpenAiStyle.Error invalidKey = style.errors().invalidKey();
         String body = given.isEmpty()
                 ? OpenAiWire.error("You didn't provide an API key. You need to provide your API key in an "
                         + "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
-                        "invalid_request_error", null, null)
-                : OpenAiWire.error("Incorrect API key provided: " + masked(given.replaceFirst("^Bearer ", ""))
+                        invalidKey.type(), null, null)
+                : OpenAiWire.error("Incorrect API key provided: " + masked(given.substring(
+                        given.startsWith(style.authScheme()) ? style.authScheme().length() : 0))
                         + ". You can find your API key at https://platform.openai.com/account/api-keys.",
-                        "invalid_request_error", null, "invalid_api_key");
-        sendError(res, 401, body);
+                        invalidKey.type(), null, invalidKey.code());
+        sendError(res, invalidKey.status(), body);
         return false;
     }
 

@@ -18,7 +18,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A local OpenAI API on 127.0.0.1 (random port) speaking the wire format of vendor-protocols.md section 1:
  * {@code POST /v1/chat/completions} (plain, streamed, tool calls), {@code POST /v1/embeddings},
  * {@code GET /v1/models} and {@code GET /v1/models/{id}}. Answers are derived from the request (see
- * {@link ChatPlan}); faults are set at run time through the knob methods and cleared by {@link #reset()}.
+ * {@link ChatPlan}); faults are set at run time through the knob methods and cleared by {@link #reset()}. Started with
+ * an {@link OpenAiStyle}, it speaks an OpenAI-compatible vendor instead: its base path, auth header, usage placement
+ * and error codes ({@link #start()} is {@link OpenAiStyle#OPENAI}).
  */
 public final class OpenAiSimulator implements AutoCloseable {
     /** The default key; any non-blank key may be chosen. */
@@ -29,17 +31,19 @@ public final class OpenAiSimulator implements AutoCloseable {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
 
+    private final OpenAiStyle style;
     private final String apiKey;
     private final Set<String> models;
     private final SimulatorKnobs knobs = new SimulatorKnobs();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final WebServer server;
 
-    private OpenAiSimulator(String apiKey, Collection<String> models) {
+    private OpenAiSimulator(OpenAiStyle style, String apiKey, Collection<String> models) {
         SecretLedger.record(apiKey);
+        this.style = style;
         this.apiKey = apiKey;
         this.models = Set.copyOf(models);
-        OpenAiRoutes routes = new OpenAiRoutes(apiKey, this.models, knobs, requests::add);
+        OpenAiRoutes routes = new OpenAiRoutes(style, apiKey, this.models, knobs, requests::add);
         this.server = WebServer.builder().host("127.0.0.1").port(0).routing(routes::register).build().start();
     }
 
@@ -49,10 +53,15 @@ public final class OpenAiSimulator implements AutoCloseable {
     }
 
     public static OpenAiSimulator start(String apiKey, Collection<String> models) {
-        return new OpenAiSimulator(apiKey, models);
+        return start(OpenAiStyle.OPENAI, apiKey, models);
     }
 
-    /** {@code http://127.0.0.1:<port>}, without {@code /v1} (ProviderSettings.endpoint adds the path). */
+    /** A simulator of an OpenAI-compatible vendor that differs from OpenAI as {@code style} says. */
+    public static OpenAiSimulator start(OpenAiStyle style, String apiKey, Collection<String> models) {
+        return new OpenAiSimulator(style, apiKey, models);
+    }
+
+    /** {@code http://127.0.0.1:<port>}, without the style's base path (ProviderSettings.endpoint adds the path). */
     public URI baseUri() {
         return URI.create("http://127.0.0.1:" + server.port());
     }
@@ -90,24 +99,29 @@ public final class OpenAiSimulator implements AutoCloseable {
         failNext(count, 503, "server_error", null, "The engine is currently overloaded, please try again later.");
     }
 
-    /** 429 {@code rate_limit_exceeded} with {@code Retry-After} in whole seconds. */
+    /** The style's rate limit error (OpenAI: 429 {@code rate_limit_exceeded}) with {@code Retry-After} in seconds. */
     public void failNextRateLimited(int count, Duration retryAfter) {
-        knobs.failNext(count, new ScriptedError(429, "requests", "rate_limit_exceeded",
+        OpenAiStyle.Error e = style.errors().rateLimited();
+        knobs.failNext(count, new ScriptedError(e.status(), e.type(), e.code(),
                 "Rate limit reached for gpt-4o on requests per min (RPM): Limit 3, Used 3, Requested 1.", retryAfter));
     }
 
     public void failNextQuotaExceeded(int count) {
-        failNext(count, 429, "insufficient_quota", "insufficient_quota",
+        fail(count, style.errors().quotaExceeded(),
                 "You exceeded your current quota, please check your plan and billing details.");
     }
 
     public void failNextBadRequest(int count, String message) {
-        failNext(count, 400, "invalid_request_error", "invalid_value", message);
+        fail(count, style.errors().badRequest(), message);
     }
 
     public void failNextContextTooLong(int count) {
-        failNext(count, 400, "invalid_request_error", "context_length_exceeded",
+        fail(count, style.errors().contextTooLong(),
                 "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.");
+    }
+
+    private void fail(int count, OpenAiStyle.Error error, String message) {
+        failNext(count, error.status(), error.type(), error.code(), message);
     }
 
     /** Every request waits this long before its status line (released early by {@link #reset()}). */

@@ -1,4 +1,4 @@
-package io.modelbridge.provider.qwen;
+package io.modelbridge.compat;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,20 +12,26 @@ import io.modelbridge.spi.UpstreamLimits;
 import java.util.Optional;
 
 /**
- * The plugin's own mapper (its private TypeFactory keeps the type cache inside the plugin's class loader, so the
- * plugin can be unloaded) and the JSON helpers the codec, parsers and error mapping share.
- * Its buffers come from a shared pool, not Jackson's default thread-local one, under which every virtual thread
- * relaying a stream would keep its own ~25 KiB of parser buffers for the whole stream.
+ * The one Jackson set-up of every plugin built on this module, and the small JSON helpers its parts share.
+ *
+ * <p>The mapper is the plugin's own: this module is shaded into each plugin jar, so each plugin class loader has its
+ * own copy, and its private TypeFactory keeps the type cache inside that loader, so unloading the plugin can free it
+ * (STYLE 3.1); no modules are found by ServiceLoader. Its buffers come from a shared pool, not Jackson's default
+ * thread-local one, under which every virtual thread relaying a stream would keep its own ~25 KiB of parser buffers
+ * for the whole stream.
  */
-final class QwenJson {
-    static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+public final class OpenAiJson {
+    public static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build())
             .typeFactory(TypeFactory.createDefaultInstance()).build();
 
-    private QwenJson() {}
+    private OpenAiJson() {}
 
-    /** The text as a JSON tree, or empty when it is not JSON. */
-    static Optional<JsonNode> parse(String text) {
+    /**
+     * The text as a JSON tree, or empty when it is not JSON (or blank: some upstreams pad a slow answer with blank
+     * lines, which Jackson skips before the JSON).
+     */
+    public static Optional<JsonNode> parse(String text) {
         if (text == null || text.isBlank()) {
             return Optional.empty();
         }
@@ -37,34 +43,42 @@ final class QwenJson {
         }
     }
 
-    /** A text field, or null when it is absent, JSON null or empty. */
-    static String text(JsonNode node, String field) {
+    /** A text field, or null when it is absent or JSON null. */
+    public static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
-        return value == null || value.isNull() || value.asText().isEmpty() ? null : value.asText();
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    /** A text field, or null when it is absent, JSON null or empty (DashScope sends empty strings for "none"). */
+    public static String nonEmptyText(JsonNode node, String field) {
+        String value = text(node, field);
+        return value == null || value.isEmpty() ? null : value;
     }
 
     /**
      * A token count field: {@code absent} when absent or JSON null, else a whole number in 0..MAX_TOKENS or a
      * PROTOCOL failure. Never {@code asInt()}, which reads 2^32+5 as 5 and the string "12" as 12.
      */
-    static int tokens(JsonNode usage, String field, int absent) {
+    public static int tokens(JsonNode usage, String field, int absent) {
         JsonNode value = usage.get(field);
         return value == null || value.isNull() ? absent
                 : UpstreamLimits.tokenCount(field, value.isNumber() ? value.numberValue() : null);
     }
 
     /** A total token count field (prompt plus completion), as {@link #tokens}. */
-    static int totalTokens(JsonNode usage, String field, int absent) {
+    public static int totalTokens(JsonNode usage, String field, int absent) {
         JsonNode value = usage.get(field);
         return value == null || value.isNull() ? absent
                 : UpstreamLimits.totalTokenCount(field, value.isNumber() ? value.numberValue() : null);
     }
 
-    static ProviderException protocol(String message) {
+    /** The upstream broke its protocol: a PROTOCOL failure with this message. */
+    public static ProviderException protocol(String message) {
         return new ProviderException(ProviderFailure.of(ProviderFailure.Kind.PROTOCOL, message));
     }
 
-    static ProviderException badRequest(String message) {
+    /** The request asks what the vendor refuses: a BAD_REQUEST failure, raised before any network call. */
+    public static ProviderException badRequest(String message) {
         return new ProviderException(ProviderFailure.of(ProviderFailure.Kind.BAD_REQUEST, message));
     }
 }

@@ -1,11 +1,11 @@
-package io.modelbridge.provider.glm;
+package io.modelbridge.compat;
 
 import io.modelbridge.testkit.JsonBufferPools;
 import org.junit.jupiter.api.Test;
 
-class GlmJsonTest {
+class OpenAiJsonTest {
     @Test
     void parserBuffersComeFromOnePoolSharedByAllThreads() {
-        JsonBufferPools.assertSharedAcrossThreads(GlmJson.MAPPER);
+        JsonBufferPools.assertSharedAcrossThreads(OpenAiJson.MAPPER);
     }
 }

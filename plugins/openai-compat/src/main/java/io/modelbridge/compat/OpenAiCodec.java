@@ -1,6 +1,6 @@
-package io.modelbridge.provider.openai;
+package io.modelbridge.compat;
 
-import static io.modelbridge.provider.openai.OpenAiJson.MAPPER;
+import static io.modelbridge.compat.OpenAiJson.MAPPER;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,9 +19,11 @@ import java.util.regex.Pattern;
 /**
  * SPI requests to OpenAI JSON. Fields the SPI models are written first; every {@code extras} field then follows
  * untouched (unless it would overwrite one of them), which is how new OpenAI parameters reach OpenAI-compatible
- * upstreams. Responses are read by {@link OpenAiResponses}.
+ * upstreams. Responses are read by {@link OpenAiResponses}. A vendor with quirks starts from {@link #chatBody} and
+ * edits the tree, or builds its own body from {@link #message}, {@link #tool}, {@link #toolChoice} and
+ * {@link #extras}.
  */
-final class OpenAiCodec {
+public final class OpenAiCodec {
     /** Models that refuse {@code max_tokens} and want {@code max_completion_tokens} (o-series, GPT-5). */
     private static final Pattern COMPLETION_TOKENS_MODELS = Pattern.compile("^(o\\d|gpt-5).*");
 
@@ -33,7 +35,12 @@ final class OpenAiCodec {
      *
      * @param maxTokensField {@code max_tokens} or {@code max_completion_tokens}, or null to choose by model
      */
-    static String chatRequest(ChatRequest request, boolean stream, String maxTokensField) {
+    public static String chatRequest(ChatRequest request, boolean stream, String maxTokensField) {
+        return chatBody(request, stream, maxTokensField).toString();
+    }
+
+    /** The chat body as a tree, for a vendor that edits it before sending; as {@link #chatRequest}. */
+    public static ObjectNode chatBody(ChatRequest request, boolean stream, String maxTokensField) {
         ObjectNode body = MAPPER.createObjectNode();
         body.put("model", request.model());
         ArrayNode messages = body.putArray("messages");
@@ -52,11 +59,11 @@ final class OpenAiCodec {
         }
         putIfSet(body, "user", request.user());
         extras(body, request.extras());
-        return body.toString();
+        return body;
     }
 
     /** The embeddings body; vectors are always asked as floats (the gateway re-encodes for its client). */
-    static String embeddingRequest(EmbeddingRequest request) {
+    public static String embeddingRequest(EmbeddingRequest request) {
         ObjectNode body = MAPPER.createObjectNode();
         body.put("model", request.model());
         ArrayNode input = body.putArray("input");
@@ -70,7 +77,8 @@ final class OpenAiCodec {
         return body.toString();
     }
 
-    static ObjectNode message(Message message) {
+    /** One message in OpenAI's shape: text as a string, anything else as content parts. */
+    public static ObjectNode message(Message message) {
         ObjectNode node = MAPPER.createObjectNode().put("role", message.role());
         if (message.content().isEmpty()) {
             if (message.toolCalls().isEmpty()) {
@@ -111,13 +119,15 @@ final class OpenAiCodec {
         };
     }
 
-    private static ObjectNode toolCall(ToolCall call) {
+    /** An assistant message's earlier tool call. */
+    public static ObjectNode toolCall(ToolCall call) {
         ObjectNode node = MAPPER.createObjectNode().put("id", call.id()).put("type", "function");
         node.putObject("function").put("name", call.name()).put("arguments", call.arguments());
         return node;
     }
 
-    private static ObjectNode tool(ToolDefinition tool) {
+    /** A function tool the model may call. */
+    public static ObjectNode tool(ToolDefinition tool) {
         ObjectNode node = MAPPER.createObjectNode().put("type", "function");
         ObjectNode function = node.putObject("function").put("name", tool.name());
         putIfSet(function, "description", tool.description());
@@ -130,7 +140,8 @@ final class OpenAiCodec {
         return node;
     }
 
-    private static JsonNode toolChoice(ToolChoice choice) {
+    /** {@code "auto"}, {@code "none"}, {@code "required"} or one named function. */
+    public static JsonNode toolChoice(ToolChoice choice) {
         if ("function".equals(choice.mode())) {
             ObjectNode node = MAPPER.createObjectNode().put("type", "function");
             node.putObject("function").put("name", choice.function());
@@ -177,7 +188,8 @@ final class OpenAiCodec {
         return COMPLETION_TOKENS_MODELS.matcher(model).matches() ? "max_completion_tokens" : "max_tokens";
     }
 
-    private static void extras(ObjectNode body, Map<String, Object> extras) {
+    /** Every extras field the body does not have yet, untouched. */
+    public static void extras(ObjectNode body, Map<String, Object> extras) {
         extras.forEach((name, value) -> {
             if (!body.has(name)) {
                 body.set(name, MAPPER.valueToTree(value));

@@ -1,6 +1,7 @@
-package io.modelbridge.provider.openai;
+package io.modelbridge.compat;
 
-import static io.modelbridge.provider.openai.OpenAiJson.text;
+import static io.modelbridge.compat.OpenAiJson.protocol;
+import static io.modelbridge.compat.OpenAiJson.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelbridge.spi.ChatResponse;
@@ -8,8 +9,6 @@ import io.modelbridge.spi.ContentPart;
 import io.modelbridge.spi.EmbeddingResponse;
 import io.modelbridge.spi.FinishReason;
 import io.modelbridge.spi.Message;
-import io.modelbridge.spi.ProviderException;
-import io.modelbridge.spi.ProviderFailure;
 import io.modelbridge.spi.ToolCall;
 import io.modelbridge.spi.Usage;
 import java.nio.ByteBuffer;
@@ -18,12 +17,19 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 /** OpenAI response JSON to SPI records; anything that is not the expected shape is a PROTOCOL failure. */
-final class OpenAiResponses {
+public final class OpenAiResponses {
     private OpenAiResponses() {}
 
-    static ChatResponse chat(String body) {
+    /** An OpenAI chat completion, with OpenAI's finish reasons. */
+    public static ChatResponse chat(String body) {
+        return chat(body, FinishReason::fromWire);
+    }
+
+    /** A chat completion whose finish reasons map as {@code finishReasons} says (see {@link StreamRules}). */
+    public static ChatResponse chat(String body, Function<String, FinishReason> finishReasons) {
         JsonNode root = object(body, "chat completion");
         JsonNode choices = root.path("choices");
         if (!choices.isArray() || choices.isEmpty()) {
@@ -32,12 +38,12 @@ final class OpenAiResponses {
         List<ChatResponse.Choice> result = new ArrayList<>();
         for (JsonNode choice : choices) {
             result.add(new ChatResponse.Choice(choice.path("index").asInt(result.size()),
-                    message(choice.path("message")), finishReason(choice)));
+                    message(choice.path("message")), finishReasons.apply(text(choice, "finish_reason"))));
         }
         return new ChatResponse(text(root, "id"), result, usage(root.get("usage")));
     }
 
-    static EmbeddingResponse embeddings(String body) {
+    public static EmbeddingResponse embeddings(String body) {
         JsonNode root = object(body, "embeddings answer");
         JsonNode data = root.path("data");
         if (!data.isArray()) {
@@ -54,7 +60,7 @@ final class OpenAiResponses {
     }
 
     /** Usage from {@code {"prompt_tokens","completion_tokens","total_tokens"}}; null when absent or JSON null. */
-    static Usage usage(JsonNode usage) {
+    public static Usage usage(JsonNode usage) {
         if (usage == null || !usage.isObject()) {
             return null;
         }
@@ -62,14 +68,6 @@ final class OpenAiResponses {
         int completion = OpenAiJson.tokens(usage, "completion_tokens", 0);
         int total = OpenAiJson.totalTokens(usage, "total_tokens", prompt + completion);
         return new Usage(prompt, completion, total);
-    }
-
-    static FinishReason finishReason(JsonNode choice) {
-        return FinishReason.fromWire(text(choice, "finish_reason"));
-    }
-
-    static ProviderException protocol(String message) {
-        return new ProviderException(ProviderFailure.of(ProviderFailure.Kind.PROTOCOL, message));
     }
 
     private static Message message(JsonNode message) {
@@ -86,7 +84,8 @@ final class OpenAiResponses {
             calls.add(new ToolCall(text(call, "id"), text(function, "name"), function.path("arguments").asText("")));
         }
         String role = message.path("role").asText("assistant");
-        return new Message(role, content, null, calls, null, text(message, "reasoning_content"));
+        String reasoning = text(message, "reasoning_content");
+        return new Message(role, content, null, calls, null, reasoning == null || reasoning.isEmpty() ? null : reasoning);
     }
 
     /** A float array, or OpenAI's base64 of little-endian float32s. */
@@ -112,8 +111,9 @@ final class OpenAiResponses {
         return vector;
     }
 
-    private static JsonNode object(String body, String what) {
+    /** The body as a JSON object, or a PROTOCOL failure naming {@code what} it should have been. */
+    public static JsonNode object(String body, String what) {
         return OpenAiJson.parse(body).filter(JsonNode::isObject)
-                .orElseThrow(() -> protocol("upstream sent a " + what + " that is not JSON: " + OpenAiErrors.excerpt(body)));
+                .orElseThrow(() -> protocol("upstream sent a " + what + " that is not JSON: " + UpstreamText.excerpt(body)));
     }
 }

@@ -1,4 +1,7 @@
-package io.modelbridge.provider.openai;
+package io.modelbridge.compat;
+
+import static io.modelbridge.compat.OpenAiJson.protocol;
+import static io.modelbridge.compat.OpenAiJson.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelbridge.spi.ChatChunk;
@@ -16,37 +19,53 @@ import java.util.function.Consumer;
 
 /**
  * Turns an OpenAI {@code chat.completion.chunk} stream into {@link ChatChunk}s, pushing each one to the consumer as
- * soon as its event is read. Exceptions thrown by the consumer are not caught here: they reach the adapter, which
- * closes the reply (cancelling the upstream call) and lets them propagate.
+ * soon as its event is read. Comment lines ({@code : keep-alive}) are skipped by {@link SseReader};
+ * {@code delta.reasoning_content} becomes reasoning deltas; an {@code {"error":{...}}} event is thrown through the
+ * {@link OpenAiErrors}; usage is reported as the {@link StreamRules} say. Exceptions thrown by the consumer are not
+ * caught here: they reach the adapter, which closes the reply (cancelling the upstream call) and lets them propagate.
+ * One parser reads one stream.
  */
-final class OpenAiStreamParser {
+public final class OpenAiStreamParser {
+    private final StreamRules rules;
+    private final OpenAiErrors errors;
     private final String credential;
     private final Consumer<ChatChunk> out;
     private final Set<Integer> finished = new HashSet<>();
     private boolean sawData;
+    private Usage lastUsage;
 
-    OpenAiStreamParser(String credential, Consumer<ChatChunk> out) {
+    /** OpenAI's stream. */
+    public OpenAiStreamParser(String credential, Consumer<ChatChunk> out) {
+        this(StreamRules.OPENAI, OpenAiErrors.OPENAI, credential, out);
+    }
+
+    public OpenAiStreamParser(StreamRules rules, OpenAiErrors errors, String credential, Consumer<ChatChunk> out) {
+        this.rules = rules;
+        this.errors = errors;
         this.credential = credential;
         this.out = out;
     }
 
-    /** Reads events until {@code [DONE]}; a stream that stops before every started choice finished is an error. */
-    void parse(InputStream body) {
+    /** Reads events until {@code [DONE]}; a stream that stops before any choice finished is an error. */
+    public void parse(InputStream body) {
         SseReader reader = new SseReader(body);
         while (true) {
             Optional<SseEvent> event = next(reader);
             if (event.isEmpty()) {
                 endedWithoutDone();
-                return;
+                break;
             }
             String data = event.get().data().strip();
             if (data.equals("[DONE]")) {
-                return;
+                break;
             }
             if (!data.isEmpty()) {
                 sawData = true;
                 chunk(data);
             }
+        }
+        if (lastUsage != null) {
+            out.accept(new ChatChunk.UsageReport(lastUsage));
         }
     }
 
@@ -55,7 +74,7 @@ final class OpenAiStreamParser {
             return reader.next();
         } catch (UncheckedIOException e) {
             throw new ProviderException(ProviderFailure.of(ProviderFailure.Kind.PROTOCOL,
-                    "stream ended early: connection lost before [DONE]"), e);
+                    rules.prefix("stream ended early: connection lost before [DONE]")), e);
         }
     }
 
@@ -65,51 +84,65 @@ final class OpenAiStreamParser {
      */
     private void endedWithoutDone() {
         if (!sawData) {
-            throw OpenAiResponses.protocol("stream ended early: no events before the end of the stream");
+            throw protocol(rules.prefix("stream ended early: no events before the end of the stream"));
         }
         if (finished.isEmpty()) {
-            throw OpenAiResponses.protocol("stream ended early: no [DONE] and no finish_reason");
+            throw protocol(rules.prefix("stream ended early: no [DONE] and no finish_reason"));
         }
     }
 
     private void chunk(String data) {
         JsonNode chunk = OpenAiJson.parse(data).filter(JsonNode::isObject)
-                .orElseThrow(() -> OpenAiResponses.protocol("malformed stream event: " + OpenAiErrors.excerpt(data)));
+                .orElseThrow(() -> protocol(rules.prefix("malformed stream event: " + UpstreamText.excerpt(data))));
         JsonNode error = chunk.get("error");
         if (error != null && error.isObject()) {
-            throw OpenAiErrors.fromStreamError(error, credential);
+            throw errors.fromStreamError(error, credential);
         }
         for (JsonNode choice : chunk.path("choices")) {
             choice(choice);
         }
-        Usage usage = OpenAiResponses.usage(chunk.get("usage"));
-        if (usage != null) {
-            out.accept(new ChatChunk.UsageReport(usage));
+        Usage usage = usage(chunk);
+        if (usage == null) {
+            return;
         }
+        if (rules.usage() == UsagePlacement.AS_SENT) {
+            out.accept(new ChatChunk.UsageReport(usage));
+        } else {
+            lastUsage = usage;
+        }
+    }
+
+    private Usage usage(JsonNode chunk) {
+        for (var pointer : rules.usageAt()) {
+            Usage usage = OpenAiResponses.usage(chunk.at(pointer));
+            if (usage != null) {
+                return usage;
+            }
+        }
+        return null;
     }
 
     private void choice(JsonNode choice) {
         int index = choice.path("index").asInt(0);
         JsonNode delta = choice.path("delta");
-        String reasoning = OpenAiJson.text(delta, "reasoning_content");
+        String reasoning = text(delta, "reasoning_content");
         if (reasoning != null && !reasoning.isEmpty()) {
             out.accept(new ChatChunk.ReasoningDelta(index, reasoning));
         }
-        String content = OpenAiJson.text(delta, "content");
+        String content = text(delta, "content");
         if (content != null && !content.isEmpty()) {
             out.accept(new ChatChunk.TextDelta(index, content));
         }
         int position = 0;
         for (JsonNode call : delta.path("tool_calls")) {
             JsonNode function = call.path("function");
-            out.accept(new ChatChunk.ToolCallDelta(index, call.path("index").asInt(position),
-                    OpenAiJson.text(call, "id"), OpenAiJson.text(function, "name"),
-                    function.path("arguments").asText("")));
+            out.accept(new ChatChunk.ToolCallDelta(index, call.path("index").asInt(position), text(call, "id"),
+                    text(function, "name"), function.path("arguments").asText("")));
             position++;
         }
-        String finish = OpenAiJson.text(choice, "finish_reason");
+        String finish = text(choice, "finish_reason");
         if (finish != null && finished.add(index)) {
-            out.accept(new ChatChunk.Finish(index, OpenAiResponses.finishReason(choice)));
+            out.accept(new ChatChunk.Finish(index, rules.finishReasons().apply(finish)));
         }
     }
 }

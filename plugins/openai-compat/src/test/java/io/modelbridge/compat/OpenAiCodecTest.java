@@ -1,4 +1,4 @@
-package io.modelbridge.provider.openai;
+package io.modelbridge.compat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

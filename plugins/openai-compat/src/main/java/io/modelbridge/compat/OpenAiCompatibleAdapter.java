@@ -1,0 +1,104 @@
+package io.modelbridge.compat;
+
+import io.modelbridge.spi.CallContext;
+import io.modelbridge.spi.Capability;
+import io.modelbridge.spi.ChatChunk;
+import io.modelbridge.spi.ChatRequest;
+import io.modelbridge.spi.ChatResponse;
+import io.modelbridge.spi.EmbeddingRequest;
+import io.modelbridge.spi.EmbeddingResponse;
+import io.modelbridge.spi.HttpCall;
+import io.modelbridge.spi.HttpReply;
+import io.modelbridge.spi.ProviderAdapter;
+import io.modelbridge.spi.ProviderSettings;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A complete adapter for an upstream that speaks OpenAI's chat completions (and embeddings, when
+ * {@link #info()} lists {@link Capability#EMBEDDINGS}). A vendor plugin extends it, annotates the subclass
+ * {@code @Extension}, returns its {@link io.modelbridge.spi.ProviderInfo} (whose default base URL is used when the
+ * channel sets none) and overrides only the hooks where the vendor differs:
+ * <ul>
+ *   <li>{@link #chatPath()}, {@link #embeddingsPath()}: the paths under the base URL ({@code /v1/...});</li>
+ *   <li>{@link #headers}: authentication and extra headers ({@code Authorization: Bearer <credential>});</li>
+ *   <li>{@link #chatBody}: model-specific quirks of the request body ({@link OpenAiCodec});</li>
+ *   <li>{@link #streamRules()}: where usage sits in the stream, the finish reasons, the name in messages;</li>
+ *   <li>{@link #errors()}: the vendor's error types and codes ({@link OpenAiErrors}).</li>
+ * </ul>
+ * Stateless: one instance serves every channel and call of its plugin concurrently.
+ */
+public abstract class OpenAiCompatibleAdapter implements ProviderAdapter {
+    @Override
+    public ChatResponse chat(ChatRequest request, CallContext ctx) {
+        String body = chatBody(request, false, ctx.settings());
+        try (HttpReply reply = send(ctx, chatPath(), body, "application/json")) {
+            return OpenAiResponses.chat(reply.bodyText(), streamRules().finishReasons());
+        }
+    }
+
+    @Override
+    public void stream(ChatRequest request, CallContext ctx, Consumer<ChatChunk> out) {
+        String body = chatBody(request, true, ctx.settings());
+        try (HttpReply reply = send(ctx, chatPath(), body, "text/event-stream")) {
+            new OpenAiStreamParser(streamRules(), errors(), ctx.settings().credential(), out).parse(reply.body());
+        }
+    }
+
+    @Override
+    public EmbeddingResponse embed(EmbeddingRequest request, CallContext ctx) {
+        if (!info().capabilities().contains(Capability.EMBEDDINGS)) {
+            return ProviderAdapter.super.embed(request, ctx);
+        }
+        try (HttpReply reply = send(ctx, embeddingsPath(), OpenAiCodec.embeddingRequest(request), "application/json")) {
+            return OpenAiResponses.embeddings(reply.bodyText());
+        }
+    }
+
+    /** The chat completions path under the base URL. */
+    protected String chatPath() {
+        return "/v1/chat/completions";
+    }
+
+    /** The embeddings path under the base URL. */
+    protected String embeddingsPath() {
+        return "/v1/embeddings";
+    }
+
+    /** The request headers: the channel's credential as a bearer token, and {@code accept}. */
+    protected Map<String, String> headers(ProviderSettings settings, String accept) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", "Bearer " + settings.credential());
+        headers.put("Accept", accept);
+        return headers;
+    }
+
+    /** The chat request body; a stream always asks for usage ({@code stream_options.include_usage}). */
+    protected String chatBody(ChatRequest request, boolean stream, ProviderSettings settings) {
+        return OpenAiCodec.chatRequest(request, stream, null);
+    }
+
+    /** How the vendor's stream differs from OpenAI's. */
+    protected StreamRules streamRules() {
+        return StreamRules.OPENAI;
+    }
+
+    /** How the vendor's errors map onto failures. */
+    protected OpenAiErrors errors() {
+        return OpenAiErrors.OPENAI;
+    }
+
+    /** Posts the body and returns the 2xx reply; any other status is closed and thrown as a classified failure. */
+    protected final HttpReply send(CallContext ctx, String path, String body, String accept) {
+        ProviderSettings settings = ctx.settings();
+        HttpCall call = HttpCall.postJson(settings.endpoint(info().defaultBaseUrl(), path), headers(settings, accept), body);
+        HttpReply reply = ctx.transport().send(call);
+        if (reply.status() / 100 == 2) {
+            return reply;
+        }
+        try (reply) {
+            throw errors().fromReply(reply, settings.credential(), ctx.clock());
+        }
+    }
+}
