@@ -52,7 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(240)
 class DeployTopologyIT {
     private static final int CLIENTS = 16;
-    /** Bounds the load; it stops 2 s after the rolling restart (about 25 s on a quiet machine). */
+    /** Bounds the load; it stops 3 s after the rolling restart (about 25 s on a quiet machine). */
     private static final int REQUESTS_PER_CLIENT = 200;
     private static final Duration LOAD_AT_MOST = Duration.ofSeconds(120);
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(30);
@@ -119,7 +119,7 @@ class DeployTopologyIT {
                                 seconds(exited - t0), seconds(System.nanoTime() - exited)));
                     }
                     restartsDone = System.nanoTime();
-                    LocalServer.sleep(2_000); // and through both restarted ones
+                    LocalServer.sleep(3_000); // and through both restarted ones
                     load.stop.set(true);
                     for (Future<?> client : clients) {
                         client.get(ANSWER_WITHIN.toSeconds() + 5, TimeUnit.SECONDS);
@@ -150,6 +150,7 @@ class DeployTopologyIT {
                         "the balance dropped by exactly the usage cost: " + billing);
                 assertEquals(0, BigDecimal.ZERO.compareTo(billing.held()), "every lease was returned: " + billing);
             }
+            gateways.forEach(KitGateway::sigterm); // both drain at once
             for (KitGateway gateway : gateways) {
                 assertEquals(0, gateway.stop(Duration.ofSeconds(60)), gateway.logText());
             }
@@ -179,7 +180,7 @@ class DeployTopologyIT {
         String key = admin.call("POST", "/keys", RunningGateway.JSON.createObjectNode().put("user", "loader"))
                 .get("key").asText();
         upstream.replyWith("one two three four five six seven eight");
-        upstream.hangBeforeHeaders(Duration.ofMillis(400));
+        upstream.hangBeforeHeaders(Duration.ofMillis(800));
         upstream.chunkDelay(Duration.ofMillis(20));
         return key;
     }

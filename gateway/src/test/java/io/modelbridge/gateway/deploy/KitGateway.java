@@ -75,9 +75,14 @@ final class KitGateway {
         throw new IllegalStateException(service + ": /readyz never answered " + status + ": " + server.logText());
     }
 
-    /** SIGTERM, as docker stop and the kubelet send it; returns the exit status (bounded wait). */
-    int stop(Duration within) throws InterruptedException {
+    /** SIGTERM, as docker stop and the kubelet send it. */
+    void sigterm() {
         server.process().destroy();
+    }
+
+    /** SIGTERM (again, harmless while draining); returns the exit status (bounded wait). */
+    int stop(Duration within) throws InterruptedException {
+        sigterm();
         if (!server.process().waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException(service + " did not exit within " + within + ": " + server.logText());
         }
