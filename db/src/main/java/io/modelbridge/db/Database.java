@@ -102,7 +102,11 @@ public final class Database implements AutoCloseable {
 
     private static Database migrated(EmbeddedServer server, HikariDataSource pool, String url, DbSettings settings) {
         try {
-            Migrator.migrate(pool, settings.schema());
+            // On a connection of its own, which waits for the server as long as the driver's connect and login
+            // timeouts: the pool gives up after 2 s (right for a request), which a cold start's first connection on a
+            // busy machine can take while the server is fine (DeployTopologyIT's rolling restart).
+            Migrator.migrate(() -> dedicatedConnection(url, pool.getUsername(), pool.getPassword(),
+                    settings.applicationName()), settings.schema());
             return new Database(server, pool, url, settings);
         } catch (RuntimeException e) {
             pool.close();
@@ -173,12 +177,17 @@ public final class Database implements AutoCloseable {
      * it. Holding a pooled connection that long would shrink the pool for requests.
      */
     public Connection openDedicatedConnection() throws SQLException {
+        return dedicatedConnection(jdbcUrl, pool.getUsername(), pool.getPassword(), applicationName);
+    }
+
+    private static Connection dedicatedConnection(String url, String user, String password, String applicationName)
+            throws SQLException {
         Properties p = connectionProperties(applicationName);
-        p.setProperty("user", pool.getUsername());
-        if (pool.getPassword() != null) {
-            p.setProperty("password", pool.getPassword());
+        p.setProperty("user", user);
+        if (password != null) {
+            p.setProperty("password", password);
         }
-        return DriverManager.getConnection(jdbcUrl, p);
+        return DriverManager.getConnection(url, p);
     }
 
     /** The password the pool connects with (the embedded role's is generated; see {@link DbSecrets}). */

@@ -27,8 +27,18 @@ final class Migrator {
 
     private Migrator() {}
 
+    /** Opens the connection the migration runs on. */
+    @FunctionalInterface
+    interface ConnectionOpener {
+        Connection open() throws SQLException;
+    }
+
     static void migrate(DataSource dataSource, String schema) {
-        try (Connection connection = dataSource.getConnection()) {
+        migrate(dataSource::getConnection, schema);
+    }
+
+    static void migrate(ConnectionOpener opener, String schema) {
+        try (Connection connection = opener.open()) {
             createIfMissing(connection, schema);
             // No network calls from a gateway start: Liquibase 4.30+ would otherwise try to send analytics.
             // Its console output goes to the log instead of stdout.
