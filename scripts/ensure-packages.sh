@@ -3,13 +3,13 @@
 #   chromium, chromium-driver  the portal's browser test (through chromedriver)
 #   postgresql-15, locales     DuplicateKeyInGermanIT (Debian's server has translated messages; the embedded one
 #                              does not) and DeployTopologyIT (the deploy kit's database)
-#   nginx-light, redis-server  DeployTopologyIT and the Redis rate-limit tests
+#   nginx, redis-server  DeployTopologyIT and the Redis rate-limit tests
 mb_missing=()
 command -v chromium >/dev/null 2>&1 || mb_missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || mb_missing+=(chromium-driver)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || mb_missing+=(postgresql-15)
 [ -e /usr/share/i18n/locales/de_DE ] || mb_missing+=(locales)
-[ -x /usr/sbin/nginx ] || mb_missing+=(nginx-light)
+[ -x /usr/sbin/nginx ] || mb_missing+=(nginx)
 [ -x /usr/bin/redis-server ] || mb_missing+=(redis-server)
 if [ "${#mb_missing[@]}" -gt 0 ]; then
   echo "Installing Debian's ${mb_missing[*]} for the integration tests..." >&2
