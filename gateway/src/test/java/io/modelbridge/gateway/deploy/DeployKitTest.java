@@ -183,7 +183,8 @@ class DeployKitTest {
         Matcher dataDir = Pattern.compile("MB_DATA_DIR=(\\S+)").matcher(dockerText);
         assertTrue(dataDir.find(), dockerText);
         assertTrue(docker.contains("VOLUME " + dataDir.group(1)), "the data folder is a volume");
-        assertEquals("/var/lib/modelbridge", container().at("/volumeMounts/0/mountPath").asText());
+        assertEquals(dataDir.group(1), container().at("/volumeMounts/0/mountPath").asText(),
+                "the pod mounts its data volume on the image's data folder");
         assertTrue(docker.contains("ENTRYPOINT [\"/opt/modelbridge/entrypoint.sh\"]"));
     }
 
