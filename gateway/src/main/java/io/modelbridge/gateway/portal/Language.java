@@ -40,10 +40,6 @@ enum Language {
         return new MessageFormat(texts.getString(key), Locale.ROOT).format(asText);
     }
 
-    ResourceBundle texts() {
-        return texts;
-    }
-
     /** The language a {@code lang} cookie or {@code ?lang=} names, if it is one of ours. */
     static Optional<Language> byCode(String code) {
         return Arrays.stream(values()).filter(l -> l.code.equalsIgnoreCase(code.strip())).findFirst();
