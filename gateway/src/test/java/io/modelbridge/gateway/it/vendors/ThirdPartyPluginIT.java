@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * by Maven, offline, from a local repository under target/ into which this test installs the gateway's artifacts
  * (the root pom, the SPI, the shared OpenAI-compatible module, the plugin parent); everything else comes read-only from
  * ~/.m2 (Maven's local repository tail). The gateway then loads the jar and serves chat and streams through it against
- * the test kit's simulator in Kimi's style. The build is bounded to {@link #BUILD_SECONDS}.
+ * the test kit's simulator in Kimi's style, next to the bundled openai plugin, which has its own copy of the shared
+ * module in its own class loader. The build is bounded to {@link #BUILD_SECONDS}.
  */
 @Tag("it")
 class ThirdPartyPluginIT {
@@ -74,6 +75,7 @@ class ThirdPartyPluginIT {
         Files.createDirectories(dataDir.resolve("plugins"));
         Files.copy(jar, dataDir.resolve("plugins/kimi-plugin.jar"));
         try (OpenAiSimulator kimi = OpenAiSimulator.start(KIMI, KEY, List.of("moonshot-v1-8k"));
+             OpenAiSimulator openai = OpenAiSimulator.start();
              VendorGateway gw = new VendorGateway(dataDir)) {
             JsonNode plugin = gw.plugin("kimi");
             assertEquals("2.3.0", plugin.path("version").asText(), plugin.toString());
@@ -92,6 +94,13 @@ class ThirdPartyPluginIT {
             assertEquals("echo: streamed", joined(events, "content"));
             assertTrue(events.getLast().path("usage").path("total_tokens").asInt() > 0,
                     "usage read from inside Kimi's finishing choice: " + events.getLast());
+
+            // the bundled openai plugin carries its own copy of io.modelbridge.compat: both serve side by side
+            gw.channel("openai-main", "openai", openai.baseUri(), openai.apiKey(), List.of("gpt-4o"));
+            gw.alias("gpt", "openai-main", "gpt-4o");
+            HttpResponse<String> fromOpenAi = gw.chat(ask("gpt", "next door", false).toString());
+            assertEquals("echo: next door", json(fromOpenAi.body()).at("/choices/0/message/content").asText(),
+                    fromOpenAi.body());
 
             kimi.failNextQuotaExceeded(1);
             VendorGateway.assertQuotaExhausted(gw.chat(ask("kimi-broke", "pay me", false).toString()), "kimi-broke");

@@ -26,7 +26,8 @@ import org.pf4j.Extension;
  * embeddings at {@code /api/v1/services/embeddings/text-embedding/text-embedding}, bearer key. The default base is
  * the China (Beijing) endpoint; keys are bound to their region, so international keys need the channel's base URL
  * set to {@code https://dashscope-intl.aliyuncs.com}. Channel extra {@code workspace} becomes
- * {@code X-DashScope-WorkSpace}.
+ * {@code X-DashScope-WorkSpace}; channel extra {@code mode=compatible} sends the channel's calls to DashScope's
+ * OpenAI-compatible mode instead ({@link QwenCompatibleMode}).
  */
 @Extension
 public final class QwenAdapter implements ProviderAdapter {
@@ -44,8 +45,13 @@ public final class QwenAdapter implements ProviderAdapter {
         return INFO;
     }
 
+    private final QwenCompatibleMode compatible = new QwenCompatibleMode();
+
     @Override
     public ChatResponse chat(ChatRequest request, CallContext ctx) {
+        if (QwenCompatibleMode.chosenBy(ctx.settings())) {
+            return compatible.chat(request, ctx);
+        }
         try (HttpReply reply = send(ctx, GENERATION_PATH, QwenCodec.chatRequest(request, false), false)) {
             return QwenResponses.chat(reply.bodyText());
         }
@@ -53,6 +59,10 @@ public final class QwenAdapter implements ProviderAdapter {
 
     @Override
     public void stream(ChatRequest request, CallContext ctx, Consumer<ChatChunk> out) {
+        if (QwenCompatibleMode.chosenBy(ctx.settings())) {
+            compatible.stream(request, ctx, out);
+            return;
+        }
         try (HttpReply reply = send(ctx, GENERATION_PATH, QwenCodec.chatRequest(request, true), true)) {
             new QwenStreamParser(ctx.settings().credential(), out).parse(reply.body());
         }
@@ -60,6 +70,9 @@ public final class QwenAdapter implements ProviderAdapter {
 
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request, CallContext ctx) {
+        if (QwenCompatibleMode.chosenBy(ctx.settings())) {
+            return compatible.embed(request, ctx);
+        }
         List<float[]> vectors = new ArrayList<>();
         long tokens = 0;
         int batch = QwenEmbeddings.batchSize(request.model());
