@@ -8,6 +8,9 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jooq.AggregateFunction;
 import org.jooq.BatchBindStep;
 import org.jooq.Condition;
@@ -27,26 +30,48 @@ public final class UsageRepository {
 
     /**
      * Inserts in one batch of one prepared statement with a set of bind values per row (rendered and parsed once,
-     * not once per row); a request id already stored is skipped, so a retried flush never duplicates.
+     * not once per row); a request id already stored is skipped, so a retried flush never duplicates. Rows charged
+     * to quota leases are written in one transaction that share-locks those leases first: a lease closing meanwhile
+     * waits for the rows and charges them; rows for a lease that closed before (its holder was cut off, or a spill
+     * file replayed) are charged here, once.
      */
     public void insert(List<UsageRecord> rows) {
         if (rows.isEmpty()) {
             return;
         }
+        Set<Long> leases = new TreeSet<>();
+        rows.forEach(r -> {
+            if (r.leaseId() != null) {
+                leases.add(r.leaseId());
+            }
+        });
+        if (leases.isEmpty()) {
+            insert(dsl, rows);
+            return;
+        }
+        dsl.transaction(tx -> {
+            DSLContext t = tx.dsl();
+            Map<Long, Long> closed = QuotaLeaseRepository.lockForUsage(t, leases);
+            insert(t, rows);
+            QuotaLeaseRepository.chargeLate(t, closed);
+        });
+    }
+
+    private static void insert(DSLContext dsl, List<UsageRecord> rows) {
         BatchBindStep batch = dsl.batch(dsl.insertInto(USAGE_LOG, USAGE_LOG.REQUEST_ID, USAGE_LOG.CREATED_AT,
                         USAGE_LOG.USER_ID, USAGE_LOG.KEY_ID, USAGE_LOG.ALIAS, USAGE_LOG.CHANNEL, USAGE_LOG.PROVIDER,
                         USAGE_LOG.UPSTREAM_MODEL, USAGE_LOG.STREAM, USAGE_LOG.PROMPT_TOKENS,
                         USAGE_LOG.COMPLETION_TOKENS, USAGE_LOG.TOTAL_TOKENS, USAGE_LOG.ESTIMATED, USAGE_LOG.COST,
                         USAGE_LOG.LATENCY_MS, USAGE_LOG.TTFT_MS, USAGE_LOG.STATUS, USAGE_LOG.ERROR_CODE,
-                        USAGE_LOG.CLIENT_REQUEST_ID)
+                        USAGE_LOG.CLIENT_REQUEST_ID, USAGE_LOG.LEASE_ID)
                 .values((String) null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                        null, null, null, null, null)
+                        null, null, null, null, null, null)
                 .onConflict(USAGE_LOG.REQUEST_ID).doNothing());
         for (UsageRecord u : rows) {
             batch = batch.bind(u.requestId(), Sql.at(u.at()), u.userId(), u.keyId(), u.alias(), u.channel(),
                     u.provider(), u.upstreamModel(), u.stream(), u.promptTokens(), u.completionTokens(),
                     u.promptTokens() + u.completionTokens(), u.estimated(), u.cost(), u.latencyMs(), u.ttftMs(),
-                    u.status(), u.errorCode(), u.clientRequestId());
+                    u.status(), u.errorCode(), u.clientRequestId(), u.leaseId());
         }
         batch.execute();
     }
@@ -146,6 +171,6 @@ public final class UsageRepository {
         return new UsageRecord(r.getRequestId(), Sql.instant(r.getCreatedAt()), r.getUserId(), r.getKeyId(),
                 r.getAlias(), r.getChannel(), r.getProvider(), r.getUpstreamModel(), r.getStream(),
                 r.getPromptTokens(), r.getCompletionTokens(), r.getEstimated(), r.getCost(), r.getLatencyMs(),
-                r.getTtftMs(), r.getStatus(), r.getErrorCode(), r.getClientRequestId());
+                r.getTtftMs(), r.getStatus(), r.getErrorCode(), r.getClientRequestId(), r.getLeaseId());
     }
 }
