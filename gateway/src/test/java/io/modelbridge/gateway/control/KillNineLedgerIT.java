@@ -85,6 +85,7 @@ class KillNineLedgerIT {
     void aRestartOfTheKilledInstanceChargesExactlyItsUsageRows() throws Exception {
         Path folder = dir.resolve("same");
         String key = user("k9-same");
+        Map<String, Long> inserts = inserts();
         Process victim = packaged("k9-same-instance", folder, "same-1");
         List<String> answered = loadThenKill(victim, "same-1", key, "same");
         Process again = packaged("k9-same-instance", folder, "same-2"); // recovers its leases before serving
@@ -96,15 +97,18 @@ class KillNineLedgerIT {
             assertTrue(again.waitFor(60, TimeUnit.SECONDS));
         }
         assertUsageEqualsCharge("k9-same", answered, "restart of the same instance");
+        printInserts(inserts, answered.size());
     }
 
     @Test
     void anotherInstanceRecoversTheKilledInstancesLeaseExactly() throws Exception {
         String key = user("k9-other");
+        Map<String, Long> inserts = inserts();
         Process victim = packaged("k9-other-instance", dir.resolve("other"), "other-1");
         List<String> answered = loadThenKill(victim, "other-1", key, "other");
         awaitNoLeaseHeld("k9-other", Duration.ofSeconds(90)); // the owner recovers it 30-40 s after the kill
         assertUsageEqualsCharge("k9-other", answered, "recovery by another instance");
+        printInserts(inserts, answered.size());
     }
 
     private static String user(String name) {
@@ -186,6 +190,7 @@ class KillNineLedgerIT {
         BigDecimal balance;
         BigDecimal ledgerSum;
         int ledgerRows;
+        int leases;
         try (Connection c = DriverManager.getConnection(owner.gateway().jdbcUrl(), owner.gateway().dbUser(),
                 owner.gateway().dbPassword())) {
             try (PreparedStatement s = c.prepareStatement("select client_request_id, count(*), sum(cost) "
@@ -209,6 +214,14 @@ class KillNineLedgerIT {
                     ledgerRows = r.getInt(3);
                 }
             }
+            try (PreparedStatement s = c.prepareStatement("select count(*) from quota_leases "
+                    + "where user_id = (select id from users where name = ?)")) {
+                s.setString(1, user);
+                try (ResultSet r = s.executeQuery()) {
+                    assertTrue(r.next());
+                    leases = r.getInt(1);
+                }
+            }
         }
         BigDecimal charged = QUOTA.subtract(balance);
         Set<String> twice = new TreeSet<>();
@@ -220,13 +233,45 @@ class KillNineLedgerIT {
         Set<String> withoutRow = new TreeSet<>(answered);
         withoutRow.removeAll(rowsPerId.keySet());
         System.out.printf("KillNineLedgerIT (%s): %d requests answered, %d usage rows (cost %s), ledger charged %s, "
-                        + "difference %s; %d answered requests without a usage row; %d ledger rows%n", how,
+                        + "difference %s; %d answered requests without a usage row; %d ledger rows, %d leases%n", how,
                 answered.size(), rowsPerId.size(), usageCost.toPlainString(), charged.toPlainString(),
-                charged.subtract(usageCost).toPlainString(), withoutRow.size(), ledgerRows);
+                charged.subtract(usageCost).toPlainString(), withoutRow.size(), ledgerRows, leases);
         assertEquals(Set.of(), twice, "request ids with more than one usage row");
         assertEquals(0, ledgerSum.compareTo(balance), "the ledger explains the balance");
         assertEquals(0, usageCost.compareTo(charged), "Σ usage cost " + usageCost + " == charged " + charged);
         assertTrue(usageCost.signum() > 0, "the load was priced");
+        assertTrue(ledgerRows <= 1 + 2 * leases, "no ledger row per request: the grant and at most a charge and a"
+                + " follow-up per lease; " + ledgerRows + " rows, " + leases + " leases");
+    }
+
+    /** PostgreSQL's own count of rows inserted per table (pg_stat_user_tables.n_tup_ins). */
+    private static Map<String, Long> inserts() throws Exception {
+        Map<String, Long> counts = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(owner.gateway().jdbcUrl(), owner.gateway().dbUser(),
+                owner.gateway().dbPassword()); PreparedStatement s = c.prepareStatement("select relname, n_tup_ins "
+                + "from pg_stat_user_tables where relname in ('usage_log', 'quota_ledger', 'quota_leases')");
+             ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                counts.put(r.getString(1), r.getLong(2));
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * The figure of the rows the database inserted for the load, from its statistics (flushed by the backends when
+     * idle, within about 10 s: waited for, bounded).
+     */
+    private static void printInserts(Map<String, Long> before, int answered) throws Exception {
+        Map<String, Long> after = inserts();
+        for (int i = 0; i < 60 && after.get("usage_log") - before.get("usage_log") < answered / 2; i++) {
+            Thread.sleep(250);
+            after = inserts();
+        }
+        Map<String, Long> delta = new java.util.TreeMap<>();
+        after.forEach((table, n) -> delta.put(table, n - before.getOrDefault(table, 0L)));
+        System.out.printf("KillNineLedgerIT: %d answered requests; rows inserted (pg_stat_user_tables.n_tup_ins): %s%n",
+                answered, delta);
     }
 
     private final Map<Process, URI> apis = new HashMap<>();
