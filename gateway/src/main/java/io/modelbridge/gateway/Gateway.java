@@ -13,6 +13,7 @@ import io.modelbridge.db.repo.ApiKeyRepository;
 import io.modelbridge.db.repo.ChannelRepository;
 import io.modelbridge.db.repo.LimitRepository;
 import io.modelbridge.db.repo.PriceRepository;
+import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.UsageRepository;
 import io.github.bucket4j.TimeMeter;
 import io.modelbridge.gateway.admin.AdminApi;
@@ -135,7 +136,7 @@ public final class Gateway implements AutoCloseable {
         CircuitBreakers breakers = new CircuitBreakers(control.breakerFailures(), control.breakerOpen(), clock);
         this.lastUsed = new LastUsedTracker(keys);
         KeyAuthenticator auth = new KeyAuthenticator(keys, clock, lastUsed);
-        this.usage = new UsageRecorder(new UsageRepository(db.dsl()), 100_000,
+        this.usage = new UsageRecorder(new UsageRepository(db.dsl()), new QuotaLeaseRepository(db.dsl()), 100_000,
                 config.dataDir().resolve(SPILL_DIR).resolve("usage.jsonl"));
         this.inFlight = new InFlight(errors);
         LimitRepository limitRows = new LimitRepository(db.dsl());
@@ -149,7 +150,7 @@ public final class Gateway implements AutoCloseable {
                         control.limitsFailOpen(), metrics::rateLimitStoreFailure)
                 : RateLimiter.local(limitRows::list, TimeMeter.SYSTEM_MILLISECONDS);
         PriceBook prices = new PriceBook(new PriceRepository(db.dsl()));
-        this.quotas = new Quotas(db.dsl(), instanceId, control.leaseCredits(), clock,
+        this.quotas = new Quotas(db.dsl(), usage, instanceId, control.leaseCredits(), clock,
                 config.dataDir().resolve(SPILL_DIR).resolve("ledger.jsonl"));
         quotas.recoverOwn();
         ChangeListener changes = ChangeListener.serialized(topic -> {
@@ -170,11 +171,12 @@ public final class Gateway implements AutoCloseable {
         started.push(changeFeed::close);
         GaugeSources.register(metrics, routes::get, breakers, plugins, usage, dbHealth, inFlight);
         metrics.gauge("modelbridge_quota_ledger_write_backlog",
-                "Quota ledger rows not yet in the database (queued, or kept in the spill file)",
+                "Usage rows (they carry the quota charges) and lease closes not yet in the database (queued, or kept "
+                        + "for a retry)",
                 () -> (double) quotas.ledgerBacklog());
         LedgerBacklog ledgerBacklog = new LedgerBacklog(quotas::ledgerBacklogAge, quotas::ledgerBacklog);
         metrics.gauge("modelbridge_quota_ledger_write_backlog_age_seconds",
-                "How long the oldest quota ledger row not yet in the database has waited (0 when none)",
+                "How long the oldest of those has waited (0 when none)",
                 () -> ledgerBacklog.age().toMillis() / 1000.0);
         Failover failover = new Failover(plugins, upstream, clock, config.maxAttempts(), config.requestTimeout(), breakers,
                 metrics);
@@ -329,8 +331,8 @@ public final class Gateway implements AutoCloseable {
         portal.close();
         changeFeed.close();
         lastUsed.flush();
+        quotas.close(); // returns the leases: their closes queue behind their usage rows
         usage.close();
-        quotas.close();
         step("instance id release", claim::release);
         limits.close();
         plugins.close();

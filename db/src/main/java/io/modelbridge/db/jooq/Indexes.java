@@ -45,5 +45,6 @@ public class Indexes {
     public static final Index RATE_LIMIT_BUCKETS_EXPIRES_AT_IDX = Internal.createIndex(DSL.name("rate_limit_buckets_expires_at_idx"), RateLimitBuckets.RATE_LIMIT_BUCKETS, new OrderField[] { RateLimitBuckets.RATE_LIMIT_BUCKETS.EXPIRES_AT }, false);
     public static final Index USAGE_LOG_CLIENT_REQUEST_ID_IDX = Internal.createIndex(DSL.name("usage_log_client_request_id_idx"), UsageLog.USAGE_LOG, new OrderField[] { UsageLog.USAGE_LOG.CLIENT_REQUEST_ID }, false);
     public static final Index USAGE_LOG_CREATED_AT_IDX = Internal.createIndex(DSL.name("usage_log_created_at_idx"), UsageLog.USAGE_LOG, new OrderField[] { UsageLog.USAGE_LOG.CREATED_AT }, false);
+    public static final Index USAGE_LOG_LEASE_ID_IDX = Internal.createIndex(DSL.name("usage_log_lease_id_idx"), UsageLog.USAGE_LOG, new OrderField[] { UsageLog.USAGE_LOG.LEASE_ID }, false);
     public static final Index USAGE_LOG_USER_ID_CREATED_AT_IDX = Internal.createIndex(DSL.name("usage_log_user_id_created_at_idx"), UsageLog.USAGE_LOG, new OrderField[] { UsageLog.USAGE_LOG.USER_ID, UsageLog.USAGE_LOG.CREATED_AT }, false);
 }

@@ -1,14 +1,15 @@
 package io.modelbridge.db.repo;
 
 import static io.modelbridge.db.jooq.Tables.QUOTA_LEASES;
-import static io.modelbridge.db.jooq.Tables.QUOTA_LEDGER;
 import static io.modelbridge.db.jooq.Tables.USERS;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
@@ -16,7 +17,9 @@ import org.jooq.impl.DSL;
 /**
  * Quota leases: the part of a user's balance one gateway instance may commit without asking the database again.
  * Leases never overlap: a grant takes only what the balance has left after every open lease's claim
- * ({@code greatest(granted + posted, 0)}), under a lock on the user's row.
+ * ({@code greatest(granted + posted, 0)}; {@code posted} stays 0 while a lease is open, since its reservations live
+ * in its holder's memory), under a lock on the user's row. A lease's close charges the user the sum of the costs of
+ * the usage rows charged to it. Lock order, for every writer: lease rows (by id), then the user's row.
  */
 public final class QuotaLeaseRepository {
     private static final Field<BigDecimal> CLAIM = DSL.greatest(QUOTA_LEASES.GRANTED.plus(QUOTA_LEASES.POSTED),
@@ -41,17 +44,23 @@ public final class QuotaLeaseRepository {
         });
     }
 
-    /** Adds {@code min(free, max(need, preferred))} credits to an open lease; empty when less than need is free. */
+    /**
+     * Adds {@code min(free, max(need, preferred))} credits to an open lease; empty when less than need is free or the
+     * lease was closed meanwhile (recovered by another instance).
+     */
     public Optional<BigDecimal> extend(long leaseId, long userId, BigDecimal need, BigDecimal preferred) {
         return dsl.transactionResult(tx -> {
             DSLContext t = tx.dsl();
-            Optional<BigDecimal> amount = take(t, userId, need, preferred);
-            if (amount.isEmpty()) {
-                return amount;
+            // The lease's row first, then the user's (in take): the order of every lease writer.
+            Boolean open = t.select(QUOTA_LEASES.CLOSED_AT.isNull()).from(QUOTA_LEASES)
+                    .where(QUOTA_LEASES.ID.eq(leaseId)).forUpdate().fetchOne(0, Boolean.class);
+            if (!Boolean.TRUE.equals(open)) {
+                return Optional.<BigDecimal>empty();
             }
-            int updated = t.update(QUOTA_LEASES).set(QUOTA_LEASES.GRANTED, QUOTA_LEASES.GRANTED.plus(amount.get()))
-                    .where(QUOTA_LEASES.ID.eq(leaseId)).and(QUOTA_LEASES.CLOSED_AT.isNull()).execute();
-            return updated == 1 ? amount : Optional.empty();
+            Optional<BigDecimal> amount = take(t, userId, need, preferred);
+            amount.ifPresent(a -> t.update(QUOTA_LEASES).set(QUOTA_LEASES.GRANTED, QUOTA_LEASES.GRANTED.plus(a))
+                    .where(QUOTA_LEASES.ID.eq(leaseId)).execute());
+            return amount;
         });
     }
 
@@ -68,10 +77,12 @@ public final class QuotaLeaseRepository {
                 .where(QUOTA_LEASES.INSTANCE_ID.eq(instanceId)).and(QUOTA_LEASES.CLOSED_AT.isNull()).execute();
     }
 
-    /** Closes a lease whose ledger rows are all written; its claim on the balance ends. */
-    public void close(long leaseId) {
-        dsl.update(QUOTA_LEASES).set(QUOTA_LEASES.CLOSED_AT, DSL.currentOffsetDateTime())
-                .where(QUOTA_LEASES.ID.eq(leaseId)).and(QUOTA_LEASES.CLOSED_AT.isNull()).execute();
+    /**
+     * Closes a lease its holder gave back: its claim on the balance ends, and the user is charged exactly the sum of
+     * the costs of the usage rows charged to it (see {@link #closeAndCharge}). Returns the amount charged by this call.
+     */
+    public BigDecimal close(long leaseId) {
+        return closeAndCharge(leaseId, false).orElse(BigDecimal.ZERO);
     }
 
     /** Open leases of this instance (left open by its previous run when called at start). */
@@ -91,55 +102,60 @@ public final class QuotaLeaseRepository {
     }
 
     /**
-     * Refunds every reservation still open under a lease whose holder is gone (a reserve row with no settle or
-     * refund row of the same request) and closes the lease, in one transaction. Returns the refund rows written;
-     * empty when the lease was already closed.
+     * Closes a lease whose holder is gone (it crashed, or stopped renewing it): as {@link #close}, from whichever usage
+     * rows of the holder reached the database. Empty when the lease was closed already.
      */
-    public List<LedgerEntry> recover(long leaseId) {
+    public Optional<BigDecimal> recover(long leaseId) {
+        return closeAndCharge(leaseId, true);
+    }
+
+    /**
+     * In one transaction, under the lease's row lock then the user's: charges what the lease's usage rows cost beyond
+     * its earlier charges and marks it closed. Idempotent: a close retried after its acknowledgement was lost charges
+     * nothing more. Empty when there is no such lease or it was closed already (any charge still due is posted).
+     */
+    private Optional<BigDecimal> closeAndCharge(long leaseId, boolean recovery) {
         return dsl.transactionResult(tx -> {
             DSLContext t = tx.dsl();
-            // The user's row first, then the lease's: the order every ledger write takes, so a recovery and a
-            // ledger batch of the same user never deadlock.
-            Long userId = t.select(QUOTA_LEASES.USER_ID).from(QUOTA_LEASES).where(QUOTA_LEASES.ID.eq(leaseId))
-                    .fetchOne(QUOTA_LEASES.USER_ID);
-            if (userId == null) {
-                return List.<LedgerEntry>of();
-            }
-            t.select(USERS.ID).from(USERS).where(USERS.ID.eq(userId)).forUpdate().execute();
             var lease = t.selectFrom(QUOTA_LEASES).where(QUOTA_LEASES.ID.eq(leaseId)).forUpdate().fetchOne();
-            if (lease == null || lease.getClosedAt() != null) {
-                return List.<LedgerEntry>of();
+            if (lease == null) {
+                return Optional.<BigDecimal>empty();
             }
-            List<LedgerPosting> refunds = new ArrayList<>();
-            String note = "refund: reservation left open by instance " + lease.getInstanceId()
-                    + " (lease " + leaseId + ")";
-            openReservations(t, leaseId).forEach((requestId, reserved) -> refunds.add(
-                    new LedgerPosting(lease.getUserId(), "refund", reserved, requestId, leaseId, note)));
-            List<LedgerEntry> written = new QuotaRepository(t).postInTransaction(refunds);
+            boolean wasOpen = lease.getClosedAt() == null;
+            String why = !wasOpen ? "usage rows written after the lease closed"
+                    : recovery ? "lease recovered from instance " + lease.getInstanceId()
+                    : "lease returned by instance " + lease.getInstanceId();
+            BigDecimal charged = LeaseCharges.chargeDue(t, leaseId, lease.getUserId(), why);
+            if (!wasOpen) {
+                return Optional.<BigDecimal>empty();
+            }
             t.update(QUOTA_LEASES).set(QUOTA_LEASES.CLOSED_AT, DSL.currentOffsetDateTime())
-                    .set(QUOTA_LEASES.RECOVERED, true).where(QUOTA_LEASES.ID.eq(leaseId)).execute();
-            return written;
+                    .set(QUOTA_LEASES.RECOVERED, recovery).where(QUOTA_LEASES.ID.eq(leaseId)).execute();
+            return Optional.of(charged);
         });
     }
 
-    /** Request id to the credits its still-open reservation holds, for one lease. */
-    private static java.util.Map<String, BigDecimal> openReservations(DSLContext t, long leaseId) {
-        Field<Integer> reserves = DSL.count().filterWhere(QUOTA_LEDGER.KIND.eq("reserve"));
-        Field<Integer> closes = DSL.count().filterWhere(QUOTA_LEDGER.KIND.in("settle", "refund"));
-        Field<BigDecimal> reserved = DSL.sum(QUOTA_LEDGER.AMOUNT).filterWhere(QUOTA_LEDGER.KIND.eq("reserve"));
-        java.util.Map<String, BigDecimal> open = new java.util.LinkedHashMap<>();
-        t.select(QUOTA_LEDGER.REQUEST_ID, reserves, closes, reserved).from(QUOTA_LEDGER)
-                .where(QUOTA_LEDGER.LEASE_ID.eq(leaseId)).and(QUOTA_LEDGER.REQUEST_ID.isNotNull())
-                .groupBy(QUOTA_LEDGER.REQUEST_ID).orderBy(DSL.min(QUOTA_LEDGER.ID))
+    /**
+     * For a batch of usage rows, in the caller's transaction: share-locks the leases they are charged to (so no close
+     * runs until the rows are in, and a close that ran before is seen), and returns the user of each lease already
+     * closed, whose rows the caller then charges with {@link #chargeLate}.
+     */
+    static Map<Long, Long> lockForUsage(DSLContext t, Collection<Long> leaseIds) {
+        Map<Long, Long> closed = new TreeMap<>();
+        t.select(QUOTA_LEASES.ID, QUOTA_LEASES.USER_ID, QUOTA_LEASES.CLOSED_AT).from(QUOTA_LEASES)
+                .where(QUOTA_LEASES.ID.in(leaseIds)).orderBy(QUOTA_LEASES.ID).forShare()
                 .forEach(r -> {
-                    int stillOpen = r.value2() - r.value3();
-                    if (stillOpen > 0) {
-                        BigDecimal each = r.value4().negate().divide(BigDecimal.valueOf(r.value2()), 6,
-                                java.math.RoundingMode.HALF_UP);
-                        open.put(r.value1(), each.multiply(BigDecimal.valueOf(stillOpen)));
+                    if (r.value3() != null) {
+                        closed.put(r.value1(), r.value2());
                     }
                 });
-        return open;
+        return closed;
+    }
+
+    /** Charges the rows that arrived for leases already closed (lease id to user id), in the caller's transaction. */
+    static void chargeLate(DSLContext t, Map<Long, Long> closed) {
+        closed.forEach((lease, user) -> LeaseCharges.chargeDue(t, lease, user,
+                "usage rows written after the lease closed"));
     }
 
     /** Locks the user's row and works out what a grant may take; empty when less than need is free. */

@@ -49,7 +49,8 @@ public final class QuotaRepository {
     }
 
     /**
-     * Appends the gateway's rows in their order, in one transaction: each moves its user's balance and records the
+     * Appends per-request rows of the versions before one row per request (their ledger spill file, replayed once at
+     * start), in their order, in one transaction: each moves its user's balance and records the
      * balance after it, and rows under a lease add to the lease's {@code posted}. Idempotent: a row whose request
      * and kind are already in the ledger (a retried batch whose commit went through but whose answer was lost) is
      * skipped, so a retry never charges twice; the unique index on (request_id, kind) backs this up. Rows of users

@@ -5,11 +5,15 @@ import static io.modelbridge.db.jooq.Tables.USERS;
 
 import io.modelbridge.db.jooq.tables.records.UsageLogRecord;
 import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.Types;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jooq.AggregateFunction;
-import org.jooq.BatchBindStep;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -19,6 +23,11 @@ import org.jooq.impl.SQLDataType;
 
 /** The usage log: written in batches by the gateway, read by the admin API. */
 public final class UsageRepository {
+    /** A request id already stored is skipped: a retried batch never duplicates a row. */
+    private static final String INSERT = "insert into \"usage_log\" (request_id, created_at, user_id, key_id, alias, "
+            + "channel, provider, upstream_model, stream, prompt_tokens, completion_tokens, total_tokens, estimated, "
+            + "cost, latency_ms, ttft_ms, status, error_code, client_request_id, lease_id) "
+            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (request_id) do nothing";
     private final DSLContext dsl;
 
     public UsageRepository(DSLContext dsl) {
@@ -26,29 +35,67 @@ public final class UsageRepository {
     }
 
     /**
-     * Inserts in one batch of one prepared statement with a set of bind values per row (rendered and parsed once,
-     * not once per row); a request id already stored is skipped, so a retried flush never duplicates.
+     * Inserts in one JDBC batch of one prepared statement; a request id already stored is skipped, so a retried flush never duplicates. Rows charged
+     * to quota leases are written in one transaction that share-locks those leases first: a lease closing meanwhile
+     * waits for the rows and charges them; rows for a lease that closed before (its holder was cut off, or a spill
+     * file replayed) are charged here, once.
      */
     public void insert(List<UsageRecord> rows) {
         if (rows.isEmpty()) {
             return;
         }
-        BatchBindStep batch = dsl.batch(dsl.insertInto(USAGE_LOG, USAGE_LOG.REQUEST_ID, USAGE_LOG.CREATED_AT,
-                        USAGE_LOG.USER_ID, USAGE_LOG.KEY_ID, USAGE_LOG.ALIAS, USAGE_LOG.CHANNEL, USAGE_LOG.PROVIDER,
-                        USAGE_LOG.UPSTREAM_MODEL, USAGE_LOG.STREAM, USAGE_LOG.PROMPT_TOKENS,
-                        USAGE_LOG.COMPLETION_TOKENS, USAGE_LOG.TOTAL_TOKENS, USAGE_LOG.ESTIMATED, USAGE_LOG.COST,
-                        USAGE_LOG.LATENCY_MS, USAGE_LOG.TTFT_MS, USAGE_LOG.STATUS, USAGE_LOG.ERROR_CODE,
-                        USAGE_LOG.CLIENT_REQUEST_ID)
-                .values((String) null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                        null, null, null, null, null)
-                .onConflict(USAGE_LOG.REQUEST_ID).doNothing());
-        for (UsageRecord u : rows) {
-            batch = batch.bind(u.requestId(), Sql.at(u.at()), u.userId(), u.keyId(), u.alias(), u.channel(),
-                    u.provider(), u.upstreamModel(), u.stream(), u.promptTokens(), u.completionTokens(),
-                    u.promptTokens() + u.completionTokens(), u.estimated(), u.cost(), u.latencyMs(), u.ttftMs(),
-                    u.status(), u.errorCode(), u.clientRequestId());
+        Set<Long> leases = new TreeSet<>();
+        rows.forEach(r -> {
+            if (r.leaseId() != null) {
+                leases.add(r.leaseId());
+            }
+        });
+        if (leases.isEmpty()) {
+            insert(dsl, rows);
+            return;
         }
-        batch.execute();
+        dsl.transaction(tx -> {
+            DSLContext t = tx.dsl();
+            Map<Long, Long> closed = QuotaLeaseRepository.lockForUsage(t, leases);
+            insert(t, rows);
+            QuotaLeaseRepository.chargeLate(t, closed);
+        });
+    }
+
+    /**
+     * One plain JDBC batch over one prepared statement: no query object, bind context or rendering per row (issue
+     * 16: jOOQ's per-row DSL work was the largest share of the gateway's samples). The SQL names no schema, like the
+     * rest of the raw SQL: the connection's currentSchema resolves it. PgJDBC prepares it once per connection.
+     */
+    private static void insert(DSLContext dsl, List<UsageRecord> rows) {
+        dsl.connection(c -> {
+            try (PreparedStatement s = c.prepareStatement(INSERT)) {
+                for (UsageRecord u : rows) {
+                    s.setString(1, u.requestId());
+                    s.setObject(2, Sql.at(u.at()));
+                    s.setObject(3, u.userId(), Types.BIGINT);
+                    s.setObject(4, u.keyId(), Types.BIGINT);
+                    s.setString(5, u.alias());
+                    s.setString(6, u.channel());
+                    s.setString(7, u.provider());
+                    s.setString(8, u.upstreamModel());
+                    s.setBoolean(9, u.stream());
+                    s.setInt(10, u.promptTokens());
+                    s.setInt(11, u.completionTokens());
+                    s.setInt(12, u.promptTokens() + u.completionTokens());
+                    s.setBoolean(13, u.estimated());
+                    s.setBigDecimal(14, u.cost());
+                    s.setInt(15, u.latencyMs());
+                    s.setObject(16, u.ttftMs(), Types.INTEGER);
+                    s.setInt(17, u.status());
+                    s.setString(18, u.errorCode());
+                    s.setString(19, u.clientRequestId());
+                    s.setObject(20, u.leaseId(), Types.BIGINT);
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+        });
     }
 
     /** The latest matching rows, newest first. */
@@ -146,6 +193,6 @@ public final class UsageRepository {
         return new UsageRecord(r.getRequestId(), Sql.instant(r.getCreatedAt()), r.getUserId(), r.getKeyId(),
                 r.getAlias(), r.getChannel(), r.getProvider(), r.getUpstreamModel(), r.getStream(),
                 r.getPromptTokens(), r.getCompletionTokens(), r.getEstimated(), r.getCost(), r.getLatencyMs(),
-                r.getTtftMs(), r.getStatus(), r.getErrorCode(), r.getClientRequestId());
+                r.getTtftMs(), r.getStatus(), r.getErrorCode(), r.getClientRequestId(), r.getLeaseId());
     }
 }

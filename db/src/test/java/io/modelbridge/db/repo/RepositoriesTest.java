@@ -192,6 +192,6 @@ class RepositoriesTest {
 
     private static UsageRecord usage(String id, Instant at, Long user, String alias, int status) {
         return new UsageRecord(id, at, user, null, alias, "east", "openai", alias, false, 10, 5, false,
-                new BigDecimal("0.01"), 100, null, status, status >= 400 ? "upstream_error" : null, null);
+                new BigDecimal("0.01"), 100, null, status, status >= 400 ? "upstream_error" : null, null, null);
     }
 }

@@ -31,10 +31,10 @@ public final class LedgerBacklog {
         if (now != stale) {
             stale = now;
             if (now) {
-                LOG.error("The quota ledger writer is behind: {} rows wait, the oldest for {} s; not ready until "
-                        + "they are written", rows.get(), age.toSeconds());
+                LOG.error("The usage writer (quota charges) is behind: {} rows wait, the oldest for {} s; not ready "
+                        + "until they are written", rows.get(), age.toSeconds());
             } else {
-                LOG.info("The quota ledger backlog is written; ready again");
+                LOG.info("The usage writer's backlog (quota charges) is written; ready again");
             }
         }
         return !now;

@@ -105,6 +105,6 @@ final class CallRecord {
                 caller == null ? null : caller.keyId(), storable(model),
                 target == null ? null : target.channel().name(), target == null ? null : target.channel().provider(),
                 target == null ? null : target.upstreamModel(), stream, billedPromptTokens(), billedCompletionTokens(),
-                estimated, cost, latency, ttftMillis, status(), errorCode(), clientRequestId);
+                estimated, cost, latency, ttftMillis, status(), errorCode(), clientRequestId, null);
     }
 }

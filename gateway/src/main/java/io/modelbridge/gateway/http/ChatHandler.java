@@ -76,8 +76,10 @@ final class ChatHandler implements Handler {
         } finally {
             if (ticket != null) {
                 call.cost = ticket.finish(call.billedPromptTokens(), call.billedCompletionTokens());
+                ticket.record(call.toUsage(), s.usage());
+            } else {
+                s.usage().record(call.toUsage());
             }
-            s.usage().record(call.toUsage());
             call.report(s.metrics());
         }
     }

@@ -84,8 +84,10 @@ final class EmbeddingsHandler implements Handler {
         } finally {
             if (ticket != null) {
                 call.cost = ticket.finish(call.billedPromptTokens(), 0);
+                ticket.record(call.toUsage(), s.usage());
+            } else {
+                s.usage().record(call.toUsage());
             }
-            s.usage().record(call.toUsage());
             call.report(s.metrics());
         }
     }

@@ -1,6 +1,7 @@
 package io.modelbridge.gateway.pipeline;
 
 import io.modelbridge.db.repo.ModelPrice;
+import io.modelbridge.db.repo.UsageRecord;
 import io.modelbridge.gateway.auth.Caller;
 import io.modelbridge.gateway.error.GatewayException;
 import io.modelbridge.gateway.limits.RateAdmission;
@@ -9,6 +10,7 @@ import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.quota.PriceBook;
 import io.modelbridge.gateway.quota.Quotas;
 import io.modelbridge.gateway.quota.Reservation;
+import io.modelbridge.gateway.usage.UsageRecorder;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +20,8 @@ import java.util.function.IntSupplier;
  * Lets a request in, or not, before any upstream call: the request-rate limits first (before any token is counted,
  * so a refused request costs no tokenizer time), then the token limits and a quota reservation of the request's
  * worst case (prompt tokens + max_tokens, or the configured default, at the model's price). The ticket then bills
- * what reached the client: the reservation is settled to that cost, or refunded when nothing did.
+ * what reached the client (nothing when nothing did): the usage row carries that cost, charged to the lease the
+ * reservation came from, and the rest of the reservation goes back to the lease.
  */
 public final class Admission {
     private final RateLimiter limits;
@@ -106,7 +109,7 @@ public final class Admission {
         }
 
         /**
-         * Bills the tokens that reached the client (zero and zero when nothing did) and returns their cost, which
+         * Prices the tokens that reached the client (zero and zero when nothing did) and returns their cost, which
          * is what the usage row records. Safe to call once only; later calls return zero.
          */
         public BigDecimal finish(int promptTokens, int completionTokens) {
@@ -115,15 +118,19 @@ public final class Admission {
             }
             finished = true;
             rate.reconcile((long) promptTokens + completionTokens);
-            BigDecimal cost = price.map(p -> PriceBook.cost(p, promptTokens, completionTokens)).orElse(BigDecimal.ZERO);
+            return price.map(p -> PriceBook.cost(p, promptTokens, completionTokens)).orElse(BigDecimal.ZERO);
+        }
+
+        /**
+         * Queues the request's usage row (made after {@link #finish}, with its cost): charged to the lease of the
+         * reservation, which then ends; without a reservation, as it is.
+         */
+        public void record(UsageRecord row, UsageRecorder usage) {
             if (reservation.isPresent()) {
-                if (promptTokens == 0 && completionTokens == 0) {
-                    quotas.refund(reservation.get());
-                } else {
-                    quotas.settle(reservation.get(), cost);
-                }
+                quotas.settle(reservation.get(), row);
+            } else {
+                usage.record(row);
             }
-            return cost;
         }
     }
 }

@@ -1,18 +1,17 @@
 package io.modelbridge.gateway.quota;
 
-import io.modelbridge.db.repo.LedgerEntry;
-import io.modelbridge.db.repo.LedgerPosting;
 import io.modelbridge.db.repo.QuotaLease;
 import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.QuotaRepository;
+import io.modelbridge.db.repo.UsageRecord;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.usage.UsageRecorder;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,9 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Per-user quota with leases (see docs/control-plane.md). A request reserves its worst case from this instance's
  * lease of the user's balance, in memory; the lease grows from the database only when it cannot cover a request.
- * Every reservation, settlement and refund is a ledger row, appended in batches off the request path. Leases
- * never overlap across instances, idle leases go back after {@link #IDLE}, and leases whose holder stopped renewing
- * them for {@link #LEASE_TTL} are recovered (their open reservations refunded) by any instance.
+ * A finished request's usage row carries its cost and the lease's id; reservations are never written. A lease's
+ * close (queued behind its rows on the usage writer) charges the user exactly the sum of the costs of its usage
+ * rows. Leases never overlap across instances, idle leases go back after {@link #IDLE}, and leases whose holder
+ * stopped renewing them for {@link #LEASE_TTL} are recovered (closed from whichever of its rows reached the
+ * database) by any instance.
  */
 public final class Quotas implements AutoCloseable {
     static final Duration IDLE = Duration.ofSeconds(2);
@@ -37,7 +38,7 @@ public final class Quotas implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Quotas.class);
 
     private final QuotaLeaseRepository leases;
-    private final LedgerWriter writer;
+    private final UsageRecorder usage;
     private final String instanceId;
     private final BigDecimal leaseCredits;
     private final Clock clock;
@@ -45,9 +46,16 @@ public final class Quotas implements AutoCloseable {
     private volatile Instant renewedAt;
     private Instant nextRecovery;
 
-    public Quotas(DSLContext dsl, String instanceId, BigDecimal leaseCredits, Clock clock, Path ledgerSpill) {
+    /**
+     * @param usage       writes the usage rows and, behind them, the lease closes
+     * @param ledgerSpill the spill file of the ledger writer of versions before one row per request: written once,
+     *                    if one was left behind
+     */
+    public Quotas(DSLContext dsl, UsageRecorder usage, String instanceId, BigDecimal leaseCredits, Clock clock,
+                  Path ledgerSpill) {
         this.leases = new QuotaLeaseRepository(dsl);
-        this.writer = new LedgerWriter(new QuotaRepository(dsl), leases, ledgerSpill);
+        this.usage = usage;
+        LegacyLedgerSpill.replay(new QuotaRepository(dsl), leases, ledgerSpill);
         this.instanceId = instanceId;
         this.leaseCredits = leaseCredits;
         this.clock = clock;
@@ -55,26 +63,31 @@ public final class Quotas implements AutoCloseable {
         this.nextRecovery = clock.instant();
     }
 
-    /** Ledger rows not yet in the database (queued or in the spill file), for the metrics. */
+    /**
+     * What the ledger still waits for: usage rows (which carry the charges) and lease closes not yet in the
+     * database, queued or kept for a retry; for the metrics.
+     */
     public int ledgerBacklog() {
-        return writer.backlog();
+        return usage.backlog();
     }
 
-    /** How long the oldest ledger row not yet in the database has waited (zero when none), for /readyz. */
+    /** How long the oldest of those has waited (zero when none), for /readyz. */
     public Duration ledgerBacklogAge() {
-        return writer.backlogAge();
+        return usage.backlogAge();
     }
 
-    /** Refunds the reservations this instance's previous run left open (a crash) and closes its leases. */
+    /**
+     * Closes the leases this instance's previous run left open (a crash): each charges the usage rows of it that
+     * reached the database. Returns how many.
+     */
     public int recoverOwn() {
-        int refunds = 0;
+        int closed = 0;
         for (long lease : leases.openLeases(instanceId)) {
-            List<LedgerEntry> rows = leases.recover(lease);
-            refunds += rows.size();
-            LOG.info("Recovered quota lease {} left open by the previous run: {} open reservation(s) refunded", lease,
-                    rows.size());
+            leases.recover(lease).ifPresent(charged -> LOG.info("Recovered quota lease {} left open by the previous "
+                    + "run: charged {} for its usage rows", lease, charged.stripTrailingZeros().toPlainString()));
+            closed++;
         }
-        return refunds;
+        return closed;
     }
 
     /**
@@ -86,8 +99,8 @@ public final class Quotas implements AutoCloseable {
         if (silent.compareTo(STALE_AFTER) > 0) {
             throw unavailable("its quota leases were last renewed " + silent.toSeconds() + " s ago");
         }
-        if (!writer.hasRoom()) {
-            throw unavailable("the quota ledger has a backlog of " + writer.backlog() + " rows");
+        if (!usage.hasRoom()) {
+            throw unavailable("the usage writer has a backlog of " + usage.backlog() + " rows");
         }
         while (true) {
             UserLease lease = active.computeIfAbsent(userId, id -> new UserLease(id, clock.instant()));
@@ -102,7 +115,6 @@ public final class Quotas implements AutoCloseable {
                 lease.committed = lease.committed.add(amount);
                 lease.inFlight++;
                 lease.lastUsed = clock.instant();
-                writer.post(new LedgerPosting(userId, "reserve", amount.negate(), requestId, lease.id, null));
                 return new Reservation(userId, requestId, amount, lease);
             } finally {
                 lease.lock.unlock();
@@ -110,26 +122,21 @@ public final class Quotas implements AutoCloseable {
         }
     }
 
-    /** Charges {@code cost} for the request and gives the rest of its reservation back to the lease. */
-    public void settle(Reservation r, BigDecimal cost) {
-        finish(r, "settle", r.amount().subtract(cost), cost, "charged " + cost.stripTrailingZeros().toPlainString());
-    }
-
-    /** The request cost nothing: its whole reservation goes back. */
-    public void refund(Reservation r) {
-        finish(r, "refund", r.amount(), BigDecimal.ZERO, "nothing delivered, nothing charged");
-    }
-
-    private void finish(Reservation r, String kind, BigDecimal amount, BigDecimal cost, String note) {
+    /**
+     * The request is over: its usage row (whose cost is what it delivered, zero when nothing) is queued charged to
+     * the lease, and the rest of its reservation goes back to the lease. The row is queued under the lease's lock,
+     * before the lease can be closed, so the close comes after it.
+     */
+    public void settle(Reservation r, UsageRecord row) {
         UserLease lease = r.lease();
         lease.lock.lock();
         try {
-            lease.committed = lease.committed.add(cost).subtract(r.amount());
+            lease.committed = lease.committed.add(row.cost()).subtract(r.amount());
             lease.inFlight--;
             lease.lastUsed = clock.instant();
-            writer.post(new LedgerPosting(r.userId(), kind, amount, r.requestId(), lease.id, note));
+            usage.record(row.chargedTo(lease.id));
             if (lease.retired && lease.inFlight == 0) {
-                writer.closeLease(lease.id);
+                usage.closeLease(lease.id);
             }
         } finally {
             lease.lock.unlock();
@@ -196,8 +203,9 @@ public final class Quotas implements AutoCloseable {
         if (!now.isBefore(nextRecovery)) {
             nextRecovery = now.plus(RECOVERY_EVERY);
             for (long lease : leases.expiredLeases(LEASE_TTL)) {
-                LOG.warn("Recovering quota lease {}: its instance stopped renewing it", lease);
-                leases.recover(lease);
+                leases.recover(lease).ifPresent(charged -> LOG.warn("Recovered quota lease {}: its instance stopped "
+                        + "renewing it; charged {} for its usage rows", lease,
+                        charged.stripTrailingZeros().toPlainString()));
             }
         }
     }
@@ -216,7 +224,7 @@ public final class Quotas implements AutoCloseable {
             lease.retired = true;
             active.remove(lease.userId, lease);
             if (lease.opened() && lease.inFlight == 0) {
-                writer.closeLease(lease.id);
+                usage.closeLease(lease.id);
             }
         } finally {
             lease.lock.unlock();
@@ -228,10 +236,12 @@ public final class Quotas implements AutoCloseable {
                 "The gateway cannot check quota right now (" + why + "); retry shortly."), Map.of("Retry-After", "1"));
     }
 
-    /** Returns every lease and writes the ledger rows still queued; call when no request is in flight. */
+    /**
+     * Returns every lease: their closes queue behind their usage rows; call when no request is in flight, and
+     * before the usage writer's close, which writes them.
+     */
     @Override
     public void close() {
         releaseAll();
-        writer.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.modelbridge.gateway.usage;
 
+import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.UsageRecord;
 import io.modelbridge.db.repo.UsageRepository;
 import io.modelbridge.gateway.spill.RateLimitedLog;
@@ -8,20 +9,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes usage rows in batches on one background thread, so no request waits for the database. The queue is
- * bounded. When a write fails, the batch and everything queued after it go to a durable spill file (fsynced, in
- * the data folder) instead of waiting in memory, and the file is written to the database once it answers again,
- * at the latest at the next start; a replay never doubles a row (usage rows are unique by request id). A row is
- * dropped only when both the queue and the spill file are full; each drop is counted and logged.
- * {@link #close()} writes or spills everything still queued.
+ * Writes usage rows in batches on one background thread, so no request waits for the database, and closes quota
+ * leases in the same order: a lease given back is closed only after the rows charged to it that were queued before
+ * (so its close charges them, see {@link QuotaLeaseRepository#close}). Rows that carry no charge are dropped past
+ * {@code capacity} queued rows (counted and logged); rows charged to a lease never are: reservations are refused
+ * before that ({@link #hasRoom}). When a write fails, the batch and everything queued after it go to a durable spill
+ * file (fsynced, in the data folder) instead of waiting in memory, and the lease closes wait in memory behind them;
+ * the file is written to the database once it answers again, at the latest at the next start (a lease whose close
+ * was lost with the process is closed by the next start's recovery). A replay never doubles a row (usage rows are
+ * unique by request id) nor a charge (a lease's charges are computed from its rows). {@link #close()} writes or
+ * spills everything still queued.
  */
 public final class UsageRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsageRecorder.class);
@@ -29,33 +33,58 @@ public final class UsageRecorder implements AutoCloseable {
     /** The spill file's bound: about 0.5 KB a row, so at most ~500 MB of disk. */
     public static final int MAX_SPILLED = 1_000_000;
     private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
+
+    /** A queued row, or (row null) a lease to close; {@code at}: when it was queued (System.nanoTime). */
+    private record Item(UsageRecord row, long closeLease, long at) {}
+
     private final UsageRepository repository;
-    private final BlockingQueue<UsageRecord> queue;
+    private final QuotaLeaseRepository leases;
+    private final int capacity;
+    private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
     private final SpillFile<UsageRecord> spill;
+    /** Lease closes that failed, in order, behind the rows in the spill file; the writer thread's only. */
+    private final List<Long> pendingCloses = new ArrayList<>();
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
-    private volatile int writing; // rows taken from the queue and not yet written or spilled
+    private volatile int pending; // pendingCloses.size(), for other threads
+    private volatile int writing; // items taken from the queue and not yet written or kept
+    private volatile long writingSince; // when the oldest item being written was queued
+    private volatile long keptSince; // when the oldest item in the spill file or pendingCloses was queued
     private volatile boolean running = true;
 
-    public UsageRecorder(UsageRepository repository, int capacity, Path spillFile) {
+    public UsageRecorder(UsageRepository repository, QuotaLeaseRepository leases, int capacity, Path spillFile) {
         this.repository = repository;
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.leases = leases;
+        this.capacity = capacity;
         this.spill = new SpillFile<>(spillFile, SpillFile.mapper(), UsageRecord.class, MAX_SPILLED);
+        this.keptSince = System.nanoTime(); // rows left by the previous run count from this start
         this.writer = Thread.ofPlatform().daemon().name("usage-writer").start(this::run);
     }
 
     public void record(UsageRecord row) {
-        if (!queue.offer(row)) {
+        if (row.leaseId() == null && queue.size() >= capacity) {
             long n = dropped.incrementAndGet();
             LOG.error("Usage queue full ({} rows): dropped the row of request {} ({} dropped so far)",
                     queue.size(), row.requestId(), n);
+            return;
         }
+        queue.add(new Item(row, 0, System.nanoTime()));
     }
 
-    /** Every row not yet in the database: queued, being written, or in the spill file. */
+    /** Closes the lease once every row queued before is written. */
+    public void closeLease(long leaseId) {
+        queue.add(new Item(null, leaseId, System.nanoTime()));
+    }
+
+    /** Room for the row of one more priced request: false once the backlog reaches the queue's capacity. */
+    public boolean hasRoom() {
+        return backlog() < capacity && spill.hasRoom(capacity);
+    }
+
+    /** Every row and lease close not yet in the database: queued, being written, or kept for a retry. */
     public int backlog() {
-        return queue.size() + writing + spill.size();
+        return queue.size() + writing + spill.size() + pending;
     }
 
     /** Rows kept in the spill file, waiting for the database. */
@@ -67,16 +96,36 @@ public final class UsageRecorder implements AutoCloseable {
         return dropped.get();
     }
 
+    /**
+     * How long the oldest row or lease close not yet in the database has waited (zero when there is none): grows
+     * while the writer is stuck on a silent connection or the rows wait in the spill file.
+     */
+    public Duration backlogAge() {
+        long now = System.nanoTime();
+        long age = 0;
+        Item head = queue.peek();
+        if (head != null) {
+            age = now - head.at();
+        }
+        if (writing > 0) {
+            age = Math.max(age, now - writingSince);
+        }
+        if (spill.size() > 0 || pending > 0) {
+            age = Math.max(age, now - keptSince);
+        }
+        return Duration.ofNanos(Math.max(0, age));
+    }
+
     private void run() {
         long nextReplay = System.nanoTime();
-        while (running || !queue.isEmpty() || spill.size() > 0) {
+        while (running || !queue.isEmpty() || spill.size() > 0 || pending > 0) {
             try {
-                if (spill.size() > 0) { // the database failed: new rows join the file until it is written
-                    spillQueued();
+                if (spill.size() > 0 || pending > 0) { // the database failed: keep the order until it is written
+                    keepQueued();
                     if (System.nanoTime() - nextReplay >= 0) {
                         nextReplay = System.nanoTime() + RETRY_EVERY.toNanos();
                         if (!replay() && !running) {
-                            spillQueued(); // what was queued meanwhile (a stop returns its leases) joins the file
+                            keepQueued(); // what was queued meanwhile (a stop returns its leases) joins the file
                             return; // stopping with the database down: the rows stay in the file for the next start
                         }
                     } else {
@@ -84,20 +133,21 @@ public final class UsageRecorder implements AutoCloseable {
                     }
                     continue;
                 }
-                UsageRecord first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Item first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
-                List<UsageRecord> batch = new ArrayList<>(BATCH);
+                List<Item> batch = new ArrayList<>(BATCH);
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
+                writingSince = first.at();
                 writing = batch.size();
                 try {
-                    repository.insert(batch);
+                    write(batch);
                 } catch (RuntimeException | AssertionError e) { // pgjdbc: AssertionError on a connection cut mid-batch
-                    failures.warn("Could not write {} usage rows ({}); keeping them in {} until the database answers",
-                            batch.size(), e.getMessage(), spill.path());
-                    keep(batch);
+                    failures.warn("Could not write {} usage rows and lease closes ({}); keeping them in {} until the "
+                            + "database answers", batch.size(), e.getMessage(), spill.path());
+                    keep(batch); // what was written already left the list
                     nextReplay = System.nanoTime() + RETRY_EVERY.toNanos();
                 }
                 writing = 0;
@@ -108,7 +158,24 @@ public final class UsageRecorder implements AutoCloseable {
         }
     }
 
-    /** Writes the spill file to the database (idempotently), then empties it; false if the database failed. */
+    /** Writes each run of rows in one batch and closes leases between runs, in queue order; written items leave. */
+    private void write(List<Item> items) {
+        while (!items.isEmpty()) {
+            List<UsageRecord> rows = new ArrayList<>();
+            for (int i = 0; i < items.size() && items.get(i).row() != null; i++) {
+                rows.add(items.get(i).row());
+            }
+            if (!rows.isEmpty()) {
+                repository.insert(rows);
+                items.subList(0, rows.size()).clear();
+            } else {
+                leases.close(items.getFirst().closeLease());
+                items.removeFirst();
+            }
+        }
+    }
+
+    /** Writes the spill file (idempotently), empties it, then the lease closes waiting behind it. */
     private boolean replay() {
         List<UsageRecord> rows = spill.read();
         try {
@@ -116,7 +183,14 @@ public final class UsageRecorder implements AutoCloseable {
                 repository.insert(rows.subList(i, Math.min(rows.size(), i + BATCH)));
             }
             spill.clear();
-            LOG.info("Wrote {} usage rows kept in the spill file while the database was unavailable", rows.size());
+            if (!rows.isEmpty()) {
+                LOG.info("Wrote {} usage rows kept in the spill file while the database was unavailable", rows.size());
+            }
+            while (!pendingCloses.isEmpty()) {
+                leases.close(pendingCloses.getFirst());
+                pendingCloses.removeFirst();
+                pending = pendingCloses.size();
+            }
             return true;
         } catch (RuntimeException | AssertionError e) {
             failures.warn("The database still refuses usage rows ({}); {} wait in {}", e.getMessage(), backlog(),
@@ -125,15 +199,35 @@ public final class UsageRecorder implements AutoCloseable {
         }
     }
 
-    private void spillQueued() {
-        List<UsageRecord> rows = new ArrayList<>();
-        queue.drainTo(rows);
-        writing = rows.size();
-        keep(rows);
+    private void keepQueued() {
+        List<Item> items = new ArrayList<>();
+        queue.drainTo(items);
+        if (items.isEmpty()) {
+            return;
+        }
+        writingSince = items.getFirst().at();
+        writing = items.size();
+        keep(items);
         writing = 0;
     }
 
-    private void keep(List<UsageRecord> rows) {
+    /** Rows to the spill file, lease closes behind them in memory. */
+    private void keep(List<Item> items) {
+        if (items.isEmpty()) {
+            return;
+        }
+        if (spill.size() == 0 && pending == 0) {
+            keptSince = items.getFirst().at();
+        }
+        List<UsageRecord> rows = new ArrayList<>();
+        for (Item item : items) {
+            if (item.row() != null) {
+                rows.add(item.row());
+            } else {
+                pendingCloses.add(item.closeLease());
+            }
+        }
+        pending = pendingCloses.size();
         int room = Math.max(0, MAX_SPILLED - spill.size());
         if (rows.size() > room) {
             long n = dropped.addAndGet(rows.size() - room);
@@ -169,6 +263,9 @@ public final class UsageRecorder implements AutoCloseable {
         int lost = queue.size() + writing;
         if (lost > 0) {
             LOG.error("{} usage rows could not be written or kept before shutdown", lost);
+        }
+        if (pending > 0) {
+            LOG.warn("{} quota lease(s) could not be closed; the next start closes them", pending);
         }
         if (spill.size() > 0) {
             LOG.warn("{} usage rows wait in {}; they are written at the next start", spill.size(), spill.path());

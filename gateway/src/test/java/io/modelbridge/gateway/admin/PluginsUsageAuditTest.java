@@ -66,6 +66,6 @@ class PluginsUsageAuditTest {
 
     private static UsageRecord usage(String id, Instant at, long user, String alias, int status) {
         return new UsageRecord(id, at, user, 1L, alias, "east", "openai", alias, false, 10, 5, false,
-                new BigDecimal("0.01"), 100, null, status, status >= 400 ? "upstream_error" : null, null);
+                new BigDecimal("0.01"), 100, null, status, status >= 400 ? "upstream_error" : null, null, null);
     }
 }

@@ -13,39 +13,30 @@ final class Ledger {
     private Ledger() {}
 
     /**
-     * Waits until every reservation of the user is closed in the ledger (each reserve row has its settle or refund
-     * row), and returns the quota view. The caller made at least one admitted request, so at least one reservation
-     * must show before the ledger counts as settled.
+     * Waits until every lease of the user is closed, and returns the quota view. A lease closes after the usage rows
+     * charged to it are written, and its close charges them, so the ledger is then settled. The caller made at least
+     * one admitted request, whose lease was open when it was answered.
      */
     static JsonNode settledQuota(RunningGateway gw, String user) {
-        JsonNode quota = null;
-        for (int i = 0; i < 100; i++) {
-            quota = gw.admin("GET", "/users/" + user + "/quota?limit=1000", null);
-            int open = 0;
-            int reserved = 0;
-            for (JsonNode row : quota.get("ledger")) {
-                switch (row.get("kind").asText()) {
-                    case "reserve" -> {
-                        open++;
-                        reserved++;
-                    }
-                    case "settle", "refund" -> open--;
-                    default -> { }
-                }
+        return returnedLeases(gw, user);
+    }
+
+    /** The sum the ledger charged the user for usage (its 'charge' rows), as a positive amount. */
+    static BigDecimal charged(JsonNode quota) {
+        BigDecimal sum = BigDecimal.ZERO;
+        for (JsonNode row : quota.get("ledger")) {
+            if (row.get("kind").asText().equals("charge")) {
+                sum = sum.subtract(row.get("amount").decimalValue());
             }
-            if (open == 0 && reserved > 0) { // the ledger is written behind the requests: wait for its rows
-                return quota;
-            }
-            Setup.sleep(100);
         }
-        throw new AssertionError("reservations still open: " + quota);
+        return sum;
     }
 
     /** Waits until no lease holds any of the user's balance (every instance returned its lease). */
     static JsonNode returnedLeases(RunningGateway gw, String user) {
         JsonNode quota = null;
         for (int i = 0; i < 100; i++) {
-            quota = gw.admin("GET", "/users/" + user + "/quota", null);
+            quota = gw.admin("GET", "/users/" + user + "/quota?limit=1000", null);
             if (quota.get("held").decimalValue().signum() == 0) {
                 return quota;
             }

@@ -32,9 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A gateway whose database connections go silent (no answer, no RST: a NAT or firewall dropped the flows) while
- * new connections still work. The ledger writer hangs on its connection until the driver's socket timeout (45 s);
- * meanwhile /readyz turns 503 once the oldest unwritten ledger row is older than 15 s, and the backlog shows in
- * modelbridge_quota_ledger_write_backlog (rows) and ..._age_seconds. The writer then retries on a new connection:
+ * new connections still work. The usage writer (whose rows carry the quota charges) hangs on its connection until
+ * the driver's socket timeout (45 s); meanwhile /readyz turns 503 once the oldest unwritten row is older than 15 s,
+ * and the backlog shows in modelbridge_quota_ledger_write_backlog (rows) and ..._age_seconds. The writer then retries on a new connection:
  * the rows are written once, /readyz is 200 again, within 60 s of the silence.
  */
 @Tag("it")
@@ -108,14 +108,16 @@ class SilentLedgerConnectionIT {
         System.out.printf("SilentLedgerConnectionIT: /readyz 503 after %.1f s (backlog %.0f rows, oldest %.1f s), "
                 + "written and ready after %.1f s%n", notReadyAfter, backlog, age, readyAfter);
 
+        com.fasterxml.jackson.databind.JsonNode quota = Ledger.settledQuota(gw, "quiet");
         try (Connection c = DriverManager.getConnection(owner.gateway().jdbcUrl(), owner.gateway().dbUser(),
                 owner.gateway().dbPassword()); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("select count(*) filter (where kind = 'settle'), "
-                     + "count(*) - count(distinct (request_id, kind)) from quota_ledger l join users u on u.id = "
-                     + "l.user_id where u.name = 'quiet' and request_id is not null")) {
+             ResultSet r = s.executeQuery("select count(*) filter (where lease_id is not null), "
+                     + "count(*) - count(distinct request_id), sum(cost) from usage_log l join users u on u.id = "
+                     + "l.user_id where u.name = 'quiet'")) {
             r.next();
-            assertEquals(served + 1, r.getInt(1), "every request settled");
+            assertEquals(served + 1, r.getInt(1), "every request's row is charged to its lease");
             assertEquals(0, r.getInt(2), "no row written twice");
+            assertEquals(0, r.getBigDecimal(3).compareTo(Ledger.charged(quota)), "charged once: " + quota);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelbridge.db.Database;
 import io.modelbridge.db.DbSettings;
+import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.QuotaRepository;
 import io.modelbridge.db.repo.UsageRecord;
 import io.modelbridge.db.repo.UsageRepository;
@@ -31,10 +32,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The ledger writer talks to a real PostgreSQL through {@link PgProxy}, which lets the COMMIT of ledger batches
- * through but cuts the connection before the acknowledgement reaches the writer. The writer keeps the batch and
- * writes it again; every request must still be charged exactly once: one reserve and one settle row each, and
- * the balance down by exactly the usage cost (0.18 a request, against a 0.42 reservation). Usage batches get the
+ * The usage writer talks to a real PostgreSQL through {@link PgProxy}, which lets the COMMIT of ledger transactions
+ * (a lease's close, which charges its usage rows) through but cuts the connection before the acknowledgement
+ * reaches the writer. The writer closes the lease again; every request must still be charged exactly once: one
+ * charge row per lease, and the balance down by exactly the usage cost (0.18 a request, against a 0.42
+ * reservation). Usage batches get the
  * same treatment (their answer dropped after the server committed them): one row per request.
  */
 @Tag("it")
@@ -77,36 +79,40 @@ class LostLedgerAckIT {
         String prefix = "lost-ack-" + commitDelayMillis + "-";
         long user = new UserRepository(dsl).create(prefix + "payer", null, "user", true).id();
         new QuotaRepository(dsl).post(user, "grant", new BigDecimal("100"), null, "start");
-        Quotas quotas = new Quotas(viaProxy.dsl(), prefix + "instance", BigDecimal.TEN, Clock.systemUTC(),
+        UsageRecorder usage = new UsageRecorder(new UsageRepository(viaProxy.dsl()),
+                new QuotaLeaseRepository(viaProxy.dsl()), 1000, dir.resolve(prefix + "usage.jsonl"));
+        Quotas quotas = new Quotas(viaProxy.dsl(), usage, prefix + "instance", BigDecimal.TEN, Clock.systemUTC(),
                 dir.resolve(prefix + "ledger.jsonl"));
         int before = proxy.lostAcks();
         proxy.loseCommitAcks(LOST_ACKS, Duration.ofMillis(commitDelayMillis));
-        int sent = 0; // until every planned loss happened: a retry takes what queued meanwhile in one batch
+        int sent = 0; // until every planned loss happened
         while (sent < REQUESTS || (proxy.lostAcks() - before < LOST_ACKS && sent < 5 * REQUESTS)) {
             quotas.heartbeat(); // renews the leases (not a ledger transaction: the proxy lets it through)
             Reservation r = quotas.reserve(user, prefix + sent, RESERVED);
-            quotas.settle(r, COST);
+            quotas.settle(r, row(prefix + sent, user));
+            quotas.releaseAll(); // each request's lease closes behind its row: one charge (one commit) per request
             sent++;
-            Thread.sleep(250); // one batch (one commit) per request
+            Thread.sleep(250);
         }
         long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while ((quotas.ledgerBacklog() > 0 || proxy.lostAcks() - before < LOST_ACKS) && System.nanoTime() < end) {
+        while ((usage.backlog() > 0 || proxy.lostAcks() - before < LOST_ACKS) && System.nanoTime() < end) {
             Thread.sleep(100);
         }
         quotas.close();
+        usage.close();
 
         assertEquals(LOST_ACKS, proxy.lostAcks() - before, "acknowledgements the proxy dropped");
-        List<String> doubled = dsl.select(DSL.field("request_id || ' ' || kind || ' x' || count(*)", String.class))
-                .from("quota_ledger").where(DSL.field("request_id").like(prefix + "%"))
-                .groupBy(DSL.field("request_id"), DSL.field("kind")).having(DSL.count().gt(1))
+        List<String> doubled = dsl.select(DSL.field("lease_id || ' x' || count(*)", String.class))
+                .from("quota_ledger").where(DSL.field("user_id").eq(user)).and(DSL.field("kind").eq("charge"))
+                .groupBy(DSL.field("lease_id")).having(DSL.count().gt(1))
                 .fetchInto(String.class);
         System.out.printf("LostLedgerAckIT (commit delay %d ms): %d requests, %d acknowledgements lost, "
                 + "%d double charges%n", commitDelayMillis, sent, proxy.lostAcks() - before, doubled.size());
-        assertEquals(List.of(), doubled, "ledger rows written twice");
-        int rows = dsl.fetchCount(DSL.table("quota_ledger"), DSL.field("request_id").like(prefix + "%"));
-        assertEquals(2 * sent, rows, "one reserve and one settle row per request");
+        assertEquals(List.of(), doubled, "leases charged twice");
+        int rows = dsl.fetchCount(DSL.table("usage_log"), DSL.field("request_id").like(prefix + "%"));
+        assertEquals(sent, rows, "one usage row per request");
         BigDecimal charged = dsl.select(DSL.sum(DSL.field("amount", BigDecimal.class))).from("quota_ledger")
-                .where(DSL.field("request_id").like(prefix + "%")).fetchOne(0, BigDecimal.class);
+                .where(DSL.field("user_id").eq(user)).and(DSL.field("kind").eq("charge")).fetchOne(0, BigDecimal.class);
         assertEquals(0, COST.multiply(BigDecimal.valueOf(sent)).negate().compareTo(charged),
                 "charged " + charged);
         BigDecimal balance = dsl.select(DSL.field("quota_balance", BigDecimal.class)).from("users")
@@ -114,16 +120,21 @@ class LostLedgerAckIT {
         assertEquals(0, new BigDecimal("100").add(charged).compareTo(balance), "balance " + balance);
     }
 
+    private static UsageRecord row(String requestId, long user) {
+        return new UsageRecord(requestId, Instant.now(), user, 1L, "m", "c", "openai", "gpt-4o", false, 10, 20, false,
+                COST, 5, null, 200, null, null, null);
+    }
+
     /** A usage batch the server committed but whose answer was lost is written again: once, not twice. */
     @Test
     void aLostUsageAnswerNeverWritesARowTwice() throws InterruptedException {
         int before = proxy.lostAcks();
-        UsageRecorder usage = new UsageRecorder(new UsageRepository(viaProxy.dsl()), 1000,
-                dir.resolve("usage.jsonl"));
+        UsageRecorder usage = new UsageRecorder(new UsageRepository(viaProxy.dsl()),
+                new QuotaLeaseRepository(viaProxy.dsl()), 1000, dir.resolve("usage.jsonl"));
         proxy.loseUsageAnswers(3);
         for (int i = 0; i < REQUESTS; i++) {
             usage.record(new UsageRecord("usage-ack-" + i, Instant.now(), 1L, 1L, "m", "c", "openai", "gpt-4o",
-                    false, 10, 20, false, COST, 5, null, 200, null, null));
+                    false, 10, 20, false, COST, 5, null, 200, null, null, null));
             Thread.sleep(300); // one batch per row
         }
         long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();

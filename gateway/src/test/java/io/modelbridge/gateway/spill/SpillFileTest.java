@@ -22,7 +22,7 @@ class SpillFileTest {
 
     private static UsageRecord row(String id) {
         return new UsageRecord(id, Instant.parse("2026-12-05T10:00:00.123456Z"), 7L, null, "gpt-4o", "sim", "openai",
-                "gpt-4o", true, 12, 34, false, new BigDecimal("0.000123"), 56, null, 200, null, "client-" + id);
+                "gpt-4o", true, 12, 34, false, new BigDecimal("0.000123"), 56, null, 200, null, "client-" + id, null);
     }
 
     @Test

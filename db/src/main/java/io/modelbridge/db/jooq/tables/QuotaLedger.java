@@ -223,7 +223,7 @@ public class QuotaLedger extends TableImpl<QuotaLedgerRecord> {
     @Override
     public List<Check<QuotaLedgerRecord>> getChecks() {
         return Arrays.asList(
-            Internal.createCheck(this, DSL.name("quota_ledger_kind_check"), "((kind = ANY (ARRAY['grant'::text, 'reserve'::text, 'settle'::text, 'refund'::text, 'adjust'::text])))", true)
+            Internal.createCheck(this, DSL.name("quota_ledger_kind_check"), "((kind = ANY (ARRAY['grant'::text, 'reserve'::text, 'settle'::text, 'refund'::text, 'adjust'::text, 'charge'::text])))", true)
         );
     }
 

@@ -157,6 +157,11 @@ public class UsageLog extends TableImpl<UsageLogRecord> {
      */
     public final TableField<UsageLogRecord, String> CLIENT_REQUEST_ID = createField(DSL.name("client_request_id"), SQLDataType.CLOB, this, "");
 
+    /**
+     * The column <code>public.usage_log.lease_id</code>.
+     */
+    public final TableField<UsageLogRecord, Long> LEASE_ID = createField(DSL.name("lease_id"), SQLDataType.BIGINT, this, "");
+
     private UsageLog(Name alias, Table<UsageLogRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -193,7 +198,7 @@ public class UsageLog extends TableImpl<UsageLogRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.USAGE_LOG_CLIENT_REQUEST_ID_IDX, Indexes.USAGE_LOG_CREATED_AT_IDX, Indexes.USAGE_LOG_USER_ID_CREATED_AT_IDX);
+        return Arrays.asList(Indexes.USAGE_LOG_CLIENT_REQUEST_ID_IDX, Indexes.USAGE_LOG_CREATED_AT_IDX, Indexes.USAGE_LOG_LEASE_ID_IDX, Indexes.USAGE_LOG_USER_ID_CREATED_AT_IDX);
     }
 
     @Override

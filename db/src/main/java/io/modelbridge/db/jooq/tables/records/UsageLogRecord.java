@@ -301,6 +301,20 @@ public class UsageLogRecord extends UpdatableRecordImpl<UsageLogRecord> {
         return (String) get(19);
     }
 
+    /**
+     * Setter for <code>public.usage_log.lease_id</code>.
+     */
+    public void setLeaseId(Long value) {
+        set(20, value);
+    }
+
+    /**
+     * Getter for <code>public.usage_log.lease_id</code>.
+     */
+    public Long getLeaseId() {
+        return (Long) get(20);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -324,7 +338,7 @@ public class UsageLogRecord extends UpdatableRecordImpl<UsageLogRecord> {
     /**
      * Create a detached, initialised UsageLogRecord
      */
-    public UsageLogRecord(Long id, String requestId, OffsetDateTime createdAt, Long userId, Long keyId, String alias, String channel, String provider, String upstreamModel, Boolean stream, Integer promptTokens, Integer completionTokens, Integer totalTokens, Boolean estimated, BigDecimal cost, Integer latencyMs, Integer ttftMs, Integer status, String errorCode, String clientRequestId) {
+    public UsageLogRecord(Long id, String requestId, OffsetDateTime createdAt, Long userId, Long keyId, String alias, String channel, String provider, String upstreamModel, Boolean stream, Integer promptTokens, Integer completionTokens, Integer totalTokens, Boolean estimated, BigDecimal cost, Integer latencyMs, Integer ttftMs, Integer status, String errorCode, String clientRequestId, Long leaseId) {
         super(UsageLog.USAGE_LOG);
 
         setId(id);
@@ -347,6 +361,7 @@ public class UsageLogRecord extends UpdatableRecordImpl<UsageLogRecord> {
         setStatus(status);
         setErrorCode(errorCode);
         setClientRequestId(clientRequestId);
+        setLeaseId(leaseId);
         resetTouchedOnNotNull();
     }
 }
