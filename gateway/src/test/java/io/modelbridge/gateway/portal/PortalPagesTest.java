@@ -71,7 +71,7 @@ class PortalPagesTest {
                 false, null, null, AT, AT);
         LocalDate day = LocalDate.of(2026, 12, 1);
         UsageRecord call = new UsageRecord("r1", AT, 1L, 7L, HOSTILE, "c", "openai", "m", false, 1, 2, false,
-                BigDecimal.ONE, 5, null, 502, HOSTILE, null);
+                BigDecimal.ONE, 5, null, 502, HOSTILE, null, null);
         for (Language t : Language.values()) {
             DashboardPage.View view = new DashboardPage.View(HOSTILE, BigDecimal.TEN,
                     List.of(new ApiKeyEntry(active, true, null), new ApiKeyEntry(revoked, false, AT)),
