@@ -18,12 +18,16 @@ import liquibase.database.DatabaseFactory;
 import liquibase.ui.LoggerUIService;
 
 /**
- * Brings the schema up to date with the Liquibase changelog; Liquibase's lock table serializes instances. The tables
- * (Liquibase's own too) go into {@code schema}, created first if missing (which needs CREATE on the database).
+ * Brings the schema up to date with the Liquibase changelog. The tables (Liquibase's own too) go into {@code schema},
+ * created first if missing (which needs CREATE on the database). Instances that start together migrate one after
+ * the other under a PostgreSQL advisory lock: Liquibase's own lock table cannot do it, since creating that table
+ * (and the schema) is itself the race.
  */
 final class Migrator {
     static final String CHANGELOG = "db/changelog/db.changelog-master.yaml";
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
+    /** The advisory lock key of the migration ("MBMIGR"); held for the session, released when it ends. */
+    private static final long MIGRATION_LOCK = 0x4d424d494752L;
 
     private Migrator() {}
 
@@ -39,6 +43,9 @@ final class Migrator {
 
     static void migrate(ConnectionOpener opener, String schema) {
         try (Connection connection = opener.open()) {
+            try (Statement s = connection.createStatement()) {
+                s.execute("select pg_advisory_lock(" + MIGRATION_LOCK + ")");
+            }
             createIfMissing(connection, schema);
             // No network calls from a gateway start: Liquibase 4.30+ would otherwise try to send analytics.
             // Its console output goes to the log instead of stdout.
