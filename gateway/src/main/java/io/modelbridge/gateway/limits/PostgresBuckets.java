@@ -5,7 +5,6 @@ import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
-import io.github.bucket4j.distributed.BucketProxy;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +13,9 @@ import javax.sql.DataSource;
 
 /**
  * Buckets in the table {@code rate_limit_buckets}, shared by every instance on the database, through Bucket4j's
- * PostgreSQL proxy manager (one short SELECT ... FOR UPDATE transaction per operation), so limits are exact across
- * instances. A bucket's row expires a minute after it would be full again; {@link #removeExpired} deletes those.
+ * PostgreSQL proxy manager (one short SELECT ... FOR UPDATE transaction per store operation; how often a request
+ * needs one, and the bound that buys, is {@link SharedBuckets}'s). A bucket's row expires a minute after it would be
+ * full again; {@link #removeExpired} deletes those.
  *
  * <p>At most {@code maxConcurrent} operations hold a connection at once; the rest queue here (fair, up to
  * {@link #QUEUE_WAIT}) instead of in the connection pool, whose short timeout would turn a busy pool into a failed
@@ -26,6 +26,7 @@ final class PostgresBuckets implements BucketStore {
     static final Duration QUEUE_WAIT = Duration.ofSeconds(10);
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
     private final Semaphore connections;
+    private final SharedBuckets shared;
 
     PostgresBuckets(DataSource dataSource, int maxConcurrent) {
         this.connections = new Semaphore(Math.max(1, maxConcurrent), true);
@@ -38,24 +39,32 @@ final class PostgresBuckets implements BucketStore {
                 .expirationAfterWrite(
                         ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
                 .build();
-    }
-
-    @Override
-    public ConsumptionProbe tryConsume(Limit limit, long tokens) {
-        return queued(() -> bucket(limit).tryConsumeAndReturnRemaining(tokens));
-    }
-
-    @Override
-    public void refund(Limit limit, long tokens) {
-        queued(() -> {
-            bucket(limit).addTokens(tokens);
-            return null;
+        this.shared = new SharedBuckets(buckets, new SharedBuckets.Gate() {
+            @Override
+            public <T> T run(Supplier<T> operation) {
+                return queued(operation);
+            }
         });
     }
 
     @Override
+    public ConsumptionProbe tryConsume(Limit limit, long tokens) {
+        return shared.tryConsume(limit, tokens);
+    }
+
+    @Override
+    public void refund(Limit limit, long tokens) {
+        shared.refund(limit, tokens);
+    }
+
+    @Override
     public void forceConsume(Limit limit, long tokens) {
-        queued(() -> bucket(limit).consumeIgnoringRateLimits(tokens));
+        shared.forceConsume(limit, tokens);
+    }
+
+    @Override
+    public void close() {
+        shared.close();
     }
 
     @Override
@@ -79,9 +88,5 @@ final class PostgresBuckets implements BucketStore {
         } finally {
             connections.release();
         }
-    }
-
-    private BucketProxy bucket(Limit limit) {
-        return buckets.builder().build(limit.bucketKey(), () -> BucketStore.configuration(limit.perMinute()));
     }
 }
