@@ -50,6 +50,20 @@ class RedisLimitsIT {
     }
 
     @Test
+    void refundsOfALargeBucketWaitInMemoryAndReachRedisWithinTheFlushPeriod() throws Exception {
+        try (RedisServer redis = RedisServer.start();
+             RedisBuckets first = new RedisBuckets(redis.redisUrl())) {
+            Limit tpm = Limit.of("user", "bob", Dimension.TOKENS, 10_000); // u = 100 tokens
+            assertTrue(first.tryConsume(tpm, 5000).isConsumed(), "more than u: straight to Redis");
+            first.refund(tpm, 4000);
+            TimeUnit.MILLISECONDS.sleep(3 * SharedBuckets.MAX_UNSYNCED_TIME.toMillis());
+            try (RedisBuckets second = new RedisBuckets(redis.redisUrl())) {
+                assertEquals(8999, second.tryConsume(tpm, 1).getRemainingTokens(), "the refund is in Redis");
+            }
+        }
+    }
+
+    @Test
     void twoInstancesUnderConcurrentLoadAdmitAtMostTheLimitPlusTheirUnsynchronizedTokens() throws Exception {
         int rpm = 1000;
         long bound = 2 * SharedBuckets.unsynchronizedTokens(rpm);
