@@ -6,9 +6,6 @@ import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -17,20 +14,20 @@ import javax.sql.DataSource;
  * needs one, and the bound that buys, is {@link SharedBuckets}'s). A bucket's row expires a minute after it would be
  * full again; {@link #removeExpired} deletes those.
  *
- * <p>At most {@code maxConcurrent} operations hold a connection at once; the rest queue here (fair, up to
- * {@link #QUEUE_WAIT}) instead of in the connection pool, whose short timeout would turn a busy pool into a failed
- * bucket operation. Operations on one bucket serialize on its row lock anyway, so more connections buy nothing.
+ * <p>At most {@code maxConcurrent} operations hold a connection at once; the rest queue ({@link QueuedDataSource},
+ * fair, up to {@link #QUEUE_WAIT}) instead of in the connection pool, whose short timeout would turn a busy pool into
+ * a failed bucket operation. Operations on one bucket serialize on its row lock anyway, so more connections buy
+ * nothing. Operations answered from this instance's copy of a bucket do not queue.
  */
 final class PostgresBuckets implements BucketStore {
     private static final int CLEANUP_BATCH = 1000;
     static final Duration QUEUE_WAIT = Duration.ofSeconds(10);
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
-    private final Semaphore connections;
     private final SharedBuckets shared;
 
     PostgresBuckets(DataSource dataSource, int maxConcurrent) {
-        this.connections = new Semaphore(Math.max(1, maxConcurrent), true);
-        this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+        this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(
+                        new QueuedDataSource(dataSource, maxConcurrent, QUEUE_WAIT))
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
                 .table("rate_limit_buckets")
                 .idColumn("id")
@@ -39,12 +36,7 @@ final class PostgresBuckets implements BucketStore {
                 .expirationAfterWrite(
                         ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
                 .build();
-        this.shared = new SharedBuckets(buckets, new SharedBuckets.Gate() {
-            @Override
-            public <T> T run(Supplier<T> operation) {
-                return queued(operation);
-            }
-        });
+        this.shared = new SharedBuckets(buckets);
     }
 
     @Override
@@ -69,24 +61,8 @@ final class PostgresBuckets implements BucketStore {
 
     @Override
     public void removeExpired() {
-        while (queued(() -> buckets.removeExpired(CLEANUP_BATCH)) == CLEANUP_BATCH) {
+        while (buckets.removeExpired(CLEANUP_BATCH) == CLEANUP_BATCH) {
             // more to delete
-        }
-    }
-
-    private <T> T queued(Supplier<T> operation) {
-        try {
-            if (!connections.tryAcquire(QUEUE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("no bucket operation slot within " + QUEUE_WAIT.toSeconds() + "s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted waiting for a bucket operation slot", e);
-        }
-        try {
-            return operation.get();
-        } finally {
-            connections.release();
         }
     }
 }

@@ -18,7 +18,6 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * Buckets in Redis ({@code MB_RATE_LIMITS=redis://...}), shared by every instance that names the same Redis, through
@@ -74,12 +73,7 @@ final class RedisBuckets implements BucketStore {
                 .requestTimeout(COMMAND_TIMEOUT)
                 .expirationAfterWrite(
                         ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
-                .build(), new SharedBuckets.Gate() {
-                    @Override
-                    public <T> T run(Supplier<T> operation) {
-                        return operation.get();
-                    }
-                });
+                .build());
     }
 
     private static RedisURI uri(RedisUrl url) {

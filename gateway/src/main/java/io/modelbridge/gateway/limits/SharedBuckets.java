@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * Buckets in a store every instance shares (PostgreSQL or Redis), through a Bucket4j proxy manager, without a round
@@ -35,7 +34,6 @@ final class SharedBuckets implements AutoCloseable {
     static final Duration MAX_UNSYNCED_TIME = Duration.ofMillis(100);
     private static final RateLimitedLog FLUSH_FAILURE_LOG = new RateLimitedLog(RateLimiter.LOG, Duration.ofSeconds(10));
     private final ProxyManager<String> store;
-    private final Gate gate;
     private final Cache<String, BucketProxy> proxies = Caffeine.newBuilder()
             .maximumSize(200_000)
             .expireAfterAccess(Duration.ofMinutes(2))
@@ -44,14 +42,8 @@ final class SharedBuckets implements AutoCloseable {
     private final ScheduledExecutorService refunds = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("rate-limit-refunds").factory());
 
-    /** Runs each store operation (PostgreSQL queues them for a connection). */
-    interface Gate {
-        <T> T run(Supplier<T> operation);
-    }
-
-    SharedBuckets(ProxyManager<String> store, Gate gate) {
+    SharedBuckets(ProxyManager<String> store) {
         this.store = store;
-        this.gate = gate;
         refunds.scheduleWithFixedDelay(this::flushQuietly, MAX_UNSYNCED_TIME.toMillis(), MAX_UNSYNCED_TIME.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -62,7 +54,7 @@ final class SharedBuckets implements AutoCloseable {
     }
 
     ConsumptionProbe tryConsume(Limit limit, long tokens) {
-        return gate.run(() -> proxy(limit).tryConsumeAndReturnRemaining(tokens));
+        return proxy(limit).tryConsumeAndReturnRemaining(tokens);
     }
 
     void refund(Limit limit, long tokens) {
@@ -74,14 +66,11 @@ final class SharedBuckets implements AutoCloseable {
     }
 
     void forceConsume(Limit limit, long tokens) {
-        gate.run(() -> proxy(limit).consumeIgnoringRateLimits(tokens));
+        proxy(limit).consumeIgnoringRateLimits(tokens);
     }
 
     private void addTokens(Limit limit, long tokens) {
-        gate.run(() -> {
-            proxy(limit).addTokens(tokens);
-            return null;
-        });
+        proxy(limit).addTokens(tokens);
     }
 
     /** Sends the waiting refunds to the store; those that fail wait for the next flush. */
