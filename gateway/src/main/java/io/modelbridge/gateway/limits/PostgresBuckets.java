@@ -36,7 +36,7 @@ final class PostgresBuckets implements BucketStore {
                 .expirationAfterWrite(
                         ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
                 .build();
-        this.shared = new SharedBuckets(buckets);
+        this.shared = new SharedBuckets(buckets, SharedBuckets.POSTGRES_MAX_UNSYNCED_TIME);
     }
 
     @Override

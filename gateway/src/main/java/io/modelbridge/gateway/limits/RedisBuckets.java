@@ -73,7 +73,7 @@ final class RedisBuckets implements BucketStore {
                 .requestTimeout(COMMAND_TIMEOUT)
                 .expirationAfterWrite(
                         ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
-                .build());
+                .build(), SharedBuckets.REDIS_MAX_UNSYNCED_TIME);
     }
 
     private static RedisURI uri(RedisUrl url) {

@@ -20,18 +20,22 @@ import java.util.concurrent.TimeUnit;
  * Buckets in a store every instance shares (PostgreSQL or Redis), through a Bucket4j proxy manager, without a round
  * trip per request. A bucket of at least {@code 100 / UNSYNCED_PERCENT} tokens uses Bucket4j's delaying optimization:
  * this instance consumes from its last copy of the bucket and writes its consumption to the store once it has taken
- * {@link #unsynchronizedTokens} tokens ({@code UNSYNCED_PERCENT} of the limit) or {@link #MAX_UNSYNCED_TIME} has
+ * {@link #unsynchronizedTokens} tokens ({@code UNSYNCED_PERCENT} of the limit) or {@code maxUnsyncedTime} has
  * passed, whichever comes first; concurrent requests on one bucket share one store operation (batching). N instances
  * therefore admit at most {@code limit + N × unsynchronizedTokens} per bucket and window. Smaller buckets go to the
  * store on every operation and stay exact.
  *
  * <p>Refunds (unused estimated tokens, tokens given back by a refused request) only ever lower the count, so they
- * wait here and reach the store together every {@link #MAX_UNSYNCED_TIME} ({@link #flushRefunds}), except on exact
+ * wait here and reach the store together every {@code maxUnsyncedTime} ({@link #flushRefunds}), except on exact
  * buckets, whose refunds go to the store at once.
  */
 final class SharedBuckets implements AutoCloseable {
     static final long UNSYNCED_PERCENT = 1;
-    static final Duration MAX_UNSYNCED_TIME = Duration.ofMillis(100);
+    /** Redis answers a sync in well under a millisecond. */
+    static final Duration REDIS_MAX_UNSYNCED_TIME = Duration.ofMillis(100);
+    /** A PostgreSQL sync (a SELECT ... FOR UPDATE transaction) takes milliseconds, and holds up the bucket's requests. */
+    static final Duration POSTGRES_MAX_UNSYNCED_TIME = Duration.ofMillis(500);
+    private final Duration maxUnsyncedTime;
     private static final RateLimitedLog FLUSH_FAILURE_LOG = new RateLimitedLog(RateLimiter.LOG, Duration.ofSeconds(10));
     private final ProxyManager<String> store;
     private final Cache<String, BucketProxy> proxies = Caffeine.newBuilder()
@@ -42,9 +46,10 @@ final class SharedBuckets implements AutoCloseable {
     private final ScheduledExecutorService refunds = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("rate-limit-refunds").factory());
 
-    SharedBuckets(ProxyManager<String> store) {
+    SharedBuckets(ProxyManager<String> store, Duration maxUnsyncedTime) {
         this.store = store;
-        refunds.scheduleWithFixedDelay(this::flushQuietly, MAX_UNSYNCED_TIME.toMillis(), MAX_UNSYNCED_TIME.toMillis(),
+        this.maxUnsyncedTime = maxUnsyncedTime;
+        refunds.scheduleWithFixedDelay(this::flushQuietly, maxUnsyncedTime.toMillis(), maxUnsyncedTime.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
@@ -114,7 +119,7 @@ final class SharedBuckets implements AutoCloseable {
             long unsynchronized = unsynchronizedTokens(limit.perMinute());
             if (unsynchronized > 0) {
                 builder = builder.withOptimization(
-                        Optimizations.delaying(new DelayParameters(unsynchronized, MAX_UNSYNCED_TIME)));
+                        Optimizations.delaying(new DelayParameters(unsynchronized, maxUnsyncedTime)));
             }
             return builder.build(key, () -> BucketStore.configuration(limit.perMinute()));
         });

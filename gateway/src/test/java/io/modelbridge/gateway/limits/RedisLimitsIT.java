@@ -56,7 +56,7 @@ class RedisLimitsIT {
             Limit tpm = Limit.of("user", "bob", Dimension.TOKENS, 10_000); // u = 100 tokens
             assertTrue(first.tryConsume(tpm, 5000).isConsumed(), "more than u: straight to Redis");
             first.refund(tpm, 4000);
-            TimeUnit.MILLISECONDS.sleep(3 * SharedBuckets.MAX_UNSYNCED_TIME.toMillis());
+            TimeUnit.MILLISECONDS.sleep(3 * SharedBuckets.REDIS_MAX_UNSYNCED_TIME.toMillis());
             try (RedisBuckets second = new RedisBuckets(redis.redisUrl())) {
                 assertEquals(8999, second.tryConsume(tpm, 1).getRemainingTokens(), "the refund is in Redis");
             }
@@ -109,7 +109,7 @@ class RedisLimitsIT {
                     clients.submit(() -> limiter.admit(caller, "chat", 100).reconcile(60));
                 }
             }
-            TimeUnit.MILLISECONDS.sleep(3 * SharedBuckets.MAX_UNSYNCED_TIME.toMillis()); // refunds flushed
+            TimeUnit.MILLISECONDS.sleep(3 * SharedBuckets.REDIS_MAX_UNSYNCED_TIME.toMillis()); // refunds flushed
             long commands = redis.stat("total_commands_processed") - before - 1;
             System.out.printf("Redis commands for %d requests on 6 buckets (rpm+tpm global, user, key): %d%n",
                     requests, commands);
