@@ -117,8 +117,7 @@ public final class Gateway implements AutoCloseable {
         this.db = Database.start(new DbSettings(config.dbUrl().orElse(null), config.dbUser(), config.dbPassword(),
                 config.dataDir(), config.dbPoolSize(), instanceId));
         started.push(db);
-        this.claim = claim(db, instanceId, config.control().distributedLimits() ? "distributed" : "local",
-                config.dataDir());
+        this.claim = claim(db, instanceId, config.control().limitsMode(), config.dataDir());
         started.push(claim::release);
         // From now on: a start that takes long (plugins) must not look like a crashed run to a twin starting meanwhile.
         leaseHeartbeat.scheduleWithFixedDelay(() -> step("instance heartbeat", claim::beat),
@@ -145,10 +144,14 @@ public final class Gateway implements AutoCloseable {
         this.runtimeMeters = RuntimeMeters.bind(metrics, db.dataSource());
         started.push(runtimeMeters);
         // half the pool at most for buckets, so quota, ledger and key look-ups still get connections under load
-        this.limits = control.distributedLimits()
+        this.limits = control.redisLimits().isPresent()
+                ? RateLimiter.redis(limitRows::list, control.redisLimits().get(), control.limitsFailOpen(),
+                        metrics::rateLimitStoreFailure)
+                : control.distributedLimits()
                 ? RateLimiter.distributed(limitRows::list, db.dataSource(), config.dbPoolSize() / 2,
                         control.limitsFailOpen(), metrics::rateLimitStoreFailure)
                 : RateLimiter.local(limitRows::list, TimeMeter.SYSTEM_MILLISECONDS);
+        started.push(limits);
         PriceBook prices = new PriceBook(new PriceRepository(db.dsl()));
         this.quotas = new Quotas(db.dsl(), usage, instanceId, control.leaseCredits(), clock,
                 config.dataDir().resolve(SPILL_DIR).resolve("ledger.jsonl"));
@@ -223,7 +226,8 @@ public final class Gateway implements AutoCloseable {
         LOG.info("ModelBridge instance {} listening: OpenAI API on http://{}:{}/v1, admin API on http://{}:{}/admin/v1"
                 + " (rate limits {}; at most {} client connections, idle ones closed after {} s)", instanceId,
                 config.host(), publicListener.port(), config.adminHost(), adminServer.port(),
-                control.distributedLimits() ? "distributed" : "local", config.listener().maxConnections(),
+                control.redisLimits().map(r -> "in " + r).orElse(control.limitsMode()),
+                config.listener().maxConnections(),
                 config.listener().idleTimeout().toSeconds());
     }
 

@@ -117,7 +117,8 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                         Duration.ofSeconds(e.integer("MB_BREAKER_OPEN_SECONDS", 30)),
                         e.decimal("MB_QUOTA_LEASE_CREDITS", BigDecimal.ONE),
                         e.integer("MB_DEFAULT_MAX_TOKENS", 4096),
-                        e.optional("MB_INSTANCE_ID")),
+                        e.optional("MB_INSTANCE_ID"),
+                        ControlConfig.redis(e.optional("MB_RATE_LIMITS"))),
                 PortalConfig.fromEnvironment(e),
                 PluginConfig.fromEnvironment(e),
                 ListenerConfig.fromEnvironment(e));

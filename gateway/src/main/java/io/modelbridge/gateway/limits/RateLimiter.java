@@ -4,6 +4,7 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.modelbridge.db.repo.RateLimit;
 import io.modelbridge.gateway.auth.Caller;
+import io.modelbridge.gateway.config.RedisUrl;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
 import io.modelbridge.gateway.spill.RateLimitedLog;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * names a request applies, so the tightest decides. A request takes one token from each requests bucket and its
  * estimated tokens (prompt + max_tokens) from each tokens bucket; after the call the token buckets are corrected
  * to the real count. A refusal is a 429 {@code rate_limit_exceeded} with Retry-After; admitted and refused
- * requests carry OpenAI's x-ratelimit-* headers. If the bucket store fails (database unreachable in distributed
- * mode; a merely busy pool only queues, see {@link PostgresBuckets}), MB_RATE_LIMITS_ON_STORE_FAILURE decides:
+ * requests carry OpenAI's x-ratelimit-* headers. If the bucket store fails (database or Redis unreachable in
+ * distributed mode; a merely busy pool only queues, see {@link PostgresBuckets}), MB_RATE_LIMITS_ON_STORE_FAILURE decides:
  * {@code closed} (default) refuses with 503 {@code rate_limit_unavailable}, {@code open} lets the request through.
  */
 public final class RateLimiter implements AutoCloseable {
@@ -53,7 +54,7 @@ public final class RateLimiter implements AutoCloseable {
     }
 
     /**
-     * Buckets in PostgreSQL, exact across every instance on the database.
+     * Buckets in PostgreSQL, shared by every instance on the database (exact within {@link SharedBuckets}'s bound).
      *
      * @param maxConcurrent bucket operations holding a connection at once (more wait in memory)
      * @param failOpen      admit (true) or refuse (false) a request whose buckets cannot be reached
@@ -62,6 +63,17 @@ public final class RateLimiter implements AutoCloseable {
     public static RateLimiter distributed(Supplier<List<RateLimit>> source, DataSource dataSource,
                                           int maxConcurrent, boolean failOpen, Consumer<String> storeFailures) {
         return new RateLimiter(source, new PostgresBuckets(dataSource, maxConcurrent), failOpen, storeFailures);
+    }
+
+    /**
+     * Buckets in Redis, shared by every instance on it (MB_RATE_LIMITS=redis://...).
+     *
+     * @throws IllegalStateException when Redis cannot be reached at start
+     * @see #distributed for {@code failOpen} and {@code storeFailures}
+     */
+    public static RateLimiter redis(Supplier<List<RateLimit>> source, RedisUrl redis, boolean failOpen,
+                                    Consumer<String> storeFailures) {
+        return new RateLimiter(source, new RedisBuckets(redis), failOpen, storeFailures);
     }
 
     /** Re-reads the configured limits (after a LIMITS change). */

@@ -50,4 +50,35 @@ class ControlConfigTest {
             assertTrue(e.getMessage().contains(env.keySet().iterator().next()), e.getMessage());
         }
     }
+
+    @Test
+    void aRedisUrlSelectsRedisKeepsItsCaseAndNeverShowsThePassword() {
+        ControlConfig c = GatewayConfig.fromEnvironment(
+                Map.of("MB_RATE_LIMITS", "redis://:Pa%2Fss+Word@Redis.internal:6380/2")).control();
+        assertTrue(c.distributedLimits());
+        assertEquals("redis", c.limitsMode());
+        RedisUrl redis = c.redisLimits().orElseThrow();
+        assertEquals(new RedisUrl(false, "Redis.internal", 6380, 2, Optional.empty(), Optional.of("Pa/ss+Word")),
+                redis);
+        assertEquals("redis://***@Redis.internal:6380/2", redis.toString());
+        assertFalse(c.toString().contains("Pa/ss"), c.toString());
+
+        assertEquals(new RedisUrl(true, "::1", 6379, 0, Optional.of("app"), Optional.of("pw")),
+                RedisUrl.parse("REDISS://app:pw@[::1]"));
+        assertEquals("redis://127.0.0.1:6379/0", RedisUrl.parse("redis://127.0.0.1:6379").toString());
+        assertEquals("local", ControlConfig.defaults().limitsMode());
+        assertEquals("distributed", ControlConfig.defaults().withDistributedLimits(true).limitsMode());
+        assertEquals("local", ControlConfig.defaults().withRedisLimits(redis).withDistributedLimits(false).limitsMode());
+    }
+
+    @Test
+    void aBadRedisUrlNamesTheVariableAndTheFormButNotThePassword() {
+        for (String bad : java.util.List.of("redis://:topsecret@host:99999", "redis://:topsecret@host:port",
+                "redis://:topsecret@/0", "rediss://:topsecret@host:6379/db")) {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> GatewayConfig.fromEnvironment(Map.of("MB_RATE_LIMITS", bad)), bad);
+            assertTrue(e.getMessage().startsWith("MB_RATE_LIMITS"), e.getMessage());
+            assertFalse(e.getMessage().contains("topsecret"), e.getMessage());
+        }
+    }
 }

@@ -11,6 +11,7 @@ import io.modelbridge.gateway.config.ControlConfig;
 import io.modelbridge.gateway.config.GatewayConfig;
 import io.modelbridge.gateway.config.SecretFiles;
 import io.modelbridge.gateway.it.ApiCalls;
+import io.modelbridge.gateway.it.RedisServer;
 import io.modelbridge.gateway.it.RunningGateway;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -84,6 +85,18 @@ class InstanceClaimIT {
                 e.getMessage());
         try (RunningGateway same = a.sibling(dirs.resolve("same-mode"), withId("distributed-one", true))) {
             assertEquals(200, new ApiCalls(same.api()).get("/readyz", null).statusCode(), "the same mode joins");
+        }
+    }
+
+    @Test
+    void aRedisModeInstanceDoesNotJoinInstancesKeepingTheirBucketsInPostgres() {
+        try (RedisServer redis = RedisServer.start()) {
+            ClusterConflict e = assertThrows(ClusterConflict.class, () -> a.sibling(dirs.resolve("redis"),
+                    c -> withId("redis-one", true).apply(c).withControl(
+                            withId("redis-one", true).apply(c).control().withRedisLimits(redis.redisUrl()))));
+            assertTrue(e.getMessage().startsWith("MB_RATE_LIMITS=redis differs from the instances already running"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains(" runs distributed)"), e.getMessage());
         }
     }
 
