@@ -43,27 +43,51 @@ final class Migrator {
 
     static void migrate(ConnectionOpener opener, String schema) {
         try (Connection connection = opener.open()) {
-            try (Statement s = connection.createStatement()) {
-                s.execute("select pg_advisory_lock(" + MIGRATION_LOCK + ")");
+            lock(connection, "pg_advisory_lock");
+            try {
+                update(connection, schema);
+            } finally {
+                unlock(connection);
             }
-            createIfMissing(connection, schema);
-            // No network calls from a gateway start: Liquibase 4.30+ would otherwise try to send analytics.
-            // Its console output goes to the log instead of stdout.
-            Map<String, Object> scope = Map.of("liquibase.analytics.enabled", false,
-                    "liquibase.showBanner", false, Scope.Attr.ui.name(), new LoggerUIService());
-            Scope.child(scope, () -> {
-                var database = DatabaseFactory.getInstance()
-                        .findCorrectDatabaseImplementation(new JdbcConnection(connection));
-                database.setDefaultSchemaName(schema);
-                database.setLiquibaseSchemaName(schema);
-                new CommandScope(UpdateCommandStep.COMMAND_NAME)
-                        .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
-                        .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
-                        .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY_OUTPUT, UpdateSummaryOutputEnum.LOG)
-                        .execute();
-            });
         } catch (Exception e) {
             throw new IllegalStateException("the database migration failed: " + reason(e), e);
+        }
+    }
+
+    private static void update(Connection connection, String schema) throws Exception {
+        createIfMissing(connection, schema);
+        // No network calls from a gateway start: Liquibase 4.30+ would otherwise try to send analytics.
+        // Its console output goes to the log instead of stdout.
+        Map<String, Object> scope = Map.of("liquibase.analytics.enabled", false,
+                "liquibase.showBanner", false, Scope.Attr.ui.name(), new LoggerUIService());
+        Scope.child(scope, () -> {
+            var database = DatabaseFactory.getInstance()
+                    .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+            database.setDefaultSchemaName(schema);
+            database.setLiquibaseSchemaName(schema);
+            new CommandScope(UpdateCommandStep.COMMAND_NAME)
+                    .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+                    .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
+                    .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY_OUTPUT, UpdateSummaryOutputEnum.LOG)
+                    .execute();
+        });
+    }
+
+    private static void lock(Connection connection, String function) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("select " + function + "(" + MIGRATION_LOCK + ")");
+        }
+    }
+
+    /** Explicitly: the connection may go back to a pool, its session (and a session lock) living on. */
+    private static void unlock(Connection connection) {
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.rollback(); // a failed migration's aborted transaction would refuse the unlock
+            }
+            lock(connection, "pg_advisory_unlock");
+        } catch (SQLException e) {
+            // the session is broken: its locks end with it, and the migration's own error is the one to report
         }
     }
 
