@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.modelbridge.gateway.config.SecretFiles;
 import io.modelbridge.gateway.it.AdminClient;
 import io.modelbridge.gateway.it.ApiCalls;
+import io.modelbridge.gateway.it.RedisServer;
 import io.modelbridge.gateway.it.RunningGateway;
 import io.modelbridge.testkit.SecretLedger;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
@@ -63,7 +64,8 @@ class DeployTopologyIT {
 
     @Test
     void aRollingRestartBehindNginxFailsNoRequestAndBillsEveryAnsweredOneExactlyOnce() throws Exception {
-        Assumptions.assumeTrue(DebianPostgres.installed() && DeployRedis.installed() && DeployNginx.installed(),
+        Assumptions.assumeTrue(DebianPostgres.installed() && Files.isExecutable(Path.of("/usr/bin/redis-server"))
+                        && DeployNginx.installed(),
                 "DeployTopologyIT needs Debian's postgresql-15, redis-server and nginx: scripts/ensure-packages.sh"
                         + " installs them (./run-tests runs it)");
         Path secrets = Files.createDirectories(work.resolve("secrets"));
@@ -76,8 +78,7 @@ class DeployTopologyIT {
         SecretLedger.record(superuserPassword);
 
         try (DebianPostgres postgres = DebianPostgres.start(superuserPassword, LOGS.resolve("DeployTopologyIT"));
-             DeployRedis redis = DeployRedis.start(Files.createDirectories(work.resolve("redis")),
-                     LOGS.resolve("DeployTopologyIT"));
+             RedisServer redis = RedisServer.start();
              OpenAiSimulator upstream = OpenAiSimulator.start();
              Gateways gateways = new Gateways()) { // closed first: the gateways stop before their database
             postgres.runInitScript(DeployKit.DIR.resolve("initdb/10-modelbridge-role.sh"),
@@ -151,6 +152,8 @@ class DeployTopologyIT {
                 assertEquals(0, billing.balanceDrop().compareTo(billing.usageCost()),
                         "the balance dropped by exactly the usage cost: " + billing);
                 assertEquals(0, BigDecimal.ZERO.compareTo(billing.held()), "every lease was returned: " + billing);
+                assertTrue(Long.parseLong(redis.command("DBSIZE").substring(1)) > 0,
+                        "the rate-limit buckets are in Redis (compose's MB_RATE_LIMITS=redis://)");
             }
             gateways.forEach(KitGateway::sigterm); // both drain at once
             for (KitGateway gateway : gateways) {
