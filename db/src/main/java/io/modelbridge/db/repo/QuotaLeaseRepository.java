@@ -1,6 +1,7 @@
 package io.modelbridge.db.repo;
 
 import static io.modelbridge.db.jooq.Tables.QUOTA_LEASES;
+import static io.modelbridge.db.jooq.Tables.USAGE_LOG;
 import static io.modelbridge.db.jooq.Tables.USERS;
 
 import java.math.BigDecimal;
@@ -67,6 +68,19 @@ public final class QuotaLeaseRepository {
     /** The credits open leases hold of the user's balance. */
     public BigDecimal held(long userId) {
         return dsl.select(DSL.coalesce(DSL.sum(CLAIM), BigDecimal.ZERO)).from(QUOTA_LEASES)
+                .where(QUOTA_LEASES.USER_ID.eq(userId)).and(QUOTA_LEASES.CLOSED_AT.isNull())
+                .fetchOne(0, BigDecimal.class);
+    }
+
+    /**
+     * What the user's answered requests cost that the ledger has not charged yet: their usage rows' costs on leases
+     * still open (a lease is charged when it closes), less what those leases were already charged. The user's
+     * balance minus this is what is left now.
+     */
+    public BigDecimal uncharged(long userId) {
+        Field<BigDecimal> used = DSL.select(DSL.coalesce(DSL.sum(USAGE_LOG.COST), BigDecimal.ZERO)).from(USAGE_LOG)
+                .where(USAGE_LOG.LEASE_ID.eq(QUOTA_LEASES.ID)).asField();
+        return dsl.select(DSL.coalesce(DSL.sum(used.plus(QUOTA_LEASES.POSTED)), BigDecimal.ZERO)).from(QUOTA_LEASES)
                 .where(QUOTA_LEASES.USER_ID.eq(userId)).and(QUOTA_LEASES.CLOSED_AT.isNull())
                 .fetchOne(0, BigDecimal.class);
     }

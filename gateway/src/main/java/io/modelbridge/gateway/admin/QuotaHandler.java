@@ -66,8 +66,9 @@ final class QuotaHandler {
     private ObjectNode view(DSLContext dsl, String name, int recent) {
         UserRecord user = UsersHandler.find(new UserRepository(dsl), name);
         ObjectNode node = deps.replies().object("quota").put("user", name);
-        Replies.put(node, "balance", user.quotaBalance());
-        Replies.put(node, "held", new QuotaLeaseRepository(dsl).held(user.id()));
+        QuotaLeaseRepository leases = new QuotaLeaseRepository(dsl);
+        Replies.put(node, "balance", user.quotaBalance().subtract(leases.uncharged(user.id())));
+        Replies.put(node, "held", leases.held(user.id()));
         ArrayNode ledger = node.putArray("ledger");
         new QuotaRepository(dsl).recent(user.id(), recent).forEach(e -> ledger.add(entry(e)));
         return node;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.QuotaRepository;
 import io.modelbridge.db.repo.UserRecord;
 import io.modelbridge.db.repo.UserRepository;
@@ -92,7 +93,9 @@ final class UsersHandler {
     ObjectNode view(UserRecord u) {
         ObjectNode node = deps.replies().object("user").put("id", u.id()).put("name", u.name())
                 .put("email", u.email()).put("role", u.role()).put("enabled", u.enabled());
-        Replies.put(node, "quota_balance", u.quotaBalance());
+        // what is left now: answered requests on open leases are charged to the balance only when a lease closes
+        Replies.put(node, "quota_balance",
+                u.quotaBalance().subtract(new QuotaLeaseRepository(deps.db().dsl()).uncharged(u.id())));
         Replies.put(node, "created_at", u.createdAt());
         return node;
     }

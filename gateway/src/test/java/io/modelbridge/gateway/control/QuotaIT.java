@@ -121,6 +121,24 @@ class QuotaIT {
     }
 
     @Test
+    void theBalanceShowsAnAnsweredRequestWhileItsLeaseIsStillOpen() throws Exception {
+        String key = userWithQuota("prompt", BigDecimal.ONE);
+        assertEquals(200, api.post("/v1/chat/completions", key, paid("hello", false)).statusCode());
+        BigDecimal left = BigDecimal.ONE.subtract(PER_TOKEN.multiply(BigDecimal.valueOf(1 + 2)));
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        JsonNode quota = gw.admin("GET", "/users/prompt/quota", null);
+        while (quota.get("balance").decimalValue().compareTo(left) != 0 && System.nanoTime() < end) {
+            Thread.sleep(20);
+            quota = gw.admin("GET", "/users/prompt/quota", null);
+        }
+        assertEquals(0, left.compareTo(quota.get("balance").decimalValue()), quota.toString());
+        // The lease goes back after 2 s without requests and only then is charged in the ledger: the balance
+        // shown must not wait for that.
+        assertTrue(quota.get("held").decimalValue().signum() > 0, "seen while the lease was open: " + quota);
+        assertEquals(0, left.compareTo(gw.admin("GET", "/users/prompt", null).get("quota_balance").decimalValue()));
+    }
+
+    @Test
     void aFailedRequestCostsNothingAndItsReservationIsRefunded() {
         String key = userWithQuota("unlucky", BigDecimal.ONE);
         upstream.failNextServerError(1);
