@@ -8,7 +8,7 @@ mb_stale() {
       gateway/target/plugins/modelbridge-plugin-openai.jar "$MB_BUILD_STAMP"; do
     [ -f "$artifact" ] || return 0
   done
-  [ -n "$(find . -path ./data -prune -o \( -name pom.xml -o -path '*/src/main/*' \) -newer "$MB_BUILD_STAMP" -print -quit)" ]
+  [ -n "$(find . -path ./data -prune -o \( -name pom.xml -o -path '*/src/main/*' -o -path '*/src/generated/*' \) -newer "$MB_BUILD_STAMP" -print -quit)" ]
 }
 if mb_stale; then
   echo "Building ModelBridge (first run, or sources changed)..." >&2

@@ -14,26 +14,34 @@ import org.jooq.meta.jaxb.Target;
 
 /**
  * Regenerates {@code io.modelbridge.db.jooq} from a freshly migrated embedded PostgreSQL, so the generated types
- * are PostgreSQL's own (no H2 replay). Run through {@code scripts/jooq-codegen}; the argument is the source root.
+ * are PostgreSQL's own (no H2 replay). Run through {@code scripts/jooq-codegen}; the argument is the source root,
+ * {@link #SOURCE_ROOT}, which holds nothing but generated code.
  */
 public final class JooqCodegen {
     static final String PACKAGE = "io.modelbridge.db.jooq";
+    /** The committed generated code, relative to the db module (a source root of its own, see db/pom.xml). */
+    static final Path SOURCE_ROOT = Path.of("src/generated/java");
 
     private JooqCodegen() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
-            throw new IllegalArgumentException("usage: JooqCodegen <source root, e.g. db/src/main/java>");
+            throw new IllegalArgumentException("usage: JooqCodegen <source root, e.g. db/" + SOURCE_ROOT + ">");
         }
         Path dataDir = Files.createTempDirectory("mb-jooq-codegen");
         try (var db = io.modelbridge.db.Database.start(DbSettings.embedded(dataDir));
              Connection connection = db.dataSource().getConnection()) {
-            GenerationTool tool = new GenerationTool();
-            tool.setConnection(connection);
-            tool.run(configuration(Path.of(args[0]).toAbsolutePath().toString()));
+            generate(connection, Path.of(args[0]));
         } finally {
             deleteTree(dataDir);
         }
+    }
+
+    /** Writes the classes of the migrated schema behind {@code connection} under {@code sourceRoot}. */
+    static void generate(Connection connection, Path sourceRoot) throws Exception {
+        GenerationTool tool = new GenerationTool();
+        tool.setConnection(connection);
+        tool.run(configuration(sourceRoot.toAbsolutePath().toString()));
     }
 
     static Configuration configuration(String sourceRoot) {

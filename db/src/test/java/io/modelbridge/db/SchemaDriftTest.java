@@ -3,7 +3,13 @@ package io.modelbridge.db;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.modelbridge.db.jooq.Public;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -15,10 +21,12 @@ import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fails when the changelog changed and {@code scripts/jooq-codegen} was not run, or the generated code was edited:
- * the generated schema must migrate to the Liquibase-migrated live schema with no queries.
+ * the generated schema must migrate to the Liquibase-migrated live schema with no queries, and the committed
+ * source root ({@link JooqCodegen#SOURCE_ROOT}) must be, file for file, what the generator writes today.
  */
 class SchemaDriftTest {
     private static DSLContext dsl;
@@ -41,6 +49,37 @@ class SchemaDriftTest {
                 .filter(q -> !q.matches("(?s)alter table .* alter .* set default .*"))
                 .collect(Collectors.joining("\n"));
         assertEquals("", queries, "the generated jOOQ code differs from the Liquibase schema: run ./scripts/jooq-codegen");
+    }
+
+    /** Also catches edits that do not change the schema (a hand-added method, a renamed constant, a stray file). */
+    @Test
+    void committedSourceRootIsExactlyWhatTheGeneratorWrites(@TempDir Path fresh) throws Exception {
+        try (Connection connection = TestDb.shared().dataSource().getConnection()) {
+            JooqCodegen.generate(connection, fresh);
+        }
+        Map<String, String> expected = sources(fresh);
+        Map<String, String> committed = sources(JooqCodegen.SOURCE_ROOT);
+        List<String> differing = Stream.concat(expected.keySet().stream(), committed.keySet().stream())
+                .distinct()
+                .filter(file -> !Objects.equals(expected.get(file), committed.get(file)))
+                .sorted()
+                .toList();
+        assertEquals(List.of(), differing, "files in db/" + JooqCodegen.SOURCE_ROOT + " that differ from what the"
+                + " generator writes: run ./scripts/jooq-codegen, and keep hand-written code out of that source root");
+    }
+
+    /** Relative path to content, for every file under {@code root} (none when it does not exist). */
+    private static Map<String, String> sources(Path root) throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        if (!Files.isDirectory(root)) {
+            return files;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path file : paths.filter(Files::isRegularFile).toList()) {
+                files.put(root.relativize(file).toString().replace('\\', '/'), Files.readString(file));
+            }
+        }
+        return files;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.modelbridge.gateway.quota;
 import io.modelbridge.db.repo.LedgerPosting;
 import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.QuotaRepository;
+import io.modelbridge.gateway.spill.RowsThenCloses;
 import io.modelbridge.gateway.spill.SpillFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,19 +35,7 @@ final class LegacyLedgerSpill {
         List<Item> items = new ArrayList<>(spill.read());
         int count = items.size();
         try {
-            while (!items.isEmpty()) {
-                List<LedgerPosting> rows = new ArrayList<>();
-                for (int i = 0; i < items.size() && items.get(i).post() != null; i++) {
-                    rows.add(items.get(i).post());
-                }
-                if (!rows.isEmpty()) {
-                    ledger.postAll(rows);
-                    items.subList(0, rows.size()).clear();
-                } else {
-                    leases.close(items.getFirst().closeLease());
-                    items.removeFirst();
-                }
-            }
+            RowsThenCloses.write(items, Item::post, ledger::postAll, item -> leases.close(item.closeLease()));
             spill.clear();
             if (count > 0) {
                 LOG.info("Wrote {} quota ledger items an earlier version kept in {}", count, file);

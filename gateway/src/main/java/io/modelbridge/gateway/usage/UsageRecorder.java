@@ -4,6 +4,7 @@ import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.UsageRecord;
 import io.modelbridge.db.repo.UsageRepository;
 import io.modelbridge.gateway.spill.RateLimitedLog;
+import io.modelbridge.gateway.spill.RowsThenCloses;
 import io.modelbridge.gateway.spill.SpillFile;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -160,19 +161,7 @@ public final class UsageRecorder implements AutoCloseable {
 
     /** Writes each run of rows in one batch and closes leases between runs, in queue order; written items leave. */
     private void write(List<Item> items) {
-        while (!items.isEmpty()) {
-            List<UsageRecord> rows = new ArrayList<>();
-            for (int i = 0; i < items.size() && items.get(i).row() != null; i++) {
-                rows.add(items.get(i).row());
-            }
-            if (!rows.isEmpty()) {
-                repository.insert(rows);
-                items.subList(0, rows.size()).clear();
-            } else {
-                leases.close(items.getFirst().closeLease());
-                items.removeFirst();
-            }
-        }
+        RowsThenCloses.write(items, Item::row, repository::insert, item -> leases.close(item.closeLease()));
     }
 
     /** Writes the spill file (idempotently), empties it, then the lease closes waiting behind it. */
