@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.modelbridge.db.repo.AliasRecord;
+import io.modelbridge.db.repo.Alias;
 import io.modelbridge.db.repo.AliasRepository;
 import io.modelbridge.db.repo.AliasTarget;
 import io.modelbridge.db.repo.ChannelRepository;
@@ -37,9 +37,9 @@ final class AliasesHandler {
         String description = body.text("description").orElse(null);
         List<JsonBody> items = body.objects("targets", TARGET)
                 .orElseThrow(() -> Checks.invalid("'targets' is required (an empty array routes nowhere).", "targets"));
-        AliasRecord alias = deps.changes().apply(Topic.ROUTES, (tx, audit) -> {
+        Alias alias = deps.changes().apply(Topic.ROUTES, (tx, audit) -> {
             List<AliasTarget> targets = targets(items, new ChannelRepository(tx));
-            AliasRecord saved = new AliasRepository(tx).put(name, description, targets);
+            Alias saved = new AliasRepository(tx).put(name, description, targets);
             audit.record("alias.put", "alias", name, view(saved));
             return saved;
         });
@@ -83,7 +83,7 @@ final class AliasesHandler {
         deps.replies().ok(res, deps.replies().deleted("alias", name));
     }
 
-    ObjectNode view(AliasRecord a) {
+    ObjectNode view(Alias a) {
         ObjectNode node = deps.replies().object("alias").put("name", a.name()).put("description", a.description());
         ArrayNode targets = node.putArray("targets");
         a.targets().forEach(t -> targets.addObject().put("channel", t.channel()).put("model", t.upstreamModel())

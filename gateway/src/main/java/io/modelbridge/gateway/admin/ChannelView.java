@@ -1,7 +1,7 @@
 package io.modelbridge.gateway.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modelbridge.db.repo.ChannelRecord;
+import io.modelbridge.db.repo.Channel;
 import io.modelbridge.gateway.crypto.CredentialCipher;
 import io.modelbridge.gateway.plugin.PluginCatalog;
 import io.modelbridge.gateway.routing.ChannelHealth;
@@ -24,7 +24,7 @@ final class ChannelView {
         this.health = health;
     }
 
-    ObjectNode of(ChannelRecord c) {
+    ObjectNode of(Channel c) {
         ObjectNode node = replies.object("channel").put("id", c.id()).put("name", c.name())
                 .put("provider", c.provider()).put("provider_available", plugins.hasProvider(c.provider()))
                 .put("base_url", c.baseUrl());
@@ -46,7 +46,7 @@ final class ChannelView {
         Replies.put(node, "retry_at", b.retryAt().orElse(null));
     }
 
-    private void putCredential(ObjectNode node, ChannelRecord c) {
+    private void putCredential(ObjectNode node, Channel c) {
         node.put("credential_set", c.credentialSealed() != null);
         if (c.credentialSealed() == null) {
             return;

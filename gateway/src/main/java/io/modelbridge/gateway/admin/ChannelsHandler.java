@@ -3,7 +3,7 @@ package io.modelbridge.gateway.admin;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.modelbridge.db.repo.ChannelRecord;
+import io.modelbridge.db.repo.Channel;
 import io.modelbridge.db.repo.ChannelRepository;
 import io.modelbridge.db.repo.ChannelSpec;
 import io.modelbridge.gateway.config.ChangeListener.Topic;
@@ -51,7 +51,7 @@ final class ChannelsHandler {
      * first model. Always 200 when the test ran: {@code {"ok","latency_ms","model","error"}}.
      */
     private void test(ServerRequest req, ServerResponse res) {
-        ChannelRecord channel = find(new ChannelRepository(deps.db().dsl()), AdminDeps.pathParam(req, "name"));
+        Channel channel = find(new ChannelRepository(deps.db().dsl()), AdminDeps.pathParam(req, "name"));
         JsonBody body = deps.body(req, TEST);
         String model = body.text("model").map(m -> Checks.model(m, "model"))
                 .or(() -> channel.models().stream().findFirst())
@@ -77,8 +77,8 @@ final class ChannelsHandler {
         ChannelSpec defaults = new ChannelSpec(name, body.requireText("provider"), "", null, List.of(), 0, 1, true,
                 10_000, 120_000, Map.of());
         ChannelSpec spec = merged(body, defaults);
-        ChannelRecord channel = deps.changes().apply(Topic.ROUTES, (tx, audit) -> {
-            ChannelRecord created = new ChannelRepository(tx).create(spec);
+        Channel channel = deps.changes().apply(Topic.ROUTES, (tx, audit) -> {
+            Channel created = new ChannelRepository(tx).create(spec);
             audit.record("channel.create", "channel", name, view.of(created));
             return created;
         });
@@ -96,11 +96,11 @@ final class ChannelsHandler {
     private void update(ServerRequest req, ServerResponse res) {
         String name = AdminDeps.pathParam(req, "name");
         JsonBody body = deps.body(req, PATCH);
-        ChannelRecord channel = deps.changes().apply(Topic.ROUTES, (tx, audit) -> {
+        Channel channel = deps.changes().apply(Topic.ROUTES, (tx, audit) -> {
             ChannelRepository channels = new ChannelRepository(tx);
-            ChannelRecord current = find(channels, name);
+            Channel current = find(channels, name);
             channels.update(current.id(), merged(body, ChannelSpec.of(current)));
-            ChannelRecord updated = find(channels, name);
+            Channel updated = find(channels, name);
             audit.record("channel.update", "channel", name,
                     view.of(updated).put("credential_replaced", body.has("credential")));
             return updated;
@@ -169,7 +169,7 @@ final class ChannelsHandler {
                 + "own.", "base_url");
     }
 
-    private static ChannelRecord find(ChannelRepository channels, String name) {
+    private static Channel find(ChannelRepository channels, String name) {
         return channels.find(name).orElseThrow(() -> Checks.notFound("channel", name));
     }
 

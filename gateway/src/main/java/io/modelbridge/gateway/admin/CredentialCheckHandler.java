@@ -3,7 +3,7 @@ package io.modelbridge.gateway.admin;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.modelbridge.db.repo.ChannelRecord;
+import io.modelbridge.db.repo.Channel;
 import io.modelbridge.db.repo.ChannelRepository;
 import io.modelbridge.gateway.crypto.CredentialCipher;
 import java.security.MessageDigest;
@@ -31,7 +31,7 @@ final class CredentialCheckHandler {
     private void check(ServerRequest req, ServerResponse res) {
         String name = AdminDeps.pathParam(req, "name");
         String candidate = deps.body(req, BODY).requireText("credential");
-        ChannelRecord channel = new ChannelRepository(deps.db().dsl()).find(name)
+        Channel channel = new ChannelRepository(deps.db().dsl()).find(name)
                 .orElseThrow(() -> Checks.notFound("channel", name));
         boolean matches;
         try {

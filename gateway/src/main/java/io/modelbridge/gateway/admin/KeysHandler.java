@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.modelbridge.db.repo.ApiKey;
 import io.modelbridge.db.repo.ApiKeyEntry;
-import io.modelbridge.db.repo.ApiKeyRecord;
 import io.modelbridge.db.repo.ApiKeyRepository;
 import io.modelbridge.db.repo.KeySettings;
 import io.modelbridge.db.repo.NewApiKey;
@@ -88,7 +88,7 @@ final class KeysHandler {
         deps.replies().ok(res, view(key));
     }
 
-    private KeySettings merged(JsonBody body, ApiKeyRecord k, boolean enabled) {
+    private KeySettings merged(JsonBody body, ApiKey k, boolean enabled) {
         String label = body.has("label") ? body.text("label").orElse(null) : k.label();
         List<String> models = body.has("models") ? body.strings("models").orElse(List.of()) : k.allowedModels();
         List<String> cidrs = body.has("cidrs")
@@ -149,7 +149,7 @@ final class KeysHandler {
     }
 
     ObjectNode view(ApiKeyEntry entry) {
-        ApiKeyRecord k = entry.key();
+        ApiKey k = entry.key();
         ObjectNode node = deps.replies().object("api_key").put("id", k.id()).put("user", k.userName())
                 .put("prefix", k.prefix()).put("label", k.label());
         Replies.putStrings(node, "models", k.allowedModels());

@@ -8,7 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.db.repo.LedgerEntry;
 import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.QuotaRepository;
-import io.modelbridge.db.repo.UserRecord;
+import io.modelbridge.db.repo.User;
 import io.modelbridge.db.repo.UserRepository;
 import io.modelbridge.gateway.config.ChangeListener.Topic;
 import java.math.BigDecimal;
@@ -54,7 +54,7 @@ final class QuotaHandler {
         Checks.credits(credits.abs(), "credits");
         String note = body.text("note").orElse(null);
         ObjectNode quota = deps.changes().apply(Topic.QUOTA, (tx, audit) -> {
-            UserRecord user = UsersHandler.find(new UserRepository(tx), name);
+            User user = UsersHandler.find(new UserRepository(tx), name);
             String kind = credits.signum() > 0 ? "grant" : "adjust";
             LedgerEntry entry = new QuotaRepository(tx).post(user.id(), kind, credits, null, note).orElseThrow();
             audit.record("quota." + kind, "user", name, entry(entry));
@@ -64,7 +64,7 @@ final class QuotaHandler {
     }
 
     private ObjectNode view(DSLContext dsl, String name, int recent) {
-        UserRecord user = UsersHandler.find(new UserRepository(dsl), name);
+        User user = UsersHandler.find(new UserRepository(dsl), name);
         ObjectNode node = deps.replies().object("quota").put("user", name);
         Replies.put(node, "balance", user.quotaBalance());
         Replies.put(node, "held", new QuotaLeaseRepository(dsl).held(user.id()));

@@ -7,8 +7,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.db.repo.UsageGrouping;
 import io.modelbridge.db.repo.UsageQuery;
-import io.modelbridge.db.repo.UsageRecord;
 import io.modelbridge.db.repo.UsageRepository;
+import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.db.repo.UsageTotals;
 import io.modelbridge.db.repo.UserRepository;
 import java.time.Instant;
@@ -86,7 +86,7 @@ final class UsageHandler {
         return node.put("errors", t.errors());
     }
 
-    private ObjectNode row(UsageRecord u) {
+    private ObjectNode row(UsageRow u) {
         ObjectNode node = deps.replies().node().put("request_id", u.requestId())
                 .put("client_request_id", u.clientRequestId());
         Replies.put(node, "at", u.at());

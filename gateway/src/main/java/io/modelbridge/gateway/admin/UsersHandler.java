@@ -5,7 +5,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.db.repo.QuotaRepository;
-import io.modelbridge.db.repo.UserRecord;
+import io.modelbridge.db.repo.User;
 import io.modelbridge.db.repo.UserRepository;
 import io.modelbridge.gateway.config.ChangeListener.Topic;
 import java.math.BigDecimal;
@@ -36,8 +36,8 @@ final class UsersHandler {
         String role = Checks.oneOf(body.text("role").orElse("user"), "role", "user", "admin");
         boolean enabled = body.bool("enabled").orElse(true);
         BigDecimal quota = Checks.credits(body.decimal("quota").orElse(BigDecimal.ZERO), "quota");
-        UserRecord user = deps.changes().apply(Topic.USERS, (tx, audit) -> {
-            UserRecord created = new UserRepository(tx).create(name, email, role, enabled);
+        User user = deps.changes().apply(Topic.USERS, (tx, audit) -> {
+            User created = new UserRepository(tx).create(name, email, role, enabled);
             if (quota.signum() > 0) {
                 new QuotaRepository(tx).post(created.id(), "grant", quota, null, "initial quota");
             }
@@ -58,15 +58,15 @@ final class UsersHandler {
     private void update(ServerRequest req, ServerResponse res) {
         String name = AdminDeps.pathParam(req, "name");
         JsonBody body = deps.body(req, PATCH);
-        UserRecord user = deps.changes().apply(Topic.USERS, (tx, audit) -> {
+        User user = deps.changes().apply(Topic.USERS, (tx, audit) -> {
             UserRepository users = new UserRepository(tx);
-            UserRecord current = find(users, name);
+            User current = find(users, name);
             String email = body.has("email") ? body.text("email").orElse(null) : current.email();
             String role = body.hasValue("role") ? Checks.oneOf(body.text("role").orElseThrow(), "role",
                     "user", "admin") : current.role();
             boolean enabled = body.bool("enabled").orElse(current.enabled());
             users.update(current.id(), email, role, enabled);
-            UserRecord updated = users.find(current.id()).orElseThrow();
+            User updated = users.find(current.id()).orElseThrow();
             audit.record("user.update", "user", name, view(updated));
             return updated;
         });
@@ -85,11 +85,11 @@ final class UsersHandler {
         deps.replies().ok(res, deps.replies().deleted("user", name));
     }
 
-    static UserRecord find(UserRepository users, String name) {
+    static User find(UserRepository users, String name) {
         return users.find(name).orElseThrow(() -> Checks.notFound("user", name));
     }
 
-    ObjectNode view(UserRecord u) {
+    ObjectNode view(User u) {
         ObjectNode node = deps.replies().object("user").put("id", u.id()).put("name", u.name())
                 .put("email", u.email()).put("role", u.role()).put("enabled", u.enabled());
         Replies.put(node, "quota_balance", u.quotaBalance());
