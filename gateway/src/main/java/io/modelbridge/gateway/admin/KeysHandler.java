@@ -49,7 +49,7 @@ final class KeysHandler {
             NewApiKey spec = new NewApiKey(userId, KeySecrets.prefix(secret), KeySecrets.sha256(secret),
                     body.text("label").orElse(null),
                     body.strings("models").orElse(List.of()),
-                    Cidrs.check(body.strings("cidrs").orElse(List.of()), "cidrs"),
+                    Checks.cidrs(body.strings("cidrs").orElse(List.of()), "cidrs"),
                     expiry(body).orElse(null), limit(body, "rpm").orElse(null), limit(body, "tpm").orElse(null));
             ApiKeyEntry created = new ApiKeyRepository(tx).create(spec);
             audit.record("key.create", "api_key", String.valueOf(created.key().id()), view(created));
@@ -92,7 +92,7 @@ final class KeysHandler {
         String label = body.has("label") ? body.text("label").orElse(null) : k.label();
         List<String> models = body.has("models") ? body.strings("models").orElse(List.of()) : k.allowedModels();
         List<String> cidrs = body.has("cidrs")
-                ? Cidrs.check(body.strings("cidrs").orElse(List.of()), "cidrs") : k.allowedCidrs();
+                ? Checks.cidrs(body.strings("cidrs").orElse(List.of()), "cidrs") : k.allowedCidrs();
         Instant expires = body.has("expires_at") || body.has("expires_in") ? expiry(body).orElse(null) : k.expiresAt();
         Integer rpm = body.has("rpm") ? limit(body, "rpm").orElse(null) : k.rpm();
         Integer tpm = body.has("tpm") ? limit(body, "tpm").orElse(null) : k.tpm();
