@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.DatabaseOutage;
 import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.ids.RandomIds;
 import io.modelbridge.gateway.pipeline.Admission;
 import io.modelbridge.gateway.pipeline.RequestContext;
 import io.modelbridge.gateway.pipeline.ClientGoneException;
@@ -155,7 +156,7 @@ final class ChatHandler implements Handler {
     }
 
     private ResponseEncoder encoder(ChatRequest chat, boolean usageField) {
-        return new ResponseEncoder(s.json(), "chatcmpl-" + io.modelbridge.gateway.config.SecretFiles.randomBase64Url(18),
+        return new ResponseEncoder(s.json(), "chatcmpl-" + RandomIds.base64Url(18),
                 s.clock().instant().getEpochSecond(), chat.model(), usageField);
     }
 
