@@ -46,8 +46,8 @@ public final class AdminApi {
 
     public AdminApi(Database db, CredentialCipher cipher, PluginCatalog plugins, ChannelHealth health,
                     ChangeListener changes, ObjectMapper json, ErrorWriter errors, String adminToken, Clock clock) {
-        Replies replies = new Replies(json);
-        AdminDeps deps = new AdminDeps(db, json, replies, new Changes(db, changes, replies, clock), clock);
+        JsonResponses responses = new JsonResponses(json);
+        AdminDeps deps = new AdminDeps(db, json, responses, new Changes(db, changes, responses, clock), clock);
         this.auth = new AdminAuth(adminToken, errors);
         this.guard = new Guard(errors);
         this.errors = errors;

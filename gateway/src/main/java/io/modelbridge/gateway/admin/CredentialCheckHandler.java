@@ -32,7 +32,7 @@ final class CredentialCheckHandler {
         String name = AdminDeps.pathParam(req, "name");
         String candidate = deps.body(req, BODY).requireText("credential");
         Channel channel = new ChannelRepository(deps.db().dsl()).find(name)
-                .orElseThrow(() -> Checks.notFound("channel", name));
+                .orElseThrow(() -> FieldValidation.notFound("channel", name));
         boolean matches;
         try {
             matches = channel.credentialSealed() != null && MessageDigest.isEqual(
@@ -40,7 +40,7 @@ final class CredentialCheckHandler {
         } catch (IllegalArgumentException e) { // sealed under another master key: it must be set again anyway
             matches = false;
         }
-        deps.replies().ok(res, deps.replies().object("credential_check").put("channel", name)
+        deps.responses().ok(res, deps.responses().object("credential_check").put("channel", name)
                 .put("matches", matches));
     }
 }

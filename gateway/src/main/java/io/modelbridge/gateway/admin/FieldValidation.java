@@ -7,12 +7,12 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Value checks shared by the handlers; each failure names its field. */
-final class Checks {
+/** Validation of request fields, shared by the admin handlers: each returns the value or throws a 400 naming it. */
+final class FieldValidation {
     /** Names of users, channels, aliases: safe in URLs, logs and CLI arguments. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}");
 
-    private Checks() {}
+    private FieldValidation() {}
 
     static String name(String value, String param) {
         if (!NAME.matcher(value).matches() || value.contains("/")) {
