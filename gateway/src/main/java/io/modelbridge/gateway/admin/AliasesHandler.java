@@ -9,7 +9,7 @@ import io.modelbridge.db.repo.Alias;
 import io.modelbridge.db.repo.AliasRepository;
 import io.modelbridge.db.repo.AliasTarget;
 import io.modelbridge.db.repo.ChannelRepository;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.db.Database;
 import io.modelbridge.db.repo.AuditRepository;
-import io.modelbridge.gateway.config.ChangeListener;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeFeed;
+import io.modelbridge.gateway.cluster.ChangeListener;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.time.Clock;
 import java.util.Set;
 import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,8 +72,7 @@ public final class Changes {
     public <T> T apply(Set<Topic> topics, Work<T> work) {
         T result = db.dsl().transactionResult(tx -> {
             T r = work.run(tx.dsl(), new Audit(tx.dsl()));
-            topics.forEach(topic -> tx.dsl().execute("select pg_notify({0}, {1})",
-                    DSL.val(ChangeListener.channel(db.schema())), DSL.val(topic.name())));
+            topics.forEach(topic -> ChangeFeed.publish(tx.dsl(), db.schema(), topic));
             return r;
         });
         for (Topic topic : topics) {

@@ -6,7 +6,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.db.repo.Channel;
 import io.modelbridge.db.repo.ChannelRepository;
 import io.modelbridge.db.repo.ChannelSpec;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import io.modelbridge.gateway.crypto.CredentialCipher;
 import io.modelbridge.gateway.plugin.PluginCatalog;
 import io.modelbridge.gateway.routing.ChannelHealth;

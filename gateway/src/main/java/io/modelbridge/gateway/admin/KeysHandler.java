@@ -10,7 +10,7 @@ import io.modelbridge.db.repo.ApiKeyRepository;
 import io.modelbridge.db.repo.KeySettings;
 import io.modelbridge.db.repo.NewApiKey;
 import io.modelbridge.db.repo.UserRepository;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
 import java.time.Instant;

@@ -8,7 +8,7 @@ import io.modelbridge.db.repo.ApiKeyRepository;
 import io.modelbridge.db.repo.LimitRepository;
 import io.modelbridge.db.repo.RateLimit;
 import io.modelbridge.db.repo.UserRepository;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.util.Set;
 import org.jooq.DSLContext;
 

@@ -8,7 +8,7 @@ import io.modelbridge.db.repo.PortalInvite;
 import io.modelbridge.db.repo.PortalInviteRepository;
 import io.modelbridge.db.repo.PortalSettings;
 import io.modelbridge.db.repo.PortalSettingsRepository;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
 import java.time.Instant;

@@ -7,7 +7,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.db.repo.QuotaRepository;
 import io.modelbridge.db.repo.User;
 import io.modelbridge.db.repo.UserRepository;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.math.BigDecimal;
 import java.util.Set;
 

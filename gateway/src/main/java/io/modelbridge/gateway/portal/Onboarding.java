@@ -18,7 +18,7 @@ import io.modelbridge.db.repo.User;
 import io.modelbridge.db.repo.UserRepository;
 import io.modelbridge.gateway.admin.Changes;
 import io.modelbridge.gateway.admin.KeySecrets;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
