@@ -21,11 +21,11 @@ public final class AliasRepository {
     }
 
     /** Every alias with its targets ordered by priority, then weight (heaviest first). */
-    public List<AliasRecord> list() {
+    public List<Alias> list() {
         return select(MODEL_ALIASES.ID.isNotNull());
     }
 
-    public Optional<AliasRecord> find(String name) {
+    public Optional<Alias> find(String name) {
         return select(MODEL_ALIASES.NAME.eq(name)).stream().findFirst();
     }
 
@@ -34,7 +34,7 @@ public final class AliasRepository {
      *
      * @throws IllegalArgumentException when a target names a channel that does not exist
      */
-    public AliasRecord put(String name, String description, List<AliasTarget> targets) {
+    public Alias put(String name, String description, List<AliasTarget> targets) {
         long id = dsl.insertInto(MODEL_ALIASES).set(MODEL_ALIASES.NAME, name)
                 .set(MODEL_ALIASES.DESCRIPTION, description)
                 .onConflict(MODEL_ALIASES.NAME).doUpdate().set(MODEL_ALIASES.DESCRIPTION, description)
@@ -59,7 +59,7 @@ public final class AliasRepository {
         return dsl.deleteFrom(MODEL_ALIASES).where(MODEL_ALIASES.NAME.eq(name)).execute() == 1;
     }
 
-    private List<AliasRecord> select(Condition condition) {
+    private List<Alias> select(Condition condition) {
         List<ModelAliasesRecord> aliases = dsl.selectFrom(MODEL_ALIASES).where(condition)
                 .orderBy(MODEL_ALIASES.NAME).fetch();
         Map<Long, List<AliasTarget>> targets = dsl
@@ -73,7 +73,7 @@ public final class AliasRepository {
                 .collect(Collectors.groupingBy(r -> r.value1(), Collectors.mapping(
                         r -> new AliasTarget(r.value2(), r.value3(), r.value4(), r.value5()), Collectors.toList())));
         return aliases.stream()
-                .map(a -> new AliasRecord(a.getId(), a.getName(), a.getDescription(),
+                .map(a -> new Alias(a.getId(), a.getName(), a.getDescription(),
                         targets.getOrDefault(a.getId(), List.of())))
                 .toList();
     }

@@ -21,7 +21,7 @@ public final class ApiKeyRepository {
     }
 
     /** Any key with that hash, disabled, expired and revoked ones too: the caller decides (revoked reads as disabled). */
-    public Optional<ApiKeyRecord> findByHash(byte[] sha256) {
+    public Optional<ApiKey> findByHash(byte[] sha256) {
         return select().where(API_KEYS.KEY_HASH.eq(sha256)).fetchOptional(ApiKeyRepository::record);
     }
 
@@ -94,9 +94,9 @@ public final class ApiKeyRepository {
         return new ApiKeyEntry(record(r), r.get(API_KEYS.ENABLED), Sql.instant(r.get(API_KEYS.REVOKED_AT)));
     }
 
-    private static ApiKeyRecord record(Record r) {
+    private static ApiKey record(Record r) {
         boolean enabled = r.get(API_KEYS.ENABLED) && r.get(API_KEYS.REVOKED_AT) == null;
-        return new ApiKeyRecord(r.get(API_KEYS.ID), r.get(API_KEYS.USER_ID), r.get(USERS.NAME), r.get(USERS.ENABLED),
+        return new ApiKey(r.get(API_KEYS.ID), r.get(API_KEYS.USER_ID), r.get(USERS.NAME), r.get(USERS.ENABLED),
                 r.get(API_KEYS.PREFIX), r.get(API_KEYS.LABEL), Sql.list(r.get(API_KEYS.ALLOWED_MODELS)),
                 Sql.list(r.get(API_KEYS.ALLOWED_CIDRS)), Sql.instant(r.get(API_KEYS.EXPIRES_AT)), enabled,
                 r.get(API_KEYS.RPM), r.get(API_KEYS.TPM), Sql.instant(r.get(API_KEYS.LAST_USED_AT)),

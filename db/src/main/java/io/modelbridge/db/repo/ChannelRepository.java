@@ -16,16 +16,16 @@ public final class ChannelRepository {
         this.dsl = dsl;
     }
 
-    public List<ChannelRecord> list() {
+    public List<Channel> list() {
         return dsl.selectFrom(CHANNELS).orderBy(CHANNELS.NAME).fetch(ChannelRepository::map);
     }
 
-    public Optional<ChannelRecord> find(String name) {
+    public Optional<Channel> find(String name) {
         return dsl.selectFrom(CHANNELS).where(CHANNELS.NAME.eq(name)).fetchOptional(ChannelRepository::map);
     }
 
     /** @throws org.jooq.exception.IntegrityConstraintViolationException when the name is taken */
-    public ChannelRecord create(ChannelSpec spec) {
+    public Channel create(ChannelSpec spec) {
         ChannelsRecord r = dsl.newRecord(CHANNELS);
         fill(r, spec);
         r.store();
@@ -60,8 +60,8 @@ public final class ChannelRepository {
         r.setExtras(Sql.jsonb(s.extras()));
     }
 
-    static ChannelRecord map(ChannelsRecord r) {
-        return new ChannelRecord(r.getId(), r.getName(), r.getProvider(), r.getBaseUrl(), r.getCredentialSealed(),
+    static Channel map(ChannelsRecord r) {
+        return new Channel(r.getId(), r.getName(), r.getProvider(), r.getBaseUrl(), r.getCredentialSealed(),
                 Sql.list(r.getModels()), r.getPriority(), r.getWeight(), r.getEnabled(), r.getConnectTimeoutMs(),
                 r.getReadTimeoutMs(), Sql.stringMap(r.getExtras()), Sql.instant(r.getCreatedAt()));
     }

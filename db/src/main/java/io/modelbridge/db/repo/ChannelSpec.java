@@ -12,7 +12,7 @@ public record ChannelSpec(String name, String provider, String baseUrl, byte[] c
         extras = Map.copyOf(extras);
     }
 
-    public static ChannelSpec of(ChannelRecord c) {
+    public static ChannelSpec of(Channel c) {
         return new ChannelSpec(c.name(), c.provider(), c.baseUrl(), c.credentialSealed(), c.models(), c.priority(),
                 c.weight(), c.enabled(), c.connectTimeoutMs(), c.readTimeoutMs(), c.extras());
     }

@@ -40,7 +40,7 @@ public final class UsageRepository {
      * waits for the rows and charges them; rows for a lease that closed before (its holder was cut off, or a spill
      * file replayed) are charged here, once.
      */
-    public void insert(List<UsageRecord> rows) {
+    public void insert(List<UsageRow> rows) {
         if (rows.isEmpty()) {
             return;
         }
@@ -67,10 +67,10 @@ public final class UsageRepository {
      * 16: jOOQ's per-row DSL work was the largest share of the gateway's samples). The SQL names no schema, like the
      * rest of the raw SQL: the connection's currentSchema resolves it. PgJDBC prepares it once per connection.
      */
-    private static void insert(DSLContext dsl, List<UsageRecord> rows) {
+    private static void insert(DSLContext dsl, List<UsageRow> rows) {
         dsl.connection(c -> {
             try (PreparedStatement s = c.prepareStatement(INSERT)) {
-                for (UsageRecord u : rows) {
+                for (UsageRow u : rows) {
                     s.setString(1, u.requestId());
                     s.setObject(2, Sql.at(u.at()));
                     s.setObject(3, u.userId(), Types.BIGINT);
@@ -99,7 +99,7 @@ public final class UsageRepository {
     }
 
     /** The latest matching rows, newest first. */
-    public List<UsageRecord> rows(UsageQuery query, int limit) {
+    public List<UsageRow> rows(UsageQuery query, int limit) {
         return dsl.selectFrom(USAGE_LOG).where(conditions(query))
                 .orderBy(USAGE_LOG.CREATED_AT.desc(), USAGE_LOG.ID.desc()).limit(limit)
                 .fetch(UsageRepository::map);
@@ -189,8 +189,8 @@ public final class UsageRepository {
                 r.get(3, Long.class), r.get(4, BigDecimal.class), r.get(5, Long.class));
     }
 
-    private static UsageRecord map(UsageLogRecord r) {
-        return new UsageRecord(r.getRequestId(), Sql.instant(r.getCreatedAt()), r.getUserId(), r.getKeyId(),
+    private static UsageRow map(UsageLogRecord r) {
+        return new UsageRow(r.getRequestId(), Sql.instant(r.getCreatedAt()), r.getUserId(), r.getKeyId(),
                 r.getAlias(), r.getChannel(), r.getProvider(), r.getUpstreamModel(), r.getStream(),
                 r.getPromptTokens(), r.getCompletionTokens(), r.getEstimated(), r.getCost(), r.getLatencyMs(),
                 r.getTtftMs(), r.getStatus(), r.getErrorCode(), r.getClientRequestId(), r.getLeaseId());

@@ -17,21 +17,21 @@ public final class UserRepository {
     }
 
     /** @throws org.jooq.exception.IntegrityConstraintViolationException when the name is taken */
-    public UserRecord create(String name, String email, String role, boolean enabled) {
+    public User create(String name, String email, String role, boolean enabled) {
         return map(dsl.insertInto(USERS)
                 .set(USERS.NAME, name).set(USERS.EMAIL, email).set(USERS.ROLE, role).set(USERS.ENABLED, enabled)
                 .returning().fetchOne());
     }
 
-    public List<UserRecord> list() {
+    public List<User> list() {
         return dsl.selectFrom(USERS).orderBy(USERS.NAME).fetch(UserRepository::map);
     }
 
-    public Optional<UserRecord> find(String name) {
+    public Optional<User> find(String name) {
         return dsl.selectFrom(USERS).where(USERS.NAME.eq(name)).fetchOptional(UserRepository::map);
     }
 
-    public Optional<UserRecord> find(long id) {
+    public Optional<User> find(long id) {
         return dsl.selectFrom(USERS).where(USERS.ID.eq(id)).fetchOptional(UserRepository::map);
     }
 
@@ -48,8 +48,8 @@ public final class UserRepository {
         return dsl.deleteFrom(USERS).where(USERS.NAME.eq(name)).execute() == 1;
     }
 
-    static UserRecord map(UsersRecord r) {
-        return new UserRecord(r.getId(), r.getName(), r.getEmail(), r.getRole(), r.getEnabled(),
+    static User map(UsersRecord r) {
+        return new User(r.getId(), r.getName(), r.getEmail(), r.getRole(), r.getEnabled(),
                 r.getQuotaBalance(), Sql.instant(r.getCreatedAt()));
     }
 }

@@ -137,8 +137,8 @@ class QuotaLeasesTest {
         assertEquals(0, sum.compareTo(balance()), "the ledger explains the balance");
     }
 
-    private UsageRecord row(String requestId, String cost, Long lease) {
-        return new UsageRecord(requestId, Instant.now(), alice, null, "m", "c", "openai", "m", false, 10, 5, false,
+    private UsageRow row(String requestId, String cost, Long lease) {
+        return new UsageRow(requestId, Instant.now(), alice, null, "m", "c", "openai", "m", false, 10, 5, false,
                 dec(cost), 1, null, 200, null, null, lease);
     }
 

@@ -33,12 +33,12 @@ class RepositoriesTest {
 
     @Test
     void usersCreateFindUpdateDelete() {
-        UserRecord alice = users.create("alice", null, "user", true);
+        User alice = users.create("alice", null, "user", true);
         assertEquals(0, alice.quotaBalance().signum());
         assertThrows(IntegrityConstraintViolationException.class, () -> users.create("alice", null, "user", true));
         assertThrows(IntegrityConstraintViolationException.class, () -> users.create("bob", null, "root", true));
         assertTrue(users.update(alice.id(), "a@x.io", "admin", false));
-        UserRecord updated = users.find("alice").orElseThrow();
+        User updated = users.find("alice").orElseThrow();
         assertEquals("admin", updated.role());
         assertFalse(updated.enabled());
         assertTrue(users.delete("alice"));
@@ -53,7 +53,7 @@ class RepositoriesTest {
         Instant expires = Instant.parse("2030-01-01T00:00:00Z");
         ApiKeyEntry created = keys.create(new NewApiKey(userId, "mb-abc", hash, "ci", List.of("gpt-4o"),
                 List.of("10.0.0.0/8"), expires, 60, null));
-        ApiKeyRecord found = keys.findByHash(hash).orElseThrow();
+        ApiKey found = keys.findByHash(hash).orElseThrow();
         assertEquals(created.key(), found);
         assertEquals("alice", found.userName());
         assertEquals(List.of("gpt-4o"), found.allowedModels());
@@ -83,7 +83,7 @@ class RepositoriesTest {
         long id = keys.create(new NewApiKey(userId, "mb-x", new byte[] {1}, null, List.of(), List.of(), null,
                 null, null)).key().id();
         assertTrue(keys.update(id, new KeySettings("new", List.of("m"), List.of(), null, false, 1, 2)));
-        ApiKeyRecord k = keys.find(id).orElseThrow().key();
+        ApiKey k = keys.find(id).orElseThrow().key();
         assertEquals("new", k.label());
         assertFalse(k.enabled());
         assertEquals(2, k.tpm());
@@ -94,14 +94,14 @@ class RepositoriesTest {
 
     @Test
     void channelsKeepSealedBytesAndExtras() {
-        ChannelRecord c = channels.create(channel("east", new byte[] {1, 2, 3}));
+        Channel c = channels.create(channel("east", new byte[] {1, 2, 3}));
         assertArrayEquals(new byte[] {1, 2, 3}, c.credentialSealed());
         assertEquals(Map.of("region", "us"), c.extras());
         assertEquals(10_000, c.connectTimeoutMs());
         assertThrows(IntegrityConstraintViolationException.class, () -> channels.create(channel("east", null)));
         assertTrue(channels.update(c.id(), channel("east", null)));
         assertNull(channels.find("east").orElseThrow().credentialSealed());
-        assertEquals(List.of("east"), channels.list().stream().map(ChannelRecord::name).toList());
+        assertEquals(List.of("east"), channels.list().stream().map(Channel::name).toList());
     }
 
     @Test
@@ -109,7 +109,7 @@ class RepositoriesTest {
         channels.create(channel("a", null));
         channels.create(channel("b", null));
         aliases.put("smart", "d", List.of(new AliasTarget("b", "gpt-4o", 1, 1), new AliasTarget("a", null, 0, 5)));
-        AliasRecord smart = aliases.find("smart").orElseThrow();
+        Alias smart = aliases.find("smart").orElseThrow();
         assertEquals(List.of(new AliasTarget("a", null, 0, 5), new AliasTarget("b", "gpt-4o", 1, 1)), smart.targets());
         aliases.put("smart", "other", List.of(new AliasTarget("b", null, 0, 1)));
         assertEquals(1, aliases.list().get(0).targets().size());
@@ -152,7 +152,7 @@ class RepositoriesTest {
         UsageRepository usage = new UsageRepository(dsl);
         long alice = users.create("alice", null, "user", true).id();
         Instant now = Instant.now();
-        List<UsageRecord> rows = List.of(usage("r1", now, alice, "gpt", 200), usage("r2", now, alice, "gpt", 502),
+        List<UsageRow> rows = List.of(usage("r1", now, alice, "gpt", 200), usage("r2", now, alice, "gpt", 502),
                 usage("r3", now.minusSeconds(7200), null, "glm", 200));
         usage.insert(rows);
         usage.insert(rows); // a retried flush
@@ -190,8 +190,8 @@ class RepositoriesTest {
                 Map.of("region", "us"));
     }
 
-    private static UsageRecord usage(String id, Instant at, Long user, String alias, int status) {
-        return new UsageRecord(id, at, user, null, alias, "east", "openai", alias, false, 10, 5, false,
+    private static UsageRow usage(String id, Instant at, Long user, String alias, int status) {
+        return new UsageRow(id, at, user, null, alias, "east", "openai", alias, false, 10, 5, false,
                 new BigDecimal("0.01"), 100, null, status, status >= 400 ? "upstream_error" : null, null, null);
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpRules;
 import io.modelbridge.db.Database;
-import io.modelbridge.gateway.config.ChangeListener;
+import io.modelbridge.gateway.cluster.ChangeListener;
 import io.modelbridge.gateway.crypto.CredentialCipher;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.ErrorWriter;
@@ -46,8 +46,8 @@ public final class AdminApi {
 
     public AdminApi(Database db, CredentialCipher cipher, PluginCatalog plugins, ChannelHealth health,
                     ChangeListener changes, ObjectMapper json, ErrorWriter errors, String adminToken, Clock clock) {
-        Replies replies = new Replies(json);
-        AdminDeps deps = new AdminDeps(db, json, replies, new Changes(db, changes, replies, clock), clock);
+        JsonResponses responses = new JsonResponses(json);
+        AdminDeps deps = new AdminDeps(db, json, responses, new Changes(db, changes, responses, clock), clock);
         this.auth = new AdminAuth(adminToken, errors);
         this.guard = new Guard(errors);
         this.errors = errors;

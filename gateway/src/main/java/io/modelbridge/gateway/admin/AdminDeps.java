@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** What every admin handler needs. */
-record AdminDeps(Database db, ObjectMapper json, Replies replies, Changes changes, Clock clock) {
+record AdminDeps(Database db, ObjectMapper json, JsonResponses responses, Changes changes, Clock clock) {
     /** Admin bodies are small; anything larger is a mistake, not a resource to serve. */
     private static final int MAX_BODY = 1 << 20;
 

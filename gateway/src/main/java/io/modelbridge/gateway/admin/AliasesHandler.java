@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.modelbridge.db.repo.AliasRecord;
+import io.modelbridge.db.repo.Alias;
 import io.modelbridge.db.repo.AliasRepository;
 import io.modelbridge.db.repo.AliasTarget;
 import io.modelbridge.db.repo.ChannelRepository;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,18 +32,19 @@ final class AliasesHandler {
     }
 
     private void put(ServerRequest req, ServerResponse res) {
-        String name = Checks.model(AdminDeps.pathParam(req, "name"), "name");
+        String name = FieldValidation.model(AdminDeps.pathParam(req, "name"), "name");
         JsonBody body = deps.body(req, PUT);
         String description = body.text("description").orElse(null);
         List<JsonBody> items = body.objects("targets", TARGET)
-                .orElseThrow(() -> Checks.invalid("'targets' is required (an empty array routes nowhere).", "targets"));
-        AliasRecord alias = deps.changes().apply(Topic.ROUTES, (tx, audit) -> {
+                .orElseThrow(() -> FieldValidation.invalid("'targets' is required (an empty array routes nowhere).",
+                        "targets"));
+        Alias alias = deps.changes().apply(Topic.ROUTES, (tx, audit) -> {
             List<AliasTarget> targets = targets(items, new ChannelRepository(tx));
-            AliasRecord saved = new AliasRepository(tx).put(name, description, targets);
+            Alias saved = new AliasRepository(tx).put(name, description, targets);
             audit.record("alias.put", "alias", name, view(saved));
             return saved;
         });
-        deps.replies().ok(res, view(alias));
+        deps.responses().ok(res, view(alias));
     }
 
     private static List<AliasTarget> targets(List<JsonBody> items, ChannelRepository channels) {
@@ -51,40 +52,40 @@ final class AliasesHandler {
         for (JsonBody t : items) {
             String channel = t.requireText("channel");
             if (channels.find(channel).isEmpty()) {
-                throw Checks.invalid("No channel named '" + channel + "'.", t.name("channel"));
+                throw FieldValidation.invalid("No channel named '" + channel + "'.", t.name("channel"));
             }
-            String model = t.text("model").map(m -> Checks.model(m, t.name("model"))).orElse(null);
+            String model = t.text("model").map(m -> FieldValidation.model(m, t.name("model"))).orElse(null);
             int priority = t.integer("priority").orElse(0);
-            int weight = Checks.positive(t.integer("weight").orElse(1), t.name("weight"));
+            int weight = FieldValidation.positive(t.integer("weight").orElse(1), t.name("weight"));
             targets.add(new AliasTarget(channel, model, priority, weight));
         }
         return targets;
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        deps.replies().ok(res, deps.replies().list(new AliasRepository(deps.db().dsl()).list(), this::view));
+        deps.responses().ok(res, deps.responses().list(new AliasRepository(deps.db().dsl()).list(), this::view));
     }
 
     private void show(ServerRequest req, ServerResponse res) {
         String name = AdminDeps.pathParam(req, "name");
-        deps.replies().ok(res, view(new AliasRepository(deps.db().dsl()).find(name)
-                .orElseThrow(() -> Checks.notFound("alias", name))));
+        deps.responses().ok(res, view(new AliasRepository(deps.db().dsl()).find(name)
+                .orElseThrow(() -> FieldValidation.notFound("alias", name))));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
         String name = AdminDeps.pathParam(req, "name");
         deps.changes().apply(Topic.ROUTES, (tx, audit) -> {
             if (!new AliasRepository(tx).delete(name)) {
-                throw Checks.notFound("alias", name);
+                throw FieldValidation.notFound("alias", name);
             }
-            audit.record("alias.delete", "alias", name, deps.replies().node());
+            audit.record("alias.delete", "alias", name, deps.responses().node());
             return null;
         });
-        deps.replies().ok(res, deps.replies().deleted("alias", name));
+        deps.responses().ok(res, deps.responses().deleted("alias", name));
     }
 
-    ObjectNode view(AliasRecord a) {
-        ObjectNode node = deps.replies().object("alias").put("name", a.name()).put("description", a.description());
+    ObjectNode view(Alias a) {
+        ObjectNode node = deps.responses().object("alias").put("name", a.name()).put("description", a.description());
         ArrayNode targets = node.putArray("targets");
         a.targets().forEach(t -> targets.addObject().put("channel", t.channel()).put("model", t.upstreamModel())
                 .put("priority", t.priority()).put("weight", t.weight()));

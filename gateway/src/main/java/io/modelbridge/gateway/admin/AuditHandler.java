@@ -26,19 +26,19 @@ final class AuditHandler {
 
     private void list(ServerRequest req, ServerResponse res) {
         int limit = limit(AdminDeps.query(req, "limit").orElse(String.valueOf(DEFAULT_LIMIT)));
-        deps.replies().ok(res, deps.replies().list(new AuditRepository(deps.db().dsl()).recent(limit), this::view));
+        deps.responses().ok(res, deps.responses().list(new AuditRepository(deps.db().dsl()).recent(limit), this::view));
     }
 
     static int limit(String text) {
         if (!text.matches("\\d{1,4}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > MAX_LIMIT) {
-            throw Checks.invalid("'limit' must be an integer from 1 to " + MAX_LIMIT + ".", "limit");
+            throw FieldValidation.invalid("'limit' must be an integer from 1 to " + MAX_LIMIT + ".", "limit");
         }
         return Integer.parseInt(text);
     }
 
     private ObjectNode view(AuditEntry e) {
-        ObjectNode node = deps.replies().object("audit_entry").put("id", e.id());
-        Replies.put(node, "at", e.at());
+        ObjectNode node = deps.responses().object("audit_entry").put("id", e.id());
+        JsonResponses.put(node, "at", e.at());
         node.put("actor", e.actor()).put("action", e.action()).put("object_type", e.objectType())
                 .put("object_name", e.objectName());
         node.set("detail", parse(e.detailJson()));

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.db.Database;
 import io.modelbridge.db.repo.AuditRepository;
-import io.modelbridge.gateway.config.ChangeListener;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeFeed;
+import io.modelbridge.gateway.cluster.ChangeListener;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.time.Clock;
 import java.util.Set;
 import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,25 +24,25 @@ public final class Changes {
 
     private final Database db;
     private final ChangeListener listener;
-    private final Replies replies;
+    private final JsonResponses responses;
     private final Clock clock;
     private final String actor;
 
-    Changes(Database db, ChangeListener listener, Replies replies, Clock clock) {
-        this(db, listener, replies, clock, ACTOR);
+    Changes(Database db, ChangeListener listener, JsonResponses responses, Clock clock) {
+        this(db, listener, responses, clock, ACTOR);
     }
 
-    private Changes(Database db, ChangeListener listener, Replies replies, Clock clock, String actor) {
+    private Changes(Database db, ChangeListener listener, JsonResponses responses, Clock clock, String actor) {
         this.db = db;
         this.listener = listener;
-        this.replies = replies;
+        this.responses = responses;
         this.clock = clock;
         this.actor = actor;
     }
 
     /** Changes made on behalf of someone other than the admin token's holder, e.g. "portal" for self-service. */
     public static Changes by(String actor, Database db, ChangeListener listener, ObjectMapper json, Clock clock) {
-        return new Changes(db, listener, new Replies(json), clock, actor);
+        return new Changes(db, listener, new JsonResponses(json), clock, actor);
     }
 
     /** The work of one change, given the transaction and where to record its audit row. */
@@ -61,7 +61,7 @@ public final class Changes {
 
         /** @param detail what changed, never a secret */
         public void record(String action, String objectType, String objectName, ObjectNode detail) {
-            repository.record(clock.instant(), actor, action, objectType, objectName, replies.text(detail));
+            repository.record(clock.instant(), actor, action, objectType, objectName, responses.text(detail));
         }
     }
 
@@ -72,8 +72,7 @@ public final class Changes {
     public <T> T apply(Set<Topic> topics, Work<T> work) {
         T result = db.dsl().transactionResult(tx -> {
             T r = work.run(tx.dsl(), new Audit(tx.dsl()));
-            topics.forEach(topic -> tx.dsl().execute("select pg_notify({0}, {1})",
-                    DSL.val(ChangeListener.channel(db.schema())), DSL.val(topic.name())));
+            topics.forEach(topic -> ChangeFeed.publish(tx.dsl(), db.schema(), topic));
             return r;
         });
         for (Topic topic : topics) {

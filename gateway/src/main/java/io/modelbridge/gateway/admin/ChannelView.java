@@ -1,7 +1,7 @@
 package io.modelbridge.gateway.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modelbridge.db.repo.ChannelRecord;
+import io.modelbridge.db.repo.Channel;
 import io.modelbridge.gateway.crypto.CredentialCipher;
 import io.modelbridge.gateway.plugin.PluginCatalog;
 import io.modelbridge.gateway.routing.ChannelHealth;
@@ -12,30 +12,30 @@ import java.util.Locale;
 final class ChannelView {
     /** Shorter credentials get no hint: 7 characters of a short secret would give too much of it away. */
     private static final int HINT_MIN_LENGTH = 16;
-    private final Replies replies;
+    private final JsonResponses responses;
     private final CredentialCipher cipher;
     private final PluginCatalog plugins;
     private final ChannelHealth health;
 
-    ChannelView(Replies replies, CredentialCipher cipher, PluginCatalog plugins, ChannelHealth health) {
-        this.replies = replies;
+    ChannelView(JsonResponses responses, CredentialCipher cipher, PluginCatalog plugins, ChannelHealth health) {
+        this.responses = responses;
         this.cipher = cipher;
         this.plugins = plugins;
         this.health = health;
     }
 
-    ObjectNode of(ChannelRecord c) {
-        ObjectNode node = replies.object("channel").put("id", c.id()).put("name", c.name())
+    ObjectNode of(Channel c) {
+        ObjectNode node = responses.object("channel").put("id", c.id()).put("name", c.name())
                 .put("provider", c.provider()).put("provider_available", plugins.hasProvider(c.provider()))
                 .put("base_url", c.baseUrl());
-        Replies.putStrings(node, "models", c.models());
+        JsonResponses.putStrings(node, "models", c.models());
         node.put("priority", c.priority()).put("weight", c.weight()).put("enabled", c.enabled())
                 .put("connect_timeout_ms", c.connectTimeoutMs()).put("read_timeout_ms", c.readTimeoutMs());
         ObjectNode extras = node.putObject("extras");
         c.extras().forEach(extras::put);
         putCredential(node, c);
         putBreaker(node.putObject("breaker"), health.breaker(c.name()));
-        Replies.put(node, "created_at", c.createdAt());
+        JsonResponses.put(node, "created_at", c.createdAt());
         return node;
     }
 
@@ -43,10 +43,10 @@ final class ChannelView {
     private static void putBreaker(ObjectNode node, CircuitBreakers.Snapshot b) {
         node.put("state", b.state().name().toLowerCase(Locale.ROOT))
                 .put("consecutive_failures", b.consecutiveFailures());
-        Replies.put(node, "retry_at", b.retryAt().orElse(null));
+        JsonResponses.put(node, "retry_at", b.retryAt().orElse(null));
     }
 
-    private void putCredential(ObjectNode node, ChannelRecord c) {
+    private void putCredential(ObjectNode node, Channel c) {
         node.put("credential_set", c.credentialSealed() != null);
         if (c.credentialSealed() == null) {
             return;

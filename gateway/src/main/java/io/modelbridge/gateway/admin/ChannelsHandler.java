@@ -3,10 +3,10 @@ package io.modelbridge.gateway.admin;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.modelbridge.db.repo.ChannelRecord;
+import io.modelbridge.db.repo.Channel;
 import io.modelbridge.db.repo.ChannelRepository;
 import io.modelbridge.db.repo.ChannelSpec;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import io.modelbridge.gateway.crypto.CredentialCipher;
 import io.modelbridge.gateway.plugin.PluginCatalog;
 import io.modelbridge.gateway.routing.ChannelHealth;
@@ -34,7 +34,7 @@ final class ChannelsHandler {
         this.cipher = cipher;
         this.plugins = plugins;
         this.health = health;
-        this.view = new ChannelView(deps.replies(), cipher, plugins, health);
+        this.view = new ChannelView(deps.responses(), cipher, plugins, health);
     }
 
     void routes(HttpRules rules, Guard guard) {
@@ -51,14 +51,14 @@ final class ChannelsHandler {
      * first model. Always 200 when the test ran: {@code {"ok","latency_ms","model","error"}}.
      */
     private void test(ServerRequest req, ServerResponse res) {
-        ChannelRecord channel = find(new ChannelRepository(deps.db().dsl()), AdminDeps.pathParam(req, "name"));
+        Channel channel = find(new ChannelRepository(deps.db().dsl()), AdminDeps.pathParam(req, "name"));
         JsonBody body = deps.body(req, TEST);
-        String model = body.text("model").map(m -> Checks.model(m, "model"))
+        String model = body.text("model").map(m -> FieldValidation.model(m, "model"))
                 .or(() -> channel.models().stream().findFirst())
-                .orElseThrow(() -> Checks.invalid("Channel '" + channel.name()
+                .orElseThrow(() -> FieldValidation.invalid("Channel '" + channel.name()
                         + "' lists no models; give the upstream 'model' to test with.", "model"));
         ChannelHealth.Probe probe = health.probe(channel, model);
-        var node = deps.replies().object("channel_test").put("channel", channel.name()).put("ok", probe.ok())
+        var node = deps.responses().object("channel_test").put("channel", channel.name()).put("ok", probe.ok())
                 .put("latency_ms", probe.latencyMillis()).put("model", probe.model());
         if (probe.error().isEmpty()) {
             node.putNull("error");
@@ -68,56 +68,57 @@ final class ChannelsHandler {
                     .put("code", e.code()).put("status", e.status()).put("kind", probe.kind().orElse(null))
                     .put("upstream_status", probe.upstreamStatus());
         }
-        deps.replies().ok(res, node);
+        deps.responses().ok(res, node);
     }
 
     private void create(ServerRequest req, ServerResponse res) {
         JsonBody body = deps.body(req, CREATE);
-        String name = Checks.name(body.requireText("name"), "name");
+        String name = FieldValidation.name(body.requireText("name"), "name");
         ChannelSpec defaults = new ChannelSpec(name, body.requireText("provider"), "", null, List.of(), 0, 1, true,
                 10_000, 120_000, Map.of());
         ChannelSpec spec = merged(body, defaults);
-        ChannelRecord channel = deps.changes().apply(Topic.ROUTES, (tx, audit) -> {
-            ChannelRecord created = new ChannelRepository(tx).create(spec);
+        Channel channel = deps.changes().apply(Topic.ROUTES, (tx, audit) -> {
+            Channel created = new ChannelRepository(tx).create(spec);
             audit.record("channel.create", "channel", name, view.of(created));
             return created;
         });
-        deps.replies().created(res, view.of(channel));
+        deps.responses().created(res, view.of(channel));
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        deps.replies().ok(res, deps.replies().list(new ChannelRepository(deps.db().dsl()).list(), view::of));
+        deps.responses().ok(res, deps.responses().list(new ChannelRepository(deps.db().dsl()).list(), view::of));
     }
 
     private void show(ServerRequest req, ServerResponse res) {
-        deps.replies().ok(res, view.of(find(new ChannelRepository(deps.db().dsl()), AdminDeps.pathParam(req, "name"))));
+        String name = AdminDeps.pathParam(req, "name");
+        deps.responses().ok(res, view.of(find(new ChannelRepository(deps.db().dsl()), name)));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
         String name = AdminDeps.pathParam(req, "name");
         JsonBody body = deps.body(req, PATCH);
-        ChannelRecord channel = deps.changes().apply(Topic.ROUTES, (tx, audit) -> {
+        Channel channel = deps.changes().apply(Topic.ROUTES, (tx, audit) -> {
             ChannelRepository channels = new ChannelRepository(tx);
-            ChannelRecord current = find(channels, name);
+            Channel current = find(channels, name);
             channels.update(current.id(), merged(body, ChannelSpec.of(current)));
-            ChannelRecord updated = find(channels, name);
+            Channel updated = find(channels, name);
             audit.record("channel.update", "channel", name,
                     view.of(updated).put("credential_replaced", body.has("credential")));
             return updated;
         });
-        deps.replies().ok(res, view.of(channel));
+        deps.responses().ok(res, view.of(channel));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
         String name = AdminDeps.pathParam(req, "name");
         deps.changes().apply(Topic.ROUTES, (tx, audit) -> {
             if (!new ChannelRepository(tx).delete(name)) {
-                throw Checks.notFound("channel", name);
+                throw FieldValidation.notFound("channel", name);
             }
-            audit.record("channel.delete", "channel", name, deps.replies().node());
+            audit.record("channel.delete", "channel", name, deps.responses().node());
             return null;
         });
-        deps.replies().ok(res, deps.replies().deleted("channel", name));
+        deps.responses().ok(res, deps.responses().deleted("channel", name));
     }
 
     /** The current spec with every field the body has replaced, validated. */
@@ -130,16 +131,17 @@ final class ChannelsHandler {
                 body.hasValue("base_url") ? baseUrl(body.text("base_url").orElseThrow()) : c.baseUrl(),
                 sealed, body.strings("models").orElse(c.models()),
                 body.integer("priority").orElse(c.priority()),
-                Checks.positive(body.integer("weight").orElse(c.weight()), "weight"),
+                FieldValidation.positive(body.integer("weight").orElse(c.weight()), "weight"),
                 body.bool("enabled").orElse(c.enabled()),
-                Checks.positive(body.integer("connect_timeout_ms").orElse(c.connectTimeoutMs()), "connect_timeout_ms"),
-                Checks.positive(body.integer("read_timeout_ms").orElse(c.readTimeoutMs()), "read_timeout_ms"),
+                FieldValidation.positive(body.integer("connect_timeout_ms").orElse(c.connectTimeoutMs()),
+                        "connect_timeout_ms"),
+                FieldValidation.positive(body.integer("read_timeout_ms").orElse(c.readTimeoutMs()), "read_timeout_ms"),
                 body.stringMap("extras").orElse(c.extras()));
     }
 
     private String provider(String provider) {
         if (!plugins.hasProvider(provider)) {
-            throw Checks.invalid("No loaded plugin serves provider '" + provider
+            throw FieldValidation.invalid("No loaded plugin serves provider '" + provider
                     + "'; see GET /admin/v1/plugins for the providers available.", "provider");
         }
         return provider;
@@ -147,7 +149,7 @@ final class ChannelsHandler {
 
     private byte[] seal(String channel, String credential) {
         if (credential.isBlank()) {
-            throw Checks.invalid("'credential' must not be empty (send null to remove it).", "credential");
+            throw FieldValidation.invalid("'credential' must not be empty (send null to remove it).", "credential");
         }
         return cipher.seal(channel, credential);
     }
@@ -165,12 +167,12 @@ final class ChannelsHandler {
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        throw Checks.invalid("'base_url' must be an http(s) or ws(s) URL without user info, or \"\" for the vendor's "
-                + "own.", "base_url");
+        throw FieldValidation.invalid("'base_url' must be an http(s) or ws(s) URL without user info, or \"\" for the "
+                + "vendor's own.", "base_url");
     }
 
-    private static ChannelRecord find(ChannelRepository channels, String name) {
-        return channels.find(name).orElseThrow(() -> Checks.notFound("channel", name));
+    private static Channel find(ChannelRepository channels, String name) {
+        return channels.find(name).orElseThrow(() -> FieldValidation.notFound("channel", name));
     }
 
     private static Set<String> union(Set<String> set, String extra) {

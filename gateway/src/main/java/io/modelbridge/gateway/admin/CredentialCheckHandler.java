@@ -3,7 +3,7 @@ package io.modelbridge.gateway.admin;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.modelbridge.db.repo.ChannelRecord;
+import io.modelbridge.db.repo.Channel;
 import io.modelbridge.db.repo.ChannelRepository;
 import io.modelbridge.gateway.crypto.CredentialCipher;
 import java.security.MessageDigest;
@@ -31,8 +31,8 @@ final class CredentialCheckHandler {
     private void check(ServerRequest req, ServerResponse res) {
         String name = AdminDeps.pathParam(req, "name");
         String candidate = deps.body(req, BODY).requireText("credential");
-        ChannelRecord channel = new ChannelRepository(deps.db().dsl()).find(name)
-                .orElseThrow(() -> Checks.notFound("channel", name));
+        Channel channel = new ChannelRepository(deps.db().dsl()).find(name)
+                .orElseThrow(() -> FieldValidation.notFound("channel", name));
         boolean matches;
         try {
             matches = channel.credentialSealed() != null && MessageDigest.isEqual(
@@ -40,7 +40,7 @@ final class CredentialCheckHandler {
         } catch (IllegalArgumentException e) { // sealed under another master key: it must be set again anyway
             matches = false;
         }
-        deps.replies().ok(res, deps.replies().object("credential_check").put("channel", name)
+        deps.responses().ok(res, deps.responses().object("credential_check").put("channel", name)
                 .put("matches", matches));
     }
 }

@@ -19,7 +19,7 @@ final class Domains {
         for (String domain : domains) {
             String lower = domain.strip().toLowerCase(Locale.ROOT);
             if (!DOMAIN.matcher(lower).matches()) {
-                throw Checks.invalid("'" + param + "' has '" + domain
+                throw FieldValidation.invalid("'" + param + "' has '" + domain
                         + "', which is not a domain such as example.com (no '@', letters, digits, dots and dashes).",
                         param);
             }

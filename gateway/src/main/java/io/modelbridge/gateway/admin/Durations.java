@@ -19,7 +19,8 @@ final class Durations {
     static Duration parse(String text, String param) {
         Matcher m = SHORT.matcher(text.strip());
         if (!m.matches()) {
-            throw Checks.invalid("'" + param + "' must be a duration such as 90s, 15m, 12h, 30d or 2w.", param);
+            throw FieldValidation.invalid("'" + param + "' must be a duration such as 90s, 15m, 12h, 30d or 2w.",
+                    param);
         }
         long n = Long.parseLong(m.group(1));
         Duration d = switch (m.group(2)) {
@@ -30,7 +31,7 @@ final class Durations {
             default -> Duration.ofDays(7 * n);
         };
         if (d.isZero()) {
-            throw Checks.invalid("'" + param + "' must be longer than 0.", param);
+            throw FieldValidation.invalid("'" + param + "' must be longer than 0.", param);
         }
         return d;
     }
@@ -39,7 +40,8 @@ final class Durations {
         try {
             return inRange(Instant.parse(text.strip()), param);
         } catch (DateTimeParseException e) {
-            throw Checks.invalid("'" + param + "' must be an ISO-8601 instant such as 2030-01-31T00:00:00Z.", param);
+            throw FieldValidation.invalid("'" + param + "' must be an ISO-8601 instant such as 2030-01-31T00:00:00Z.",
+                    param);
         }
     }
 
@@ -51,14 +53,15 @@ final class Durations {
         try {
             return inRange(Instant.parse(text.strip()), param);
         } catch (DateTimeParseException e) {
-            throw Checks.invalid("'" + param + "' must be an ISO-8601 instant or a duration such as 24h or 7d.",
-                    param);
+            throw FieldValidation.invalid(
+                    "'" + param + "' must be an ISO-8601 instant or a duration such as 24h or 7d.", param);
         }
     }
 
     private static Instant inRange(Instant at, String param) {
         if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
-            throw Checks.invalid("'" + param + "' must fall between " + EARLIEST + " and " + LATEST + ".", param);
+            throw FieldValidation.invalid("'" + param + "' must fall between " + EARLIEST + " and " + LATEST + ".",
+                    param);
         }
         return at;
     }
@@ -66,12 +69,12 @@ final class Durations {
     /** The expiry a body asks for with {@code expires_at} (a time) or {@code expires_in} (e.g. "30d"), if any. */
     static Optional<Instant> expiry(JsonBody body, Instant now) {
         if (body.hasValue("expires_at") && body.hasValue("expires_in")) {
-            throw Checks.invalid("Give either 'expires_at' or 'expires_in', not both.", "expires_in");
+            throw FieldValidation.invalid("Give either 'expires_at' or 'expires_in', not both.", "expires_in");
         }
         Optional<Instant> at = body.text("expires_at").map(t -> instant(t, "expires_at"))
                 .or(() -> body.text("expires_in").map(t -> inRange(now.plus(parse(t, "expires_in")), "expires_in")));
         if (at.isPresent() && !at.get().isAfter(now)) {
-            throw Checks.invalid("'expires_at' must be in the future.", "expires_at");
+            throw FieldValidation.invalid("'expires_at' must be in the future.", "expires_at");
         }
         return at;
     }

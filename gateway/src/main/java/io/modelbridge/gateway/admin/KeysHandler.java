@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.modelbridge.db.repo.ApiKey;
 import io.modelbridge.db.repo.ApiKeyEntry;
-import io.modelbridge.db.repo.ApiKeyRecord;
 import io.modelbridge.db.repo.ApiKeyRepository;
 import io.modelbridge.db.repo.KeySettings;
 import io.modelbridge.db.repo.NewApiKey;
 import io.modelbridge.db.repo.UserRepository;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
 import java.time.Instant;
@@ -45,17 +45,17 @@ final class KeysHandler {
         String secret = KeySecrets.generate();
         ApiKeyEntry key = deps.changes().apply(Topic.KEYS, (tx, audit) -> {
             long userId = new UserRepository(tx).find(userName)
-                    .orElseThrow(() -> Checks.invalid("No user named '" + userName + "'.", "user")).id();
+                    .orElseThrow(() -> FieldValidation.invalid("No user named '" + userName + "'.", "user")).id();
             NewApiKey spec = new NewApiKey(userId, KeySecrets.prefix(secret), KeySecrets.sha256(secret),
                     body.text("label").orElse(null),
                     body.strings("models").orElse(List.of()),
-                    Cidrs.check(body.strings("cidrs").orElse(List.of()), "cidrs"),
+                    FieldValidation.cidrs(body.strings("cidrs").orElse(List.of()), "cidrs"),
                     expiry(body).orElse(null), limit(body, "rpm").orElse(null), limit(body, "tpm").orElse(null));
             ApiKeyEntry created = new ApiKeyRepository(tx).create(spec);
             audit.record("key.create", "api_key", String.valueOf(created.key().id()), view(created));
             return created;
         });
-        deps.replies().created(res, view(key).put("key", secret));
+        deps.responses().created(res, view(key).put("key", secret));
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -64,11 +64,11 @@ final class KeysHandler {
         List<ApiKeyEntry> found = user.isPresent()
                 ? keys.listForUser(UsersHandler.find(new UserRepository(deps.db().dsl()), user.get()).id())
                 : keys.list();
-        deps.replies().ok(res, deps.replies().list(found, this::view));
+        deps.responses().ok(res, deps.responses().list(found, this::view));
     }
 
     private void show(ServerRequest req, ServerResponse res) {
-        deps.replies().ok(res, view(find(new ApiKeyRepository(deps.db().dsl()), id(req))));
+        deps.responses().ok(res, view(find(new ApiKeyRepository(deps.db().dsl()), id(req))));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
@@ -78,21 +78,22 @@ final class KeysHandler {
             ApiKeyRepository keys = new ApiKeyRepository(tx);
             ApiKeyEntry current = find(keys, id);
             if (current.revokedAt() != null && body.bool("enabled").orElse(false)) {
-                throw Checks.invalid("API key " + id + " is revoked for good; create a new key instead.", "enabled");
+                throw FieldValidation.invalid("API key " + id + " is revoked for good; create a new key instead.",
+                        "enabled");
             }
             keys.update(id, merged(body, current.key(), current.keyEnabled()));
             ApiKeyEntry updated = find(keys, id);
             audit.record("key.update", "api_key", String.valueOf(id), view(updated));
             return updated;
         });
-        deps.replies().ok(res, view(key));
+        deps.responses().ok(res, view(key));
     }
 
-    private KeySettings merged(JsonBody body, ApiKeyRecord k, boolean enabled) {
+    private KeySettings merged(JsonBody body, ApiKey k, boolean enabled) {
         String label = body.has("label") ? body.text("label").orElse(null) : k.label();
         List<String> models = body.has("models") ? body.strings("models").orElse(List.of()) : k.allowedModels();
         List<String> cidrs = body.has("cidrs")
-                ? Cidrs.check(body.strings("cidrs").orElse(List.of()), "cidrs") : k.allowedCidrs();
+                ? FieldValidation.cidrs(body.strings("cidrs").orElse(List.of()), "cidrs") : k.allowedCidrs();
         Instant expires = body.has("expires_at") || body.has("expires_in") ? expiry(body).orElse(null) : k.expiresAt();
         Integer rpm = body.has("rpm") ? limit(body, "rpm").orElse(null) : k.rpm();
         Integer tpm = body.has("tpm") ? limit(body, "tpm").orElse(null) : k.tpm();
@@ -109,7 +110,7 @@ final class KeysHandler {
             audit.record("key.revoke", "api_key", String.valueOf(id), view(revoked));
             return revoked;
         });
-        deps.replies().ok(res, view(key));
+        deps.responses().ok(res, view(key));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
@@ -118,10 +119,10 @@ final class KeysHandler {
             if (!new ApiKeyRepository(tx).delete(id)) {
                 throw notFound(String.valueOf(id));
             }
-            audit.record("key.delete", "api_key", String.valueOf(id), deps.replies().node());
+            audit.record("key.delete", "api_key", String.valueOf(id), deps.responses().node());
             return null;
         });
-        deps.replies().ok(res, deps.replies().object("api_key").put("id", id).put("deleted", true));
+        deps.responses().ok(res, deps.responses().object("api_key").put("id", id).put("deleted", true));
     }
 
     private Optional<Instant> expiry(JsonBody body) {
@@ -129,7 +130,7 @@ final class KeysHandler {
     }
 
     private static Optional<Integer> limit(JsonBody body, String field) {
-        return body.integer(field).map(v -> Checks.positive(v, field));
+        return body.integer(field).map(v -> FieldValidation.positive(v, field));
     }
 
     private static long id(ServerRequest req) {
@@ -149,18 +150,18 @@ final class KeysHandler {
     }
 
     ObjectNode view(ApiKeyEntry entry) {
-        ApiKeyRecord k = entry.key();
-        ObjectNode node = deps.replies().object("api_key").put("id", k.id()).put("user", k.userName())
+        ApiKey k = entry.key();
+        ObjectNode node = deps.responses().object("api_key").put("id", k.id()).put("user", k.userName())
                 .put("prefix", k.prefix()).put("label", k.label());
-        Replies.putStrings(node, "models", k.allowedModels());
-        Replies.putStrings(node, "cidrs", k.allowedCidrs());
-        Replies.put(node, "expires_at", k.expiresAt());
+        JsonResponses.putStrings(node, "models", k.allowedModels());
+        JsonResponses.putStrings(node, "cidrs", k.allowedCidrs());
+        JsonResponses.put(node, "expires_at", k.expiresAt());
         node.put("enabled", entry.keyEnabled()).put("revoked", entry.revokedAt() != null);
-        Replies.put(node, "revoked_at", entry.revokedAt());
+        JsonResponses.put(node, "revoked_at", entry.revokedAt());
         node.put("expired", k.expiresAt() != null && !k.expiresAt().isAfter(deps.clock().instant()));
         node.put("rpm", k.rpm()).put("tpm", k.tpm());
-        Replies.put(node, "last_used_at", k.lastUsedAt());
-        Replies.put(node, "created_at", k.createdAt());
+        JsonResponses.put(node, "last_used_at", k.lastUsedAt());
+        JsonResponses.put(node, "created_at", k.createdAt());
         return node;
     }
 }

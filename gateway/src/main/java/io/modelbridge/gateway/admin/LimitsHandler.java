@@ -8,7 +8,7 @@ import io.modelbridge.db.repo.ApiKeyRepository;
 import io.modelbridge.db.repo.LimitRepository;
 import io.modelbridge.db.repo.RateLimit;
 import io.modelbridge.db.repo.UserRepository;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.util.Set;
 import org.jooq.DSLContext;
 
@@ -31,10 +31,10 @@ final class LimitsHandler {
         JsonBody body = deps.body(req, PUT);
         String scope = scope(body.requireText("scope"));
         String subject = body.text("subject").orElse("");
-        Integer rpm = body.integer("rpm").map(v -> Checks.positive(v, "rpm")).orElse(null);
-        Integer tpm = body.integer("tpm").map(v -> Checks.positive(v, "tpm")).orElse(null);
+        Integer rpm = body.integer("rpm").map(v -> FieldValidation.positive(v, "rpm")).orElse(null);
+        Integer tpm = body.integer("tpm").map(v -> FieldValidation.positive(v, "tpm")).orElse(null);
         if (rpm == null && tpm == null) {
-            throw Checks.invalid("Give 'rpm', 'tpm' or both (to remove a limit, DELETE it).", "rpm");
+            throw FieldValidation.invalid("Give 'rpm', 'tpm' or both (to remove a limit, DELETE it).", "rpm");
         }
         RateLimit limit = new RateLimit(scope, subject, rpm, tpm);
         deps.changes().apply(Topic.LIMITS, (tx, audit) -> {
@@ -43,11 +43,11 @@ final class LimitsHandler {
             audit.record("limit.put", "rate_limit", scope + ":" + subject, view(limit));
             return null;
         });
-        deps.replies().ok(res, view(limit));
+        deps.responses().ok(res, view(limit));
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        deps.replies().ok(res, deps.replies().list(new LimitRepository(deps.db().dsl()).list(), this::view));
+        deps.responses().ok(res, deps.responses().list(new LimitRepository(deps.db().dsl()).list(), this::view));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
@@ -56,16 +56,16 @@ final class LimitsHandler {
         String subject = AdminDeps.query(req, "subject").orElse("");
         deps.changes().apply(Topic.LIMITS, (tx, audit) -> {
             if (!new LimitRepository(tx).delete(scope, subject)) {
-                throw Checks.notFound("rate limit", scope + ":" + subject);
+                throw FieldValidation.notFound("rate limit", scope + ":" + subject);
             }
-            audit.record("limit.delete", "rate_limit", scope + ":" + subject, deps.replies().node());
+            audit.record("limit.delete", "rate_limit", scope + ":" + subject, deps.responses().node());
             return null;
         });
-        deps.replies().ok(res, deps.replies().deleted("rate_limit", scope + ":" + subject));
+        deps.responses().ok(res, deps.responses().deleted("rate_limit", scope + ":" + subject));
     }
 
     private static String scope(String scope) {
-        return Checks.oneOf(scope, "scope", "global", "user", "key", "model");
+        return FieldValidation.oneOf(scope, "scope", "global", "user", "key", "model");
     }
 
     /** global has no subject; user names a user, key a key id, model a model. A missing subject is a 400. */
@@ -73,25 +73,25 @@ final class LimitsHandler {
         switch (scope) {
             case "global" -> {
                 if (!subject.isEmpty()) {
-                    throw Checks.invalid("A global limit has no 'subject'.", "subject");
+                    throw FieldValidation.invalid("A global limit has no 'subject'.", "subject");
                 }
             }
             case "user" -> {
                 if (new UserRepository(tx).find(subject).isEmpty()) {
-                    throw Checks.invalid("No user named '" + subject + "'.", "subject");
+                    throw FieldValidation.invalid("No user named '" + subject + "'.", "subject");
                 }
             }
             case "key" -> {
                 if (!subject.matches("\\d{1,18}") || new ApiKeyRepository(tx).find(Long.parseLong(subject)).isEmpty()) {
-                    throw Checks.invalid("'subject' must be the id of an existing API key.", "subject");
+                    throw FieldValidation.invalid("'subject' must be the id of an existing API key.", "subject");
                 }
             }
-            default -> Checks.model(subject, "subject");
+            default -> FieldValidation.model(subject, "subject");
         }
     }
 
     ObjectNode view(RateLimit l) {
-        return deps.replies().object("rate_limit").put("scope", l.scope()).put("subject", l.subject())
+        return deps.responses().object("rate_limit").put("scope", l.scope()).put("subject", l.subject())
                 .put("rpm", l.rpm()).put("tpm", l.tpm());
     }
 }

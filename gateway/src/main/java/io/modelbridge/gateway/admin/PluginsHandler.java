@@ -23,22 +23,22 @@ final class PluginsHandler {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        deps.replies().ok(res, deps.replies().list(plugins.list(), this::view));
+        deps.responses().ok(res, deps.responses().list(plugins.list(), this::view));
     }
 
     private void reload(ServerRequest req, ServerResponse res) {
         String id = AdminDeps.pathParam(req, "id");
-        PluginView plugin = plugins.reload(id).orElseThrow(() -> Checks.notFound("plugin", id));
+        PluginView plugin = plugins.reload(id).orElseThrow(() -> FieldValidation.notFound("plugin", id));
         deps.changes().recordOnly("plugin.reload", "plugin", id, view(plugin));
-        deps.replies().ok(res, view(plugin));
+        deps.responses().ok(res, view(plugin));
     }
 
     ObjectNode view(PluginView p) {
-        ObjectNode node = deps.replies().object("plugin").put("id", p.id()).put("version", p.version())
+        ObjectNode node = deps.responses().object("plugin").put("id", p.id()).put("version", p.version())
                 .put("state", p.state()).put("jar", p.jar());
-        Replies.putStrings(node, "provider_ids", p.providerIds());
+        JsonResponses.putStrings(node, "provider_ids", p.providerIds());
         node.put("credential_format", p.credentialFormat());
-        Replies.putStrings(node, "known_models", p.knownModels());
+        JsonResponses.putStrings(node, "known_models", p.knownModels());
         return node.put("error", p.error());
     }
 }

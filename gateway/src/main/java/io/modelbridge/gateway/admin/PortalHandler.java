@@ -8,7 +8,7 @@ import io.modelbridge.db.repo.PortalInvite;
 import io.modelbridge.db.repo.PortalInviteRepository;
 import io.modelbridge.db.repo.PortalSettings;
 import io.modelbridge.db.repo.PortalSettingsRepository;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -43,13 +43,14 @@ final class PortalHandler {
     }
 
     private void show(ServerRequest req, ServerResponse res) {
-        deps.replies().ok(res, view(new PortalSettingsRepository(deps.db().dsl()).get()));
+        deps.responses().ok(res, view(new PortalSettingsRepository(deps.db().dsl()).get()));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
         JsonBody body = deps.body(req, PATCH);
         String registration = body.has("registration")
-                ? Checks.oneOf(body.requireText("registration"), "registration", "open", "closed", "invite") : null;
+                ? FieldValidation.oneOf(body.requireText("registration"), "registration", "open", "closed", "invite")
+                : null;
         List<String> domains = body.has("allowed_domains")
                 ? Domains.check(body.strings("allowed_domains").orElse(List.of()), "allowed_domains") : null;
         BigDecimal freeQuota = body.has("free_quota") ? credits(body, "free_quota") : null;
@@ -69,52 +70,52 @@ final class PortalHandler {
             audit.record("portal.update", "portal_settings", "portal", view(updated));
             return updated;
         });
-        deps.replies().ok(res, view(settings));
+        deps.responses().ok(res, view(settings));
     }
 
     private static BigDecimal credits(JsonBody body, String field) {
-        return Checks.credits(body.decimal(field)
-                .orElseThrow(() -> Checks.invalid("'" + field + "' cannot be null.", field)), field);
+        return FieldValidation.credits(body.decimal(field)
+                .orElseThrow(() -> FieldValidation.invalid("'" + field + "' cannot be null.", field)), field);
     }
 
     private static List<String> models(List<String> models) {
-        models.forEach(m -> Checks.model(m, "models"));
+        models.forEach(m -> FieldValidation.model(m, "models"));
         return List.copyOf(new LinkedHashSet<>(models));
     }
 
     private static Integer limit(JsonBody body, String field) {
-        return body.integer(field).map(v -> Checks.positive(v, field)).orElse(null);
+        return body.integer(field).map(v -> FieldValidation.positive(v, field)).orElse(null);
     }
 
     private void createInvite(ServerRequest req, ServerResponse res) {
         JsonBody body = deps.body(req, INVITE);
-        int uses = body.integer("uses").map(u -> Checks.positive(u, "uses")).orElse(1);
+        int uses = body.integer("uses").map(u -> FieldValidation.positive(u, "uses")).orElse(1);
         Instant expiresAt = expiry(body).orElse(null);
         String code = newCode();
         PortalInvite invite = deps.changes().apply(Topic.USERS, (tx, audit) -> {
             PortalInvite created = new PortalInviteRepository(tx).create(code, uses, expiresAt);
-            ObjectNode detail = deps.replies().node().put("code_prefix", shown(code)).put("max_uses", uses);
-            Replies.put(detail, "expires_at", expiresAt);
+            ObjectNode detail = deps.responses().node().put("code_prefix", shown(code)).put("max_uses", uses);
+            JsonResponses.put(detail, "expires_at", expiresAt);
             audit.record("portal.invite.create", "portal_invite", shown(code), detail);
             return created;
         });
-        deps.replies().created(res, view(invite));
+        deps.responses().created(res, view(invite));
     }
 
     private void listInvites(ServerRequest req, ServerResponse res) {
-        deps.replies().ok(res, deps.replies().list(new PortalInviteRepository(deps.db().dsl()).list(), this::view));
+        deps.responses().ok(res, deps.responses().list(new PortalInviteRepository(deps.db().dsl()).list(), this::view));
     }
 
     private void deleteInvite(ServerRequest req, ServerResponse res) {
         String code = AdminDeps.pathParam(req, "code");
         deps.changes().apply(Topic.USERS, (tx, audit) -> {
             if (!new PortalInviteRepository(tx).delete(code)) {
-                throw Checks.notFound("portal invite", code);
+                throw FieldValidation.notFound("portal invite", code);
             }
-            audit.record("portal.invite.delete", "portal_invite", shown(code), deps.replies().node());
+            audit.record("portal.invite.delete", "portal_invite", shown(code), deps.responses().node());
             return null;
         });
-        deps.replies().ok(res, deps.replies().object("portal_invite").put("code", code).put("deleted", true));
+        deps.responses().ok(res, deps.responses().object("portal_invite").put("code", code).put("deleted", true));
     }
 
     private Optional<Instant> expiry(JsonBody body) {
@@ -132,19 +133,19 @@ final class PortalHandler {
     }
 
     ObjectNode view(PortalSettings s) {
-        ObjectNode node = deps.replies().object("portal_settings").put("registration", s.registration());
-        Replies.putStrings(node, "allowed_domains", s.allowedDomains());
-        Replies.put(node, "free_quota", s.freeQuota());
+        ObjectNode node = deps.responses().object("portal_settings").put("registration", s.registration());
+        JsonResponses.putStrings(node, "allowed_domains", s.allowedDomains());
+        JsonResponses.put(node, "free_quota", s.freeQuota());
         node.put("rpm", s.rpm()).put("tpm", s.tpm());
-        Replies.putStrings(node, "models", s.models());
+        JsonResponses.putStrings(node, "models", s.models());
         return node;
     }
 
     ObjectNode view(PortalInvite i) {
-        ObjectNode node = deps.replies().object("portal_invite").put("code", i.code()).put("max_uses", i.maxUses())
+        ObjectNode node = deps.responses().object("portal_invite").put("code", i.code()).put("max_uses", i.maxUses())
                 .put("uses", i.uses());
-        Replies.put(node, "expires_at", i.expiresAt());
-        Replies.put(node, "created_at", i.createdAt());
+        JsonResponses.put(node, "expires_at", i.expiresAt());
+        JsonResponses.put(node, "created_at", i.createdAt());
         return node;
     }
 }

@@ -6,7 +6,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.db.repo.ModelPrice;
 import io.modelbridge.db.repo.PriceRepository;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.math.BigDecimal;
 import java.util.Set;
 
@@ -26,7 +26,7 @@ final class PricesHandler {
     }
 
     private void put(ServerRequest req, ServerResponse res) {
-        String model = Checks.model(AdminDeps.pathParam(req, "model"), "model");
+        String model = FieldValidation.model(AdminDeps.pathParam(req, "model"), "model");
         JsonBody body = deps.body(req, PUT);
         ModelPrice price = new ModelPrice(model, amount(body, "input_per_1k"), amount(body, "output_per_1k"));
         deps.changes().apply(Topic.PRICES, (tx, audit) -> {
@@ -34,34 +34,34 @@ final class PricesHandler {
             audit.record("price.put", "model_price", model, view(price));
             return null;
         });
-        deps.replies().ok(res, view(price));
+        deps.responses().ok(res, view(price));
     }
 
     private static BigDecimal amount(JsonBody body, String field) {
-        return Checks.credits(body.decimal(field)
-                .orElseThrow(() -> Checks.invalid("'" + field + "' is required.", field)), field);
+        return FieldValidation.credits(body.decimal(field)
+                .orElseThrow(() -> FieldValidation.invalid("'" + field + "' is required.", field)), field);
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        deps.replies().ok(res, deps.replies().list(new PriceRepository(deps.db().dsl()).list(), this::view));
+        deps.responses().ok(res, deps.responses().list(new PriceRepository(deps.db().dsl()).list(), this::view));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
         String model = AdminDeps.pathParam(req, "model");
         deps.changes().apply(Topic.PRICES, (tx, audit) -> {
             if (!new PriceRepository(tx).delete(model)) {
-                throw Checks.notFound("price for model", model);
+                throw FieldValidation.notFound("price for model", model);
             }
-            audit.record("price.delete", "model_price", model, deps.replies().node());
+            audit.record("price.delete", "model_price", model, deps.responses().node());
             return null;
         });
-        deps.replies().ok(res, deps.replies().deleted("model_price", model));
+        deps.responses().ok(res, deps.responses().deleted("model_price", model));
     }
 
     ObjectNode view(ModelPrice p) {
-        ObjectNode node = deps.replies().object("model_price").put("model", p.model());
-        Replies.put(node, "input_per_1k", p.inputPer1k());
-        Replies.put(node, "output_per_1k", p.outputPer1k());
+        ObjectNode node = deps.responses().object("model_price").put("model", p.model());
+        JsonResponses.put(node, "input_per_1k", p.inputPer1k());
+        JsonResponses.put(node, "output_per_1k", p.outputPer1k());
         return node;
     }
 }

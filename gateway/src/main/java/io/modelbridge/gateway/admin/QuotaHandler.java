@@ -8,9 +8,9 @@ import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.db.repo.LedgerEntry;
 import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.QuotaRepository;
-import io.modelbridge.db.repo.UserRecord;
+import io.modelbridge.db.repo.User;
 import io.modelbridge.db.repo.UserRepository;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.math.BigDecimal;
 import java.util.Set;
 import org.jooq.DSLContext;
@@ -37,7 +37,7 @@ final class QuotaHandler {
         int limit = AuditHandler.limit(AdminDeps.query(req, "limit").orElse(String.valueOf(RECENT)));
         String name = AdminDeps.pathParam(req, "name");
         // one snapshot: the gateways write ledger rows all the time, and the balance must match the rows shown
-        deps.replies().ok(res, deps.db().dsl().transactionResult(tx -> {
+        deps.responses().ok(res, deps.db().dsl().transactionResult(tx -> {
             tx.dsl().execute("set transaction isolation level repeatable read, read only");
             return view(tx.dsl(), name, limit);
         }));
@@ -47,39 +47,39 @@ final class QuotaHandler {
         String name = AdminDeps.pathParam(req, "name");
         JsonBody body = deps.body(req, GRANT);
         BigDecimal credits = body.decimal("credits")
-                .orElseThrow(() -> Checks.invalid("'credits' is required.", "credits"));
+                .orElseThrow(() -> FieldValidation.invalid("'credits' is required.", "credits"));
         if (credits.signum() == 0 || credits.stripTrailingZeros().scale() > 6) {
-            throw Checks.invalid("'credits' must be non-zero with at most 6 decimals.", "credits");
+            throw FieldValidation.invalid("'credits' must be non-zero with at most 6 decimals.", "credits");
         }
-        Checks.credits(credits.abs(), "credits");
+        FieldValidation.credits(credits.abs(), "credits");
         String note = body.text("note").orElse(null);
         ObjectNode quota = deps.changes().apply(Topic.QUOTA, (tx, audit) -> {
-            UserRecord user = UsersHandler.find(new UserRepository(tx), name);
+            User user = UsersHandler.find(new UserRepository(tx), name);
             String kind = credits.signum() > 0 ? "grant" : "adjust";
             LedgerEntry entry = new QuotaRepository(tx).post(user.id(), kind, credits, null, note).orElseThrow();
             audit.record("quota." + kind, "user", name, entry(entry));
             return view(tx, name, RECENT);
         });
-        deps.replies().ok(res, quota);
+        deps.responses().ok(res, quota);
     }
 
     private ObjectNode view(DSLContext dsl, String name, int recent) {
-        UserRecord user = UsersHandler.find(new UserRepository(dsl), name);
-        ObjectNode node = deps.replies().object("quota").put("user", name);
+        User user = UsersHandler.find(new UserRepository(dsl), name);
+        ObjectNode node = deps.responses().object("quota").put("user", name);
         QuotaLeaseRepository leases = new QuotaLeaseRepository(dsl);
-        Replies.put(node, "balance", user.quotaBalance().subtract(leases.uncharged(user.id())));
-        Replies.put(node, "held", leases.held(user.id()));
+        JsonResponses.put(node, "balance", user.quotaBalance().subtract(leases.uncharged(user.id())));
+        JsonResponses.put(node, "held", leases.held(user.id()));
         ArrayNode ledger = node.putArray("ledger");
         new QuotaRepository(dsl).recent(user.id(), recent).forEach(e -> ledger.add(entry(e)));
         return node;
     }
 
     private ObjectNode entry(LedgerEntry e) {
-        ObjectNode node = deps.replies().node().put("id", e.id()).put("kind", e.kind());
-        Replies.put(node, "amount", e.amount());
-        Replies.put(node, "balance_after", e.balanceAfter());
+        ObjectNode node = deps.responses().node().put("id", e.id()).put("kind", e.kind());
+        JsonResponses.put(node, "amount", e.amount());
+        JsonResponses.put(node, "balance_after", e.balanceAfter());
         node.put("request_id", e.requestId()).put("note", e.note());
-        Replies.put(node, "created_at", e.createdAt());
+        JsonResponses.put(node, "created_at", e.createdAt());
         return node;
     }
 }

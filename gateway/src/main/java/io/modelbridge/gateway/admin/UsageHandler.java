@@ -7,8 +7,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.db.repo.UsageGrouping;
 import io.modelbridge.db.repo.UsageQuery;
-import io.modelbridge.db.repo.UsageRecord;
 import io.modelbridge.db.repo.UsageRepository;
+import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.db.repo.UsageTotals;
 import io.modelbridge.db.repo.UserRepository;
 import java.time.Instant;
@@ -33,9 +33,9 @@ final class UsageHandler {
         Optional<UsageGrouping> by = param(req, "by").map(UsageHandler::grouping);
         int limit = AuditHandler.limit(param(req, "limit").orElse("100"));
         UsageRepository usage = new UsageRepository(deps.db().dsl());
-        ObjectNode node = deps.replies().object("usage");
-        Replies.put(node, "since", query.since());
-        Replies.put(node, "until", query.until());
+        ObjectNode node = deps.responses().object("usage");
+        JsonResponses.put(node, "since", query.since());
+        JsonResponses.put(node, "until", query.until());
         node.put("by", by.map(g -> g.name().toLowerCase(Locale.ROOT)).orElse(null));
         node.set("totals", totals(usage.totals(query), false));
         if (by.isPresent()) {
@@ -45,7 +45,7 @@ final class UsageHandler {
             ArrayNode rows = node.putArray("data");
             usage.rows(query, limit).forEach(r -> rows.add(row(r)));
         }
-        deps.replies().ok(res, node);
+        deps.responses().ok(res, node);
     }
 
     private UsageQuery query(ServerRequest req) {
@@ -65,36 +65,36 @@ final class UsageHandler {
 
     private static long keyId(String text) {
         if (!text.matches("\\d{1,18}")) {
-            throw Checks.invalid("'key' must be an API key id.", "key");
+            throw FieldValidation.invalid("'key' must be an API key id.", "key");
         }
         return Long.parseLong(text);
     }
 
     private static UsageGrouping grouping(String by) {
-        return UsageGrouping.valueOf(Checks.oneOf(by, "by", "user", "key", "model", "channel")
+        return UsageGrouping.valueOf(FieldValidation.oneOf(by, "by", "user", "key", "model", "channel")
                 .toUpperCase(Locale.ROOT));
     }
 
     private ObjectNode totals(UsageTotals t, boolean withGroup) {
-        ObjectNode node = deps.replies().node();
+        ObjectNode node = deps.responses().node();
         if (withGroup) {
             node.put("group", t.group());
         }
         node.put("requests", t.requests()).put("prompt_tokens", t.promptTokens())
                 .put("completion_tokens", t.completionTokens());
-        Replies.put(node, "cost", t.cost());
+        JsonResponses.put(node, "cost", t.cost());
         return node.put("errors", t.errors());
     }
 
-    private ObjectNode row(UsageRecord u) {
-        ObjectNode node = deps.replies().node().put("request_id", u.requestId())
+    private ObjectNode row(UsageRow u) {
+        ObjectNode node = deps.responses().node().put("request_id", u.requestId())
                 .put("client_request_id", u.clientRequestId());
-        Replies.put(node, "at", u.at());
+        JsonResponses.put(node, "at", u.at());
         node.put("user_id", u.userId()).put("key_id", u.keyId()).put("model", u.alias())
                 .put("channel", u.channel()).put("provider", u.provider()).put("upstream_model", u.upstreamModel())
                 .put("stream", u.stream()).put("prompt_tokens", u.promptTokens())
                 .put("completion_tokens", u.completionTokens()).put("estimated", u.estimated());
-        Replies.put(node, "cost", u.cost());
+        JsonResponses.put(node, "cost", u.cost());
         return node.put("latency_ms", u.latencyMs()).put("ttft_ms", u.ttftMs()).put("status", u.status())
                 .put("error_code", u.errorCode());
     }

@@ -6,9 +6,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.QuotaRepository;
-import io.modelbridge.db.repo.UserRecord;
+import io.modelbridge.db.repo.User;
 import io.modelbridge.db.repo.UserRepository;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.math.BigDecimal;
 import java.util.Set;
 
@@ -32,71 +32,71 @@ final class UsersHandler {
 
     private void create(ServerRequest req, ServerResponse res) {
         JsonBody body = deps.body(req, CREATE);
-        String name = Checks.name(body.requireText("name"), "name");
+        String name = FieldValidation.name(body.requireText("name"), "name");
         String email = body.text("email").orElse(null);
-        String role = Checks.oneOf(body.text("role").orElse("user"), "role", "user", "admin");
+        String role = FieldValidation.oneOf(body.text("role").orElse("user"), "role", "user", "admin");
         boolean enabled = body.bool("enabled").orElse(true);
-        BigDecimal quota = Checks.credits(body.decimal("quota").orElse(BigDecimal.ZERO), "quota");
-        UserRecord user = deps.changes().apply(Topic.USERS, (tx, audit) -> {
-            UserRecord created = new UserRepository(tx).create(name, email, role, enabled);
+        BigDecimal quota = FieldValidation.credits(body.decimal("quota").orElse(BigDecimal.ZERO), "quota");
+        User user = deps.changes().apply(Topic.USERS, (tx, audit) -> {
+            User created = new UserRepository(tx).create(name, email, role, enabled);
             if (quota.signum() > 0) {
                 new QuotaRepository(tx).post(created.id(), "grant", quota, null, "initial quota");
             }
             audit.record("user.create", "user", name, view(created).put("quota", quota));
             return new UserRepository(tx).find(created.id()).orElseThrow();
         });
-        deps.replies().created(res, view(user));
+        deps.responses().created(res, view(user));
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        deps.replies().ok(res, deps.replies().list(new UserRepository(deps.db().dsl()).list(), this::view));
+        deps.responses().ok(res, deps.responses().list(new UserRepository(deps.db().dsl()).list(), this::view));
     }
 
     private void show(ServerRequest req, ServerResponse res) {
-        deps.replies().ok(res, view(find(new UserRepository(deps.db().dsl()), AdminDeps.pathParam(req, "name"))));
+        deps.responses().ok(res, view(find(new UserRepository(deps.db().dsl()), AdminDeps.pathParam(req, "name"))));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
         String name = AdminDeps.pathParam(req, "name");
         JsonBody body = deps.body(req, PATCH);
-        UserRecord user = deps.changes().apply(Topic.USERS, (tx, audit) -> {
+        User user = deps.changes().apply(Topic.USERS, (tx, audit) -> {
             UserRepository users = new UserRepository(tx);
-            UserRecord current = find(users, name);
+            User current = find(users, name);
             String email = body.has("email") ? body.text("email").orElse(null) : current.email();
-            String role = body.hasValue("role") ? Checks.oneOf(body.text("role").orElseThrow(), "role",
+            String role = body.hasValue("role") ? FieldValidation.oneOf(body.text("role").orElseThrow(), "role",
                     "user", "admin") : current.role();
             boolean enabled = body.bool("enabled").orElse(current.enabled());
             users.update(current.id(), email, role, enabled);
-            UserRecord updated = users.find(current.id()).orElseThrow();
+            User updated = users.find(current.id()).orElseThrow();
             audit.record("user.update", "user", name, view(updated));
             return updated;
         });
-        deps.replies().ok(res, view(user));
+        deps.responses().ok(res, view(user));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
         String name = AdminDeps.pathParam(req, "name");
         deps.changes().apply(Set.of(Topic.USERS, Topic.KEYS), (tx, audit) -> {
             if (!new UserRepository(tx).delete(name)) {
-                throw Checks.notFound("user", name);
+                throw FieldValidation.notFound("user", name);
             }
-            audit.record("user.delete", "user", name, deps.replies().node());
+            audit.record("user.delete", "user", name, deps.responses().node());
             return null;
         });
-        deps.replies().ok(res, deps.replies().deleted("user", name));
+        deps.responses().ok(res, deps.responses().deleted("user", name));
     }
 
-    static UserRecord find(UserRepository users, String name) {
-        return users.find(name).orElseThrow(() -> Checks.notFound("user", name));
+    static User find(UserRepository users, String name) {
+        return users.find(name).orElseThrow(() -> FieldValidation.notFound("user", name));
     }
 
-    ObjectNode view(UserRecord u) {
-        ObjectNode node = deps.replies().object("user").put("id", u.id()).put("name", u.name())
+    ObjectNode view(User u) {
+        ObjectNode node = deps.responses().object("user").put("id", u.id()).put("name", u.name())
                 .put("email", u.email()).put("role", u.role()).put("enabled", u.enabled());
         // what is left now: answered requests on open leases are charged to the balance only when a lease closes
-        Replies.put(node, "quota_balance",
+        JsonResponses.put(node, "quota_balance",
                 u.quotaBalance().subtract(new QuotaLeaseRepository(deps.db().dsl()).uncharged(u.id())));
-        Replies.put(node, "created_at", u.createdAt());
+        JsonResponses.put(node, "created_at", u.createdAt());
         return node;
     }
 }

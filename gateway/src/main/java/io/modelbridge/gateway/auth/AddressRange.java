@@ -3,34 +3,50 @@ package io.modelbridge.gateway.auth;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 
 /**
  * A CIDR block ({@code 10.0.0.0/8}, {@code 2001:db8::/32}) or a single address, matched without DNS. An IPv4
  * block also matches the same addresses written as IPv4-mapped IPv6 ({@code ::ffff:10.1.2.3}).
  */
-record AddressRange(byte[] network, int prefixBits) {
+public record AddressRange(byte[] network, int prefixBits) {
+    private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f.:]+");
+    private static final Pattern PREFIX = Pattern.compile("\\d{1,3}");
 
-    /** @throws IllegalArgumentException when the text is not an address literal or CIDR block */
-    static AddressRange parse(String cidr) {
+    /**
+     * The one parser of CIDR blocks: API keys' allowed addresses are checked with it by the admin API and matched
+     * with it here. Host names are refused before {@code getByName}, which would look them up.
+     *
+     * @throws IllegalArgumentException when the text is not an address literal or CIDR block
+     */
+    public static AddressRange parse(String cidr) {
         int slash = cidr.indexOf('/');
         String address = slash < 0 ? cidr : cidr.substring(0, slash);
-        if (!address.matches("[0-9A-Fa-f.:]+") || !(address.contains(".") || address.contains(":"))) {
-            throw new IllegalArgumentException("not an IP address or CIDR block: " + cidr);
+        if (!LITERAL.matcher(address).matches() || !(address.contains(".") || address.contains(":"))) {
+            throw notARange(cidr);
         }
         byte[] bytes;
         try {
             bytes = InetAddress.getByName(address).getAddress();
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("not an IP address or CIDR block: " + cidr, e);
+            throw notARange(cidr);
         }
-        int bits = slash < 0 ? bytes.length * 8 : Integer.parseInt(cidr.substring(slash + 1));
-        if (bits < 0 || bits > bytes.length * 8) {
+        String prefix = slash < 0 ? null : cidr.substring(slash + 1);
+        if (prefix != null && !PREFIX.matcher(prefix).matches()) {
+            throw notARange(cidr);
+        }
+        int bits = prefix == null ? bytes.length * 8 : Integer.parseInt(prefix);
+        if (bits > bytes.length * 8) {
             throw new IllegalArgumentException("prefix length out of range: " + cidr);
         }
         return new AddressRange(bytes, bits);
     }
 
-    boolean contains(InetAddress client) {
+    private static IllegalArgumentException notARange(String cidr) {
+        return new IllegalArgumentException("not an IP address or CIDR block: " + cidr);
+    }
+
+    public boolean contains(InetAddress client) {
         byte[] candidate = client.getAddress();
         if (candidate.length == 16 && network.length == 4 && isIpv4Mapped(candidate)) {
             candidate = Arrays.copyOfRange(candidate, 12, 16);

@@ -1,9 +1,9 @@
 package io.modelbridge.gateway.auth;
 
-import io.modelbridge.db.repo.ApiKeyRecord;
+import io.modelbridge.db.repo.ApiKey;
 
 /** The authenticated client of one request. */
-public record Caller(ApiKeyRecord key) {
+public record Caller(ApiKey key) {
 
     public long userId() {
         return key.userId();

@@ -2,7 +2,7 @@ package io.modelbridge.gateway.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.modelbridge.db.repo.ApiKeyRecord;
+import io.modelbridge.db.repo.ApiKey;
 import io.modelbridge.db.repo.ApiKeyRepository;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeyAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(KeyAuthenticator.class);
-    private final Function<byte[], Optional<ApiKeyRecord>> findByHash;
+    private final Function<byte[], Optional<ApiKey>> findByHash;
     private final Clock clock;
     private final LastUsedTracker lastUsed;
     private final AtomicLong generation = new AtomicLong();
@@ -49,14 +49,14 @@ public final class KeyAuthenticator {
     }
 
     /** With the database read given: a test can make one key's read slow. */
-    KeyAuthenticator(Function<byte[], Optional<ApiKeyRecord>> findByHash, Clock clock, LastUsedTracker lastUsed) {
+    KeyAuthenticator(Function<byte[], Optional<ApiKey>> findByHash, Clock clock, LastUsedTracker lastUsed) {
         this.findByHash = findByHash;
         this.clock = clock;
         this.lastUsed = lastUsed;
     }
 
     /** A key record with its allowed address ranges parsed once. */
-    private record KnownKey(ApiKeyRecord record, List<AddressRange> ranges) {}
+    private record KnownKey(ApiKey record, List<AddressRange> ranges) {}
 
     /** What the database said about a hash (empty: no such key), and the cache generation the lookup began in. */
     private record Lookup(Optional<KnownKey> key, long generation) {}
@@ -76,7 +76,7 @@ public final class KeyAuthenticator {
         KnownKey known = lookup(ByteBuffer.wrap(ApiKeys.hash(secret)))
                 .orElseThrow(() -> new GatewayException(ApiError.invalidApiKey(
                         "Incorrect API key provided: " + mask(secret) + ".")));
-        ApiKeyRecord key = known.record();
+        ApiKey key = known.record();
         if (!key.enabled() || !key.userEnabled()) {
             throw new GatewayException(ApiError.invalidApiKey("This API key has been revoked or disabled."));
         }
@@ -146,7 +146,7 @@ public final class KeyAuthenticator {
         }
     }
 
-    private KnownKey known(ApiKeyRecord key) {
+    private KnownKey known(ApiKey key) {
         List<AddressRange> ranges = key.allowedCidrs().stream().flatMap(cidr -> {
             try {
                 return java.util.stream.Stream.of(AddressRange.parse(cidr));

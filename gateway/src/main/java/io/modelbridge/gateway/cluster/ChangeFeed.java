@@ -1,23 +1,26 @@
 package io.modelbridge.gateway.cluster;
 
 import io.modelbridge.db.Database;
-import io.modelbridge.gateway.config.ChangeListener;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Listens on PostgreSQL's {@link ChangeListener#channel} channel (LISTEN/NOTIFY) on a connection of its own and
- * tells the listener of every admin change committed by any instance on the database, this one included, usually
- * within milliseconds. After losing the connection it reconnects and announces every topic, because changes may
- * have been missed meanwhile.
+ * Admin changes across instances, over PostgreSQL LISTEN/NOTIFY. A change {@link #publish}es its topics in its own
+ * transaction; the feed listens on the deployment's {@link #channel} on a connection of its own and tells the listener
+ * of every change committed by any instance on the database, this one included, usually within milliseconds. After
+ * losing the connection it reconnects and announces every topic, because changes may have been missed meanwhile.
  */
 public final class ChangeFeed implements AutoCloseable {
+    /** The channel of admin changes to the tables in schema public. */
+    static final String CHANNEL = "modelbridge_changes";
     private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
     private static final int WAIT_MILLIS = 500;
     private final Database db;
@@ -30,6 +33,21 @@ public final class ChangeFeed implements AutoCloseable {
         this.db = db;
         this.listener = listener;
         this.thread = Thread.ofPlatform().daemon().name("change-feed").unstarted(this::run);
+    }
+
+    /**
+     * The channel of the deployment whose tables are in {@code schema}: channels are per database, not per schema,
+     * so deployments in two schemas of one database must not hear each other's changes. At most 63 characters, the
+     * longest name PostgreSQL takes ({@code schema} is a plain lower-case name, see PostgresUrl).
+     */
+    static String channel(String schema) {
+        String channel = schema.equals("public") ? CHANNEL : CHANNEL + "_" + schema;
+        return channel.length() <= 63 ? channel : channel.substring(0, 63);
+    }
+
+    /** Announces {@code topic} to every instance's feed when {@code tx}, the change's transaction, commits. */
+    public static void publish(DSLContext tx, String schema, Topic topic) {
+        tx.execute("select pg_notify({0}, {1})", DSL.val(channel(schema)), DSL.val(topic.name()));
     }
 
     /** Starts listening; returns once LISTEN is in place, so no change committed after it is missed. */
@@ -46,7 +64,7 @@ public final class ChangeFeed implements AutoCloseable {
     private Connection listen() throws SQLException {
         Connection c = db.openDedicatedConnection();
         try (Statement s = c.createStatement()) {
-            s.execute("LISTEN " + ChangeListener.channel(db.schema()));
+            s.execute("LISTEN " + channel(db.schema()));
         } catch (SQLException e) {
             c.close();
             throw e;

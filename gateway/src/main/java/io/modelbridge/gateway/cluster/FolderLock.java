@@ -1,6 +1,6 @@
 package io.modelbridge.gateway.cluster;
 
-import io.modelbridge.gateway.config.SecretFiles;
+import io.modelbridge.gateway.ids.RandomIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -61,7 +61,7 @@ final class FolderLock implements AutoCloseable {
         if (stored.matches("[A-Za-z0-9_-]{8,64}")) {
             return stored;
         }
-        String token = SecretFiles.randomBase64Url(12);
+        String token = RandomIds.base64Url(12);
         channel.truncate(0);
         channel.write(ByteBuffer.wrap((token + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
         channel.force(true);

@@ -1,7 +1,7 @@
 package io.modelbridge.gateway.cluster;
 
 import io.modelbridge.gateway.config.GatewayConfig;
-import io.modelbridge.gateway.config.SecretFiles;
+import io.modelbridge.gateway.ids.RandomIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +30,7 @@ public final class InstanceIdentity {
                 }
             }
             Files.createDirectories(file.getParent());
-            String id = "gw-" + SecretFiles.randomBase64Url(9);
+            String id = "gw-" + RandomIds.base64Url(9);
             Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
             return id;
         } catch (IOException e) {

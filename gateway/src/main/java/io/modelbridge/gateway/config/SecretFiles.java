@@ -47,7 +47,7 @@ public final class SecretFiles {
         return key;
     }
 
-    public static String randomBase64Url(int bytes) {
+    private static String randomBase64Url(int bytes) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(bytes));
     }
 

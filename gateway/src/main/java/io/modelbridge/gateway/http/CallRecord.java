@@ -2,7 +2,7 @@ package io.modelbridge.gateway.http;
 
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.modelbridge.db.repo.UsageRecord;
+import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.gateway.auth.Caller;
 import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.routing.Target;
@@ -99,9 +99,9 @@ final class CallRecord {
     }
 
     /** The row records what was billed: a request that delivered nothing shows no tokens and no cost. */
-    UsageRecord toUsage() {
+    UsageRow toUsage() {
         int latency = (int) ((System.nanoTime() - startNanos) / 1_000_000);
-        return new UsageRecord(requestId, at, caller == null ? null : caller.userId(),
+        return new UsageRow(requestId, at, caller == null ? null : caller.userId(),
                 caller == null ? null : caller.keyId(), storable(model),
                 target == null ? null : target.channel().name(), target == null ? null : target.channel().provider(),
                 target == null ? null : target.upstreamModel(), stream, billedPromptTokens(), billedCompletionTokens(),

@@ -7,11 +7,12 @@ import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.DatabaseOutage;
 import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.ids.RandomIds;
 import io.modelbridge.gateway.pipeline.Admission;
-import io.modelbridge.gateway.pipeline.RequestContext;
 import io.modelbridge.gateway.pipeline.ClientGoneException;
-import io.modelbridge.gateway.pipeline.Served;
-import io.modelbridge.gateway.pipeline.Trying;
+import io.modelbridge.gateway.pipeline.RequestContext;
+import io.modelbridge.gateway.pipeline.ServingTarget;
+import io.modelbridge.gateway.pipeline.UpstreamResult;
 import io.modelbridge.gateway.routing.Target;
 import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ChatResponse;
@@ -92,9 +93,9 @@ final class ChatHandler implements Handler {
     }
 
     private void complete(ChatRequest chat, List<Target> plan, CallRecord call, ServerResponse res) {
-        Served<ChatResponse> served = s.failover().run(plan,
+        UpstreamResult<ChatResponse> served = s.failover().run(plan,
                 (target, adapter, ctx) -> adapter.chat(chat.withModel(target.upstreamModel()), ctx),
-                () -> true, trying -> call.target = trying.target());
+                () -> true, serving -> call.target = serving.target());
         ChatResponse response = served.value();
         Usage usage = response.usage();
         if (usage == null) {
@@ -105,14 +106,14 @@ final class ChatHandler implements Handler {
         call.promptTokens = usage.promptTokens();
         call.completionTokens = usage.completionTokens();
         ResponseEncoder encoder = encoder(chat, false);
-        targetHeaders(served.via()).forEach((k, v) -> res.header(HeaderNames.create(k), v));
+        targetHeaders(served.servedBy()).forEach((k, v) -> res.header(HeaderNames.create(k), v));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         call.delivered = true;
         res.send(encoder.completion(response, usage));
     }
 
     private void stream(ChatRequest chat, List<Target> plan, CallRecord call, ServerResponse res) {
-        AtomicReference<Trying> current = new AtomicReference<>();
+        AtomicReference<ServingTarget> current = new AtomicReference<>();
         StreamTally tally = new StreamTally(call.startNanos);
         SseRelay relay = new SseRelay(res, encoder(chat, chat.includeUsage()), s.errors(), chat.includeUsage(),
                 () -> targetHeaders(current.get()), tally);
@@ -120,9 +121,9 @@ final class ChatHandler implements Handler {
             s.failover().run(plan, (target, adapter, ctx) -> {
                 adapter.stream(chat.withModel(target.upstreamModel()), ctx, relay);
                 return null;
-            }, () -> !relay.committed(), trying -> {
-                current.set(trying);
-                call.target = trying.target();
+            }, () -> !relay.committed(), serving -> {
+                current.set(serving);
+                call.target = serving.target();
             });
             settle(call, tally);
             relay.finish(Usage.of(call.promptTokens, call.completionTokens));
@@ -155,13 +156,14 @@ final class ChatHandler implements Handler {
     }
 
     private ResponseEncoder encoder(ChatRequest chat, boolean usageField) {
-        return new ResponseEncoder(s.json(), "chatcmpl-" + io.modelbridge.gateway.config.SecretFiles.randomBase64Url(18),
+        return new ResponseEncoder(s.json(), "chatcmpl-" + RandomIds.base64Url(18),
                 s.clock().instant().getEpochSecond(), chat.model(), usageField);
     }
 
     /** Which alias target, and which plugin version, served the request. */
-    static Map<String, String> targetHeaders(Trying via) {
-        return via == null ? Map.of() : Map.of("x-modelbridge-channel", via.target().channel().name(),
-                "x-modelbridge-upstream-model", via.target().upstreamModel(), "x-modelbridge-plugin", via.plugin());
+    static Map<String, String> targetHeaders(ServingTarget servedBy) {
+        return servedBy == null ? Map.of() : Map.of("x-modelbridge-channel", servedBy.target().channel().name(),
+                "x-modelbridge-upstream-model", servedBy.target().upstreamModel(),
+                "x-modelbridge-plugin", servedBy.plugin());
     }
 }

@@ -12,7 +12,7 @@ import io.modelbridge.gateway.error.DatabaseOutage;
 import io.modelbridge.gateway.error.GatewayException;
 import io.modelbridge.gateway.pipeline.Admission;
 import io.modelbridge.gateway.pipeline.RequestContext;
-import io.modelbridge.gateway.pipeline.Served;
+import io.modelbridge.gateway.pipeline.UpstreamResult;
 import io.modelbridge.spi.EmbeddingRequest;
 import io.modelbridge.spi.EmbeddingResponse;
 import io.modelbridge.spi.Usage;
@@ -56,14 +56,14 @@ final class EmbeddingsHandler implements Handler {
                     () -> s.tokens().inputs(request.input()), Optional.of(0));
             call.promptTokens = ticket.promptTokens();
             ticket.headers().forEach((k, v) -> res.header(HeaderNames.create(k), v));
-            Served<EmbeddingResponse> served = s.failover().run(plan,
+            UpstreamResult<EmbeddingResponse> served = s.failover().run(plan,
                     (target, adapter, ctx) -> adapter.embed(request.withModel(target.upstreamModel()), ctx),
-                    () -> true, trying -> call.target = trying.target());
+                    () -> true, serving -> call.target = serving.target());
             Usage usage = served.value().usage() != null ? served.value().usage()
                     : Usage.of(call.promptTokens, 0);
             call.promptTokens = usage.promptTokens();
             call.estimated = served.value().usage() == null;
-            ChatHandler.targetHeaders(served.via()).forEach((k, v) -> res.header(HeaderNames.create(k), v));
+            ChatHandler.targetHeaders(served.servedBy()).forEach((k, v) -> res.header(HeaderNames.create(k), v));
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             call.delivered = true;
             res.send(s.json().writeValueAsBytes(body(request.model(), served.value(), usage, "base64".equals(format))));

@@ -2,7 +2,7 @@ package io.modelbridge.gateway.http;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.modelbridge.gateway.config.SecretFiles;
+import io.modelbridge.gateway.ids.RandomIds;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -20,7 +20,7 @@ final class RequestIds {
 
     /** A new id, unique to this request. */
     static String fresh() {
-        return "req_" + SecretFiles.randomBase64Url(12);
+        return "req_" + RandomIds.base64Url(12);
     }
 
     /** The client's x-request-id when it is a sane token, else null. */

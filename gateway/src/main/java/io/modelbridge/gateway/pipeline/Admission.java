@@ -1,7 +1,7 @@
 package io.modelbridge.gateway.pipeline;
 
 import io.modelbridge.db.repo.ModelPrice;
-import io.modelbridge.db.repo.UsageRecord;
+import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.gateway.auth.Caller;
 import io.modelbridge.gateway.error.GatewayException;
 import io.modelbridge.gateway.limits.RateAdmission;
@@ -125,7 +125,7 @@ public final class Admission {
          * Queues the request's usage row (made after {@link #finish}, with its cost): charged to the lease of the
          * reservation, which then ends; without a reservation, as it is.
          */
-        public void record(UsageRecord row, UsageRecorder usage) {
+        public void record(UsageRow row, UsageRecorder usage) {
             if (reservation.isPresent()) {
                 quotas.settle(reservation.get(), row);
             } else {

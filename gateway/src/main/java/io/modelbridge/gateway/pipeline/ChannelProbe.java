@@ -1,6 +1,6 @@
 package io.modelbridge.gateway.pipeline;
 
-import io.modelbridge.db.repo.ChannelRecord;
+import io.modelbridge.db.repo.Channel;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.plugin.AdapterLease;
 import io.modelbridge.gateway.plugin.PluginHost;
@@ -50,7 +50,7 @@ public final class ChannelProbe implements ChannelHealth {
     }
 
     @Override
-    public Probe probe(ChannelRecord record, String model) {
+    public Probe probe(Channel record, String model) {
         ChannelRoute channel = routes.route(record);
         Optional<AdapterLease> lease = plugins.acquire(channel.provider());
         if (lease.isEmpty()) {

@@ -63,7 +63,8 @@ public final class Failover {
      * @param onTarget told of each target as it is tried (for headers and usage rows)
      * @throws GatewayException the client-facing error of the last failure
      */
-    public <T> Served<T> run(List<Target> plan, Attempt<T> attempt, BooleanSupplier mayRetry, Consumer<Trying> onTarget) {
+    public <T> UpstreamResult<T> run(List<Target> plan, Attempt<T> attempt, BooleanSupplier mayRetry,
+                                     Consumer<ServingTarget> onTarget) {
         GatewayException last = null;
         List<String> cooling = new ArrayList<>();
         int attempts = 0;
@@ -83,10 +84,10 @@ public final class Failover {
                     continue;
                 }
                 attempts++;
-                Trying trying = new Trying(target, lease.get().plugin());
-                onTarget.accept(trying);
+                ServingTarget serving = new ServingTarget(target, lease.get().plugin());
+                onTarget.accept(serving);
                 try (AdapterLease l = lease.get()) {
-                    Served<T> served = new Served<>(trying, call(target, l, attempt, p));
+                    UpstreamResult<T> served = new UpstreamResult<>(serving, call(target, l, attempt, p));
                     l.pluginWorked();
                     return served;
                 } catch (ProviderException e) {
@@ -103,7 +104,7 @@ public final class Failover {
                 } catch (RuntimeException e) {
                     lease.get().pluginFailed();
                     metrics.pluginError(target.channel().name());
-                    failureLog.report(trying.plugin(), target.channel().provider(), target.channel().name(), e);
+                    failureLog.report(serving.plugin(), target.channel().provider(), target.channel().name(), e);
                     last = new GatewayException(ApiError.serverError(502, "provider_plugin_error", "channel '"
                             + target.channel().name() + "': the provider plugin failed unexpectedly; the gateway log has the details."));
                     if (!mayRetry.getAsBoolean()) {

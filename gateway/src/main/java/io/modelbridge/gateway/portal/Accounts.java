@@ -6,10 +6,10 @@ import io.modelbridge.db.repo.PortalAccountRepository;
 import io.modelbridge.db.repo.PortalCodeRepository;
 import io.modelbridge.db.repo.PortalCodeRepository.Outcome;
 import io.modelbridge.db.repo.PortalInviteRepository;
+import io.modelbridge.db.repo.PortalSessionRepository;
 import io.modelbridge.db.repo.PortalSettings;
 import io.modelbridge.db.repo.PortalSettingsRepository;
-import io.modelbridge.db.repo.PortalSessionRepository;
-import io.modelbridge.db.repo.UserRecord;
+import io.modelbridge.db.repo.User;
 import io.modelbridge.db.repo.UserRepository;
 import java.time.Clock;
 import java.time.Duration;
@@ -149,7 +149,7 @@ final class Accounts implements AutoCloseable {
             }
             return new Unconfirmed(email);
         }
-        boolean enabled = new UserRepository(db.dsl()).find(account.get().userId()).map(UserRecord::enabled)
+        boolean enabled = new UserRepository(db.dsl()).find(account.get().userId()).map(User::enabled)
                 .orElse(false);
         return enabled ? new SignedIn(account.get()) : new Disabled();
     }

@@ -2,7 +2,7 @@ package io.modelbridge.gateway.portal;
 
 import io.modelbridge.db.repo.ApiKeyEntry;
 import io.modelbridge.db.repo.DailyUsage;
-import io.modelbridge.db.repo.UsageRecord;
+import io.modelbridge.db.repo.UsageRow;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -18,7 +18,7 @@ final class DashboardPage {
 
     /** Everything the page shows; {@code newKey} is a secret just created, shown this once. */
     record View(String email, BigDecimal quota, List<ApiKeyEntry> keys, Optional<String> newKey,
-                List<LocalDate> days, List<DailyUsage> daily, List<UsageRecord> recent, String base, String model,
+                List<LocalDate> days, List<DailyUsage> daily, List<UsageRow> recent, String base, String model,
                 String notice) {}
 
     private DashboardPage() {}

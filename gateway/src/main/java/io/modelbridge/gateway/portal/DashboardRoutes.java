@@ -9,7 +9,7 @@ import io.modelbridge.db.repo.PortalSession;
 import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.UsageQuery;
 import io.modelbridge.db.repo.UsageRepository;
-import io.modelbridge.db.repo.UserRecord;
+import io.modelbridge.db.repo.User;
 import io.modelbridge.db.repo.UserRepository;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -82,12 +82,12 @@ final class DashboardRoutes {
     }
 
     /** A signed-in visitor: the session of a confirmed account, and its user. */
-    private record Visitor(PortalSession session, UserRecord user) {}
+    private record Visitor(PortalSession session, User user) {}
 
     /** The visitor if the session's user exists and is enabled, or a redirect to the sign-in page. */
     private Optional<Visitor> signedIn(ServerRequest req, ServerResponse res) {
         Optional<Visitor> visitor = sessions.current(req).filter(s -> s.userId() != null)
-                .flatMap(s -> new UserRepository(db.dsl()).find(s.userId()).filter(UserRecord::enabled)
+                .flatMap(s -> new UserRepository(db.dsl()).find(s.userId()).filter(User::enabled)
                         .map(user -> new Visitor(s, user)));
         if (visitor.isEmpty()) {
             PortalHttp.redirect(res, "/login");

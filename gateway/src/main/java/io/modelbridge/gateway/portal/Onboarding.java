@@ -2,8 +2,8 @@ package io.modelbridge.gateway.portal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelbridge.db.repo.ApiKey;
 import io.modelbridge.db.repo.ApiKeyEntry;
-import io.modelbridge.db.repo.ApiKeyRecord;
 import io.modelbridge.db.repo.ApiKeyRepository;
 import io.modelbridge.db.repo.KeySettings;
 import io.modelbridge.db.repo.LimitRepository;
@@ -14,11 +14,11 @@ import io.modelbridge.db.repo.PortalSettings;
 import io.modelbridge.db.repo.PortalSettingsRepository;
 import io.modelbridge.db.repo.QuotaRepository;
 import io.modelbridge.db.repo.RateLimit;
-import io.modelbridge.db.repo.UserRecord;
+import io.modelbridge.db.repo.User;
 import io.modelbridge.db.repo.UserRepository;
 import io.modelbridge.gateway.admin.Changes;
 import io.modelbridge.gateway.admin.KeySecrets;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -44,14 +44,14 @@ final class Onboarding {
     }
 
     /** The user made for a confirmed account, and the secret of its first key (shown once). */
-    record Welcome(UserRecord user, long accountId, String firstKey) {}
+    record Welcome(User user, long accountId, String firstKey) {}
 
     /** Turns the account, whose code was just accepted, into a user with a first key. */
     Welcome welcome(PortalAccount account) {
         return changes.apply(Set.of(Topic.USERS, Topic.KEYS, Topic.LIMITS, Topic.QUOTA), (tx, audit) -> {
             PortalSettings settings = new PortalSettingsRepository(tx).get();
             UserRepository users = new UserRepository(tx);
-            UserRecord user = users.create(freeName(users, account.email()), account.email(), "user", true);
+            User user = users.create(freeName(users, account.email()), account.email(), "user", true);
             if (settings.freeQuota().signum() > 0) {
                 new QuotaRepository(tx).post(user.id(), "grant", settings.freeQuota(), null, "portal sign-up");
             }
@@ -88,7 +88,7 @@ final class Onboarding {
             ApiKeyRepository keys = new ApiKeyRepository(tx);
             Optional<ApiKeyEntry> own = own(keys, userId, keyId);
             own.ifPresent(e -> {
-                ApiKeyRecord k = e.key();
+                ApiKey k = e.key();
                 keys.update(keyId, new KeySettings(label, k.allowedModels(), k.allowedCidrs(), k.expiresAt(),
                         e.keyEnabled(), k.rpm(), k.tpm()));
                 audit.record("key.update", "api_key", String.valueOf(keyId),

@@ -6,7 +6,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.modelbridge.db.Database;
 import io.modelbridge.db.repo.PortalSettings;
 import io.modelbridge.gateway.admin.Changes;
-import io.modelbridge.gateway.config.ChangeListener;
+import io.modelbridge.gateway.cluster.ChangeListener;
 import io.modelbridge.gateway.config.PortalConfig;
 import java.io.IOException;
 import java.io.InputStream;

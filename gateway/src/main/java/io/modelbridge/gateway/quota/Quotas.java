@@ -3,7 +3,7 @@ package io.modelbridge.gateway.quota;
 import io.modelbridge.db.repo.QuotaLease;
 import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.QuotaRepository;
-import io.modelbridge.db.repo.UsageRecord;
+import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
 import io.modelbridge.gateway.usage.UsageRecorder;
@@ -127,7 +127,7 @@ public final class Quotas implements AutoCloseable {
      * the lease, and the rest of its reservation goes back to the lease. The row is queued under the lease's lock,
      * before the lease can be closed, so the close comes after it.
      */
-    public void settle(Reservation r, UsageRecord row) {
+    public void settle(Reservation r, UsageRow row) {
         UserLease lease = r.lease();
         lease.lock.lock();
         try {

@@ -1,6 +1,6 @@
 package io.modelbridge.gateway.routing;
 
-import io.modelbridge.db.repo.ChannelRecord;
+import io.modelbridge.db.repo.Channel;
 import io.modelbridge.gateway.error.ApiError;
 import java.util.Optional;
 
@@ -20,7 +20,7 @@ public interface ChannelHealth {
     CircuitBreakers.Snapshot breaker(String channel);
 
     /** Sends one minimal real chat request through the channel's plugin; a success closes the channel's breaker. */
-    Probe probe(ChannelRecord channel, String model);
+    Probe probe(Channel channel, String model);
 
     /** No breakers and no plugins (an admin API without a gateway behind it). */
     static ChannelHealth none() {
@@ -31,7 +31,7 @@ public interface ChannelHealth {
             }
 
             @Override
-            public Probe probe(ChannelRecord channel, String model) {
+            public Probe probe(Channel channel, String model) {
                 return new Probe(false, 0, model, Optional.of(ApiError.serverError(503, "provider_not_loaded",
                         "No plugins are loaded here.")), Optional.empty(), 0);
             }

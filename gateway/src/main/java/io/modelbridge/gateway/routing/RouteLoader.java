@@ -1,8 +1,8 @@
 package io.modelbridge.gateway.routing;
 
-import io.modelbridge.db.repo.AliasRecord;
+import io.modelbridge.db.repo.Alias;
 import io.modelbridge.db.repo.AliasRepository;
-import io.modelbridge.db.repo.ChannelRecord;
+import io.modelbridge.db.repo.Channel;
 import io.modelbridge.db.repo.ChannelRepository;
 import io.modelbridge.gateway.crypto.CredentialCipher;
 import io.modelbridge.spi.ProviderSettings;
@@ -28,9 +28,9 @@ public final class RouteLoader {
     }
 
     public RouteTable load() {
-        Map<String, ChannelRecord> byName = new HashMap<>();
+        Map<String, Channel> byName = new HashMap<>();
         Map<String, ChannelRoute> routes = new HashMap<>();
-        for (ChannelRecord c : channels.list()) {
+        for (Channel c : channels.list()) {
             if (c.enabled()) {
                 byName.put(c.name(), c);
                 routes.put(c.name(), route(c));
@@ -41,7 +41,7 @@ public final class RouteLoader {
                 .computeIfAbsent(model, m -> new ArrayList<>())
                 .add(new Target(routes.get(c.name()), model, c.priority(), c.weight()))));
         Map<String, List<Target>> aliasTargets = new HashMap<>();
-        for (AliasRecord a : aliases.list()) {
+        for (Alias a : aliases.list()) {
             List<Target> targets = a.targets().stream()
                     .filter(t -> routes.containsKey(t.channel()))
                     .map(t -> new Target(routes.get(t.channel()),
@@ -54,7 +54,7 @@ public final class RouteLoader {
     }
 
     /** The channel as plugins see it, its credential decrypted (empty if it no longer decrypts). */
-    public ChannelRoute route(ChannelRecord c) {
+    public ChannelRoute route(Channel c) {
         String credential;
         try {
             credential = c.credentialSealed() == null ? "" : cipher.open(c.name(), c.credentialSealed());

@@ -1,8 +1,8 @@
 package io.modelbridge.gateway.usage;
 
 import io.modelbridge.db.repo.QuotaLeaseRepository;
-import io.modelbridge.db.repo.UsageRecord;
 import io.modelbridge.db.repo.UsageRepository;
+import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.gateway.spill.RateLimitedLog;
 import io.modelbridge.gateway.spill.RowsThenCloses;
 import io.modelbridge.gateway.spill.SpillFile;
@@ -36,13 +36,13 @@ public final class UsageRecorder implements AutoCloseable {
     private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
 
     /** A queued row, or (row null) a lease to close; {@code at}: when it was queued (System.nanoTime). */
-    private record Item(UsageRecord row, long closeLease, long at) {}
+    private record Item(UsageRow row, long closeLease, long at) {}
 
     private final UsageRepository repository;
     private final QuotaLeaseRepository leases;
     private final int capacity;
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
-    private final SpillFile<UsageRecord> spill;
+    private final SpillFile<UsageRow> spill;
     /** Lease closes that failed, in order, behind the rows in the spill file; the writer thread's only. */
     private final List<Long> pendingCloses = new ArrayList<>();
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
@@ -58,12 +58,12 @@ public final class UsageRecorder implements AutoCloseable {
         this.repository = repository;
         this.leases = leases;
         this.capacity = capacity;
-        this.spill = new SpillFile<>(spillFile, SpillFile.mapper(), UsageRecord.class, MAX_SPILLED);
+        this.spill = new SpillFile<>(spillFile, SpillFile.mapper(), UsageRow.class, MAX_SPILLED);
         this.keptSince = System.nanoTime(); // rows left by the previous run count from this start
         this.writer = Thread.ofPlatform().daemon().name("usage-writer").start(this::run);
     }
 
-    public void record(UsageRecord row) {
+    public void record(UsageRow row) {
         if (row.leaseId() == null && queue.size() >= capacity) {
             long n = dropped.incrementAndGet();
             LOG.error("Usage queue full ({} rows): dropped the row of request {} ({} dropped so far)",
@@ -166,7 +166,7 @@ public final class UsageRecorder implements AutoCloseable {
 
     /** Writes the spill file (idempotently), empties it, then the lease closes waiting behind it. */
     private boolean replay() {
-        List<UsageRecord> rows = spill.read();
+        List<UsageRow> rows = spill.read();
         try {
             for (int i = 0; i < rows.size(); i += BATCH) {
                 repository.insert(rows.subList(i, Math.min(rows.size(), i + BATCH)));
@@ -208,7 +208,7 @@ public final class UsageRecorder implements AutoCloseable {
         if (spill.size() == 0 && pending == 0) {
             keptSince = items.getFirst().at();
         }
-        List<UsageRecord> rows = new ArrayList<>();
+        List<UsageRow> rows = new ArrayList<>();
         for (Item item : items) {
             if (item.row() != null) {
                 rows.add(item.row());

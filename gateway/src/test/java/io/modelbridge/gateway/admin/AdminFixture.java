@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServer;
 import io.modelbridge.db.Database;
 import io.modelbridge.db.DbSettings;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import io.modelbridge.gateway.crypto.CredentialCipher;
 import io.modelbridge.gateway.error.ErrorWriter;
 import io.modelbridge.gateway.plugin.PluginCatalog;

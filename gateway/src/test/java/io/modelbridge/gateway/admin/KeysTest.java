@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +67,24 @@ class KeysTest {
         assertEquals(200, admin.delete("/admin/v1/keys/" + id).status());
         assertEquals(404, admin.get("/admin/v1/keys/" + id).status());
         assertEquals(404, admin.delete("/admin/v1/keys/" + id).status());
+    }
+
+    @Test
+    void allowedAddressesAreCheckedByTheParserTheAuthenticatorMatchesWith() {
+        Reply created = admin.post("/admin/v1/keys",
+                "{\"user\":\"alice\",\"cidrs\":[\"10.0.0.0/8\",\"203.0.113.7\",\"2001:db8::/32\",\"::1\"]}");
+        assertEquals(201, created.status(), created.text());
+        assertEquals("[\"10.0.0.0/8\",\"203.0.113.7\",\"2001:db8::/32\",\"::1\"]",
+                created.body().path("cidrs").toString());
+        for (String bad : List.of("example.com", "10.0.0.0/33", "2001:db8::/129", "10.0.0.0/+8", "10.0.0.0/")) {
+            Reply refused = admin.post("/admin/v1/keys", "{\"user\":\"alice\",\"cidrs\":[\"" + bad + "\"]}");
+            assertParam(refused, "cidrs");
+            assertEquals("'cidrs' has '" + bad + "', which is not an IP address or CIDR block such as 10.0.0.0/8.",
+                    refused.error().path("message").asText(), bad);
+        }
+        long id = created.body().path("id").asLong();
+        assertParam(admin.patch("/admin/v1/keys/" + id, "{\"cidrs\":[\"10.0.0.0/-0\"]}"), "cidrs");
+        assertEquals(1, admin.db.dsl().fetchCount(Tables.API_KEYS));
     }
 
     @Test

@@ -3,8 +3,8 @@ package io.modelbridge.gateway.admin;
 import static io.modelbridge.gateway.admin.UsersAndQuotaTest.assertParam;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.modelbridge.db.repo.UsageRecord;
 import io.modelbridge.db.repo.UsageRepository;
+import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.gateway.admin.AdminFixture.Reply;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -64,8 +64,8 @@ class PluginsUsageAuditTest {
         assertParam(admin.get("/admin/v1/audit?limit=0"), "limit");
     }
 
-    private static UsageRecord usage(String id, Instant at, long user, String alias, int status) {
-        return new UsageRecord(id, at, user, 1L, alias, "east", "openai", alias, false, 10, 5, false,
+    private static UsageRow usage(String id, Instant at, long user, String alias, int status) {
+        return new UsageRow(id, at, user, 1L, alias, "east", "openai", alias, false, 10, 5, false,
                 new BigDecimal("0.01"), 100, null, status, status >= 400 ? "upstream_error" : null, null, null);
     }
 }

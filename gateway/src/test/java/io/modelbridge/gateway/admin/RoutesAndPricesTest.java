@@ -4,7 +4,7 @@ import static io.modelbridge.gateway.admin.UsersAndQuotaTest.assertParam;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.modelbridge.gateway.admin.AdminFixture.Reply;
-import io.modelbridge.gateway.config.ChangeListener.Topic;
+import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

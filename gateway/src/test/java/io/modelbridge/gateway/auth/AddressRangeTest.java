@@ -1,11 +1,14 @@
 package io.modelbridge.gateway.auth;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AddressRangeTest {
 
@@ -33,8 +36,18 @@ class AddressRangeTest {
     }
 
     @Test
-    void rejectsHostNamesAndBadPrefixes() {
-        assertThrows(IllegalArgumentException.class, () -> AddressRange.parse("localhost"));
-        assertThrows(IllegalArgumentException.class, () -> AddressRange.parse("10.0.0.0/33"));
+    void ipv6PrefixesUpTo128() throws Exception {
+        assertTrue(in("::1/128", "::1"));
+        assertTrue(in("::/0", "2001:db8::1"));
+        assertEquals(128, AddressRange.parse("2001:db8::1").prefixBits());
+        assertThrows(IllegalArgumentException.class, () -> AddressRange.parse("2001:db8::/129"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"localhost", "example.com", "10.0.0.0/33", "10.0.0.0/", "10.0.0.0/+8", "10.0.0.0/-0",
+            "10.0.0.0/8/8", "10.0.0.0/0008", "10.0.0.0/x", "10.0.0.0 /8", "", "/8", "2001:db8::/+32", "2001:zz8::/32",
+            "1.2.3.4.5", ":::"})
+    void rejectsHostNamesAndBadPrefixes(String cidr) {
+        assertThrows(IllegalArgumentException.class, () -> AddressRange.parse(cidr));
     }
 }

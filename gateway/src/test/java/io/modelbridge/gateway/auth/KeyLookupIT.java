@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelbridge.db.Database;
 import io.modelbridge.db.DbSettings;
-import io.modelbridge.db.repo.ApiKeyRecord;
+import io.modelbridge.db.repo.ApiKey;
 import io.modelbridge.db.repo.ApiKeyRepository;
 import io.modelbridge.gateway.error.GatewayException;
 import java.net.InetAddress;
@@ -76,7 +76,7 @@ class KeyLookupIT {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger slowReads = new AtomicInteger();
-        Function<byte[], Optional<ApiKeyRecord>> find = hash -> {
+        Function<byte[], Optional<ApiKey>> find = hash -> {
             if (Arrays.equals(hash, slowHash)) {
                 slowReads.incrementAndGet();
                 entered.countDown();

@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.db.repo.QuotaLease;
 import io.modelbridge.db.repo.QuotaLeaseRepository;
-import io.modelbridge.db.repo.UsageRecord;
 import io.modelbridge.db.repo.UsageRepository;
+import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.gateway.config.ControlConfig;
 import io.modelbridge.gateway.config.GatewayConfig;
 import io.modelbridge.gateway.it.ApiCalls;
@@ -39,8 +39,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -277,8 +277,8 @@ class ClusterIT {
         d.close();
     }
 
-    private static UsageRecord usageRow(String requestId, long userId, String cost, long lease) {
-        return new UsageRecord(requestId, java.time.Instant.now(), userId, null, "chat", "sim", "openai", "gpt-4o",
+    private static UsageRow usageRow(String requestId, long userId, String cost, long lease) {
+        return new UsageRow(requestId, java.time.Instant.now(), userId, null, "chat", "sim", "openai", "gpt-4o",
                 false, 10, 5, false, new BigDecimal(cost), 1, null, 200, null, null, lease);
     }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.modelbridge.gateway.config.SecretFiles;
+import io.modelbridge.gateway.ids.RandomIds;
 import io.modelbridge.gateway.it.AdminClient;
 import io.modelbridge.gateway.it.ApiCalls;
 import io.modelbridge.gateway.it.RedisServer;
@@ -69,12 +69,12 @@ class DeployTopologyIT {
                 "DeployTopologyIT needs Debian's postgresql-15, redis-server and nginx: scripts/ensure-packages.sh"
                         + " installs them (./run-tests runs it)");
         Path secrets = Files.createDirectories(work.resolve("secrets"));
-        String adminToken = secret(secrets, "mb_admin_token", "mbadm-" + SecretFiles.randomBase64Url(24));
+        String adminToken = secret(secrets, "mb_admin_token", "mbadm-" + RandomIds.base64Url(24));
         byte[] masterKey = new byte[32];
         new SecureRandom().nextBytes(masterKey);
         secret(secrets, "mb_master_key", Base64.getEncoder().encodeToString(masterKey));
-        secret(secrets, "mb_db_password", "db-'pw'-" + SecretFiles.randomBase64Url(12));
-        String superuserPassword = "pg-" + SecretFiles.randomBase64Url(12);
+        secret(secrets, "mb_db_password", "db-'pw'-" + RandomIds.base64Url(12));
+        String superuserPassword = "pg-" + RandomIds.base64Url(12);
         SecretLedger.record(superuserPassword);
 
         try (DebianPostgres postgres = DebianPostgres.start(superuserPassword, LOGS.resolve("DeployTopologyIT"));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.modelbridge.db.repo.ApiKeyRecord;
+import io.modelbridge.db.repo.ApiKey;
 import io.modelbridge.gateway.auth.Caller;
 import io.modelbridge.gateway.control.SharedGateway;
 import io.modelbridge.gateway.error.GatewayException;
@@ -98,7 +98,7 @@ class DistributedLimitsUnderLoadIT {
     }
 
     private static Caller caller(long keyId) {
-        return new Caller(new ApiKeyRecord(keyId, 3, "alice", true, "mb-abc", null, List.of(), List.of(), null, true,
+        return new Caller(new ApiKey(keyId, 3, "alice", true, "mb-abc", null, List.of(), List.of(), null, true,
                 RPM, null, null, Instant.EPOCH));
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bucket4j.TimeMeter;
-import io.modelbridge.db.repo.ApiKeyRecord;
+import io.modelbridge.db.repo.ApiKey;
 import io.modelbridge.db.repo.RateLimit;
 import io.modelbridge.gateway.auth.Caller;
 import io.modelbridge.gateway.error.GatewayException;
@@ -26,7 +26,7 @@ class RateLimiterTest {
     }
 
     private static Caller caller(long keyId, Integer keyRpm, Integer keyTpm) {
-        return new Caller(new ApiKeyRecord(keyId, 3, "alice", true, "mb-abc", null, List.of(), List.of(), null, true,
+        return new Caller(new ApiKey(keyId, 3, "alice", true, "mb-abc", null, List.of(), List.of(), null, true,
                 keyRpm, keyTpm, null, Instant.EPOCH));
     }
 

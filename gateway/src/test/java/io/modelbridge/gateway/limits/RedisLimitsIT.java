@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.modelbridge.db.repo.ApiKeyRecord;
+import io.modelbridge.db.repo.ApiKey;
 import io.modelbridge.db.repo.RateLimit;
 import io.modelbridge.gateway.auth.Caller;
 import io.modelbridge.gateway.error.GatewayException;
@@ -180,7 +180,7 @@ class RedisLimitsIT {
     }
 
     private static Caller caller(long keyId, Integer rpm, Integer tpm) {
-        return new Caller(new ApiKeyRecord(keyId, 3, "alice", true, "mb-abc", null, List.of(), List.of(), null, true,
+        return new Caller(new ApiKey(keyId, 3, "alice", true, "mb-abc", null, List.of(), List.of(), null, true,
                 rpm, tpm, null, Instant.EPOCH));
     }
 }

@@ -3,10 +3,10 @@ package io.modelbridge.gateway.portal;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelbridge.db.repo.ApiKey;
 import io.modelbridge.db.repo.ApiKeyEntry;
-import io.modelbridge.db.repo.ApiKeyRecord;
 import io.modelbridge.db.repo.DailyUsage;
-import io.modelbridge.db.repo.UsageRecord;
+import io.modelbridge.db.repo.UsageRow;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -65,12 +65,12 @@ class PortalPagesTest {
 
     @Test
     void theDashboardShowsHostileKeyNamesAliasesAndErrorCodesAsText() {
-        ApiKeyRecord active = new ApiKeyRecord(7, 1, HOSTILE, true, HOSTILE, HOSTILE, List.of(), List.of(), null, true,
+        ApiKey active = new ApiKey(7, 1, HOSTILE, true, HOSTILE, HOSTILE, List.of(), List.of(), null, true,
                 null, null, null, AT);
-        ApiKeyRecord revoked = new ApiKeyRecord(8, 1, HOSTILE, true, "mb-abc", HOSTILE, List.of(), List.of(), null,
+        ApiKey revoked = new ApiKey(8, 1, HOSTILE, true, "mb-abc", HOSTILE, List.of(), List.of(), null,
                 false, null, null, AT, AT);
         LocalDate day = LocalDate.of(2026, 12, 1);
-        UsageRecord call = new UsageRecord("r1", AT, 1L, 7L, HOSTILE, "c", "openai", "m", false, 1, 2, false,
+        UsageRow call = new UsageRow("r1", AT, 1L, 7L, HOSTILE, "c", "openai", "m", false, 1, 2, false,
                 BigDecimal.ONE, 5, null, 502, HOSTILE, null, null);
         for (Language t : Language.values()) {
             DashboardPage.View view = new DashboardPage.View(HOSTILE, BigDecimal.TEN,

@@ -7,11 +7,11 @@ import io.modelbridge.db.Database;
 import io.modelbridge.db.DbSettings;
 import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.QuotaRepository;
-import io.modelbridge.db.repo.UsageRecord;
 import io.modelbridge.db.repo.UsageRepository;
+import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.db.repo.UserRepository;
-import io.modelbridge.gateway.usage.UsageRecorder;
 import io.modelbridge.gateway.it.PgProxy;
+import io.modelbridge.gateway.usage.UsageRecorder;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -120,8 +120,8 @@ class LostLedgerAckIT {
         assertEquals(0, new BigDecimal("100").add(charged).compareTo(balance), "balance " + balance);
     }
 
-    private static UsageRecord row(String requestId, long user) {
-        return new UsageRecord(requestId, Instant.now(), user, 1L, "m", "c", "openai", "gpt-4o", false, 10, 20, false,
+    private static UsageRow row(String requestId, long user) {
+        return new UsageRow(requestId, Instant.now(), user, 1L, "m", "c", "openai", "gpt-4o", false, 10, 20, false,
                 COST, 5, null, 200, null, null, null);
     }
 
@@ -133,7 +133,7 @@ class LostLedgerAckIT {
                 new QuotaLeaseRepository(viaProxy.dsl()), 1000, dir.resolve("usage.jsonl"));
         proxy.loseUsageAnswers(3);
         for (int i = 0; i < REQUESTS; i++) {
-            usage.record(new UsageRecord("usage-ack-" + i, Instant.now(), 1L, 1L, "m", "c", "openai", "gpt-4o",
+            usage.record(new UsageRow("usage-ack-" + i, Instant.now(), 1L, 1L, "m", "c", "openai", "gpt-4o",
                     false, 10, 20, false, COST, 5, null, 200, null, null, null));
             Thread.sleep(300); // one batch per row
         }

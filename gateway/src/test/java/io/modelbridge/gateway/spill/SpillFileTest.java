@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.modelbridge.db.repo.UsageRecord;
+import io.modelbridge.db.repo.UsageRow;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,26 +20,26 @@ class SpillFileTest {
     @TempDir
     Path dir;
 
-    private static UsageRecord row(String id) {
-        return new UsageRecord(id, Instant.parse("2026-12-05T10:00:00.123456Z"), 7L, null, "gpt-4o", "sim", "openai",
+    private static UsageRow row(String id) {
+        return new UsageRow(id, Instant.parse("2026-12-05T10:00:00.123456Z"), 7L, null, "gpt-4o", "sim", "openai",
                 "gpt-4o", true, 12, 34, false, new BigDecimal("0.000123"), 56, null, 200, null, "client-" + id, null);
     }
 
     @Test
     void rowsSurviveARestartAndATornLastLine() throws Exception {
         Path file = dir.resolve("spill/usage.jsonl");
-        SpillFile<UsageRecord> spill = new SpillFile<>(file, SpillFile.mapper(), UsageRecord.class, 10);
+        SpillFile<UsageRow> spill = new SpillFile<>(file, SpillFile.mapper(), UsageRow.class, 10);
         spill.append(List.of(row("a"), row("b")));
         spill.append(List.of(row("c")));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         Files.writeString(file, "{\"requestId\":\"d\",\"at\":\"2026-", StandardOpenOption.APPEND); // crash mid-append
 
-        SpillFile<UsageRecord> reopened = new SpillFile<>(file, SpillFile.mapper(), UsageRecord.class, 10);
+        SpillFile<UsageRow> reopened = new SpillFile<>(file, SpillFile.mapper(), UsageRow.class, 10);
         assertEquals(3, reopened.size());
         assertEquals(List.of(row("a"), row("b"), row("c")), reopened.read());
         reopened.append(List.of(row("e"))); // after the torn line, not glued to it
         assertEquals(List.of(row("a"), row("b"), row("c"), row("e")),
-                new SpillFile<>(file, SpillFile.mapper(), UsageRecord.class, 10).read());
+                new SpillFile<>(file, SpillFile.mapper(), UsageRow.class, 10).read());
         assertTrue(reopened.hasRoom(6));
         assertFalse(reopened.hasRoom(7));
         reopened.clear();

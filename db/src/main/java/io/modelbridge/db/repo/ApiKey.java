@@ -8,10 +8,10 @@ import java.util.List;
  * {@code allowedModels} empty means every model the user may use; {@code allowedCidrs} empty means any address.
  * {@code expiresAt}, {@code rpm}, {@code tpm}, {@code lastUsedAt} may be null.
  */
-public record ApiKeyRecord(long id, long userId, String userName, boolean userEnabled, String prefix, String label,
-                           List<String> allowedModels, List<String> allowedCidrs, Instant expiresAt, boolean enabled,
-                           Integer rpm, Integer tpm, Instant lastUsedAt, Instant createdAt) {
-    public ApiKeyRecord {
+public record ApiKey(long id, long userId, String userName, boolean userEnabled, String prefix, String label,
+                     List<String> allowedModels, List<String> allowedCidrs, Instant expiresAt, boolean enabled,
+                     Integer rpm, Integer tpm, Instant lastUsedAt, Instant createdAt) {
+    public ApiKey {
         allowedModels = List.copyOf(allowedModels);
         allowedCidrs = List.copyOf(allowedCidrs);
     }

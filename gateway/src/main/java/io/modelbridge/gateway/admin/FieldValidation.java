@@ -1,16 +1,18 @@
 package io.modelbridge.gateway.admin;
 
+import io.modelbridge.gateway.auth.AddressRange;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.regex.Pattern;
 
-/** Value checks shared by the handlers; each failure names its field. */
-final class Checks {
+/** Validation of request fields, shared by the admin handlers: each returns the value or throws a 400 naming it. */
+final class FieldValidation {
     /** Names of users, channels, aliases: safe in URLs, logs and CLI arguments. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}");
 
-    private Checks() {}
+    private FieldValidation() {}
 
     static String name(String value, String param) {
         if (!NAME.matcher(value).matches() || value.contains("/")) {
@@ -60,6 +62,19 @@ final class Checks {
             }
         }
         throw invalid("'" + param + "' must be one of: " + String.join(", ", allowed) + ".", param);
+    }
+
+    /** Allowed client addresses of an API key, each parsed as the key authenticator will match it. */
+    static List<String> cidrs(List<String> cidrs, String param) {
+        for (String cidr : cidrs) {
+            try {
+                AddressRange.parse(cidr);
+            } catch (IllegalArgumentException e) {
+                throw invalid("'" + param + "' has '" + cidr
+                        + "', which is not an IP address or CIDR block such as 10.0.0.0/8.", param);
+            }
+        }
+        return cidrs;
     }
 
     static GatewayException invalid(String message, String param) {

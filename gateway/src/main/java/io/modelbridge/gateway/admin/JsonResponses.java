@@ -13,11 +13,11 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.function.Function;
 
-/** Builds and sends the admin API's JSON (snake_case names, ISO-8601 instants, plain decimals). */
-final class Replies {
+/** The admin API's JSON responses: builds and sends them (snake_case names, ISO-8601 instants, plain decimals). */
+final class JsonResponses {
     private final ObjectMapper json;
 
-    Replies(ObjectMapper json) {
+    JsonResponses(ObjectMapper json) {
         this.json = json;
     }
 

@@ -8,10 +8,10 @@ import java.util.Map;
  * An upstream channel: one provider account. {@code credentialSealed} is the AES-GCM sealed credential
  * (the gateway's CredentialCipher); {@code baseUrl} is "" for the vendor's public endpoint.
  */
-public record ChannelRecord(long id, String name, String provider, String baseUrl, byte[] credentialSealed,
-                            List<String> models, int priority, int weight, boolean enabled, int connectTimeoutMs,
-                            int readTimeoutMs, Map<String, String> extras, Instant createdAt) {
-    public ChannelRecord {
+public record Channel(long id, String name, String provider, String baseUrl, byte[] credentialSealed,
+                      List<String> models, int priority, int weight, boolean enabled, int connectTimeoutMs,
+                      int readTimeoutMs, Map<String, String> extras, Instant createdAt) {
+    public Channel {
         models = List.copyOf(models);
         extras = Map.copyOf(extras);
     }

@@ -13,14 +13,14 @@ import java.time.Instant;
  * @param leaseId         the quota lease the cost is charged to (null when the request reserved no quota): the
  *                        lease's close charges the user the sum of the costs of its rows
  */
-public record UsageRecord(String requestId, Instant at, Long userId, Long keyId, String alias, String channel,
-                          String provider, String upstreamModel, boolean stream, int promptTokens,
-                          int completionTokens, boolean estimated, BigDecimal cost, int latencyMs, Integer ttftMs,
-                          int status, String errorCode, String clientRequestId, Long leaseId) {
+public record UsageRow(String requestId, Instant at, Long userId, Long keyId, String alias, String channel,
+                       String provider, String upstreamModel, boolean stream, int promptTokens,
+                       int completionTokens, boolean estimated, BigDecimal cost, int latencyMs, Integer ttftMs,
+                       int status, String errorCode, String clientRequestId, Long leaseId) {
 
     /** This row, charged to the lease. */
-    public UsageRecord chargedTo(long lease) {
-        return new UsageRecord(requestId, at, userId, keyId, alias, channel, provider, upstreamModel, stream,
+    public UsageRow chargedTo(long lease) {
+        return new UsageRow(requestId, at, userId, keyId, alias, channel, provider, upstreamModel, stream,
                 promptTokens, completionTokens, estimated, cost, latencyMs, ttftMs, status, errorCode,
                 clientRequestId, lease);
     }

@@ -4,5 +4,5 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /** A user; {@code quotaBalance} is the credits left, {@code role} is "user" or "admin", email may be null. */
-public record UserRecord(long id, String name, String email, String role, boolean enabled, BigDecimal quotaBalance,
-                         Instant createdAt) {}
+public record User(long id, String name, String email, String role, boolean enabled, BigDecimal quotaBalance,
+                   Instant createdAt) {}
