@@ -263,7 +263,8 @@ class ClusterIT {
                     usageRow("req-answered-2", userId, "0.5", lease.id())));
         }
         JsonNode before = a.admin("GET", "/users/crashed/quota", null);
-        assertEquals(0, BigDecimal.TEN.compareTo(Ledger.balance(before)), "nothing charged while the lease is open");
+        assertEquals(0, Ledger.charged(before).signum(), "nothing charged while the lease is open: " + before);
+        assertEquals(0, new BigDecimal("8").compareTo(Ledger.balance(before)), "but the balance shown counts its rows");
         assertEquals(0, new BigDecimal("3").compareTo(before.get("held").decimalValue()));
 
         d.close();
