@@ -2,14 +2,19 @@ package io.modelbridge.db.repo;
 
 import static io.modelbridge.db.jooq.Tables.USERS;
 
-import io.modelbridge.db.jooq.tables.records.UsersRecord;
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.SelectJoinStep;
 
 /** Users. Quota balances change only through {@link QuotaRepository}, which keeps the ledger. */
 public final class UserRepository {
+    private static final Field<BigDecimal> LEFT =
+            USERS.QUOTA_BALANCE.minus(QuotaLeaseRepository.uncharged(USERS.ID)).as("quota_left");
     private final DSLContext dsl;
 
     public UserRepository(DSLContext dsl) {
@@ -18,21 +23,22 @@ public final class UserRepository {
 
     /** @throws org.jooq.exception.IntegrityConstraintViolationException when the name is taken */
     public User create(String name, String email, String role, boolean enabled) {
-        return map(dsl.insertInto(USERS)
+        long id = dsl.insertInto(USERS)
                 .set(USERS.NAME, name).set(USERS.EMAIL, email).set(USERS.ROLE, role).set(USERS.ENABLED, enabled)
-                .returning().fetchOne());
+                .returning(USERS.ID).fetchOne(USERS.ID);
+        return find(id).orElseThrow();
     }
 
     public List<User> list() {
-        return dsl.selectFrom(USERS).orderBy(USERS.NAME).fetch(UserRepository::map);
+        return select().orderBy(USERS.NAME).fetch(UserRepository::map);
     }
 
     public Optional<User> find(String name) {
-        return dsl.selectFrom(USERS).where(USERS.NAME.eq(name)).fetchOptional(UserRepository::map);
+        return select().where(USERS.NAME.eq(name)).fetchOptional(UserRepository::map);
     }
 
     public Optional<User> find(long id) {
-        return dsl.selectFrom(USERS).where(USERS.ID.eq(id)).fetchOptional(UserRepository::map);
+        return select().where(USERS.ID.eq(id)).fetchOptional(UserRepository::map);
     }
 
     /** Replaces the editable fields; false when no such user. */
@@ -48,8 +54,12 @@ public final class UserRepository {
         return dsl.deleteFrom(USERS).where(USERS.NAME.eq(name)).execute() == 1;
     }
 
-    static User map(UsersRecord r) {
-        return new User(r.getId(), r.getName(), r.getEmail(), r.getRole(), r.getEnabled(),
-                r.getQuotaBalance(), Sql.instant(r.getCreatedAt()));
+    private SelectJoinStep<Record> select() {
+        return dsl.select(USERS.fields()).select(LEFT).from(USERS);
+    }
+
+    private static User map(Record r) {
+        return new User(r.get(USERS.ID), r.get(USERS.NAME), r.get(USERS.EMAIL), r.get(USERS.ROLE),
+                r.get(USERS.ENABLED), r.get(USERS.QUOTA_BALANCE), r.get(LEFT), Sql.instant(r.get(USERS.CREATED_AT)));
     }
 }

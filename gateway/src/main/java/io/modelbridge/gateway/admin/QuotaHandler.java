@@ -66,9 +66,8 @@ final class QuotaHandler {
     private ObjectNode view(DSLContext dsl, String name, int recent) {
         User user = UsersHandler.find(new UserRepository(dsl), name);
         ObjectNode node = deps.responses().object("quota").put("user", name);
-        QuotaLeaseRepository leases = new QuotaLeaseRepository(dsl);
-        JsonResponses.put(node, "balance", user.quotaBalance().subtract(leases.uncharged(user.id())));
-        JsonResponses.put(node, "held", leases.held(user.id()));
+        JsonResponses.put(node, "balance", user.quotaLeft());
+        JsonResponses.put(node, "held", new QuotaLeaseRepository(dsl).held(user.id()));
         ArrayNode ledger = node.putArray("ledger");
         new QuotaRepository(dsl).recent(user.id(), recent).forEach(e -> ledger.add(entry(e)));
         return node;

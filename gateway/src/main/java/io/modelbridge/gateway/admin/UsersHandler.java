@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.QuotaRepository;
 import io.modelbridge.db.repo.User;
 import io.modelbridge.db.repo.UserRepository;
@@ -93,9 +92,7 @@ final class UsersHandler {
     ObjectNode view(User u) {
         ObjectNode node = deps.responses().object("user").put("id", u.id()).put("name", u.name())
                 .put("email", u.email()).put("role", u.role()).put("enabled", u.enabled());
-        // what is left now: answered requests on open leases are charged to the balance only when a lease closes
-        JsonResponses.put(node, "quota_balance",
-                u.quotaBalance().subtract(new QuotaLeaseRepository(deps.db().dsl()).uncharged(u.id())));
+        JsonResponses.put(node, "quota_balance", u.quotaLeft());
         JsonResponses.put(node, "created_at", u.createdAt());
         return node;
     }

@@ -6,12 +6,10 @@ import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.db.Database;
 import io.modelbridge.db.repo.ApiKeyRepository;
 import io.modelbridge.db.repo.PortalSession;
-import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.UsageQuery;
 import io.modelbridge.db.repo.UsageRepository;
 import io.modelbridge.db.repo.User;
 import io.modelbridge.db.repo.UserRepository;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -119,8 +117,7 @@ final class DashboardRoutes {
         UsageQuery query = new UsageQuery(v.user().id(), null, null, null,
                 days.get(0).atStartOfDay(ZoneOffset.UTC).toInstant(), null);
         UsageRepository usage = new UsageRepository(db.dsl());
-        BigDecimal left = v.user().quotaBalance().subtract(new QuotaLeaseRepository(db.dsl()).uncharged(v.user().id()));
-        DashboardPage.View view = new DashboardPage.View(v.session().email(), left,
+        DashboardPage.View view = new DashboardPage.View(v.session().email(), v.user().quotaLeft(),
                 new ApiKeyRepository(db.dsl()).listForUser(v.user().id()), newKey, days, usage.dailyByModel(query),
                 usage.rows(query, 20), PortalHttp.base(req, publicUrl), Snippets.exampleModel(models.get()), notice);
         PortalHttp.page(res, 200, DashboardPage.render(t, view, token));
