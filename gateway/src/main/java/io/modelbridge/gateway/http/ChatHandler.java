@@ -20,6 +20,7 @@ import io.modelbridge.spi.Usage;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,12 +46,13 @@ final class ChatHandler implements Handler {
         Admission.Ticket ticket = null;
         try (RequestContext.Scope scope = RequestContext.open(call.logName())) {
             call.caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION), ClientAddress.of(req));
-            ChatRequest chat = parser.parse(RequestBodies.readJson(req, s.json(), s.maxBodyBytes()));
-            call.model = chat.model();
-            call.stream = chat.stream();
-            List<Target> plan = Models.plan(s, call.caller, chat.model());
-            ticket = s.admission().admit(call.caller, chat.model(), call.requestId, () -> s.tokens().prompt(chat),
-                    maxTokens(chat));
+            ChatRequest asked = parser.parse(RequestBodies.readJson(req, s.json(), s.maxBodyBytes()));
+            call.model = asked.model();
+            call.stream = asked.stream();
+            List<Target> plan = Models.plan(s, call.caller, asked.model());
+            ticket = s.admission().admit(call.caller, asked.model(), call.requestId, () -> s.tokens().prompt(asked),
+                    maxTokens(asked));
+            ChatRequest chat = limited(asked, ticket.completionLimit());
             call.promptTokens = ticket.promptTokens();
             ticket.headers().forEach((k, v) -> res.header(HeaderNames.create(k), v));
             if (chat.stream()) {
@@ -86,6 +88,15 @@ final class ChatHandler implements Handler {
     }
 
     /** The most completion tokens the request may produce: max_tokens for each of its n choices. */
+    /** The request with max_tokens lowered to what the user's balance covers, when admission lowered it. */
+    private static ChatRequest limited(ChatRequest chat, OptionalInt completionLimit) {
+        if (completionLimit.isEmpty()) {
+            return chat;
+        }
+        int n = chat.sampling() == null || chat.sampling().n() == null ? 1 : Math.max(1, chat.sampling().n());
+        return chat.withMaxTokens(Math.max(1, completionLimit.getAsInt() / n));
+    }
+
     private static Optional<Integer> maxTokens(ChatRequest chat) {
         Integer max = chat.sampling() == null ? null : chat.sampling().maxTokens();
         int n = chat.sampling() == null || chat.sampling().n() == null ? 1 : Math.max(1, chat.sampling().n());

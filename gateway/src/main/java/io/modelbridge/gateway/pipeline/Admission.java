@@ -3,6 +3,7 @@ package io.modelbridge.gateway.pipeline;
 import io.modelbridge.db.repo.ModelPrice;
 import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.gateway.auth.Caller;
+import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
 import io.modelbridge.gateway.limits.RateAdmission;
 import io.modelbridge.gateway.limits.RateLimiter;
@@ -12,8 +13,10 @@ import io.modelbridge.gateway.quota.Quotas;
 import io.modelbridge.gateway.quota.Reservation;
 import io.modelbridge.gateway.usage.UsageRecorder;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.IntSupplier;
 
 /**
@@ -30,6 +33,9 @@ public final class Admission {
     private final int defaultMaxTokens;
 
     private final GatewayMetrics metrics;
+    /** A request without max_tokens whose balance covers fewer completion tokens than this is refused. */
+    public static final int LEAST_MAX_TOKENS = 16;
+    private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
 
     public Admission(RateLimiter limits, PriceBook prices, Quotas quotas, int defaultMaxTokens, GatewayMetrics metrics) {
         this.metrics = metrics;
@@ -60,26 +66,64 @@ public final class Admission {
         int promptTokens = prompt.getAsInt();
         Optional<ModelPrice> price = prices.of(model);
         Optional<Reservation> reservation = Optional.empty();
+        OptionalInt lowered = OptionalInt.empty();
         if (price.isPresent()) {
             BigDecimal worst = PriceBook.worstCase(price.get(), promptTokens, completion);
             if (worst.signum() > 0) {
+                // without a max_tokens of the client's, a balance short of the default's worst case still serves
+                // the request, with max_tokens lowered to what it covers
+                BigDecimal least = maxTokens.isPresent() ? worst
+                        : PriceBook.worstCase(price.get(), promptTokens, Math.min(completion, LEAST_MAX_TOKENS));
                 try {
-                    reservation = Optional.of(quotas.reserve(caller.userId(), requestId, worst));
+                    Reservation r = quotas.reserveUpTo(caller.userId(), requestId, least, worst);
+                    reservation = Optional.of(r);
+                    if (r.amount().compareTo(worst) < 0) {
+                        lowered = OptionalInt.of(completionCovered(price.get(), promptTokens, r.amount()));
+                    }
                 } catch (GatewayException e) { // refused for quota: still tell the client where its limits stand
+                    rate.reconcile(0);
+                    GatewayException refusal = e;
                     if ("insufficient_quota".equals(e.error().code())) {
                         metrics.quotaRejected();
+                        refusal = explained(e, least, promptTokens, maxTokens.isPresent() ? completion
+                                : Math.min(completion, LEAST_MAX_TOKENS), maxTokens.isPresent());
                     }
-                    rate.reconcile(0);
                     Map<String, String> headers = new java.util.LinkedHashMap<>(rate.headers());
-                    headers.putAll(e.headers());
-                    throw new GatewayException(e.error(), headers);
+                    headers.putAll(refusal.headers());
+                    throw new GatewayException(refusal.error(), headers);
                 } catch (RuntimeException e) {
                     rate.reconcile(0);
                     throw e;
                 }
             }
         }
-        return new Ticket(rate, price, reservation, promptTokens);
+        return new Ticket(rate, price, reservation, promptTokens, lowered);
+    }
+
+    /** The completion tokens {@code credits} pay for after the prompt, at this price (rounded down). */
+    private static int completionCovered(ModelPrice price, int promptTokens, BigDecimal credits) {
+        BigDecimal left = credits.multiply(THOUSAND).subtract(price.inputPer1k().multiply(BigDecimal.valueOf(promptTokens)));
+        if (price.outputPer1k().signum() == 0) {
+            return Integer.MAX_VALUE;
+        }
+        return left.divide(price.outputPer1k(), 0, RoundingMode.DOWN).min(BigDecimal.valueOf(Integer.MAX_VALUE))
+                .intValue();
+    }
+
+    /** The quota refusal, saying what the request needs and what the client can do. */
+    private static GatewayException explained(GatewayException refusal, BigDecimal needed, int promptTokens,
+                                              int completionTokens, boolean clientMaxTokens) {
+        String credits = needed.stripTrailingZeros().toPlainString();
+        String what = clientMaxTokens
+                ? " This request can cost up to " + credits + " credits (" + promptTokens + " prompt tokens and "
+                        + "max_tokens " + completionTokens + " at this model's price), more than your balance covers:"
+                        + " send a smaller max_tokens or add quota."
+                : " This request needs at least " + credits + " credits (" + promptTokens + " prompt tokens and "
+                        + completionTokens + " completion tokens at this model's price), more than your balance "
+                        + "covers: shorten the prompt or add quota.";
+        ApiError e = refusal.error();
+        return new GatewayException(new ApiError(e.status(), e.type(), e.code(), e.param(), e.message() + what),
+                refusal.headers());
     }
 
     /** One admitted request. */
@@ -88,14 +132,24 @@ public final class Admission {
         private final Optional<ModelPrice> price;
         private final Optional<Reservation> reservation;
         private final int promptTokens;
+        private final OptionalInt lowered;
         private boolean finished;
 
         private Ticket(RateAdmission rate, Optional<ModelPrice> price, Optional<Reservation> reservation,
-                       int promptTokens) {
+                       int promptTokens, OptionalInt lowered) {
             this.rate = rate;
             this.price = price;
             this.reservation = reservation;
             this.promptTokens = promptTokens;
+            this.lowered = lowered;
+        }
+
+        /**
+         * The completion tokens (all choices together) the request must be limited to upstream, when it set no
+         * max_tokens and the balance covered less than the default's worst case; empty otherwise.
+         */
+        public OptionalInt completionLimit() {
+            return lowered;
         }
 
         /** The gateway's count of the prompt, as reserved. */

@@ -36,6 +36,7 @@ public final class Quotas implements AutoCloseable {
     private static final Duration RENEW_EVERY = Duration.ofSeconds(1);
     private static final Duration RECOVERY_EVERY = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(Quotas.class);
+    private static final BigDecimal SMALLEST_CREDIT = BigDecimal.valueOf(1, 6);
 
     private final QuotaLeaseRepository leases;
     private final UsageRecorder usage;
@@ -95,6 +96,16 @@ public final class Quotas implements AutoCloseable {
      *                          quota_unavailable when the leases were not renewed for {@link #STALE_AFTER}
      */
     public Reservation reserve(long userId, String requestId, BigDecimal amount) {
+        return reserveUpTo(userId, requestId, amount, amount);
+    }
+
+    /**
+     * Reserves as much of {@code most} as the user's balance covers, and at least {@code least}.
+     *
+     * @throws GatewayException 429 insufficient_quota when the user's balance cannot cover {@code least}; 503
+     *                          quota_unavailable when the leases were not renewed for {@link #STALE_AFTER}
+     */
+    public Reservation reserveUpTo(long userId, String requestId, BigDecimal least, BigDecimal most) {
         Duration silent = Duration.between(renewedAt, clock.instant());
         if (silent.compareTo(STALE_AFTER) > 0) {
             throw unavailable("its quota leases were last renewed " + silent.toSeconds() + " s ago");
@@ -109,9 +120,10 @@ public final class Quotas implements AutoCloseable {
                 if (lease.retired) {
                     continue;
                 }
-                if (lease.available().compareTo(amount) < 0) {
-                    grow(lease, amount);
+                if (lease.available().compareTo(most) < 0) {
+                    grow(lease, least, most);
                 }
+                BigDecimal amount = most.min(lease.available());
                 lease.committed = lease.committed.add(amount);
                 lease.inFlight++;
                 lease.lastUsed = clock.instant();
@@ -143,10 +155,17 @@ public final class Quotas implements AutoCloseable {
         }
     }
 
-    /** Takes more of the user's balance into the lease; under the lease's lock. */
-    private void grow(UserLease lease, BigDecimal amount) {
-        BigDecimal need = amount.subtract(lease.available());
-        BigDecimal preferred = need.max(leaseCredits);
+    /**
+     * Takes more of the user's balance into the lease, so that it covers {@code most} if the balance allows and
+     * {@code least} at the very least (else 429); under the lease's lock.
+     */
+    private void grow(UserLease lease, BigDecimal least, BigDecimal most) {
+        BigDecimal preferred = most.subtract(lease.available()).max(leaseCredits);
+        BigDecimal need = least.subtract(lease.available());
+        boolean covered = need.signum() <= 0; // the lease covers the least already: more only if the balance has it
+        if (covered) {
+            need = SMALLEST_CREDIT;
+        }
         try {
             if (!lease.opened()) {
                 Optional<QuotaLease> opened = leases.open(lease.userId, instanceId, need, preferred);
@@ -164,7 +183,13 @@ public final class Quotas implements AutoCloseable {
             }
         } catch (org.jooq.exception.DataAccessException e) {
             LOG.warn("Could not take a quota lease for user {}: {}", lease.userId, e.getMessage());
+            if (covered) {
+                return;
+            }
             throw unavailable("the quota store is unreachable");
+        }
+        if (covered) {
+            return;
         }
         throw new GatewayException(new ApiError(429, "insufficient_quota", "insufficient_quota", null,
                 "You exceeded your current quota, please check your plan and billing details."),

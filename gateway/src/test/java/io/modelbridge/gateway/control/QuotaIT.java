@@ -191,4 +191,42 @@ class QuotaIT {
         assertEquals(200, api.post("/v1/chat/completions", key, chat("free", "hello", false)).statusCode(),
                 "a model without a price needs no quota");
     }
+
+    /**
+     * The docs' first-day example: 5 free credits, an output price of 1.5 per 1k tokens, a call without max_tokens.
+     * The default reservation (MB_DEFAULT_MAX_TOKENS, 4096) would cost ~6.1 credits; the call is served with
+     * max_tokens lowered to what the balance covers, and a balance that cannot cover even 16 completion tokens gets
+     * a 429 saying what the request needs.
+     */
+    @Test
+    void aCallWithoutMaxTokensIsServedWithMaxTokensLoweredToWhatTheBalanceCovers() {
+        alias(gw, "starter", "quota-sim", 0, 1);
+        gw.admin("PUT", "/prices/starter", "{\"input_per_1k\":0.5,\"output_per_1k\":1.5}");
+        String key = userWithQuota("newcomer", new BigDecimal(5));
+        HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("starter", "hello", false));
+        assertEquals(200, res.statusCode(), res.body());
+        int prompt = new TokenCounter().prompt(new ChatRequest("starter", List.of(Message.of("user", "hello")), false,
+                false, Sampling.none(), List.of(), null, null, Map.of()));
+        int covered = new BigDecimal(5000).subtract(new BigDecimal("0.5").multiply(BigDecimal.valueOf(prompt)))
+                .divide(new BigDecimal("1.5"), 0, java.math.RoundingMode.DOWN).intValue();
+        assertEquals(covered, upstream.lastRequest().json().get("max_tokens").asInt(),
+                "sent upstream with max_tokens lowered to what 5 credits cover");
+
+        HttpResponse<String> streamed = api.post("/v1/chat/completions", key, chat("starter", "hello", true));
+        assertEquals(200, streamed.statusCode(), streamed.body());
+        assertTrue(upstream.lastRequest().json().get("max_tokens").asInt() < covered, "lowered again, to what is left");
+
+        String poor = userWithQuota("newcomer-poor", new BigDecimal("0.01"));
+        HttpResponse<String> refused = api.post("/v1/chat/completions", poor, chat("starter", "hello", false));
+        assertEquals(429, refused.statusCode());
+        String message = json(refused.body()).at("/error/message").asText();
+        assertTrue(message.contains("This request needs at least ") && message.contains(" credits"), message);
+        assertEquals("insufficient_quota", json(refused.body()).at("/error/code").asText());
+
+        String exact = userWithQuota("newcomer-exact", new BigDecimal(5));
+        ObjectNode asked = ((ObjectNode) json(chat("starter", "hello", false))).put("max_tokens", 4096);
+        HttpResponse<String> tooBig = api.post("/v1/chat/completions", exact, asked.toString());
+        assertEquals(429, tooBig.statusCode(), "a client's own max_tokens is never lowered");
+        assertTrue(json(tooBig.body()).at("/error/message").asText().contains("send a smaller max_tokens"));
+    }
 }

@@ -30,4 +30,11 @@ public record ChatRequest(String model, List<Message> messages, boolean stream, 
     public ChatRequest withModel(String upstreamModel) {
         return new ChatRequest(upstreamModel, messages, stream, includeUsage, sampling, tools, toolChoice, user, extras);
     }
+
+    /** The same request with another completion-token limit per choice. */
+    public ChatRequest withMaxTokens(int limit) {
+        Sampling s = sampling == null ? Sampling.none() : sampling;
+        return new ChatRequest(model, messages, stream, includeUsage, s.withMaxTokens(limit), tools, toolChoice, user,
+                extras);
+    }
 }

@@ -13,6 +13,11 @@ public record Sampling(Double temperature, Double topP, Integer maxTokens, List<
         stop = stop == null ? List.of() : List.copyOf(stop);
     }
 
+    /** The same parameters with another completion-token limit. */
+    public Sampling withMaxTokens(Integer limit) {
+        return new Sampling(temperature, topP, limit, stop, presencePenalty, frequencyPenalty, n, seed);
+    }
+
     public static Sampling none() {
         return new Sampling(null, null, null, List.of(), null, null, null, null);
     }
