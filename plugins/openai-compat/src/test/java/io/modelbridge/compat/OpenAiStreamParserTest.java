@@ -37,6 +37,17 @@ class OpenAiStreamParserTest {
     }
 
     @Test
+    void usageInsideTheFinishingChoiceIsReadLikeChunkLevelUsage() {
+        List<ChatChunk> chunks = parse(
+                event("\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":null}]"),
+                event("\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\","
+                        + "\"usage\":{\"prompt_tokens\":8,\"completion_tokens\":9,\"total_tokens\":17}}]"),
+                "data: [DONE]\n\n");
+        assertEquals(List.of(new TextDelta(0, "hi"), new Finish(0, FinishReason.STOP),
+                new UsageReport(new Usage(8, 9, 17))), chunks);
+    }
+
+    @Test
     void toolCallDeltasKeepIdAndNameOnTheFirstAndFragmentsAfter() {
         List<ChatChunk> chunks = parse(
                 event("\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]},\"finish_reason\":null}]"),
