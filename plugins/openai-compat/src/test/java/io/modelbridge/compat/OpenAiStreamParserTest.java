@@ -59,6 +59,28 @@ class OpenAiStreamParserTest {
     }
 
     @Test
+    void repeatedIdsObjectArgumentsAndBuiltInToolResultsAsSomeVendorsSendThem() {
+        String call = "\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[%s]},\"finish_reason\":null}]";
+        List<ChatChunk> chunks = parse(
+                event(call.formatted("{\"index\":0,\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"f\","
+                        + "\"arguments\":{\"a\":1}}}")),
+                event(call.formatted("{\"index\":0,\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"f\","
+                        + "\"arguments\":\"\"}}")),
+                event(call.formatted("{\"index\":1,\"type\":\"web_search\",\"web_search\":{}}")),
+                event("\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]"),
+                "data: [DONE]\n\n");
+        assertEquals(List.of(new ToolCallDelta(0, 0, "c1", "f", "{\"a\":1}"), new Finish(0, FinishReason.TOOL_CALLS)),
+                chunks, "id and name once, an object's JSON text, no empty fragment, no web_search result");
+    }
+
+    @Test
+    void anEventNamedErrorIsThrownThroughTheVendorsErrors() {
+        ProviderException error = assertThrows(ProviderException.class, () -> parse(
+                "event: error\ndata: {\"message\":\"slow down\",\"code\":\"rate_limit_exceeded\"}\n\n"));
+        assertEquals(Kind.RATE_LIMIT, error.failure().kind());
+    }
+
+    @Test
     void errorEventIsClassifiedAndMalformedJsonIsProtocol() {
         ProviderException error = assertThrows(ProviderException.class, () -> parse(
                 event("\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"},\"finish_reason\":null}]"),
