@@ -5,7 +5,9 @@ import io.modelbridge.spi.ProviderFailure;
 import io.modelbridge.spi.ProviderFailure.Kind;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 
 /** Turns network exceptions into classified failures whose message names the host, never the query string. */
 final class TransportFailures {
@@ -19,6 +21,10 @@ final class TransportFailures {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SocketTimeoutException || t instanceof HttpTimeoutException) {
                 return new ProviderException(ProviderFailure.of(Kind.TIMEOUT, "upstream " + where + " timed out"), error);
+            }
+            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+                return new ProviderException(ProviderFailure.of(Kind.UNAVAILABLE, "upstream " + where
+                        + " is unreachable: its host " + uri.getHost() + " could not be resolved"), error);
             }
         }
         return new ProviderException(ProviderFailure.of(Kind.UNAVAILABLE,

@@ -29,6 +29,7 @@ public final class UpstreamClients implements AutoCloseable {
                 .connectTimeout(k.connect())
                 .readTimeout(k.read())
                 .followRedirects(false)
+                .dnsResolver(JvmDnsResolver.INSTANCE)
                 .build());
         return new HttpTransport(client, webSockets, settings.readTimeout());
     }

@@ -93,16 +93,22 @@ public final class OpenAiCodec {
             message.content().forEach(p -> parts.add(part(p)));
         }
         putIfSet(node, "name", message.name());
+        toolFields(node, message);
+        // reasoning_content is never sent back: DeepSeek answers 400 when an input message carries it.
+        return node;
+    }
+
+    /** An assistant message's earlier {@code tool_calls} and a tool result's {@code tool_call_id}, where set. */
+    public static void toolFields(ObjectNode node, Message message) {
         if (!message.toolCalls().isEmpty()) {
             ArrayNode calls = node.putArray("tool_calls");
             message.toolCalls().forEach(c -> calls.add(toolCall(c)));
         }
         putIfSet(node, "tool_call_id", message.toolCallId());
-        // reasoning_content is never sent back: DeepSeek answers 400 when an input message carries it.
-        return node;
     }
 
-    private static ObjectNode part(ContentPart part) {
+    /** One content part: {@code text}, {@code image_url} (with its {@code detail} if set), or any other as sent. */
+    public static ObjectNode part(ContentPart part) {
         return switch (part) {
             case ContentPart.Text text -> MAPPER.createObjectNode().put("type", "text").put("text", text.text());
             case ContentPart.ImageUrl image -> {
@@ -140,6 +146,21 @@ public final class OpenAiCodec {
         return node;
     }
 
+    /**
+     * A function tool for a vendor that wants {@code parameters} on every tool and has no {@code strict} (DashScope,
+     * GLM): {@code whenNone} stands in for a tool without parameters; {@code strict} is left out (a vendor that cannot
+     * honour {@code strict: true} refuses it first).
+     */
+    public static ObjectNode toolWithoutStrict(ToolDefinition tool, ObjectNode whenNone) {
+        ObjectNode node = tool(tool);
+        ObjectNode function = (ObjectNode) node.get("function");
+        function.remove("strict");
+        if (!function.has("parameters")) {
+            function.set("parameters", whenNone);
+        }
+        return node;
+    }
+
     /** {@code "auto"}, {@code "none"}, {@code "required"} or one named function. */
     public static JsonNode toolChoice(ToolChoice choice) {
         if ("function".equals(choice.mode())) {
@@ -150,7 +171,11 @@ public final class OpenAiCodec {
         return MAPPER.getNodeFactory().textNode(choice.mode());
     }
 
-    private static void sampling(ObjectNode body, Sampling s, String maxTokensField) {
+    /**
+     * The sampling fields that are set, under OpenAI's names ({@code maxTokensField} for the token limit). A vendor
+     * with narrower ranges or fewer fields checks, clamps or clears them in a copy of the {@link Sampling} first.
+     */
+    public static void sampling(ObjectNode body, Sampling s, String maxTokensField) {
         if (s == null) {
             return;
         }

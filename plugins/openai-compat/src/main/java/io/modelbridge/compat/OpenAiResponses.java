@@ -80,12 +80,23 @@ public final class OpenAiResponses {
         }
         List<ToolCall> calls = new ArrayList<>();
         for (JsonNode call : message.path("tool_calls")) {
+            if (!"function".equals(call.path("type").asText("function"))) {
+                continue; // results of a vendor's built-in tools (GLM's web_search, retrieval) have no OpenAI form
+            }
             JsonNode function = call.path("function");
-            calls.add(new ToolCall(text(call, "id"), text(function, "name"), function.path("arguments").asText("")));
+            calls.add(new ToolCall(text(call, "id"), text(function, "name"), arguments(function.get("arguments"))));
         }
         String role = message.path("role").asText("assistant");
         String reasoning = text(message, "reasoning_content");
         return new Message(role, content, null, calls, null, reasoning == null || reasoning.isEmpty() ? null : reasoning);
+    }
+
+    /** A tool call's arguments: a JSON string, or (GLM at times) the JSON object itself, written back as its text. */
+    public static String arguments(JsonNode arguments) {
+        if (arguments == null || arguments.isNull()) {
+            return "";
+        }
+        return arguments.isTextual() ? arguments.asText() : arguments.toString();
     }
 
     /** A float array, or OpenAI's base64 of little-endian float32s. */

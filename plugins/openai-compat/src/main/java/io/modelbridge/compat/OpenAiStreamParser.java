@@ -12,7 +12,9 @@ import io.modelbridge.spi.SseReader;
 import io.modelbridge.spi.Usage;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -20,10 +22,12 @@ import java.util.function.Consumer;
 /**
  * Turns an OpenAI {@code chat.completion.chunk} stream into {@link ChatChunk}s, pushing each one to the consumer as
  * soon as its event is read. Comment lines ({@code : keep-alive}) are skipped by {@link SseReader};
- * {@code delta.reasoning_content} becomes reasoning deltas; an {@code {"error":{...}}} event is thrown through the
- * {@link OpenAiErrors}; usage is reported as the {@link StreamRules} say. Exceptions thrown by the consumer are not
- * caught here: they reach the adapter, which closes the reply (cancelling the upstream call) and lets them propagate.
- * One parser reads one stream.
+ * {@code delta.reasoning_content} becomes reasoning deltas; an {@code {"error":{...}}} event, or an event named
+ * {@code error} (GLM's), is thrown through the {@link OpenAiErrors}; usage is reported as the {@link StreamRules} say.
+ * A tool call's id and name go out once, on its first fragment, even from a vendor that repeats them on every fragment
+ * (GLM); calls of other types than {@code function} (results of GLM's built-in web search) have no OpenAI form and
+ * are skipped. Exceptions thrown by the consumer are not caught here: they reach the adapter, which closes the reply
+ * (cancelling the upstream call) and lets them propagate. One parser reads one stream.
  */
 public final class OpenAiStreamParser {
     private final StreamRules rules;
@@ -31,6 +35,8 @@ public final class OpenAiStreamParser {
     private final String credential;
     private final Consumer<ChatChunk> out;
     private final Set<Integer> finished = new HashSet<>();
+    /** Per choice, the tool call indexes whose first fragment went out. */
+    private final Map<Integer, Set<Integer>> startedCalls = new HashMap<>();
     private boolean sawData;
     private Usage lastUsage;
 
@@ -61,7 +67,7 @@ public final class OpenAiStreamParser {
             }
             if (!data.isEmpty()) {
                 sawData = true;
-                chunk(data);
+                chunk(event.get().event(), data);
             }
         }
         if (lastUsage != null) {
@@ -91,12 +97,15 @@ public final class OpenAiStreamParser {
         }
     }
 
-    private void chunk(String data) {
+    private void chunk(String eventName, String data) {
         JsonNode chunk = OpenAiJson.parse(data).filter(JsonNode::isObject)
                 .orElseThrow(() -> protocol(rules.prefix("malformed stream event: " + UpstreamText.excerpt(data))));
         JsonNode error = chunk.get("error");
         if (error != null && error.isObject()) {
             throw errors.fromStreamError(error, credential);
+        }
+        if ("error".equals(eventName)) {
+            throw errors.fromStreamError(chunk, credential);
         }
         for (JsonNode choice : chunk.path("choices")) {
             choice(choice);
@@ -135,14 +144,24 @@ public final class OpenAiStreamParser {
         }
         int position = 0;
         for (JsonNode call : delta.path("tool_calls")) {
-            JsonNode function = call.path("function");
-            out.accept(new ChatChunk.ToolCallDelta(index, call.path("index").asInt(position), text(call, "id"),
-                    text(function, "name"), function.path("arguments").asText("")));
-            position++;
+            toolCall(index, call.path("index").asInt(position++), call);
         }
         String finish = text(choice, "finish_reason");
         if (finish != null && finished.add(index)) {
             out.accept(new ChatChunk.Finish(index, rules.finishReasons().apply(finish)));
+        }
+    }
+
+    private void toolCall(int index, int callIndex, JsonNode call) {
+        if (!"function".equals(call.path("type").asText("function"))) {
+            return;
+        }
+        JsonNode function = call.path("function");
+        String arguments = OpenAiResponses.arguments(function.get("arguments"));
+        if (startedCalls.computeIfAbsent(index, i -> new HashSet<>()).add(callIndex)) {
+            out.accept(new ChatChunk.ToolCallDelta(index, callIndex, text(call, "id"), text(function, "name"), arguments));
+        } else if (!arguments.isEmpty()) {
+            out.accept(new ChatChunk.ToolCallDelta(index, callIndex, null, null, arguments));
         }
     }
 }

@@ -11,14 +11,15 @@ import java.util.function.Function;
  * in a chunk it sits, and how its finish reasons map onto the SPI's (a mapper may throw a
  * {@link io.modelbridge.spi.ProviderException} for a finish reason that means the answer is broken).
  *
- * @param usageAt JSON pointers into a chunk where usage may sit, tried in order: OpenAI's {@code /usage}; Moonshot
- *                puts it in the finishing choice, {@code /choices/0/usage}
+ * @param usageAt JSON pointers into a chunk where usage may sit, tried in order: OpenAI's {@code /usage}, then the
+ *                finishing choice's {@code /choices/0/usage}, where Moonshot's Kimi and some other OpenAI-compatible
+ *                vendors put it (each chunk of a stream carries one choice, so the finishing one is choice 0)
  */
 public record StreamRules(String vendor, UsagePlacement usage, List<JsonPointer> usageAt,
                           Function<String, FinishReason> finishReasons) {
-    /** OpenAI's: usage as sent at {@code /usage}, OpenAI's finish reasons. */
+    /** OpenAI's: usage as sent, at {@code /usage} or else inside the finishing choice; OpenAI's finish reasons. */
     public static final StreamRules OPENAI = new StreamRules("", UsagePlacement.AS_SENT,
-            List.of(JsonPointer.compile("/usage")), FinishReason::fromWire);
+            List.of(JsonPointer.compile("/usage"), JsonPointer.compile("/choices/0/usage")), FinishReason::fromWire);
 
     public StreamRules {
         Objects.requireNonNull(vendor, "vendor");

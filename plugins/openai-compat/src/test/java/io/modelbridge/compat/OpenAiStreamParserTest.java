@@ -37,6 +37,17 @@ class OpenAiStreamParserTest {
     }
 
     @Test
+    void usageInsideTheFinishingChoiceIsReadLikeChunkLevelUsage() {
+        List<ChatChunk> chunks = parse(
+                event("\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":null}]"),
+                event("\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\","
+                        + "\"usage\":{\"prompt_tokens\":8,\"completion_tokens\":9,\"total_tokens\":17}}]"),
+                "data: [DONE]\n\n");
+        assertEquals(List.of(new TextDelta(0, "hi"), new Finish(0, FinishReason.STOP),
+                new UsageReport(new Usage(8, 9, 17))), chunks);
+    }
+
+    @Test
     void toolCallDeltasKeepIdAndNameOnTheFirstAndFragmentsAfter() {
         List<ChatChunk> chunks = parse(
                 event("\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]},\"finish_reason\":null}]"),
@@ -45,6 +56,28 @@ class OpenAiStreamParserTest {
                 "data: [DONE]\n\n");
         assertEquals(List.of(new ToolCallDelta(0, 0, "call_1", "get_weather", ""),
                 new ToolCallDelta(0, 0, null, null, "{\"city\":"), new Finish(0, FinishReason.TOOL_CALLS)), chunks);
+    }
+
+    @Test
+    void repeatedIdsObjectArgumentsAndBuiltInToolResultsAsSomeVendorsSendThem() {
+        String call = "\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[%s]},\"finish_reason\":null}]";
+        List<ChatChunk> chunks = parse(
+                event(call.formatted("{\"index\":0,\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"f\","
+                        + "\"arguments\":{\"a\":1}}}")),
+                event(call.formatted("{\"index\":0,\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"f\","
+                        + "\"arguments\":\"\"}}")),
+                event(call.formatted("{\"index\":1,\"type\":\"web_search\",\"web_search\":{}}")),
+                event("\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]"),
+                "data: [DONE]\n\n");
+        assertEquals(List.of(new ToolCallDelta(0, 0, "c1", "f", "{\"a\":1}"), new Finish(0, FinishReason.TOOL_CALLS)),
+                chunks, "id and name once, an object's JSON text, no empty fragment, no web_search result");
+    }
+
+    @Test
+    void anEventNamedErrorIsThrownThroughTheVendorsErrors() {
+        ProviderException error = assertThrows(ProviderException.class, () -> parse(
+                "event: error\ndata: {\"message\":\"slow down\",\"code\":\"rate_limit_exceeded\"}\n\n"));
+        assertEquals(Kind.RATE_LIMIT, error.failure().kind());
     }
 
     @Test

@@ -166,6 +166,16 @@ class DeepSeekGatewayIT {
                 gw().chat(ask("ds", "hi", false).toString()).headers().firstValue("retry-after").orElseThrow());
     }
 
+    /** DeepSeek's input moderation is a 400 "Content Exists Risk": the client gets the content-filter error. */
+    @ParameterizedTest(name = "streamed: {0}")
+    @ValueSource(booleans = {false, true})
+    void aPromptDeepSeeksModerationRefusesIs400ContentFilter(boolean stream) {
+        deepseek().failNext(1, 400, "invalid_request_error", "Content Exists Risk");
+        HttpResponse<String> res = gw().api.post("/v1/chat/completions", gw().key, ask("ds", "hi", stream).toString());
+        JsonNode error = assertError(res, 400, "content_filter");
+        assertTrue(error.get("message").asText().contains("Content Exists Risk"), error.toString());
+    }
+
     @Test
     void whatDeepSeekWouldRejectIsA400FromTheGateway() {
         var body = ask("ds-think", "hi", false).put("logprobs", true);

@@ -116,13 +116,7 @@ final class DeepSeekCodec {
         if (message.name() != null) {
             node.put("name", message.name());
         }
-        if (!message.toolCalls().isEmpty()) {
-            ArrayNode calls = node.putArray("tool_calls");
-            message.toolCalls().forEach(c -> calls.add(OpenAiCodec.toolCall(c)));
-        }
-        if (message.toolCallId() != null) {
-            node.put("tool_call_id", message.toolCallId());
-        }
+        OpenAiCodec.toolFields(node, message);
         if (keepReasoning && message.reasoningContent() != null) {
             node.put("reasoning_content", message.reasoningContent());
         }
@@ -138,28 +132,11 @@ final class DeepSeekCodec {
                 }).orElse("non-text");
     }
 
+    /** OpenAI's sampling fields but {@code n} (checked to be 1) and {@code seed}, which DeepSeek does not have. */
     private static void sampling(ObjectNode body, Sampling s) {
-        if (s == null) {
-            return;
-        }
-        if (s.temperature() != null) {
-            body.put("temperature", s.temperature());
-        }
-        if (s.topP() != null) {
-            body.put("top_p", s.topP());
-        }
-        if (s.maxTokens() != null) {
-            body.put("max_tokens", s.maxTokens());
-        }
-        if (!s.stop().isEmpty()) {
-            ArrayNode stop = body.putArray("stop");
-            s.stop().forEach(stop::add);
-        }
-        if (s.presencePenalty() != null) {
-            body.put("presence_penalty", s.presencePenalty());
-        }
-        if (s.frequencyPenalty() != null) {
-            body.put("frequency_penalty", s.frequencyPenalty());
+        if (s != null) {
+            OpenAiCodec.sampling(body, new Sampling(s.temperature(), s.topP(), s.maxTokens(), s.stop(),
+                    s.presencePenalty(), s.frequencyPenalty(), null, null), "max_tokens");
         }
     }
 }

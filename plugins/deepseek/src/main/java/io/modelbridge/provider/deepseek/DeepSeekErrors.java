@@ -7,11 +7,15 @@ import java.util.Locale;
 /**
  * DeepSeek's errors (docs "Error Codes"): the HTTP status carries the meaning, the body is OpenAI-shaped
  * ({@code {"error":{"message","type","param","code"}}}, code mostly {@code invalid_request_error}). 400 bodies are
- * told apart by their message: an unknown model and an over-long prompt are 400s too. The vendor code kept on a
- * failure is the error's {@code type}.
+ * told apart by their message: an unknown model, an over-long prompt and a prompt refused by DeepSeek's input
+ * moderation ("Content Exists Risk", vendor-protocols.md 2.6) are 400s too. The vendor code kept on a failure is the
+ * error's {@code type}.
  */
 final class DeepSeekErrors extends OpenAiErrors {
     static final DeepSeekErrors INSTANCE = new DeepSeekErrors();
+
+    /** The whole message of DeepSeek's input moderation refusal. */
+    static final String CONTENT_RISK = "content exists risk";
 
     private DeepSeekErrors() {}
 
@@ -20,7 +24,8 @@ final class DeepSeekErrors extends OpenAiErrors {
         String m = message.toLowerCase(Locale.ROOT);
         return switch (status) {
             case 400, 422 -> m.contains("model not exist") ? Kind.MODEL_NOT_FOUND
-                    : m.contains("maximum context length") ? Kind.CONTEXT_TOO_LONG : Kind.BAD_REQUEST;
+                    : m.contains("maximum context length") ? Kind.CONTEXT_TOO_LONG
+                    : m.contains(CONTENT_RISK) ? Kind.CONTENT_FILTER : Kind.BAD_REQUEST;
             default -> byStatus(status, Kind.BAD_REQUEST);
         };
     }

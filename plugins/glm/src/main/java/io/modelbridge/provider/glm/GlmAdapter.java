@@ -59,7 +59,7 @@ public final class GlmAdapter implements ProviderAdapter {
     public void stream(ChatRequest request, CallContext ctx, Consumer<ChatChunk> out) {
         String body = GlmCodec.chatRequest(request, true);
         try (HttpReply reply = send(ctx, CHAT_PATH, body, "text/event-stream")) {
-            new GlmStreamParser(ctx.settings().credential(), out).parse(reply.body());
+            GlmResponses.streamParser(ctx.settings().credential(), out).parse(reply.body());
         }
     }
 
@@ -73,7 +73,7 @@ public final class GlmAdapter implements ProviderAdapter {
             List<String> slice = request.input().subList(from, Math.min(request.input().size(), from + batch));
             String body = GlmCodec.embeddingRequest(request, slice);
             try (HttpReply reply = send(ctx, EMBEDDINGS_PATH, body, "application/json")) {
-                GlmResponses.EmbeddingBatch answer = GlmResponses.embeddings(reply.bodyText(), slice.size());
+                EmbeddingResponse answer = GlmResponses.embeddings(reply.bodyText(), slice.size());
                 vectors.addAll(answer.vectors());
                 total = add(total, answer.usage());
             }

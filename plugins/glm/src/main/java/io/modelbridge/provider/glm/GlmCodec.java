@@ -5,12 +5,11 @@ import static io.modelbridge.provider.glm.GlmParameters.refused;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modelbridge.compat.OpenAiJson;
+import io.modelbridge.compat.OpenAiCodec;
 import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ContentPart;
 import io.modelbridge.spi.EmbeddingRequest;
 import io.modelbridge.spi.Message;
-import io.modelbridge.spi.ToolCall;
 import io.modelbridge.spi.ToolChoice;
 import io.modelbridge.spi.ToolDefinition;
 import java.util.List;
@@ -88,40 +87,27 @@ final class GlmCodec {
         } else if (!message.content().isEmpty() || message.toolCalls().isEmpty()) {
             node.put("content", message.text());
         }
-        if (!message.toolCalls().isEmpty()) {
-            ArrayNode calls = node.putArray("tool_calls");
-            message.toolCalls().forEach(c -> calls.add(toolCall(c)));
-        }
-        if (message.toolCallId() != null) {
-            node.put("tool_call_id", message.toolCallId());
-        }
+        OpenAiCodec.toolFields(node, message);
         // name is not a GLM message field; reasoning_content is never sent back.
         return node;
     }
 
+    /** OpenAI's part, but an image goes without {@code detail} and a {@code data:} URL as its base64 only. */
     private static ObjectNode part(ContentPart part) {
-        return switch (part) {
-            case ContentPart.Text text -> MAPPER.createObjectNode().put("type", "text").put("text", text.text());
-            case ContentPart.ImageUrl image -> {
-                ObjectNode node = MAPPER.createObjectNode().put("type", "image_url");
-                node.putObject("image_url").put("url", withoutDataPrefix(image.url()));
-                yield node;
-            }
-            case ContentPart.Other other -> throw refused("messages",
-                    "GLM chat accepts text and image_url parts, not '" + other.type() + "'");
-        };
+        if (part instanceof ContentPart.Other other) {
+            throw refused("messages", "GLM chat accepts text and image_url parts, not '" + other.type() + "'");
+        }
+        ObjectNode node = OpenAiCodec.part(part);
+        if (part instanceof ContentPart.ImageUrl image) {
+            node.putObject("image_url").put("url", withoutDataPrefix(image.url()));
+        }
+        return node;
     }
 
     /** GLM wants raw base64 for inline images: {@code data:image/png;base64,XXXX} becomes {@code XXXX}. */
     static String withoutDataPrefix(String url) {
         int comma = url.indexOf(";base64,");
         return url.startsWith("data:") && comma > 0 ? url.substring(comma + ";base64,".length()) : url;
-    }
-
-    private static ObjectNode toolCall(ToolCall call) {
-        ObjectNode node = MAPPER.createObjectNode().put("id", call.id()).put("type", "function");
-        node.putObject("function").put("name", call.name()).put("arguments", call.arguments());
-        return node;
     }
 
     private static void tools(ObjectNode body, List<ToolDefinition> tools, ToolChoice choice) {
@@ -142,14 +128,9 @@ final class GlmCodec {
             if (Boolean.TRUE.equals(tool.strict())) {
                 throw refused("tools", "GLM cannot guarantee strict schema adherence (strict: true)");
             }
-            ObjectNode function = list.addObject().put("type", "function").putObject("function")
-                    .put("name", tool.name());
-            if (tool.description() != null) {
-                function.put("description", tool.description());
-            }
-            function.set("parameters", tool.parameters().isEmpty()
-                    ? MAPPER.createObjectNode().put("type", "object").set("properties", MAPPER.createObjectNode())
-                    : MAPPER.valueToTree(tool.parameters()));
+            ObjectNode noParameters = MAPPER.createObjectNode().put("type", "object");
+            noParameters.putObject("properties");
+            list.add(OpenAiCodec.toolWithoutStrict(tool, noParameters));
         }
         body.put("tool_choice", "auto");
     }

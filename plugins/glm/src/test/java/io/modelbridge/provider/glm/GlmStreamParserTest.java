@@ -77,7 +77,7 @@ class GlmStreamParserTest {
 
     private static ChunkRecorder parse(String... frames) {
         ChunkRecorder out = new ChunkRecorder();
-        new GlmStreamParser("id.secret", out).parse(new ByteArrayInputStream(String.join("", frames)
+        GlmResponses.streamParser("id.secret", out).parse(new ByteArrayInputStream(String.join("", frames)
                 .getBytes(StandardCharsets.UTF_8)));
         return out;
     }

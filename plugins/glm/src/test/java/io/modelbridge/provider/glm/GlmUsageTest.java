@@ -48,7 +48,7 @@ class GlmUsageTest {
         String frames = "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},"
                 + "\"finish_reason\":\"stop\"}]}\n\ndata: {\"id\":\"c\",\"choices\":[],\"usage\":" + usage + "}\n\n"
                 + "data: [DONE]\n\n";
-        new GlmStreamParser("id.secret", chunk -> {})
+        GlmResponses.streamParser("id.secret", chunk -> {})
                 .parse(new ByteArrayInputStream(frames.getBytes(StandardCharsets.UTF_8)));
     }
 

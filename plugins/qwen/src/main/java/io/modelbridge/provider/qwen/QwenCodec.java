@@ -3,17 +3,14 @@ package io.modelbridge.provider.qwen;
 import static io.modelbridge.compat.OpenAiJson.MAPPER;
 import static io.modelbridge.compat.OpenAiJson.badRequest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modelbridge.compat.OpenAiJson;
+import io.modelbridge.compat.OpenAiCodec;
 import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ContentPart;
 import io.modelbridge.spi.Message;
 import io.modelbridge.spi.Sampling;
 import io.modelbridge.spi.ToolCall;
-import io.modelbridge.spi.ToolChoice;
-import io.modelbridge.spi.ToolDefinition;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,10 +53,11 @@ final class QwenCodec {
         sampling(parameters, request.sampling());
         if (!request.tools().isEmpty()) {
             ArrayNode tools = parameters.putArray("tools");
-            request.tools().forEach(t -> tools.add(tool(t)));
+            request.tools().forEach(t ->
+                    tools.add(OpenAiCodec.toolWithoutStrict(t, MAPPER.createObjectNode().put("type", "object"))));
         }
         if (request.toolChoice() != null) {
-            parameters.set("tool_choice", toolChoice(request.toolChoice()));
+            parameters.set("tool_choice", OpenAiCodec.toolChoice(request.toolChoice()));
         }
         request.extras().forEach((name, value) -> {
             if (UNSUPPORTED.contains(name) && value != null) {
@@ -88,8 +86,7 @@ final class QwenCodec {
             for (int i = 0; i < message.toolCalls().size(); i++) {
                 ToolCall call = message.toolCalls().get(i);
                 toolNames.put(call.id(), call.name());
-                ObjectNode c = calls.addObject().put("index", i).put("id", call.id()).put("type", "function");
-                c.putObject("function").put("name", call.name()).put("arguments", call.arguments());
+                calls.add(OpenAiCodec.toolCall(call).put("index", i));
             }
         }
         if (message.toolCallId() != null) {
@@ -114,67 +111,31 @@ final class QwenCodec {
         return "non-text";
     }
 
+    /** OpenAI's sampling fields, checked against DashScope's ranges and clamped into them first. */
     private static void sampling(ObjectNode parameters, Sampling s) {
         if (s == null) {
             return;
         }
-        if (s.temperature() != null) {
-            if (s.temperature() < 0) {
-                throw badRequest("temperature must be at least 0, got " + s.temperature());
-            }
-            parameters.put("temperature", Math.min(s.temperature(), MAX_TEMPERATURE));
+        if (s.temperature() != null && s.temperature() < 0) {
+            throw badRequest("temperature must be at least 0, got " + s.temperature());
         }
-        if (s.topP() != null) {
-            if (s.topP() > 1) {
-                throw badRequest("top_p must be at most 1, got " + s.topP());
-            }
-            parameters.put("top_p", Math.max(s.topP(), MIN_TOP_P));
+        if (s.topP() != null && s.topP() > 1) {
+            throw badRequest("top_p must be at most 1, got " + s.topP());
         }
-        if (s.maxTokens() != null) {
-            parameters.put("max_tokens", s.maxTokens());
-        }
-        if (!s.stop().isEmpty()) {
-            ArrayNode stop = parameters.putArray("stop");
-            s.stop().forEach(stop::add);
-        }
-        if (s.seed() != null) {
-            if (s.seed() < 0) {
-                throw badRequest("Qwen (DashScope) takes a non-negative seed, got " + s.seed());
-            }
-            parameters.put("seed", s.seed());
-        }
-        if (s.presencePenalty() != null) {
-            parameters.put("presence_penalty", s.presencePenalty());
+        if (s.seed() != null && s.seed() < 0) {
+            throw badRequest("Qwen (DashScope) takes a non-negative seed, got " + s.seed());
         }
         if (s.frequencyPenalty() != null && s.frequencyPenalty() != 0) {
             throw badRequest("Qwen (DashScope) has no frequency_penalty (its repetition_penalty is not equivalent; "
                     + "send repetition_penalty or presence_penalty instead)");
         }
-        if (s.n() != null && s.n() > 1) {
-            if (s.n() > MAX_CHOICES) {
-                throw badRequest("Qwen (DashScope) returns at most " + MAX_CHOICES + " choices, got n=" + s.n());
-            }
-            parameters.put("n", s.n());
+        if (s.n() != null && s.n() > MAX_CHOICES) {
+            throw badRequest("Qwen (DashScope) returns at most " + MAX_CHOICES + " choices, got n=" + s.n());
         }
-    }
-
-    private static ObjectNode tool(ToolDefinition tool) {
-        ObjectNode node = MAPPER.createObjectNode().put("type", "function");
-        ObjectNode function = node.putObject("function").put("name", tool.name());
-        if (tool.description() != null) {
-            function.put("description", tool.description());
-        }
-        function.set("parameters", tool.parameters().isEmpty()
-                ? MAPPER.createObjectNode().put("type", "object") : MAPPER.valueToTree(tool.parameters()));
-        return node;
-    }
-
-    private static JsonNode toolChoice(ToolChoice choice) {
-        if ("function".equals(choice.mode())) {
-            ObjectNode node = MAPPER.createObjectNode().put("type", "function");
-            node.putObject("function").put("name", choice.function());
-            return node;
-        }
-        return MAPPER.getNodeFactory().textNode(choice.mode());
+        Double temperature = s.temperature() == null ? null : Math.min(s.temperature(), MAX_TEMPERATURE);
+        Double topP = s.topP() == null ? null : Math.max(s.topP(), MIN_TOP_P);
+        Integer n = s.n() != null && s.n() > 1 ? s.n() : null;
+        OpenAiCodec.sampling(parameters, new Sampling(temperature, topP, s.maxTokens(), s.stop(), s.presencePenalty(),
+                null, n, s.seed()), "max_tokens");
     }
 }
