@@ -1,4 +1,4 @@
-# Sourced by ./run-tests (and scripts/benchmark-limits, with MB_NEED_WRK=1): the Debian packages some tests run as
+# Sourced by ./run-tests (and scripts/benchmark, scripts/benchmark-limits, with MB_NEED_WRK=1): the Debian packages some tests run as
 # real processes. Installs whichever are missing in one apt-get run (root or passwordless sudo), else says what to
 # install. No service starts during the install (the packages would start a system nginx on port 80 and a
 # PostgreSQL cluster on 5432): the tests run their own, on 127.0.0.1 and ephemeral ports.
@@ -7,7 +7,7 @@
 #                              does not) and DeployTopologyIT (the deploy kit's database)
 #   nginx                      DeployTopologyIT (the deploy kit's load balancer)
 #   redis-server               the Redis rate-limit tests and DeployTopologyIT
-#   wrk                        only with MB_NEED_WRK=1: scripts/benchmark-limits' load tool
+#   wrk                        only with MB_NEED_WRK=1: the load tool of scripts/benchmark and scripts/benchmark-limits
 mb_missing=()
 command -v chromium >/dev/null 2>&1 || mb_missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || mb_missing+=(chromium-driver)

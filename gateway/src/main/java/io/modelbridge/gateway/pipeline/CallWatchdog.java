@@ -4,9 +4,10 @@ import io.modelbridge.spi.CallContext;
 import io.modelbridge.spi.ProviderException;
 import io.modelbridge.spi.ProviderFailure;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -18,12 +19,18 @@ import java.util.function.Function;
  * <p>It interrupts the calling (virtual) thread, which closes the upstream socket the thread is blocked on, or
  * wakes a WebSocket wait. It never interrupts a chunk on its way to the client, because an interrupt there would
  * close the client's socket too: chunks pass through {@link #deliver}, and a call that ran out while one was being
- * written fails right after it instead. Each sign of life is one volatile write; the timer re-checks only when a
- * silence or the deadline could have run out.
+ * written fails right after it instead. Each sign of life is one volatile write.
+ *
+ * <p>Watched calls sit in one set that a single thread sweeps every {@link #SWEEP_MILLIS} ms (it sleeps while the set
+ * is empty), so a call costs an insert and a removal, not a timer task: a timer task per call kept every finished
+ * call queued until its silence ran out (minutes at thousands of calls a second) and woke the timer thread once per
+ * call. A call is therefore ended up to one sweep late.
  */
 final class CallWatchdog implements AutoCloseable {
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().daemon().name("call-watchdog").unstarted(r));
+    static final long SWEEP_MILLIS = 10;
+    private static final Set<CallWatchdog> WATCHED = ConcurrentHashMap.newKeySet();
+    private static volatile boolean sweeperIdle;
+    private static final Thread SWEEPER = Thread.ofPlatform().daemon().name("call-watchdog").start(CallWatchdog::sweep);
     private final Thread caller = Thread.currentThread();
     private final long silenceNanos;
     private final long budgetNanos;
@@ -41,7 +48,10 @@ final class CallWatchdog implements AutoCloseable {
         this.silenceNanos = allowedSilence.toNanos();
         this.budgetNanos = Math.max(0, budget.toNanos());
         this.deadlineNanos = lastSignNanos + budgetNanos;
-        schedule(Math.min(silenceNanos, budgetNanos));
+        WATCHED.add(this);
+        if (sweeperIdle) {
+            LockSupport.unpark(SWEEPER);
+        }
     }
 
     /**
@@ -120,13 +130,37 @@ final class CallWatchdog implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        WATCHED.remove(this);
         if (fired != null) {
             Thread.interrupted(); // the interrupt was ours; the request thread carries on to answer 504
         }
     }
 
-    private void schedule(long delayNanos) {
-        TIMER.schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
+    /** How many calls are being watched (for tests: a finished call leaves nothing behind). */
+    static int watchedCalls() {
+        return WATCHED.size();
+    }
+
+    private static void sweep() {
+        while (true) {
+            sweeperIdle = true; // set before the emptiness check: a call added meanwhile sees it and wakes the sweeper
+            if (WATCHED.isEmpty()) {
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+            }
+            sweeperIdle = false;
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(SWEEP_MILLIS));
+            long now = System.nanoTime();
+            for (CallWatchdog watchdog : WATCHED) {
+                if (watchdog.mayHaveRunOut(now)) {
+                    watchdog.check();
+                }
+            }
+        }
+    }
+
+    /** Without the lock: most calls of a sweep are neither silent for long nor near their deadline. */
+    private boolean mayHaveRunOut(long now) {
+        return now - lastSignNanos >= silenceNanos || now - deadlineNanos >= 0;
     }
 
     /** A chunk being written to a slow client is not the plugin's silence; only the deadline ends it then. */
@@ -135,14 +169,11 @@ final class CallWatchdog implements AutoCloseable {
             return;
         }
         long now = System.nanoTime();
-        long quiet = now - lastSignNanos;
-        long left = deadlineNanos - now;
-        if (left <= 0) {
+        if (now - deadlineNanos >= 0) {
             fired = Reason.DEADLINE;
-        } else if (quiet >= silenceNanos && !delivering) {
+        } else if (now - lastSignNanos >= silenceNanos && !delivering) {
             fired = Reason.SILENCE;
         } else {
-            schedule(Math.min(delivering ? silenceNanos : silenceNanos - quiet, left));
             return;
         }
         if (!delivering) {

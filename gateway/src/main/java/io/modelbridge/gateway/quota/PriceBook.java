@@ -34,12 +34,42 @@ public final class PriceBook {
 
     /** What these tokens cost, rounded half up to 6 decimals. */
     public static BigDecimal cost(ModelPrice price, long promptTokens, long completionTokens) {
-        return raw(price, promptTokens, completionTokens).setScale(6, RoundingMode.HALF_UP);
+        long nano = nanoCredits(price, promptTokens, completionTokens);
+        return nano >= 0 ? BigDecimal.valueOf((nano + 500) / 1000, 6)
+                : raw(price, promptTokens, completionTokens).setScale(6, RoundingMode.HALF_UP);
     }
 
     /** The most these tokens can cost, rounded up to 6 decimals (never below the charge of the same tokens). */
     public static BigDecimal worstCase(ModelPrice price, long promptTokens, long completionTokens) {
-        return raw(price, promptTokens, completionTokens).setScale(6, RoundingMode.UP);
+        long nano = nanoCredits(price, promptTokens, completionTokens);
+        return nano >= 0 ? BigDecimal.valueOf((nano + 999) / 1000, 6)
+                : raw(price, promptTokens, completionTokens).setScale(6, RoundingMode.UP);
+    }
+
+    /**
+     * The exact cost in 10⁻⁹ credits, in long arithmetic: a price per 1000 tokens in 10⁻⁶ credits (the column's 6
+     * decimals) times a number of tokens is that. -1 when it does not fit (a price with more decimals or above 10¹²,
+     * negative counts, an overflow): the caller then takes the BigDecimal route.
+     */
+    private static long nanoCredits(ModelPrice price, long promptTokens, long completionTokens) {
+        long input = micros(price.inputPer1k());
+        long output = micros(price.outputPer1k());
+        if (input < 0 || output < 0 || promptTokens < 0 || completionTokens < 0) {
+            return -1;
+        }
+        try {
+            return Math.addExact(Math.multiplyExact(input, promptTokens), Math.multiplyExact(output, completionTokens));
+        } catch (ArithmeticException overflow) {
+            return -1;
+        }
+    }
+
+    /** A price in 10⁻⁶ credits, or -1 when it has more than 6 decimals, is negative or is 10¹² or more. */
+    private static long micros(BigDecimal per1k) {
+        if (per1k.signum() < 0 || per1k.scale() > 6 || per1k.precision() - per1k.scale() > 12) {
+            return -1;
+        }
+        return per1k.movePointRight(6).longValue();
     }
 
     private static BigDecimal raw(ModelPrice price, long promptTokens, long completionTokens) {

@@ -1,0 +1,155 @@
+# Sourced by scripts/benchmark-wrk.sh: writes $OUT/wrk.md and $OUT/warm-start.md from $WORK/wrk.rows,
+# $WORK/cold.rows, $WORK/cold.starts and (when the generator ran) $OUT/results.json.
+# A wrk.rows line: name req/s p50 p99 non200 gw_us pg_us nginx_us upstream_us machine_cores load1
+
+row() { awk -v n="$1" '$1 == n' "$WORK/wrk.rows"; }
+median_round() { # path: the name of its median round by req/s
+  awk -v p="$1-" 'index($1, p) == 1 && $1 ~ /-[0-9]+$/ {print $2, $1}' "$WORK/wrk.rows" | sort -n \
+    | awk '{r[NR] = $2} END {print r[int((NR + 1) / 2)]}'
+}
+table_row() { # label name: one markdown row
+  row "$2" | awk -v label="$1" '{
+    hop = $6 + $7 > 0 ? sprintf("%d + %d = **%d**", $6, $7, $6 + $7) : "—"
+    printf "| %s | %s | %s | %s | %d | %s | %s | %s | %.2f | %s |\n", label, $2, $3, $4, $5, hop, ($8 > 0 ? $8 : "—"),
+      ($9 > 0 ? $9 : "—"), $10, $11 }'
+}
+ROW_HEAD="| run | req/s | p50 | p99 | non-200 | gateway + PostgreSQL µs/req | nginx µs/req | fake upstream µs/req | machine busy, cores of $(nproc) | load (1 min) |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+
+FLOOR_ROW="$(median_round floor)" NGINX_ROW="$(median_round nginx)" MB_ROW="$(median_round modelbridge)"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+rps_of() { row "$1" | awk '{print $2}'; }
+
+generator_rows() { # the generator's fixed-concurrency phase of this run, from results.json
+  [ "${GENERATOR_RAN:-0}" = 1 ] && [ -s "$OUT/results.json" ] || { echo "| (the generator did not run: --wrk-only) | | | |"; return; }
+  jq -r '
+    def cores($p; $what): .cpu_cores_by_phase["fixed concurrency · " + $p][$what];
+    .fixed_concurrency.paths as $paths | ["floor", "nginx", "modelbridge"][] as $p |
+    ($paths[$p].throughput_rps) as $rps |
+    "| \($p) | \($rps | round) | " +
+    (if $p == "modelbridge" then "\(cores($p; "gateway") / $rps * 1e6 | round) + \(cores($p; "postgres") / $rps * 1e6 | round) = **\((cores($p; "gateway") + cores($p; "postgres")) / $rps * 1e6 | round)**"
+     elif $p == "nginx" then "nginx \(cores($p; "nginx") / $rps * 1e6 | round)" else "—" end) +
+    " | \(cores($p; "upstream") / $rps * 1e6 | round) | \(cores($p; "generator") / $rps * 1e6 | round) |"' "$OUT/results.json"
+}
+
+mkdir -p "$OUT"
+{
+  echo "# wrk: the same paths measured with a standard load tool"
+  echo
+  echo "Written by \`scripts/benchmark\` (its wrk part, \`scripts/benchmark-wrk.sh\`) on $(date -u +%Y-%m-%dT%H:%MZ), commit"
+  echo "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$([ -n "$(git status --porcelain -- gateway plugins 2>/dev/null)" ] && echo ' plus uncommitted changes'), $(nproc) cores, $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)."
+  echo "**Load average** at the start of the wrk part: **$WRK_LOAD_START**, at its end: **$WRK_LOAD_END** (1/5/15 min); the machine"
+  echo "is shared: compare figures within this file, and read the *machine busy* column (all processes, from \`/proc/stat\`)."
+  echo "Method and analysis: [../benchmarks.md](../benchmarks.md#wrk)."
+  echo
+  echo "## wrk -t1 -c50 -d${WRK_SECONDS}s, keep-alive, POST \`$SMALL_BODY\`"
+  echo
+  echo "$WRK_ROUNDS rounds taking floor, nginx and ModelBridge in turn; the median round of each path (every round below)."
+  echo "ModelBridge: the gateway the generator measured, still running, with the full governance (key, rate limits"
+  echo "global/user/key/model, a price, a user quota). CPU per answered request from \`/proc/<pid>/stat\` (utime+stime)"
+  echo "before and after each run: the gateway JVM, its PostgreSQL (postmaster and every backend), nginx, the upstream."
+  echo
+  echo "| path | req/s | vs nginx | p50 | p99 | gateway + PostgreSQL µs/req | nginx µs/req | fake upstream µs/req |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  for p in "floor:$FLOOR_ROW" "nginx:$NGINX_ROW" "modelbridge:$MB_ROW"; do
+    row "${p#*:}" | awk -v label="${p%%:*}" -v nginx="$(rps_of "$NGINX_ROW")" '{
+      printf "| %s | %s | %.2f | %s | %s | %s | %s | %s |\n", label, $2, $2 / nginx, $3, $4,
+        ($6 + $7 > 0 ? sprintf("%d + %d = **%d**", $6, $7, $6 + $7) : "—"), ($8 > 0 ? $8 : "—"), $9 }'
+  done
+  echo
+  echo "## The project's generator in the same run (fixed concurrency, 64 connections, results.md)"
+  echo
+  echo "| path | req/s | gateway + PostgreSQL µs/req | fake upstream µs/req | generator µs/req |"
+  echo "|---|---:|---:|---:|---:|"
+  generator_rows
+  echo
+  echo "## What differs: the same gateway, one thing changed at a time"
+  echo
+  echo "$ROW_HEAD"
+  table_row "wrk -c50, small body (median round)" "$MB_ROW"
+  table_row "wrk -c64 (the generator's connections)" modelbridge-c64
+  table_row "wrk -c50, the generator's request body" modelbridge-generator-body
+  table_row "wrk -c4 (a rate the gateway does not saturate)" modelbridge-c4
+  table_row "wrk -c1" modelbridge-c1
+  echo
+  if [ -n "${BASELINE:-}" ]; then
+    echo "## Before and after: the baseline build against this one, side by side"
+    echo
+    echo "Two fresh gateways with the same governance, each warmed with 45 s of wrk, then $WRK_ROUNDS rounds of wrk -c50"
+    echo "taking them in turn (before: the build in \`--baseline\`, commit $(cat "$BASELINE/commit" 2>/dev/null || echo "not recorded: write it to \$BASELINE/commit"))."
+    echo
+    echo "$ROW_HEAD"
+    for ((round = 1; round <= WRK_ROUNDS; round++)); do
+      table_row "before, round $round" "before-$round"
+      table_row "after, round $round" "after-$round"
+    done
+    echo
+    awk 'index($1, "before-") == 1 {bn++; bc += $6 + $7; br += $2} index($1, "after-") == 1 {an++; ac += $6 + $7; ar += $2}
+      END {if (bn && an) printf "Mean over the rounds: before %.0f req/s at %.0f µs, after %.0f req/s at %.0f µs of gateway + PostgreSQL CPU per request (%+.1f %%).\n",
+        br / bn, bc / bn, ar / an, ac / an, (ac / an - bc / bn) * 100 / (bc / bn)}' "$WORK/wrk.rows"
+    echo
+  fi
+  echo "## Rate-limit stores, same governance, wrk -c50 -d${WRK_SECONDS}s"
+  echo
+  echo "Each store on a gateway of its own (fresh embedded PostgreSQL, 45 s of wrk to warm up first), followed at once by"
+  echo "the local-mode gateway above, so each pair shares the machine's load. Redis's own CPU is in the last column."
+  echo
+  echo "| run | req/s | vs local right after | p99 | gateway + PostgreSQL µs/req | redis-server µs/req | load (1 min) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  for mode in distributed redis; do
+    local_rps="$(rps_of "limits-local-after-$mode")"
+    redis_ticks="$(awk -v n="limits-$mode" '$1 == n {print $2}' "$WORK/redis.ticks")"
+    row "limits-$mode" | awk -v mode="$mode" -v l="$local_rps" -v rt="$redis_ticks" -v hz="$CLK_TCK" '{
+      printf "| `%s` | %s | %.2f | %s | %d + %d = **%d** | %s | %s |\n", mode, $2, $2 / l, $4, $6, $7, $6 + $7,
+        (mode == "redis" ? sprintf("%.0f", rt * 1e6 / hz / ($2 * '"$WRK_SECONDS"')) : "—"), $11 }'
+    row "limits-local-after-$mode" | awk '{printf "| `local`, right after | %s | 1.00 | %s | %d + %d = **%d** | — | %s |\n",
+      $2, $4, $6, $7, $6 + $7, $11}'
+  done
+  echo
+  echo "## Every wrk run"
+  echo
+  echo "$ROW_HEAD"
+  awk '{print $1}' "$WORK/wrk.rows" | while read -r name; do table_row "$name" "$name"; done
+} >"$OUT/wrk.md"
+
+# --- warm start ---
+curve() { awk -v n="$1" '$1 == n {print $3}' "$WORK/cold.rows"; }
+mean_of() { awk -v from="$2" -v to="$3" -v n="$1" '$1 == n && $2 >= from && $2 <= to {s += $3; c++} END {printf "%.0f", c ? s / c : 0}' "$WORK/cold.rows"; }
+start_info() { awk -v n="$1" -v k="$2" '$1 == n && $2 == k {print $3}' "$WORK/cold.starts"; }
+{
+  echo "# Warm start: throughput per second from a gateway's first request"
+  echo
+  echo "Written by \`scripts/benchmark\` on $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p)."
+  echo "Load average at the start of the wrk part **$WRK_LOAD_START**, at its end **$WRK_LOAD_END**. Method: [../benchmarks.md](../benchmarks.md#warm-start)."
+  echo
+  echo "Three starts of a gateway on one data folder (same governance as wrk.md), each measured with \`wrk -t1 -c50 -d1s\`"
+  echo "back to back for ${COLD_SECONDS} s from its first request: **first** (a fresh install: what \`./modelbridge\` does on"
+  echo "its first start with a JDK 25, it records the ahead-of-time cache, written when it stops), **again** (a restart,"
+  echo "the cache in use: every later start) and **plain** (the same restart without the cache: \`MB_AOT=off\`, and every"
+  echo "start before this change). *Ready after*: from the process start to \`/readyz\` answering 200 (the first start"
+  echo "also creates the embedded PostgreSQL). *Stop took*: from SIGTERM to the process's end."
+  echo
+  echo "| start | JVM options | ready after | s 1-10, req/s | s 11-20 | s 21-30 | s $((COLD_SECONDS - 9))-$COLD_SECONDS (steady) | first 10 s vs steady | stop took |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+  for start in first again plain; do
+    steady="$(mean_of "$start" $((COLD_SECONDS - 9)) "$COLD_SECONDS")"
+    first10="$(mean_of "$start" 1 10)"
+    opts="$(awk -v n="$start" '$1 == n {$1 = ""; print substr($0, 2)}' "$WORK/cold.opts" 2>/dev/null)"
+    echo "| $start | \`${opts:-(none)}\` | $(start_info "$start" ready_s) s | $first10 | $(mean_of "$start" 11 20) | $(mean_of "$start" 21 30) | $steady | $(ratio "$first10" "$steady") | $(start_info "$start" stop_s) s |"
+  done
+  echo
+  echo "The warm gateway of wrk.md (minutes of load) served $(rps_of "$MB_ROW") req/s in its median round."
+  echo
+  echo "Per second (answers completed within each 1 s wrk run):"
+  echo
+  echo "| second | first | again | plain |"
+  echo "|---:|---:|---:|---:|"
+  paste -d' ' <(curve first) <(curve again) <(curve plain) | awk '{printf "| %d | %s | %s | %s |\n", NR, $1, $2, $3}'
+  echo
+  echo "Cache file after the runs:"
+  echo
+  echo '```'
+  sed "s|$WORK|<work>|g" "$WORK/aot.ls"
+  echo '```'
+} >"$OUT/warm-start.md"
+echo "[bench-wrk] wrote $OUT/wrk.md and $OUT/warm-start.md" >&2
