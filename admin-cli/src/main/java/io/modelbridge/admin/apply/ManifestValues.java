@@ -102,7 +102,8 @@ final class ManifestValues {
         for (int i = 0; i < m.aliases().size(); i++) {
             List<Manifest.Target> targets = m.aliases().get(i).targets();
             for (int t = 0; t < targets.size(); t++) {
-                checks.exists(channels, targets.get(t).channel(), "channel", "aliases[" + i + "].targets[" + t + "].channel");
+                checks.exists(channels, targets.get(t).channel(), "channel",
+                        "aliases[" + i + "].targets[" + t + "].channel");
             }
         }
         for (int i = 0; i < m.limits().size(); i++) {
