@@ -5,12 +5,20 @@ import io.modelbridge.admin.client.AdminClient;
 import io.modelbridge.admin.client.ApiException;
 import io.modelbridge.admin.client.UnreachableException;
 import io.modelbridge.admin.output.Output;
+import io.modelbridge.admin.repl.Console;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Turns every failure into one line on stderr and an exit code: 1 the server refused, 2 usage error, 3 the
@@ -25,10 +33,58 @@ final class Failures implements IParameterExceptionHandler, IExecutionExceptionH
 
     @Override
     public int handleParseException(ParameterException e, String[] args) {
-        CommandLine command = e.getCommandLine();
-        String hint = " (see '" + command.getCommandSpec().qualifiedName() + " --help')";
-        output().error(e.getMessage() + hint, error(e.getMessage(), "usage_error"));
+        String message = e instanceof UnmatchedArgumentException u ? unmatched(u) : e.getMessage();
+        output().error(message + hint(e.getCommandLine()), error(message, "usage_error"));
         return Mbctl.USAGE;
+    }
+
+    /** Where to read more: {@code mbctl user add --help} from a shell, {@code help user add} in the console. */
+    private String hint(CommandLine command) {
+        String qualified = command.getCommandSpec().qualifiedName();
+        if (!root.inConsole()) {
+            return " (see '" + qualified + " --help')";
+        }
+        int space = qualified.indexOf(' ');
+        return " (see 'help" + (space < 0 ? "" : qualified.substring(space)) + "')";
+    }
+
+    /** A mistyped command or option, with the nearest names instead of picocli's "Unmatched arguments". */
+    private String unmatched(UnmatchedArgumentException e) {
+        List<String> unmatched = e.getUnmatched();
+        CommandLine command = e.getCommandLine();
+        CommandSpec spec = command.getCommandSpec();
+        if (unmatched.isEmpty()) {
+            return e.getMessage();
+        }
+        String first = unmatched.getFirst();
+        if (first.startsWith("-")) {
+            List<String> options = spec.options().stream().filter(o -> !o.hidden())
+                    .flatMap(o -> Arrays.stream(o.names())).toList();
+            String typed = first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
+            List<String> nearest = Suggestions.nearest(typed, options);
+            return nearest.isEmpty() ? e.getMessage() : e.getMessage() + "." + didYouMean(nearest);
+        }
+        if (command.getSubcommands().isEmpty() || !spec.positionalParameters().isEmpty()) {
+            return e.getMessage();
+        }
+        Set<String> names = new TreeSet<>();
+        command.getSubcommands().forEach((name, sub) -> {
+            if (!sub.getCommandSpec().usageMessage().hidden()) {
+                names.add(name);
+            }
+        });
+        boolean top = spec.parent() == null;
+        if (top && root.inConsole()) {
+            names.addAll(Console.WORDS.keySet());
+        }
+        String what = top ? "Unknown command '" + first + "'"
+                : "Unknown subcommand '" + first + "' of '" + spec.name() + "'";
+        return what + "." + didYouMean(Suggestions.nearest(first, names));
+    }
+
+    private static String didYouMean(List<String> names) {
+        return names.isEmpty() ? "" : " Did you mean " + names.stream().map(n -> "'" + n + "'")
+                .collect(Collectors.joining(" or ")) + "?";
     }
 
     @Override

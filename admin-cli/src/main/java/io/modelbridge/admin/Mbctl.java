@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
         subcommands = {UserCommand.class, KeyCommand.class, ChannelCommand.class, AliasCommand.class,
             LimitCommand.class, QuotaCommand.class, PriceCommand.class, PluginCommand.class, UsageCommand.class,
             PortalCommand.class, ApplyCommand.class, ShellCommand.class, HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok, 1 refused by the server, 2 usage error, 3 server unreachable or auth failed."})
+        footer = {"", "Exit codes: 0 ok, 1 refused by the server, 2 usage error, 3 server unreachable, not an admin"
+            + " API, or auth failed."})
 public final class Mbctl implements Callable<Integer> {
     public static final int OK = 0;
     public static final int REFUSED = 1;

@@ -151,13 +151,48 @@ class ApplyCommandTest {
         Path file = dir.resolve("partial.yaml");
         Files.writeString(file, """
                 users: [{name: ap4-alice}]
-                aliases: [{name: ap4-chat, targets: [{channel: ap4-missing}]}]
+                channels: [{name: ap4-c, provider: no-such-plugin}]
                 """);
         Cli.Result refused = Cli.gateway().json("apply", "-f", file.toString()).exits(1);
         JsonNode report = refused.json();
         assertFalse(report.path("complete").asBoolean());
         assertEquals(1, report.path("changes").size());
-        assertEquals("targets[0].channel", refused.error().path("param").asText());
+        assertEquals("provider", refused.error().path("param").asText());
         Cli.gateway().run("user", "show", "ap4-alice").ok();
+    }
+
+    /** A dry run promises only what the apply can do: both refuse the same values, before any change. */
+    @Test
+    void aDryRunRefusesWhatTheApplyWouldRefuse() throws IOException {
+        Path file = dir.resolve("eve.yaml");
+        Files.writeString(file, "users: [{name: ap5-bob}, {name: ap5-eve, quota: -5}]\n");
+        String refusal = "mbctl: apply file " + file + ": 'users[1].quota' must be between 0 and 99999999999999 with "
+                + "at most 6 decimals.\n";
+        assertEquals(refusal, Cli.gateway().run("apply", "-f", file.toString(), "--dry-run").exits(2).err());
+        assertEquals(refusal, Cli.gateway().run("apply", "-f", file.toString()).exits(2).err());
+        Cli.gateway().run("user", "show", "ap5-bob").exits(1); // refused as a whole: nothing was made
+        assertTrue(Cli.gateway().run("user", "add", "ap5-eve", "--quota", "-5").exits(1).err()
+                .startsWith("mbctl: 'quota' must be between 0 and 99999999999999 with at most 6 decimals."),
+                "the gateway's own rule, in the same words");
+
+        for (String[] bad : new String[][] {
+            {"users: [{name: ap5-x, role: root}]", "'users[0].role' must be one of: user, admin."},
+            {"users: [{name: 'ap5 x'}]", "'users[0].name' must be 1-128 characters"},
+            {"prices: [{model: ap5-m, input: 0.0000001, output: 1}]", "'prices[0].input' must be between 0"},
+            {"channels: [{name: ap5-c, provider: openai, weight: 0}]", "'channels[0].weight' must be greater than 0."},
+            {"channels: [{name: ap5-c, provider: openai, base_url: 'ftp://x'}]", "'channels[0].base_url' must be"},
+            {"channels: [{name: ap5-c, provider: openai, credential: '***'}]", "the console history's mask"},
+            {"limits: [{scope: global, rpm: 0}]", "'limits[0].rpm' must be greater than 0."},
+            {"keys: [{user: ap5-nobody, label: x}]", "'keys[0].user': no user named 'ap5-nobody' on the gateway or in"},
+            {"aliases: [{name: ap5-a, targets: [{channel: ap5-none}]}]", "'aliases[0].targets[0].channel': no channel"},
+            {"portal: {free_quota: -1}", "'portal.free_quota' must be between 0"}}) {
+            Files.writeString(file, bad[0] + "\n");
+            String err = Cli.gateway().run("apply", "-f", file.toString(), "--dry-run").exits(2).err();
+            assertTrue(err.contains(bad[1]), bad[0] + " -> " + err);
+        }
+        Files.writeString(file, "users: [{name: ap5-carol, quota: 0.000001}]\nkeys: [{user: ap5-carol, label: x}]\n");
+        assertEquals(List.of("would create user ap5-carol", "would create key ap5-carol/x",
+                "Dry run: 2 changes would be made; nothing was changed."),
+                Cli.gateway().run("apply", "-f", file.toString(), "--dry-run").ok().out().lines().toList());
     }
 }

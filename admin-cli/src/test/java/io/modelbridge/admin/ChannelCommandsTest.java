@@ -126,4 +126,34 @@ class ChannelCommandsTest {
         assertEquals(2, CLI.run("channel", "add", "ct-x", "--provider", "openai", "--credential", "k",
                 "--priority", "high").exit());
     }
+
+    /** The console's history keeps {@code ***} for a credential: a recalled line must not store it as one. */
+    @Test
+    void theHistoryMaskIsRefusedAsACredential() {
+        String refusal = "mbctl: --credential is '***', the mask the console's history keeps in place of a credential,"
+                + " not a credential: type the credential itself (the line recalled from the history has lost it).";
+        assertTrue(add("ct-masked", "***").exits(2).err().startsWith(refusal), "add");
+        CLI.run("channel", "show", "ct-masked").exits(1);
+        add("ct-masked", upstream.apiKey(), "--models", "gpt-4o").ok();
+        assertTrue(CLI.run("channel", "update", "ct-masked", "--credential=***").exits(2).err().startsWith(refusal));
+        CLI.run("channel", "test", "ct-masked").ok(); // the real credential is still the one stored
+    }
+
+    /**
+     * The README's first-day example: a base URL is the server's address, with or without the /v1 the openai plugin
+     * appends (a base that already ends with /v1 is not doubled).
+     */
+    @Test
+    void aBaseUrlWorksWithOrWithoutV1() {
+        upstream.clearRequests();
+        CLI.run("channel", "add", "ct-base", "--provider", "openai", "--credential", upstream.apiKey(),
+                "--base-url", upstream.baseUri().toString(), "--models", "gpt-4o-mini").ok();
+        CLI.run("channel", "test", "ct-base").ok();
+        CLI.run("channel", "update", "ct-base", "--base-url", upstream.baseUri() + "/v1").ok();
+        CLI.run("channel", "test", "ct-base").ok();
+        CLI.run("channel", "update", "ct-base", "--base-url", upstream.baseUri() + "/v1/").ok();
+        CLI.run("channel", "test", "ct-base").ok();
+        assertEquals(List.of("/v1/chat/completions", "/v1/chat/completions", "/v1/chat/completions"),
+                upstream.requests().stream().map(r -> r.path()).toList());
+    }
 }

@@ -34,6 +34,18 @@ class ExitCodesTest {
         assertEquals("unreachable", cli.json("user", "list").exits(3).error().path("code").asText());
     }
 
+    /** docs/mbctl.md: "not a ModelBridge admin API" is exit 3, like an unreachable server. */
+    @Test
+    void theOpenAiApiPortIsNotAnAdminApiAndExitsThree() {
+        String api = TestGateway.get().gateway.api().getAuthority();
+        Cli.Result wrong = Cli.gateway().run("--server", api, "user", "list").exits(3);
+        assertEquals("mbctl: the server at " + api + " is not a ModelBridge admin API: it answered 'Unknown request "
+                + "URL: GET /admin/v1/users.' (the OpenAI API port? The admin API listens on MB_ADMIN_PORT, 8081 by "
+                + "default).\n", wrong.err());
+        assertEquals("unreachable", Cli.gateway().json("--server", api, "channel", "add", "x", "--provider", "openai",
+                "--credential", "k").exits(3).error().path("code").asText());
+    }
+
     @Test
     void aRefusedTokenExitsThreeAndSaysWhereTheTokenCameFrom() {
         Cli.Result wrong = Cli.gateway().env("MB_ADMIN_TOKEN", "not-the-token").run("user", "list").exits(3);
@@ -71,6 +83,19 @@ class ExitCodesTest {
         assertTrue(cli.run("help", "user", "add").ok().out().startsWith("Usage: mbctl user add"));
         assertTrue(cli.run("user", "add", "--help").ok().out().contains("--quota=CREDITS"));
         assertTrue(cli.run("help", "nope").exits(2).err().contains("No command 'nope'"));
+    }
+
+    @Test
+    void aMistypedCommandOrOptionSuggestsTheNearestOne() {
+        Cli cli = Cli.gateway();
+        assertEquals("mbctl: Unknown command 'chanel'. Did you mean 'channel'? (see 'mbctl --help')\n",
+                cli.run("chanel", "list").exits(2).err());
+        assertEquals("mbctl: Unknown subcommand 'lst' of 'channel'. Did you mean 'list'? (see 'mbctl channel --help')\n",
+                cli.run("channel", "lst").exits(2).err());
+        assertEquals("mbctl: Unknown command 'frobnicate'. (see 'mbctl --help')\n", cli.run("frobnicate").exits(2).err());
+        assertTrue(cli.run("usage", "--limt", "5").exits(2).err().contains("Did you mean '--limit'?"));
+        assertEquals("Unknown command 'usr'. Did you mean 'user'?",
+                cli.json("usr", "list").exits(2).error().path("message").asText());
     }
 
     @Test

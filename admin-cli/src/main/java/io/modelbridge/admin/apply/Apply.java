@@ -12,6 +12,6 @@ public final class Apply {
     /** @throws io.modelbridge.admin.InputException when the file is unreadable or invalid */
     public static List<Change> plan(Path file, Map<String, String> env, AdminClient client) {
         Manifest manifest = new ManifestReader(env).read(file);
-        return new Planner(client).plan(manifest);
+        return new Planner(client).plan(manifest, file);
     }
 }

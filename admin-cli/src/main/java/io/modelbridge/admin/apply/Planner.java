@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.admin.client.AdminClient;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,8 +24,10 @@ final class Planner {
         this.client = client;
     }
 
-    List<Change> plan(Manifest m) {
+    /** @throws io.modelbridge.admin.InputException when the file names an object that will not exist */
+    List<Change> plan(Manifest m, Path file) {
         Current now = Current.fetch(client, m.portal() != null);
+        ManifestValues.references(m, now, file);
         List<Change> changes = new ArrayList<>();
         m.users().forEach(u -> user(u, now).ifPresent(changes::add));
         m.channels().forEach(c -> channel(c, now).ifPresent(changes::add));

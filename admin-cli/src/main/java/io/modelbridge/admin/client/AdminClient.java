@@ -119,6 +119,11 @@ public final class AdminClient {
             throw new UnreachableException("the server at " + connection.display() + " answered HTTP "
                     + response.statusCode() + " without an error body: is it a ModelBridge admin API?", null);
         }
+        if ("unknown_url".equals(json.at("/error/code").asText())) { // the admin API answers not_found instead
+            throw new UnreachableException("the server at " + connection.display() + " is not a ModelBridge admin API: "
+                    + "it answered '" + json.at("/error/message").asText() + "' (the OpenAI API port? The admin API "
+                    + "listens on MB_ADMIN_PORT, 8081 by default).", null);
+        }
         throw new ApiException(response.statusCode(), json.path("error"));
     }
 

@@ -50,6 +50,14 @@ public final class Candidates {
         }
     }
 
+    /** Aliases and channel models: what a key, a limit, a price or a usage filter can name. */
+    public static final class ServedModels extends Live {
+        public ServedModels(Supplier<LiveValues> values) {
+            super(values, LiveValues::servedModels);
+        }
+    }
+
+    /** The served models, then the plugins' catalogues: for a channel's models. */
     public static final class Models extends Live {
         public Models(Supplier<LiveValues> values) {
             super(values, LiveValues::models);

@@ -7,6 +7,7 @@ import io.modelbridge.admin.client.AdminClient;
 import io.modelbridge.admin.output.Cells;
 import io.modelbridge.admin.output.Output;
 import io.modelbridge.admin.output.Table;
+import io.modelbridge.admin.repl.RedactingHistory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -198,6 +199,11 @@ public final class ChannelCommand {
 
     /** The credential as given, or read from standard input for '-' (keeps it out of shell history and ps). */
     private String secret(String credential) {
+        if (RedactingHistory.MASK.equals(credential.strip())) {
+            throw new ParameterException(spec.commandLine(), "--credential is '" + RedactingHistory.MASK
+                    + "', the mask the console's history keeps in place of a credential, not a credential: type the"
+                    + " credential itself (the line recalled from the history has lost it).");
+        }
         if (!"-".equals(credential)) {
             return credential;
         }

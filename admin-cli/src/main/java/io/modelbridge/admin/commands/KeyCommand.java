@@ -35,7 +35,8 @@ public final class KeyCommand {
     int create(@Option(names = "--user", required = true, paramLabel = "NAME",
                        completionCandidates = Candidates.Users.class) String user,
                @Option(names = "--label", paramLabel = "L") String label,
-               @Option(names = "--models", split = ",", paramLabel = "MODEL", completionCandidates = Candidates.Models.class,
+               @Option(names = "--models", split = ",", paramLabel = "MODEL",
+                       completionCandidates = Candidates.ServedModels.class,
                        description = "Models the key may call (default: all).") List<String> models,
                @Option(names = "--expires", paramLabel = "30d|DATE",
                        description = "A duration (90s, 15m, 12h, 30d, 2w), a date (2030-01-31) or an ISO instant.")

@@ -30,7 +30,7 @@ public final class LimitCommand {
     int set(@Option(names = "--global", description = "The limit over all traffic.") boolean global,
             @Option(names = "--user", paramLabel = "NAME", completionCandidates = Candidates.Users.class) String user,
             @Option(names = "--key", paramLabel = "ID", completionCandidates = Candidates.KeyIds.class) String key,
-            @Option(names = "--model", paramLabel = "ALIAS", completionCandidates = Candidates.Models.class)
+            @Option(names = "--model", paramLabel = "ALIAS", completionCandidates = Candidates.ServedModels.class)
             String model,
             @Option(names = "--rpm", paramLabel = "N", description = "Requests per minute.") Integer rpm,
             @Option(names = "--tpm", paramLabel = "N", description = "Tokens per minute.") Integer tpm) {
@@ -69,7 +69,7 @@ public final class LimitCommand {
               @Option(names = "--user", paramLabel = "NAME", completionCandidates = Candidates.Users.class)
               String user,
               @Option(names = "--key", paramLabel = "ID", completionCandidates = Candidates.KeyIds.class) String key,
-              @Option(names = "--model", paramLabel = "ALIAS", completionCandidates = Candidates.Models.class)
+              @Option(names = "--model", paramLabel = "ALIAS", completionCandidates = Candidates.ServedModels.class)
               String model) {
         Scope scope = scope(global, user, key, model);
         Map<String, String> query = new LinkedHashMap<>();

@@ -20,7 +20,7 @@ public final class PriceCommand {
     private Mbctl root;
 
     @Command(name = "set", description = "Set the price of a model (an alias or an upstream model).")
-    int set(@Parameters(paramLabel = "MODEL", completionCandidates = Candidates.Models.class) String model,
+    int set(@Parameters(paramLabel = "MODEL", completionCandidates = Candidates.ServedModels.class) String model,
             @Option(names = "--input", required = true, paramLabel = "PER_1K") BigDecimal input,
             @Option(names = "--output", required = true, paramLabel = "PER_1K") BigDecimal output) {
         ObjectNode body = AdminClient.JSON.createObjectNode().put("input_per_1k", input).put("output_per_1k", output);

@@ -25,7 +25,7 @@ public final class UsageCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "ID", completionCandidates = Candidates.KeyIds.class)
     private String key;
 
-    @Option(names = "--model", paramLabel = "M", completionCandidates = Candidates.Models.class,
+    @Option(names = "--model", paramLabel = "M", completionCandidates = Candidates.ServedModels.class,
             description = "The alias the client asked for, or the upstream model.")
     private String model;
 

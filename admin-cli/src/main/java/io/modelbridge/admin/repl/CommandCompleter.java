@@ -2,6 +2,7 @@ package io.modelbridge.admin.repl;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.LineReader;
@@ -18,11 +19,12 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  */
 final class CommandCompleter implements Completer {
     private final CommandLine root;
-    private final List<String> consoleWords;
+    private final Map<String, String> consoleWords;
 
-    CommandCompleter(CommandLine root, List<String> consoleWords) {
+    /** @param consoleWords words the console understands besides the commands, with what each does */
+    CommandCompleter(CommandLine root, Map<String, String> consoleWords) {
         this.root = root;
-        this.consoleWords = List.copyOf(consoleWords);
+        this.consoleWords = Map.copyOf(consoleWords);
     }
 
     @Override
@@ -38,7 +40,7 @@ final class CommandCompleter implements Completer {
         } else if (!at.command().getSubcommands().isEmpty() && at.positionals().isEmpty()) {
             subcommands(at.command(), candidates);
             if (at.command() == root) {
-                consoleWords.forEach(w -> candidates.add(new Candidate(w, w, null, "leave the console", null, null, true)));
+                consoleWords.forEach((w, what) -> candidates.add(new Candidate(w, w, null, what, null, null, true)));
             }
         } else {
             positional(at.command().getCommandSpec(), at.positionals().size(), current, candidates);
@@ -95,8 +97,9 @@ final class CommandCompleter implements Completer {
         if (",".equals(arg.splitRegex()) && current.contains(",")) {
             prefix = current.substring(0, current.lastIndexOf(',') + 1);
         }
+        int order = 0; // shown in the order given (served models before the plugins' catalogues), not sorted
         for (String value : values) {
-            candidates.add(new Candidate(prefix + value, value, null, null, null, null, true));
+            candidates.add(new Candidate(prefix + value, value, null, null, null, null, true, order++));
         }
     }
 

@@ -20,14 +20,18 @@ import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.InfoCmp.Capability;
 
 /**
  * The interactive console: every mbctl command with the same grammar, TAB completion (live names from the
  * server), history across sessions with Ctrl-R search, Ctrl-C to drop the line (or stop the running command),
- * Ctrl-D or {@code exit} to leave.
+ * {@code clear} to clear the screen, Ctrl-D or {@code exit} to leave.
  */
 public final class Console {
     private static final List<String> EXIT = List.of("exit", "quit");
+    /** Words the console understands besides the commands, with what they do (for completion). */
+    public static final Map<String, String> WORDS = Map.of("clear", "clear the screen", "exit", "leave the console",
+            "quit", "leave the console");
     private final Connection connection;
     private final Map<String, String> env;
 
@@ -72,6 +76,11 @@ public final class Console {
                     if (EXIT.contains(words.getFirst()) && words.size() == 1) {
                         return Mbctl.OK;
                     }
+                    if (words.equals(List.of("clear"))) {
+                        terminal.puts(Capability.clear_screen);
+                        terminal.flush();
+                        continue;
+                    }
                     execute(terminal, invocation, words);
                 }
             }
@@ -84,7 +93,7 @@ public final class Console {
 
     private LineReader reader(Terminal terminal, Parser parser, Invocation invocation) {
         return LineReaderBuilder.builder().terminal(terminal).appName("mbctl").parser(parser)
-                .completer(new CommandCompleter(Mbctl.commandLine(invocation), EXIT))
+                .completer(new CommandCompleter(Mbctl.commandLine(invocation), WORDS))
                 .history(new RedactingHistory())
                 .variable(LineReader.HISTORY_FILE, historyFile(env))
                 .variable(LineReader.HISTORY_FILE_SIZE, 2000)

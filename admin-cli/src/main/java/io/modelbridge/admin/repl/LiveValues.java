@@ -51,12 +51,22 @@ public final class LiveValues {
         return cached("providers", () -> arrays(client.get("/plugins"), "provider_ids"));
     }
 
-    /** Everything a client may call a model: aliases, the channels' models and the plugins' known models. */
-    public List<String> models() {
-        return cached("models", () -> {
+    /** The model names clients can call now: aliases and the channels' models. */
+    public List<String> servedModels() {
+        return cached("served", () -> {
             TreeSet<String> names = new TreeSet<>(aliases());
             names.addAll(arrays(client.get("/channels"), "models"));
-            names.addAll(arrays(client.get("/plugins"), "known_models"));
+            return List.copyOf(names);
+        });
+    }
+
+    /** For setting up a channel: the served models, then those only the plugins' catalogues know. */
+    public List<String> models() {
+        return cached("models", () -> {
+            List<String> names = new ArrayList<>(servedModels());
+            TreeSet<String> catalogue = new TreeSet<>(arrays(client.get("/plugins"), "known_models"));
+            catalogue.removeAll(names);
+            names.addAll(catalogue);
             return List.copyOf(names);
         });
     }

@@ -1,6 +1,7 @@
 package io.modelbridge.admin.repl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelbridge.admin.Invocation;
@@ -43,7 +44,7 @@ class CommandCompleterTest {
     }
 
     private static CommandCompleter completerFor(Connection connection) {
-        return new CommandCompleter(Mbctl.commandLine(invocation(connection)), List.of("exit", "quit"));
+        return new CommandCompleter(Mbctl.commandLine(invocation(connection)), Console.WORDS);
     }
 
     private static List<String> complete(CommandCompleter completer, String line) {
@@ -60,7 +61,7 @@ class CommandCompleterTest {
     void commandsAndSubcommandsAtAnyDepth() {
         List<String> top = complete("");
         assertTrue(top.containsAll(List.of("user", "key", "channel", "alias", "limit", "quota", "price", "plugin",
-                "usage", "apply", "shell", "help", "exit", "quit")), top.toString());
+                "usage", "apply", "shell", "help", "exit", "quit", "clear")), top.toString());
         List<String> user = complete("user ");
         assertEquals(6, user.size(), user.toString());
         assertTrue(user.containsAll(List.of("add", "list", "show", "disable", "enable", "remove")), user.toString());
@@ -111,7 +112,12 @@ class CommandCompleterTest {
         assertTrue(complete("alias set a --target ").contains("cc-chan"));
         assertTrue(complete("channel add x --provider ").contains("openai"));
         List<String> models = complete("key create --user cc-zoe --models ");
-        assertTrue(models.containsAll(List.of("cc-model-a", "cc-model-b", "gpt-4o")), models.toString());
+        assertTrue(models.containsAll(List.of("cc-model-a", "cc-model-b")), models.toString());
+        assertFalse(models.contains("gpt-4.1-nano"), "a key names what is served, not a vendor's catalogue: " + models);
+        assertFalse(complete("key create --models cc-model-a,").contains("cc-model-a,gpt-4.1-nano"));
+        List<String> forAChannel = complete("channel add x --models ");
+        assertTrue(forAChannel.indexOf("cc-model-a") < forAChannel.indexOf("gpt-4.1-nano"),
+                "a channel's models: the served first, then the catalogue: " + forAChannel);
         assertTrue(complete("key create --models cc-model-a,").contains("cc-model-a,cc-model-b"),
                 "after a comma the next value, keeping the first");
         assertTrue(complete("plugin reload ").contains("openai"));

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The console as a person meets it: {@code mbctl} with no command, in a child JVM on a real pseudo-terminal
  * (tmux), typed at with real keys. Completion of a command, an option and a live user name; history recalled
- * by a new console; Ctrl-C drops the line; Ctrl-D leaves; tables fit the terminal.
+ * by a new console (a recalled masked credential refused); {@code clear}; Ctrl-C drops the line; Ctrl-D leaves;
+ * tables fit the terminal.
  */
 class ConsoleInTmuxTest {
     private static final int COLUMNS = 100;
@@ -94,6 +95,9 @@ class ConsoleInTmuxTest {
         String first = console("first");
         tabCompletesACommandAnOptionAndALiveUserName(first);
         tablesFitTheTerminal(first);
+        tmux.type(first, "clear");
+        tmux.keys(first, "Enter");
+        tmux.await(first, "a cleared screen: only the prompt", screen -> screen.strip().equals(prompt().strip()));
         ctrlCStopsARunningCommand(first);
         SecretLedger.record("sk-typed-in-the-console-99");
         tmux.type(first, "channel update tm-a-channel-with-a-long-name --credential sk-typed-in-the-console-99");
@@ -116,7 +120,9 @@ class ConsoleInTmuxTest {
         tmux.keys(second, "Up");
         tmux.await(second, "the last line recalled", screen -> promptLine(screen)
                 .equals("channel update tm-a-channel-with-a-long-name --credential ***"));
-        tmux.keys(second, "Up");
+        tmux.keys(second, "Enter"); // the recalled line has lost its credential: refused, never stored as one
+        tmux.await(second, "the mask refused", screen -> screen.contains("mbctl: --credential is '***', the mask"));
+        tmux.keys(second, "Up", "Up"); // the refused line (not remembered twice), then the one before
         tmux.await(second, "the line before", screen -> promptLine(screen).equals("channel test tm-slow"));
         tmux.keys(second, "C-u", "C-r");
         tmux.type(second, "user sh");

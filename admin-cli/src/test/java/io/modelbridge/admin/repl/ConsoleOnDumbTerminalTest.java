@@ -45,6 +45,7 @@ class ConsoleOnDumbTerminalTest {
                 user add dt-amy --email "amy@example.com"
                 user show dt-nobody
                 user bogus
+                chanel list
                 -o json user show dt-amy
 
                 channel add dt-c --provider openai --credential 'sk-dumb secret-with-space'
@@ -54,7 +55,9 @@ class ConsoleOnDumbTerminalTest {
         assertTrue(screen.contains("mbctl console on " + TestGateway.get().server()), screen);
         assertTrue(screen.contains("Created user dt-amy (role user, quota 0)."), screen);
         assertTrue(screen.contains("mbctl: No user named 'dt-nobody'."), screen);
-        assertTrue(screen.contains("mbctl: Unmatched argument at index 1: 'bogus'"), screen);
+        assertTrue(screen.contains("mbctl: Unknown subcommand 'bogus' of 'user'. (see 'help user')"), screen);
+        assertTrue(screen.contains("mbctl: Unknown command 'chanel'. Did you mean 'channel'? (see 'help')"), screen);
+        assertTrue(!screen.contains("--help"), "the console's hints name its own help: " + screen);
         assertTrue(screen.contains("\"email\" : \"amy@example.com\""), "quotes are removed, json per line: " + screen);
         assertTrue(screen.contains("Created channel dt-c"), screen);
         assertTrue(!screen.contains("NAME  EMAIL"), "nothing runs after exit: " + screen);

@@ -16,9 +16,12 @@ import java.util.Optional;
 public record PortalConfig(Optional<URI> publicUrl, Optional<SmtpSettings> smtp, Duration codeTtl,
                            Duration sessionTtl) {
 
-    /** @param security "starttls" (required), "ssl" (TLS from the first byte) or "none" */
-    public record SmtpSettings(String host, int port, Optional<String> user, Optional<String> password, String from,
-                               String security) {
+    /**
+     * @param from     MB_SMTP_FROM; empty: derived from MB_PUBLIC_URL (see {@link #sender()})
+     * @param security "starttls" (required), "ssl" (TLS from the first byte) or "none"
+     */
+    public record SmtpSettings(String host, int port, Optional<String> user, Optional<String> password,
+                               Optional<String> from, String security) {
         public SmtpSettings {
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("MB_SMTP_PORT must be a port number (1-65535), got " + port);
@@ -27,9 +30,16 @@ public record PortalConfig(Optional<URI> publicUrl, Optional<SmtpSettings> smtp,
                 throw new IllegalArgumentException("MB_SMTP_SECURITY must be starttls, ssl or none, got '" + security
                         + "'");
             }
-            if (!from.contains("@")) {
-                throw new IllegalArgumentException("MB_SMTP_FROM must be an email address, got '" + from + "'");
+            if (from.isPresent() && !MailSender.isValid(from.get())) {
+                throw new IllegalArgumentException("MB_SMTP_FROM must be an address mail servers accept, a name at a "
+                        + "domain name such as modelbridge@example.com (an IP address needs brackets: "
+                        + "modelbridge@[192.0.2.1]), got '" + from.get() + "'");
             }
+        }
+
+        public SmtpSettings(String host, int port, Optional<String> user, Optional<String> password, String from,
+                            String security) {
+            this(host, port, user, password, Optional.of(from), security);
         }
 
         @Override
@@ -43,6 +53,16 @@ public record PortalConfig(Optional<URI> publicUrl, Optional<SmtpSettings> smtp,
 
     public static PortalConfig defaults() {
         return new PortalConfig(Optional.empty(), Optional.empty(), CODE_TTL, SESSION_TTL);
+    }
+
+    /**
+     * The address portal mail is sent from: MB_SMTP_FROM, else {@code modelbridge@} MB_PUBLIC_URL's host when that
+     * host is a domain name; empty when neither gives one (an IP or a single-label host such as localhost makes an
+     * address mail servers refuse), and then mail is off.
+     */
+    public Optional<String> sender() {
+        return smtp.flatMap(SmtpSettings::from).or(() -> publicUrl.map(URI::getHost)
+                .filter(MailSender::isDomainName).map(host -> "modelbridge@" + host));
     }
 
     public PortalConfig withSmtp(SmtpSettings settings) {
@@ -59,7 +79,7 @@ public record PortalConfig(Optional<URI> publicUrl, Optional<SmtpSettings> smtp,
             String security = env.text("MB_SMTP_SECURITY", "starttls");
             int port = env.integer("MB_SMTP_PORT", security.equals("ssl") ? 465 : security.equals("none") ? 25 : 587);
             return new SmtpSettings(host, port, env.optional("MB_SMTP_USER"), env.optional("MB_SMTP_PASSWORD"),
-                    env.text("MB_SMTP_FROM", "modelbridge@" + host), security);
+                    env.optional("MB_SMTP_FROM"), security);
         });
         return new PortalConfig(url, smtp, CODE_TTL, SESSION_TTL);
     }

@@ -8,6 +8,7 @@ import io.modelbridge.db.repo.PortalSettings;
 import io.modelbridge.gateway.admin.Changes;
 import io.modelbridge.gateway.cluster.ChangeListener;
 import io.modelbridge.gateway.config.PortalConfig;
+import io.modelbridge.gateway.config.PortalConfig.SmtpSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -78,16 +79,33 @@ public final class Portal implements AutoCloseable {
     }
 
     /**
-     * Mail needs both MB_SMTP_HOST and MB_PUBLIC_URL: a mailed link takes its address from MB_PUBLIC_URL only,
-     * never from a request's Host header (which anyone can set to their own site).
+     * Mail needs MB_SMTP_HOST, MB_PUBLIC_URL (a mailed link takes its address from MB_PUBLIC_URL only, never from a
+     * request's Host header, which anyone can set to their own site) and a sender mail servers accept. The log says
+     * at start whether mail is on and from whom, or why it is off.
      */
     private static Mailer mailer(PortalConfig config) {
-        if (config.smtp().isPresent() && config.publicUrl().isEmpty()) {
+        if (config.smtp().isEmpty()) {
+            LOG.info("Portal mail is off: MB_SMTP_HOST is not set, so sign-up and password reset are unavailable"
+                    + " (existing accounts still sign in).");
+            return Mailer.none();
+        }
+        SmtpSettings smtp = config.smtp().get();
+        if (config.publicUrl().isEmpty()) {
             LOG.warn("Portal mail is off: MB_SMTP_HOST is set but MB_PUBLIC_URL is not. Links in sign-up and reset"
                     + " mails come only from MB_PUBLIC_URL, so sign-up and password reset stay off until it is set.");
+            return Mailer.none();
         }
-        return config.publicUrl().isEmpty() ? Mailer.none()
-                : config.smtp().<Mailer>map(SmtpMailer::new).orElseGet(Mailer::none);
+        Optional<String> sender = config.sender();
+        if (sender.isEmpty()) {
+            String host = config.publicUrl().get().getHost();
+            LOG.warn("Portal mail is off: no sender address. MB_SMTP_FROM is not set, and MB_PUBLIC_URL's host '{}' is"
+                    + " not a domain name, so modelbridge@{} would be refused by mail servers. Set MB_SMTP_FROM"
+                    + " (e.g. modelbridge@example.com); sign-up and password reset stay off until then.", host, host);
+            return Mailer.none();
+        }
+        LOG.info("Portal mail is on: through {}:{} ({}), from {}{}.", smtp.host(), smtp.port(), smtp.security(),
+                sender.get(), smtp.from().isPresent() ? "" : " (derived from MB_PUBLIC_URL; set MB_SMTP_FROM to change)");
+        return new SmtpMailer(smtp, sender.get());
     }
 
     /** The aliases a newcomer may use: the portal's list where it has one, else every alias. */

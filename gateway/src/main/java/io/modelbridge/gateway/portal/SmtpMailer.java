@@ -24,12 +24,15 @@ final class SmtpMailer implements Mailer, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpMailer.class);
     private final Session session;
     private final SmtpSettings settings;
+    private final String from;
     private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(1000), r -> Thread.ofPlatform().daemon().name("portal-mail").unstarted(r),
             (task, pool) -> LOG.warn("Portal mail queue full (1000 waiting): a message was dropped"));
 
-    SmtpMailer(SmtpSettings settings) {
+    /** @param from the sender address, already checked (PortalConfig.sender) */
+    SmtpMailer(SmtpSettings settings, String from) {
         this.settings = settings;
+        this.from = from;
         Properties p = new Properties();
         p.put("mail.smtp.host", settings.host());
         p.put("mail.smtp.port", String.valueOf(settings.port()));
@@ -66,7 +69,7 @@ final class SmtpMailer implements Mailer, AutoCloseable {
     private void deliver(Mail mail) {
         try {
             MimeMessage message = new MimeMessage(session);
-            message.setFrom(new InternetAddress(settings.from(), "ModelBridge"));
+            message.setFrom(new InternetAddress(from, "ModelBridge"));
             InternetAddress to = new InternetAddress(); // set, not parsed: Mail holds one checked address
             to.setAddress(mail.to());
             message.setRecipient(Message.RecipientType.TO, to);

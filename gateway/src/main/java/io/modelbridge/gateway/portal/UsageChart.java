@@ -29,7 +29,8 @@ final class UsageChart {
     /** One model's part of one day's bar; coordinates already formatted. */
     record Bar(String x, String y, String width, String height, String colour, String title) {}
 
-    record Tick(String x, int y, String day) {}
+    /** A day's label under its bar: centred, except the last, whose end is the chart's right edge. */
+    record Tick(String x, int y, String day, String anchor) {}
 
     /** A model's colour in the legend. */
     record Swatch(String colour, String name) {}
@@ -67,7 +68,9 @@ final class UsageChart {
                         t.text("chartBar", day.getKey(), part.getKey(), part.getValue(), unit)));
             }
             if ((days.size() - 1 - i) % 7 == 0) { // today and every week before it
-                ticks.add(new Tick(decimal(i * slot), TOP + HEIGHT + 14, day.getKey().toString().substring(5)));
+                boolean last = i == days.size() - 1;
+                ticks.add(new Tick(decimal(last ? WIDTH - 1 : (i + 0.5) * slot), TOP + HEIGHT + 14,
+                        day.getKey().toString().substring(5), last ? "end" : "middle"));
             }
             i++;
         }

@@ -28,6 +28,16 @@ final class Mailbox implements AutoCloseable {
                 "noreply@modelbridge.test", "none");
     }
 
+    /** As with MB_SMTP_FROM unset: the sender comes from MB_PUBLIC_URL, or there is none. */
+    SmtpSettings settingsWithoutSender() {
+        return new SmtpSettings("127.0.0.1", server.getSmtp().getPort(), Optional.empty(), Optional.empty(),
+                Optional.empty(), "none");
+    }
+
+    int port() {
+        return server.getSmtp().getPort();
+    }
+
     /** Every message delivered to the address so far, oldest first. */
     List<MimeMessage> to(String email) {
         return Arrays.stream(server.getReceivedMessages()).filter(m -> addressedTo(m, email)).toList();

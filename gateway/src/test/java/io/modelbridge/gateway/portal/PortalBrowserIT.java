@@ -13,12 +13,15 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -100,9 +103,42 @@ class PortalBrowserIT {
         assertTrue(recent.contains("chat") && recent.contains("200"), recent);
         assertFalse(browser.getPageSource().contains(key), "the secret is not shown again");
         assertFalse(browser.findElements(By.cssSelector("#requests-chart rect")).isEmpty(), "today's bar is drawn");
+        for (String chart : List.of("requests-chart", "tokens-chart")) {
+            Rectangle svg = browser.findElement(By.id(chart)).getRect();
+            Rectangle today = browser.findElements(By.cssSelector("#" + chart + " text")).getLast().getRect();
+            assertTrue(today.getX() + today.getWidth() <= svg.getX() + svg.getWidth() && today.getX() >= svg.getX(),
+                    chart + ": today's date label " + today.getX() + "+" + today.getWidth() + " lies within the chart "
+                    + svg.getX() + "+" + svg.getWidth());
+        }
         assertTrue(Double.parseDouble(browser.findElement(By.id("quota")).getText()) < 500, "the call was billed");
         Files.write(Path.of("target/portal-dashboard.png"),
                 ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    /** The submit button under the password box, not beside it; CJK system fonts for Chinese text. */
+    @Test
+    void formsPutTheButtonBelowThePasswordAndChineseHasCjkFonts() {
+        browser.manage().deleteAllCookies(); // signed out, whichever test ran first
+        List<String> problems = new ArrayList<>();
+        for (String page : List.of("/signup", "/login", "/signup?lang=zh", "/login?lang=zh")) {
+            browser.get(setup.api() + page);
+            Rectangle password = browser.findElement(By.id("password")).getRect();
+            Rectangle button = browser.findElement(By.id(page.startsWith("/signup") ? "signup" : "login")).getRect();
+            if (button.getY() < password.getY() + password.getHeight()) {
+                problems.add(page + ": the button's top " + button.getY() + " is above the password box's bottom "
+                        + (password.getY() + password.getHeight()));
+            }
+        }
+        for (String element : List.of("body", "button", "input#email")) {
+            String fonts = browser.findElement(By.cssSelector(element)).getCssValue("font-family");
+            for (String cjk : List.of("PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC",
+                    "Source Han Sans SC", "WenQuanYi Micro Hei")) {
+                if (!fonts.contains(cjk)) {
+                    problems.add(element + " lacks " + cjk + ": " + fonts);
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
     }
 
     private static org.openqa.selenium.WebElement waitFor(By locator) {
