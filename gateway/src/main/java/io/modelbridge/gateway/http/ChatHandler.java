@@ -12,7 +12,7 @@ import io.modelbridge.gateway.pipeline.Admission;
 import io.modelbridge.gateway.pipeline.ClientGoneException;
 import io.modelbridge.gateway.pipeline.RequestContext;
 import io.modelbridge.gateway.pipeline.ServingTarget;
-import io.modelbridge.gateway.pipeline.UpstreamResult;
+import io.modelbridge.gateway.pipeline.FailoverOutcome;
 import io.modelbridge.gateway.routing.Target;
 import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ChatResponse;
@@ -20,7 +20,6 @@ import io.modelbridge.spi.Usage;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,9 +92,10 @@ final class ChatHandler implements Handler {
     }
 
     private void complete(ChatRequest chat, List<Target> plan, CallRecord call, ServerResponse res) {
-        UpstreamResult<ChatResponse> served = s.failover().run(plan,
-                (target, adapter, ctx) -> adapter.chat(chat.withModel(target.upstreamModel()), ctx),
-                () -> true, serving -> call.target = serving.target());
+        FailoverOutcome<ChatResponse> outcome = s.failover().run(plan,
+                (serving, adapter, ctx) -> adapter.chat(chat.withModel(serving.target().upstreamModel()), ctx));
+        outcome.target().ifPresent(serving -> call.target = serving.target());
+        FailoverOutcome.Served<ChatResponse> served = outcome.servedOrThrow();
         ChatResponse response = served.value();
         Usage usage = response.usage();
         if (usage == null) {
@@ -113,18 +113,13 @@ final class ChatHandler implements Handler {
     }
 
     private void stream(ChatRequest chat, List<Target> plan, CallRecord call, ServerResponse res) {
-        AtomicReference<ServingTarget> current = new AtomicReference<>();
         StreamTally tally = new StreamTally(call.startNanos);
-        SseRelay relay = new SseRelay(res, encoder(chat, chat.includeUsage()), s.errors(), chat.includeUsage(),
-                () -> targetHeaders(current.get()), tally);
+        SseRelay relay = new SseRelay(res, encoder(chat, chat.includeUsage()), s.errors(), chat.includeUsage(), tally);
         try {
-            s.failover().run(plan, (target, adapter, ctx) -> {
-                adapter.stream(chat.withModel(target.upstreamModel()), ctx, relay);
-                return null;
-            }, () -> !relay.committed(), serving -> {
-                current.set(serving);
-                call.target = serving.target();
-            });
+            FailoverOutcome<Void> outcome = s.failover().run(plan,
+                    (serving, adapter, ctx) -> relay.relay(serving, adapter, chat.withModel(serving.target().upstreamModel()), ctx));
+            outcome.target().ifPresent(serving -> call.target = serving.target());
+            outcome.servedOrThrow();
             settle(call, tally);
             relay.finish(Usage.of(call.promptTokens, call.completionTokens));
         } catch (GatewayException e) {

@@ -12,7 +12,7 @@ import io.modelbridge.gateway.error.DatabaseOutage;
 import io.modelbridge.gateway.error.GatewayException;
 import io.modelbridge.gateway.pipeline.Admission;
 import io.modelbridge.gateway.pipeline.RequestContext;
-import io.modelbridge.gateway.pipeline.UpstreamResult;
+import io.modelbridge.gateway.pipeline.FailoverOutcome;
 import io.modelbridge.spi.EmbeddingRequest;
 import io.modelbridge.spi.EmbeddingResponse;
 import io.modelbridge.spi.Usage;
@@ -56,9 +56,10 @@ final class EmbeddingsHandler implements Handler {
                     () -> s.tokens().inputs(request.input()), Optional.of(0));
             call.promptTokens = ticket.promptTokens();
             ticket.headers().forEach((k, v) -> res.header(HeaderNames.create(k), v));
-            UpstreamResult<EmbeddingResponse> served = s.failover().run(plan,
-                    (target, adapter, ctx) -> adapter.embed(request.withModel(target.upstreamModel()), ctx),
-                    () -> true, serving -> call.target = serving.target());
+            FailoverOutcome<EmbeddingResponse> outcome = s.failover().run(plan,
+                    (serving, adapter, ctx) -> adapter.embed(request.withModel(serving.target().upstreamModel()), ctx));
+            outcome.target().ifPresent(serving -> call.target = serving.target());
+            FailoverOutcome.Served<EmbeddingResponse> served = outcome.servedOrThrow();
             Usage usage = served.value().usage() != null ? served.value().usage()
                     : Usage.of(call.promptTokens, 0);
             call.promptTokens = usage.promptTokens();

@@ -5,7 +5,12 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.ErrorWriter;
+import io.modelbridge.gateway.pipeline.AnswerStartedException;
 import io.modelbridge.gateway.pipeline.ClientGoneException;
+import io.modelbridge.gateway.pipeline.ServingTarget;
+import io.modelbridge.spi.CallContext;
+import io.modelbridge.spi.ChatRequest;
+import io.modelbridge.spi.ProviderAdapter;
 import io.modelbridge.spi.ChatChunk;
 import io.modelbridge.spi.Usage;
 import java.io.IOException;
@@ -14,7 +19,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * Relays an adapter's chunks to the client as OpenAI server-sent events, one flush per event. The response is
@@ -29,19 +33,31 @@ final class SseRelay implements Consumer<ChatChunk> {
     private final ResponseEncoder encoder;
     private final ErrorWriter errors;
     private final boolean includeUsage;
-    private final Supplier<java.util.Map<String, String>> headersAtCommit;
+    private ServingTarget servedBy;
     private final StreamTally tally;
     private final BitSet started = new BitSet(); // choice indexes are below UpstreamLimits.MAX_CHOICES (ChatChunk checks)
     private OutputStream out;
 
-    SseRelay(ServerResponse res, ResponseEncoder encoder, ErrorWriter errors, boolean includeUsage,
-             Supplier<java.util.Map<String, String>> headersAtCommit, StreamTally tally) {
+    SseRelay(ServerResponse res, ResponseEncoder encoder, ErrorWriter errors, boolean includeUsage, StreamTally tally) {
         this.res = res;
         this.encoder = encoder;
         this.errors = errors;
         this.includeUsage = includeUsage;
-        this.headersAtCommit = headersAtCommit;
         this.tally = tally;
+    }
+
+    /**
+     * One attempt: streams {@code adapter}'s answer for the target it was handed. A failure after the first event
+     * went out is marked final ({@link AnswerStartedException}): the client already has this target's answer.
+     */
+    Void relay(ServingTarget serving, ProviderAdapter adapter, ChatRequest request, CallContext ctx) {
+        servedBy = serving;
+        try {
+            adapter.stream(request, ctx, this);
+        } catch (RuntimeException e) {
+            throw committed() ? AnswerStartedException.wrap(e) : e;
+        }
+        return null;
     }
 
     boolean committed() {
@@ -115,7 +131,7 @@ final class SseRelay implements Consumer<ChatChunk> {
         if (out != null) {
             return;
         }
-        headersAtCommit.get().forEach((name, value) -> res.header(HeaderNames.create(name), value));
+        ChatHandler.targetHeaders(servedBy).forEach((name, value) -> res.header(HeaderNames.create(name), value));
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
