@@ -1,5 +1,7 @@
 package io.modelbridge.gateway.pipeline;
 
+import io.modelbridge.gateway.error.ClientGoneException;
+
 /**
  * An attempt failed after its answer began to reach the client (a stream's first event was sent): the failure is
  * final, no other target may be tried. {@link Failover} classifies it by its cause, as any other failure.

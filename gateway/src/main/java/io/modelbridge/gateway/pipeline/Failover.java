@@ -1,10 +1,10 @@
 package io.modelbridge.gateway.pipeline;
 
 import io.modelbridge.gateway.error.ApiError;
+import io.modelbridge.gateway.error.ClientGoneException;
 import io.modelbridge.gateway.error.GatewayException;
 import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.plugin.AdapterLease;
-import io.modelbridge.gateway.plugin.PluginHost;
 import io.modelbridge.gateway.routing.CircuitBreakers;
 import io.modelbridge.gateway.routing.Target;
 import io.modelbridge.gateway.upstream.UpstreamClients;
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class Failover {
     private static final Logger LOG = LoggerFactory.getLogger(Failover.class);
     private static final Duration WATCHDOG_MARGIN = Duration.ofSeconds(1);
-    private final PluginHost plugins;
+    private final AdapterSource plugins;
     private final UpstreamClients upstream;
     private final Clock clock;
     private final int maxAttempts;
@@ -40,7 +40,7 @@ public final class Failover {
     private final GatewayMetrics metrics;
     private final PluginFailureLog failureLog = new PluginFailureLog();
 
-    public Failover(PluginHost plugins, UpstreamClients upstream, Clock clock, int maxAttempts, Duration requestTimeout,
+    public Failover(AdapterSource plugins, UpstreamClients upstream, Clock clock, int maxAttempts, Duration requestTimeout,
                     CircuitBreakers breakers, GatewayMetrics metrics) {
         this.breakers = breakers;
         this.metrics = metrics;

@@ -13,7 +13,7 @@ public sealed interface FailoverOutcome<T> {
 
     /**
      * No target served the call. {@code error} is the client-facing failure: a
-     * {@link io.modelbridge.gateway.error.GatewayException}, or a {@link ClientGoneException} when the client left
+     * {@link io.modelbridge.gateway.error.GatewayException}, or a {@link io.modelbridge.gateway.error.ClientGoneException} when the client left
      * while the answer was being written. {@code lastTried} is empty when no target was ever called.
      */
     record Failed<T>(Optional<ServingTarget> lastTried, RuntimeException error) implements FailoverOutcome<T> {}
