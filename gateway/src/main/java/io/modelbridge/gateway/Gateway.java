@@ -181,10 +181,10 @@ public final class Gateway implements AutoCloseable {
         metrics.gauge("modelbridge_quota_ledger_write_backlog_age_seconds",
                 "How long the oldest of those has waited (0 when none)",
                 () -> ledgerBacklog.age().toMillis() / 1000.0);
-        Failover failover = new Failover(plugins, upstream, clock, config.maxAttempts(), config.requestTimeout(), breakers,
+        Failover failover = new Failover(plugins::acquire, upstream, clock, config.maxAttempts(), config.requestTimeout(), breakers,
                 metrics);
         ApiServices services = new ApiServices(auth, routes::get,
-                new Admission(limits, prices, quotas, control.defaultMaxTokens(), metrics), failover,
+                new Admission(limits, prices, quotas, usage, control.defaultMaxTokens(), metrics), failover,
                 usage, new TokenCounter(), errors, json, clock, config.maxBodyBytes(), metrics);
         ChannelProbe probe = new ChannelProbe(plugins, upstream, routeLoader, breakers, clock, config.requestTimeout());
         this.portal = new Portal(db, changes, json, config.portal(), () -> routes.get().aliasNames(), clock);

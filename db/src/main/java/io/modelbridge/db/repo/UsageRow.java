@@ -24,4 +24,11 @@ public record UsageRow(String requestId, Instant at, Long userId, Long keyId, St
                 promptTokens, completionTokens, estimated, cost, latencyMs, ttftMs, status, errorCode,
                 clientRequestId, lease);
     }
+
+    /** This row, with the cost of its tokens. */
+    public UsageRow withCost(BigDecimal price) {
+        return new UsageRow(requestId, at, userId, keyId, alias, channel, provider, upstreamModel, stream,
+                promptTokens, completionTokens, estimated, price, latencyMs, ttftMs, status, errorCode,
+                clientRequestId, leaseId);
+    }
 }

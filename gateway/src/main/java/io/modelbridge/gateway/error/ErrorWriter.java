@@ -7,8 +7,8 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Map;
 
-/** The one place an {@link ApiError} becomes an HTTP response. */
-public final class ErrorWriter {
+/** The OpenAI API's {@link ErrorShape}: where an {@link ApiError} becomes an HTTP response. */
+public final class ErrorWriter implements ErrorShape {
     private final ObjectMapper json;
 
     public ErrorWriter(ObjectMapper json) {
@@ -25,11 +25,13 @@ public final class ErrorWriter {
         res.send(body(error));
     }
 
+    @Override
     public void write(ServerResponse res, GatewayException e) {
         write(res, e.error(), e.headers());
     }
 
     /** {@code {"error":{"message","type","param","code"}}}, as UTF-8 JSON. */
+    @Override
     public byte[] body(ApiError error) {
         ObjectNode root = json.createObjectNode();
         ObjectNode e = root.putObject("error");

@@ -1,20 +1,14 @@
 package io.modelbridge.gateway.http;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
-import io.modelbridge.gateway.error.ApiError;
-import io.modelbridge.gateway.error.DatabaseOutage;
+import io.modelbridge.gateway.error.ErrorMapper;
 import io.modelbridge.gateway.error.GatewayException;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The client-facing listener: the OpenAI API plus health probes. */
 public final class OpenAiRoutes {
-    private static final Logger LOG = LoggerFactory.getLogger(OpenAiRoutes.class);
+    private final ErrorMapper errors = new ErrorMapper();
     private final ApiServices s;
     private final InFlight inFlight;
     private final BooleanSupplier ready;
@@ -27,10 +21,14 @@ public final class OpenAiRoutes {
 
     public void register(HttpRouting.Builder routing) {
         ModelsHandler models = new ModelsHandler(s);
+        RequestPipeline pipeline = new RequestPipeline(s);
+        ChatOperation chat = new ChatOperation(s);
         routing.addFilter(inFlight)
                 .any(PathCleanup::handle)
-                .post("/v1/chat/completions", new ChatHandler(s))
-                .post("/v1/embeddings", new EmbeddingsHandler(s))
+                // one route per client dialect's endpoint: its codec, and the kind of call it decodes to
+                .post("/v1/chat/completions", pipeline.handler(new OpenAiChatCodec(s.json(), s.errors(), s.clock()), chat))
+                .post("/v1/embeddings", pipeline.handler(new OpenAiEmbeddingsCodec(s.json(), s.errors()),
+                        new EmbeddingsOperation(s)))
                 .get("/v1/models", models::list)
                 .get("/v1/models/{id}", models::one)
                 .get("/healthz", (req, res) -> res.send("ok"))
@@ -39,23 +37,10 @@ public final class OpenAiRoutes {
                     res.status(ok ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503).send(ok ? "ready" : "not ready");
                 })
                 .any("/v1/*", (req, res) -> {
-                    throw new GatewayException(ApiError.notFound("unknown_url", "Unknown request URL: "
-                            + req.prologue().method().text() + " " + req.path().path() + "."));
+                    throw new GatewayException(ErrorMapper.unknownUrl(req));
                 })
-                .error(GatewayException.class, (req, res, e) -> s.errors().write(res, e))
-                .error(HttpException.class, (req, res, e) -> s.errors().write(res, e.status().code() == 404
-                        ? ApiError.notFound("unknown_url", "Unknown request URL: " + req.prologue().method().text()
-                                + " " + req.path().path() + ".")
-                        : new ApiError(e.status().code(), "invalid_request_error", null, null,
-                                "The request was refused: " + e.status().reasonPhrase() + "."), Map.of()))
-                .error(Throwable.class, (req, res, e) -> {
-                    if (DatabaseOutage.is(e)) {
-                        s.errors().write(res, DatabaseOutage.exception());
-                        return;
-                    }
-                    String id = res.headers().first(RequestIds.OWN_HEADER).orElse("-");
-                    LOG.error("Unhandled error on {} (request {})", req.path().path(), id, e);
-                    s.errors().write(res, ApiError.internal(id), Map.of());
-                });
+                // everything a route throws (GatewayException, Helidon's HttpException, the unforeseen): one mapper
+                .error(Throwable.class, (req, res, e) -> s.errors().write(res,
+                        errors.map(req, e, res.headers().first(RequestIds.OWN_HEADER).orElse("-"))));
     }
 }

@@ -22,9 +22,9 @@ import java.util.function.IntSupplier;
 /**
  * Lets a request in, or not, before any upstream call: the request-rate limits first (before any token is counted,
  * so a refused request costs no tokenizer time), then the token limits and a quota reservation of the request's
- * worst case (prompt tokens + max_tokens, or the configured default, at the model's price). The ticket then bills
- * what reached the client (nothing when nothing did): the usage row carries that cost, charged to the lease the
- * reservation came from, and the rest of the reservation goes back to the lease.
+ * worst case (prompt tokens + max_tokens, or the configured default, at the model's price). The ticket then settles
+ * the request: it bills what reached the client (nothing when nothing did), the usage row carries that cost, charged
+ * to the lease the reservation came from, and the rest of the reservation goes back to the lease.
  */
 public final class Admission {
     private final RateLimiter limits;
@@ -32,12 +32,15 @@ public final class Admission {
     private final Quotas quotas;
     private final int defaultMaxTokens;
 
+    private final UsageRecorder usage;
     private final GatewayMetrics metrics;
     /** A request without max_tokens whose balance covers fewer completion tokens than this is refused. */
     public static final int LEAST_MAX_TOKENS = 16;
     private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
 
-    public Admission(RateLimiter limits, PriceBook prices, Quotas quotas, int defaultMaxTokens, GatewayMetrics metrics) {
+    public Admission(RateLimiter limits, PriceBook prices, Quotas quotas, UsageRecorder usage, int defaultMaxTokens,
+                     GatewayMetrics metrics) {
+        this.usage = usage;
         this.metrics = metrics;
         this.limits = limits;
         this.prices = prices;
@@ -126,6 +129,11 @@ public final class Admission {
                 refusal.headers());
     }
 
+    /** The usage row of a request refused before it was admitted (bad key, bad request, a limit): nothing to bill. */
+    public void refused(UsageRow row) {
+        usage.record(row);
+    }
+
     /** One admitted request. */
     public final class Ticket {
         private final RateAdmission rate;
@@ -133,7 +141,7 @@ public final class Admission {
         private final Optional<Reservation> reservation;
         private final int promptTokens;
         private final OptionalInt lowered;
-        private boolean finished;
+        private boolean settled;
 
         private Ticket(RateAdmission rate, Optional<ModelPrice> price, Optional<Reservation> reservation,
                        int promptTokens, OptionalInt lowered) {
@@ -163,27 +171,22 @@ public final class Admission {
         }
 
         /**
-         * Prices the tokens that reached the client (zero and zero when nothing did) and returns their cost, which
-         * is what the usage row records. Safe to call once only; later calls return zero.
+         * Settles the request, once: the token limits are reconciled with the tokens the row bills (what reached the
+         * client; none when nothing did), those tokens are priced, and the row is queued with that cost, charged to the
+         * lease of the reservation, which then ends (without a reservation, the row is queued as it is).
          */
-        public BigDecimal finish(int promptTokens, int completionTokens) {
-            if (finished) {
-                return BigDecimal.ZERO;
+        public void settle(UsageRow row) {
+            if (settled) {
+                return;
             }
-            finished = true;
-            rate.reconcile((long) promptTokens + completionTokens);
-            return price.map(p -> PriceBook.cost(p, promptTokens, completionTokens)).orElse(BigDecimal.ZERO);
-        }
-
-        /**
-         * Queues the request's usage row (made after {@link #finish}, with its cost): charged to the lease of the
-         * reservation, which then ends; without a reservation, as it is.
-         */
-        public void record(UsageRow row, UsageRecorder usage) {
+            settled = true;
+            rate.reconcile((long) row.promptTokens() + row.completionTokens());
+            UsageRow priced = row.withCost(price.map(p -> PriceBook.cost(p, row.promptTokens(), row.completionTokens()))
+                    .orElse(BigDecimal.ZERO));
             if (reservation.isPresent()) {
-                quotas.settle(reservation.get(), row);
+                quotas.settle(reservation.get(), priced);
             } else {
-                usage.record(row);
+                usage.record(priced);
             }
         }
     }

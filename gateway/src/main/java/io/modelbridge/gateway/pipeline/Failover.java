@@ -1,10 +1,10 @@
 package io.modelbridge.gateway.pipeline;
 
 import io.modelbridge.gateway.error.ApiError;
+import io.modelbridge.gateway.error.ClientGoneException;
 import io.modelbridge.gateway.error.GatewayException;
 import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.plugin.AdapterLease;
-import io.modelbridge.gateway.plugin.PluginHost;
 import io.modelbridge.gateway.routing.CircuitBreakers;
 import io.modelbridge.gateway.routing.Target;
 import io.modelbridge.gateway.upstream.UpstreamClients;
@@ -18,22 +18,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Tries a plan's targets in order until one serves the call. It moves on only for failures another channel may
- * not have (see {@link ProviderFailure.Kind#failover()}), at most {@code maxAttempts} times, and only while
- * {@code mayRetry} says nothing has reached the client yet. Channels whose circuit breaker is open are skipped, and
+ * not have (see {@link ProviderFailure.Kind#failover()}), at most {@code maxAttempts} times, and only while nothing
+ * has reached the client yet (an attempt says so by marking its failure, {@link AnswerStartedException}). Channels whose circuit breaker is open are skipped, and
  * every outcome is reported to the breaker: a failure another channel may not have counts against the channel,
  * anything else (success, a request the vendor refused as invalid) counts for it.
  */
 public final class Failover {
     private static final Logger LOG = LoggerFactory.getLogger(Failover.class);
     private static final Duration WATCHDOG_MARGIN = Duration.ofSeconds(1);
-    private final PluginHost plugins;
+    private final AdapterSource plugins;
     private final UpstreamClients upstream;
     private final Clock clock;
     private final int maxAttempts;
@@ -42,7 +40,7 @@ public final class Failover {
     private final GatewayMetrics metrics;
     private final PluginFailureLog failureLog = new PluginFailureLog();
 
-    public Failover(PluginHost plugins, UpstreamClients upstream, Clock clock, int maxAttempts, Duration requestTimeout,
+    public Failover(AdapterSource plugins, UpstreamClients upstream, Clock clock, int maxAttempts, Duration requestTimeout,
                     CircuitBreakers breakers, GatewayMetrics metrics) {
         this.breakers = breakers;
         this.metrics = metrics;
@@ -53,19 +51,20 @@ public final class Failover {
         this.requestTimeout = requestTimeout;
     }
 
-    /** One call of an adapter on one target. */
+    /** One call of an adapter on one target; it is handed the target and the plugin version serving it. */
     @FunctionalInterface
     public interface Attempt<T> {
-        T call(Target target, ProviderAdapter adapter, CallContext ctx);
+        T call(ServingTarget serving, ProviderAdapter adapter, CallContext ctx);
     }
 
     /**
-     * @param onTarget told of each target as it is tried (for headers and usage rows)
-     * @throws GatewayException the client-facing error of the last failure
+     * Tries the plan. A failure the attempt marks with {@link AnswerStartedException} (part of the answer reached the
+     * client) is final. Returns what happened, never throws the client-facing failure: {@link FailoverOutcome.Failed}
+     * carries it.
      */
-    public <T> UpstreamResult<T> run(List<Target> plan, Attempt<T> attempt, BooleanSupplier mayRetry,
-                                     Consumer<ServingTarget> onTarget) {
+    public <T> FailoverOutcome<T> run(List<Target> plan, Attempt<T> attempt) {
         GatewayException last = null;
+        Optional<ServingTarget> lastTried = Optional.empty();
         List<String> cooling = new ArrayList<>();
         int attempts = 0;
         for (Target target : plan) {
@@ -85,69 +84,73 @@ public final class Failover {
                 }
                 attempts++;
                 ServingTarget serving = new ServingTarget(target, lease.get().plugin());
-                onTarget.accept(serving);
+                lastTried = Optional.of(serving);
                 try (AdapterLease l = lease.get()) {
-                    UpstreamResult<T> served = new UpstreamResult<>(serving, call(target, l, attempt, p));
+                    FailoverOutcome<T> served = new FailoverOutcome.Served<>(serving, call(serving, l, attempt, p));
                     l.pluginWorked();
                     return served;
-                } catch (ProviderException e) {
-                    lease.get().pluginWorked(); // the plugin classified a vendor failure: it works
-                    last = UpstreamErrors.toClient(e.failure(), target.channel().name());
-                    metrics.upstreamError(target.channel().name(), e.failure().kind());
-                    LOG.info("Request {}: channel {} failed ({}): {}", RequestContext.id(), target.channel().name(),
-                            e.failure().kind(), e.failure().message());
-                    if (!e.failure().kind().failover() || !mayRetry.getAsBoolean()) {
-                        throw last;
+                } catch (RuntimeException marked) {
+                    boolean answerStarted = marked instanceof AnswerStartedException;
+                    RuntimeException e = AnswerStartedException.cause(marked);
+                    if (e instanceof ClientGoneException || e instanceof GatewayException) {
+                        return new FailoverOutcome.Failed<>(lastTried, e);
                     }
-                } catch (ClientGoneException | GatewayException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    lease.get().pluginFailed();
-                    metrics.pluginError(target.channel().name());
-                    failureLog.report(serving.plugin(), target.channel().provider(), target.channel().name(), e);
-                    last = new GatewayException(ApiError.serverError(502, "provider_plugin_error", "channel '"
-                            + target.channel().name() + "': the provider plugin failed unexpectedly; the gateway log has the details."));
-                    if (!mayRetry.getAsBoolean()) {
-                        throw last;
+                    last = failed(serving, lease.get(), e);
+                    boolean mayMoveOn = !(e instanceof ProviderException pe) || pe.failure().kind().failover();
+                    if (!mayMoveOn || answerStarted) {
+                        return new FailoverOutcome.Failed<>(lastTried, last);
                     }
                 }
             }
         }
-        if (last != null) {
-            throw last;
+        return new FailoverOutcome.Failed<>(lastTried, last != null ? last : noChannel(cooling));
+    }
+
+    /** Reports a failed attempt (metrics, plugin health, the log) and returns its client-facing error. */
+    private GatewayException failed(ServingTarget serving, AdapterLease lease, RuntimeException e) {
+        Target target = serving.target();
+        if (e instanceof ProviderException pe) {
+            lease.pluginWorked(); // the plugin classified a vendor failure: it works
+            metrics.upstreamError(target.channel().name(), pe.failure().kind());
+            LOG.info("Request {}: channel {} failed ({}): {}", RequestContext.id(), target.channel().name(),
+                    pe.failure().kind(), pe.failure().message());
+            return UpstreamErrors.toClient(pe.failure(), target.channel().name());
         }
+        lease.pluginFailed();
+        metrics.pluginError(target.channel().name());
+        failureLog.report(serving.plugin(), target.channel().provider(), target.channel().name(), e);
+        return new GatewayException(ApiError.serverError(502, "provider_plugin_error", "channel '"
+                + target.channel().name() + "': the provider plugin failed unexpectedly; the gateway log has the details."));
+    }
+
+    private GatewayException noChannel(List<String> cooling) {
         if (!cooling.isEmpty()) {
             long seconds = Math.max(1, (breakers.retryIn(cooling).toMillis() + 999) / 1000);
-            throw new GatewayException(ApiError.serverError(503, "no_available_channel", "Every channel serving this "
+            return new GatewayException(ApiError.serverError(503, "no_available_channel", "Every channel serving this "
                     + "model failed repeatedly and is cooling down; retry in " + seconds + " s."),
                     Map.of("Retry-After", String.valueOf(seconds)));
         }
-        throw new GatewayException(ApiError.serverError(503, "no_available_channel", "No channel is available for this model."));
+        return new GatewayException(ApiError.serverError(503, "no_available_channel", "No channel is available for this model."));
     }
 
     /** One attempt, its outcome reported to the channel's breaker. */
-    private <T> T call(Target target, AdapterLease lease, Attempt<T> attempt, CircuitBreakers.Permit permit) {
+    private <T> T call(ServingTarget serving, AdapterLease lease, Attempt<T> attempt, CircuitBreakers.Permit permit) {
+        Target target = serving.target();
         CallContext ctx = new CallContext(target.channel().settings(),
                 upstream.transportFor(target.channel().settings()), clock.instant().plus(requestTimeout), clock);
         try {
-            T value = watched(target, lease, attempt, ctx);
+            T value = watched(serving, lease, attempt, ctx);
             permit.success();
             return value;
-        } catch (ProviderException e) {
-            if (e.failure().kind().failover()) {
-                permit.failure();
-            } else {
-                permit.success();
+        } catch (RuntimeException marked) {
+            switch (AnswerStartedException.cause(marked)) {
+                case ProviderException e when e.failure().kind().failover() -> permit.failure();
+                case ProviderException e -> permit.success(); // the vendor refused the request: the channel works
+                case ClientGoneException e -> permit.success(); // the channel was delivering
+                case GatewayException e -> { }
+                default -> permit.failure();
             }
-            throw e;
-        } catch (ClientGoneException e) {
-            permit.success(); // the channel was delivering
-            throw e;
-        } catch (GatewayException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            permit.failure();
-            throw e;
+            throw marked;
         }
     }
 
@@ -156,16 +159,17 @@ public final class Failover {
      * timeouts together (plus a margin, so the transport's own timeouts fire first) is interrupted, and the attempt
      * fails as a timeout whatever the plugin does next. The same happens to any call still running at its deadline.
      */
-    private static <T> T watched(Target target, AdapterLease lease, Attempt<T> attempt, CallContext ctx) {
-        var settings = target.channel().settings();
+    private static <T> T watched(ServingTarget serving, AdapterLease lease, Attempt<T> attempt, CallContext ctx) {
+        var settings = serving.target().channel().settings();
         Duration silence = settings.connectTimeout().plus(settings.readTimeout()).plus(WATCHDOG_MARGIN);
         try (CallWatchdog watchdog = new CallWatchdog(silence, CallWatchdog.budget(ctx))) {
             T value;
             try {
-                value = attempt.call(target, new WatchedAdapter(lease.adapter(), watchdog), ctx);
+                value = attempt.call(serving, new WatchedAdapter(lease.adapter(), watchdog), ctx);
             } catch (RuntimeException e) {
                 if (watchdog.fired()) {
-                    throw hung(lease, watchdog);
+                    ProviderException hung = hung(lease, watchdog);
+                    throw e instanceof AnswerStartedException ? AnswerStartedException.wrap(hung) : hung;
                 }
                 throw e;
             }

@@ -12,7 +12,8 @@ import java.util.function.Consumer;
 
 /**
  * An adapter whose every streamed chunk reaches the client through its {@link CallWatchdog}, and whose {@link Error}s
- * (a class missing from the plugin's jar, ...) become {@link PluginError}s, failing the attempt like an exception.
+ * (a class missing from the plugin's jar, ...) become {@link PluginError}s, failing the attempt like an exception. A
+ * stream the watchdog ended fails here, inside the attempt, so the attempt can tell whether its answer had begun.
  */
 record WatchedAdapter(ProviderAdapter adapter, CallWatchdog watchdog) implements ProviderAdapter {
     @Override
@@ -40,6 +41,9 @@ record WatchedAdapter(ProviderAdapter adapter, CallWatchdog watchdog) implements
             adapter.stream(request, ctx, chunk -> watchdog.deliver(chunk, out));
         } catch (Error e) {
             throw PluginError.wrap(e);
+        }
+        if (watchdog.fired()) { // ended, though the plugin returned: the stream's caller must see the failure
+            throw watchdog.failure();
         }
     }
 

@@ -11,7 +11,11 @@ public final class AdapterLease implements AutoCloseable {
     private final Consumer<Boolean> outcome;
     private boolean closed;
 
-    AdapterLease(ProviderAdapter adapter, String plugin, Runnable release, Consumer<Boolean> outcome) {
+    /**
+     * @param release run once, when the lease is closed
+     * @param outcome told whether the call failed inside the plugin ({@code true}) or not
+     */
+    public AdapterLease(ProviderAdapter adapter, String plugin, Runnable release, Consumer<Boolean> outcome) {
         this.adapter = adapter;
         this.plugin = plugin;
         this.release = release;

@@ -1,4 +1,4 @@
-package io.modelbridge.gateway.pipeline;
+package io.modelbridge.gateway.error;
 
 /** The client closed the connection while we were writing to it; nothing more can be sent. */
 public final class ClientGoneException extends RuntimeException {

@@ -5,12 +5,18 @@ import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.gateway.auth.Caller;
 import io.modelbridge.gateway.metrics.GatewayMetrics;
+import io.modelbridge.gateway.pipeline.ServingTarget;
 import io.modelbridge.gateway.routing.Target;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Optional;
 
-/** Collects what one request did, for its usage row; filled in as the request goes along. */
-final class CallRecord {
+/**
+ * One request as it goes through the pipeline: who called, which model and target, what was delivered and how it
+ * ended. Owned by {@link RequestPipeline}, which settles it once (usage row, quota, limits, metrics); the stages only
+ * write into it, nothing reads back from them.
+ */
+final class Exchange {
     /** The gateway's own id, unique to this request. */
     final String requestId;
     /** The client's x-request-id, kept for correlation; null when it sent none. */
@@ -30,17 +36,16 @@ final class CallRecord {
     private String errorCode;
     /** Something reached the client (a JSON answer, or a stream that began): only then is anything billed. */
     boolean delivered;
-    BigDecimal cost = BigDecimal.ZERO;
 
-    CallRecord(String requestId, String clientRequestId, Instant at) {
+    Exchange(String requestId, String clientRequestId, Instant at) {
         this.requestId = requestId;
         this.clientRequestId = clientRequestId;
         this.at = at;
     }
 
     /** A new request: an id of its own, beside the one the client sent (if a sane one). */
-    static CallRecord start(ServerRequest req, Instant at) {
-        return new CallRecord(RequestIds.fresh(), RequestIds.client(req.headers().first(RequestIds.HEADER)), at);
+    static Exchange start(ServerRequest req, Instant at) {
+        return new Exchange(RequestIds.fresh(), RequestIds.client(req.headers().first(RequestIds.HEADER)), at);
     }
 
     /** How log lines name the request: our id, and the client's beside it (a sane token, safe in a log line). */
@@ -52,6 +57,11 @@ final class CallRecord {
     void identify(ServerResponse res) {
         res.header(RequestIds.HEADER, clientRequestId != null ? clientRequestId : requestId);
         res.header(RequestIds.OWN_HEADER, requestId);
+    }
+
+    /** The target tried last (the one that served, when one did). */
+    void servedBy(Optional<ServingTarget> serving) {
+        serving.ifPresent(s -> target = s.target());
     }
 
     void failed(int status, String errorCode) {
@@ -98,13 +108,16 @@ final class CallRecord {
                 (System.nanoTime() - startNanos) / 1e9, ttftMillis, billedPromptTokens(), billedCompletionTokens());
     }
 
-    /** The row records what was billed: a request that delivered nothing shows no tokens and no cost. */
+    /**
+     * The row records what was billed: a request that delivered nothing shows no tokens. Its cost is zero here;
+     * {@link io.modelbridge.gateway.pipeline.Admission.Ticket#settle} prices it.
+     */
     UsageRow toUsage() {
         int latency = (int) ((System.nanoTime() - startNanos) / 1_000_000);
         return new UsageRow(requestId, at, caller == null ? null : caller.userId(),
                 caller == null ? null : caller.keyId(), storable(model),
                 target == null ? null : target.channel().name(), target == null ? null : target.channel().provider(),
                 target == null ? null : target.upstreamModel(), stream, billedPromptTokens(), billedCompletionTokens(),
-                estimated, cost, latency, ttftMillis, status(), errorCode(), clientRequestId, null);
+                estimated, BigDecimal.ZERO, latency, ttftMillis, status(), errorCode(), clientRequestId, null);
     }
 }

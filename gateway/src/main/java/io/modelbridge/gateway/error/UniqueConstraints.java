@@ -1,4 +1,4 @@
-package io.modelbridge.gateway.admin;
+package io.modelbridge.gateway.error;
 
 import io.modelbridge.db.jooq.Public;
 import java.util.HashMap;

@@ -1,0 +1,131 @@
+package io.modelbridge.gateway.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerResponse;
+import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.pipeline.FailoverOutcome;
+import io.modelbridge.gateway.routing.Target;
+import io.modelbridge.spi.ChatRequest;
+import io.modelbridge.spi.ChatResponse;
+import io.modelbridge.spi.Usage;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Chat, in any dialect: a target is called with failover, and its answer goes back whole (JSON) or relayed as it
+ * streams (SSE), encoded by the call's dialect. Records in the {@link Exchange} what reached the client: the
+ * upstream's usage when it sent one, else the gateway's own count.
+ */
+final class ChatOperation implements Operation<ChatCall> {
+    private final ApiServices s;
+
+    ChatOperation(ApiServices services) {
+        this.s = services;
+    }
+
+    @Override
+    public String model(ChatCall call) {
+        return call.request().model();
+    }
+
+    @Override
+    public boolean stream(ChatCall call) {
+        return call.request().stream();
+    }
+
+    @Override
+    public int countPrompt(ChatCall call) {
+        return s.tokens().prompt(call.request());
+    }
+
+    /** max_tokens for each of the request's n choices. */
+    @Override
+    public Optional<Integer> maxTokens(ChatCall call) {
+        ChatRequest chat = call.request();
+        Integer max = chat.sampling() == null ? null : chat.sampling().maxTokens();
+        int n = chat.sampling() == null || chat.sampling().n() == null ? 1 : Math.max(1, chat.sampling().n());
+        return Optional.ofNullable(max).map(m -> (int) Math.min((long) m * n, Integer.MAX_VALUE));
+    }
+
+    /** max_tokens for each of the request's n choices: the limit shared among them, at least 1. */
+    @Override
+    public ChatCall limitCompletion(ChatCall call, int tokens) {
+        ChatRequest chat = call.request();
+        int n = chat.sampling() == null || chat.sampling().n() == null ? 1 : Math.max(1, chat.sampling().n());
+        return new ChatCall(chat.withMaxTokens(Math.max(1, tokens / n)), call.answers());
+    }
+
+    @Override
+    public void serve(ChatCall call, List<Target> plan, Exchange exchange, ServerResponse res) {
+        if (call.request().stream()) {
+            stream(call, plan, exchange, res);
+        } else {
+            complete(call, plan, exchange, res);
+        }
+    }
+
+    private void complete(ChatCall call, List<Target> plan, Exchange exchange, ServerResponse res) {
+        ChatRequest chat = call.request();
+        FailoverOutcome<ChatResponse> outcome = s.failover().run(plan,
+                (serving, adapter, ctx) -> adapter.chat(chat.withModel(serving.target().upstreamModel()), ctx));
+        exchange.servedBy(outcome.target());
+        FailoverOutcome.Served<ChatResponse> served = outcome.servedOrThrow();
+        ChatResponse response = served.value();
+        Usage usage = response.usage();
+        if (usage == null) {
+            int completion = response.choices().stream().mapToInt(c -> s.tokens().text(c.message().text())).sum();
+            usage = Usage.of(exchange.promptTokens, completion);
+            exchange.estimated = true;
+        }
+        exchange.promptTokens = usage.promptTokens();
+        exchange.completionTokens = usage.completionTokens();
+        byte[] body = call.answers().completion(response, usage);
+        TargetHeaders.set(res, served.servedBy());
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        exchange.delivered = true;
+        res.send(body);
+    }
+
+    /**
+     * A failure before the first event is thrown (a real HTTP error); after it, the stream ends with the dialect's
+     * error event, and what was delivered is billed.
+     */
+    private void stream(ChatCall call, List<Target> plan, Exchange exchange, ServerResponse res) {
+        ChatRequest chat = call.request();
+        StreamTally tally = new StreamTally(exchange.startNanos);
+        SseRelay relay = new SseRelay(res, call.answers().stream(), tally);
+        try {
+            FailoverOutcome<Void> outcome = s.failover().run(plan, (serving, adapter, ctx) ->
+                    relay.relay(serving, adapter, chat.withModel(serving.target().upstreamModel()), ctx));
+            exchange.servedBy(outcome.target());
+            if (outcome instanceof FailoverOutcome.Failed<Void> failed && !relay.committed()) {
+                throw failed.error();
+            }
+            Usage delivered = delivered(exchange, tally);
+            switch (outcome) {
+                case FailoverOutcome.Served<Void> served -> relay.finish(delivered);
+                case FailoverOutcome.Failed<Void> failed when failed.error() instanceof GatewayException e -> {
+                    exchange.failed(e.error().status(), e.error().code());
+                    relay.fail(e.error());
+                }
+                case FailoverOutcome.Failed<Void> failed -> throw failed.error(); // the client left
+            }
+        } finally {
+            exchange.ttftMillis = tally.ttftMillis();
+            exchange.delivered = relay.committed();
+        }
+    }
+
+    /** What the stream delivered: the upstream's usage when it reported one, else our own count of the text. */
+    private Usage delivered(Exchange exchange, StreamTally tally) {
+        Usage reported = tally.reportedUsage();
+        if (reported != null) {
+            exchange.promptTokens = reported.promptTokens();
+            exchange.completionTokens = reported.completionTokens();
+        } else {
+            exchange.completionTokens = s.tokens().text(tally.completionText());
+            exchange.estimated = true;
+        }
+        return Usage.of(exchange.promptTokens, exchange.completionTokens);
+    }
+}

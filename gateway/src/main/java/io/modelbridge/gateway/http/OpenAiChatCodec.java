@@ -1,0 +1,60 @@
+package io.modelbridge.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelbridge.gateway.error.ErrorShape;
+import io.modelbridge.gateway.ids.RandomIds;
+import io.modelbridge.spi.ChatRequest;
+import io.modelbridge.spi.ChatResponse;
+import io.modelbridge.spi.Usage;
+import java.time.Clock;
+
+/** The OpenAI chat completions dialect: its request, its {@code chat.completion} answer and stream, its errors. */
+final class OpenAiChatCodec implements ClientCodec<ChatCall> {
+    private final ObjectMapper json;
+    private final ChatRequestParser parser;
+    private final ErrorShape errors;
+    private final Clock clock;
+
+    OpenAiChatCodec(ObjectMapper json, ErrorShape errors, Clock clock) {
+        this.json = json;
+        this.parser = new ChatRequestParser(json);
+        this.errors = errors;
+        this.clock = clock;
+    }
+
+    @Override
+    public ChatCall decode(JsonNode body) {
+        ChatRequest chat = parser.parse(body);
+        return new ChatCall(chat, new Answers(chat));
+    }
+
+    @Override
+    public ErrorShape errors() {
+        return errors;
+    }
+
+    /** Answers carry the model name the client asked for, and a completion id of their own. */
+    private final class Answers implements ChatCall.Answers {
+        private final ChatRequest chat;
+
+        Answers(ChatRequest chat) {
+            this.chat = chat;
+        }
+
+        @Override
+        public byte[] completion(ChatResponse response, Usage usage) {
+            return encoder(false).completion(response, usage);
+        }
+
+        @Override
+        public StreamEncoder stream() {
+            return new OpenAiStreamEncoder(encoder(chat.includeUsage()), errors, chat.includeUsage());
+        }
+
+        private ResponseEncoder encoder(boolean usageField) {
+            return new ResponseEncoder(json, "chatcmpl-" + RandomIds.base64Url(18), clock.instant().getEpochSecond(),
+                    chat.model(), usageField);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.modelbridge.gateway.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.modelbridge.gateway.error.ClientGoneException;
+import io.modelbridge.gateway.error.ErrorMapper;
+import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.pipeline.Admission;
+import io.modelbridge.gateway.pipeline.RequestContext;
+import io.modelbridge.gateway.routing.Target;
+import java.util.List;
+
+/**
+ * The one stage that owns a request's {@link Exchange}, in one direction: identify, authenticate, decode (the
+ * dialect's {@link ClientCodec}), resolve the model, admit (rate limits, quota reservation), serve (the
+ * {@link Operation}: failover, then the answer or the relayed stream), and, whatever happened, settle in one place:
+ * the usage row with its cost, the quota lease, the token limits and the request's metrics. A failure is mapped once
+ * ({@link ErrorMapper}) and shown in the dialect's error shape.
+ */
+final class RequestPipeline {
+    private final ApiServices s;
+    private final ErrorMapper mapper = new ErrorMapper();
+
+    RequestPipeline(ApiServices services) {
+        this.s = services;
+    }
+
+    /** The route handler of one endpoint: a dialect's codec and the kind of call it decodes to. */
+    <C> Handler handler(ClientCodec<C> codec, Operation<C> operation) {
+        return (req, res) -> serve(req, res, codec, operation);
+    }
+
+    private <C> void serve(ServerRequest req, ServerResponse res, ClientCodec<C> codec, Operation<C> operation) {
+        Exchange exchange = Exchange.start(req, s.clock().instant());
+        exchange.identify(res);
+        Admission.Ticket ticket = null;
+        try (RequestContext.Scope scope = RequestContext.open(exchange.logName())) {
+            exchange.caller = s.auth().authenticate(codec.credential(req), ClientAddress.of(req));
+            C call = codec.decode(RequestBodies.readJson(req, s.json(), s.maxBodyBytes()));
+            exchange.model = operation.model(call);
+            exchange.stream = operation.stream(call);
+            List<Target> plan = Models.plan(s, exchange.caller, exchange.model);
+            ticket = s.admission().admit(exchange.caller, exchange.model, exchange.requestId,
+                    () -> operation.countPrompt(call), operation.maxTokens(call));
+            exchange.promptTokens = ticket.promptTokens();
+            ticket.headers().forEach((name, value) -> res.header(HeaderNames.create(name), value));
+            C admitted = ticket.completionLimit().isPresent()
+                    ? operation.limitCompletion(call, ticket.completionLimit().getAsInt()) : call;
+            operation.serve(admitted, plan, exchange, res);
+        } catch (RuntimeException e) {
+            GatewayException failure = mapper.map(req, e, exchange.requestId);
+            exchange.failed(failure.error().status(), failure.error().code());
+            if (!(e instanceof ClientGoneException)) {
+                codec.errors().write(res, failure);
+            }
+        } finally {
+            settle(exchange, ticket);
+        }
+    }
+
+    /** The one place a request is settled: its usage row (priced and charged by the ticket), and its metrics. */
+    private void settle(Exchange exchange, Admission.Ticket ticket) {
+        if (ticket != null) {
+            ticket.settle(exchange.toUsage());
+        } else {
+            s.admission().refused(exchange.toUsage());
+        }
+        exchange.report(s.metrics());
+    }
+}
