@@ -1,9 +1,8 @@
 package io.modelbridge.loadgen;
 
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.http1.Http1Client;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,31 +13,33 @@ final class ClosedLoop {
 
     static RequestResult run(Target target, int connections, Duration duration) throws InterruptedException {
         List<Worker> workers = new ArrayList<>();
-        try (HttpClient client = Target.client()) {
+        Http1Client client = target.client(connections);
+        try {
             for (int i = 0; i < connections; i++) {
-                workers.add(new Worker(new Tally(), client, target.chat(), duration.toNanos()));
+                workers.add(new Worker(new Tally(), client, target, duration.toNanos()));
             }
             Workers.run("closed-" + target.name(), workers);
+        } finally {
+            client.closeResource();
         }
         return Tally.merge(target.name(), workers.stream().map(w -> w.tally).toList(), duration.toNanos() / 1e9);
     }
 
-    private record Worker(Tally tally, HttpClient client, HttpRequest request, long durationNanos)
-            implements Workers.Body {
+    private record Worker(Tally tally, Http1Client client, Target target, long durationNanos) implements Workers.Body {
         @Override
-        public void run(long startNanos) throws InterruptedException {
+        public void run(long startNanos) {
             long end = startNanos + durationNanos;
             for (long sent = System.nanoTime(); sent < end; sent = System.nanoTime()) {
-                try {
-                    HttpResponse<byte[]> reply = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                try (HttpClientResponse reply = target.send(client, false)) {
+                    byte[] body = reply.inputStream().readAllBytes();
                     long took = System.nanoTime() - sent;
-                    if (reply.statusCode() == 200) {
+                    if (reply.status().code() == 200) {
                         tally.ok++;
                         tally.latencies.recordValue(took);
                     } else {
-                        tally.refused(reply.statusCode(), reply.body());
+                        tally.refused(reply.status().code(), body);
                     }
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
                     tally.error(e);
                 }
             }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Option;
 public final class FakeUpstream implements AutoCloseable {
     private final ServerSocket server;
     private final Settings settings;
+    private final AtomicLong accepted = new AtomicLong();
 
     /** What the upstream answers; see the class comment. */
     public record Settings(String key, int chunks, Duration chunkInterval, Duration slowInterval, int slowChunks) {
@@ -57,6 +59,11 @@ public final class FakeUpstream implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** Connections accepted so far: a keep-alive client opens one per request in flight, not one per request. */
+    long connectionsAccepted() {
+        return accepted.get();
+    }
+
     @Override
     public void close() throws IOException {
         server.close();
@@ -66,6 +73,7 @@ public final class FakeUpstream implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
+                accepted.incrementAndGet();
                 socket.setTcpNoDelay(true);
                 Thread.ofVirtual().start(() -> new UpstreamExchange(socket, settings).serve());
             } catch (SocketException closed) {

@@ -1,9 +1,8 @@
 package io.modelbridge.loadgen;
 
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.http1.Http1Client;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,34 +24,37 @@ final class OpenLoop {
         long count = duration.toMillis() * ratePerSecond / 1000;
         long periodNanos = 1_000_000_000L / ratePerSecond;
         List<Worker> workers = new ArrayList<>();
-        try (HttpClient client = Target.client()) {
+        Http1Client client = target.client(connections);
+        try {
             for (int i = 0; i < connections; i++) {
-                workers.add(new Worker(new Tally(), client, target.chat(), tickets, count, periodNanos));
+                workers.add(new Worker(new Tally(), client, target, tickets, count, periodNanos));
             }
             Workers.run("open-" + target.name(), workers);
+        } finally {
+            client.closeResource();
         }
         return Tally.merge(target.name(), workers.stream().map(w -> w.tally).toList(), duration.toNanos() / 1e9);
     }
 
-    private record Worker(Tally tally, HttpClient client, HttpRequest request, AtomicLong tickets, long count,
+    private record Worker(Tally tally, Http1Client client, Target target, AtomicLong tickets, long count,
                           long periodNanos) implements Workers.Body {
         @Override
-        public void run(long startNanos) throws InterruptedException {
+        public void run(long startNanos) {
             for (long i = tickets.getAndIncrement(); i < count; i = tickets.getAndIncrement()) {
                 long due = startNanos + i * periodNanos;
                 for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
                     LockSupport.parkNanos(wait);
                 }
-                try {
-                    HttpResponse<byte[]> reply = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                try (HttpClientResponse reply = target.send(client, false)) {
+                    byte[] body = reply.inputStream().readAllBytes();
                     long latency = System.nanoTime() - due;
-                    if (reply.statusCode() == 200) {
+                    if (reply.status().code() == 200) {
                         tally.ok++;
                         tally.latencies.recordValue(latency);
                     } else {
-                        tally.refused(reply.statusCode(), reply.body());
+                        tally.refused(reply.status().code(), body);
                     }
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
                     tally.error(e);
                 }
             }

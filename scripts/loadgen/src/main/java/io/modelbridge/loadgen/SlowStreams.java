@@ -58,7 +58,7 @@ final class SlowStreams {
         long rss;
         List<ClassGrowth> growth;
         int alive = 0;
-        HttpClient client = Target.client();
+        HttpClient client = Target.asyncClient();
         try {
             HttpRequest request = target.slowStream();
             long start = System.nanoTime();

@@ -1,9 +1,10 @@
 package io.modelbridge.loadgen;
 
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.http1.Http1Client;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +20,14 @@ final class StreamLoad {
 
     static StreamResult run(Target target, int concurrency, Duration duration, int chunks) throws InterruptedException {
         List<Worker> workers = new ArrayList<>();
-        try (HttpClient client = Target.client()) {
+        Http1Client client = target.client(concurrency);
+        try {
             for (int i = 0; i < concurrency; i++) {
-                workers.add(new Worker(client, target.stream(), duration.toNanos(), chunks));
+                workers.add(new Worker(client, target, duration.toNanos(), chunks));
             }
             Workers.run("stream-" + target.name(), workers);
+        } finally {
+            client.closeResource();
         }
         Tally total = Tally.mergeCounts(workers.stream().map(w -> w.tally).toList());
         return new StreamResult(target.name(), total.ok, total.errors, duration.toNanos() / 1e9,
@@ -35,8 +39,9 @@ final class StreamLoad {
         private final Tally tally = new Tally();
         private final Histogram gaps = LatencyStats.histogram();
         private final Histogram streamGaps = LatencyStats.histogram();
-        private final HttpClient client;
-        private final HttpRequest request;
+        private final byte[] buffer = new byte[16 * 1024];
+        private final Http1Client client;
+        private final Target target;
         private final long durationNanos;
         private final int chunks;
         private long firstContent;
@@ -44,23 +49,23 @@ final class StreamLoad {
         private int contentEvents;
         private boolean done;
 
-        Worker(HttpClient client, HttpRequest request, long durationNanos, int chunks) {
+        Worker(Http1Client client, Target target, long durationNanos, int chunks) {
             this.client = client;
-            this.request = request;
+            this.target = target;
             this.durationNanos = durationNanos;
             this.chunks = chunks;
         }
 
         @Override
-        public void run(long startNanos) throws InterruptedException {
+        public void run(long startNanos) {
             long end = startNanos + durationNanos;
             for (long sent = System.nanoTime(); sent < end; sent = System.nanoTime()) {
                 streamGaps.reset();
                 contentEvents = 0;
                 done = false;
-                try {
-                    SseBody body = new SseBody(new SseScanner(this));
-                    int status = client.send(request, HttpResponse.BodyHandlers.fromSubscriber(body)).statusCode();
+                try (HttpClientResponse reply = target.send(client, true)) {
+                    int status = reply.status().code();
+                    read(reply.inputStream());
                     if (status != 200 || !done || contentEvents != chunks) {
                         tally.error("HTTP " + status + ", " + contentEvents + " of " + chunks + " chunks, "
                                 + (done ? "" : "no ") + "[DONE]");
@@ -69,16 +74,20 @@ final class StreamLoad {
                     tally.ok++;
                     tally.latencies.recordValue(firstContent - sent);
                     gaps.add(streamGaps);
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
                     tally.error(e);
                 }
             }
         }
 
-        /**
-         * Called on the client's threads, one piece of the body after the other; {@code send} returns only after the
-         * last one, so the worker's thread then sees what they wrote.
-         */
+        /** The body to the SSE scanner as it arrives: each read returns when the next chunk came in. */
+        private void read(InputStream body) throws IOException {
+            SseScanner scanner = new SseScanner(this);
+            for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+                scanner.accept(ByteBuffer.wrap(buffer, 0, n), System.nanoTime());
+            }
+        }
+
         @Override
         public void event(long arrivedNanos, boolean content, boolean isDone) {
             if (isDone) {
