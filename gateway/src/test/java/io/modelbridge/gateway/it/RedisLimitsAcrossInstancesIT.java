@@ -84,6 +84,7 @@ class RedisLimitsAcrossInstancesIT {
         List<ApiCalls> instances = List.of(new ApiCalls(closed.api()), new ApiCalls(open.api()));
         List<Future<HttpResponse<String>>> answers = new ArrayList<>();
         AtomicInteger storeRetries = new AtomicInteger();
+        double uncheckedBefore = storeFailures(open, "admitted");
         long start = System.nanoTime();
         try (ExecutorService clients = Executors.newFixedThreadPool(CLIENTS, Thread.ofVirtual().factory())) {
             for (int i = 0; i < REQUESTS; i++) {
@@ -93,10 +94,13 @@ class RedisLimitsAcrossInstancesIT {
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         int admitted = 0;
+        int unchecked = 0;
         int refused = 0;
         for (Future<HttpResponse<String>> answer : answers) {
             HttpResponse<String> r = answer.get();
-            if (r.statusCode() == 200) {
+            if (r.statusCode() == 200 && r.headers().firstValue("x-ratelimit-limit-requests").isEmpty()) {
+                unchecked++; // the open instance admitted it unchecked: Redis did not answer within 2 s
+            } else if (r.statusCode() == 200) {
                 admitted++;
                 assertEquals(String.valueOf(RPM), r.headers().firstValue("x-ratelimit-limit-requests").orElse(""));
             } else {
@@ -106,15 +110,20 @@ class RedisLimitsAcrossInstancesIT {
                 refused++;
             }
         }
+        // A store operation over the 2 s timeout (seen at load average 25: 28 in one burst) is no decision: the
+        // closed instance refuses it (retried above), the open one admits it unchecked and counts it.
+        int timedOut = storeRetries.get() + unchecked;
         System.out.printf("RedisLimitsAcrossInstancesIT: key rpm %d, %d requests from %d clients over 2 instances in"
-                + " %d ms: %d admitted, %d refused (bound %d + 2 x 10); %d retried after a 503 (Redis slower than"
-                + " 2 s)%n", RPM, REQUESTS, CLIENTS, millis, admitted, refused, RPM, storeRetries.get());
-        assertTrue(storeRetries.get() <= REQUESTS / 20, "the store answered in time for most requests: "
-                + storeRetries.get() + " retries");
+                + " %d ms: %d admitted, %d refused (bound %d + 2 x 10); Redis slower than 2 s: %d retried after a 503,"
+                + " %d admitted unchecked%n", RPM, REQUESTS, CLIENTS, millis, admitted, refused, RPM,
+                storeRetries.get(), unchecked);
+        assertEquals(unchecked, storeFailures(open, "admitted") - uncheckedBefore, "unchecked admissions are counted");
+        assertTrue(timedOut <= REQUESTS / 20, "the store answered in time for most requests: " + timedOut);
         assertTrue(millis < 55_000, "the burst fits in one window: " + millis + " ms");
-        assertTrue(admitted >= RPM, "at least the limit: " + admitted);
+        // A timed-out operation may still have taken its token in Redis: the only slack in the lower bound.
+        assertTrue(admitted >= RPM - timedOut, "at least the limit: " + admitted);
         assertTrue(admitted <= RPM + 2 * 10, admitted + " admitted, over the bound " + RPM + " + 20");
-        assertEquals(REQUESTS, admitted + refused);
+        assertEquals(REQUESTS, admitted + unchecked + refused);
     }
 
     @Test
