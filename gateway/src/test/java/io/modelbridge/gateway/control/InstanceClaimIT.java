@@ -9,18 +9,14 @@ import io.modelbridge.gateway.cluster.ClusterConflict;
 import io.modelbridge.gateway.cluster.InstanceClaim;
 import io.modelbridge.gateway.config.ControlConfig;
 import io.modelbridge.gateway.config.GatewayConfig;
-import io.modelbridge.gateway.config.SecretFiles;
 import io.modelbridge.gateway.it.ApiCalls;
+import io.modelbridge.gateway.it.PackagedGateway;
 import io.modelbridge.gateway.it.RedisServer;
 import io.modelbridge.gateway.it.RunningGateway;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("it")
 @Timeout(240)
 class InstanceClaimIT {
+    /** A start on a loaded machine, after waiting out a killed instance's heartbeat. */
+    static final Duration READY_WITHIN = InstanceClaim.LIVE_WITHIN.plusSeconds(90);
     static final UnaryOperator<GatewayConfig> DISTRIBUTED =
             c -> c.withControl(ControlConfig.defaults().withDistributedLimits(true));
     @TempDir
@@ -126,99 +124,56 @@ class InstanceClaimIT {
      */
     @Test
     void aTwinProcessExitsNonZeroAndARestartAfterKillNineSucceeds() throws Exception {
-        Process first = packaged("beta", dirs.resolve("beta-1"), "first");
+        PackagedGateway first = packaged("beta", dirs.resolve("beta-1"), "first");
         try {
-            awaitReady(first, "first");
-            Process twin = packaged("beta", dirs.resolve("beta-2"), "twin");
-            boolean stopped = twin.waitFor(60, TimeUnit.SECONDS);
-            twin.destroyForcibly();
-            assertTrue(stopped, "the twin stopped");
-            String log = Files.readString(log("twin"));
-            assertEquals(2, twin.exitValue(), log);
+            first.awaitReady(READY_WITHIN);
+            PackagedGateway twin = packaged("beta", dirs.resolve("beta-2"), "twin");
+            String log;
+            try {
+                log = twin.assertExits(2, Duration.ofSeconds(60));
+            } finally {
+                twin.close();
+            }
             List<String> why = log.lines().filter(l -> l.contains("MB_INSTANCE_ID beta is in use")).toList();
             assertEquals(1, why.size(), "one line says why: " + log);
             assertFalse(log.contains("\tat "), "no stack trace: " + log);
             System.out.println("InstanceClaimIT: the twin process said: " + why.get(0));
 
-            first.destroyForcibly().waitFor(); // kill -9: its heartbeat row stays behind
+            first.kill(); // kill -9: its heartbeat row stays behind
             long killedAt = System.nanoTime();
-            Process again = packaged("beta", dirs.resolve("beta-1"), "again");
+            PackagedGateway again = packaged("beta", dirs.resolve("beta-1"), "again");
             try {
-                awaitReady(again, "again");
+                again.awaitReady(READY_WITHIN);
                 long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killedAt);
                 System.out.println("InstanceClaimIT: restarted from its data folder " + seconds + " s after kill -9");
-                String text = Files.readString(log("again"));
+                String text = again.logText();
                 assertTrue(text.contains("written from this data folder") && text.contains("taking it over"), text);
             } finally {
-                again.destroyForcibly().waitFor(); // kill -9 again
+                again.kill(); // kill -9 again
             }
             killedAt = System.nanoTime();
-            Process restarted = packaged("beta", dirs.resolve("beta-3"), "restarted");
+            PackagedGateway restarted = packaged("beta", dirs.resolve("beta-3"), "restarted");
             try {
-                URI api = awaitReady(restarted, "restarted");
+                URI api = restarted.awaitReady(READY_WITHIN).api();
                 long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killedAt);
                 System.out.println("InstanceClaimIT: restarted from another data folder " + seconds
                         + " s after kill -9");
                 assertTrue(seconds <= InstanceClaim.LIVE_WITHIN.toSeconds() + 60, "bounded wait: " + seconds);
-                String text = Files.readString(log("restarted"));
+                String text = restarted.logText();
                 assertTrue(text.contains("taking it over") && !text.contains("written from this data folder"), text);
                 assertEquals(200, new ApiCalls(api).get("/readyz", null).statusCode());
-                restarted.destroy(); // SIGTERM
-                assertTrue(restarted.waitFor(60, TimeUnit.SECONDS));
-                assertEquals(0, restarted.exitValue(), Files.readString(log("restarted")));
+                restarted.sigterm();
+                restarted.assertExits(0, Duration.ofSeconds(60));
             } finally {
-                restarted.destroyForcibly();
+                restarted.close();
             }
         } finally {
-            first.destroyForcibly();
+            first.close();
         }
     }
 
-    private final Map<Process, URI> apis = new HashMap<>();
-
-    private Process packaged(String id, Path dataDir, String name) throws IOException {
-        RunningGateway.copyBundledPlugins(dataDir.resolve("plugins"));
-        Files.copy(dirA.resolve(SecretFiles.MASTER_KEY_FILE), dataDir.resolve(SecretFiles.MASTER_KEY_FILE),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        int port = freePort();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target", "modelbridge-gateway.jar").toAbsolutePath().toString())
-                .redirectErrorStream(true).redirectOutput(log(name).toFile());
-        builder.environment().putAll(Map.of("MB_PORT", String.valueOf(port),
-                "MB_ADMIN_PORT", String.valueOf(freePort()), "MB_DATA_DIR", dataDir.toString(),
-                "MB_ADMIN_TOKEN", RunningGateway.ADMIN_TOKEN, "MB_INSTANCE_ID", id, "MB_RATE_LIMITS", "distributed",
-                "MB_DB_URL", a.gateway().jdbcUrl(), "MB_DB_USER", a.gateway().dbUser(),
-                "MB_DB_PASSWORD", a.gateway().dbPassword(), "MB_DRAIN_DELAY_SECONDS", "0"));
-        Process process = builder.start();
-        apis.put(process, URI.create("http://127.0.0.1:" + port));
-        return process;
-    }
-
-    /** In target/test-logs, where admin-cli's LogSecretScanIT reads it after the build. */
-    private static Path log(String name) throws IOException {
-        return Files.createDirectories(Path.of("target", "test-logs")).resolve("InstanceClaimIT-" + name + ".log");
-    }
-
-    private URI awaitReady(Process process, String name) throws Exception {
-        URI api = apis.get(process);
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(InstanceClaim.LIVE_WITHIN.toSeconds() + 90);
-        while (System.nanoTime() < end) {
-            assertTrue(process.isAlive(), name + " died: " + Files.readString(log(name)));
-            try {
-                if (new ApiCalls(api).get("/readyz", null).statusCode() == 200) {
-                    return api;
-                }
-            } catch (RuntimeException notYetListening) {
-                // connection refused while starting
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError(name + " never became ready: " + Files.readString(log(name)));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    private static PackagedGateway packaged(String id, Path dataDir, String name) throws IOException {
+        return PackagedGateway.startJoining("InstanceClaimIT-" + name, a, id, dataDir,
+                Map.of("MB_RATE_LIMITS", "distributed", "MB_DRAIN_DELAY_SECONDS", "0"));
     }
 }

@@ -5,18 +5,15 @@ import static io.modelbridge.gateway.it.RunningGateway.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelbridge.gateway.it.PackagedGateway;
 import io.modelbridge.gateway.it.RunningGateway;
-import io.modelbridge.gateway.config.SecretFiles;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -58,6 +55,7 @@ class KillNineLedgerIT {
     private static final BigDecimal QUOTA = new BigDecimal("1000");
     private static final int CLIENTS = 16;
     private static final int REQUESTS_PER_CLIENT = 150;
+    private static final Duration READY_WITHIN = Duration.ofSeconds(120);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     @TempDir
@@ -86,15 +84,15 @@ class KillNineLedgerIT {
         Path folder = dir.resolve("same");
         String key = user("k9-same");
         Map<String, Long> inserts = inserts();
-        Process victim = packaged("k9-same-instance", folder, "same-1");
-        List<String> answered = loadThenKill(victim, "same-1", key, "same");
-        Process again = packaged("k9-same-instance", folder, "same-2"); // recovers its leases before serving
+        PackagedGateway victim = packaged("k9-same-instance", folder, "same-1");
+        List<String> answered = loadThenKill(victim, key, "same");
+        PackagedGateway again = packaged("k9-same-instance", folder, "same-2"); // recovers its leases before serving
         try {
-            awaitReady(again, "same-2");
+            again.awaitReady(READY_WITHIN);
             awaitNoLeaseHeld("k9-same", Duration.ofSeconds(10));
         } finally {
-            again.destroy(); // SIGTERM
-            assertTrue(again.waitFor(60, TimeUnit.SECONDS));
+            again.sigterm();
+            assertTrue(again.process().waitFor(60, TimeUnit.SECONDS));
         }
         assertUsageEqualsCharge("k9-same", answered, "restart of the same instance");
         printInserts(inserts, answered.size());
@@ -104,8 +102,8 @@ class KillNineLedgerIT {
     void anotherInstanceRecoversTheKilledInstancesLeaseExactly() throws Exception {
         String key = user("k9-other");
         Map<String, Long> inserts = inserts();
-        Process victim = packaged("k9-other-instance", dir.resolve("other"), "other-1");
-        List<String> answered = loadThenKill(victim, "other-1", key, "other");
+        PackagedGateway victim = packaged("k9-other-instance", dir.resolve("other"), "other-1");
+        List<String> answered = loadThenKill(victim, key, "other");
         awaitNoLeaseHeld("k9-other", Duration.ofSeconds(90)); // the owner recovers it 30-40 s after the kill
         assertUsageEqualsCharge("k9-other", answered, "recovery by another instance");
         printInserts(inserts, answered.size());
@@ -117,8 +115,8 @@ class KillNineLedgerIT {
     }
 
     /** Runs the load against the process, kills it with kill -9 mid-load; returns the ids answered 200. */
-    private List<String> loadThenKill(Process victim, String name, String key, String prefix) throws Exception {
-        URI api = awaitReady(victim, name);
+    private List<String> loadThenKill(PackagedGateway victim, String key, String prefix) throws Exception {
+        URI api = victim.awaitReady(READY_WITHIN).api();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger ok = new AtomicInteger();
         Queue<String> answered = new ConcurrentLinkedQueue<>();
@@ -141,7 +139,7 @@ class KillNineLedgerIT {
             while (ok.get() < 300 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60)) {
                 Thread.sleep(10);
             }
-            victim.destroyForcibly().waitFor(); // kill -9 while the clients are still sending
+            victim.kill(); // kill -9 while the clients are still sending
             stop.set(true);
             for (Future<?> client : clients) {
                 client.get(30, TimeUnit.SECONDS);
@@ -274,53 +272,8 @@ class KillNineLedgerIT {
                 answered, delta);
     }
 
-    private final Map<Process, URI> apis = new HashMap<>();
-
-    private Process packaged(String id, Path dataDir, String name) throws IOException {
-        RunningGateway.copyBundledPlugins(dataDir.resolve("plugins"));
-        Files.copy(owner.dataDir.resolve(SecretFiles.MASTER_KEY_FILE), dataDir.resolve(SecretFiles.MASTER_KEY_FILE),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        int port = freePort();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target", "modelbridge-gateway.jar").toAbsolutePath().toString())
-                .redirectErrorStream(true).redirectOutput(log(name).toFile());
-        builder.environment().putAll(Map.of("MB_PORT", String.valueOf(port),
-                "MB_ADMIN_PORT", String.valueOf(freePort()), "MB_DATA_DIR", dataDir.toString(),
-                "MB_ADMIN_TOKEN", RunningGateway.ADMIN_TOKEN, "MB_INSTANCE_ID", id,
-                "MB_DB_URL", owner.gateway().jdbcUrl(), "MB_DB_USER", owner.gateway().dbUser(),
-                "MB_DB_PASSWORD", owner.gateway().dbPassword(), "MB_DRAIN_DELAY_SECONDS", "0"));
-        Process process = builder.start();
-        apis.put(process, URI.create("http://127.0.0.1:" + port));
-        return process;
-    }
-
-    /** In target/test-logs, where admin-cli's LogSecretScanIT reads it after the build. */
-    private static Path log(String name) throws IOException {
-        return Files.createDirectories(Path.of("target", "test-logs")).resolve("KillNineLedgerIT-" + name + ".log");
-    }
-
-    private URI awaitReady(Process process, String name) throws Exception {
-        URI api = apis.get(process);
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < end) {
-            assertTrue(process.isAlive(), name + " died: " + Files.readString(log(name)));
-            try {
-                HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(api.resolve("/readyz"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (res.statusCode() == 200) {
-                    return api;
-                }
-            } catch (IOException notYetListening) {
-                // connection refused while starting
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError(name + " never became ready: " + Files.readString(log(name)));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    private static PackagedGateway packaged(String id, Path dataDir, String name) throws IOException {
+        return PackagedGateway.startJoining("KillNineLedgerIT-" + name, owner, id, dataDir,
+                Map.of("MB_DRAIN_DELAY_SECONDS", "0"));
     }
 }

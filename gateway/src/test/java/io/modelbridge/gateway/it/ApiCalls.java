@@ -25,6 +25,14 @@ public final class ApiCalls {
         return send(request(path, key, headers).POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /**
+     * A POST that sends {@code Expect: 100-continue} and its body only once the gateway asks for it: a body the gateway
+     * refuses from its Content-Length alone is never sent, so its answer cannot be lost to the connection's close.
+     */
+    public HttpResponse<String> postExpectingContinue(String path, String key, String body) {
+        return send(request(path, key).expectContinue(true).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     public HttpResponse<String> get(String path, String key) {
         return send(request(path, key).GET().build());
     }

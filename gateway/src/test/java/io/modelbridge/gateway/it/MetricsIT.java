@@ -5,11 +5,7 @@ import static io.modelbridge.gateway.it.RunningGateway.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -23,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MetricsIT {
     @TempDir
     static Path dataDir;
+    static OneChannelGateway sim;
     static OpenAiSimulator upstream;
     static RunningGateway gateway;
     static ApiCalls api;
@@ -30,28 +27,21 @@ class MetricsIT {
 
     @BeforeAll
     static void start() {
-        upstream = OpenAiSimulator.start();
-        gateway = RunningGateway.start(dataDir);
-        api = new ApiCalls(gateway.api());
-        ObjectNode channel = JSON.createObjectNode().put("name", "sim").put("provider", "openai")
-                .put("credential", upstream.apiKey()).put("base_url", upstream.baseUri().toString());
-        channel.putArray("models").add("gpt-4o");
-        gateway.admin("POST", "/channels", channel);
-        ObjectNode alias = JSON.createObjectNode();
-        alias.putArray("targets").addObject().put("channel", "sim").put("model", "gpt-4o");
-        gateway.admin("PUT", "/aliases/smart", alias);
+        sim = OneChannelGateway.start(dataDir);
+        upstream = sim.upstream();
+        gateway = sim.gateway();
+        api = sim.api();
         key = gateway.userWithKey("metered");
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
-        upstream.close();
+        sim.close();
     }
 
     @Test
     void trafficMovesTheSeries() {
-        String before = scrape(gateway.admin());
+        String before = scrape();
         assertEquals(200, api.post("/v1/chat/completions", key, chat("smart", "one two three", false)).statusCode());
         assertEquals(200, api.post("/v1/chat/completions", key, chat("smart", "streamed", true)).statusCode());
         upstream.failNextServerError(1);
@@ -70,7 +60,7 @@ class MetricsIT {
         var refused = api.post("/v1/chat/completions", broke, chat("smart", "too dear", false));
         assertEquals(429, refused.statusCode(), refused.body());
         assertTrue(refused.body().contains("insufficient_quota"), refused.body());
-        String after = scrape(gateway.admin());
+        String after = scrape();
 
         String ok = "modelbridge_requests_total{alias=\"smart\",channel=\"sim\",status=\"200\"}";
         double served = value(after, ok) - value(before, ok);
@@ -95,16 +85,10 @@ class MetricsIT {
         assertEquals(404, api.get("/metrics", key).statusCode(), "not served on the public port");
     }
 
-    private static String scrape(URI admin) {
-        try {
-            HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(admin.resolve("/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, res.statusCode());
-            assertTrue(res.headers().firstValue("content-type").orElseThrow().startsWith("text/plain; version=0.0.4"));
-            return res.body();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+    private static String scrape() {
+        HttpResponse<String> res = PrometheusExposition.scrape(gateway.admin(), null);
+        assertTrue(res.headers().firstValue("content-type").orElseThrow().startsWith("text/plain; version=0.0.4"));
+        return res.body();
     }
 
     private static double value(String text, String series) {

@@ -241,10 +241,16 @@ class OpenAiApiIT {
         assertError(api.post("/v1/embeddings", aliceKey, "{\"input\":\"no model\"}"), 400, null);
     }
 
+    /**
+     * Sent with {@code Expect: 100-continue}. The gateway refuses from the Content-Length and closes the connection
+     * without reading the body; Java's HttpClient, still writing the body, then lost the answer for 5 of 400 such
+     * requests under load ("header parser received no bytes"; 0 of 400 with Expect, and a raw socket that writes
+     * the whole body before reading got all 400 answers). The test checks the refusal, not that race.
+     */
     @Test
     void aBodyOverTheLimitIs413() {
         String huge = chat("smart", "x".repeat(70 * 1024), false);
-        assertError(api.post("/v1/chat/completions", aliceKey, huge), 413, "request_too_large");
+        assertError(api.postExpectingContinue("/v1/chat/completions", aliceKey, huge), 413, "request_too_large");
     }
 
     @Test

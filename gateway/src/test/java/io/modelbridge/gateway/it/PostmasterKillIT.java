@@ -9,10 +9,10 @@ import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,7 @@ class PostmasterKillIT {
     private static final int CLIENTS = 6;
     /** Bounds the load; its usage rows fit one page (1,000) of the usage listing. */
     private static final int MAX_REQUESTS = 300;
+    private static final int KILL_AFTER_ANSWERED = 60;
     private static final Pattern WRITER_WARNING = Pattern.compile(
             "\\S+ (WARNING|SEVERE) \\[io\\.modelbridge\\.gateway\\.(usage\\.UsageRecorder|quota\\.LegacyLedgerSpill)].*");
 
@@ -46,23 +48,26 @@ class PostmasterKillIT {
     void aKilledPostmasterIsRestartedAndNoAnsweredRequestLosesItsRow() throws Exception {
         Set<String> answered = ConcurrentHashMap.newKeySet();
         try (OpenAiSimulator upstream = OpenAiSimulator.start()) {
-            Process gateway = startPackaged(upstream);
+            long startedAt = System.nanoTime();
+            PackagedGateway gateway = PackagedGateway.start("PostmasterKillIT-" + dataDir.getFileName(), dataDir, Map.of());
             try {
-                AdminClient admin = new AdminClient(adminUri, RunningGateway.ADMIN_TOKEN);
+                gateway.awaitReady(PackagedGateway.START_WITHIN);
+                gateway.addChannel(upstream, "gpt-4o");
+                AdminClient admin = gateway.admin();
                 admin.call("PUT", "/prices/gpt-4o", "{\"input_per_1k\":1,\"output_per_1k\":1}");
                 admin.call("POST", "/users", JSON.createObjectNode().put("name", "loader").put("quota", 1000));
                 String key = admin.call("POST", "/keys", JSON.createObjectNode().put("user", "loader"))
                         .get("key").asText();
-                ApiCalls api = new ApiCalls(apiUri);
+                ApiCalls api = new ApiCalls(gateway.api());
                 assertEquals(200, api.post("/v1/chat/completions", key, chat("gpt-4o", "warm", false)).statusCode());
 
                 long firstPid = postmasterPid();
                 try (var load = Executors.newVirtualThreadPerTaskExecutor()) {
-                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+                    AtomicLong end = new AtomicLong(System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
                     AtomicInteger next = new AtomicInteger();
                     for (int c = 0; c < CLIENTS; c++) {
                         load.submit(() -> {
-                            while (System.nanoTime() < end && next.get() < MAX_REQUESTS) {
+                            while (System.nanoTime() < end.get() && next.get() < MAX_REQUESTS) {
                                 String id = "kill-" + next.incrementAndGet();
                                 HttpResponse<String> res = api.post("/v1/chat/completions", key,
                                         chat("gpt-4o", id, false), "x-request-id", id);
@@ -74,8 +79,14 @@ class PostmasterKillIT {
                             return null;
                         });
                     }
-                    Thread.sleep(1500);
+                    // The kill lands mid-load: once enough requests were answered (not after a fixed time, which on a
+                    // loaded machine may have seen few), with load going on for 6.5 s after it.
+                    long killBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (answered.size() < KILL_AFTER_ANSWERED && System.nanoTime() < killBy) {
+                        Thread.sleep(20);
+                    }
                     kill(firstPid);
+                    end.set(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(6500));
                 }
                 long restartedPid = awaitNewPostmaster(firstPid);
                 assertTrue(restartedPid != firstPid, "the gateway restarted its PostgreSQL");
@@ -90,23 +101,26 @@ class PostmasterKillIT {
                 }
                 // The database dies again and stays down (its port taken) through the SIGTERM: what is still
                 // pending must be kept on disk, not lost with the process.
+                String text;
                 try (ServerSocket holdsThePort = killAndHoldPort()) {
-                    gateway.destroy(); // SIGTERM
-                    assertTrue(gateway.waitFor(60, TimeUnit.SECONDS), "the gateway stopped; log:\n"
-                            + Files.readString(log));
+                    gateway.sigterm();
+                    text = gateway.assertExits(0, Duration.ofSeconds(120)); // drain delay, grace, spill to disk
                 }
-                assertEquals(0, gateway.exitValue(), Files.readString(log));
-                String text = Files.readString(log);
+                // One failure line per 30 s (RateLimitedLog) and at most three at the stop (rows and leases kept for
+                // the next start); the bound follows the run's length, which a loaded machine stretches.
+                long runSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAt);
+                long allowedWarnings = 3 + 2 * (1 + runSeconds / 30);
                 long writerWarnings = text.lines().filter(l -> WRITER_WARNING.matcher(l).matches()).count();
-                assertTrue(writerWarnings <= 8, "writer failures are logged with rate limiting: " + writerWarnings);
+                assertTrue(writerWarnings <= allowedWarnings, "writer failures are logged with rate limiting: "
+                        + writerWarnings + " in " + runSeconds + " s");
                 for (String secret : new String[] {"superuser", "gateway"}) {
                     String password = Files.readString(dataDir.resolve("db-secrets").resolve(secret)).strip();
                     assertTrue(!text.contains(password), "the database's " + secret + " password is never logged");
                 }
             } finally {
-                gateway.destroyForcibly();
+                gateway.close();
             }
-            assertTrue(answered.size() > 50, "load ran: " + answered.size());
+            assertTrue(answered.size() >= KILL_AFTER_ANSWERED, "load ran: " + answered.size());
             try (RunningGateway next = RunningGateway.start(dataDir)) {
                 Set<String> lostUsage = awaitGone(answered, () -> usageIds(next));
                 Set<String> unbilled = awaitGone(answered, () -> settled(next));
@@ -128,44 +142,6 @@ class PostmasterKillIT {
         }
     }
 
-    private URI apiUri;
-    private URI adminUri;
-    private Path log;
-
-    /** The gateway jar in its own JVM, as ./modelbridge runs it, with one channel to {@code upstream}. */
-    private Process startPackaged(OpenAiSimulator upstream) throws Exception {
-        int port = freePort();
-        int adminPort = freePort();
-        apiUri = URI.create("http://127.0.0.1:" + port);
-        adminUri = URI.create("http://127.0.0.1:" + adminPort);
-        RunningGateway.copyBundledPlugins(dataDir.resolve("plugins"));
-        // In target/test-logs, where admin-cli's LogSecretScanIT reads it after the build.
-        log = Files.createDirectories(Path.of("target", "test-logs"))
-                .resolve("PostmasterKillIT-" + dataDir.getFileName() + ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target", "modelbridge-gateway.jar").toAbsolutePath().toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(Map.of("MB_PORT", String.valueOf(port), "MB_ADMIN_PORT", String.valueOf(adminPort),
-                "MB_DATA_DIR", dataDir.toString(), "MB_ADMIN_TOKEN", RunningGateway.ADMIN_TOKEN));
-        Process process = builder.start();
-        try {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (!ready(new ApiCalls(apiUri))) {
-                assertTrue(process.isAlive() && System.nanoTime() < end, "gateway started; log:\n"
-                        + Files.readString(log));
-                Thread.sleep(100);
-            }
-            var channel = JSON.createObjectNode().put("name", "sim").put("provider", "openai")
-                    .put("credential", upstream.apiKey()).put("base_url", upstream.baseUri().toString());
-            channel.putArray("models").add("gpt-4o");
-            new AdminClient(adminUri, RunningGateway.ADMIN_TOKEN).call("POST", "/channels", channel);
-            return process;
-        } catch (Exception | Error e) {
-            process.destroyForcibly();
-            throw e;
-        }
-    }
-
     private static boolean ready(ApiCalls api) {
         try {
             return api.get("/readyz", null).statusCode() == 200;
@@ -178,9 +154,9 @@ class PostmasterKillIT {
         Set<String> get();
     }
 
-    /** The ids of {@code expected} still missing from {@code present} after waiting up to 30 s for them. */
+    /** The ids of {@code expected} still missing from {@code present} after waiting up to 60 s for them. */
     private static Set<String> awaitGone(Set<String> expected, Ids present) {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         Set<String> missing;
         do {
             missing = new HashSet<>(expected);
@@ -229,7 +205,7 @@ class PostmasterKillIT {
     }
 
     private long awaitNewPostmaster(long dead) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < end) {
             try {
                 long pid = postmasterPid();
@@ -245,7 +221,7 @@ class PostmasterKillIT {
     }
 
     private static void awaitReady(ApiCalls api) {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!ready(api)) {
             assertTrue(System.nanoTime() < end, "/readyz turns 200 again after the restart");
             UsageRows.sleep(100);
@@ -288,11 +264,5 @@ class PostmasterKillIT {
     /** The gateway's own id of the request, which its usage row and ledger rows carry. */
     private static String gatewayId(HttpResponse<String> res) {
         return res.headers().firstValue("x-modelbridge-request-id").orElseThrow();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

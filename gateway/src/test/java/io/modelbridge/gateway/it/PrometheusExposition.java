@@ -1,5 +1,13 @@
 package io.modelbridge.gateway.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +37,27 @@ public final class PrometheusExposition {
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
     private static final Set<String> SUFFIXES = Set.of("", "_total", "_bucket", "_sum", "_count", "_info", "_created");
 
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private PrometheusExposition() {}
+
+    /** GET /metrics on the admin listener at {@code admin}, with {@code accept} when not null; asserts a 200. */
+    public static HttpResponse<String> scrape(URI admin, String accept) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(admin.resolve("/metrics"));
+        if (accept != null) {
+            req.header("Accept", accept);
+        }
+        try {
+            HttpResponse<String> res = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, res.statusCode(), res.body());
+            return res;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 
     /** Families by name as in their TYPE line. */
     public static Map<String, Family> parse(String text, boolean openMetrics) {

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -82,19 +83,24 @@ class RedisLimitsAcrossInstancesIT {
                 .get("key").asText();
         List<ApiCalls> instances = List.of(new ApiCalls(closed.api()), new ApiCalls(open.api()));
         List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        AtomicInteger storeRetries = new AtomicInteger();
+        double uncheckedBefore = storeFailures(open, "admitted");
         long start = System.nanoTime();
         try (ExecutorService clients = Executors.newFixedThreadPool(CLIENTS, Thread.ofVirtual().factory())) {
             for (int i = 0; i < REQUESTS; i++) {
                 ApiCalls api = instances.get(i % 2);
-                answers.add(clients.submit(() -> api.post("/v1/chat/completions", key, chat("gpt-4o", "hi", false))));
+                answers.add(clients.submit(() -> postRetryingStoreTimeouts(api, key, storeRetries)));
             }
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         int admitted = 0;
+        int unchecked = 0;
         int refused = 0;
         for (Future<HttpResponse<String>> answer : answers) {
             HttpResponse<String> r = answer.get();
-            if (r.statusCode() == 200) {
+            if (r.statusCode() == 200 && r.headers().firstValue("x-ratelimit-limit-requests").isEmpty()) {
+                unchecked++; // the open instance admitted it unchecked: Redis did not answer within 2 s
+            } else if (r.statusCode() == 200) {
                 admitted++;
                 assertEquals(String.valueOf(RPM), r.headers().firstValue("x-ratelimit-limit-requests").orElse(""));
             } else {
@@ -104,13 +110,20 @@ class RedisLimitsAcrossInstancesIT {
                 refused++;
             }
         }
+        // A store operation over the 2 s timeout (seen at load average 25: 28 in one burst) is no decision: the
+        // closed instance refuses it (retried above), the open one admits it unchecked and counts it.
+        int timedOut = storeRetries.get() + unchecked;
         System.out.printf("RedisLimitsAcrossInstancesIT: key rpm %d, %d requests from %d clients over 2 instances in"
-                + " %d ms: %d admitted, %d refused (bound %d + 2 x 10)%n", RPM, REQUESTS, CLIENTS, millis, admitted,
-                refused, RPM);
+                + " %d ms: %d admitted, %d refused (bound %d + 2 x 10); Redis slower than 2 s: %d retried after a 503,"
+                + " %d admitted unchecked%n", RPM, REQUESTS, CLIENTS, millis, admitted, refused, RPM,
+                storeRetries.get(), unchecked);
+        assertEquals(unchecked, storeFailures(open, "admitted") - uncheckedBefore, "unchecked admissions are counted");
+        assertTrue(timedOut <= REQUESTS / 20, "the store answered in time for most requests: " + timedOut);
         assertTrue(millis < 55_000, "the burst fits in one window: " + millis + " ms");
-        assertTrue(admitted >= RPM, "at least the limit: " + admitted);
+        // A timed-out operation may still have taken its token in Redis: the only slack in the lower bound.
+        assertTrue(admitted >= RPM - timedOut, "at least the limit: " + admitted);
         assertTrue(admitted <= RPM + 2 * 10, admitted + " admitted, over the bound " + RPM + " + 20");
-        assertEquals(REQUESTS, admitted + refused);
+        assertEquals(REQUESTS, admitted + unchecked + refused);
     }
 
     @Test
@@ -149,6 +162,23 @@ class RedisLimitsAcrossInstancesIT {
             assertTrue(System.nanoTime() < deadline, "limits did not come back with Redis");
             TimeUnit.MILLISECONDS.sleep(50);
         }
+    }
+
+    /**
+     * A chat as OpenAI's SDKs send it: a 503 rate_limit_unavailable (the closed instance could not reach Redis
+     * within its 2 s store timeout, as happens on a loaded 2-core machine; the admission was not decided) is retried
+     * after its Retry-After, up to 3 times. Every other answer, 429 included, is final.
+     */
+    private static HttpResponse<String> postRetryingStoreTimeouts(ApiCalls api, String key, AtomicInteger retries)
+            throws InterruptedException {
+        HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("gpt-4o", "hi", false));
+        for (int attempt = 1; attempt <= 3 && res.statusCode() == 503
+                && "rate_limit_unavailable".equals(json(res.body()).at("/error/code").asText()); attempt++) {
+            retries.incrementAndGet();
+            TimeUnit.SECONDS.sleep(Long.parseLong(res.headers().firstValue("retry-after").orElse("1")));
+            res = api.post("/v1/chat/completions", key, chat("gpt-4o", "hi", false));
+        }
+        return res;
     }
 
     private static double storeFailures(RunningGateway gateway, String outcome)
