@@ -5,6 +5,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.gateway.auth.Caller;
 import io.modelbridge.gateway.metrics.GatewayMetrics;
+import io.modelbridge.gateway.routing.RouteTable;
 import io.modelbridge.gateway.routing.Target;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -19,6 +20,8 @@ final class CallRecord {
     final long startNanos = System.nanoTime();
     Caller caller;
     String model;
+    /** The model is one the route table serves: a bounded set, so it may label metrics before routing. */
+    boolean modelServed;
     Target target;
     boolean stream;
     int promptTokens;
@@ -52,6 +55,12 @@ final class CallRecord {
     void identify(ServerResponse res) {
         res.header(RequestIds.HEADER, clientRequestId != null ? clientRequestId : requestId);
         res.header(RequestIds.OWN_HEADER, requestId);
+    }
+
+    /** Records the model the body names ({@link ClientModel}), before the body is validated. */
+    void named(String clientModel, RouteTable routes) {
+        model = clientModel;
+        modelServed = clientModel != null && routes.serves(clientModel);
     }
 
     void failed(int status, String errorCode) {
@@ -89,11 +98,11 @@ final class CallRecord {
     }
 
     /**
-     * The request's series. The alias label is set only once the model resolved to a route, so clients cannot
-     * mint series with made-up model names.
+     * The request's series. The alias label is set only for a model that resolved to a route or that the route
+     * table serves, so clients cannot mint series with made-up model names.
      */
     void report(GatewayMetrics metrics) {
-        String alias = target == null ? null : storable(model);
+        String alias = target == null && !modelServed ? null : storable(model);
         metrics.request(alias, target == null ? null : target.channel().name(), status(),
                 (System.nanoTime() - startNanos) / 1e9, ttftMillis, billedPromptTokens(), billedCompletionTokens());
     }

@@ -1,5 +1,6 @@
 package io.modelbridge.gateway.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -45,7 +46,9 @@ final class ChatHandler implements Handler {
         Admission.Ticket ticket = null;
         try (RequestContext.Scope scope = RequestContext.open(call.logName())) {
             call.caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION), ClientAddress.of(req));
-            ChatRequest chat = parser.parse(RequestBodies.readJson(req, s.json(), s.maxBodyBytes()));
+            JsonNode body = RequestBodies.readJson(req, s.json(), s.maxBodyBytes());
+            call.named(ClientModel.of(body), s.routes().get());
+            ChatRequest chat = parser.parse(body);
             call.model = chat.model();
             call.stream = chat.stream();
             List<Target> plan = Models.plan(s, call.caller, chat.model());

@@ -45,6 +45,7 @@ final class EmbeddingsHandler implements Handler {
         try (RequestContext.Scope scope = RequestContext.open(call.logName())) {
             call.caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION), ClientAddress.of(req));
             JsonNode body = RequestBodies.readJson(req, s.json(), s.maxBodyBytes());
+            call.named(ClientModel.of(body), s.routes().get());
             EmbeddingRequest request = parse(body);
             String format = JsonFields.string(body, "encoding_format", "encoding_format");
             if (format != null && !format.equals("float") && !format.equals("base64")) {

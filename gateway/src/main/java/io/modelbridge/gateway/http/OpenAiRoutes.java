@@ -4,6 +4,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
+import io.modelbridge.gateway.config.ApiEdgeConfig;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.DatabaseOutage;
 import io.modelbridge.gateway.error.GatewayException;
@@ -18,16 +19,21 @@ public final class OpenAiRoutes {
     private final ApiServices s;
     private final InFlight inFlight;
     private final BooleanSupplier ready;
+    private final ApiEdgeConfig edge;
 
-    public OpenAiRoutes(ApiServices services, InFlight inFlight, BooleanSupplier ready) {
+    public OpenAiRoutes(ApiServices services, InFlight inFlight, BooleanSupplier ready, ApiEdgeConfig edge) {
         this.s = services;
         this.inFlight = inFlight;
         this.ready = ready;
+        this.edge = edge;
     }
 
     public void register(HttpRouting.Builder routing) {
         ModelsHandler models = new ModelsHandler(s);
-        routing.addFilter(inFlight)
+        routing.addFilter(new ApiRequestIds())
+                .addFilter(new ApiCors(edge)) // before InFlight: even a drain's 503 must be readable by a page
+                .addFilter(inFlight)
+                .addFilter(new RoutingDisclosure(edge.exposeRouting()))
                 .any(PathCleanup::handle)
                 .post("/v1/chat/completions", new ChatHandler(s))
                 .post("/v1/embeddings", new EmbeddingsHandler(s))
@@ -38,6 +44,7 @@ public final class OpenAiRoutes {
                     boolean ok = ready.getAsBoolean() && !inFlight.leaving();
                     res.status(ok ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503).send(ok ? "ready" : "not ready");
                 })
+                .register(rules -> MethodRoutes.register(rules, models))
                 .any("/v1/*", (req, res) -> {
                     throw new GatewayException(ApiError.notFound("unknown_url", "Unknown request URL: "
                             + req.prologue().method().text() + " " + req.path().path() + "."));

@@ -92,7 +92,7 @@ public final class Failover {
                     return served;
                 } catch (ProviderException e) {
                     lease.get().pluginWorked(); // the plugin classified a vendor failure: it works
-                    last = UpstreamErrors.toClient(e.failure(), target.channel().name());
+                    last = CallerErrors.of(e.failure(), target.channel().name());
                     metrics.upstreamError(target.channel().name(), e.failure().kind());
                     LOG.info("Request {}: channel {} failed ({}): {}", RequestContext.id(), target.channel().name(),
                             e.failure().kind(), e.failure().message());
@@ -105,8 +105,8 @@ public final class Failover {
                     lease.get().pluginFailed();
                     metrics.pluginError(target.channel().name());
                     failureLog.report(serving.plugin(), target.channel().provider(), target.channel().name(), e);
-                    last = new GatewayException(ApiError.serverError(502, "provider_plugin_error", "channel '"
-                            + target.channel().name() + "': the provider plugin failed unexpectedly; the gateway log has the details."));
+                    last = CallerErrors.of(ApiError.serverError(502, "provider_plugin_error", "The provider plugin "
+                            + "failed unexpectedly; the gateway log has the details."), target.channel().name());
                     if (!mayRetry.getAsBoolean()) {
                         throw last;
                     }
@@ -184,8 +184,9 @@ public final class Failover {
     }
 
     private static GatewayException providerMissing(Target target) {
-        return new GatewayException(ApiError.serverError(503, "provider_not_loaded", "channel '"
-                + target.channel().name() + "': provider '" + target.channel().provider()
-                + "' is not loaded (no started plugin provides it)."));
+        LOG.info("Request {}: channel {} cannot serve: provider '{}' is not loaded (no started plugin provides it)",
+                RequestContext.id(), target.channel().name(), target.channel().provider());
+        return CallerErrors.of(ApiError.serverError(503, "provider_not_loaded", "Provider '"
+                + target.channel().provider() + "' serving this model is not loaded."), target.channel().name());
     }
 }
