@@ -22,7 +22,7 @@ public final class TestGateway {
     private TestGateway() throws IOException {
         dataDir = Files.createTempDirectory("mbctl-test-gateway");
         upstream = OpenAiSimulator.start();
-        gateway = RunningGateway.start(dataDir);
+        gateway = RunningGateway.start(dataDir, RunningGateway::exposingRouting);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "mbctl-test-gateway-stop"));
     }
 

@@ -213,8 +213,8 @@ public final class Gateway implements AutoCloseable {
         this.publicListener = new PublicListener(config.host(), config.port(), config.listener(), SHUTDOWN_GRACE,
                 TransportErrors.handlers(errors), r -> {
                     r.addFilter(new ConnectionReuse());
-                    new OpenAiRoutes(services, inFlight, () -> listening && dbHealth.up() && ledgerBacklog.fresh())
-                            .register(r);
+                    new OpenAiRoutes(services, inFlight, () -> listening && dbHealth.up() && ledgerBacklog.fresh(),
+                            config.listener().edge()).register(r);
                     portal.register(r);
                 });
         started.push(publicListener);

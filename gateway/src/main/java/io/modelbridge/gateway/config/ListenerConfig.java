@@ -12,8 +12,9 @@ import java.time.Duration;
  * @param idleTimeout    MB_IDLE_TIMEOUT_SECONDS: a keep-alive connection with no request for this long is closed
  * @param drainDelay     MB_DRAIN_DELAY_SECONDS: on a graceful stop, how long /readyz answers 503 while requests are
  *                       still served, so load balancers stop sending before the drain turns requests away
+ * @param edge           CORS and routing disclosure on the OpenAI API routes
  */
-public record ListenerConfig(int maxConnections, Duration idleTimeout, Duration drainDelay) {
+public record ListenerConfig(int maxConnections, Duration idleTimeout, Duration drainDelay, ApiEdgeConfig edge) {
     /** Descriptors kept for everything but client connections: jars, plugins, the database pool, logs, the admin API. */
     static final int RESERVED_DESCRIPTORS = 256;
     /** Where the open-file limit cannot be read (not Unix). */
@@ -36,9 +37,9 @@ public record ListenerConfig(int maxConnections, Duration idleTimeout, Duration 
         }
     }
 
-    /** With the default drain delay. */
+    /** With the default drain delay and edge settings. */
     public ListenerConfig(int maxConnections, Duration idleTimeout) {
-        this(maxConnections, idleTimeout, DEFAULT_DRAIN_DELAY);
+        this(maxConnections, idleTimeout, DEFAULT_DRAIN_DELAY, ApiEdgeConfig.defaults());
     }
 
     public static ListenerConfig defaults() {
@@ -46,7 +47,11 @@ public record ListenerConfig(int maxConnections, Duration idleTimeout, Duration 
     }
 
     public ListenerConfig withDrainDelay(Duration delay) {
-        return new ListenerConfig(maxConnections, idleTimeout, delay);
+        return new ListenerConfig(maxConnections, idleTimeout, delay, edge);
+    }
+
+    public ListenerConfig withEdge(ApiEdgeConfig settings) {
+        return new ListenerConfig(maxConnections, idleTimeout, drainDelay, settings);
     }
 
     /**
@@ -75,6 +80,7 @@ public record ListenerConfig(int maxConnections, Duration idleTimeout, Duration 
         }
         return new ListenerConfig(max, Duration.ofSeconds(env.integer("MB_IDLE_TIMEOUT_SECONDS",
                 (int) DEFAULT_IDLE_TIMEOUT.toSeconds())),
-                Duration.ofSeconds(env.integer("MB_DRAIN_DELAY_SECONDS", (int) DEFAULT_DRAIN_DELAY.toSeconds())));
+                Duration.ofSeconds(env.integer("MB_DRAIN_DELAY_SECONDS", (int) DEFAULT_DRAIN_DELAY.toSeconds())),
+                ApiEdgeConfig.fromEnvironment(env));
     }
 }

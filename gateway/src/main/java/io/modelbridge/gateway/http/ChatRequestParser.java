@@ -40,6 +40,10 @@ public final class ChatRequestParser {
         }
         boolean stream = JsonFields.bool(body, "stream", false);
         JsonNode streamOptions = body.path("stream_options");
+        if (!stream && !streamOptions.isMissingNode() && !streamOptions.isNull()) {
+            throw new GatewayException(ApiError.invalidRequest(
+                    "The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options"));
+        }
         boolean includeUsage = streamOptions.isObject() && JsonFields.bool(streamOptions, "include_usage", false);
         return new ChatRequest(model, messages.parseAll(list), stream, includeUsage, sampling(body), tools(body),
                 toolChoice(body), JsonFields.string(body, "user", "user"), extras(body));

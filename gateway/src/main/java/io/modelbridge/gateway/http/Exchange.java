@@ -6,6 +6,7 @@ import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.gateway.auth.Caller;
 import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.pipeline.ServingTarget;
+import io.modelbridge.gateway.routing.RouteTable;
 import io.modelbridge.gateway.routing.Target;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -25,6 +26,8 @@ final class Exchange {
     final long startNanos = System.nanoTime();
     Caller caller;
     String model;
+    /** The model is one the route table serves: a bounded set, so it may label metrics before routing. */
+    boolean modelServed;
     Target target;
     boolean stream;
     int promptTokens;
@@ -64,6 +67,12 @@ final class Exchange {
         serving.ifPresent(s -> target = s.target());
     }
 
+    /** Records the model the body names ({@link ClientModel}), before the body is validated. */
+    void named(String clientModel, RouteTable routes) {
+        model = clientModel;
+        modelServed = clientModel != null && routes.serves(clientModel);
+    }
+
     void failed(int status, String errorCode) {
         this.status = status;
         this.errorCode = errorCode;
@@ -99,11 +108,11 @@ final class Exchange {
     }
 
     /**
-     * The request's series. The alias label is set only once the model resolved to a route, so clients cannot
-     * mint series with made-up model names.
+     * The request's series. The alias label is set only for a model that resolved to a route or that the route
+     * table serves, so clients cannot mint series with made-up model names.
      */
     void report(GatewayMetrics metrics) {
-        String alias = target == null ? null : storable(model);
+        String alias = target == null && !modelServed ? null : storable(model);
         metrics.request(alias, target == null ? null : target.channel().name(), status(),
                 (System.nanoTime() - startNanos) / 1e9, ttftMillis, billedPromptTokens(), billedCompletionTokens());
     }

@@ -20,21 +20,38 @@ final class ModelsHandler {
     }
 
     void list(ServerRequest req, ServerResponse res) {
+        send(res, list(req), true);
+    }
+
+    void one(ServerRequest req, ServerResponse res) {
+        send(res, one(req), true);
+    }
+
+    /** HEAD: the same status and headers as GET, no body. */
+    void headList(ServerRequest req, ServerResponse res) {
+        send(res, list(req), false);
+    }
+
+    void headOne(ServerRequest req, ServerResponse res) {
+        send(res, one(req), false);
+    }
+
+    private ObjectNode list(ServerRequest req) {
         Caller caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION), ClientAddress.of(req));
         ObjectNode root = s.json().createObjectNode();
         root.put("object", "list");
         ArrayNode data = root.putArray("data");
         s.routes().get().modelNames().stream().filter(caller::mayUse).forEach(name -> data.add(model(name)));
-        send(res, root);
+        return root;
     }
 
-    void one(ServerRequest req, ServerResponse res) {
+    private ObjectNode one(ServerRequest req) {
         Caller caller = s.auth().authenticate(req.headers().first(HeaderNames.AUTHORIZATION), ClientAddress.of(req));
         String id = req.path().pathParameters().get("id");
         if (!caller.mayUse(id) || !s.routes().get().modelNames().contains(id)) {
             throw new GatewayException(ApiError.modelNotFound(id));
         }
-        send(res, model(id));
+        return model(id);
     }
 
     private ObjectNode model(String id) {
@@ -46,10 +63,14 @@ final class ModelsHandler {
         return m;
     }
 
-    private void send(ServerResponse res, ObjectNode body) {
+    private void send(ServerResponse res, ObjectNode body, boolean withBody) {
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         try {
-            res.send(s.json().writeValueAsBytes(body));
+            if (withBody) {
+                res.send(s.json().writeValueAsBytes(body));
+            } else {
+                res.send();
+            }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -2,6 +2,7 @@ package io.modelbridge.gateway.http;
 
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
+import io.modelbridge.gateway.config.ApiEdgeConfig;
 import io.modelbridge.gateway.error.ErrorMapper;
 import io.modelbridge.gateway.error.GatewayException;
 import java.util.function.BooleanSupplier;
@@ -12,18 +13,23 @@ public final class OpenAiRoutes {
     private final ApiServices s;
     private final InFlight inFlight;
     private final BooleanSupplier ready;
+    private final ApiEdgeConfig edge;
 
-    public OpenAiRoutes(ApiServices services, InFlight inFlight, BooleanSupplier ready) {
+    public OpenAiRoutes(ApiServices services, InFlight inFlight, BooleanSupplier ready, ApiEdgeConfig edge) {
         this.s = services;
         this.inFlight = inFlight;
         this.ready = ready;
+        this.edge = edge;
     }
 
     public void register(HttpRouting.Builder routing) {
         ModelsHandler models = new ModelsHandler(s);
         RequestPipeline pipeline = new RequestPipeline(s);
         ChatOperation chat = new ChatOperation(s);
-        routing.addFilter(inFlight)
+        routing.addFilter(new ApiRequestIds())
+                .addFilter(new ApiCors(edge)) // before InFlight: even a drain's 503 must be readable by a page
+                .addFilter(inFlight)
+                .addFilter(new RoutingDisclosure(edge.exposeRouting()))
                 .any(PathCleanup::handle)
                 // one route per client dialect's endpoint: its codec, and the kind of call it decodes to
                 .post("/v1/chat/completions", pipeline.handler(new OpenAiChatCodec(s.json(), s.errors(), s.clock()), chat))
@@ -36,6 +42,7 @@ public final class OpenAiRoutes {
                     boolean ok = ready.getAsBoolean() && !inFlight.leaving();
                     res.status(ok ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503).send(ok ? "ready" : "not ready");
                 })
+                .register(rules -> MethodRoutes.register(rules, models))
                 .any("/v1/*", (req, res) -> {
                     throw new GatewayException(ErrorMapper.unknownUrl(req));
                 })

@@ -1,5 +1,6 @@
 package io.modelbridge.gateway.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -38,7 +39,9 @@ final class RequestPipeline {
         Admission.Ticket ticket = null;
         try (RequestContext.Scope scope = RequestContext.open(exchange.logName())) {
             exchange.caller = s.auth().authenticate(codec.credential(req), ClientAddress.of(req));
-            C call = codec.decode(RequestBodies.readJson(req, s.json(), s.maxBodyBytes()));
+            JsonNode body = RequestBodies.readJson(req, s.json(), s.maxBodyBytes());
+            exchange.named(ClientModel.of(body), s.routes().get());
+            C call = codec.decode(body);
             exchange.model = operation.model(call);
             exchange.stream = operation.stream(call);
             List<Target> plan = Models.plan(s, exchange.caller, exchange.model);

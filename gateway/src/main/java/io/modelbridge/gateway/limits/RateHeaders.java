@@ -8,7 +8,22 @@ import java.util.Map;
  * duration syntax such as {@code 20ms}, {@code 1.5s}, {@code 6m0s}) for requests and for tokens.
  */
 final class RateHeaders {
+    /** What limit and remaining say for a dimension no limit applies to: nothing to wait for. */
+    static final long UNLIMITED = Integer.MAX_VALUE;
+    /** Sent with a 429 that waiting cannot fix: the official OpenAI SDKs then do not retry it. */
+    static final Map<String, String> DO_NOT_RETRY = Map.of("x-should-retry", "false");
+
     private RateHeaders() {}
+
+    /** Adds the three headers of every dimension {@code headers} lacks, as unlimited: the six always go together. */
+    static Map<String, String> complete(Map<String, String> headers) {
+        for (Dimension d : Dimension.values()) {
+            if (!headers.containsKey("x-ratelimit-limit-" + d.header())) {
+                put(headers, d, UNLIMITED, UNLIMITED, 0);
+            }
+        }
+        return headers;
+    }
 
     static void put(Map<String, String> headers, Dimension d, long limit, long remaining, long resetNanos) {
         headers.put("x-ratelimit-limit-" + d.header(), String.valueOf(limit));

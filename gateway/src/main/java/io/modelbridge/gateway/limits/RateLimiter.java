@@ -145,8 +145,8 @@ public final class RateLimiter implements AutoCloseable {
         if (storeFailed) {
             storeFailures.accept("admitted");
         }
-        return new RateAdmission(headers, taken.stream().filter(l -> l.dimension() == Dimension.TOKENS).toList(),
-                tokens, store);
+        return new RateAdmission(RateHeaders.complete(headers),
+                taken.stream().filter(l -> l.dimension() == Dimension.TOKENS).toList(), tokens, store);
     }
 
     private void giveBack(List<Limit> taken, long estimatedTokens) {
@@ -167,21 +167,20 @@ public final class RateLimiter implements AutoCloseable {
 
     private static GatewayException refused(Limit limit, long requested, ConsumptionProbe probe,
                                             Map<String, String> headers) {
-        Map<String, String> all = new LinkedHashMap<>(headers);
+        Map<String, String> all = RateHeaders.complete(new LinkedHashMap<>(headers));
         String message;
-        long retryAfter;
-        if (requested > limit.perMinute()) {
-            retryAfter = 60;
+        if (requested > limit.perMinute()) { // no wait can fix it: no Retry-After, and SDKs are told not to retry
             message = "Request too large for " + limit.dimension().describe() + " on " + limit.scope() + ": Limit "
                     + limit.perMinute() + ", Requested " + requested + ". Reduce the prompt or max_tokens.";
+            all.putAll(RateHeaders.DO_NOT_RETRY);
         } else {
-            retryAfter = RateHeaders.retryAfterSeconds(probe.getNanosToWaitForRefill());
+            long retryAfter = RateHeaders.retryAfterSeconds(probe.getNanosToWaitForRefill());
             long used = limit.perMinute() - Math.max(0, probe.getRemainingTokens());
             message = "Rate limit reached for " + limit.dimension().describe() + " on " + limit.scope() + ": Limit "
                     + limit.perMinute() + ", Used " + used + ", Requested " + requested + ". Please try again in "
                     + retryAfter + "s.";
+            all.put("Retry-After", String.valueOf(retryAfter));
         }
-        all.put("Retry-After", String.valueOf(retryAfter));
         return new GatewayException(new ApiError(429, limit.dimension().header(), "rate_limit_exceeded", null, message),
                 all);
     }

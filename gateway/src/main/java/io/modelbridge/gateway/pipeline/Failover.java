@@ -114,13 +114,13 @@ public final class Failover {
             metrics.upstreamError(target.channel().name(), pe.failure().kind());
             LOG.info("Request {}: channel {} failed ({}): {}", RequestContext.id(), target.channel().name(),
                     pe.failure().kind(), pe.failure().message());
-            return UpstreamErrors.toClient(pe.failure(), target.channel().name());
+            return CallerErrors.of(pe.failure(), target.channel().name());
         }
         lease.pluginFailed();
         metrics.pluginError(target.channel().name());
         failureLog.report(serving.plugin(), target.channel().provider(), target.channel().name(), e);
-        return new GatewayException(ApiError.serverError(502, "provider_plugin_error", "channel '"
-                + target.channel().name() + "': the provider plugin failed unexpectedly; the gateway log has the details."));
+        return CallerErrors.of(ApiError.serverError(502, "provider_plugin_error", "The provider plugin "
+                + "failed unexpectedly; the gateway log has the details."), target.channel().name());
     }
 
     private GatewayException noChannel(List<String> cooling) {
@@ -188,8 +188,9 @@ public final class Failover {
     }
 
     private static GatewayException providerMissing(Target target) {
-        return new GatewayException(ApiError.serverError(503, "provider_not_loaded", "channel '"
-                + target.channel().name() + "': provider '" + target.channel().provider()
-                + "' is not loaded (no started plugin provides it)."));
+        LOG.info("Request {}: channel {} cannot serve: provider '{}' is not loaded (no started plugin provides it)",
+                RequestContext.id(), target.channel().name(), target.channel().provider());
+        return CallerErrors.of(ApiError.serverError(503, "provider_not_loaded", "Provider '"
+                + target.channel().provider() + "' serving this model is not loaded."), target.channel().name());
     }
 }

@@ -193,7 +193,7 @@ public final class Quotas implements AutoCloseable {
         }
         throw new GatewayException(new ApiError(429, "insufficient_quota", "insufficient_quota", null,
                 "You exceeded your current quota, please check your plan and billing details."),
-                Map.of("Retry-After", "60"));
+                Map.of("x-should-retry", "false")); // waiting does not refill a balance: no Retry-After
     }
 
     /**

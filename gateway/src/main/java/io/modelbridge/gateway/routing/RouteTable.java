@@ -64,6 +64,11 @@ public final class RouteTable {
         return Optional.of(plan);
     }
 
+    /** True when {@code model} is a name a client may send (an alias or a channel's model). */
+    public boolean serves(String model) {
+        return aliases.containsKey(model) || channelModels.containsKey(model);
+    }
+
     /** Every model name a client may send, sorted. */
     public List<String> modelNames() {
         TreeSet<String> names = new TreeSet<>(aliases.keySet());

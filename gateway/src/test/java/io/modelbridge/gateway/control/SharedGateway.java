@@ -22,7 +22,8 @@ public final class SharedGateway {
         if (instance == null) {
             try {
                 instance = RunningGateway.start(Files.createTempDirectory("mb-control-it"),
-                        c -> c.withControl(ControlConfig.defaults().withBreaker(3, BREAKER_OPEN)));
+                        c -> RunningGateway.exposingRouting(
+                                c.withControl(ControlConfig.defaults().withBreaker(3, BREAKER_OPEN))));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

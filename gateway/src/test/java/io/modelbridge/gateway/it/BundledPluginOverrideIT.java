@@ -37,7 +37,7 @@ class BundledPluginOverrideIT {
 
     void start(UnaryOperator<io.modelbridge.gateway.config.GatewayConfig> adjust) {
         upstream = OpenAiSimulator.start();
-        gateway = RunningGateway.start(dataDir, adjust);
+        gateway = RunningGateway.start(dataDir, c -> RunningGateway.exposingRouting(adjust.apply(c)));
         api = new ApiCalls(gateway.api());
         var channel = JSON.createObjectNode().put("name", "sim").put("provider", "openai")
                 .put("credential", upstream.apiKey()).put("base_url", upstream.baseUri().toString());

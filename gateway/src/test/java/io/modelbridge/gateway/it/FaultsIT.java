@@ -49,7 +49,8 @@ class FaultsIT {
         first = OpenAiSimulator.start();
         second = OpenAiSimulator.start();
         // a breaker that never opens here: each case must see the plan as configured
-        gateway = RunningGateway.start(dataDir, c -> c.withControl(c.control().withBreaker(10_000, Duration.ofSeconds(1))));
+        gateway = RunningGateway.start(dataDir, c -> RunningGateway.exposingRouting(
+                c.withControl(c.control().withBreaker(10_000, Duration.ofSeconds(1)))));
         api = new ApiCalls(gateway.api());
         gateway.admin("POST", "/channels", channel("first", first));
         gateway.admin("POST", "/channels", channel("second", second));
@@ -110,8 +111,10 @@ class FaultsIT {
 
         first.failNextServerError(1);
         second.failNextServerError(1);
-        JsonNode error = assertError(api.post("/v1/chat/completions", key, chat("duo", "hi", false)), 502, "upstream_unavailable");
-        assertTrue(error.get("message").asText().contains("second"), "names the last channel tried: " + error);
+        HttpResponse<String> failed = api.post("/v1/chat/completions", key, chat("duo", "hi", false));
+        assertError(failed, 502, "upstream_unavailable");
+        assertEquals("second", failed.headers().firstValue("x-modelbridge-channel").orElseThrow(),
+                "names the last channel tried (MB_EXPOSE_ROUTING is on here)");
     }
 
     @Test

@@ -66,8 +66,8 @@ class MetricsIT {
         double served = value(after, ok) - value(before, ok);
         assertTrue(served >= 2, after);
         assertEquals(1, value(after, "modelbridge_requests_total{alias=\"smart\",channel=\"sim\",status=\"502\"}"));
-        // one refused for the rate limit, one for quota
-        assertEquals(2, value(after, "modelbridge_requests_total{alias=\"\",channel=\"\",status=\"429\"}"));
+        // one refused for the rate limit, one for quota: before routing, labelled with the model the route table serves
+        assertEquals(2, value(after, "modelbridge_requests_total{alias=\"smart\",channel=\"\",status=\"429\"}"));
         assertEquals(served, value(after, "modelbridge_request_duration_seconds_count{alias=\"smart\",channel=\"sim\",status=\"200\"}"));
         assertEquals(1, value(after, "modelbridge_time_to_first_token_seconds_count{alias=\"smart\",channel=\"sim\"}"));
         assertEquals(1, value(after, "modelbridge_time_to_first_token_seconds_bucket{alias=\"smart\",channel=\"sim\",le=\"+Inf\"}"));

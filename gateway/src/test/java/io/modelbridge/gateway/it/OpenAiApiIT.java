@@ -39,7 +39,7 @@ class OpenAiApiIT {
     @BeforeAll
     static void start() {
         upstream = OpenAiSimulator.start();
-        gateway = RunningGateway.start(dataDir);
+        gateway = RunningGateway.start(dataDir, RunningGateway::exposingRouting);
         api = new ApiCalls(gateway.api());
         gateway.admin("POST", "/channels", channel("sim", upstream.apiKey(), 10_000));
         gateway.admin("POST", "/channels", channel("sim-wrong-key", "sk-not-the-right-key-000", 10_000));
@@ -255,9 +255,11 @@ class OpenAiApiIT {
 
     @Test
     void upstreamFailuresAre502503And504WithoutTheVendorsBody() {
-        JsonNode auth = assertError(api.post("/v1/chat/completions", aliceKey, chat("broken-credential", "hi", false)),
-                502, "upstream_auth_failed");
-        assertTrue(auth.get("message").asText().contains("sim-wrong-key"), "names the channel to fix");
+        HttpResponse<String> refused = api.post("/v1/chat/completions", aliceKey, chat("broken-credential", "hi", false));
+        JsonNode auth = assertError(refused, 502, "upstream_auth_failed");
+        assertEquals("sim-wrong-key", refused.headers().firstValue("x-modelbridge-channel").orElseThrow(),
+                "names the channel to fix (MB_EXPOSE_ROUTING is on here)");
+        assertFalse(auth.get("message").asText().contains("sim-wrong-key"), "the body never does");
 
         upstream.failNextServerError(1);
         assertError(api.post("/v1/chat/completions", aliceKey, chat("smart", "hi", false)), 502, "upstream_unavailable");

@@ -53,7 +53,7 @@ class PluginErrorsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = RunningGateway.start(dataDir);
+        gateway = RunningGateway.start(dataDir, RunningGateway::exposingRouting);
         failoverLogger.addHandler(capture);
         api = new ApiCalls(gateway.api());
         dropAdapter(dataDir, "brittle", "return answer(Holder.GREETING);", """

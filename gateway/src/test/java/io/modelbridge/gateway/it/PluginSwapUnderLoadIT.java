@@ -40,7 +40,8 @@ class PluginSwapUnderLoadIT {
 
     @Test
     void swappingTheJarEverySecondFailsNoRequestAndNewVersionsTakeOverWithinASecond() throws Exception {
-        try (OpenAiSimulator upstream = OpenAiSimulator.start(); RunningGateway gateway = RunningGateway.start(dataDir)) {
+        try (OpenAiSimulator upstream = OpenAiSimulator.start(); RunningGateway gateway = RunningGateway.start(dataDir,
+                RunningGateway::exposingRouting)) {
             upstream.chunkDelay(Duration.ofMillis(20)); // streams last ~0.2 s, so many straddle a swap
             var channel = JSON.createObjectNode().put("name", "sim").put("provider", "openai")
                     .put("credential", upstream.apiKey()).put("base_url", upstream.baseUri().toString());

@@ -92,6 +92,11 @@ public final class RunningGateway implements AutoCloseable {
         }
     }
 
+    /** MB_EXPOSE_ROUTING on: answers carry x-modelbridge-channel, -upstream-model and -plugin, which tests read. */
+    public static GatewayConfig exposingRouting(GatewayConfig config) {
+        return config.withListener(config.listener().withEdge(config.listener().edge().withExposeRouting(true)));
+    }
+
     public URI api() {
         return URI.create("http://127.0.0.1:" + gateway.port());
     }

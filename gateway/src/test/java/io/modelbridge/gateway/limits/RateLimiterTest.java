@@ -1,6 +1,7 @@
 package io.modelbridge.gateway.limits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import io.modelbridge.gateway.error.GatewayException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +85,27 @@ class RateLimiterTest {
         GatewayException tooLarge = assertThrows(GatewayException.class, () -> limiter.admit(caller(null, null), "chat", 5000));
         assertTrue(tooLarge.error().message().startsWith("Request too large for tokens per min (TPM)"));
         assertEquals("tokens", tooLarge.error().type());
+        assertEquals("false", tooLarge.headers().get("x-should-retry"), "no wait fits 5000 into a 1000 TPM bucket");
+        assertFalse(tooLarge.headers().containsKey("Retry-After"));
+    }
+
+    @Test
+    void theSixHeadersGoTogetherADimensionWithoutALimitShowsNothingToWaitFor() {
+        limits.add(new RateLimit("user", "alice", 5, null));
+        limiter.reload();
+        Map<String, String> headers = limiter.admit(caller(null, null), "chat", 10).headers();
+        assertEquals("4", headers.get("x-ratelimit-remaining-requests"));
+        assertEquals("2147483647", headers.get("x-ratelimit-limit-tokens"));
+        assertEquals("2147483647", headers.get("x-ratelimit-remaining-tokens"));
+        assertEquals("0s", headers.get("x-ratelimit-reset-tokens"));
+        assertEquals(6, headers.size(), headers.toString());
+        for (int i = 0; i < 4; i++) {
+            limiter.admit(caller(null, null), "chat", 10);
+        }
+        GatewayException refused = assertThrows(GatewayException.class, () -> limiter.admit(caller(null, null), "chat", 1));
+        assertEquals("2147483647", refused.headers().get("x-ratelimit-limit-tokens"), "a refusal carries all six too");
+        assertTrue(refused.headers().containsKey("Retry-After"), "a wait fixes this one");
+        assertFalse(refused.headers().containsKey("x-should-retry"));
     }
 
     @Test
