@@ -34,13 +34,17 @@ public final class ErrorMapper {
                 LOG.warn("Request {} refused: the database is unavailable ({})", requestId, e.getMessage());
                 yield DatabaseOutage.exception();
             }
-            case DataAccessException e when refusedValue(e).isPresent() -> new GatewayException(refusedValue(e).get());
-            default -> {
-                LOG.error("Request {} ({} {}) failed unexpectedly", requestId, req.prologue().method().text(),
-                        req.path().path(), failure);
-                yield new GatewayException(ApiError.internal(requestId));
-            }
+            case DataAccessException e -> refusedValue(e).map(GatewayException::new)
+                    .orElseGet(() -> unforeseen(req, e, requestId));
+            default -> unforeseen(req, failure, requestId);
         };
+    }
+
+    /** Logged with the request's id; the client gets that id, never the failure's text. */
+    private static GatewayException unforeseen(ServerRequest req, Throwable failure, String requestId) {
+        LOG.error("Request {} ({} {}) failed unexpectedly", requestId, req.prologue().method().text(),
+                req.path().path(), failure);
+        return new GatewayException(ApiError.internal(requestId));
     }
 
     /** A 404 for a path no route serves. */

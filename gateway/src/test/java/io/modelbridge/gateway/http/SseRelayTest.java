@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The relay on Helidon's in-memory routing (no socket): it commits only with the first event, sets the headers of
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.Test;
  * first event final.
  */
 @RoutingTest
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a relay that hangs fails, not the build
 class SseRelayTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ErrorWriter ERRORS = new ErrorWriter(JSON);

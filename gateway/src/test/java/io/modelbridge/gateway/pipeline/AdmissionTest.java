@@ -124,18 +124,18 @@ class AdmissionTest {
     }
 
     @Test
-    void aTicketSettlesOnceBillingTheDeliveredTokensAtTheModelsPrice() throws InterruptedException {
+    void aTicketBillsTheDeliveredTokensOnceAtTheModelsPriceOnItsLease() throws InterruptedException {
         Admission.Ticket ticket = admission.admit(caller, MODEL, "req-billed", () -> 1000, Optional.of(500));
         assertEquals(1000, ticket.promptTokens());
 
         ticket.settle(row("req-billed", 1000, 500)); // 1 + 1 credits
-        ticket.settle(row("req-billed", 1000, 500));
+        ticket.settle(row("req-billed", 1000, 500)); // a second settle bills nothing more
         quotas.releaseAll();
 
         UsageLogRecord written = awaitRow("req-billed");
         assertEquals(0, new BigDecimal("2").compareTo(written.getCost()), written.getCost().toString());
         assertNotNull(written.getLeaseId(), "charged to the reservation's lease");
-        assertEquals(1, db.dsl().fetchCount(USAGE_LOG, USAGE_LOG.REQUEST_ID.eq("req-billed")), "settled once");
+        assertEquals(1, db.dsl().fetchCount(USAGE_LOG, USAGE_LOG.REQUEST_ID.eq("req-billed")), "billed once");
     }
 
     @Test

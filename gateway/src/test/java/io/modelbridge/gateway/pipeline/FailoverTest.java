@@ -30,11 +30,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Failover over fake adapters (no plugin jar, no socket: the attempt is the test's), with the real circuit
  * breakers and watchdog: which targets are tried, what the outcome says, and what the breakers and leases are told.
  */
+@Timeout(60)
 class FailoverTest {
     private final UpstreamClients upstream = new UpstreamClients();
     private final GatewayMetrics metrics = new GatewayMetrics();
