@@ -1,8 +1,5 @@
 package io.modelbridge.loadgen;
 
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.http1.Http1Client;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +10,7 @@ import java.util.concurrent.locks.LockSupport;
  * Fixed request rate, open loop: request i is due at start + i/rate whatever happened to the others, and its
  * latency counts from that due time, so a stall delays (and is charged to) every request behind it instead of
  * silently sending fewer (no coordinated omission). A pool of workers, each with at most one request in flight on
- * a keep-alive connection, takes the due requests in turn.
+ * its keep-alive connection, takes the due requests in turn.
  */
 final class OpenLoop {
     private OpenLoop() {}
@@ -24,20 +21,19 @@ final class OpenLoop {
         long count = duration.toMillis() * ratePerSecond / 1000;
         long periodNanos = 1_000_000_000L / ratePerSecond;
         List<Worker> workers = new ArrayList<>();
-        Http1Client client = target.client(connections);
-        try {
-            for (int i = 0; i < connections; i++) {
-                workers.add(new Worker(new Tally(), client, target, tickets, count, periodNanos));
-            }
-            Workers.run("open-" + target.name(), workers);
-        } finally {
-            client.closeResource();
+        for (int i = 0; i < connections; i++) {
+            workers.add(new Worker(new ChatCalls(target), tickets, count, periodNanos));
         }
-        return Tally.merge(target.name(), workers.stream().map(w -> w.tally).toList(), duration.toNanos() / 1e9);
+        Workers.run("open-" + target.name(), workers);
+        return Tally.merge(target.name(), workers.stream().map(w -> w.calls.tally).toList(), duration.toNanos() / 1e9);
     }
 
-    private record Worker(Tally tally, Http1Client client, Target target, AtomicLong tickets, long count,
-                          long periodNanos) implements Workers.Body {
+    private record Worker(ChatCalls calls, AtomicLong tickets, long count, long periodNanos) implements Workers.Body {
+        @Override
+        public void prepare() {
+            calls.connect();
+        }
+
         @Override
         public void run(long startNanos) {
             for (long i = tickets.getAndIncrement(); i < count; i = tickets.getAndIncrement()) {
@@ -45,19 +41,9 @@ final class OpenLoop {
                 for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
                     LockSupport.parkNanos(wait);
                 }
-                try (HttpClientResponse reply = target.send(client, false)) {
-                    byte[] body = reply.inputStream().readAllBytes();
-                    long latency = System.nanoTime() - due;
-                    if (reply.status().code() == 200) {
-                        tally.ok++;
-                        tally.latencies.recordValue(latency);
-                    } else {
-                        tally.refused(reply.status().code(), body);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    tally.error(e);
-                }
+                calls.call(due);
             }
+            calls.close();
         }
     }
 }

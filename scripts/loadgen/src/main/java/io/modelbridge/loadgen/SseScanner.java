@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * A <em>content</em> event carries a non-empty {@code "content":"..."} delta, so a relay's extra role-only or
  * finish chunks do not count as chunks of text. The same code reads all three paths.
  */
-final class SseScanner {
+final class SseScanner implements HttpInput.Sink {
     private static final byte[] CONTENT = "\"content\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]".getBytes(StandardCharsets.US_ASCII);
     private final Listener listener;
@@ -25,24 +25,40 @@ final class SseScanner {
         this.listener = listener;
     }
 
-    /** The next bytes of the body, all arrived at {@code nanos}. */
+    /** Forgets a partial event (before a new response). */
+    void reset() {
+        length = 0;
+        previous = 0;
+    }
+
+    /** The next bytes of the body, as the JDK client hands them over, all arrived at {@code nanos}. */
     void accept(ByteBuffer bytes, long nanos) {
         for (int i = bytes.position(); i < bytes.limit(); i++) {
-            byte b = bytes.get(i);
-            if (b == '\r') {
-                continue;
-            }
-            if (b == '\n' && previous == '\n') {
-                listener.event(nanos, contains(CONTENT, true), startsWith(DONE));
-                length = 0;
-                previous = 0;
-                continue;
-            }
-            if (length < event.length) {
-                event[length++] = b;
-            }
-            previous = b;
+            take(bytes.get(i), nanos);
         }
+    }
+
+    /** The next bytes of the body, as {@link ClientConnection} reads them, all arrived at {@code nanos}. */
+    @Override
+    public void accept(byte[] bytes, int offset, int count, long nanos) {
+        for (int i = offset; i < offset + count; i++) {
+            take(bytes[i], nanos);
+        }
+    }
+
+    private void take(byte b, long nanos) {
+        if (b == '\r') {
+            return;
+        }
+        if (b == '\n' && previous == '\n') {
+            listener.event(nanos, contains(CONTENT, true), startsWith(DONE));
+            reset();
+            return;
+        }
+        if (length < event.length) {
+            event[length++] = b;
+        }
+        previous = b;
     }
 
     private boolean startsWith(byte[] prefix) {

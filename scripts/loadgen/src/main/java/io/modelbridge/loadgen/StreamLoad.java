@@ -1,17 +1,13 @@
 package io.modelbridge.loadgen;
 
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.http1.Http1Client;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
- * Concurrent streams, each started as soon as the previous one of its worker ended. Per stream: the time from
+ * Concurrent streams, each started as soon as the previous one on its connection ended. Per stream: the time from
  * sending the request to the first content chunk, and the gap between each two consecutive content chunks. A stream
  * counts only if it brought every chunk the upstream sends and ended with {@code [DONE]}.
  */
@@ -20,15 +16,10 @@ final class StreamLoad {
 
     static StreamResult run(Target target, int concurrency, Duration duration, int chunks) throws InterruptedException {
         List<Worker> workers = new ArrayList<>();
-        Http1Client client = target.client(concurrency);
-        try {
-            for (int i = 0; i < concurrency; i++) {
-                workers.add(new Worker(client, target, duration.toNanos(), chunks));
-            }
-            Workers.run("stream-" + target.name(), workers);
-        } finally {
-            client.closeResource();
+        for (int i = 0; i < concurrency; i++) {
+            workers.add(new Worker(target, duration.toNanos(), chunks));
         }
+        Workers.run("stream-" + target.name(), workers);
         Tally total = Tally.mergeCounts(workers.stream().map(w -> w.tally).toList());
         return new StreamResult(target.name(), total.ok, total.errors, duration.toNanos() / 1e9,
                 LatencyStats.merge(workers.stream().map(w -> w.tally.latencies).toList()),
@@ -39,9 +30,9 @@ final class StreamLoad {
         private final Tally tally = new Tally();
         private final Histogram gaps = LatencyStats.histogram();
         private final Histogram streamGaps = LatencyStats.histogram();
-        private final byte[] buffer = new byte[16 * 1024];
-        private final Http1Client client;
-        private final Target target;
+        private final SseScanner scanner = new SseScanner(this);
+        private final ClientConnection connection;
+        private final byte[] request;
         private final long durationNanos;
         private final int chunks;
         private long firstContent;
@@ -49,23 +40,33 @@ final class StreamLoad {
         private int contentEvents;
         private boolean done;
 
-        Worker(Http1Client client, Target target, long durationNanos, int chunks) {
-            this.client = client;
-            this.target = target;
+        Worker(Target target, long durationNanos, int chunks) {
+            this.connection = new ClientConnection(target.address());
+            this.request = target.stream();
             this.durationNanos = durationNanos;
             this.chunks = chunks;
+        }
+
+        @Override
+        public void prepare() {
+            try {
+                connection.connect();
+            } catch (IOException e) {
+                tally.error(e);
+            }
         }
 
         @Override
         public void run(long startNanos) {
             long end = startNanos + durationNanos;
             for (long sent = System.nanoTime(); sent < end; sent = System.nanoTime()) {
+                scanner.reset();
                 streamGaps.reset();
                 contentEvents = 0;
                 done = false;
-                try (HttpClientResponse reply = target.send(client, true)) {
-                    int status = reply.status().code();
-                    read(reply.inputStream());
+                try {
+                    // the connection hands the scanner each read as it returns: events are stamped as they arrive
+                    int status = connection.exchange(request, scanner);
                     if (status != 200 || !done || contentEvents != chunks) {
                         tally.error("HTTP " + status + ", " + contentEvents + " of " + chunks + " chunks, "
                                 + (done ? "" : "no ") + "[DONE]");
@@ -78,14 +79,7 @@ final class StreamLoad {
                     tally.error(e);
                 }
             }
-        }
-
-        /** The body to the SSE scanner as it arrives: each read returns when the next chunk came in. */
-        private void read(InputStream body) throws IOException {
-            SseScanner scanner = new SseScanner(this);
-            for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
-                scanner.accept(ByteBuffer.wrap(buffer, 0, n), System.nanoTime());
-            }
+            connection.close();
         }
 
         @Override

@@ -1,7 +1,5 @@
 package io.modelbridge.loadgen;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 
@@ -22,11 +20,6 @@ final class Tally {
     void error(Exception e) {
         error(e.getClass().getSimpleName() + ": " + e.getMessage());
         pauseAfterFailure();
-    }
-
-    /** A refused request: its status and the start of the body, for the report. */
-    void refused(int status, byte[] body) {
-        error("HTTP " + status + ": " + new String(Arrays.copyOf(body, Math.min(body.length, 300)), StandardCharsets.UTF_8));
     }
 
     /** A dead target must not turn the worker into a busy loop. */

@@ -1,9 +1,5 @@
 package io.modelbridge.loadgen;
 
-import io.helidon.common.media.type.MediaTypes;
-import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.http1.Http1Client;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,8 +16,6 @@ record Target(String name, InetSocketAddress address, String bearer) {
     static final String SLOW_MODEL = "bench-slow";
     private static final String PATH = "/v1/chat/completions";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final byte[] CHAT = body(MODEL, false);
-    private static final byte[] STREAM = body(MODEL, true);
 
     static Target parse(String name, String hostPort, String bearer) {
         int colon = hostPort.lastIndexOf(':');
@@ -29,22 +23,14 @@ record Target(String name, InetSocketAddress address, String bearer) {
                 Integer.parseInt(hostPort.substring(colon + 1))), bearer);
     }
 
-    /**
-     * The client of the measured loops: Helidon's blocking HTTP/1.1 client (the cheapest per request of the two
-     * library clients, see docs/benchmarks.md), keep-alive, TCP_NODELAY, its own cache of up to {@code workers} idle
-     * connections, so each worker finds one. Close it with {@code closeResource()}.
-     */
-    Http1Client client(int workers) {
-        return Http1Client.builder().baseUri(URI.create("http://" + address.getHostString() + ":" + address.getPort()))
-                .shareConnectionCache(false).connectionCacheSize(workers).socketOptions(o -> o.tcpNoDelay(true))
-                .connectTimeout(TIMEOUT).readTimeout(TIMEOUT).build();
+    /** The chat request of the measured loops as it goes on the wire, head and body. */
+    byte[] chat() {
+        return request(false);
     }
 
-    /** Sends the chat request, streamed or not; the caller reads the response and closes it. */
-    HttpClientResponse send(Http1Client client, boolean stream) {
-        return client.post(PATH).header(HeaderNames.AUTHORIZATION, "Bearer " + bearer)
-                .header(HeaderNames.ACCEPT, stream ? "text/event-stream" : "application/json")
-                .contentType(MediaTypes.APPLICATION_JSON).submit(stream ? STREAM : CHAT);
+    /** The same, streamed. */
+    byte[] stream() {
+        return request(true);
     }
 
     /**
@@ -61,6 +47,18 @@ record Target(String name, InetSocketAddress address, String bearer) {
                 .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body(SLOW_MODEL, true))).build();
+    }
+
+    private byte[] request(boolean stream) {
+        byte[] body = body(MODEL, stream);
+        byte[] head = ("POST " + PATH + " HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
+                + "\r\nAuthorization: Bearer " + bearer + "\r\nContent-Type: application/json\r\nAccept: "
+                + (stream ? "text/event-stream" : "application/json") + "\r\nContent-Length: " + body.length
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[head.length + body.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return all;
     }
 
     private static byte[] body(String model, boolean stream) {

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs n load workers on platform threads (no virtual-thread scheduling hop on the measured path), all started
- * together at {@link #startNanos()}.
+ * Runs n load workers on platform threads (no virtual-thread scheduling hop on the measured path): each first
+ * prepares (connects), then all start together at one instant.
  */
 final class Workers {
     private final CountDownLatch ready;
@@ -14,8 +14,10 @@ final class Workers {
     private final List<Thread> threads = new ArrayList<>();
     private volatile long startNanos;
 
-    /** A worker's body, run from the common start. */
+    /** A worker's body: {@code prepare} before the common start, {@code run} after it. */
     interface Body {
+        void prepare();
+
         void run(long startNanos) throws InterruptedException;
     }
 
@@ -23,12 +25,13 @@ final class Workers {
         this.ready = new CountDownLatch(n);
     }
 
-    /** Starts the bodies together once all threads are up and waits for them to finish. */
+    /** Starts the bodies together once all are prepared and waits for them to finish. */
     static void run(String name, List<? extends Body> bodies) throws InterruptedException {
         Workers w = new Workers(bodies.size());
         for (int i = 0; i < bodies.size(); i++) {
             Body body = bodies.get(i);
             w.threads.add(Thread.ofPlatform().name(name + "-" + i).daemon().start(() -> {
+                body.prepare();
                 w.ready.countDown();
                 try {
                     w.go.await();
