@@ -33,7 +33,7 @@ generator_rows() { # the generator's fixed-concurrency phase of this run, from r
 }
 
 mkdir -p "$OUT"
-{
+wrk_part paths && {
   echo "# wrk: the same paths measured with a standard load tool"
   echo
   echo "Written by \`scripts/benchmark\` (its wrk part, \`scripts/benchmark-wrk.sh\`) on $(date -u +%Y-%m-%dT%H:%MZ), commit"
@@ -72,7 +72,7 @@ mkdir -p "$OUT"
   table_row "wrk -c4 (a rate the gateway does not saturate)" modelbridge-c4
   table_row "wrk -c1" modelbridge-c1
   echo
-  if [ -n "${BASELINE:-}" ]; then
+  if [ -n "${BASELINE:-}" ] && wrk_part baseline; then
     echo "## Before and after: the baseline build against this one, side by side"
     echo
     echo "Two fresh gateways with the same governance, each warmed with 45 s of wrk, then $WRK_ROUNDS rounds of wrk -c50"
@@ -89,14 +89,15 @@ mkdir -p "$OUT"
         br / bn, bc / bn, ar / an, ac / an, (ac / an - bc / bn) * 100 / (bc / bn)}' "$WORK/wrk.rows"
     echo
   fi
-  echo "## Rate-limit stores, same governance, wrk -c50 -d${WRK_SECONDS}s"
+  wrk_part limits || echo "(rate-limit stores not measured: WRK_PARTS=$WRK_PARTS)"
+  wrk_part limits && echo "## Rate-limit stores, same governance, wrk -c50 -d${WRK_SECONDS}s"
   echo
   echo "Each store on a gateway of its own (fresh embedded PostgreSQL, 45 s of wrk to warm up first), followed at once by"
   echo "the local-mode gateway above, so each pair shares the machine's load. Redis's own CPU is in the last column."
   echo
   echo "| run | req/s | vs local right after | p99 | gateway + PostgreSQL µs/req | redis-server µs/req | load (1 min) |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
-  for mode in distributed redis; do
+  wrk_part limits && for mode in distributed redis; do
     local_rps="$(rps_of "limits-local-after-$mode")"
     redis_ticks="$(awk -v n="limits-$mode" '$1 == n {print $2}' "$WORK/redis.ticks")"
     row "limits-$mode" | awk -v mode="$mode" -v l="$local_rps" -v rt="$redis_ticks" -v hz="$CLK_TCK" '{
@@ -116,7 +117,7 @@ mkdir -p "$OUT"
 curve() { awk -v n="$1" '$1 == n {print $3}' "$WORK/cold.rows"; }
 mean_of() { awk -v from="$2" -v to="$3" -v n="$1" '$1 == n && $2 >= from && $2 <= to {s += $3; c++} END {printf "%.0f", c ? s / c : 0}' "$WORK/cold.rows"; }
 start_info() { awk -v n="$1" -v k="$2" '$1 == n && $2 == k {print $3}' "$WORK/cold.starts"; }
-{
+wrk_part warm && {
   echo "# Warm start: throughput per second from a gateway's first request"
   echo
   echo "Written by \`scripts/benchmark\` on $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p)."
@@ -138,7 +139,7 @@ start_info() { awk -v n="$1" -v k="$2" '$1 == n && $2 == k {print $3}' "$WORK/co
     echo "| $start | \`${opts:-(none)}\` | $(start_info "$start" ready_s) s | $first10 | $(mean_of "$start" 11 20) | $(mean_of "$start" 21 30) | $steady | $(ratio "$first10" "$steady") | $(start_info "$start" stop_s) s |"
   done
   echo
-  echo "The warm gateway of wrk.md (minutes of load) served $(rps_of "$MB_ROW") req/s in its median round."
+  wrk_part paths && echo "The warm gateway of wrk.md (minutes of load) served $(rps_of "$MB_ROW") req/s in its median round."
   echo
   echo "Per second (answers completed within each 1 s wrk run):"
   echo
@@ -152,4 +153,4 @@ start_info() { awk -v n="$1" -v k="$2" '$1 == n && $2 == k {print $3}' "$WORK/co
   sed "s|$WORK|<work>|g" "$WORK/aot.ls"
   echo '```'
 } >"$OUT/warm-start.md"
-echo "[bench-wrk] wrote $OUT/wrk.md and $OUT/warm-start.md" >&2
+echo "[bench-wrk] wrote $(wrk_part paths && echo "$OUT/wrk.md ")$(wrk_part warm && echo "$OUT/warm-start.md")" >&2

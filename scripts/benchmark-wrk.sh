@@ -124,26 +124,32 @@ configure_extra_gateway() {
     | grep -qi '^x-ratelimit-limit-requests: $HUGE_RPM'"
 }
 
-# --- 1. the same paths as the generator, with wrk ---
+# WRK_PARTS picks the parts (all by default); the report covers those that ran.
+WRK_PARTS="${WRK_PARTS:-paths baseline limits warm}"
+wrk_part() { [[ " $WRK_PARTS " == *" $1 "* ]]; }
 : >"$WORK/wrk.rows"
 WRK_LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
-echo "[bench-wrk] wrk against floor, nginx and the gateway; load average $WRK_LOAD_START" >&2
-BENCH_KEY="$MB_KEY" BENCH_BODY="$SMALL_BODY" wrk -t1 -c50 -d"$([ "${GENERATOR_RAN:-0}" = 1 ] && echo 10 || echo 45)s" -s "$WORK/post.lua" \
-  "http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions" >/dev/null # warm: again after the slow streams, or from cold
-for ((round = 1; round <= WRK_ROUNDS; round++)); do
-  wrk_run "floor-$round" "$UPSTREAM_PORT" "$UPSTREAM_KEY" "$SMALL_BODY" 50 "$WRK_SECONDS"
-  wrk_run "nginx-$round" "$NGINX_PORT" "$UPSTREAM_KEY" "$SMALL_BODY" 50 "$WRK_SECONDS"
-  wrk_run "modelbridge-$round" "$GATEWAY_PORT" "$MB_KEY" "$SMALL_BODY" 50 "$WRK_SECONDS" "$GATEWAY_PID" "$WORK/data"
-done
-# What differs from the generator: its 64 connections, its request, and a fixed low rate (CPU per request at a
-# rate the gateway does not saturate: what a separate, slower run measures)
-wrk_run "modelbridge-c64" "$GATEWAY_PORT" "$MB_KEY" "$SMALL_BODY" 64 "$WRK_SECONDS" "$GATEWAY_PID" "$WORK/data"
-wrk_run "modelbridge-generator-body" "$GATEWAY_PORT" "$MB_KEY" "$GENERATOR_BODY" 50 "$WRK_SECONDS" "$GATEWAY_PID" "$WORK/data"
-wrk_run "modelbridge-c4" "$GATEWAY_PORT" "$MB_KEY" "$SMALL_BODY" 4 "$WRK_SECONDS" "$GATEWAY_PID" "$WORK/data"
-wrk_run "modelbridge-c1" "$GATEWAY_PORT" "$MB_KEY" "$SMALL_BODY" 1 "$WRK_SECONDS" "$GATEWAY_PID" "$WORK/data"
+
+# --- 1. the same paths as the generator, with wrk ---
+if wrk_part paths; then
+  echo "[bench-wrk] wrk against floor, nginx and the gateway; load average $WRK_LOAD_START" >&2
+  BENCH_KEY="$MB_KEY" BENCH_BODY="$SMALL_BODY" wrk -t1 -c50 -d"$([ "${GENERATOR_RAN:-0}" = 1 ] && echo 10 || echo 45)s" -s "$WORK/post.lua" \
+    "http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions" >/dev/null # warm: again after the slow streams, or from cold
+  for ((round = 1; round <= WRK_ROUNDS; round++)); do
+    wrk_run "floor-$round" "$UPSTREAM_PORT" "$UPSTREAM_KEY" "$SMALL_BODY" 50 "$WRK_SECONDS"
+    wrk_run "nginx-$round" "$NGINX_PORT" "$UPSTREAM_KEY" "$SMALL_BODY" 50 "$WRK_SECONDS"
+    wrk_run "modelbridge-$round" "$GATEWAY_PORT" "$MB_KEY" "$SMALL_BODY" 50 "$WRK_SECONDS" "$GATEWAY_PID" "$WORK/data"
+  done
+  # What differs from the generator: its 64 connections, its request, and a fixed low rate (CPU per request at a
+  # rate the gateway does not saturate: what a separate, slower run measures)
+  wrk_run "modelbridge-c64" "$GATEWAY_PORT" "$MB_KEY" "$SMALL_BODY" 64 "$WRK_SECONDS" "$GATEWAY_PID" "$WORK/data"
+  wrk_run "modelbridge-generator-body" "$GATEWAY_PORT" "$MB_KEY" "$GENERATOR_BODY" 50 "$WRK_SECONDS" "$GATEWAY_PID" "$WORK/data"
+  wrk_run "modelbridge-c4" "$GATEWAY_PORT" "$MB_KEY" "$SMALL_BODY" 4 "$WRK_SECONDS" "$GATEWAY_PID" "$WORK/data"
+  wrk_run "modelbridge-c1" "$GATEWAY_PORT" "$MB_KEY" "$SMALL_BODY" 1 "$WRK_SECONDS" "$GATEWAY_PID" "$WORK/data"
+fi
 
 # --- before/after: a baseline build (--baseline DIR) against this build, fresh gateways side by side ---
-if [ -n "${BASELINE:-}" ]; then
+if [ -n "${BASELINE:-}" ] && wrk_part baseline; then
   echo "[bench-wrk] before/after: $BASELINE against this build" >&2
   GW_DIST="$BASELINE" start_extra_gateway before
   configure_extra_gateway
@@ -164,59 +170,63 @@ if [ -n "${BASELINE:-}" ]; then
 fi
 
 # --- 2. rate-limit stores: the same governance with MB_RATE_LIMITS=distributed and redis:// ---
-REDIS_PORT="$(free_port)"
-mkdir -p "$WORK/redis"
-redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --dir "$WORK/redis" \
-  --daemonize no --loglevel warning >"$WORK/redis/redis.log" 2>&1 &
-REDIS_PID=$!
-EXTRA_PIDS+=("$REDIS_PID")
-wait_until 10 "redis-server" bash -c "exec 3<>/dev/tcp/127.0.0.1/$REDIS_PORT"
-for mode in distributed redis; do
-  url="$mode"
-  [ "$mode" = redis ] && url="redis://127.0.0.1:$REDIS_PORT/0"
-  echo "[bench-wrk] a gateway with MB_RATE_LIMITS=$mode" >&2
-  start_extra_gateway "$mode" MB_RATE_LIMITS="$url"
-  configure_extra_gateway
-  BENCH_KEY="$GW_KEY" BENCH_BODY="$SMALL_BODY" wrk -t1 -c50 -d45s -s "$WORK/post.lua" \
-    "http://127.0.0.1:$GW_PORT/v1/chat/completions" >/dev/null # warm-up: what the warm-start phase shows it needs
-  before_redis="$(proc_ticks "$REDIS_PID")"
-  wrk_run "limits-$mode" "$GW_PORT" "$GW_KEY" "$SMALL_BODY" 50 "$WRK_SECONDS" "$GW_PID" "$GW_DATA"
-  echo "limits-$mode $(( $(proc_ticks "$REDIS_PID") - before_redis ))" >>"$WORK/redis.ticks"
-  wrk_run "limits-local-after-$mode" "$GATEWAY_PORT" "$MB_KEY" "$SMALL_BODY" 50 "$WRK_SECONDS" "$GATEWAY_PID" "$WORK/data"
-  stop_pid "$GW_PID" TERM 30
-done
+if wrk_part limits; then
+  REDIS_PORT="$(free_port)"
+  mkdir -p "$WORK/redis"
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --dir "$WORK/redis" \
+    --daemonize no --loglevel warning >"$WORK/redis/redis.log" 2>&1 &
+  REDIS_PID=$!
+  EXTRA_PIDS+=("$REDIS_PID")
+  wait_until 10 "redis-server" bash -c "exec 3<>/dev/tcp/127.0.0.1/$REDIS_PORT"
+  for mode in distributed redis; do
+    url="$mode"
+    [ "$mode" = redis ] && url="redis://127.0.0.1:$REDIS_PORT/0"
+    echo "[bench-wrk] a gateway with MB_RATE_LIMITS=$mode" >&2
+    start_extra_gateway "$mode" MB_RATE_LIMITS="$url"
+    configure_extra_gateway
+    BENCH_KEY="$GW_KEY" BENCH_BODY="$SMALL_BODY" wrk -t1 -c50 -d45s -s "$WORK/post.lua" \
+      "http://127.0.0.1:$GW_PORT/v1/chat/completions" >/dev/null # warm-up: what the warm-start phase shows it needs
+    before_redis="$(proc_ticks "$REDIS_PID")"
+    wrk_run "limits-$mode" "$GW_PORT" "$GW_KEY" "$SMALL_BODY" 50 "$WRK_SECONDS" "$GW_PID" "$GW_DATA"
+    echo "limits-$mode $(( $(proc_ticks "$REDIS_PID") - before_redis ))" >>"$WORK/redis.ticks"
+    wrk_run "limits-local-after-$mode" "$GATEWAY_PORT" "$MB_KEY" "$SMALL_BODY" 50 "$WRK_SECONDS" "$GATEWAY_PID" "$WORK/data"
+    stop_pid "$GW_PID" TERM 30
+  done
+fi
 
 # --- 3. warm start: throughput per second from the first request, three starts on one data folder ---
-# first: ./modelbridge's first start on this build and JDK (a fresh install: records the ahead-of-time cache, which
-# the JVM writes when it stops); again: every later start (a restart, the cache in use); plain: the same restart
-# without the cache (MB_AOT=off, and every start before the cache existed).
-cold_curve() { # name: wrk -d1s runs back to back from the first request on; one "name second answers" line each
-  local name=$1 s
-  for ((s = 1; s <= COLD_SECONDS; s++)); do
-    BENCH_KEY="$GW_KEY" BENCH_BODY="$SMALL_BODY" wrk -t1 -c50 -d1s --timeout 30s -s "$WORK/post.lua" \
-      "http://127.0.0.1:$GW_PORT/v1/chat/completions" >"$WORK/cold.txt"
-    echo "$name $s $(awk '/^ +[0-9]+ requests in/ {print $1}' "$WORK/cold.txt")" >>"$WORK/cold.rows"
+if wrk_part warm; then
+  # first: ./modelbridge's first start on this build and JDK (a fresh install: records the ahead-of-time cache, which
+  # the JVM writes when it stops); again: every later start (a restart, the cache in use); plain: the same restart
+  # without the cache (MB_AOT=off, and every start before the cache existed).
+  cold_curve() { # name: wrk -d1s runs back to back from the first request on; one "name second answers" line each
+    local name=$1 s
+    for ((s = 1; s <= COLD_SECONDS; s++)); do
+      BENCH_KEY="$GW_KEY" BENCH_BODY="$SMALL_BODY" wrk -t1 -c50 -d1s --timeout 30s -s "$WORK/post.lua" \
+        "http://127.0.0.1:$GW_PORT/v1/chat/completions" >"$WORK/cold.txt"
+      echo "$name $s $(awk '/^ +[0-9]+ requests in/ {print $1}' "$WORK/cold.txt")" >>"$WORK/cold.rows"
+    done
+  }
+  : >"$WORK/cold.rows"
+  AOT_DIR="$WORK/gw-first/data/aot"
+  GW_DATA_REUSE="$WORK/gw-first/data"
+  for start in first again plain; do
+    opts=()
+    [ "$start" = plain ] || read -r -a opts <<<"$(mb_aot_opts "$AOT_DIR" gateway/target/modelbridge-gateway.jar)"
+    echo "[bench-wrk] warm start: $start (${opts[*]:-no cache})" >&2
+    echo "$start ${opts[*]:-}" | sed "s|$WORK|<work>|g" >>"$WORK/cold.opts"
+    began="$(date +%s.%N)"
+    start_extra_gateway "$start" -- "${opts[@]}"
+    echo "$start ready_s $(awk -v a="$began" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')" >>"$WORK/cold.starts"
+    if [ "$start" = first ]; then configure_extra_gateway; FIRST_KEY="$GW_KEY"; else GW_KEY="$FIRST_KEY"; fi
+    cold_curve "$start"
+    stopping="$(date +%s.%N)"
+    stop_pid "$GW_PID" TERM 300 # the first start writes its cache on the way out
+    echo "$start stop_s $(awk -v a="$stopping" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')" >>"$WORK/cold.starts"
   done
-}
-: >"$WORK/cold.rows"
-AOT_DIR="$WORK/gw-first/data/aot"
-GW_DATA_REUSE="$WORK/gw-first/data"
-for start in first again plain; do
-  opts=()
-  [ "$start" = plain ] || read -r -a opts <<<"$(mb_aot_opts "$AOT_DIR" gateway/target/modelbridge-gateway.jar)"
-  echo "[bench-wrk] warm start: $start (${opts[*]:-no cache})" >&2
-  echo "$start ${opts[*]:-}" | sed "s|$WORK|<work>|g" >>"$WORK/cold.opts"
-  began="$(date +%s.%N)"
-  start_extra_gateway "$start" -- "${opts[@]}"
-  echo "$start ready_s $(awk -v a="$began" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')" >>"$WORK/cold.starts"
-  if [ "$start" = first ]; then configure_extra_gateway; FIRST_KEY="$GW_KEY"; else GW_KEY="$FIRST_KEY"; fi
-  cold_curve "$start"
-  stopping="$(date +%s.%N)"
-  stop_pid "$GW_PID" TERM 300 # the first start writes its cache on the way out
-  echo "$start stop_s $(awk -v a="$stopping" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')" >>"$WORK/cold.starts"
-done
-unset GW_DATA_REUSE
-ls -l "$AOT_DIR" >"$WORK/aot.ls" 2>&1 || true
+  unset GW_DATA_REUSE
+  ls -l "$AOT_DIR" >"$WORK/aot.ls" 2>&1 || true
+fi
 WRK_LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 . scripts/benchmark-wrk-report.sh

@@ -1,6 +1,6 @@
-# Sourced by ./run-tests (and scripts/benchmark, scripts/benchmark-limits, with MB_NEED_WRK=1): the Debian packages some tests run as
-# real processes. Installs whichever are missing in one apt-get run (root or passwordless sudo), else says what to
-# install. No service starts during the install (the packages would start a system nginx on port 80 and a
+# Sourced by ./run-tests (and scripts/benchmark and scripts/benchmark-limits, with MB_NEED_WRK=1): the Debian packages
+# some tests run as real processes. Installs whichever are missing in one apt-get run (root or passwordless sudo), else
+# says what to install. No service starts during the install (the packages would start a system nginx on port 80 and a
 # PostgreSQL cluster on 5432): the tests run their own, on 127.0.0.1 and ephemeral ports.
 #   chromium, chromium-driver  the portal's browser test (through chromedriver)
 #   postgresql-15, locales     DuplicateKeyInGermanIT (Debian's server has translated messages; the embedded one

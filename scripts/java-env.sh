@@ -49,7 +49,7 @@ mb_aot_opts() {
   major="$(sed -n '1s/^[^"]*"\([0-9]*\).*/\1/p' <<<"$version")"
   [ -n "$major" ] && [ "$major" -ge 19 ] || return 0
   mkdir -p "$dir" || return 0
-  key="$( { echo "$version"; ls -l --time-style=+%s "$jar" "$(dirname "$jar")/lib"; } 2>/dev/null | cksum | cut -d' ' -f1)"
+  key="$( { echo "$version"; ls -l --time-style=+%s "$jar" "$(dirname "$jar")/lib" 2>/dev/null || true; } | cksum | cut -d' ' -f1)"
   if [ "$major" -ge 25 ]; then
     file="$dir/modelbridge-$key.aot"
     find "$dir" -maxdepth 1 -name 'modelbridge-*' ! -name "modelbridge-$key.*" -delete 2>/dev/null || true

@@ -1,0 +1,58 @@
+package io.modelbridge.gateway.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The JVM options ./modelbridge takes from mb_aot_opts (scripts/java-env.sh): record once, then use, per build. */
+class StartupCacheOptionsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theFirstStartRecordsTheCacheAndLaterStartsUseItUntilTheJarChanges() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 25, "the ahead-of-time cache needs a JDK 25");
+        Path jar = Files.writeString(dir.resolve("modelbridge-gateway.jar"), "jar");
+        Files.createDirectories(dir.resolve("lib"));
+        Path cacheDir = dir.resolve("aot");
+
+        String first = aotOptions(cacheDir, jar, "on");
+        assertTrue(first.matches("-XX:AOTCacheOutput=" + cacheDir + "/modelbridge-[0-9]+\\.aot"), first);
+        Path cache = Path.of(first.substring(first.indexOf('=') + 1));
+        Files.writeString(cache, "a cache the JVM wrote when the first run stopped");
+        assertEquals("-XX:AOTCache=" + cache, aotOptions(cacheDir, jar, "on"));
+
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60))); // a rebuild
+        String afterRebuild = aotOptions(cacheDir, jar, "on");
+        assertTrue(afterRebuild.startsWith("-XX:AOTCacheOutput="), afterRebuild);
+        assertNotEquals("-XX:AOTCacheOutput=" + cache, afterRebuild);
+        assertFalse(Files.exists(cache), "the previous build's cache was removed");
+
+        assertEquals("", aotOptions(cacheDir, jar, "off"));
+    }
+
+    private static String aotOptions(Path cacheDir, Path jar, String aot) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c",
+                ". scripts/java-env.sh && mb_aot_opts \"$1\" \"$2\"", "test", cacheDir.toString(), jar.toString())
+                .directory(DeployKit.REPO.toFile()).redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("MB_AOT", aot);
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), out);
+        return out;
+    }
+}
