@@ -55,7 +55,7 @@ class PromptCodecTest {
         assertEquals(" world", choice.text());
         assertEquals(FinishReason.LENGTH, choice.finishReason());
         assertEquals(Map.of("tokens", List.of(" world"), "token_logprobs", List.of(-0.5)), choice.logprobs());
-        assertEquals(new Usage(1, 1, 2), response.usage());
+        assertEquals(Usage.of(1, 1), response.usage());
         assertNull(PromptCodec.response("{\"choices\":[{\"text\":\"x\",\"logprobs\":null}]}", FinishReason::fromWire)
                 .choices().getFirst().logprobs());
         assertThrows(ProviderException.class, () -> PromptCodec.response("{\"choices\":[]}", FinishReason::fromWire));
@@ -79,6 +79,6 @@ class PromptCodecTest {
         List<ChatChunk> chunks = new ArrayList<>();
         new OpenAiStreamParser("sk-x", chunks::add).parse(new ByteArrayInputStream(stream.getBytes(StandardCharsets.UTF_8)));
         assertEquals(List.of(new ChatChunk.TextDelta(0, "Hel"), new ChatChunk.TextDelta(0, "lo"),
-                new ChatChunk.Finish(0, FinishReason.STOP), new ChatChunk.UsageReport(new Usage(3, 2, 5))), chunks);
+                new ChatChunk.Finish(0, FinishReason.STOP), new ChatChunk.UsageReport(Usage.of(3, 2))), chunks);
     }
 }
