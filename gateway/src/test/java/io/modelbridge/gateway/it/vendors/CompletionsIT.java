@@ -187,6 +187,23 @@ class CompletionsIT {
     }
 
     @Test
+    void aChannelTheUpstreamRefusesFailsOverToTheNextStreamedOrNot() {
+        ObjectNode channel = JSON.createObjectNode().put("name", "oa-revoked").put("provider", "openai")
+                .put("credential", "sk-not-the-right-key-000").put("base_url", openai.baseUri().toString());
+        channel.putArray("models").add("gpt-4o");
+        gw.gateway.admin("POST", "/channels", channel);
+        Failover.alias(gw.gateway, "instruct-duo", "oa-revoked", "oa", "gpt-4o");
+        int before = openai.requests().size();
+        HttpResponse<String> res = complete(gw.key, prompt("instruct-duo", "Say hello", false));
+        assertTextCompletion(res, "instruct-duo", REPLY);
+        assertEquals("oa", res.headers().firstValue("x-modelbridge-channel").orElseThrow());
+        assertEquals(REPLY, text(stream(prompt("instruct-duo", "Say hello", true))));
+        List<RecordedRequest> sent = openai.requests().subList(before, openai.requests().size());
+        assertEquals(4, sent.size(), "each: the refused attempt, then the next channel");
+        assertTrue(sent.stream().allMatch(r -> r.path().equals("/v1/completions")), sent.toString());
+    }
+
+    @Test
     void deepSeekFillsInTheMiddleOnItsFimEndpoint() {
         ObjectNode request = prompt("coder", "def add(a, b):\n", false).put("suffix", "\n    return c");
         HttpResponse<String> res = complete(gw.key, request);
