@@ -33,6 +33,8 @@ public final class OpenAiRoutes {
                 .any(PathCleanup::handle)
                 // one route per client dialect's endpoint: its codec, and the kind of call it decodes to
                 .post("/v1/chat/completions", pipeline.handler(new OpenAiChatCodec(s.json(), s.errors(), s.clock()), chat))
+                .post("/v1/completions", pipeline.handler(new OpenAiCompletionsCodec(s.json(), s.errors(), s.clock()),
+                        new CompletionsOperation(s)))
                 .post("/v1/embeddings", pipeline.handler(new OpenAiEmbeddingsCodec(s.json(), s.errors()),
                         new EmbeddingsOperation(s)))
                 .get("/v1/models", models::list)

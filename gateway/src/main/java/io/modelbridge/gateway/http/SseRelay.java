@@ -38,9 +38,14 @@ final class SseRelay implements Consumer<ChatChunk> {
 
     /** One attempt: streams {@code adapter}'s answer, for the target (and plugin version) it was handed. */
     Void relay(ServingTarget serving, ProviderAdapter adapter, ChatRequest request, CallContext ctx) {
+        return relay(serving, out -> adapter.stream(request, ctx, out));
+    }
+
+    /** One attempt whose stream is pushed by {@code call} (a chat stream, a prompt completion's stream). */
+    Void relay(ServingTarget serving, Consumer<Consumer<ChatChunk>> call) {
         servedBy = serving;
         try {
-            adapter.stream(request, ctx, this);
+            call.accept(this);
         } catch (RuntimeException e) {
             throw committed() ? AnswerStartedException.wrap(e) : e;
         }

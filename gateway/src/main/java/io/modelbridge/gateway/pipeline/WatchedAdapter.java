@@ -6,8 +6,12 @@ import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ChatResponse;
 import io.modelbridge.spi.EmbeddingRequest;
 import io.modelbridge.spi.EmbeddingResponse;
+import io.modelbridge.spi.PromptCompletions;
+import io.modelbridge.spi.PromptRequest;
+import io.modelbridge.spi.PromptResponse;
 import io.modelbridge.spi.ProviderAdapter;
 import io.modelbridge.spi.ProviderInfo;
+import io.modelbridge.spi.ProviderSettings;
 import java.util.function.Consumer;
 
 /**
@@ -15,7 +19,7 @@ import java.util.function.Consumer;
  * (a class missing from the plugin's jar, ...) become {@link PluginError}s, failing the attempt like an exception. A
  * stream the watchdog ended fails here, inside the attempt, so the attempt can tell whether its answer had begun.
  */
-record WatchedAdapter(ProviderAdapter adapter, CallWatchdog watchdog) implements ProviderAdapter {
+record WatchedAdapter(ProviderAdapter adapter, CallWatchdog watchdog) implements ProviderAdapter, PromptCompletions {
     @Override
     public ProviderInfo info() {
         return adapter.info();
@@ -53,6 +57,37 @@ record WatchedAdapter(ProviderAdapter adapter, CallWatchdog watchdog) implements
             return adapter.embed(request, ctx);
         } catch (Error e) {
             throw PluginError.wrap(e);
+        }
+    }
+
+    /** Whether the adapter implements {@link PromptCompletions} and serves this prompt natively. */
+    @Override
+    public boolean completesPrompts(PromptRequest request, ProviderSettings settings) {
+        try {
+            return adapter instanceof PromptCompletions prompts && prompts.completesPrompts(request, settings);
+        } catch (Error e) {
+            throw PluginError.wrap(e);
+        }
+    }
+
+    @Override
+    public PromptResponse complete(PromptRequest request, CallContext ctx) {
+        try {
+            return ((PromptCompletions) adapter).complete(request, ctx);
+        } catch (Error e) {
+            throw PluginError.wrap(e);
+        }
+    }
+
+    @Override
+    public void streamPrompt(PromptRequest request, CallContext ctx, Consumer<ChatChunk> out) {
+        try {
+            ((PromptCompletions) adapter).streamPrompt(request, ctx, chunk -> watchdog.deliver(chunk, out));
+        } catch (Error e) {
+            throw PluginError.wrap(e);
+        }
+        if (watchdog.fired()) {
+            throw watchdog.failure();
         }
     }
 }

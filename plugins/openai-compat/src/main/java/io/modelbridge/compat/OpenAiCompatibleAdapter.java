@@ -9,9 +9,13 @@ import io.modelbridge.spi.EmbeddingRequest;
 import io.modelbridge.spi.EmbeddingResponse;
 import io.modelbridge.spi.HttpCall;
 import io.modelbridge.spi.HttpReply;
+import io.modelbridge.spi.PromptCompletions;
+import io.modelbridge.spi.PromptRequest;
+import io.modelbridge.spi.PromptResponse;
 import io.modelbridge.spi.ProviderAdapter;
 import io.modelbridge.spi.ProviderSettings;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -27,9 +31,11 @@ import java.util.function.Consumer;
  *   <li>{@link #streamRules()}: where usage sits in the stream, the finish reasons, the name in messages;</li>
  *   <li>{@link #errors()}: the vendor's error types and codes ({@link OpenAiErrors}).</li>
  * </ul>
+ * Legacy prompt completions ({@link io.modelbridge.spi.PromptCompletions}) go to {@link #completionsPath()} when
+ * the vendor has one and {@link #servesPrompts} agrees; otherwise the gateway translates them through chat.
  * Stateless: one instance serves every channel and call of its plugin concurrently.
  */
-public abstract class OpenAiCompatibleAdapter implements ProviderAdapter {
+public abstract class OpenAiCompatibleAdapter implements ProviderAdapter, PromptCompletions {
     @Override
     public ChatResponse chat(ChatRequest request, CallContext ctx) {
         String body = chatBody(request, false, ctx.settings());
@@ -54,6 +60,47 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter {
         try (HttpReply reply = send(ctx, embeddingsPath(), OpenAiCodec.embeddingRequest(request), "application/json")) {
             return OpenAiResponses.embeddings(reply.bodyText());
         }
+    }
+
+    /**
+     * Served natively when the vendor has a completions path ({@link #completionsPath()}) and the channel's extra
+     * {@code completions} says {@code native}, or, when it says nothing, {@link #servesPrompts} does; {@code chat}
+     * always translates through chat (an OpenAI-compatible upstream without the legacy endpoint).
+     */
+    @Override
+    public final boolean completesPrompts(PromptRequest request, ProviderSettings settings) {
+        if (completionsPath() == null) {
+            return false;
+        }
+        return switch (settings.extras().getOrDefault("completions", "").strip().toLowerCase(Locale.ROOT)) {
+            case "native" -> true;
+            case "chat" -> false;
+            default -> servesPrompts(request, settings);
+        };
+    }
+
+    @Override
+    public PromptResponse complete(PromptRequest request, CallContext ctx) {
+        try (HttpReply reply = send(ctx, completionsPath(), PromptCodec.request(request, false), "application/json")) {
+            return PromptCodec.response(reply.bodyText(), streamRules().finishReasons());
+        }
+    }
+
+    @Override
+    public void streamPrompt(PromptRequest request, CallContext ctx, Consumer<ChatChunk> out) {
+        try (HttpReply reply = send(ctx, completionsPath(), PromptCodec.request(request, true), "text/event-stream")) {
+            new OpenAiStreamParser(streamRules(), errors(), ctx.settings().credential(), out).parse(reply.body());
+        }
+    }
+
+    /** The legacy completions path under the base URL; null (the default) when the vendor has none. */
+    protected String completionsPath() {
+        return null;
+    }
+
+    /** Whether the vendor's completions path serves this request (its model, suffix); every request by default. */
+    protected boolean servesPrompts(PromptRequest request, ProviderSettings settings) {
+        return true;
     }
 
     /** The chat completions path under the base URL. */

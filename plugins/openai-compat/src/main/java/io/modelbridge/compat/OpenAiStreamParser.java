@@ -138,7 +138,7 @@ public final class OpenAiStreamParser {
         if (reasoning != null && !reasoning.isEmpty()) {
             out.accept(new ChatChunk.ReasoningDelta(index, reasoning));
         }
-        String content = text(delta, "content");
+        String content = delta.isMissingNode() ? text(choice, "text") : text(delta, "content"); // text: a text_completion
         if (content != null && !content.isEmpty()) {
             out.accept(new ChatChunk.TextDelta(index, content));
         }

@@ -8,6 +8,7 @@ import io.modelbridge.compat.UsagePlacement;
 import io.modelbridge.spi.Capability;
 import io.modelbridge.spi.ChatChunk;
 import io.modelbridge.spi.ChatRequest;
+import io.modelbridge.spi.PromptRequest;
 import io.modelbridge.spi.ProviderInfo;
 import io.modelbridge.spi.ProviderSettings;
 import java.util.List;
@@ -27,6 +28,7 @@ import org.pf4j.Extension;
 public final class DeepSeekAdapter extends OpenAiCompatibleAdapter {
     static final String DEFAULT_BASE_URL = "https://api.deepseek.com";
     static final String CHAT_PATH = "/chat/completions";
+    static final String FIM_PATH = "/beta/completions";
     static final ProviderInfo INFO = new ProviderInfo("deepseek", "DeepSeek",
             "API key, sent as Authorization: Bearer sk-...", DEFAULT_BASE_URL,
             List.of("deepseek-chat", "deepseek-reasoner"),
@@ -47,6 +49,18 @@ public final class DeepSeekAdapter extends OpenAiCompatibleAdapter {
     @Override
     protected String chatPath() {
         return CHAT_PATH;
+    }
+
+    /** DeepSeek's FIM (fill-in-the-middle) completion, a beta: prompt and optional suffix. */
+    @Override
+    protected String completionsPath() {
+        return FIM_PATH;
+    }
+
+    /** Only deepseek-chat serves FIM; the reasoner's prompts go through chat. */
+    @Override
+    protected boolean servesPrompts(PromptRequest request, ProviderSettings settings) {
+        return request.model().equals("deepseek-chat");
     }
 
     @Override

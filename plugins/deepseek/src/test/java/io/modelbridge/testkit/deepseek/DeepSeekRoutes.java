@@ -6,6 +6,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.modelbridge.testkit.PromptEndpoint;
 import io.modelbridge.testkit.RecordedRequest;
 import io.modelbridge.testkit.SimulatorKnobs;
 import io.modelbridge.testkit.SimulatorKnobs.ScriptedError;
@@ -19,7 +20,7 @@ import java.util.function.Consumer;
 /**
  * The DeepSeek simulator's HTTP side: every request is recorded, held, authenticated, maybe failed, validated the
  * way DeepSeek validates it, then answered. Chat is served at {@code /chat/completions} and at the
- * {@code /v1/chat/completions} alias DeepSeek keeps for OpenAI SDKs.
+ * {@code /v1/chat/completions} alias DeepSeek keeps for OpenAI SDKs; FIM completion at {@code /beta/completions}.
  */
 final class DeepSeekRoutes {
     private final String apiKey;
@@ -28,6 +29,7 @@ final class DeepSeekRoutes {
     private final DeepSeekSimulator.Options options;
     private final Consumer<RecordedRequest> recorder;
     private final DeepSeekChat chat;
+    private final PromptEndpoint prompts;
 
     DeepSeekRoutes(String apiKey, Set<String> models, SimulatorKnobs knobs, DeepSeekSimulator.Options options,
                    Consumer<RecordedRequest> recorder) {
@@ -37,11 +39,13 @@ final class DeepSeekRoutes {
         this.options = options;
         this.recorder = recorder;
         this.chat = new DeepSeekChat(knobs, options);
+        this.prompts = new PromptEndpoint(knobs, "fim-sim");
     }
 
     void register(HttpRouting.Builder routing) {
         routing.post("/chat/completions", (req, res) -> serve(req, res, this::chatCompletions))
                 .post("/v1/chat/completions", (req, res) -> serve(req, res, this::chatCompletions))
+                .post("/beta/completions", (req, res) -> serve(req, res, this::fimCompletions))
                 .get("/models", (req, res) -> serve(req, res, (json, r) -> models(r)))
                 .get("/v1/models", (req, res) -> serve(req, res, (json, r) -> models(r)))
                 .any((req, res) -> serve(req, res, (json, r) -> send(r, 404,
@@ -103,6 +107,26 @@ final class DeepSeekRoutes {
             return;
         }
         chat.answer(json, res);
+    }
+
+    /**
+     * FIM completion (docs "FIM Completion (Beta)"): deepseek-chat only, a prompt, an optional suffix, max_tokens up
+     * to 4K. UNCONFIRMED: the wording of the refusals.
+     */
+    private void fimCompletions(JsonNode json, ServerResponse res) {
+        String model = json == null ? "" : json.path("model").asText("");
+        if (!models.contains(model)) {
+            send(res, 400, DeepSeekWire.error("Model Not Exist", "invalid_request_error"));
+        } else if (!model.equals("deepseek-chat")) {
+            send(res, 400, DeepSeekWire.error(model + " does not support FIM completion", "invalid_request_error"));
+        } else if (!json.path("prompt").isTextual()) {
+            send(res, 422, DeepSeekWire.error("prompt must be a string", "invalid_request_error"));
+        } else if (json.path("max_tokens").asInt(1) < 1 || json.path("max_tokens").asInt(1) > 4096) {
+            send(res, 422, DeepSeekWire.error("Invalid max_tokens value, the valid range of max_tokens is [1, 4096]",
+                    "invalid_request_error"));
+        } else {
+            prompts.answer(json, res);
+        }
     }
 
     /** DeepSeek's parameter checks (docs "Create Chat Completion"); null when the request is acceptable. */

@@ -4,11 +4,13 @@ import io.modelbridge.compat.OpenAiCodec;
 import io.modelbridge.compat.OpenAiCompatibleAdapter;
 import io.modelbridge.spi.Capability;
 import io.modelbridge.spi.ChatRequest;
+import io.modelbridge.spi.PromptRequest;
 import io.modelbridge.spi.ProviderInfo;
 import io.modelbridge.spi.ProviderSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.pf4j.Extension;
 
 /**
@@ -20,6 +22,7 @@ import org.pf4j.Extension;
 @Extension
 public final class OpenAiAdapter extends OpenAiCompatibleAdapter {
     static final String DEFAULT_BASE_URL = "https://api.openai.com";
+    private static final Pattern PROMPT_MODELS = Pattern.compile("^(gpt-3\\.5-turbo-instruct|davinci-002|babbage-002).*");
     static final ProviderInfo INFO = new ProviderInfo("openai", "OpenAI", "API key (sk-...)", DEFAULT_BASE_URL,
             List.of("gpt-4o", "gpt-4o-mini", "gpt-4-turbo", "gpt-3.5-turbo", "gpt-4.1", "gpt-4.1-mini",
                     "gpt-4.1-nano", "o1", "o3-mini", "text-embedding-3-small", "text-embedding-3-large",
@@ -42,6 +45,23 @@ public final class OpenAiAdapter extends OpenAiCompatibleAdapter {
     @Override
     protected String chatBody(ChatRequest request, boolean stream, ProviderSettings settings) {
         return OpenAiCodec.chatRequest(request, stream, settings.extras().get("max-tokens-field"));
+    }
+
+    /** OpenAI's legacy endpoint; any other OpenAI-compatible server (vLLM, llama.cpp, Ollama) has it too. */
+    @Override
+    protected String completionsPath() {
+        return "/v1/completions";
+    }
+
+    /**
+     * On api.openai.com only the instruct and base models answer prompts (chat models are translated through chat);
+     * behind another base URL every model is sent to the legacy endpoint (channel extra {@code completions=chat}
+     * turns that off).
+     */
+    @Override
+    protected boolean servesPrompts(PromptRequest request, ProviderSettings settings) {
+        return !settings.baseUrl().isBlank() && !settings.baseUrl().contains("api.openai.com")
+                || PROMPT_MODELS.matcher(request.model()).matches();
     }
 
     private static void putIfSet(Map<String, String> headers, String name, String value) {

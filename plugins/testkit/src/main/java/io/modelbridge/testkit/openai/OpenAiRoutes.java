@@ -6,6 +6,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.modelbridge.testkit.PromptEndpoint;
 import io.modelbridge.testkit.RecordedRequest;
 import io.modelbridge.testkit.SimulatorKnobs;
 import io.modelbridge.testkit.SimulatorKnobs.ScriptedError;
@@ -25,6 +26,7 @@ final class OpenAiRoutes {
     private final SimulatorKnobs knobs;
     private final Consumer<RecordedRequest> recorder;
     private final ChatEndpoint chat;
+    private final PromptEndpoint prompts;
     private final AtomicInteger served = new AtomicInteger();
 
     OpenAiRoutes(OpenAiStyle style, String apiKey, Set<String> models, SimulatorKnobs knobs,
@@ -35,11 +37,13 @@ final class OpenAiRoutes {
         this.knobs = knobs;
         this.recorder = recorder;
         this.chat = new ChatEndpoint(knobs, style.usage());
+        this.prompts = new PromptEndpoint(knobs, "cmpl-sim");
     }
 
     void register(HttpRouting.Builder routing) {
         String base = style.basePath();
         routing.post(base + "/chat/completions", (req, res) -> serve(req, res, this::chatCompletions))
+                .post(base + "/completions", (req, res) -> serve(req, res, this::completions))
                 .post(base + "/embeddings", (req, res) -> serve(req, res, this::embeddings))
                 .get(base + "/models", (req, res) -> serve(req, res, (json, r) -> models(r)))
                 .get(base + "/models/{id}", (req, res) -> serve(req, res,
@@ -95,6 +99,16 @@ final class OpenAiRoutes {
                     "messages", null));
         } else if (knownModel(json, res)) {
             chat.answer(json, res);
+        }
+    }
+
+    /** The legacy endpoint: a string prompt is required (this simulator serves no token arrays). */
+    private void completions(JsonNode json, ServerResponse res) {
+        if (json == null || !json.path("prompt").isTextual()) {
+            sendError(res, 400, OpenAiWire.error("'prompt' is a required property", "invalid_request_error",
+                    "prompt", null));
+        } else if (knownModel(json, res)) {
+            prompts.answer(json, res);
         }
     }
 
