@@ -6,6 +6,7 @@ import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.gateway.auth.Caller;
 import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.routing.Target;
+import io.modelbridge.spi.Usage;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -23,6 +24,9 @@ final class CallRecord {
     boolean stream;
     int promptTokens;
     int completionTokens;
+    /** The parts the upstream reported (cache hits of the prompt, reasoning in the completion); null when it did not. */
+    Integer cachedPromptTokens;
+    Integer reasoningTokens;
     boolean estimated;
     Integer ttftMillis;
     /** Set by {@link #failed}; otherwise the client got 200 if something was delivered, else see {@link #status()}. */
@@ -88,6 +92,23 @@ final class CallRecord {
         return delivered ? completionTokens : 0;
     }
 
+    int billedCachedPromptTokens() {
+        return delivered && cachedPromptTokens != null ? cachedPromptTokens : 0;
+    }
+
+    /** Takes the counts of the upstream's usage. */
+    void tokens(Usage usage) {
+        promptTokens = usage.promptTokens();
+        completionTokens = usage.completionTokens();
+        cachedPromptTokens = usage.cachedPromptTokens();
+        reasoningTokens = usage.reasoningTokens();
+    }
+
+    /** The usage the client is shown: the counts billed, with the parts the upstream reported. */
+    Usage usage() {
+        return Usage.of(promptTokens, completionTokens, cachedPromptTokens, reasoningTokens);
+    }
+
     /**
      * The request's series. The alias label is set only once the model resolved to a route, so clients cannot
      * mint series with made-up model names.
@@ -105,6 +126,6 @@ final class CallRecord {
                 caller == null ? null : caller.keyId(), storable(model),
                 target == null ? null : target.channel().name(), target == null ? null : target.channel().provider(),
                 target == null ? null : target.upstreamModel(), stream, billedPromptTokens(), billedCompletionTokens(),
-                estimated, cost, latency, ttftMillis, status(), errorCode(), clientRequestId, null);
+                delivered ? cachedPromptTokens : null, delivered ? reasoningTokens : null, estimated, cost, latency, ttftMillis, status(), errorCode(), clientRequestId, null);
     }
 }

@@ -78,7 +78,8 @@ final class ChatHandler implements Handler {
             }
         } finally {
             if (ticket != null) {
-                call.cost = ticket.finish(call.billedPromptTokens(), call.billedCompletionTokens());
+                call.cost = ticket.finish(call.billedPromptTokens(), call.billedCachedPromptTokens(),
+                        call.billedCompletionTokens());
                 ticket.record(call.toUsage(), s.usage());
             } else {
                 s.usage().record(call.toUsage());
@@ -114,8 +115,7 @@ final class ChatHandler implements Handler {
             usage = Usage.of(call.promptTokens, completion);
             call.estimated = true;
         }
-        call.promptTokens = usage.promptTokens();
-        call.completionTokens = usage.completionTokens();
+        call.tokens(usage);
         ResponseEncoder encoder = encoder(chat, false);
         targetHeaders(served.servedBy()).forEach((k, v) -> res.header(HeaderNames.create(k), v));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
@@ -137,7 +137,7 @@ final class ChatHandler implements Handler {
                 call.target = serving.target();
             });
             settle(call, tally);
-            relay.finish(Usage.of(call.promptTokens, call.completionTokens));
+            relay.finish(call.usage());
         } catch (GatewayException e) {
             if (!relay.committed()) {
                 throw e;
@@ -158,8 +158,7 @@ final class ChatHandler implements Handler {
     private void settle(CallRecord call, StreamTally tally) {
         Usage reported = tally.reportedUsage();
         if (reported != null) {
-            call.promptTokens = reported.promptTokens();
-            call.completionTokens = reported.completionTokens();
+            call.tokens(reported);
         } else {
             call.completionTokens = s.tokens().text(tally.completionText());
             call.estimated = true;

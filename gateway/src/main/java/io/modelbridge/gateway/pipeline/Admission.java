@@ -167,12 +167,18 @@ public final class Admission {
          * is what the usage row records. Safe to call once only; later calls return zero.
          */
         public BigDecimal finish(int promptTokens, int completionTokens) {
+            return finish(promptTokens, 0, completionTokens);
+        }
+
+        /** As {@link #finish(int, int)}, the {@code cachedPromptTokens} part of the prompt at the cached price. */
+        public BigDecimal finish(int promptTokens, int cachedPromptTokens, int completionTokens) {
             if (finished) {
                 return BigDecimal.ZERO;
             }
             finished = true;
             rate.reconcile((long) promptTokens + completionTokens);
-            return price.map(p -> PriceBook.cost(p, promptTokens, completionTokens)).orElse(BigDecimal.ZERO);
+            return price.map(p -> PriceBook.cost(p, promptTokens, cachedPromptTokens, completionTokens))
+                    .orElse(BigDecimal.ZERO);
         }
 
         /**
