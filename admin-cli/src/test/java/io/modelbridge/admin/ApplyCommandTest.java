@@ -103,6 +103,36 @@ class ApplyCommandTest {
     }
 
     @Test
+    void aCachedInputPriceIsAppliedComparedAndCleared() throws IOException {
+        Cli cli = cli("ap6", TestGateway.get().upstream.apiKey());
+        Path cached = file("ap6", "");
+        Files.writeString(cached, Files.readString(cached).replace("input: 0.5,", "input: 0.5, cached_input: 0.125,"));
+        cli.json("apply", "-f", cached.toString()).ok();
+        JsonNode price = priceOf(cli, "ap6-chat");
+        assertEquals("0.125", price.path("cached_input_per_1k").asText(), price.toString());
+        assertEquals(0, cli.json("apply", "-f", cached.toString()).ok().json().path("changes").size());
+
+        Files.writeString(cached, Files.readString(cached).replace("cached_input: 0.125", "cached_input: 0.25"));
+        assertEquals("[{\"action\":\"update\",\"kind\":\"price\",\"name\":\"ap6-chat\",\"fields\":[\"cached_input\"]}]",
+                cli.json("apply", "-f", cached.toString()).ok().json().path("changes").toString());
+        assertEquals("0.25", priceOf(cli, "ap6-chat").path("cached_input_per_1k").asText());
+
+        Path plain = file("ap6", ""); // no cached_input: cached tokens cost the input price again
+        assertEquals("[{\"action\":\"update\",\"kind\":\"price\",\"name\":\"ap6-chat\",\"fields\":[\"cached_input\"]}]",
+                cli.json("apply", "-f", plain.toString()).ok().json().path("changes").toString());
+        assertTrue(priceOf(cli, "ap6-chat").path("cached_input_per_1k").isNull());
+    }
+
+    private static JsonNode priceOf(Cli cli, String model) {
+        for (JsonNode price : cli.json("price", "list").ok().json().path("data")) {
+            if (price.path("model").asText().equals(model)) {
+                return price;
+            }
+        }
+        throw new AssertionError("no price for " + model);
+    }
+
+    @Test
     void anEmptyListOfAliasesForAKeyIsAnUpdateThatClearsThem() throws IOException {
         Cli cli = cli("ap5", TestGateway.get().upstream.apiKey());
         cli.json("apply", "-f", file("ap5", "").toString()).ok();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelbridge.testkit.deepseek.DeepSeekSimulator;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,34 @@ class QuotaPluginUsageTest {
         assertEquals("by", CLI.json("usage", "--by", "colour").exits(1).error().path("param").asText());
         assertEquals("since", CLI.json("usage", "--since", "yesterday").exits(1).error().path("param").asText());
         assertEquals("mbctl: No user named 'qt-nobody'.\n", CLI.run("usage", "--user", "qt-nobody").exits(1).err());
+    }
+
+    @Test
+    void usageShowsCachedPromptAndReasoningTokens() throws InterruptedException {
+        try (DeepSeekSimulator deepseek = DeepSeekSimulator.start()) {
+            deepseek.cacheHits(true); // half of every prompt is a cache hit
+            CLI.run("channel", "add", "qt-ds", "--provider", "openai", "--credential", deepseek.apiKey(),
+                    "--base-url", deepseek.baseUri().toString()).ok();
+            CLI.run("alias", "set", "qt-think", "--target", "qt-ds:deepseek-reasoner").ok();
+            CLI.run("user", "add", "qt-carol").ok();
+            String key = CLI.json("key", "create", "--user", "qt-carol").ok().json().path("key").asText();
+            assertEquals(200, GatewayApi.chat(key, "qt-think", "one two three four five six").statusCode());
+
+            JsonNode json = awaitRequests("qt-carol", 1);
+            assertEquals(3, json.at("/data/0/cached_prompt_tokens").asInt(), json.toString());
+            int reasoning = json.at("/data/0/reasoning_tokens").asInt();
+            assertTrue(reasoning > 0, json.toString());
+            assertEquals(3, json.at("/totals/cached_prompt_tokens").asInt(), json.toString());
+
+            String table = CLI.run("usage", "--user", "qt-carol").ok().out();
+            assertTrue(table.lines().findFirst().orElseThrow().contains(" prompt (3 cached) + "), table);
+            assertTrue(table.lines().findFirst().orElseThrow().contains(" completion (" + reasoning + " reasoning) "),
+                    table);
+            assertTrue(table.lines().anyMatch(l -> l.matches(".*PROMPT +CACHED +COMPLETION +REASONING +COST.*")), table);
+            assertTrue(table.lines().anyMatch(l -> l.matches(".* 200 +6 +3 +\\d+ +" + reasoning + " .*")), table);
+            String grouped = CLI.run("usage", "--user", "qt-carol", "--by", "model").ok().out();
+            assertTrue(grouped.lines().anyMatch(l -> l.matches("qt-think +1 +6 +3 +\\d+ +" + reasoning + " .*")), grouped);
+        }
     }
 
     /** Usage rows are written behind the answer; wait (bounded) until they are there. */

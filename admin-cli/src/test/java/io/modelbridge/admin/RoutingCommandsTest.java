@@ -98,10 +98,23 @@ class RoutingCommandsTest {
         JsonNode json = CLI.json("price", "set", "rt-model", "--input", "0.25", "--output", "1").ok().json();
         assertEquals("0.25", json.path("input_per_1k").asText());
         String list = CLI.run("price", "list").ok().out();
-        assertTrue(list.lines().anyMatch(l -> l.matches("rt-model +0\\.25 +1")), list);
+        assertTrue(list.lines().anyMatch(l -> l.matches("rt-model +0\\.25 +- +1")), list);
         assertEquals("list", CLI.json("price", "list").ok().json().path("object").asText());
         assertEquals("input_per_1k", CLI.json("price", "set", "rt-model", "--input", "-1", "--output", "1").exits(1)
                 .error().path("param").asText());
         assertTrue(CLI.run("price", "set", "rt-model", "--input", "1").exits(2).err().contains("--output"));
+    }
+
+    @Test
+    void aCachedInputPriceIsSetShownAndClearedByLeavingItOut() {
+        assertEquals("Price of rt-cached: 2 in, 0.5 cached in, 8 out per 1000 tokens.\n", CLI.run("price", "set",
+                "rt-cached", "--input", "2", "--cached-input", "0.5", "--output", "8").ok().out());
+        String list = CLI.run("price", "list").ok().out();
+        assertTrue(list.lines().findFirst().orElseThrow().matches("MODEL +INPUT/1K +CACHED/1K +OUTPUT/1K"), list);
+        assertTrue(list.lines().anyMatch(l -> l.matches("rt-cached +2 +0\\.5 +8")), list);
+        assertEquals("cached_input_per_1k", CLI.json("price", "set", "rt-cached", "--input", "2", "--cached-input",
+                "-1", "--output", "8").exits(1).error().path("param").asText());
+        JsonNode plain = CLI.json("price", "set", "rt-cached", "--input", "2", "--output", "8").ok().json();
+        assertTrue(plain.path("cached_input_per_1k").isNull(), "cached tokens cost the input price again: " + plain);
     }
 }

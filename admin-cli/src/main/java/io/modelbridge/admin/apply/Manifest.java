@@ -31,7 +31,8 @@ record Manifest(List<User> users, List<Channel> channels, List<Alias> aliases, L
     /** {@code name}: the user's name, the key id or the model; none for {@code global}. */
     record Limit(String scope, String name, Integer rpm, Integer tpm) {}
 
-    record Price(String model, BigDecimal input, BigDecimal output) {}
+    /** {@code cachedInput}: the price of prompt tokens read from the vendor's cache; left out, they cost the input price. */
+    record Price(String model, BigDecimal input, BigDecimal cachedInput, BigDecimal output) {}
 
     /** A key is found again by its user and label, so the label is required. */
     record Key(String user, String label, List<String> models, Integer rpm, Integer tpm) {}

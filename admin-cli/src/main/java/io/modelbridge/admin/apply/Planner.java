@@ -156,6 +156,9 @@ final class Planner {
         JsonNode current = now.prices().get(p.model());
         ObjectNode body = AdminClient.JSON.createObjectNode().put("input_per_1k", p.input())
                 .put("output_per_1k", p.output());
+        if (p.cachedInput() != null) {
+            body.put("cached_input_per_1k", p.cachedInput());
+        }
         Change.Step put = c -> c.put("/prices/" + AdminClient.segment(p.model()), body);
         if (current == null) {
             return create("price", p.model(), put);
@@ -163,6 +166,10 @@ final class Planner {
         List<String> fields = new ArrayList<>();
         if (!Patch.sameNumber(p.input(), current.path("input_per_1k"))) {
             fields.add("input");
+        }
+        JsonNode cached = current.path("cached_input_per_1k");
+        if (p.cachedInput() == null ? cached.isNumber() : !Patch.sameNumber(p.cachedInput(), cached)) {
+            fields.add("cached_input");
         }
         if (!Patch.sameNumber(p.output(), current.path("output_per_1k"))) {
             fields.add("output");

@@ -66,8 +66,9 @@ public final class UsageCommand implements Callable<Integer> {
         JsonNode t = usage.path("totals");
         out.line("Since " + Cells.instant(usage.path("since")) + (usage.path("until").isNull() ? ""
                 : " until " + Cells.instant(usage.path("until"))) + ": " + t.path("requests").asLong() + " requests, "
-                + t.path("prompt_tokens").asLong() + " prompt + " + t.path("completion_tokens").asLong()
-                + " completion tokens, cost " + Cells.text(t.path("cost")) + ", " + t.path("errors").asLong()
+                + t.path("prompt_tokens").asLong() + " prompt" + part(t, "cached_prompt_tokens", "cached") + " + "
+                + t.path("completion_tokens").asLong() + " completion" + part(t, "reasoning_tokens", "reasoning")
+                + " tokens, cost " + Cells.text(t.path("cost")) + ", " + t.path("errors").asLong()
                 + " errors.");
         Table table = by != null ? groups(usage) : rows(usage);
         if (!table.isEmpty()) {
@@ -76,19 +77,27 @@ public final class UsageCommand implements Callable<Integer> {
         return Mbctl.OK;
     }
 
+    /** " (N cached)" after a total when some of its tokens are that part, else nothing. */
+    private static String part(JsonNode totals, String field, String name) {
+        long count = totals.path(field).asLong();
+        return count > 0 ? " (" + count + " " + name + ")" : "";
+    }
+
     private Table groups(JsonNode usage) {
-        Table table = new Table(by.toUpperCase(java.util.Locale.ROOT), "REQUESTS", "PROMPT", "COMPLETION", "COST",
-                "ERRORS");
+        Table table = new Table(by.toUpperCase(java.util.Locale.ROOT), "REQUESTS", "PROMPT", "CACHED", "COMPLETION",
+                "REASONING", "COST", "ERRORS");
         usage.path("groups").forEach(g -> table.row(g.path("group"), g.path("requests"), g.path("prompt_tokens"),
-                g.path("completion_tokens"), g.path("cost"), g.path("errors")));
+                g.path("cached_prompt_tokens"), g.path("completion_tokens"), g.path("reasoning_tokens"), g.path("cost"),
+                g.path("errors")));
         return table;
     }
 
     private static Table rows(JsonNode usage) {
-        Table table = new Table("AT", "MODEL", "CHANNEL", "STATUS", "PROMPT", "COMPLETION", "COST", "LATENCY",
-                "REQUEST");
+        Table table = new Table("AT", "MODEL", "CHANNEL", "STATUS", "PROMPT", "CACHED", "COMPLETION", "REASONING",
+                "COST", "LATENCY", "REQUEST");
         usage.path("data").forEach(r -> table.row(Cells.instant(r.path("at")), r.path("model"), r.path("channel"),
-                r.path("status"), r.path("prompt_tokens"), r.path("completion_tokens"), r.path("cost"),
+                r.path("status"), r.path("prompt_tokens"), r.path("cached_prompt_tokens"), r.path("completion_tokens"),
+                r.path("reasoning_tokens"), r.path("cost"),
                 r.path("latency_ms").isNull() ? null : r.path("latency_ms").asLong() + " ms", r.path("request_id")));
         return table;
     }

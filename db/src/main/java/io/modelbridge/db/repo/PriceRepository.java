@@ -15,7 +15,7 @@ public final class PriceRepository {
 
     public List<ModelPrice> list() {
         return dsl.selectFrom(MODEL_PRICES).orderBy(MODEL_PRICES.MODEL)
-                .fetch(r -> new ModelPrice(r.getModel(), r.getInputPer_1k(), r.getOutputPer_1k()));
+                .fetch(r -> new ModelPrice(r.getModel(), r.getInputPer_1k(), r.getCachedInputPer_1k(), r.getOutputPer_1k()));
     }
 
     /** Creates or replaces the model's price. */
@@ -23,8 +23,10 @@ public final class PriceRepository {
         dsl.insertInto(MODEL_PRICES)
                 .set(MODEL_PRICES.MODEL, price.model())
                 .set(MODEL_PRICES.INPUT_PER_1K, price.inputPer1k()).set(MODEL_PRICES.OUTPUT_PER_1K, price.outputPer1k())
+                .set(MODEL_PRICES.CACHED_INPUT_PER_1K, price.cachedInputPer1k())
                 .onConflict(MODEL_PRICES.MODEL).doUpdate()
                 .set(MODEL_PRICES.INPUT_PER_1K, price.inputPer1k()).set(MODEL_PRICES.OUTPUT_PER_1K, price.outputPer1k())
+                .set(MODEL_PRICES.CACHED_INPUT_PER_1K, price.cachedInputPer1k())
                 .execute();
     }
 

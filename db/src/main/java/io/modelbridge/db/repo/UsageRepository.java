@@ -26,8 +26,8 @@ public final class UsageRepository {
     /** A request id already stored is skipped: a retried batch never duplicates a row. */
     private static final String INSERT = "insert into \"usage_log\" (request_id, created_at, user_id, key_id, alias, "
             + "channel, provider, upstream_model, stream, prompt_tokens, completion_tokens, total_tokens, estimated, "
-            + "cost, latency_ms, ttft_ms, status, error_code, client_request_id, lease_id) "
-            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (request_id) do nothing";
+            + "cost, latency_ms, ttft_ms, status, error_code, client_request_id, lease_id, cached_prompt_tokens, "
+            + "reasoning_tokens) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (request_id) do nothing";
     private final DSLContext dsl;
 
     public UsageRepository(DSLContext dsl) {
@@ -91,6 +91,8 @@ public final class UsageRepository {
                     s.setString(18, u.errorCode());
                     s.setString(19, u.clientRequestId());
                     s.setObject(20, u.leaseId(), Types.BIGINT);
+                    s.setObject(21, u.cachedPromptTokens(), Types.INTEGER);
+                    s.setObject(22, u.reasoningTokens(), Types.INTEGER);
                     s.addBatch();
                 }
                 s.executeBatch();
@@ -107,7 +109,8 @@ public final class UsageRepository {
 
     /** The totals of every matching row. */
     public UsageTotals totals(UsageQuery query) {
-        return dsl.select(DSL.inline((String) null), count(), promptTokens(), completionTokens(), cost(), errors())
+        return dsl.select(DSL.inline((String) null), count(), promptTokens(), completionTokens(), cachedPromptTokens(),
+                        reasoningTokens(), cost(), errors())
                 .from(USAGE_LOG).where(conditions(query))
                 .fetchOne(UsageRepository::totals);
     }
@@ -115,7 +118,8 @@ public final class UsageRepository {
     /** Totals per group, the largest number of requests first. */
     public List<UsageTotals> grouped(UsageQuery query, UsageGrouping grouping) {
         Field<String> group = groupField(grouping);
-        return dsl.select(group, count(), promptTokens(), completionTokens(), cost(), errors())
+        return dsl.select(group, count(), promptTokens(), completionTokens(), cachedPromptTokens(), reasoningTokens(),
+                        cost(), errors())
                 .from(USAGE_LOG).leftJoin(USERS).on(USERS.ID.eq(USAGE_LOG.USER_ID))
                 .where(conditions(query))
                 .groupBy(group).orderBy(count().desc(), group)
@@ -176,6 +180,14 @@ public final class UsageRepository {
         return DSL.coalesce(DSL.sum(USAGE_LOG.COMPLETION_TOKENS), BigDecimal.ZERO);
     }
 
+    private static Field<BigDecimal> cachedPromptTokens() {
+        return DSL.coalesce(DSL.sum(USAGE_LOG.CACHED_PROMPT_TOKENS), BigDecimal.ZERO);
+    }
+
+    private static Field<BigDecimal> reasoningTokens() {
+        return DSL.coalesce(DSL.sum(USAGE_LOG.REASONING_TOKENS), BigDecimal.ZERO);
+    }
+
     private static Field<BigDecimal> cost() {
         return DSL.coalesce(DSL.sum(USAGE_LOG.COST), BigDecimal.ZERO);
     }
@@ -186,13 +198,15 @@ public final class UsageRepository {
 
     private static UsageTotals totals(Record r) {
         return new UsageTotals(r.get(0, String.class), r.get(1, Long.class), r.get(2, Long.class),
-                r.get(3, Long.class), r.get(4, BigDecimal.class), r.get(5, Long.class));
+                r.get(3, Long.class), r.get(4, Long.class), r.get(5, Long.class), r.get(6, BigDecimal.class),
+                r.get(7, Long.class));
     }
 
     private static UsageRow map(UsageLogRecord r) {
         return new UsageRow(r.getRequestId(), Sql.instant(r.getCreatedAt()), r.getUserId(), r.getKeyId(),
                 r.getAlias(), r.getChannel(), r.getProvider(), r.getUpstreamModel(), r.getStream(),
-                r.getPromptTokens(), r.getCompletionTokens(), r.getEstimated(), r.getCost(), r.getLatencyMs(),
+                r.getPromptTokens(), r.getCompletionTokens(), r.getCachedPromptTokens(), r.getReasoningTokens(),
+                r.getEstimated(), r.getCost(), r.getLatencyMs(),
                 r.getTtftMs(), r.getStatus(), r.getErrorCode(), r.getClientRequestId(), r.getLeaseId());
     }
 }

@@ -10,9 +10,9 @@ import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.math.BigDecimal;
 import java.util.Set;
 
-/** /prices: PUT /prices/{model}, list, delete. */
+/** /prices: PUT /prices/{model} (cached_input_per_1k optional: absent, cached prompt tokens cost the input price), list, delete. */
 final class PricesHandler {
-    private static final Set<String> PUT = Set.of("input_per_1k", "output_per_1k");
+    private static final Set<String> PUT = Set.of("input_per_1k", "cached_input_per_1k", "output_per_1k");
     private final AdminDeps deps;
 
     PricesHandler(AdminDeps deps) {
@@ -28,7 +28,9 @@ final class PricesHandler {
     private void put(ServerRequest req, ServerResponse res) {
         String model = FieldValidation.model(AdminDeps.pathParam(req, "model"), "model");
         JsonBody body = deps.body(req, PUT);
-        ModelPrice price = new ModelPrice(model, amount(body, "input_per_1k"), amount(body, "output_per_1k"));
+        BigDecimal cached = body.decimal("cached_input_per_1k")
+                .map(value -> FieldValidation.credits(value, "cached_input_per_1k")).orElse(null);
+        ModelPrice price = new ModelPrice(model, amount(body, "input_per_1k"), cached, amount(body, "output_per_1k"));
         deps.changes().apply(Topic.PRICES, (tx, audit) -> {
             new PriceRepository(tx).put(price);
             audit.record("price.put", "model_price", model, view(price));
@@ -61,6 +63,7 @@ final class PricesHandler {
     ObjectNode view(ModelPrice p) {
         ObjectNode node = deps.responses().object("model_price").put("model", p.model());
         JsonResponses.put(node, "input_per_1k", p.inputPer1k());
+        JsonResponses.put(node, "cached_input_per_1k", p.cachedInputPer1k());
         JsonResponses.put(node, "output_per_1k", p.outputPer1k());
         return node;
     }

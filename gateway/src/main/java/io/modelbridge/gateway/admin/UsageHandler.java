@@ -81,7 +81,8 @@ final class UsageHandler {
             node.put("group", t.group());
         }
         node.put("requests", t.requests()).put("prompt_tokens", t.promptTokens())
-                .put("completion_tokens", t.completionTokens());
+                .put("completion_tokens", t.completionTokens()).put("cached_prompt_tokens", t.cachedPromptTokens())
+                .put("reasoning_tokens", t.reasoningTokens());
         JsonResponses.put(node, "cost", t.cost());
         return node.put("errors", t.errors());
     }
@@ -93,7 +94,8 @@ final class UsageHandler {
         node.put("user_id", u.userId()).put("key_id", u.keyId()).put("model", u.alias())
                 .put("channel", u.channel()).put("provider", u.provider()).put("upstream_model", u.upstreamModel())
                 .put("stream", u.stream()).put("prompt_tokens", u.promptTokens())
-                .put("completion_tokens", u.completionTokens()).put("estimated", u.estimated());
+                .put("completion_tokens", u.completionTokens()).put("cached_prompt_tokens", u.cachedPromptTokens())
+                .put("reasoning_tokens", u.reasoningTokens()).put("estimated", u.estimated());
         JsonResponses.put(node, "cost", u.cost());
         return node.put("latency_ms", u.latencyMs()).put("ttft_ms", u.ttftMs()).put("status", u.status())
                 .put("error_code", u.errorCode());

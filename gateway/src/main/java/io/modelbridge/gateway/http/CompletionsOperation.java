@@ -96,8 +96,7 @@ final class CompletionsOperation implements Operation<CompletionCall> {
             usage = Usage.of(exchange.promptTokens, completion);
             exchange.estimated = true;
         }
-        exchange.promptTokens = usage.promptTokens();
-        exchange.completionTokens = usage.completionTokens();
+        exchange.tokens(usage);
         byte[] body = call.answers().completion(response, usage);
         TargetHeaders.set(res, served.servedBy());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
@@ -160,12 +159,11 @@ final class CompletionsOperation implements Operation<CompletionCall> {
     private Usage delivered(Exchange exchange, StreamTally tally) {
         Usage reported = tally.reportedUsage();
         if (reported != null) {
-            exchange.promptTokens = reported.promptTokens();
-            exchange.completionTokens = reported.completionTokens();
+            exchange.tokens(reported);
         } else {
             exchange.completionTokens = s.tokens().text(tally.completionText());
             exchange.estimated = true;
         }
-        return Usage.of(exchange.promptTokens, exchange.completionTokens);
+        return exchange.usage();
     }
 }

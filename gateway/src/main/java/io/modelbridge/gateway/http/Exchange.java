@@ -8,6 +8,7 @@ import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.pipeline.ServingTarget;
 import io.modelbridge.gateway.routing.RouteTable;
 import io.modelbridge.gateway.routing.Target;
+import io.modelbridge.spi.Usage;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Optional;
@@ -32,6 +33,9 @@ final class Exchange {
     boolean stream;
     int promptTokens;
     int completionTokens;
+    /** The parts the upstream reported (cache hits of the prompt, reasoning in the completion); null when it did not. */
+    Integer cachedPromptTokens;
+    Integer reasoningTokens;
     boolean estimated;
     Integer ttftMillis;
     /** Set by {@link #failed}; otherwise the client got 200 if something was delivered, else see {@link #status()}. */
@@ -107,6 +111,19 @@ final class Exchange {
         return delivered ? completionTokens : 0;
     }
 
+    /** Takes the counts of the upstream's usage. */
+    void tokens(Usage usage) {
+        promptTokens = usage.promptTokens();
+        completionTokens = usage.completionTokens();
+        cachedPromptTokens = usage.cachedPromptTokens();
+        reasoningTokens = usage.reasoningTokens();
+    }
+
+    /** The usage the client is shown: the counts billed, with the parts the upstream reported. */
+    Usage usage() {
+        return Usage.of(promptTokens, completionTokens, cachedPromptTokens, reasoningTokens);
+    }
+
     /**
      * The request's series. The alias label is set only for a model that resolved to a route or that the route
      * table serves, so clients cannot mint series with made-up model names.
@@ -127,6 +144,7 @@ final class Exchange {
                 caller == null ? null : caller.keyId(), storable(model),
                 target == null ? null : target.channel().name(), target == null ? null : target.channel().provider(),
                 target == null ? null : target.upstreamModel(), stream, billedPromptTokens(), billedCompletionTokens(),
-                estimated, BigDecimal.ZERO, latency, ttftMillis, status(), errorCode(), clientRequestId, null);
+                delivered ? cachedPromptTokens : null, delivered ? reasoningTokens : null, estimated, BigDecimal.ZERO,
+                latency, ttftMillis, status(), errorCode(), clientRequestId, null);
     }
 }

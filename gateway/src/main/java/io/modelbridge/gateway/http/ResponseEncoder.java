@@ -148,6 +148,12 @@ final class ResponseEncoder {
         node.put("prompt_tokens", u.promptTokens());
         node.put("completion_tokens", u.completionTokens());
         node.put("total_tokens", u.totalTokens());
+        if (u.cachedPromptTokens() != null) {
+            node.putObject("prompt_tokens_details").put("cached_tokens", u.cachedPromptTokens());
+        }
+        if (u.reasoningTokens() != null) {
+            node.putObject("completion_tokens_details").put("reasoning_tokens", u.reasoningTokens());
+        }
         return node;
     }
 

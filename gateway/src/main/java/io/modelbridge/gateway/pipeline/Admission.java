@@ -181,8 +181,9 @@ public final class Admission {
             }
             settled = true;
             rate.reconcile((long) row.promptTokens() + row.completionTokens());
-            UsageRow priced = row.withCost(price.map(p -> PriceBook.cost(p, row.promptTokens(), row.completionTokens()))
-                    .orElse(BigDecimal.ZERO));
+            int cached = row.cachedPromptTokens() == null ? 0 : row.cachedPromptTokens();
+            UsageRow priced = row.withCost(price.map(p -> PriceBook.cost(p, row.promptTokens(), cached,
+                    row.completionTokens())).orElse(BigDecimal.ZERO));
             if (reservation.isPresent()) {
                 quotas.settle(reservation.get(), priced);
             } else {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,5 +30,18 @@ final class DashboardPage {
 
     static String when(Instant at) {
         return TIME.format(at);
+    }
+
+    /** A request's tokens, with the parts read from the vendor's cache and spent on reasoning when there were any. */
+    static String tokens(Language t, UsageRow u) {
+        List<String> parts = new ArrayList<>();
+        if (u.cachedPromptTokens() != null && u.cachedPromptTokens() > 0) {
+            parts.add(t.text("cachedTokens", u.cachedPromptTokens()));
+        }
+        if (u.reasoningTokens() != null && u.reasoningTokens() > 0) {
+            parts.add(t.text("reasoningTokens", u.reasoningTokens()));
+        }
+        String total = String.valueOf(u.promptTokens() + u.completionTokens());
+        return parts.isEmpty() ? total : total + " (" + String.join(", ", parts) + ")";
     }
 }

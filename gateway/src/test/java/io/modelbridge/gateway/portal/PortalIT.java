@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelbridge.testkit.deepseek.DeepSeekSimulator;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,6 +61,33 @@ class PortalIT {
         String listed = eventually(() -> browser.get("/dashboard").body(), page -> page.contains("id=\"recent\""));
         assertTrue(listed.contains("<td>chat</td>"), "the call is listed among recent requests");
         assertTrue(listed.contains("<td>1</td>"), "one request of chat in the 30-day totals");
+    }
+
+    @Test
+    void recentRequestsShowCachedPromptAndReasoningTokens() throws Exception {
+        try (DeepSeekSimulator deepseek = DeepSeekSimulator.start()) {
+            deepseek.cacheHits(true); // half of every prompt is a cache hit
+            var channel = JSON.createObjectNode().put("name", "ds-sim").put("provider", "deepseek")
+                    .put("credential", deepseek.apiKey()).put("base_url", deepseek.baseUri().toString());
+            channel.putArray("models").add("deepseek-reasoner");
+            setup.gateway.admin("POST", "/channels", channel);
+            var alias = JSON.createObjectNode();
+            alias.putArray("targets").addObject().put("channel", "ds-sim").put("model", "deepseek-reasoner");
+            setup.gateway.admin("PUT", "/aliases/think", alias);
+            PortalClient browser = setup.browser();
+            String key = PortalSetup.newKey(setup.signUpAndConfirm(browser, "theo@example.com").body());
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            setup.api().resolve("/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"think\",\"messages\":[{\"role\":\"user\","
+                            + "\"content\":\"one two three four five six\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+            int reasoning = JSON.readTree(answer.body()).at("/usage/completion_tokens_details/reasoning_tokens").asInt();
+            int total = JSON.readTree(answer.body()).at("/usage/total_tokens").asInt();
+            assertTrue(reasoning > 0, answer.body());
+            String listed = eventually(() -> browser.get("/dashboard").body(), page -> page.contains("<td>think</td>"));
+            assertTrue(listed.contains("<td>" + total + " (3 cached, " + reasoning + " reasoning)</td>"), listed);
+        }
     }
 
     @Test

@@ -44,6 +44,40 @@ class PriceBookTest {
         assertEquals(new BigDecimal("0.002000"), PriceBook.cost(plain, 1, 1));
     }
 
+    @Test
+    void cachedPromptTokensCostTheCachedPriceAndTheReservationStaysOnTheFullInputPrice() {
+        ModelPrice price = new ModelPrice("m", new BigDecimal("2"), new BigDecimal("0.5"), new BigDecimal("8"));
+        // (1000 - 600) x 2 + 600 x 0.5 + 500 x 8, per 1000 tokens: 0.8 + 0.3 + 4
+        assertEquals(new BigDecimal("5.100000"), PriceBook.cost(price, 1000, 600, 500));
+        assertEquals(new BigDecimal("6.000000"), PriceBook.cost(price, 1000, 0, 500));
+        assertEquals(new BigDecimal("6.000000"), PriceBook.worstCase(price, 1000, 500));
+        ModelPrice noCachedPrice = new ModelPrice("m", new BigDecimal("2"), new BigDecimal("8"));
+        assertEquals(new BigDecimal("6.000000"), PriceBook.cost(noCachedPrice, 1000, 600, 500));
+        // a cached count above the prompt is the whole prompt, never a negative uncached part
+        assertEquals(new BigDecimal("4.500000"), PriceBook.cost(price, 1000, 5000, 500));
+    }
+
+    @Test
+    void cachedCostsEqualTheExactDecimalComputation() {
+        Random random = new Random(14);
+        for (int i = 0; i < 100_000; i++) {
+            ModelPrice price = new ModelPrice("m", micros(random), micros(random), micros(random));
+            long prompt = random.nextLong(2_000_000);
+            long cached = random.nextInt(3) == 0 ? 0 : random.nextLong(prompt + 1);
+            long completion = random.nextLong(2_000_000);
+            BigDecimal exact = price.inputPer1k().multiply(BigDecimal.valueOf(prompt - cached))
+                    .add(price.cachedInputPer1k().multiply(BigDecimal.valueOf(cached)))
+                    .add(price.outputPer1k().multiply(BigDecimal.valueOf(completion)))
+                    .divide(THOUSAND).setScale(6, RoundingMode.HALF_UP);
+            assertEquals(exact, PriceBook.cost(price, prompt, cached, completion));
+        }
+        ModelPrice huge = new ModelPrice("m", new BigDecimal("99999999999999.999999"), new BigDecimal("0.1234567"),
+                BigDecimal.ONE);
+        assertEquals(new BigDecimal("99999999999999.999999").multiply(BigDecimal.valueOf(3))
+                .add(new BigDecimal("0.1234567").multiply(BigDecimal.valueOf(7))).add(BigDecimal.ONE)
+                .divide(THOUSAND).setScale(6, RoundingMode.HALF_UP), PriceBook.cost(huge, 10, 7, 1));
+    }
+
     private static BigDecimal micros(Random random) {
         long micros = switch (random.nextInt(4)) {
             case 0 -> random.nextInt(1000);

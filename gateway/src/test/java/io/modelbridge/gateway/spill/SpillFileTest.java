@@ -26,6 +26,21 @@ class SpillFileTest {
     }
 
     @Test
+    void cachedAndReasoningTokenCountsSurviveAndOldLinesReadAsNotReported() throws Exception {
+        Path file = dir.resolve("usage.jsonl");
+        UsageRow detailed = new UsageRow("x", Instant.parse("2026-12-05T10:00:00Z"), 7L, null, "ds", "sim", "deepseek",
+                "deepseek-reasoner", false, 10, 23, 5, 12, false, new BigDecimal("0.1925"), 56, null, 200, null, null, 3L);
+        new SpillFile<>(file, SpillFile.mapper(), UsageRow.class, 10).append(List.of(detailed, row("a")));
+        assertEquals(List.of(detailed, row("a")), new SpillFile<>(file, SpillFile.mapper(), UsageRow.class, 10).read());
+
+        Path old = dir.resolve("old.jsonl"); // a line written before the two counts existed
+        Files.writeString(old, SpillFile.mapper().writeValueAsString(row("b"))
+                .replace(",\"cachedPromptTokens\":null", "").replace(",\"reasoningTokens\":null", "") + "\n");
+        assertFalse(Files.readString(old).contains("reasoningTokens"));
+        assertEquals(List.of(row("b")), new SpillFile<>(old, SpillFile.mapper(), UsageRow.class, 10).read());
+    }
+
+    @Test
     void rowsSurviveARestartAndATornLastLine() throws Exception {
         Path file = dir.resolve("spill/usage.jsonl");
         SpillFile<UsageRow> spill = new SpillFile<>(file, SpillFile.mapper(), UsageRow.class, 10);

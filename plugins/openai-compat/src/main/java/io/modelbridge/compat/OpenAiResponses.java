@@ -59,7 +59,11 @@ public final class OpenAiResponses {
         return new EmbeddingResponse(vectors, usage(root.get("usage")));
     }
 
-    /** Usage from {@code {"prompt_tokens","completion_tokens","total_tokens"}}; null when absent or JSON null. */
+    /**
+     * Usage from {@code {"prompt_tokens","completion_tokens","total_tokens"}}, with the cached prompt tokens
+     * ({@code prompt_tokens_details.cached_tokens}, else DeepSeek's {@code prompt_cache_hit_tokens}) and the
+     * reasoning tokens ({@code completion_tokens_details.reasoning_tokens}) when sent; null when absent or JSON null.
+     */
     public static Usage usage(JsonNode usage) {
         if (usage == null || !usage.isObject()) {
             return null;
@@ -67,7 +71,15 @@ public final class OpenAiResponses {
         int prompt = OpenAiJson.tokens(usage, "prompt_tokens", 0);
         int completion = OpenAiJson.tokens(usage, "completion_tokens", 0);
         int total = OpenAiJson.totalTokens(usage, "total_tokens", prompt + completion);
-        return new Usage(prompt, completion, total);
+        Integer cached = detail(usage.path("prompt_tokens_details"), "cached_tokens");
+        return new Usage(prompt, completion, total, cached != null ? cached : detail(usage, "prompt_cache_hit_tokens"),
+                detail(usage.path("completion_tokens_details"), "reasoning_tokens"));
+    }
+
+    /** A token count inside a usage's details object; null when the object or the field is absent or JSON null. */
+    public static Integer detail(JsonNode details, String field) {
+        JsonNode value = details.get(field);
+        return value == null || value.isNull() ? null : OpenAiJson.tokens(details, field, 0);
     }
 
     private static Message message(JsonNode message) {

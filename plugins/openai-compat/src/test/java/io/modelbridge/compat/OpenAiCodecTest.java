@@ -136,7 +136,7 @@ class OpenAiCodecTest {
         assertEquals(List.of(), choice.message().content());
         assertEquals("Let me think", choice.message().reasoningContent());
         assertEquals(new ToolCall("call_9", "f", "{}"), choice.message().toolCalls().getFirst());
-        assertEquals(new Usage(9, 3, 12), response.usage());
+        assertEquals(new Usage(9, 3, 12, 0, null), response.usage());
         assertNull(OpenAiResponses.chat("{\"choices\":[{\"message\":{\"content\":\"x\"},\"finish_reason\":\"length\"}]}")
                 .usage());
     }

@@ -66,6 +66,11 @@ public class ModelPrices extends TableImpl<ModelPricesRecord> {
      */
     public final TableField<ModelPricesRecord, BigDecimal> OUTPUT_PER_1K = createField(DSL.name("output_per_1k"), SQLDataType.NUMERIC(20, 6).nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.NUMERIC)), this, "");
 
+    /**
+     * The column <code>public.model_prices.cached_input_per_1k</code>.
+     */
+    public final TableField<ModelPricesRecord, BigDecimal> CACHED_INPUT_PER_1K = createField(DSL.name("cached_input_per_1k"), SQLDataType.NUMERIC(20, 6), this, "");
+
     private ModelPrices(Name alias, Table<ModelPricesRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

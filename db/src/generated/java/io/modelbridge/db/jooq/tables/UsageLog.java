@@ -162,6 +162,16 @@ public class UsageLog extends TableImpl<UsageLogRecord> {
      */
     public final TableField<UsageLogRecord, Long> LEASE_ID = createField(DSL.name("lease_id"), SQLDataType.BIGINT, this, "");
 
+    /**
+     * The column <code>public.usage_log.cached_prompt_tokens</code>.
+     */
+    public final TableField<UsageLogRecord, Integer> CACHED_PROMPT_TOKENS = createField(DSL.name("cached_prompt_tokens"), SQLDataType.INTEGER, this, "");
+
+    /**
+     * The column <code>public.usage_log.reasoning_tokens</code>.
+     */
+    public final TableField<UsageLogRecord, Integer> REASONING_TOKENS = createField(DSL.name("reasoning_tokens"), SQLDataType.INTEGER, this, "");
+
     private UsageLog(Name alias, Table<UsageLogRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

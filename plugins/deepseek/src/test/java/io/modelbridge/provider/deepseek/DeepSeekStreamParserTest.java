@@ -38,7 +38,7 @@ class DeepSeekStreamParserTest {
                 event("\"choices\":[]," + usage),
                 "data: [DONE]\n\n");
         assertEquals(List.of(new ReasoningDelta(0, "比较"), new TextDelta(0, "9.8"), new Finish(0, FinishReason.STOP),
-                new UsageReport(new Usage(10, 48, 58))), chunks);
+                new UsageReport(new Usage(10, 48, 58, 4, null))), chunks);
     }
 
     @Test

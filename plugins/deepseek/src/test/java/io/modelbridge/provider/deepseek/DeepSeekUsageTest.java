@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.modelbridge.spi.ProviderException;
 import io.modelbridge.spi.ProviderFailure.Kind;
 import io.modelbridge.spi.Usage;
+import java.util.ArrayList;
+import io.modelbridge.spi.ChatChunk;
 import io.modelbridge.testkit.HostileTokenCounts;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +37,33 @@ class DeepSeekUsageTest {
         assertEquals(new Usage(100_000_000, 7, 100_000_007), DeepSeekResponses.chat(answer(usage)).usage());
         assertEquals(new Usage(3, 4, 7), DeepSeekResponses.chat(answer("{\"prompt_tokens\":3,\"completion_tokens\":4}"))
                 .usage());
+    }
+
+    @Test
+    void cacheHitsAndReasoningTokensAreReadStreamedOrNot() {
+        String usage = "{\"prompt_tokens\":10,\"completion_tokens\":48,\"total_tokens\":58,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":6},\"completion_tokens_details\":{\"reasoning_tokens\":38}}";
+        assertEquals(new Usage(10, 48, 58, 6, 38), DeepSeekResponses.chat(answer(usage)).usage());
+        assertEquals(new Usage(10, 48, 58, 6, 38), streamedUsage(usage));
+        // older answers carry only DeepSeek's own split: prompt_cache_hit_tokens is the cached part
+        String older = "{\"prompt_tokens\":10,\"completion_tokens\":4,\"total_tokens\":14,"
+                + "\"prompt_cache_hit_tokens\":8,\"prompt_cache_miss_tokens\":2}";
+        assertEquals(new Usage(10, 4, 14, 8, null), DeepSeekResponses.chat(answer(older)).usage());
+        assertEquals(new Usage(10, 4, 14, 8, null), streamedUsage(older));
+    }
+
+    private static Usage streamedUsage(String usage) {
+        String frames = "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},"
+                + "\"finish_reason\":\"stop\"}]}\n\ndata: {\"id\":\"c\",\"choices\":[],\"usage\":" + usage + "}\n\n"
+                + "data: [DONE]\n\n";
+        List<Usage> reports = new ArrayList<>();
+        DeepSeekAdapter.streamParser("sk-secret", chunk -> {
+            if (chunk instanceof ChatChunk.UsageReport r) {
+                reports.add(r.usage());
+            }
+        }).parse(new ByteArrayInputStream(frames.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(1, reports.size());
+        return reports.getFirst();
     }
 
     private static String answer(String usage) {

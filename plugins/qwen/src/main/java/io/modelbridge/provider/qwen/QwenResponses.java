@@ -5,6 +5,7 @@ import static io.modelbridge.compat.OpenAiJson.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelbridge.compat.OpenAiJson;
+import io.modelbridge.compat.OpenAiResponses;
 import io.modelbridge.compat.UpstreamText;
 import io.modelbridge.spi.ChatResponse;
 import io.modelbridge.spi.ContentPart;
@@ -44,13 +45,16 @@ final class QwenResponses {
 
     /**
      * DashScope's usage: {@code input_tokens} and {@code output_tokens}; the total is their sum (as one-api computes
-     * it, since {@code total_tokens} is not sent on every answer). Null when absent.
+     * it, since {@code total_tokens} is not sent on every answer); {@code prompt_tokens_details.cached_tokens} and
+     * {@code output_tokens_details.reasoning_tokens} when sent. Null when absent.
      */
     static Usage usage(JsonNode usage) {
         if (usage == null || !usage.isObject() || !usage.has("input_tokens")) {
             return null;
         }
-        return Usage.of(OpenAiJson.tokens(usage, "input_tokens", 0), OpenAiJson.tokens(usage, "output_tokens", 0));
+        return Usage.of(OpenAiJson.tokens(usage, "input_tokens", 0), OpenAiJson.tokens(usage, "output_tokens", 0),
+                OpenAiResponses.detail(usage.path("prompt_tokens_details"), "cached_tokens"),
+                OpenAiResponses.detail(usage.path("output_tokens_details"), "reasoning_tokens"));
     }
 
     /** {@code stop}, {@code length}, {@code tool_calls}; null for the string {@code "null"} of unfinished events. */

@@ -62,6 +62,20 @@ public class ModelPricesRecord extends UpdatableRecordImpl<ModelPricesRecord> {
         return (BigDecimal) get(2);
     }
 
+    /**
+     * Setter for <code>public.model_prices.cached_input_per_1k</code>.
+     */
+    public void setCachedInputPer_1k(BigDecimal value) {
+        set(3, value);
+    }
+
+    /**
+     * Getter for <code>public.model_prices.cached_input_per_1k</code>.
+     */
+    public BigDecimal getCachedInputPer_1k() {
+        return (BigDecimal) get(3);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -85,12 +99,13 @@ public class ModelPricesRecord extends UpdatableRecordImpl<ModelPricesRecord> {
     /**
      * Create a detached, initialised ModelPricesRecord
      */
-    public ModelPricesRecord(String model, BigDecimal inputPer_1k, BigDecimal outputPer_1k) {
+    public ModelPricesRecord(String model, BigDecimal inputPer_1k, BigDecimal outputPer_1k, BigDecimal cachedInputPer_1k) {
         super(ModelPrices.MODEL_PRICES);
 
         setModel(model);
         setInputPer_1k(inputPer_1k);
         setOutputPer_1k(outputPer_1k);
+        setCachedInputPer_1k(cachedInputPer_1k);
         resetTouchedOnNotNull();
     }
 }

@@ -315,6 +315,34 @@ public class UsageLogRecord extends UpdatableRecordImpl<UsageLogRecord> {
         return (Long) get(20);
     }
 
+    /**
+     * Setter for <code>public.usage_log.cached_prompt_tokens</code>.
+     */
+    public void setCachedPromptTokens(Integer value) {
+        set(21, value);
+    }
+
+    /**
+     * Getter for <code>public.usage_log.cached_prompt_tokens</code>.
+     */
+    public Integer getCachedPromptTokens() {
+        return (Integer) get(21);
+    }
+
+    /**
+     * Setter for <code>public.usage_log.reasoning_tokens</code>.
+     */
+    public void setReasoningTokens(Integer value) {
+        set(22, value);
+    }
+
+    /**
+     * Getter for <code>public.usage_log.reasoning_tokens</code>.
+     */
+    public Integer getReasoningTokens() {
+        return (Integer) get(22);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -338,7 +366,7 @@ public class UsageLogRecord extends UpdatableRecordImpl<UsageLogRecord> {
     /**
      * Create a detached, initialised UsageLogRecord
      */
-    public UsageLogRecord(Long id, String requestId, OffsetDateTime createdAt, Long userId, Long keyId, String alias, String channel, String provider, String upstreamModel, Boolean stream, Integer promptTokens, Integer completionTokens, Integer totalTokens, Boolean estimated, BigDecimal cost, Integer latencyMs, Integer ttftMs, Integer status, String errorCode, String clientRequestId, Long leaseId) {
+    public UsageLogRecord(Long id, String requestId, OffsetDateTime createdAt, Long userId, Long keyId, String alias, String channel, String provider, String upstreamModel, Boolean stream, Integer promptTokens, Integer completionTokens, Integer totalTokens, Boolean estimated, BigDecimal cost, Integer latencyMs, Integer ttftMs, Integer status, String errorCode, String clientRequestId, Long leaseId, Integer cachedPromptTokens, Integer reasoningTokens) {
         super(UsageLog.USAGE_LOG);
 
         setId(id);
@@ -362,6 +390,8 @@ public class UsageLogRecord extends UpdatableRecordImpl<UsageLogRecord> {
         setErrorCode(errorCode);
         setClientRequestId(clientRequestId);
         setLeaseId(leaseId);
+        setCachedPromptTokens(cachedPromptTokens);
+        setReasoningTokens(reasoningTokens);
         resetTouchedOnNotNull();
     }
 }
