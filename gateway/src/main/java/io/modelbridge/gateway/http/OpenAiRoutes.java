@@ -35,6 +35,7 @@ public final class OpenAiRoutes {
                 .post("/v1/chat/completions", pipeline.handler(new OpenAiChatCodec(s.json(), s.errors(), s.clock()), chat))
                 .post("/v1/embeddings", pipeline.handler(new OpenAiEmbeddingsCodec(s.json(), s.errors()),
                         new EmbeddingsOperation(s)))
+                .post("/v1/messages", pipeline.handler(new AnthropicMessagesCodec(s.json()), chat))
                 .get("/v1/models", models::list)
                 .get("/v1/models/{id}", models::one)
                 .get("/healthz", (req, res) -> res.send("ok"))
