@@ -258,6 +258,47 @@ class AnthropicMessagesIT {
                 + viaMessages);
     }
 
+    /**
+     * count_tokens answers the gateway's own count, the one message_start reports; it takes no rate limit (two
+     * counts and then a message fit in an rpm of 1) and writes no usage row.
+     */
+    @Test
+    void countTokensIsTheGatewaysCountUnbilledAndUnlimited() {
+        String counter = gateway.userWithKey("counter");
+        gateway.admin("PUT", "/limits", JSON.createObjectNode().put("scope", "user").put("subject", "counter")
+                .put("rpm", 1));
+        ObjectNode body = ask("smart", "How many tokens are in this question?", false);
+        body.put("system", "You are terse.");
+        body.remove("max_tokens");
+        body.remove("stream");
+        HttpResponse<String> first = countTokens(counter, body);
+        assertEquals(200, first.statusCode(), first.body());
+        int counted = json(first.body()).get("input_tokens").asInt();
+        assertTrue(counted > 8, first.body());
+        assertEquals(1, json(first.body()).size(), first.body());
+        assertEquals(first.body(), countTokens(counter, body).body());
+
+        List<Event> events = stream(counter, body.put("max_tokens", 16).put("stream", true));
+        assertEquals(counted, events.getFirst().data().at("/message/usage/input_tokens").asInt());
+        UsageRows.sleep(500);
+        JsonNode usage = gateway.admin("GET", "/usage?user=counter&since=1h&limit=100", null);
+        assertEquals(1, usage.get("data").size(), "only the message has a usage row: " + usage);
+    }
+
+    @Test
+    void countTokensErrorsAreAnthropicShaped() {
+        ObjectNode body = ask("smart", "hi", false);
+        assertError(countTokens(null, body), 401, "authentication_error");
+        assertError(countTokens(key, ask("no-such-model", "hi", false)), 404, "not_found_error");
+        body.remove("messages");
+        assertError(countTokens(key, body), 400, "invalid_request_error");
+    }
+
+    static HttpResponse<String> countTokens(String apiKey, ObjectNode body) {
+        return apiKey == null ? api.post("/v1/messages/count_tokens", null, body.toString())
+                : api.post("/v1/messages/count_tokens", null, body.toString(), "x-api-key", apiKey);
+    }
+
     private static BigDecimal chargeOf(String user, java.util.function.Function<String, HttpResponse<String>> call)
             throws InterruptedException {
         gateway.admin("POST", "/users", JSON.createObjectNode().put("name", user).put("quota", BigDecimal.ONE));
