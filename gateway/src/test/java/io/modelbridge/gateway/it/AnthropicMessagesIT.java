@@ -294,6 +294,22 @@ class AnthropicMessagesIT {
         assertError(countTokens(key, body), 400, "invalid_request_error");
     }
 
+    /** Anthropic's browser SDK sends anthropic-* headers, so its preflight must allow them. */
+    @Test
+    void aBrowsersPreflightAllowsTheAnthropicSdksHeaders() throws Exception {
+        String requested = "anthropic-dangerous-direct-browser-access, anthropic-version, content-type, x-api-key";
+        HttpResponse<String> res = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(gateway.api() + "/v1/messages"))
+                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "http://app.example").header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", requested).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, res.statusCode(), res.body());
+        String allowed = res.headers().firstValue("access-control-allow-headers").orElse("");
+        for (String header : requested.split(", ")) {
+            assertTrue(allowed.contains(header), header + " in " + allowed);
+        }
+    }
+
     static HttpResponse<String> countTokens(String apiKey, ObjectNode body) {
         return apiKey == null ? api.post("/v1/messages/count_tokens", null, body.toString())
                 : api.post("/v1/messages/count_tokens", null, body.toString(), "x-api-key", apiKey);
