@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.testkit.deepseek.DeepSeekSimulator;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
+import io.modelbridge.testkit.qwen.QwenSimulator;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The Anthropic Messages dialect end to end: real sockets, embedded PostgreSQL, the openai and deepseek plugin jars
+ * The Anthropic Messages dialect end to end: real sockets, embedded PostgreSQL, the openai, deepseek and qwen plugin jars
  * against their simulators behind aliases, called as an Anthropic client calls ({@code x-api-key}, {@code
  * anthropic-version}).
  */
@@ -43,6 +44,7 @@ class AnthropicMessagesIT {
     static Path dataDir;
     static OpenAiSimulator openai;
     static DeepSeekSimulator deepseek;
+    static QwenSimulator qwen;
     static RunningGateway gateway;
     static ApiCalls api;
     static String key;
@@ -51,6 +53,7 @@ class AnthropicMessagesIT {
     static void start() {
         openai = OpenAiSimulator.start();
         deepseek = DeepSeekSimulator.start();
+        qwen = QwenSimulator.start();
         gateway = RunningGateway.start(dataDir);
         api = new ApiCalls(gateway.api());
         channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
@@ -58,6 +61,8 @@ class AnthropicMessagesIT {
         alias("smart", "sim", "gpt-4o");
         alias("paid", "sim", "gpt-4o");
         alias("ds", "ds", "deepseek-chat");
+        channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
+        alias("qwen", "dashscope", "qwen-plus");
         gateway.admin("PUT", "/prices/paid", "{\"input_per_1k\":1,\"output_per_1k\":1}");
         key = gateway.userWithKey("claude-user");
     }
@@ -67,16 +72,18 @@ class AnthropicMessagesIT {
         gateway.close();
         openai.close();
         deepseek.close();
+        qwen.close();
     }
 
     @AfterEach
     void heal() {
         openai.reset();
         deepseek.reset();
+        qwen.reset();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"smart", "ds"})
+    @ValueSource(strings = {"smart", "ds", "qwen"})
     void aTextAnswerIsAnAnthropicMessageAndItsUsageRowMatches(String model) {
         HttpResponse<String> res = messages(key, ask(model, "hello there", false));
         assertEquals(200, res.statusCode(), res.body());
@@ -126,7 +133,7 @@ class AnthropicMessagesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"smart", "ds"})
+    @ValueSource(strings = {"smart", "ds", "qwen"})
     void aStreamIsAnthropicsEventsInOrder(String model) {
         List<Event> events = stream(key, ask(model, "hello streaming world", true));
         List<String> names = events.stream().map(Event::name).toList();
@@ -152,7 +159,7 @@ class AnthropicMessagesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"smart", "ds"})
+    @ValueSource(strings = {"smart", "ds", "qwen"})
     void aToolUseRoundTrip(String model) {
         ObjectNode first = withTool(ask(model, "Paris", false));
         HttpResponse<String> res = messages(key, first);
@@ -180,11 +187,15 @@ class AnthropicMessagesIT {
         HttpResponse<String> done = messages(key, second);
         assertEquals(200, done.statusCode(), done.body());
         assertEquals("end_turn", json(done.body()).get("stop_reason").asText(), done.body());
-        JsonNode sent = model.equals("smart") ? openai.lastRequest().json() : deepseek.lastRequest().json();
-        JsonNode tool = sent.at("/messages/2");
-        assertEquals("tool", tool.get("role").asText(), sent.toString());
-        assertEquals(use.get("id").asText(), tool.get("tool_call_id").asText());
-        assertEquals(use.get("id").asText(), sent.at("/messages/1/tool_calls/0/id").asText(), sent.toString());
+        JsonNode sent = switch (model) {
+            case "smart" -> openai.lastRequest().json();
+            case "ds" -> deepseek.lastRequest().json();
+            default -> qwen.lastRequest().json();
+        };
+        JsonNode upstream = sent.has("messages") ? sent.get("messages") : sent.at("/input/messages"); // DashScope: input.messages
+        assertEquals("tool", upstream.at("/2/role").asText(), sent.toString());
+        assertEquals(use.get("id").asText(), upstream.at("/2/tool_call_id").asText(), sent.toString());
+        assertEquals(use.get("id").asText(), upstream.at("/1/tool_calls/0/id").asText(), sent.toString());
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.testkit.deepseek.DeepSeekSimulator;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
+import io.modelbridge.testkit.qwen.QwenSimulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The official Anthropic TypeScript SDK ({@code @anthropic-ai/sdk}, unmodified) against the gateway, behind the
- * openai and deepseek simulators: create, stream, a tool-use round trip, count_tokens, an error. Needs Node; the SDK
+ * openai, deepseek and qwen simulators: create, stream, a tool-use round trip, count_tokens, an error. Needs Node; the SDK
  * is installed with npm into {@code target/anthropic-sdk} (or taken from {@code -Dmb.test.anthropicSdk=<dir with
  * node_modules>}). Skipped, saying why, when node is absent or the SDK cannot be installed (offline).
  */
@@ -41,6 +42,7 @@ class AnthropicSdkIT {
     static Path dataDir;
     static OpenAiSimulator openai;
     static DeepSeekSimulator deepseek;
+    static QwenSimulator qwen;
     static RunningGateway gateway;
     static Path sdk;
     static String key;
@@ -52,11 +54,14 @@ class AnthropicSdkIT {
         sdk = installedSdk();
         openai = OpenAiSimulator.start();
         deepseek = DeepSeekSimulator.start();
+        qwen = QwenSimulator.start();
         gateway = RunningGateway.start(dataDir);
         channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
         channel("ds", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-chat");
         alias("smart", "sim", "gpt-4o");
         alias("ds", "ds", "deepseek-chat");
+        channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
+        alias("qwen", "dashscope", "qwen-plus");
         key = gateway.userWithKey("sdk-user");
     }
 
@@ -66,11 +71,12 @@ class AnthropicSdkIT {
             gateway.close();
             openai.close();
             deepseek.close();
+            qwen.close();
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"smart", "ds"})
+    @ValueSource(strings = {"smart", "ds", "qwen"})
     void theOfficialSdkWorksUnmodified(String model) throws Exception {
         Run run = run(List.of("node", "drive.mjs"), sdk, Map.of("MB_BASE_URL", gateway.api().toString(),
                 "MB_KEY", key, "MB_MODEL", model), 120);
