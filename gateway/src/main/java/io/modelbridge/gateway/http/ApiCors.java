@@ -26,10 +26,10 @@ final class ApiCors implements Filter {
     /** Chromium caps a preflight's cache at two hours. */
     static final String MAX_AGE_SECONDS = "7200";
     static final String ALLOW_METHODS = "GET, HEAD, POST, OPTIONS";
-    /** What the OpenAI SDKs and browser chat apps send, besides the x-stainless-* and openai-* families. */
+    /** What the OpenAI SDKs and browser chat apps send, besides the x-stainless-*, openai-* and anthropic-* families. */
     static final List<String> ALLOW_HEADERS = List.of("authorization", "content-type", "x-api-key", "api-key",
             "x-request-id", "openai-organization", "openai-project", "openai-beta");
-    private static final List<String> ALLOWED_PREFIXES = List.of("x-stainless-", "openai-");
+    private static final List<String> ALLOWED_PREFIXES = List.of("x-stainless-", "openai-", "anthropic-");
     static final List<String> EXPOSE_HEADERS = List.of("x-request-id", "x-modelbridge-request-id",
             "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
             "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens", "retry-after",
@@ -68,7 +68,7 @@ final class ApiCors implements Filter {
         chain.proceed();
     }
 
-    /** The fixed list, plus the requested headers of the families SDKs add to (x-stainless-*, openai-*). */
+    /** The fixed list, plus the requested headers of the families SDKs add to (x-stainless-*, openai-*, anthropic-*). */
     static String allowHeaders(Optional<String> requested) {
         Set<String> allowed = new LinkedHashSet<>(ALLOW_HEADERS);
         requested.ifPresent(list -> Arrays.stream(list.split(",")).map(h -> h.strip().toLowerCase(Locale.ROOT))

@@ -14,5 +14,10 @@ record ChatCall(ChatRequest request, Answers answers) {
 
         /** The encoder of this request's stream. */
         StreamEncoder stream();
+
+        /** The encoder of this request's stream, told the prompt's tokens (Anthropic's message_start reports them). */
+        default StreamEncoder stream(int promptTokens) {
+            return stream();
+        }
     }
 }

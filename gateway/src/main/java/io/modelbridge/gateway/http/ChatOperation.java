@@ -92,7 +92,7 @@ final class ChatOperation implements Operation<ChatCall> {
     private void stream(ChatCall call, List<Target> plan, Exchange exchange, ServerResponse res) {
         ChatRequest chat = call.request();
         StreamTally tally = new StreamTally(exchange.startNanos);
-        SseRelay relay = new SseRelay(res, call.answers().stream(), tally);
+        SseRelay relay = new SseRelay(res, call.answers().stream(exchange.promptTokens), tally);
         try {
             FailoverOutcome<Void> outcome = s.failover().run(plan, (serving, adapter, ctx) ->
                     relay.relay(serving, adapter, chat.withModel(serving.target().upstreamModel()), ctx));

@@ -26,6 +26,7 @@ public final class OpenAiRoutes {
         ModelsHandler models = new ModelsHandler(s);
         RequestPipeline pipeline = new RequestPipeline(s);
         ChatOperation chat = new ChatOperation(s);
+        AnthropicMessagesCodec anthropic = new AnthropicMessagesCodec(s.json());
         routing.addFilter(new ApiRequestIds())
                 .addFilter(new ApiCors(edge)) // before InFlight: even a drain's 503 must be readable by a page
                 .addFilter(inFlight)
@@ -37,6 +38,8 @@ public final class OpenAiRoutes {
                         new CompletionsOperation(s)))
                 .post("/v1/embeddings", pipeline.handler(new OpenAiEmbeddingsCodec(s.json(), s.errors()),
                         new EmbeddingsOperation(s)))
+                .post("/v1/messages", pipeline.handler(anthropic, chat))
+                .post("/v1/messages/count_tokens", new AnthropicCountTokens(s, anthropic))
                 .get("/v1/models", models::list)
                 .get("/v1/models/{id}", models::one)
                 .get("/healthz", (req, res) -> res.send("ok"))

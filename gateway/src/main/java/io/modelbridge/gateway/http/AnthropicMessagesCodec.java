@@ -1,0 +1,76 @@
+package io.modelbridge.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.modelbridge.gateway.error.ErrorShape;
+import io.modelbridge.gateway.ids.RandomIds;
+import io.modelbridge.spi.ChatRequest;
+import io.modelbridge.spi.ChatResponse;
+import io.modelbridge.spi.Usage;
+import java.util.Optional;
+
+/**
+ * The Anthropic Messages dialect ({@code POST /v1/messages}): the key in {@code x-api-key} (or a Bearer
+ * Authorization header), its request, its {@code message} answer and event stream, its errors.
+ * {@code anthropic-version} and {@code anthropic-beta} are accepted and not needed.
+ */
+final class AnthropicMessagesCodec implements ClientCodec<ChatCall> {
+    static final String API_KEY = "x-api-key";
+    private final ObjectMapper json;
+    private final AnthropicRequestParser parser;
+    private final AnthropicErrors errors;
+
+    AnthropicMessagesCodec(ObjectMapper json) {
+        this.json = json;
+        this.parser = new AnthropicRequestParser(json);
+        this.errors = new AnthropicErrors(json);
+    }
+
+    /** {@code x-api-key: <key>} as {@code Bearer <key>}, else the Authorization header. */
+    @Override
+    public Optional<String> credential(ServerRequest req) {
+        return req.headers().first(HeaderNames.create(API_KEY)).map(key -> "Bearer " + key.strip())
+                .or(() -> req.headers().first(HeaderNames.AUTHORIZATION));
+    }
+
+    @Override
+    public ChatCall decode(JsonNode body) {
+        ChatRequest chat = parser.parse(body, true);
+        return new ChatCall(chat, new Answers(chat.model()));
+    }
+
+    @Override
+    public ErrorShape errors() {
+        return errors;
+    }
+
+    AnthropicRequestParser parser() {
+        return parser;
+    }
+
+    /** Answers carry the model name the client asked for and a message id of their own. */
+    private final class Answers implements ChatCall.Answers {
+        private final AnthropicMessageEncoder encoder;
+
+        Answers(String model) {
+            this.encoder = new AnthropicMessageEncoder(json, "msg_" + RandomIds.base64Url(18), model);
+        }
+
+        @Override
+        public byte[] completion(ChatResponse response, Usage usage) {
+            return encoder.message(response, usage);
+        }
+
+        @Override
+        public StreamEncoder stream() {
+            return stream(0);
+        }
+
+        @Override
+        public StreamEncoder stream(int promptTokens) {
+            return new AnthropicStreamEncoder(encoder, errors, promptTokens);
+        }
+    }
+}

@@ -1,0 +1,409 @@
+package io.modelbridge.gateway.it;
+
+import static io.modelbridge.gateway.it.ApiCalls.json;
+import static io.modelbridge.gateway.it.RunningGateway.JSON;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelbridge.testkit.deepseek.DeepSeekSimulator;
+import io.modelbridge.testkit.openai.OpenAiSimulator;
+import io.modelbridge.testkit.qwen.QwenSimulator;
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Anthropic Messages dialect end to end: real sockets, embedded PostgreSQL, the openai, deepseek and qwen plugin jars
+ * against their simulators behind aliases, called as an Anthropic client calls ({@code x-api-key}, {@code
+ * anthropic-version}).
+ */
+@Tag("it")
+@Timeout(120)
+class AnthropicMessagesIT {
+    static final String VERSION = "2023-06-01";
+    @TempDir
+    static Path dataDir;
+    static OpenAiSimulator openai;
+    static DeepSeekSimulator deepseek;
+    static QwenSimulator qwen;
+    static RunningGateway gateway;
+    static ApiCalls api;
+    static String key;
+
+    @BeforeAll
+    static void start() {
+        openai = OpenAiSimulator.start();
+        deepseek = DeepSeekSimulator.start();
+        qwen = QwenSimulator.start();
+        gateway = RunningGateway.start(dataDir);
+        api = new ApiCalls(gateway.api());
+        channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
+        channel("ds", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-chat");
+        alias("smart", "sim", "gpt-4o");
+        alias("paid", "sim", "gpt-4o");
+        alias("ds", "ds", "deepseek-chat");
+        channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
+        alias("qwen", "dashscope", "qwen-plus");
+        gateway.admin("PUT", "/prices/paid", "{\"input_per_1k\":1,\"output_per_1k\":1}");
+        key = gateway.userWithKey("claude-user");
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        openai.close();
+        deepseek.close();
+        qwen.close();
+    }
+
+    @AfterEach
+    void heal() {
+        openai.reset();
+        deepseek.reset();
+        qwen.reset();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"smart", "ds", "qwen"})
+    void aTextAnswerIsAnAnthropicMessageAndItsUsageRowMatches(String model) {
+        HttpResponse<String> res = messages(key, ask(model, "hello there", false));
+        assertEquals(200, res.statusCode(), res.body());
+        JsonNode body = json(res.body());
+        assertTrue(body.get("id").asText().startsWith("msg_"), res.body());
+        assertEquals("message", body.get("type").asText());
+        assertEquals("assistant", body.get("role").asText());
+        assertEquals(model, body.get("model").asText(), "the model as the client sent it");
+        assertEquals("text", body.at("/content/0/type").asText());
+        assertFalse(body.at("/content/0/text").asText().isEmpty(), res.body());
+        assertEquals("end_turn", body.get("stop_reason").asText());
+        assertTrue(body.get("stop_sequence").isNull());
+        int input = body.at("/usage/input_tokens").asInt();
+        int output = body.at("/usage/output_tokens").asInt();
+        assertTrue(input > 0 && output > 0, res.body());
+
+        JsonNode row = UsageRows.find(gateway, res.headers().firstValue("x-modelbridge-request-id").orElseThrow());
+        assertEquals(200, row.get("status").asInt(), row.toString());
+        assertEquals(input, row.get("prompt_tokens").asInt(), row.toString());
+        assertEquals(output, row.get("completion_tokens").asInt(), row.toString());
+        assertEquals(model, row.get("model").asText(), row.toString());
+    }
+
+    @Test
+    void systemStopSequencesSamplingAndUserReachTheUpstreamInCanonicalForm() {
+        ObjectNode body = ask("smart", "hi", false);
+        body.putArray("system").addObject().put("type", "text").put("text", "Be brief.");
+        body.putArray("stop_sequences").add("END");
+        body.put("temperature", 0.5).put("top_p", 0.9).put("top_k", 5);
+        body.putObject("metadata").put("user_id", "end-user-7");
+        assertEquals(200, messages(key, body).statusCode());
+        JsonNode sent = openai.lastRequest().json();
+        assertEquals("system", sent.at("/messages/0/role").asText(), sent.toString());
+        assertEquals("Be brief.", sent.at("/messages/0/content").asText(sent.at("/messages/0/content/0/text").asText()));
+        assertEquals("END", sent.at("/stop/0").asText(), sent.toString());
+        assertEquals(64, sent.get("max_tokens").asInt(sent.path("max_completion_tokens").asInt()), sent.toString());
+        assertEquals(0.5, sent.get("temperature").asDouble());
+        assertEquals("end-user-7", sent.get("user").asText());
+        assertFalse(sent.has("top_k"), "top_k has no place in the SPI and OpenAI refuses it: " + sent);
+    }
+
+    @Test
+    void bearerAuthorizationWorksAsWellAsXApiKey() {
+        HttpResponse<String> res = api.post("/v1/messages", key, ask("smart", "hi", false).toString(),
+                "anthropic-version", VERSION);
+        assertEquals(200, res.statusCode(), res.body());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"smart", "ds", "qwen"})
+    void aStreamIsAnthropicsEventsInOrder(String model) {
+        List<Event> events = stream(key, ask(model, "hello streaming world", true));
+        List<String> names = events.stream().map(Event::name).toList();
+        assertEquals("message_start", names.getFirst(), names.toString());
+        assertEquals(List.of("content_block_stop", "message_delta", "message_stop"),
+                names.subList(names.size() - 3, names.size()), names.toString());
+        assertEquals("content_block_start", names.get(1), names.toString());
+        assertTrue(names.subList(2, names.size() - 3).stream().allMatch("content_block_delta"::equals), names.toString());
+        JsonNode start = events.getFirst().data().get("message");
+        assertTrue(start.get("id").asText().startsWith("msg_"));
+        assertEquals(model, start.get("model").asText());
+        assertTrue(start.at("/usage/input_tokens").asInt() > 0, start.toString());
+        StringBuilder text = new StringBuilder();
+        events.stream().filter(e -> e.name().equals("content_block_delta")).forEach(e -> {
+            assertEquals("text_delta", e.data().at("/delta/type").asText());
+            assertEquals(0, e.data().get("index").asInt());
+            text.append(e.data().at("/delta/text").asText());
+        });
+        assertTrue(text.toString().contains("hello streaming world"), text.toString());
+        JsonNode delta = events.get(events.size() - 2).data();
+        assertEquals("end_turn", delta.at("/delta/stop_reason").asText());
+        assertTrue(delta.at("/usage/output_tokens").asInt() > 0, delta.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"smart", "ds", "qwen"})
+    void aToolUseRoundTrip(String model) {
+        ObjectNode first = withTool(ask(model, "Paris", false));
+        HttpResponse<String> res = messages(key, first);
+        assertEquals(200, res.statusCode(), res.body());
+        JsonNode answer = json(res.body());
+        assertEquals("tool_use", answer.get("stop_reason").asText(), res.body());
+        JsonNode use = null;
+        for (JsonNode block : answer.get("content")) {
+            if (block.get("type").asText().equals("tool_use")) {
+                use = block;
+            }
+        }
+        assertNotNull(use, res.body());
+        assertEquals("get_weather", use.get("name").asText());
+        assertTrue(use.get("input").isObject() && use.get("input").toString().contains("Paris"), use.toString());
+
+        // the tool's result goes back as a tool_result block answering the tool_use's id
+        ObjectNode second = withTool(ask(model, "Paris", false));
+        ArrayNode history = (ArrayNode) second.get("messages");
+        history.addObject().put("role", "assistant").set("content", answer.get("content"));
+        ObjectNode result = history.addObject().put("role", "user").putArray("content").addObject()
+                .put("type", "tool_result").put("tool_use_id", use.get("id").asText()).put("content", "18 degrees")
+                .put("is_error", false);
+        assertNotNull(result);
+        HttpResponse<String> done = messages(key, second);
+        assertEquals(200, done.statusCode(), done.body());
+        assertEquals("end_turn", json(done.body()).get("stop_reason").asText(), done.body());
+        JsonNode sent = switch (model) {
+            case "smart" -> openai.lastRequest().json();
+            case "ds" -> deepseek.lastRequest().json();
+            default -> qwen.lastRequest().json();
+        };
+        JsonNode upstream = sent.has("messages") ? sent.get("messages") : sent.at("/input/messages"); // DashScope: input.messages
+        assertEquals("tool", upstream.at("/2/role").asText(), sent.toString());
+        assertEquals(use.get("id").asText(), upstream.at("/2/tool_call_id").asText(), sent.toString());
+        assertEquals(use.get("id").asText(), upstream.at("/1/tool_calls/0/id").asText(), sent.toString());
+    }
+
+    @Test
+    void aStreamedToolCallIsAToolUseBlockWithInputJsonDeltas() {
+        List<Event> events = stream(key, withTool(ask("smart", "Paris", true)));
+        Event start = events.stream().filter(e -> e.name().equals("content_block_start")
+                && e.data().at("/content_block/type").asText().equals("tool_use")).findFirst().orElseThrow();
+        assertEquals("get_weather", start.data().at("/content_block/name").asText());
+        int index = start.data().get("index").asInt();
+        StringBuilder input = new StringBuilder();
+        events.stream().filter(e -> e.name().equals("content_block_delta") && e.data().get("index").asInt() == index)
+                .forEach(e -> {
+                    assertEquals("input_json_delta", e.data().at("/delta/type").asText());
+                    input.append(e.data().at("/delta/partial_json").asText());
+                });
+        assertTrue(json(input.toString()).toString().contains("Paris"), input.toString());
+        assertEquals("tool_use", events.get(events.size() - 2).data().at("/delta/stop_reason").asText());
+    }
+
+    @Test
+    void aFailureMidStreamIsAnErrorEvent() {
+        openai.wordsPerChunk(1);
+        openai.errorEventAfter(2);
+        List<Event> events = stream(key, ask("smart", "one two three four five six", true));
+        Event last = events.getLast();
+        assertEquals("error", last.name(), events.toString());
+        assertEquals("error", last.data().get("type").asText());
+        assertFalse(last.data().at("/error/type").asText().isEmpty(), last.data().toString());
+        assertTrue(events.stream().noneMatch(e -> e.name().equals("message_stop")));
+    }
+
+    @Test
+    void errorsAreInAnthropicsShapeWithItsStatuses() {
+        assertError(messages(null, ask("smart", "hi", false)), 401, "authentication_error");
+        assertError(messages("mb-not-a-key-0000000000000000", ask("smart", "hi", false)), 401, "authentication_error");
+        ObjectNode noMax = ask("smart", "hi", false);
+        noMax.remove("max_tokens");
+        assertError(messages(key, noMax), 400, "invalid_request_error");
+        assertError(messages(key, ask("no-such-model", "hi", false)), 404, "not_found_error");
+        String restricted = gateway.userWithKey("only-mini", "gpt-4o-mini");
+        assertError(messages(restricted, ask("smart", "hi", false)), 403, "permission_error");
+        assertError(messages(key, ask("smart", "x".repeat(70 * 1024), false)), 413, "request_too_large");
+        openai.failNextOverloaded(10);
+        assertError(messages(key, ask("smart", "hi", false)), 529, "overloaded_error");
+        openai.reset();
+        openai.failNextServerError(10);
+        HttpResponse<String> upstreamDown = messages(key, ask("smart", "hi", false));
+        assertEquals("api_error", json(upstreamDown.body()).at("/error/type").asText(), upstreamDown.body());
+        assertTrue(upstreamDown.statusCode() >= 500, upstreamDown.body());
+    }
+
+    @Test
+    void aRateLimitAppliesAsForChatCompletions() {
+        String limited = gateway.userWithKey("limited-claude");
+        gateway.admin("PUT", "/limits", JSON.createObjectNode().put("scope", "user").put("subject", "limited-claude")
+                .put("rpm", 1));
+        assertEquals(200, messages(limited, ask("smart", "hi", false)).statusCode());
+        HttpResponse<String> refused = messages(limited, ask("smart", "hi", false));
+        assertError(refused, 429, "rate_limit_error");
+        assertTrue(refused.headers().firstValue("retry-after").isPresent(), refused.headers().toString());
+    }
+
+    /** The same question through both dialects costs the same, and the ledger shows it as for chat completions. */
+    @Test
+    void theQuotaIsChargedExactlyAsForChatCompletions() throws Exception {
+        BigDecimal viaMessages = chargeOf("claude-payer", messages -> messages(messages, ask("paid", "hello", false)));
+        BigDecimal viaChat = chargeOf("chat-payer", k -> api.post("/v1/chat/completions", k,
+                ((ObjectNode) json(ApiCalls.chat("paid", "hello", false))).put("max_tokens", 64).toString()));
+        assertEquals(0, viaChat.compareTo(viaMessages), viaChat + " vs " + viaMessages);
+        assertEquals(0, new BigDecimal("0.003").compareTo(viaMessages), "1 prompt and 2 completion tokens at 0.001: "
+                + viaMessages);
+    }
+
+    /**
+     * count_tokens answers the gateway's own count, the one message_start reports; it takes no rate limit (two
+     * counts and then a message fit in an rpm of 1) and writes no usage row.
+     */
+    @Test
+    void countTokensIsTheGatewaysCountUnbilledAndUnlimited() {
+        String counter = gateway.userWithKey("counter");
+        gateway.admin("PUT", "/limits", JSON.createObjectNode().put("scope", "user").put("subject", "counter")
+                .put("rpm", 1));
+        ObjectNode body = ask("smart", "How many tokens are in this question?", false);
+        body.put("system", "You are terse.");
+        body.remove("max_tokens");
+        body.remove("stream");
+        HttpResponse<String> first = countTokens(counter, body);
+        assertEquals(200, first.statusCode(), first.body());
+        int counted = json(first.body()).get("input_tokens").asInt();
+        assertTrue(counted > 8, first.body());
+        assertEquals(1, json(first.body()).size(), first.body());
+        assertEquals(first.body(), countTokens(counter, body).body());
+
+        List<Event> events = stream(counter, body.put("max_tokens", 16).put("stream", true));
+        assertEquals(counted, events.getFirst().data().at("/message/usage/input_tokens").asInt());
+        UsageRows.sleep(500);
+        JsonNode usage = gateway.admin("GET", "/usage?user=counter&since=1h&limit=100", null);
+        assertEquals(1, usage.get("data").size(), "only the message has a usage row: " + usage);
+    }
+
+    @Test
+    void countTokensErrorsAreAnthropicShaped() {
+        ObjectNode body = ask("smart", "hi", false);
+        assertError(countTokens(null, body), 401, "authentication_error");
+        assertError(countTokens(key, ask("no-such-model", "hi", false)), 404, "not_found_error");
+        body.remove("messages");
+        assertError(countTokens(key, body), 400, "invalid_request_error");
+    }
+
+    /** Anthropic's browser SDK sends anthropic-* headers, so its preflight must allow them. */
+    @Test
+    void aBrowsersPreflightAllowsTheAnthropicSdksHeaders() throws Exception {
+        String requested = "anthropic-dangerous-direct-browser-access, anthropic-version, content-type, x-api-key";
+        HttpResponse<String> res = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(gateway.api() + "/v1/messages"))
+                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "http://app.example").header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", requested).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, res.statusCode(), res.body());
+        String allowed = res.headers().firstValue("access-control-allow-headers").orElse("");
+        for (String header : requested.split(", ")) {
+            assertTrue(allowed.contains(header), header + " in " + allowed);
+        }
+    }
+
+    static HttpResponse<String> countTokens(String apiKey, ObjectNode body) {
+        return apiKey == null ? api.post("/v1/messages/count_tokens", null, body.toString())
+                : api.post("/v1/messages/count_tokens", null, body.toString(), "x-api-key", apiKey);
+    }
+
+    private static BigDecimal chargeOf(String user, java.util.function.Function<String, HttpResponse<String>> call)
+            throws InterruptedException {
+        gateway.admin("POST", "/users", JSON.createObjectNode().put("name", user).put("quota", BigDecimal.ONE));
+        String k = gateway.admin("POST", "/keys", JSON.createObjectNode().put("user", user)).get("key").asText();
+        HttpResponse<String> res = call.apply(k);
+        assertEquals(200, res.statusCode(), res.body());
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        JsonNode quota = gateway.admin("GET", "/users/" + user + "/quota", null);
+        while (quota.get("balance").decimalValue().compareTo(BigDecimal.ONE) == 0 && System.nanoTime() < end) {
+            Thread.sleep(20);
+            quota = gateway.admin("GET", "/users/" + user + "/quota", null);
+        }
+        return BigDecimal.ONE.subtract(quota.get("balance").decimalValue());
+    }
+
+    private static void assertError(HttpResponse<String> res, int status, String type) {
+        assertEquals(status, res.statusCode(), res.body());
+        JsonNode body = json(res.body());
+        assertEquals("error", body.get("type").asText(), res.body());
+        assertEquals(type, body.at("/error/type").asText(), res.body());
+        assertFalse(body.at("/error/message").asText().isEmpty(), res.body());
+        assertFalse(body.has("param"), res.body());
+    }
+
+    static ObjectNode ask(String model, String text, boolean stream) {
+        ObjectNode body = JSON.createObjectNode().put("model", model).put("max_tokens", 64).put("stream", stream);
+        body.putArray("messages").addObject().put("role", "user").put("content", text);
+        return body;
+    }
+
+    static ObjectNode withTool(ObjectNode body) {
+        ObjectNode tool = body.putArray("tools").addObject().put("name", "get_weather")
+                .put("description", "The weather in a city");
+        ObjectNode schema = tool.putObject("input_schema").put("type", "object");
+        schema.putObject("properties").putObject("city").put("type", "string");
+        schema.putArray("required").add("city");
+        body.putObject("tool_choice").put("type", "auto");
+        return body;
+    }
+
+    static HttpResponse<String> messages(String apiKey, ObjectNode body) {
+        return apiKey == null ? api.post("/v1/messages", null, body.toString(), "anthropic-version", VERSION)
+                : api.post("/v1/messages", null, body.toString(), "x-api-key", apiKey, "anthropic-version", VERSION);
+    }
+
+    record Event(String name, JsonNode data) {}
+
+    /** The events of a streamed answer, which must be a 200 event stream. */
+    static List<Event> stream(String apiKey, ObjectNode body) {
+        HttpResponse<Stream<String>> res = api.postStreaming("/v1/messages", null, body.toString(),
+                "x-api-key", apiKey, "anthropic-version", VERSION);
+        assertEquals(200, res.statusCode());
+        assertTrue(res.headers().firstValue("content-type").orElseThrow().startsWith("text/event-stream"));
+        List<Event> events = new ArrayList<>();
+        String name = null;
+        for (Iterator<String> lines = res.body().iterator(); lines.hasNext(); ) {
+            String line = lines.next();
+            if (line.startsWith("event: ")) {
+                name = line.substring(7);
+            } else if (line.startsWith("data: ")) {
+                JsonNode data = json(line.substring(6));
+                assertEquals(name, data.get("type").asText(), "the event line names the data's type");
+                events.add(new Event(name, data));
+            }
+        }
+        return events;
+    }
+
+    private static void channel(String name, String provider, String baseUrl, String credential, String model) {
+        ObjectNode channel = JSON.createObjectNode().put("name", name).put("provider", provider)
+                .put("credential", credential).put("base_url", baseUrl);
+        channel.putArray("models").add(model);
+        gateway.admin("POST", "/channels", channel);
+    }
+
+    private static void alias(String name, String channel, String model) {
+        ObjectNode body = JSON.createObjectNode();
+        body.putArray("targets").addObject().put("channel", channel).put("model", model);
+        gateway.admin("PUT", "/aliases/" + name, body);
+    }
+}
