@@ -14,5 +14,15 @@ record ChatCall(ChatRequest request, Answers answers) {
 
         /** The encoder of this request's stream. */
         StreamEncoder stream();
+
+        /** The whole answer limited to the key's {@link ResponseProfile}; a dialect without profiles ignores it. */
+        default byte[] completion(ChatResponse response, Usage usage, ResponseProfile profile) {
+            return completion(response, usage);
+        }
+
+        /** The stream's encoder for the key's {@link ResponseProfile}; a dialect without profiles ignores it. */
+        default StreamEncoder stream(ResponseProfile profile) {
+            return stream();
+        }
     }
 }

@@ -79,7 +79,7 @@ final class ChatOperation implements Operation<ChatCall> {
         }
         exchange.promptTokens = usage.promptTokens();
         exchange.completionTokens = usage.completionTokens();
-        byte[] body = call.answers().completion(response, usage);
+        byte[] body = call.answers().completion(response, usage, exchange.profile);
         TargetHeaders.set(res, served.servedBy());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         exchange.delivered = true;
@@ -93,7 +93,7 @@ final class ChatOperation implements Operation<ChatCall> {
     private void stream(ChatCall call, List<Target> plan, Exchange exchange, ServerResponse res) {
         ChatRequest chat = call.request();
         StreamTally tally = new StreamTally(exchange.startNanos);
-        SseRelay relay = new SseRelay(res, call.answers().stream(), tally);
+        SseRelay relay = new SseRelay(res, call.answers().stream(exchange.profile), tally);
         try {
             FailoverOutcome<Void> outcome = s.failover().run(plan, (serving, adapter, ctx) ->
                     relay.relay(serving, adapter, chat.withModel(serving.target().upstreamModel()), ctx));

@@ -24,6 +24,8 @@ final class Exchange {
     final Instant at;
     final long startNanos = System.nanoTime();
     Caller caller;
+    /** Which fields of the answer the caller's key gets. */
+    ResponseProfile profile = ResponseProfile.FULL;
     String model;
     Target target;
     boolean stream;

@@ -38,6 +38,7 @@ final class RequestPipeline {
         Admission.Ticket ticket = null;
         try (RequestContext.Scope scope = RequestContext.open(exchange.logName())) {
             exchange.caller = s.auth().authenticate(codec.credential(req), ClientAddress.of(req));
+            exchange.profile = ResponseProfile.parse(exchange.caller.key().responseProfile()).orElse(s.responseProfile());
             C call = codec.decode(RequestBodies.readJson(req, s.json(), s.maxBodyBytes()));
             exchange.model = operation.model(call);
             exchange.stream = operation.stream(call);
