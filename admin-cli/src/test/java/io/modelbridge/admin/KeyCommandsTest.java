@@ -57,6 +57,19 @@ class KeyCommandsTest {
     }
 
     @Test
+    void theResponseProfileIsSetAtCreationChangedByUpdateAndShown() {
+        JsonNode key = CLI.json("key", "create", "--user", "kt-bob", "--profile", "classic").ok().json();
+        assertEquals("classic", key.path("response_profile").asText());
+        String id = key.path("id").asText();
+        assertTrue(CLI.run("key", "show", id).ok().out().contains("classic"));
+        assertEquals("full", CLI.json("key", "update", id, "--profile", "full").ok().json().path("response_profile").asText());
+        Cli.Result reset = CLI.run("key", "update", id, "--profile", "default").ok();
+        assertTrue(reset.out().contains("default profile"), reset.out());
+        assertTrue(CLI.json("key", "show", id).ok().json().path("response_profile").isNull());
+        assertEquals(2, CLI.run("key", "update", id, "--profile", "strict").exit());
+    }
+
+    @Test
     void listFiltersByUserInBothModes() {
         CLI.run("key", "create", "--user", "kt-alice", "--label", "filtered").ok();
         JsonNode bobs = CLI.json("key", "list", "--user", "kt-bob").ok().json();

@@ -9,6 +9,7 @@ import io.modelbridge.admin.output.Output;
 import io.modelbridge.admin.output.Table;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -19,11 +20,13 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code key create|list|show|revoke}. The secret is printed once, at creation. */
+/** {@code key create|update|list|show|revoke}. The secret is printed once, at creation. */
 @Command(name = "key", description = "Manage API keys (secrets are shown once, when created).")
 public final class KeyCommand {
     private static final Pattern DURATION = Pattern.compile("\\d{1,6}[smhdw]");
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    private static final String PROFILE = "Fields of answers: full (all the upstream sent) or classic (the 2023 "
+            + "chat-completion fields, for strict clients); default follows MB_RESPONSE_PROFILE.";
 
     @ParentCommand
     private Mbctl root;
@@ -42,8 +45,12 @@ public final class KeyCommand {
                        description = "A duration (90s, 15m, 12h, 30d, 2w), a date (2030-01-31) or an ISO instant.")
                String expires,
                @Option(names = "--rpm", paramLabel = "N", description = "Requests per minute for this key.") Integer rpm,
-               @Option(names = "--tpm", paramLabel = "N", description = "Tokens per minute for this key.") Integer tpm) {
+               @Option(names = "--tpm", paramLabel = "N", description = "Tokens per minute for this key.") Integer tpm,
+               @Option(names = "--profile", paramLabel = "full|classic", description = PROFILE) String profile) {
         ObjectNode body = AdminClient.JSON.createObjectNode().put("user", user);
+        if (profile != null) {
+            profile(profile, body, spec);
+        }
         if (label != null) {
             body.put("label", label);
         }
@@ -68,6 +75,31 @@ public final class KeyCommand {
             out.line(key.path("key").asText());
         }
         return Mbctl.OK;
+    }
+
+    @Command(name = "update", description = "Change a key's response profile.")
+    int update(@Parameters(paramLabel = "ID", completionCandidates = Candidates.KeyIds.class) long id,
+               @Option(names = "--profile", required = true, paramLabel = "full|classic|default", description = PROFILE)
+               String profile) {
+        ObjectNode body = AdminClient.JSON.createObjectNode();
+        profile(profile, body, spec);
+        JsonNode key = root.client().patch("/keys/" + id, body);
+        root.out().result(key, "Key " + id + " answers with the " + profileName(key) + " profile.");
+        return Mbctl.OK;
+    }
+
+    /** {@code --profile} as {@code response_profile}: full, classic, or default (null, the operator's). */
+    static void profile(String text, ObjectNode body, CommandSpec spec) {
+        switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "full", "classic" -> body.put("response_profile", text.strip().toLowerCase(Locale.ROOT));
+            case "default" -> body.putNull("response_profile");
+            default -> throw new ParameterException(spec.commandLine(), "Invalid value for option '--profile': '"
+                    + text + "' is not full, classic or default.");
+        }
+    }
+
+    private static String profileName(JsonNode key) {
+        return key.path("response_profile").isNull() ? "default" : key.path("response_profile").asText();
     }
 
     /** {@code --expires} as {@code expires_in} (a duration) or {@code expires_at} (a date or an ISO instant). */
@@ -120,6 +152,7 @@ public final class KeyCommand {
         fields.put("expires", Cells.instant(k.path("expires_at")));
         fields.put("rpm", k.path("rpm"));
         fields.put("tpm", k.path("tpm"));
+        fields.put("profile", profileName(k));
         fields.put("last used", Cells.instant(k.path("last_used_at")));
         fields.put("created", Cells.instant(k.path("created_at")));
         out.fields(fields);

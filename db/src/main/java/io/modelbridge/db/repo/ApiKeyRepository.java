@@ -44,6 +44,7 @@ public final class ApiKeyRepository {
                 .set(API_KEYS.ALLOWED_CIDRS, Sql.array(key.allowedCidrs()))
                 .set(API_KEYS.EXPIRES_AT, Sql.at(key.expiresAt()))
                 .set(API_KEYS.RPM, key.rpm()).set(API_KEYS.TPM, key.tpm())
+                .set(API_KEYS.RESPONSE_PROFILE, key.responseProfile())
                 .returning(API_KEYS.ID).fetchOne(API_KEYS.ID);
         return find(id).orElseThrow();
     }
@@ -68,6 +69,7 @@ public final class ApiKeyRepository {
                 .set(API_KEYS.ALLOWED_CIDRS, Sql.array(s.allowedCidrs()))
                 .set(API_KEYS.EXPIRES_AT, Sql.at(s.expiresAt()))
                 .set(API_KEYS.ENABLED, s.enabled()).set(API_KEYS.RPM, s.rpm()).set(API_KEYS.TPM, s.tpm())
+                .set(API_KEYS.RESPONSE_PROFILE, s.responseProfile())
                 .where(API_KEYS.ID.eq(id)).execute() == 1;
     }
 
@@ -100,6 +102,6 @@ public final class ApiKeyRepository {
                 r.get(API_KEYS.PREFIX), r.get(API_KEYS.LABEL), Sql.list(r.get(API_KEYS.ALLOWED_MODELS)),
                 Sql.list(r.get(API_KEYS.ALLOWED_CIDRS)), Sql.instant(r.get(API_KEYS.EXPIRES_AT)), enabled,
                 r.get(API_KEYS.RPM), r.get(API_KEYS.TPM), Sql.instant(r.get(API_KEYS.LAST_USED_AT)),
-                Sql.instant(r.get(API_KEYS.CREATED_AT)));
+                Sql.instant(r.get(API_KEYS.CREATED_AT)), r.get(API_KEYS.RESPONSE_PROFILE));
     }
 }

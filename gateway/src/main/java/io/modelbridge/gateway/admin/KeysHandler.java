@@ -13,6 +13,7 @@ import io.modelbridge.db.repo.UserRepository;
 import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.http.ResponseProfile;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -21,9 +22,9 @@ import java.util.Set;
 /** /keys: create (the secret is shown once), list, show, update, revoke, delete. */
 final class KeysHandler {
     private static final Set<String> CREATE =
-            Set.of("user", "label", "models", "cidrs", "expires_at", "expires_in", "rpm", "tpm");
+            Set.of("user", "label", "models", "cidrs", "expires_at", "expires_in", "rpm", "tpm", "response_profile");
     private static final Set<String> PATCH =
-            Set.of("label", "models", "cidrs", "expires_at", "expires_in", "enabled", "rpm", "tpm");
+            Set.of("label", "models", "cidrs", "expires_at", "expires_in", "enabled", "rpm", "tpm", "response_profile");
     private final AdminDeps deps;
 
     KeysHandler(AdminDeps deps) {
@@ -50,7 +51,8 @@ final class KeysHandler {
                     body.text("label").orElse(null),
                     body.strings("models").orElse(List.of()),
                     FieldValidation.cidrs(body.strings("cidrs").orElse(List.of()), "cidrs"),
-                    expiry(body).orElse(null), limit(body, "rpm").orElse(null), limit(body, "tpm").orElse(null));
+                    expiry(body).orElse(null), limit(body, "rpm").orElse(null), limit(body, "tpm").orElse(null),
+                    profile(body));
             ApiKeyEntry created = new ApiKeyRepository(tx).create(spec);
             audit.record("key.create", "api_key", String.valueOf(created.key().id()), view(created));
             return created;
@@ -97,7 +99,8 @@ final class KeysHandler {
         Instant expires = body.has("expires_at") || body.has("expires_in") ? expiry(body).orElse(null) : k.expiresAt();
         Integer rpm = body.has("rpm") ? limit(body, "rpm").orElse(null) : k.rpm();
         Integer tpm = body.has("tpm") ? limit(body, "tpm").orElse(null) : k.tpm();
-        return new KeySettings(label, models, cidrs, expires, body.bool("enabled").orElse(enabled), rpm, tpm);
+        String profile = body.has("response_profile") ? profile(body) : k.responseProfile();
+        return new KeySettings(label, models, cidrs, expires, body.bool("enabled").orElse(enabled), rpm, tpm, profile);
     }
 
     private void revoke(ServerRequest req, ServerResponse res) {
@@ -127,6 +130,13 @@ final class KeysHandler {
 
     private Optional<Instant> expiry(JsonBody body) {
         return Durations.expiry(body, deps.clock().instant());
+    }
+
+    /** {@code full}, {@code classic}, or null (absent or JSON null): the operator's default, MB_RESPONSE_PROFILE. */
+    private static String profile(JsonBody body) {
+        return body.text("response_profile").map(name -> ResponseProfile.parse(name)
+                .orElseThrow(() -> FieldValidation.invalid("response_profile is 'full', 'classic' or null (the "
+                        + "operator's default), not '" + name + "'.", "response_profile")).wireName()).orElse(null);
     }
 
     private static Optional<Integer> limit(JsonBody body, String field) {
@@ -159,7 +169,7 @@ final class KeysHandler {
         node.put("enabled", entry.keyEnabled()).put("revoked", entry.revokedAt() != null);
         JsonResponses.put(node, "revoked_at", entry.revokedAt());
         node.put("expired", k.expiresAt() != null && !k.expiresAt().isAfter(deps.clock().instant()));
-        node.put("rpm", k.rpm()).put("tpm", k.tpm());
+        node.put("rpm", k.rpm()).put("tpm", k.tpm()).put("response_profile", k.responseProfile());
         JsonResponses.put(node, "last_used_at", k.lastUsedAt());
         JsonResponses.put(node, "created_at", k.createdAt());
         return node;

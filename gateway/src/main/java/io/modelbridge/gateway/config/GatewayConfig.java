@@ -1,6 +1,7 @@
 package io.modelbridge.gateway.config;
 
 import io.modelbridge.db.PostgresUrl;
+import io.modelbridge.gateway.http.ResponseProfile;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,8 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                             Optional<String> dbUrl, String dbUser, String dbPassword, int dbPoolSize,
                             Optional<String> adminToken, Optional<String> masterKey, long maxBodyBytes,
                             Duration drainGrace, Duration requestTimeout, int maxAttempts, ControlConfig control,
-                            PortalConfig portal, PluginConfig plugins, ListenerConfig listener) {
+                            PortalConfig portal, PluginConfig plugins, ListenerConfig listener,
+                            ResponseProfile responseProfile) {
 
     public GatewayConfig {
         requirePort("MB_PORT", port);
@@ -48,45 +50,56 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                          Duration drainGrace, Duration requestTimeout, int maxAttempts) {
         this(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken,
                 masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, ControlConfig.defaults(),
-                PortalConfig.defaults(), PluginConfig.defaults(), ListenerConfig.defaults());
+                PortalConfig.defaults(), PluginConfig.defaults(), ListenerConfig.defaults(), ResponseProfile.FULL);
+    }
+
+    /** Every setting but MB_RESPONSE_PROFILE, which is full. */
+    public GatewayConfig(String host, int port, String adminHost, int adminPort, Path dataDir, Path pluginsDir,
+                         Optional<String> dbUrl, String dbUser, String dbPassword, int dbPoolSize,
+                         Optional<String> adminToken, Optional<String> masterKey, long maxBodyBytes,
+                         Duration drainGrace, Duration requestTimeout, int maxAttempts, ControlConfig control,
+                         PortalConfig portal, PluginConfig plugins, ListenerConfig listener) {
+        this(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken,
+                masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control, portal, plugins, listener,
+                ResponseProfile.FULL);
     }
 
     public GatewayConfig withControl(ControlConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, settings,
-                portal, plugins, listener);
+                portal, plugins, listener, responseProfile);
     }
 
     public GatewayConfig withPortal(PortalConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
-                settings, plugins, listener);
+                settings, plugins, listener, responseProfile);
     }
 
     public GatewayConfig withPlugins(PluginConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
-                portal, settings, listener);
+                portal, settings, listener, responseProfile);
     }
 
     /** With another MB_REQUEST_TIMEOUT_SECONDS: the longest one upstream call may take. */
     public GatewayConfig withRequestTimeout(Duration timeout) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, timeout, maxAttempts, control, portal,
-                plugins, listener);
+                plugins, listener, responseProfile);
     }
 
     public GatewayConfig withListener(ListenerConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
-                portal, plugins, settings);
+                portal, plugins, settings, responseProfile);
     }
 
     /** The same gateway on another (external) database, e.g. a second instance on the first one's. */
     public GatewayConfig withDatabase(String url, String user, String password) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, Optional.of(url), user,
                 password, dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts,
-                control, portal, plugins, listener);
+                control, portal, plugins, listener, responseProfile);
     }
 
     /** Reads MB_* variables; unset ones take the documented defaults. */
@@ -121,7 +134,8 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                         ControlConfig.redis(e.optional("MB_RATE_LIMITS"))),
                 PortalConfig.fromEnvironment(e),
                 PluginConfig.fromEnvironment(e),
-                ListenerConfig.fromEnvironment(e));
+                ListenerConfig.fromEnvironment(e),
+                responseProfile(e));
     }
 
     /** MB_DB_URL (JDBC or libpq form) with MB_DB_SCHEMA, or empty for the embedded database. */
@@ -134,6 +148,20 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
         return Optional.of(url.orElseThrow(() -> new IllegalArgumentException(
                 "MB_DB_SCHEMA needs MB_DB_URL: the embedded database keeps its tables in public"))
                 .withSchema(schema.get()));
+    }
+
+    /** MB_RESPONSE_PROFILE: the fields of answers for keys that choose no profile of their own; full by default. */
+    private static ResponseProfile responseProfile(Env e) {
+        Optional<String> name = e.optional("MB_RESPONSE_PROFILE");
+        return name.map(n -> ResponseProfile.parse(n).orElseThrow(() -> new IllegalArgumentException(
+                "MB_RESPONSE_PROFILE must be full or classic, got '" + n + "'"))).orElse(ResponseProfile.FULL);
+    }
+
+    /** With another MB_RESPONSE_PROFILE. */
+    public GatewayConfig withResponseProfile(ResponseProfile profile) {
+        return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
+                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
+                portal, plugins, listener, profile);
     }
 
     private static void requirePort(String name, int port) {

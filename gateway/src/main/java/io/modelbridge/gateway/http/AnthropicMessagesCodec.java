@@ -65,11 +65,12 @@ final class AnthropicMessagesCodec implements ClientCodec<ChatCall> {
 
         @Override
         public StreamEncoder stream() {
-            return stream(0);
+            return stream(0, ResponseProfile.FULL);
         }
 
+        /** Anthropic's answers have no response profile: the prompt's tokens go into message_start. */
         @Override
-        public StreamEncoder stream(int promptTokens) {
+        public StreamEncoder stream(int promptTokens, ResponseProfile profile) {
             return new AnthropicStreamEncoder(encoder, errors, promptTokens);
         }
     }

@@ -12,8 +12,19 @@ import io.modelbridge.gateway.usage.UsageRecorder;
 import java.time.Clock;
 import java.util.function.Supplier;
 
-/** What the OpenAI API handlers share. */
+/**
+ * What the OpenAI API handlers share. {@code responseProfile} is MB_RESPONSE_PROFILE, for keys without a profile of
+ * their own.
+ */
 public record ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,
                           UsageRecorder usage,
                           TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock, long maxBodyBytes,
-                          GatewayMetrics metrics) {}
+                          GatewayMetrics metrics, ResponseProfile responseProfile) {
+
+    public ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,
+                       UsageRecorder usage, TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock,
+                       long maxBodyBytes, GatewayMetrics metrics) {
+        this(auth, routes, admission, failover, usage, tokens, errors, json, clock, maxBodyBytes, metrics,
+                ResponseProfile.FULL);
+    }
+}

@@ -15,8 +15,16 @@ record ChatCall(ChatRequest request, Answers answers) {
         /** The encoder of this request's stream. */
         StreamEncoder stream();
 
-        /** The encoder of this request's stream, told the prompt's tokens (Anthropic's message_start reports them). */
-        default StreamEncoder stream(int promptTokens) {
+        /** The whole answer limited to the key's {@link ResponseProfile}; a dialect without profiles ignores it. */
+        default byte[] completion(ChatResponse response, Usage usage, ResponseProfile profile) {
+            return completion(response, usage);
+        }
+
+        /**
+         * The encoder of this request's stream, for the key's {@link ResponseProfile} and told the prompt's tokens
+         * (Anthropic's message_start reports them); a dialect that needs neither ignores them.
+         */
+        default StreamEncoder stream(int promptTokens, ResponseProfile profile) {
             return stream();
         }
     }

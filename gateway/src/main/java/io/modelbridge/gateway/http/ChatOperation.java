@@ -78,7 +78,7 @@ final class ChatOperation implements Operation<ChatCall> {
             exchange.estimated = true;
         }
         exchange.tokens(usage);
-        byte[] body = call.answers().completion(response, usage);
+        byte[] body = call.answers().completion(response, usage, exchange.profile);
         TargetHeaders.set(res, served.servedBy());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         exchange.delivered = true;
@@ -92,7 +92,7 @@ final class ChatOperation implements Operation<ChatCall> {
     private void stream(ChatCall call, List<Target> plan, Exchange exchange, ServerResponse res) {
         ChatRequest chat = call.request();
         StreamTally tally = new StreamTally(exchange.startNanos);
-        SseRelay relay = new SseRelay(res, call.answers().stream(exchange.promptTokens), tally);
+        SseRelay relay = new SseRelay(res, call.answers().stream(exchange.promptTokens, exchange.profile), tally);
         try {
             FailoverOutcome<Void> outcome = s.failover().run(plan, (serving, adapter, ctx) ->
                     relay.relay(serving, adapter, chat.withModel(serving.target().upstreamModel()), ctx));

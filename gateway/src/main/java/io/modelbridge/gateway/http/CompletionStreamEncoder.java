@@ -34,6 +34,7 @@ final class CompletionStreamEncoder implements StreamEncoder {
             case ChatChunk.ReasoningDelta r -> { }
             case ChatChunk.ToolCallDelta tc -> { }
             case ChatChunk.UsageReport u -> { } // sent last, if at all
+            case ChatChunk.Fields f -> { } // chat-completion fields (system_fingerprint, ...): not part of text_completion
         }
     }
 

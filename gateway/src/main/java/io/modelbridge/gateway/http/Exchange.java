@@ -26,6 +26,8 @@ final class Exchange {
     final Instant at;
     final long startNanos = System.nanoTime();
     Caller caller;
+    /** Which fields of the answer the caller's key gets. */
+    ResponseProfile profile = ResponseProfile.FULL;
     String model;
     /** The model is one the route table serves: a bounded set, so it may label metrics before routing. */
     boolean modelServed;

@@ -44,17 +44,31 @@ final class OpenAiChatCodec implements ClientCodec<ChatCall> {
 
         @Override
         public byte[] completion(ChatResponse response, Usage usage) {
-            return encoder(false).completion(response, usage);
+            return completion(response, usage, ResponseProfile.FULL);
+        }
+
+        @Override
+        public byte[] completion(ChatResponse response, Usage usage, ResponseProfile profile) {
+            return encoder(false, profile).completion(response, usage);
         }
 
         @Override
         public StreamEncoder stream() {
-            return new OpenAiStreamEncoder(encoder(chat.includeUsage()), errors, chat.includeUsage());
+            return stream(ResponseProfile.FULL);
         }
 
-        private ResponseEncoder encoder(boolean usageField) {
+        @Override
+        public StreamEncoder stream(int promptTokens, ResponseProfile profile) {
+            return stream(profile);
+        }
+
+        private StreamEncoder stream(ResponseProfile profile) {
+            return new OpenAiStreamEncoder(encoder(chat.includeUsage(), profile), errors, chat.includeUsage());
+        }
+
+        private ResponseEncoder encoder(boolean usageField, ResponseProfile profile) {
             return new ResponseEncoder(json, "chatcmpl-" + RandomIds.base64Url(18), clock.instant().getEpochSecond(),
-                    chat.model(), usageField);
+                    chat.model(), usageField, profile);
         }
     }
 }

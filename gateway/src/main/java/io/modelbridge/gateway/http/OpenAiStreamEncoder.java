@@ -31,21 +31,26 @@ final class OpenAiStreamEncoder implements StreamEncoder {
     @Override
     public void chunk(ChatChunk chunk, Consumer<byte[]> out) {
         byte[] json = encoder.chunk(chunk);
-        if (json == null) {
-            return; // a usage report: sent last, if at all
-        }
         int index = choiceIndex(chunk);
+        if (chunk instanceof ChatChunk.UsageReport) {
+            return; // sent last, if at all
+        }
         if (!started.get(index)) {
             started.set(index);
-            out.accept(data(encoder.roleChunk(index)));
+            out.accept(data(encoder.roleChunk(index, chunk)));
         }
-        out.accept(data(json));
+        if (json != null) {
+            out.accept(data(json));
+        }
     }
 
     @Override
     public void end(Usage usage, Consumer<byte[]> out) {
         if (!started.get(0)) {
-            out.accept(data(encoder.roleChunk(0)));
+            out.accept(data(encoder.roleChunk(0, null)));
+        }
+        for (int index : encoder.pendingChoices()) {
+            out.accept(data(encoder.pendingChunk(index)));
         }
         if (includeUsage) {
             out.accept(data(encoder.usageChunk(usage)));
@@ -67,12 +72,13 @@ final class OpenAiStreamEncoder implements StreamEncoder {
         return event;
     }
 
-    private static int choiceIndex(ChatChunk chunk) {
+    static int choiceIndex(ChatChunk chunk) {
         return switch (chunk) {
             case ChatChunk.TextDelta t -> t.index();
             case ChatChunk.ReasoningDelta r -> r.index();
             case ChatChunk.ToolCallDelta tc -> tc.index();
             case ChatChunk.Finish f -> f.index();
+            case ChatChunk.Fields f -> f.index();
             case ChatChunk.UsageReport u -> 0;
         };
     }

@@ -39,6 +39,7 @@ final class RequestPipeline {
         Admission.Ticket ticket = null;
         try (RequestContext.Scope scope = RequestContext.open(exchange.logName())) {
             exchange.caller = s.auth().authenticate(codec.credential(req), ClientAddress.of(req));
+            exchange.profile = ResponseProfile.parse(exchange.caller.key().responseProfile()).orElse(s.responseProfile());
             JsonNode body = RequestBodies.readJson(req, s.json(), s.maxBodyBytes());
             exchange.named(ClientModel.of(body), s.routes().get());
             C call = codec.decode(body);

@@ -9,10 +9,17 @@ import io.modelbridge.spi.ChatResponse;
 import io.modelbridge.spi.Message;
 import io.modelbridge.spi.ToolCall;
 import io.modelbridge.spi.Usage;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Writes OpenAI's {@code chat.completion} and {@code chat.completion.chunk} objects for one response: every chunk
- * carries the same id, created time and model (the name the client asked for).
+ * carries the same id, created time and model (the name the client asked for). The fields the upstream sent beyond
+ * the modelled ones (the SPI's {@code extras}, a stream's {@link ChatChunk.Fields}) are written back as they came,
+ * never over a field the gateway sets; the gateway adds no field of its own that the upstream did not send, except
+ * what OpenAI's shape requires. The key's {@link ResponseProfile} then limits the result.
  */
 final class ResponseEncoder {
     private final ObjectMapper json;
@@ -20,14 +27,21 @@ final class ResponseEncoder {
     private final long created;
     private final String model;
     private final boolean usageField;
+    private final ResponseProfile profile;
+    /** Per choice, the fields of upstream events not yet written (they go into that choice's next event). */
+    private final Map<Integer, ChatChunk.Fields> pending = new HashMap<>();
+    /** The top-level fields of the last upstream event, for the gateway's own trailing usage chunk. */
+    private Map<String, Object> lastEventFields = Map.of();
 
     /** @param usageField whether chunks carry {@code "usage": null} (the client asked for include_usage) */
-    ResponseEncoder(ObjectMapper json, String id, long created, String model, boolean usageField) {
+    ResponseEncoder(ObjectMapper json, String id, long created, String model, boolean usageField,
+                    ResponseProfile profile) {
         this.json = json;
         this.id = id;
         this.created = created;
         this.model = model;
         this.usageField = usageField;
+        this.profile = profile;
     }
 
     byte[] completion(ChatResponse response, Usage usage) {
@@ -37,23 +51,42 @@ final class ResponseEncoder {
             ObjectNode choice = choices.addObject();
             choice.put("index", c.index());
             choice.set("message", message(c.message()));
-            choice.putNull("logprobs");
+            addAbsent(choice, c.extras());
             choice.put("finish_reason", c.finishReason() == null ? "stop" : c.finishReason().wire());
         }
         root.set("usage", usage(usage));
+        addAbsent(root, response.extras());
         return bytes(root);
     }
 
-    /** The first chunk of a choice: the assistant role and empty content, as OpenAI sends it. */
-    byte[] roleChunk(int index) {
+    /**
+     * The first chunk of a choice: the assistant role, and the upstream's own opening fields when it sent them; else
+     * empty content as OpenAI sends it, except before a tool call (whose stream has no text).
+     */
+    byte[] roleChunk(int index, ChatChunk first) {
         ObjectNode root = chunk();
         ObjectNode delta = choice(root, index);
         delta.put("role", "assistant");
-        delta.put("content", "");
-        return bytes(root);
+        ChatChunk.Fields fields = pending.get(index);
+        if ((fields == null || !fields.delta().containsKey("content")) && !(first instanceof ChatChunk.ToolCallDelta)) {
+            delta.put("content", "");
+        }
+        return event(root, index);
     }
 
-    /** The event for a chunk, or null for a usage report (that is sent last, if at all). */
+    /** An event of their own for fields that no later event of choice {@code index} took. */
+    byte[] pendingChunk(int index) {
+        ObjectNode root = chunk();
+        choice(root, index);
+        return event(root, index);
+    }
+
+    /** The choices whose upstream fields wait for an event. */
+    Iterable<Integer> pendingChoices() {
+        return new TreeSet<>(pending.keySet());
+    }
+
+    /** The event for a chunk, or null for a usage report (sent last, if at all) and for fields (kept for the next). */
     byte[] chunk(ChatChunk chunk) {
         ObjectNode root = chunk();
         switch (chunk) {
@@ -73,11 +106,15 @@ final class ResponseEncoder {
                 fn.put("arguments", tc.argumentsFragment() == null ? "" : tc.argumentsFragment());
             }
             case ChatChunk.Finish f -> choiceNode(root, f.index()).put("finish_reason", f.reason().wire());
+            case ChatChunk.Fields f -> {
+                keep(f);
+                return null;
+            }
             case ChatChunk.UsageReport u -> {
                 return null;
             }
         }
-        return bytes(root);
+        return event(root, OpenAiStreamEncoder.choiceIndex(chunk));
     }
 
     /** The trailing {@code choices: []} chunk carrying the totals. */
@@ -85,6 +122,34 @@ final class ResponseEncoder {
         ObjectNode root = header("chat.completion.chunk");
         root.putArray("choices");
         root.set("usage", usage(usage));
+        addAbsent(root, lastEventFields);
+        return bytes(root);
+    }
+
+    private void keep(ChatChunk.Fields fields) {
+        if (!fields.event().isEmpty()) {
+            lastEventFields = fields.event();
+        }
+        pending.merge(fields.index(), fields, (older, newer) -> new ChatChunk.Fields(newer.index(),
+                merged(older.event(), newer.event()), merged(older.choice(), newer.choice()),
+                merged(older.delta(), newer.delta())));
+    }
+
+    private static Map<String, Object> merged(Map<String, Object> older, Map<String, Object> newer) {
+        Map<String, Object> all = new LinkedHashMap<>(older);
+        all.putAll(newer);
+        return all;
+    }
+
+    /** The chunk with choice {@code index}'s waiting upstream fields written in, as bytes. */
+    private byte[] event(ObjectNode root, int index) {
+        ChatChunk.Fields fields = pending.remove(index);
+        if (fields != null) {
+            ObjectNode choice = (ObjectNode) root.path("choices").path(0);
+            addAbsent((ObjectNode) choice.get("delta"), fields.delta());
+            addAbsent(choice, fields.choice());
+            addAbsent(root, fields.event());
+        }
         return bytes(root);
     }
 
@@ -114,7 +179,6 @@ final class ResponseEncoder {
         ObjectNode choice = root.putArray("choices").addObject();
         choice.put("index", index);
         choice.putObject("delta");
-        choice.putNull("logprobs");
         choice.putNull("finish_reason");
         return choice;
     }
@@ -139,7 +203,7 @@ final class ResponseEncoder {
                 c.putObject("function").put("name", call.name()).put("arguments", call.arguments());
             }
         }
-        node.putNull("refusal");
+        addAbsent(node, m.extras());
         return node;
     }
 
@@ -157,9 +221,18 @@ final class ResponseEncoder {
         return node;
     }
 
+    /** The upstream's own fields, where the gateway has not set the field itself. */
+    private void addAbsent(ObjectNode node, Map<String, Object> extras) {
+        extras.forEach((name, value) -> {
+            if (!node.has(name)) {
+                node.set(name, json.valueToTree(value));
+            }
+        });
+    }
+
     private byte[] bytes(ObjectNode node) {
         try {
-            return json.writeValueAsBytes(node);
+            return json.writeValueAsBytes(profile.limit(node));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -35,6 +35,7 @@ final class StreamTally {
                     .append(tc.argumentsFragment() == null ? "" : tc.argumentsFragment());
             case ChatChunk.UsageReport u -> usage = u.usage();
             case ChatChunk.Finish f -> { }
+            case ChatChunk.Fields f -> { }
         }
     }
 

@@ -15,7 +15,7 @@ public final class UpstreamErrors {
     public static GatewayException toClient(ProviderFailure f, String channel) {
         String where = "channel '" + channel + "': ";
         ApiError error = switch (f.kind()) {
-            case BAD_REQUEST -> new ApiError(400, "invalid_request_error", f.vendorCode(), null, f.message());
+            case BAD_REQUEST -> new ApiError(400, "invalid_request_error", f.vendorCode(), f.param(), f.message());
             case CONTEXT_TOO_LONG -> new ApiError(400, "invalid_request_error", "context_length_exceeded", "messages", f.message());
             case CONTENT_FILTER -> new ApiError(400, "invalid_request_error", "content_filter", null, f.message());
             case RATE_LIMIT -> new ApiError(429, "requests", "rate_limit_exceeded", null,

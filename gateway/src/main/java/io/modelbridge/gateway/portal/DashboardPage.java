@@ -1,8 +1,10 @@
 package io.modelbridge.gateway.portal;
 
+import io.modelbridge.db.repo.ApiKey;
 import io.modelbridge.db.repo.ApiKeyEntry;
 import io.modelbridge.db.repo.DailyUsage;
 import io.modelbridge.db.repo.UsageRow;
+import io.modelbridge.gateway.http.ResponseProfile;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -43,5 +45,27 @@ final class DashboardPage {
         }
         String total = String.valueOf(u.promptTokens() + u.completionTokens());
         return parts.isEmpty() ? total : total + " (" + String.join(", ", parts) + ")";
+    }
+
+    /** The choices of a key's response profile: the operator's default, or one of its own. */
+    static final List<String> PROFILES = List.of("default", "full", "classic");
+
+    /** The key's choice among {@link #PROFILES}. */
+    static String profile(ApiKey key) {
+        return key.responseProfile() == null ? "default" : key.responseProfile();
+    }
+
+    /** The name of one of {@link #PROFILES} in the visitor's language. */
+    static String profileText(Language t, String profile) {
+        return switch (profile) {
+            case "full" -> t.text("profileFull");
+            case "classic" -> t.text("profileClassic");
+            default -> t.text("profileDefault");
+        };
+    }
+
+    /** A posted choice: empty when it is none of {@link #PROFILES}; else the profile, or empty inside for default. */
+    static Optional<Optional<ResponseProfile>> chosenProfile(String choice) {
+        return "default".equals(choice) ? Optional.of(Optional.empty()) : ResponseProfile.parse(choice).map(Optional::of);
     }
 }

@@ -54,6 +54,9 @@ final class DashboardRoutes {
                         showOnce(res, onboarding.newKey(v.user().id(), v.user().name(), label(form)), false))))
                 .post("/dashboard/keys/{id}/label", onOwnKey((userId, keyId, form) ->
                         onboarding.relabelKey(userId, keyId, label(form))))
+                .post("/dashboard/keys/{id}/profile", onOwnKey((userId, keyId, form) ->
+                        DashboardPage.chosenProfile(form.get("profile")).ifPresent(profile ->
+                                onboarding.setKeyProfile(userId, keyId, profile.orElse(null)))))
                 .post("/dashboard/keys/{id}/revoke", onOwnKey((userId, keyId, form) ->
                         onboarding.revokeKey(userId, keyId)));
     }

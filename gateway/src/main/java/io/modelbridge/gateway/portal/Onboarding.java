@@ -16,6 +16,7 @@ import io.modelbridge.db.repo.QuotaRepository;
 import io.modelbridge.db.repo.RateLimit;
 import io.modelbridge.db.repo.User;
 import io.modelbridge.db.repo.UserRepository;
+import io.modelbridge.gateway.http.ResponseProfile;
 import io.modelbridge.gateway.admin.Changes;
 import io.modelbridge.gateway.admin.KeySecrets;
 import io.modelbridge.gateway.cluster.ChangeListener.Topic;
@@ -90,9 +91,29 @@ final class Onboarding {
             own.ifPresent(e -> {
                 ApiKey k = e.key();
                 keys.update(keyId, new KeySettings(label, k.allowedModels(), k.allowedCidrs(), k.expiresAt(),
-                        e.keyEnabled(), k.rpm(), k.tpm()));
+                        e.keyEnabled(), k.rpm(), k.tpm(), k.responseProfile()));
                 audit.record("key.update", "api_key", String.valueOf(keyId),
                         json.createObjectNode().put("label", label));
+            });
+            return own.isPresent();
+        });
+    }
+
+    /**
+     * Sets the response profile of one of the user's own keys (null: the operator's default); false when the user has
+     * no such key.
+     */
+    boolean setKeyProfile(long userId, long keyId, ResponseProfile profile) {
+        String name = profile == null ? null : profile.wireName();
+        return changes.apply(Topic.KEYS, (tx, audit) -> {
+            ApiKeyRepository keys = new ApiKeyRepository(tx);
+            Optional<ApiKeyEntry> own = own(keys, userId, keyId);
+            own.ifPresent(e -> {
+                ApiKey k = e.key();
+                keys.update(keyId, new KeySettings(k.label(), k.allowedModels(), k.allowedCidrs(), k.expiresAt(),
+                        e.keyEnabled(), k.rpm(), k.tpm(), name));
+                audit.record("key.update", "api_key", String.valueOf(keyId),
+                        json.createObjectNode().put("response_profile", name));
             });
             return own.isPresent();
         });

@@ -136,7 +136,7 @@ class SseRelayTest {
     }
 
     private static StreamEncoder openAi() {
-        return new OpenAiStreamEncoder(new ResponseEncoder(JSON, "chatcmpl-test", 1, "alias", false), ERRORS, false);
+        return new OpenAiStreamEncoder(new ResponseEncoder(JSON, "chatcmpl-test", 1, "alias", false, ResponseProfile.FULL), ERRORS, false);
     }
 
     private static ProviderException failure() {

@@ -237,6 +237,27 @@ class PortalIT {
     }
 
     @Test
+    void aKeysResponseProfileIsChosenOnTheDashboard() throws Exception {
+        PortalClient browser = setup.browser();
+        setup.signUpAndConfirm(browser, "profile@example.com");
+        HttpResponse<String> created = PortalSetup.followToDashboard(browser,
+                browser.post("/dashboard/keys", Map.of("label", "strict client")));
+        String key = PortalSetup.newKey(created.body());
+        String id = created.body().replaceAll("(?s).*<tr data-key=\"(\\d+)\"><td><code>" + key.substring(0, 11)
+                + ".*", "$1");
+        assertTrue(created.body().contains("<option value=\"default\" selected>"), "a new key follows the default");
+        assertEquals(303, browser.post("/dashboard/keys/" + id + "/profile", Map.of("profile", "classic")).statusCode());
+        assertEquals("classic", setup.gateway.admin("GET", "/keys/" + id, null).path("response_profile").asText());
+        assertTrue(browser.get("/dashboard").body().contains("<option value=\"classic\" selected>"));
+        assertEquals(200, chat(key).statusCode());
+        browser.post("/dashboard/keys/" + id + "/profile", Map.of("profile", "strict"));
+        assertEquals("classic", setup.gateway.admin("GET", "/keys/" + id, null).path("response_profile").asText(),
+                "an unknown choice changes nothing");
+        assertEquals(303, browser.post("/dashboard/keys/" + id + "/profile", Map.of("profile", "default")).statusCode());
+        assertTrue(setup.gateway.admin("GET", "/keys/" + id, null).path("response_profile").isNull());
+    }
+
+    @Test
     void aUserTheOperatorDisabledCannotUseTheDashboard() {
         PortalClient browser = setup.browser();
         setup.signUpAndConfirm(browser, "disabled@example.com");

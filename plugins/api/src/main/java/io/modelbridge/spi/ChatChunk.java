@@ -1,5 +1,7 @@
 package io.modelbridge.spi;
 
+import java.util.Map;
+
 /**
  * One piece of a streamed completion. The gateway turns these into OpenAI {@code chat.completion.chunk} events
  * and assigns the id, creation time and model the client sees. Indexes out of {@link UpstreamLimits}' bounds are
@@ -37,6 +39,22 @@ public sealed interface ChatChunk {
     record Finish(int index, FinishReason reason) implements ChatChunk {
         public Finish {
             UpstreamLimits.choiceIndex(index);
+        }
+    }
+
+    /**
+     * Fields of one upstream event that the other chunks do not model, as plain JSON values: at the event's top level
+     * ({@code system_fingerprint}, {@code service_tier}), on choice {@code index} ({@code logprobs}) and in its delta
+     * ({@code refusal}, {@code annotations}, a {@code content} of null or ""). A parser sends it before the event's
+     * other chunks; the gateway writes the fields into the client's event for that choice, as they came.
+     */
+    record Fields(int index, Map<String, Object> event, Map<String, Object> choice, Map<String, Object> delta)
+            implements ChatChunk {
+        public Fields {
+            UpstreamLimits.choiceIndex(index);
+            event = JsonValues.copy(event);
+            choice = JsonValues.copy(choice);
+            delta = JsonValues.copy(delta);
         }
     }
 

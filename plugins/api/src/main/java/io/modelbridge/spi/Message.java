@@ -1,6 +1,7 @@
 package io.modelbridge.spi;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -12,12 +13,20 @@ import java.util.stream.Collectors;
  * @param toolCalls        tool calls made by an assistant message; empty otherwise
  * @param toolCallId       for a {@code tool} message, the call it answers; else null
  * @param reasoningContent a reasoning model's thinking text (DeepSeek), or null
+ * @param extras           an answer's fields these types do not model ({@code refusal}, {@code annotations}), as
+ *                         plain JSON values, passed to the client as they came; empty in requests
  */
 public record Message(String role, List<ContentPart> content, String name, List<ToolCall> toolCalls,
-                      String toolCallId, String reasoningContent) {
+                      String toolCallId, String reasoningContent, Map<String, Object> extras) {
     public Message {
         content = List.copyOf(content);
         toolCalls = List.copyOf(toolCalls);
+        extras = JsonValues.copy(extras);
+    }
+
+    public Message(String role, List<ContentPart> content, String name, List<ToolCall> toolCalls,
+                   String toolCallId, String reasoningContent) {
+        this(role, content, name, toolCalls, toolCallId, reasoningContent, Map.of());
     }
 
     public static Message of(String role, String text) {

@@ -10,8 +10,14 @@ import java.time.Duration;
  * @param vendorCode     the vendor's error code, or null
  * @param upstreamStatus the vendor's HTTP status, or 0 when there was none (connect error, WebSocket frame)
  * @param retryAfter     how long the vendor asked to wait, or null
+ * @param param          the request field the vendor named as the cause of a bad request (OpenAI's {@code param}), or null
  */
-public record ProviderFailure(Kind kind, String message, String vendorCode, int upstreamStatus, Duration retryAfter) {
+public record ProviderFailure(Kind kind, String message, String vendorCode, int upstreamStatus, Duration retryAfter,
+                              String param) {
+
+    public ProviderFailure(Kind kind, String message, String vendorCode, int upstreamStatus, Duration retryAfter) {
+        this(kind, message, vendorCode, upstreamStatus, retryAfter, null);
+    }
 
     public static ProviderFailure of(Kind kind, String message) {
         return new ProviderFailure(kind, message, null, 0, null);

@@ -35,14 +35,15 @@ public class OpenAiErrors {
         Duration retryAfter = UpstreamText.retryAfter(reply, clock);
         if (error.isEmpty()) {
             Kind kind = classifyWithoutBody(status);
-            return failure(kind, withoutBody(kind, status, UpstreamText.excerpt(body)), null, status, retryAfter);
+            return failure(kind, withoutBody(kind, status, UpstreamText.excerpt(body)), null, status, retryAfter, null);
         }
         JsonNode e = error.get();
         String code = text(e, "code");
         String type = text(e, "type");
         String message = UpstreamText.clean(text(e, "message"), credential);
         Kind kind = classify(status, type, code, message);
-        return failure(kind, describe(kind, code, message, status), vendorCode(type, code), status, retryAfter);
+        return failure(kind, describe(kind, code, message, status), vendorCode(type, code), status, retryAfter,
+                param(e, credential));
     }
 
     /** A {@code {"error":{...}}} event inside a stream, which has no status any more. */
@@ -124,8 +125,15 @@ public class OpenAiErrors {
         return code;
     }
 
-    private static ProviderException failure(Kind kind, String message, String code, int status, Duration retryAfter) {
+    /** The request field the upstream named as the cause, as it named it (cleaned like a message); null when none. */
+    private static String param(JsonNode error, String credential) {
+        String param = text(error, "param");
+        return param == null ? null : UpstreamText.clean(param, credential);
+    }
+
+    private static ProviderException failure(Kind kind, String message, String code, int status, Duration retryAfter,
+                                             String param) {
         boolean waits = kind == Kind.RATE_LIMIT || kind == Kind.UNAVAILABLE;
-        return new ProviderException(new ProviderFailure(kind, message, code, status, waits ? retryAfter : null));
+        return new ProviderException(new ProviderFailure(kind, message, code, status, waits ? retryAfter : null, param));
     }
 }

@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.type.TypeFactory;
 import io.modelbridge.spi.ProviderException;
 import io.modelbridge.spi.ProviderFailure;
 import io.modelbridge.spi.UpstreamLimits;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The one Jackson set-up of every plugin built on this module, and the small JSON helpers its parts share.
@@ -70,6 +73,23 @@ public final class OpenAiJson {
         JsonNode value = usage.get(field);
         return value == null || value.isNull() ? absent
                 : UpstreamLimits.totalTokenCount(field, value.isNumber() ? value.numberValue() : null);
+    }
+
+    /**
+     * The fields of {@code node} not named in {@code modelled}, as plain JSON values (maps, lists, strings, numbers,
+     * booleans, null) in the order they came: what the SPI types carry as {@code extras} for the client.
+     */
+    public static Map<String, Object> extras(JsonNode node, Set<String> modelled) {
+        if (node == null || !node.isObject()) {
+            return Map.of();
+        }
+        Map<String, Object> extras = new LinkedHashMap<>();
+        node.properties().forEach(field -> {
+            if (!modelled.contains(field.getKey())) {
+                extras.put(field.getKey(), MAPPER.convertValue(field.getValue(), Object.class));
+            }
+        });
+        return extras;
     }
 
     /** The upstream broke its protocol: a PROTOCOL failure with this message. */

@@ -17,10 +17,18 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /** OpenAI response JSON to SPI records; anything that is not the expected shape is a PROTOCOL failure. */
 public final class OpenAiResponses {
+    /** The fields the SPI types model; everything else an answer carries travels as {@code extras}. */
+    static final Set<String> MODELLED_ROOT = Set.of("id", "object", "created", "model", "choices", "usage");
+    /** A choice's {@code usage} is where some vendors put a stream's usage (Kimi): read as usage, not passed on. */
+    static final Set<String> MODELLED_CHOICE = Set.of("index", "message", "delta", "finish_reason", "usage");
+    static final Set<String> MODELLED_MESSAGE = Set.of("role", "content", "tool_calls", "reasoning_content");
+
     private OpenAiResponses() {}
 
     /** An OpenAI chat completion, with OpenAI's finish reasons. */
@@ -38,9 +46,10 @@ public final class OpenAiResponses {
         List<ChatResponse.Choice> result = new ArrayList<>();
         for (JsonNode choice : choices) {
             result.add(new ChatResponse.Choice(choice.path("index").asInt(result.size()),
-                    message(choice.path("message")), finishReasons.apply(text(choice, "finish_reason"))));
+                    message(choice.path("message")), finishReasons.apply(text(choice, "finish_reason")),
+                    OpenAiJson.extras(choice, MODELLED_CHOICE)));
         }
-        return new ChatResponse(text(root, "id"), result, usage(root.get("usage")));
+        return new ChatResponse(text(root, "id"), result, usage(root.get("usage")), OpenAiJson.extras(root, MODELLED_ROOT));
     }
 
     public static EmbeddingResponse embeddings(String body) {
@@ -100,7 +109,8 @@ public final class OpenAiResponses {
         }
         String role = message.path("role").asText("assistant");
         String reasoning = text(message, "reasoning_content");
-        return new Message(role, content, null, calls, null, reasoning == null || reasoning.isEmpty() ? null : reasoning);
+        return new Message(role, content, null, calls, null, reasoning == null || reasoning.isEmpty() ? null : reasoning,
+                OpenAiJson.extras(message, MODELLED_MESSAGE));
     }
 
     /** A tool call's arguments: a JSON string, or (GLM at times) the JSON object itself, written back as its text. */

@@ -30,6 +30,8 @@ import java.util.function.Consumer;
  * (cancelling the upstream call) and lets them propagate. One parser reads one stream.
  */
 public final class OpenAiStreamParser {
+    /** A delta's modelled fields; {@code role} is always the assistant's and written by the gateway. */
+    private static final Set<String> DELTA_MODELLED = Set.of("role", "content", "tool_calls", "reasoning_content");
     private final StreamRules rules;
     private final OpenAiErrors errors;
     private final String credential;
@@ -107,8 +109,9 @@ public final class OpenAiStreamParser {
         if ("error".equals(eventName)) {
             throw errors.fromStreamError(chunk, credential);
         }
+        Map<String, Object> eventExtras = OpenAiJson.extras(chunk, OpenAiResponses.MODELLED_ROOT);
         for (JsonNode choice : chunk.path("choices")) {
-            choice(choice);
+            choice(choice, eventExtras);
         }
         Usage usage = usage(chunk);
         if (usage == null) {
@@ -131,9 +134,10 @@ public final class OpenAiStreamParser {
         return null;
     }
 
-    private void choice(JsonNode choice) {
+    private void choice(JsonNode choice, Map<String, Object> eventExtras) {
         int index = choice.path("index").asInt(0);
         JsonNode delta = choice.path("delta");
+        fields(index, eventExtras, choice, delta);
         String reasoning = text(delta, "reasoning_content");
         if (reasoning != null && !reasoning.isEmpty()) {
             out.accept(new ChatChunk.ReasoningDelta(index, reasoning));
@@ -149,6 +153,19 @@ public final class OpenAiStreamParser {
         String finish = text(choice, "finish_reason");
         if (finish != null && finished.add(index)) {
             out.accept(new ChatChunk.Finish(index, rules.finishReasons().apply(finish)));
+        }
+    }
+
+    /** What the event carries beyond the modelled fields, and a {@code content} that is null or "" as it came. */
+    private void fields(int index, Map<String, Object> eventExtras, JsonNode choice, JsonNode delta) {
+        Map<String, Object> choiceExtras = OpenAiJson.extras(choice, OpenAiResponses.MODELLED_CHOICE);
+        Map<String, Object> deltaExtras = OpenAiJson.extras(delta, DELTA_MODELLED);
+        JsonNode content = delta.get("content");
+        if (content != null && (content.isNull() || content.isTextual() && content.asText().isEmpty())) {
+            deltaExtras.put("content", content.isNull() ? null : "");
+        }
+        if (!eventExtras.isEmpty() || !choiceExtras.isEmpty() || !deltaExtras.isEmpty()) {
+            out.accept(new ChatChunk.Fields(index, eventExtras, choiceExtras, deltaExtras));
         }
     }
 

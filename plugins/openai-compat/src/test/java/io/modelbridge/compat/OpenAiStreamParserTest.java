@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.modelbridge.spi.ChatChunk;
+import io.modelbridge.spi.ChatChunk.Fields;
 import io.modelbridge.spi.ChatChunk.Finish;
 import io.modelbridge.spi.ChatChunk.ReasoningDelta;
 import io.modelbridge.spi.ChatChunk.TextDelta;
@@ -16,7 +17,9 @@ import io.modelbridge.spi.Usage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The SSE-to-chunk mapping on recorded byte streams (the live path is covered by the contract test). */
@@ -45,6 +48,23 @@ class OpenAiStreamParserTest {
                 "data: [DONE]\n\n");
         assertEquals(List.of(new TextDelta(0, "hi"), new Finish(0, FinishReason.STOP),
                 new UsageReport(new Usage(8, 9, 17))), chunks);
+    }
+
+    /** What the chunks do not model goes out as it came, before the event's chunks: nothing is added or lost. */
+    @Test
+    void fieldsTheChunksDoNotModelGoOutAsTheyCame() {
+        List<ChatChunk> chunks = everything(
+                event("\"system_fingerprint\":\"fp_1\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+                        + "\"content\":null,\"refusal\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
+                        + "\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]},\"logprobs\":{\"content\":[]},\"finish_reason\":null}]"),
+                event("\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]"),
+                "data: [DONE]\n\n");
+        Map<String, Object> refusalAndContent = new LinkedHashMap<>();
+        refusalAndContent.put("refusal", null);
+        refusalAndContent.put("content", null);
+        assertEquals(List.of(new Fields(0, Map.of("system_fingerprint", "fp_1"), Map.of("logprobs", Map.of("content", List.of())),
+                        refusalAndContent),
+                new ToolCallDelta(0, 0, "call_1", "f", ""), new Finish(0, FinishReason.TOOL_CALLS)), chunks);
     }
 
     @Test
@@ -105,7 +125,12 @@ class OpenAiStreamParserTest {
         return "data: " + HEAD + rest + "}\n\n";
     }
 
+    /** The modelled chunks of a stream (the upstream's other fields are {@link #everything}'s). */
     private static List<ChatChunk> parse(String... frames) {
+        return everything(frames).stream().filter(c -> !(c instanceof Fields)).toList();
+    }
+
+    private static List<ChatChunk> everything(String... frames) {
         List<ChatChunk> chunks = new ArrayList<>();
         byte[] bytes = String.join("", frames).getBytes(StandardCharsets.UTF_8);
         new OpenAiStreamParser("sk-secret", chunks::add).parse(new ByteArrayInputStream(bytes));

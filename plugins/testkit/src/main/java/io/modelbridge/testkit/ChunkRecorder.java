@@ -23,13 +23,14 @@ public final class ChunkRecorder implements Consumer<ChatChunk> {
         return List.copyOf(arrivals);
     }
 
+    /** The content chunks, in order: all but {@link ChatChunk.Fields} (the upstream's other fields; see {@link #of}). */
     public List<ChatChunk> chunks() {
-        return arrivals.stream().map(Arrival::chunk).toList();
+        return arrivals.stream().map(Arrival::chunk).filter(c -> !(c instanceof ChatChunk.Fields)).toList();
     }
 
     /** The chunks of one type, in order. */
     public <T extends ChatChunk> List<T> of(Class<T> type) {
-        return chunks().stream().filter(type::isInstance).map(type::cast).toList();
+        return arrivals.stream().map(Arrival::chunk).filter(type::isInstance).map(type::cast).toList();
     }
 
     /** All text deltas joined. */

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
+import org.jooq.Check;
 import org.jooq.Condition;
 import org.jooq.Field;
 import org.jooq.ForeignKey;
@@ -131,6 +132,11 @@ public class ApiKeys extends TableImpl<ApiKeysRecord> {
      */
     public final TableField<ApiKeysRecord, OffsetDateTime> REVOKED_AT = createField(DSL.name("revoked_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
 
+    /**
+     * The column <code>public.api_keys.response_profile</code>.
+     */
+    public final TableField<ApiKeysRecord, String> RESPONSE_PROFILE = createField(DSL.name("response_profile"), SQLDataType.CLOB, this, "");
+
     private ApiKeys(Name alias, Table<ApiKeysRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -233,6 +239,13 @@ public class ApiKeys extends TableImpl<ApiKeysRecord> {
             _users = new UsersPath(this, Keys.API_KEYS__API_KEYS_USER_ID_FKEY, null);
 
         return _users;
+    }
+
+    @Override
+    public List<Check<ApiKeysRecord>> getChecks() {
+        return Arrays.asList(
+            Internal.createCheck(this, DSL.name("api_keys_response_profile_check"), "((response_profile = ANY (ARRAY['full'::text, 'classic'::text])))", true)
+        );
     }
 
     @Override

@@ -87,6 +87,15 @@ class DeepSeekStreamParserTest {
 
     private static void parseInto(List<ChatChunk> chunks, String... frames) {
         byte[] bytes = String.join("", frames).getBytes(StandardCharsets.UTF_8);
-        DeepSeekAdapter.streamParser("sk-secret", chunks::add).parse(new ByteArrayInputStream(bytes));
+        DeepSeekAdapter.streamParser("sk-secret", contentOnly(chunks)).parse(new ByteArrayInputStream(bytes));
+    }
+
+    /** The content chunks only: the upstream's other fields (ChatChunk.Fields) are the shared codec's to test. */
+    private static java.util.function.Consumer<ChatChunk> contentOnly(List<ChatChunk> chunks) {
+        return chunk -> {
+            if (!(chunk instanceof ChatChunk.Fields)) {
+                chunks.add(chunk);
+            }
+        };
     }
 }

@@ -29,6 +29,7 @@ final class SparkAnswer implements Consumer<ChatChunk> {
             case ChatChunk.ToolCallDelta c -> calls.add(new ToolCall(c.id(), c.name(), c.argumentsFragment()));
             case ChatChunk.Finish f -> finish = f.reason();
             case ChatChunk.UsageReport u -> { /* taken from the relay's outcome */ }
+            case ChatChunk.Fields f -> { /* Spark sends nothing beyond what the chunks model */ }
         }
         if (text.length() + reasoning.length() > UpstreamLimits.MAX_MESSAGE_BYTES || calls.size() > UpstreamLimits.MAX_TOOL_CALLS) {
             throw UpstreamLimits.exceeded("an answer longer than " + UpstreamLimits.MAX_MESSAGE_BYTES

@@ -216,6 +216,20 @@ public class ApiKeysRecord extends UpdatableRecordImpl<ApiKeysRecord> {
         return (OffsetDateTime) get(13);
     }
 
+    /**
+     * Setter for <code>public.api_keys.response_profile</code>.
+     */
+    public void setResponseProfile(String value) {
+        set(14, value);
+    }
+
+    /**
+     * Getter for <code>public.api_keys.response_profile</code>.
+     */
+    public String getResponseProfile() {
+        return (String) get(14);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -239,7 +253,7 @@ public class ApiKeysRecord extends UpdatableRecordImpl<ApiKeysRecord> {
     /**
      * Create a detached, initialised ApiKeysRecord
      */
-    public ApiKeysRecord(Long id, Long userId, String prefix, byte[] keyHash, String label, String[] allowedModels, String[] allowedCidrs, OffsetDateTime expiresAt, Boolean enabled, Integer rpm, Integer tpm, OffsetDateTime lastUsedAt, OffsetDateTime createdAt, OffsetDateTime revokedAt) {
+    public ApiKeysRecord(Long id, Long userId, String prefix, byte[] keyHash, String label, String[] allowedModels, String[] allowedCidrs, OffsetDateTime expiresAt, Boolean enabled, Integer rpm, Integer tpm, OffsetDateTime lastUsedAt, OffsetDateTime createdAt, OffsetDateTime revokedAt, String responseProfile) {
         super(ApiKeys.API_KEYS);
 
         setId(id);
@@ -256,6 +270,7 @@ public class ApiKeysRecord extends UpdatableRecordImpl<ApiKeysRecord> {
         setLastUsedAt(lastUsedAt);
         setCreatedAt(createdAt);
         setRevokedAt(revokedAt);
+        setResponseProfile(responseProfile);
         resetTouchedOnNotNull();
     }
 }
