@@ -129,11 +129,12 @@ public final class UsageRepository {
     /** Totals per UTC day and alias, oldest day first: the series of a usage chart. */
     public List<DailyUsage> dailyByModel(UsageQuery query) {
         Field<LocalDate> day = DSL.field("({0} at time zone 'UTC')::date", LocalDate.class, USAGE_LOG.CREATED_AT);
-        return dsl.select(day, USAGE_LOG.ALIAS, count(), promptTokens(), completionTokens())
+        return dsl.select(day, USAGE_LOG.ALIAS, count(), promptTokens(), completionTokens(), cachedPromptTokens(),
+                        reasoningTokens())
                 .from(USAGE_LOG).where(conditions(query))
                 .groupBy(day, USAGE_LOG.ALIAS).orderBy(day, USAGE_LOG.ALIAS)
                 .fetch(r -> new DailyUsage(r.value1(), r.value2(), r.value3(),
-                        r.value4().longValue() + r.value5().longValue()));
+                        r.value4().longValue() + r.value5().longValue(), r.value6().longValue(), r.value7().longValue()));
     }
 
     private static Field<String> groupField(UsageGrouping grouping) {

@@ -36,15 +36,25 @@ final class DashboardPage {
 
     /** A request's tokens, with the parts read from the vendor's cache and spent on reasoning when there were any. */
     static String tokens(Language t, UsageRow u) {
+        return tokens(t, (long) u.promptTokens() + u.completionTokens(),
+                u.cachedPromptTokens() == null ? 0 : u.cachedPromptTokens(),
+                u.reasoningTokens() == null ? 0 : u.reasoningTokens());
+    }
+
+    /** A model's tokens over the chart's days, with their cached and reasoning parts as {@link #tokens(Language, UsageRow)}. */
+    static String tokens(Language t, UsageChart.Total total) {
+        return tokens(t, total.tokens(), total.cachedPromptTokens(), total.reasoningTokens());
+    }
+
+    private static String tokens(Language t, long all, long cached, long reasoning) {
         List<String> parts = new ArrayList<>();
-        if (u.cachedPromptTokens() != null && u.cachedPromptTokens() > 0) {
-            parts.add(t.text("cachedTokens", u.cachedPromptTokens()));
+        if (cached > 0) {
+            parts.add(t.text("cachedTokens", cached));
         }
-        if (u.reasoningTokens() != null && u.reasoningTokens() > 0) {
-            parts.add(t.text("reasoningTokens", u.reasoningTokens()));
+        if (reasoning > 0) {
+            parts.add(t.text("reasoningTokens", reasoning));
         }
-        String total = String.valueOf(u.promptTokens() + u.completionTokens());
-        return parts.isEmpty() ? total : total + " (" + String.join(", ", parts) + ")";
+        return parts.isEmpty() ? String.valueOf(all) : all + " (" + String.join(", ", parts) + ")";
     }
 
     /** The choices of a key's response profile: the operator's default, or one of its own. */

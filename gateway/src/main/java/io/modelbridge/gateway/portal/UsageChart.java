@@ -36,7 +36,7 @@ final class UsageChart {
     record Swatch(String colour, String name) {}
 
     /** A model's requests and tokens over the whole period. */
-    record Total(String name, long requests, long tokens) {}
+    record Total(String name, long requests, long tokens, long cachedPromptTokens, long reasoningTokens) {}
 
     private UsageChart() {}
 
@@ -90,11 +90,14 @@ final class UsageChart {
     static List<Total> totals(Language t, List<DailyUsage> rows) {
         Map<String, long[]> byModel = new TreeMap<>();
         rows.forEach(d -> {
-            long[] sum = byModel.computeIfAbsent(name(t, d), k -> new long[2]);
+            long[] sum = byModel.computeIfAbsent(name(t, d), k -> new long[4]);
             sum[0] += d.requests();
             sum[1] += d.tokens();
+            sum[2] += d.cachedPromptTokens();
+            sum[3] += d.reasoningTokens();
         });
-        return byModel.entrySet().stream().map(e -> new Total(e.getKey(), e.getValue()[0], e.getValue()[1])).toList();
+        return byModel.entrySet().stream().map(e -> new Total(e.getKey(), e.getValue()[0], e.getValue()[1],
+                e.getValue()[2], e.getValue()[3])).toList();
     }
 
     private static List<String> models(Language t, List<DailyUsage> rows) {

@@ -87,6 +87,10 @@ class PortalIT {
             assertTrue(reasoning > 0, answer.body());
             String listed = eventually(() -> browser.get("/dashboard").body(), page -> page.contains("<td>think</td>"));
             assertTrue(listed.contains("<td>" + total + " (3 cached, " + reasoning + " reasoning)</td>"), listed);
+            int table = listed.indexOf("id=\"usage-totals\"");
+            String totals = listed.substring(table, listed.indexOf("</table>", table));
+            assertTrue(totals.contains("<td>think</td><td>1</td><td>" + total + " (3 cached, " + reasoning
+                    + " reasoning)</td>"), "the per-model totals show them too: " + totals);
         }
     }
 
