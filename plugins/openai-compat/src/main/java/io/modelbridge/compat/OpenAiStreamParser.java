@@ -137,7 +137,9 @@ public final class OpenAiStreamParser {
     private void choice(JsonNode choice, Map<String, Object> eventExtras) {
         int index = choice.path("index").asInt(0);
         JsonNode delta = choice.path("delta");
-        fields(index, eventExtras, choice, delta);
+        if (!delta.isMissingNode()) { // a text_completion's choice (no delta) has no chat fields to carry
+            fields(index, eventExtras, choice, delta);
+        }
         String reasoning = text(delta, "reasoning_content");
         if (reasoning != null && !reasoning.isEmpty()) {
             out.accept(new ChatChunk.ReasoningDelta(index, reasoning));
