@@ -2,7 +2,6 @@ package io.modelbridge.gateway.http;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
-import io.modelbridge.gateway.error.GatewayException;
 import io.modelbridge.gateway.pipeline.FailoverOutcome;
 import io.modelbridge.gateway.routing.Target;
 import io.modelbridge.spi.ChatRequest;
@@ -85,45 +84,10 @@ final class ChatOperation implements Operation<ChatCall> {
         res.send(body);
     }
 
-    /**
-     * A failure before the first event is thrown (a real HTTP error); after it, the stream ends with the dialect's
-     * error event, and what was delivered is billed.
-     */
     private void stream(ChatCall call, List<Target> plan, Exchange exchange, ServerResponse res) {
         ChatRequest chat = call.request();
-        StreamTally tally = new StreamTally(exchange.startNanos);
-        SseRelay relay = new SseRelay(res, call.answers().stream(exchange.promptTokens, exchange.profile), tally);
-        try {
-            FailoverOutcome<Void> outcome = s.failover().run(plan, (serving, adapter, ctx) ->
-                    relay.relay(serving, adapter, chat.withModel(serving.target().upstreamModel()), ctx));
-            exchange.servedBy(outcome.target());
-            if (outcome instanceof FailoverOutcome.Failed<Void> failed && !relay.committed()) {
-                throw failed.error();
-            }
-            Usage delivered = delivered(exchange, tally);
-            switch (outcome) {
-                case FailoverOutcome.Served<Void> served -> relay.finish(delivered);
-                case FailoverOutcome.Failed<Void> failed when failed.error() instanceof GatewayException e -> {
-                    exchange.failed(e.error().status(), e.error().code());
-                    relay.fail(e.error());
-                }
-                case FailoverOutcome.Failed<Void> failed -> throw failed.error(); // the client left
-            }
-        } finally {
-            exchange.ttftMillis = tally.ttftMillis();
-            exchange.delivered = relay.committed();
-        }
-    }
-
-    /** What the stream delivered: the upstream's usage when it reported one, else our own count of the text. */
-    private Usage delivered(Exchange exchange, StreamTally tally) {
-        Usage reported = tally.reportedUsage();
-        if (reported != null) {
-            exchange.tokens(reported);
-        } else {
-            exchange.completionTokens = s.tokens().text(tally.completionText());
-            exchange.estimated = true;
-        }
-        return exchange.usage();
+        RelayedStream.serve(s, plan, exchange, res, call.answers().stream(exchange.promptTokens, exchange.profile),
+                (serving, adapter, ctx) -> out -> adapter.stream(chat.withModel(serving.target().upstreamModel()),
+                        ctx, out));
     }
 }

@@ -104,30 +104,10 @@ final class CompletionsOperation implements Operation<CompletionCall> {
         res.send(body);
     }
 
-    /** As chat's stream: a failure before the first event is thrown, after it the stream ends with an error event. */
+    /** As chat's stream ({@link RelayedStream}). */
     private void stream(CompletionCall call, List<Target> plan, Exchange exchange, ServerResponse res) {
-        StreamTally tally = new StreamTally(exchange.startNanos);
-        SseRelay relay = new SseRelay(res, call.answers().stream(), tally);
-        try {
-            FailoverOutcome<Void> outcome = s.failover().run(plan, (serving, adapter, ctx) ->
-                    relay.relay(serving, streamOf(call, serving.target().upstreamModel(), adapter, ctx)));
-            exchange.servedBy(outcome.target());
-            if (outcome instanceof FailoverOutcome.Failed<Void> failed && !relay.committed()) {
-                throw failed.error();
-            }
-            Usage delivered = delivered(exchange, tally);
-            switch (outcome) {
-                case FailoverOutcome.Served<Void> served -> relay.finish(delivered);
-                case FailoverOutcome.Failed<Void> failed when failed.error() instanceof GatewayException e -> {
-                    exchange.failed(e.error().status(), e.error().code());
-                    relay.fail(e.error());
-                }
-                case FailoverOutcome.Failed<Void> failed -> throw failed.error(); // the client left
-            }
-        } finally {
-            exchange.ttftMillis = tally.ttftMillis();
-            exchange.delivered = relay.committed();
-        }
+        RelayedStream.serve(s, plan, exchange, res, call.answers().stream(),
+                (serving, adapter, ctx) -> streamOf(call, serving.target().upstreamModel(), adapter, ctx));
     }
 
     /** The attempt's stream: the adapter's own prompt stream when it serves this prompt, else chat's. */
@@ -154,16 +134,5 @@ final class CompletionsOperation implements Operation<CompletionCall> {
         return new PromptResponse(chat.upstreamId(), chat.choices().stream()
                 .map(c -> new PromptResponse.Choice(c.index(), c.message().text(), null, c.finishReason()))
                 .toList(), chat.usage());
-    }
-
-    private Usage delivered(Exchange exchange, StreamTally tally) {
-        Usage reported = tally.reportedUsage();
-        if (reported != null) {
-            exchange.tokens(reported);
-        } else {
-            exchange.completionTokens = s.tokens().text(tally.completionText());
-            exchange.estimated = true;
-        }
-        return exchange.usage();
     }
 }

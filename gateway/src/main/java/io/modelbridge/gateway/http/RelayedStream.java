@@ -1,0 +1,65 @@
+package io.modelbridge.gateway.http;
+
+import io.helidon.webserver.http.ServerResponse;
+import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.pipeline.FailoverOutcome;
+import io.modelbridge.gateway.pipeline.ServingTarget;
+import io.modelbridge.gateway.routing.Target;
+import io.modelbridge.spi.CallContext;
+import io.modelbridge.spi.ChatChunk;
+import io.modelbridge.spi.ProviderAdapter;
+import io.modelbridge.spi.Usage;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A streamed answer of any kind of call (chat, legacy completions), relayed with failover: a failure before the first
+ * event is thrown (a real HTTP error); after it, the stream ends with the dialect's error event, and what was
+ * delivered is billed.
+ */
+final class RelayedStream {
+    /** The chunks one attempt streams from its adapter. */
+    interface Source {
+        Consumer<Consumer<ChatChunk>> of(ServingTarget serving, ProviderAdapter adapter, CallContext ctx);
+    }
+
+    private RelayedStream() {}
+
+    static void serve(ApiServices s, List<Target> plan, Exchange exchange, ServerResponse res, StreamEncoder encoder,
+                      Source source) {
+        StreamTally tally = new StreamTally(exchange.startNanos);
+        SseRelay relay = new SseRelay(res, encoder, tally);
+        try {
+            FailoverOutcome<Void> outcome = s.failover().run(plan, (serving, adapter, ctx) ->
+                    relay.relay(serving, source.of(serving, adapter, ctx)));
+            exchange.servedBy(outcome.target());
+            if (outcome instanceof FailoverOutcome.Failed<Void> failed && !relay.committed()) {
+                throw failed.error();
+            }
+            Usage delivered = delivered(s, exchange, tally);
+            switch (outcome) {
+                case FailoverOutcome.Served<Void> served -> relay.finish(delivered);
+                case FailoverOutcome.Failed<Void> failed when failed.error() instanceof GatewayException e -> {
+                    exchange.failed(e.error().status(), e.error().code());
+                    relay.fail(e.error());
+                }
+                case FailoverOutcome.Failed<Void> failed -> throw failed.error(); // the client left
+            }
+        } finally {
+            exchange.ttftMillis = tally.ttftMillis();
+            exchange.delivered = relay.committed();
+        }
+    }
+
+    /** What the stream delivered: the upstream's usage when it reported one, else our own count of the text. */
+    private static Usage delivered(ApiServices s, Exchange exchange, StreamTally tally) {
+        Usage reported = tally.reportedUsage();
+        if (reported != null) {
+            exchange.tokens(reported);
+        } else {
+            exchange.completionTokens = s.tokens().text(tally.completionText());
+            exchange.estimated = true;
+        }
+        return exchange.usage();
+    }
+}
