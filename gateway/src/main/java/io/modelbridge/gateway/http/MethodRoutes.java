@@ -25,7 +25,9 @@ final class MethodRoutes {
                 .any("/v1/chat/completions", notAllowed("POST"))
                 .any("/v1/embeddings", notAllowed("POST"))
                 .any("/v1/models", notAllowed("GET, HEAD"))
-                .any("/v1/models/{id}", notAllowed("GET, HEAD"));
+                .any("/v1/models/{id}", notAllowed("GET, HEAD"))
+                .any("/v1/responses/{id}", notAllowed("GET, DELETE"))
+                .any("/v1/responses/{id}/input_items", notAllowed("GET"));
     }
 
     private static Handler notAllowed(String allow) {

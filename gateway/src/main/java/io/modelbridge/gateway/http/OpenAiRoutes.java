@@ -27,6 +27,7 @@ public final class OpenAiRoutes {
         RequestPipeline pipeline = new RequestPipeline(s);
         ChatOperation chat = new ChatOperation(s);
         AnthropicMessagesCodec anthropic = new AnthropicMessagesCodec(s.json());
+        StoredResponsesHandler stored = new StoredResponsesHandler(s);
         routing.addFilter(new ApiRequestIds())
                 .addFilter(new ApiCors(edge)) // before InFlight: even a drain's 503 must be readable by a page
                 .addFilter(inFlight)
@@ -40,6 +41,10 @@ public final class OpenAiRoutes {
                         new EmbeddingsOperation(s)))
                 .post("/v1/messages", pipeline.handler(anthropic, chat))
                 .post("/v1/messages/count_tokens", new AnthropicCountTokens(s, anthropic))
+                // the Responses API's stored answers (POST /v1/responses is the dialect's)
+                .get("/v1/responses/{id}", stored::get)
+                .delete("/v1/responses/{id}", stored::delete)
+                .get("/v1/responses/{id}/input_items", stored::inputItems)
                 .get("/v1/models", models::list)
                 .get("/v1/models/{id}", models::one)
                 .get("/healthz", (req, res) -> res.send("ok"))
