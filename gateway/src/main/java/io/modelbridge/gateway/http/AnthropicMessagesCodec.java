@@ -42,6 +42,11 @@ final class AnthropicMessagesCodec implements ClientCodec<ChatCall> {
     }
 
     @Override
+    public String dialect() {
+        return "anthropic-messages";
+    }
+
+    @Override
     public ErrorShape errors() {
         return errors;
     }
