@@ -27,6 +27,15 @@ final class GatewayApi {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** An Anthropic Messages call ({@code POST /v1/messages}, the key in x-api-key). */
+    static HttpResponse<String> messages(String key, String model, String text) {
+        var body = RunningGateway.JSON.createObjectNode().put("model", model).put("max_tokens", 64);
+        body.putArray("messages").addObject().put("role", "user").put("content", text);
+        return send(HttpRequest.newBuilder(gateway().api().resolve("/v1/messages"))
+                .header("x-api-key", key).header("anthropic-version", "2023-06-01")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    }
+
     private static RunningGateway gateway() {
         return TestGateway.get().gateway;
     }

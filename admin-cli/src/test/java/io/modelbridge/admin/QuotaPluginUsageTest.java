@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelbridge.testkit.deepseek.DeepSeekSimulator;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -106,6 +107,28 @@ class QuotaPluginUsageTest {
             String grouped = CLI.run("usage", "--user", "qt-carol", "--by", "model").ok().out();
             assertTrue(grouped.lines().anyMatch(l -> l.matches("qt-think +1 +6 +3 +\\d+ +" + reasoning + " .*")), grouped);
         }
+    }
+
+    @Test
+    void usageGroupsByTheClientApiEachRequestCameThrough() throws InterruptedException {
+        TestGateway g = TestGateway.get();
+        CLI.run("channel", "add", "qt-dialects", "--provider", "openai", "--credential", g.upstream.apiKey(),
+                "--base-url", g.upstream.baseUri().toString()).ok();
+        CLI.run("alias", "set", "qt-dialect-model", "--target", "qt-dialects:gpt-4o-mini").ok();
+        CLI.run("user", "add", "qt-dan").ok();
+        String key = CLI.json("key", "create", "--user", "qt-dan").ok().json().path("key").asText();
+        assertEquals(200, GatewayApi.chat(key, "qt-dialect-model", "as openai").statusCode());
+        HttpResponse<String> messages = GatewayApi.messages(key, "qt-dialect-model", "as anthropic");
+        assertEquals(200, messages.statusCode(), messages.body());
+        assertEquals(2, awaitRequests("qt-dan", 2).path("data").size());
+
+        JsonNode rows = CLI.json("usage", "--user", "qt-dan").ok().json();
+        assertEquals(java.util.Set.of("openai-chat", "anthropic-messages"), java.util.Set.of(
+                rows.at("/data/0/dialect").asText(), rows.at("/data/1/dialect").asText()), rows.toString());
+        String grouped = CLI.run("usage", "--user", "qt-dan", "--by", "dialect").ok().out();
+        assertTrue(grouped.lines().findFirst().orElseThrow().contains(": 2 requests, "), grouped);
+        assertTrue(grouped.lines().anyMatch(l -> l.matches("openai-chat +1 .*")), grouped);
+        assertTrue(grouped.lines().anyMatch(l -> l.matches("anthropic-messages +1 .*")), grouped);
     }
 
     /** Usage rows are written behind the answer; wait (bounded) until they are there. */

@@ -92,7 +92,7 @@ public final class Candidates {
     public static final class Groupings implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return List.of("user", "key", "model", "channel").iterator();
+            return List.of("user", "key", "model", "channel", "dialect").iterator();
         }
     }
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code usage}: totals over a filter, with the latest requests or grouped. */
-@Command(name = "usage", description = "Show usage totals, the latest requests, or totals per user, key, model or channel.")
+@Command(name = "usage", description = "Show usage totals, the latest requests, or totals per user, key, model, channel or dialect.")
 public final class UsageCommand implements Callable<Integer> {
     @ParentCommand
     private Mbctl root;
@@ -39,8 +39,10 @@ public final class UsageCommand implements Callable<Integer> {
     @Option(names = "--until", paramLabel = "DURATION|INSTANT")
     private String until;
 
-    @Option(names = "--by", paramLabel = "user|key|model|channel", completionCandidates = Candidates.Groupings.class,
-            description = "Totals per group instead of the latest requests.")
+    @Option(names = "--by", paramLabel = "user|key|model|channel|dialect",
+            completionCandidates = Candidates.Groupings.class,
+            description = "Totals per group instead of the latest requests (dialect: the client API, e.g. openai-chat, "
+                    + "anthropic-messages).")
     private String by;
 
     @Option(names = "--limit", paramLabel = "N", description = "Requests to list without --by (default 20).")

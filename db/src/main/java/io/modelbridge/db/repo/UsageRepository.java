@@ -27,7 +27,8 @@ public final class UsageRepository {
     private static final String INSERT = "insert into \"usage_log\" (request_id, created_at, user_id, key_id, alias, "
             + "channel, provider, upstream_model, stream, prompt_tokens, completion_tokens, total_tokens, estimated, "
             + "cost, latency_ms, ttft_ms, status, error_code, client_request_id, lease_id, cached_prompt_tokens, "
-            + "reasoning_tokens) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (request_id) do nothing";
+            + "reasoning_tokens, dialect) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "on conflict (request_id) do nothing";
     private final DSLContext dsl;
 
     public UsageRepository(DSLContext dsl) {
@@ -93,6 +94,7 @@ public final class UsageRepository {
                     s.setObject(20, u.leaseId(), Types.BIGINT);
                     s.setObject(21, u.cachedPromptTokens(), Types.INTEGER);
                     s.setObject(22, u.reasoningTokens(), Types.INTEGER);
+                    s.setString(23, u.dialect());
                     s.addBatch();
                 }
                 s.executeBatch();
@@ -143,6 +145,7 @@ public final class UsageRepository {
             case KEY -> USAGE_LOG.KEY_ID.cast(SQLDataType.CLOB);
             case MODEL -> USAGE_LOG.ALIAS;
             case CHANNEL -> USAGE_LOG.CHANNEL;
+            case DIALECT -> USAGE_LOG.DIALECT;
         };
     }
 
@@ -208,6 +211,6 @@ public final class UsageRepository {
                 r.getAlias(), r.getChannel(), r.getProvider(), r.getUpstreamModel(), r.getStream(),
                 r.getPromptTokens(), r.getCompletionTokens(), r.getCachedPromptTokens(), r.getReasoningTokens(),
                 r.getEstimated(), r.getCost(), r.getLatencyMs(),
-                r.getTtftMs(), r.getStatus(), r.getErrorCode(), r.getClientRequestId(), r.getLeaseId());
+                r.getTtftMs(), r.getStatus(), r.getErrorCode(), r.getClientRequestId(), r.getLeaseId(), r.getDialect());
     }
 }

@@ -14,13 +14,26 @@ import java.time.Instant;
  * @param reasoningTokens    the part of the completion tokens spent on reasoning; null when not reported
  * @param leaseId         the quota lease the cost is charged to (null when the request reserved no quota): the
  *                        lease's close charges the user the sum of the costs of its rows
+ * @param dialect         the client API the request came in through ({@code openai-chat}, {@code anthropic-messages},
+ *                        ...); null on rows from before the column
  */
 public record UsageRow(String requestId, Instant at, Long userId, Long keyId, String alias, String channel,
                        String provider, String upstreamModel, boolean stream, int promptTokens,
                        int completionTokens, Integer cachedPromptTokens, Integer reasoningTokens, boolean estimated,
-                       BigDecimal cost, int latencyMs, Integer ttftMs, int status, String errorCode, String clientRequestId, Long leaseId) {
+                       BigDecimal cost, int latencyMs, Integer ttftMs, int status, String errorCode, String clientRequestId, Long leaseId,
+                       String dialect) {
 
-    /** A row without cached or reasoning token counts. */
+    /** A row without its dialect. */
+    public UsageRow(String requestId, Instant at, Long userId, Long keyId, String alias, String channel,
+                    String provider, String upstreamModel, boolean stream, int promptTokens, int completionTokens,
+                    Integer cachedPromptTokens, Integer reasoningTokens, boolean estimated, BigDecimal cost,
+                    int latencyMs, Integer ttftMs, int status, String errorCode, String clientRequestId, Long leaseId) {
+        this(requestId, at, userId, keyId, alias, channel, provider, upstreamModel, stream, promptTokens,
+                completionTokens, cachedPromptTokens, reasoningTokens, estimated, cost, latencyMs, ttftMs, status,
+                errorCode, clientRequestId, leaseId, null);
+    }
+
+    /** A row without cached or reasoning token counts, nor its dialect. */
     public UsageRow(String requestId, Instant at, Long userId, Long keyId, String alias, String channel,
                     String provider, String upstreamModel, boolean stream, int promptTokens, int completionTokens,
                     boolean estimated, BigDecimal cost, int latencyMs, Integer ttftMs, int status, String errorCode,
@@ -34,13 +47,13 @@ public record UsageRow(String requestId, Instant at, Long userId, Long keyId, St
     public UsageRow chargedTo(long lease) {
         return new UsageRow(requestId, at, userId, keyId, alias, channel, provider, upstreamModel, stream,
                 promptTokens, completionTokens, cachedPromptTokens, reasoningTokens, estimated, cost, latencyMs, ttftMs,
-                status, errorCode, clientRequestId, lease);
+                status, errorCode, clientRequestId, lease, dialect);
     }
 
     /** This row, with the cost of its tokens. */
     public UsageRow withCost(BigDecimal price) {
         return new UsageRow(requestId, at, userId, keyId, alias, channel, provider, upstreamModel, stream,
                 promptTokens, completionTokens, cachedPromptTokens, reasoningTokens, estimated, price, latencyMs,
-                ttftMs, status, errorCode, clientRequestId, leaseId);
+                ttftMs, status, errorCode, clientRequestId, leaseId, dialect);
     }
 }

@@ -15,7 +15,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 
-/** /usage: totals over a filter, with the latest rows or grouped by user, key, model or channel. */
+/** /usage: totals over a filter, with the latest rows or grouped by user, key, model, channel or dialect. */
 final class UsageHandler {
     private static final String DEFAULT_SINCE = "24h";
     private final AdminDeps deps;
@@ -71,7 +71,7 @@ final class UsageHandler {
     }
 
     private static UsageGrouping grouping(String by) {
-        return UsageGrouping.valueOf(FieldValidation.oneOf(by, "by", "user", "key", "model", "channel")
+        return UsageGrouping.valueOf(FieldValidation.oneOf(by, "by", "user", "key", "model", "channel", "dialect")
                 .toUpperCase(Locale.ROOT));
     }
 
@@ -95,7 +95,8 @@ final class UsageHandler {
                 .put("channel", u.channel()).put("provider", u.provider()).put("upstream_model", u.upstreamModel())
                 .put("stream", u.stream()).put("prompt_tokens", u.promptTokens())
                 .put("completion_tokens", u.completionTokens()).put("cached_prompt_tokens", u.cachedPromptTokens())
-                .put("reasoning_tokens", u.reasoningTokens()).put("estimated", u.estimated());
+                .put("reasoning_tokens", u.reasoningTokens()).put("estimated", u.estimated())
+                .put("dialect", u.dialect());
         JsonResponses.put(node, "cost", u.cost());
         return node.put("latency_ms", u.latencyMs()).put("ttft_ms", u.ttftMs()).put("status", u.status())
                 .put("error_code", u.errorCode());

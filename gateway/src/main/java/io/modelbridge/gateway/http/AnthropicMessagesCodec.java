@@ -38,12 +38,25 @@ final class AnthropicMessagesCodec implements ClientCodec<ChatCall> {
     @Override
     public ChatCall decode(JsonNode body) {
         ChatRequest chat = parser.parse(body, true);
-        return new ChatCall(chat, new Answers(chat.model()));
+        return new ChatCall(chat, new Answers(chat, thinkingAsked(body)));
+    }
+
+    @Override
+    public String dialect() {
+        return "anthropic-messages";
     }
 
     @Override
     public ErrorShape errors() {
         return errors;
+    }
+
+    /**
+     * {@code "thinking": {"type": "enabled", "budget_tokens": N}}: the client wants the model's reasoning as thinking
+     * blocks. The budget has no canonical place (the vendor's model decides how long it reasons), so it is not read.
+     */
+    private static boolean thinkingAsked(JsonNode body) {
+        return "enabled".equals(body.path("thinking").path("type").asText());
     }
 
     AnthropicRequestParser parser() {
@@ -54,8 +67,9 @@ final class AnthropicMessagesCodec implements ClientCodec<ChatCall> {
     private final class Answers implements ChatCall.Answers {
         private final AnthropicMessageEncoder encoder;
 
-        Answers(String model) {
-            this.encoder = new AnthropicMessageEncoder(json, "msg_" + RandomIds.base64Url(18), model);
+        Answers(ChatRequest chat, boolean thinking) {
+            this.encoder = new AnthropicMessageEncoder(json, "msg_" + RandomIds.base64Url(18), chat.model(), thinking,
+                    chat.sampling().stop());
         }
 
         @Override

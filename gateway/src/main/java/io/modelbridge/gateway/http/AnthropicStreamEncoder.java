@@ -7,17 +7,21 @@ import io.modelbridge.spi.ChatChunk;
 import io.modelbridge.spi.FinishReason;
 import io.modelbridge.spi.Usage;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * Anthropic's message stream, {@code event: <type>} and {@code data: <json>} per event: message_start, then per
- * content block content_block_start, its deltas (text_delta, or input_json_delta for a tool call's arguments) and
- * content_block_stop, then message_delta (stop_reason, usage) and message_stop. Only the first choice is streamed
- * (Anthropic has no n); reasoning text is left out. A failure after the stream began is one {@code error} event.
+ * content block content_block_start, its deltas (thinking_delta and a closing signature_delta for reasoning text,
+ * text_delta, or input_json_delta for a tool call's arguments) and content_block_stop, then message_delta
+ * (stop_reason, stop_sequence, usage) and message_stop. Only the first choice is streamed (Anthropic has no n);
+ * reasoning text only when the request asked for thinking. A failure after the stream began is one {@code error}
+ * event.
  */
 final class AnthropicStreamEncoder implements StreamEncoder {
     private static final int NONE = -1;
     private static final int TEXT = -2;
+    private static final int THINKING = -3;
     private final AnthropicMessageEncoder message;
     private final ErrorShape errors;
     private final int promptTokens;
@@ -26,6 +30,8 @@ final class AnthropicStreamEncoder implements StreamEncoder {
     /** What the open block holds: {@link #NONE}, {@link #TEXT}, or the index of the tool call it streams. */
     private int open = NONE;
     private FinishReason finish = FinishReason.STOP;
+    /** The upstream's fields of choice 0 (vLLM names the matched stop sequence there). */
+    private Map<String, Object> choiceFields = Map.of();
 
     AnthropicStreamEncoder(AnthropicMessageEncoder message, ErrorShape errors, int promptTokens) {
         this.message = message;
@@ -36,6 +42,12 @@ final class AnthropicStreamEncoder implements StreamEncoder {
     @Override
     public void chunk(ChatChunk chunk, Consumer<byte[]> out) {
         switch (chunk) {
+            case ChatChunk.ReasoningDelta r when r.index() == 0 && message.thinking() && !r.text().isEmpty() -> {
+                if (open != THINKING) {
+                    startBlock(THINKING, block("thinking").put("thinking", ""), out);
+                }
+                delta(out, "thinking_delta", "thinking", r.text());
+            }
             case ChatChunk.TextDelta t when t.index() == 0 && !t.text().isEmpty() -> {
                 if (open != TEXT) {
                     startBlock(TEXT, block("text").put("text", ""), out);
@@ -54,7 +66,8 @@ final class AnthropicStreamEncoder implements StreamEncoder {
                 }
             }
             case ChatChunk.Finish f when f.index() == 0 && f.reason() != null -> finish = f.reason();
-            default -> { } // other choices, reasoning text, the upstream's usage report (the tally keeps it)
+            case ChatChunk.Fields f when f.index() == 0 && !f.choice().isEmpty() -> choiceFields = f.choice();
+            default -> { } // other choices, unasked reasoning, the upstream's usage report (the tally keeps it)
         }
     }
 
@@ -63,8 +76,10 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         begin(out);
         closeBlock(out);
         ObjectNode delta = event("message_delta");
-        delta.putObject("delta").put("stop_reason", AnthropicMessageEncoder.stopReason(finish)).putNull("stop_sequence");
-        delta.putObject("usage").put("input_tokens", usage.promptTokens()).put("output_tokens", usage.completionTokens());
+        String stopSequence = message.stopSequence(finish, choiceFields);
+        delta.putObject("delta").put("stop_reason", stopSequence != null ? "stop_sequence"
+                : AnthropicMessageEncoder.stopReason(finish)).put("stop_sequence", stopSequence);
+        delta.set("usage", message.usage(usage));
         out.accept(frame("message_delta", delta));
         out.accept(frame("message_stop", event("message_stop")));
     }
@@ -78,7 +93,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         if (!started) {
             started = true;
             ObjectNode start = event("message_start");
-            start.set("message", message.skeleton(promptTokens, 0));
+            start.set("message", message.skeleton(Usage.of(promptTokens, 0)));
             out.accept(frame("message_start", start));
         }
     }
@@ -93,6 +108,9 @@ final class AnthropicStreamEncoder implements StreamEncoder {
     }
 
     private void closeBlock(Consumer<byte[]> out) {
+        if (open == THINKING) {
+            delta(out, "signature_delta", "signature", AnthropicMessageEncoder.SIGNATURE);
+        }
         if (open != NONE) {
             out.accept(frame("content_block_stop", event("content_block_stop").put("index", blocks)));
             open = NONE;

@@ -26,4 +26,12 @@ interface ClientCodec<C> {
 
     /** How this dialect shows an error, before a stream begins (a stream's error event is its {@link StreamEncoder}'s). */
     ErrorShape errors();
+
+    /**
+     * The client API, as usage rows record it ({@code usage_log.dialect}): a constant, so a row costs nothing more.
+     * Chat completions is the default; every other dialect names itself.
+     */
+    default String dialect() {
+        return "openai-chat";
+    }
 }

@@ -25,6 +25,8 @@ final class Exchange {
     final String clientRequestId;
     final Instant at;
     final long startNanos = System.nanoTime();
+    /** The client API the request came in through ({@link ClientCodec#dialect()}). */
+    String dialect;
     Caller caller;
     /** Which fields of the answer the caller's key gets. */
     ResponseProfile profile = ResponseProfile.FULL;
@@ -147,6 +149,6 @@ final class Exchange {
                 target == null ? null : target.channel().name(), target == null ? null : target.channel().provider(),
                 target == null ? null : target.upstreamModel(), stream, billedPromptTokens(), billedCompletionTokens(),
                 delivered ? cachedPromptTokens : null, delivered ? reasoningTokens : null, estimated, BigDecimal.ZERO,
-                latency, ttftMillis, status(), errorCode(), clientRequestId, null);
+                latency, ttftMillis, status(), errorCode(), clientRequestId, null, dialect);
     }
 }

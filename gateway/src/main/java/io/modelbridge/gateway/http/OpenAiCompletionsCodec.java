@@ -68,6 +68,11 @@ final class OpenAiCompletionsCodec implements ClientCodec<CompletionCall> {
     }
 
     @Override
+    public String dialect() {
+        return "openai-completions";
+    }
+
+    @Override
     public ErrorShape errors() {
         return errors;
     }

@@ -48,6 +48,11 @@ final class OpenAiEmbeddingsCodec implements ClientCodec<EmbeddingsCall> {
     }
 
     @Override
+    public String dialect() {
+        return "openai-embeddings";
+    }
+
+    @Override
     public ErrorShape errors() {
         return errors;
     }

@@ -35,6 +35,7 @@ final class RequestPipeline {
 
     private <C> void serve(ServerRequest req, ServerResponse res, ClientCodec<C> codec, Operation<C> operation) {
         Exchange exchange = Exchange.start(req, s.clock().instant());
+        exchange.dialect = codec.dialect();
         exchange.identify(res);
         Admission.Ticket ticket = null;
         try (RequestContext.Scope scope = RequestContext.open(exchange.logName())) {

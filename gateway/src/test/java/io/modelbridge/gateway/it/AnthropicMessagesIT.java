@@ -61,6 +61,8 @@ class AnthropicMessagesIT {
         alias("smart", "sim", "gpt-4o");
         alias("paid", "sim", "gpt-4o");
         alias("ds", "ds", "deepseek-chat");
+        channel("ds-r", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-reasoner");
+        alias("reasoner", "ds-r", "deepseek-reasoner");
         channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
         alias("qwen", "dashscope", "qwen-plus");
         gateway.admin("PUT", "/prices/paid", "{\"input_per_1k\":1,\"output_per_1k\":1}");
@@ -267,6 +269,97 @@ class AnthropicMessagesIT {
         assertEquals(0, viaChat.compareTo(viaMessages), viaChat + " vs " + viaMessages);
         assertEquals(0, new BigDecimal("0.003").compareTo(viaMessages), "1 prompt and 2 completion tokens at 0.001: "
                 + viaMessages);
+    }
+
+    /**
+     * DeepSeek reasoner's reasoning_content is a thinking block before the text when the request asks for thinking,
+     * whole and streamed (thinking_delta, then an empty signature_delta); without the ask it is left out.
+     */
+    @Test
+    void reasoningIsAThinkingBlockWhenAskedFor() {
+        ObjectNode asked = ask("reasoner", "why is the sky blue", false);
+        asked.putObject("thinking").put("type", "enabled").put("budget_tokens", 1024);
+        HttpResponse<String> res = messages(key, asked);
+        assertEquals(200, res.statusCode(), res.body());
+        JsonNode body = json(res.body());
+        assertEquals("thinking", body.at("/content/0/type").asText(), res.body());
+        assertEquals("Thinking about: why is the sky blue", body.at("/content/0/thinking").asText(), res.body());
+        assertEquals("", body.at("/content/0/signature").asText(), res.body());
+        assertEquals("text", body.at("/content/1/type").asText(), res.body());
+
+        List<Event> events = stream(key, asked.put("stream", true));
+        assertEquals("thinking", events.get(1).data().at("/content_block/type").asText(), events.toString());
+        StringBuilder thought = new StringBuilder();
+        List<String> deltaTypes = new ArrayList<>();
+        for (Event e : events) {
+            if (e.name().equals("content_block_delta") && e.data().get("index").asInt() == 0) {
+                deltaTypes.add(e.data().at("/delta/type").asText());
+                thought.append(e.data().at("/delta/thinking").asText());
+            }
+        }
+        assertEquals("Thinking about: why is the sky blue", thought.toString(), events.toString());
+        assertEquals("signature_delta", deltaTypes.getLast(), deltaTypes.toString());
+        assertEquals("text", events.stream().filter(e -> e.name().equals("content_block_start")).toList().get(1)
+                .data().at("/content_block/type").asText(), events.toString());
+
+        JsonNode unasked = json(messages(key, ask("reasoner", "why is the sky blue", false)).body());
+        assertEquals(1, unasked.get("content").size(), unasked.toString());
+        assertEquals("text", unasked.at("/content/0/type").asText(), unasked.toString());
+        List<Event> unaskedStream = stream(key, ask("reasoner", "why is the sky blue", true));
+        assertTrue(unaskedStream.stream().noneMatch(e -> e.data().toString().contains("thinking")),
+                unaskedStream.toString());
+    }
+
+    /**
+     * DeepSeek's cache hits are cache_read_input_tokens; input_tokens is the rest of the prompt, so the two add up to
+     * the prompt tokens the usage row bills, whole and streamed (message_delta).
+     */
+    @Test
+    void cacheHitsAreCacheReadInputTokens() {
+        deepseek.cacheHits(true);
+        HttpResponse<String> res = messages(key, ask("ds", "one two three four five six seven eight", false));
+        assertEquals(200, res.statusCode(), res.body());
+        JsonNode usage = json(res.body()).get("usage");
+        int cached = usage.get("cache_read_input_tokens").asInt();
+        assertTrue(cached > 0, usage.toString());
+        assertEquals(0, usage.get("cache_creation_input_tokens").asInt(), usage.toString());
+        JsonNode row = UsageRows.find(gateway, requestId(res));
+        assertEquals(cached, row.get("cached_prompt_tokens").asInt(), row.toString());
+        assertEquals(row.get("prompt_tokens").asInt(), usage.get("input_tokens").asInt() + cached, row.toString());
+
+        List<Event> events = stream(key, ask("ds", "one two three four five six seven eight", true));
+        JsonNode streamed = events.get(events.size() - 2).data().get("usage");
+        assertEquals(cached, streamed.get("cache_read_input_tokens").asInt(), streamed.toString());
+        assertEquals(usage.get("input_tokens").asInt(), streamed.get("input_tokens").asInt(), streamed.toString());
+    }
+
+    /** Each usage row names the client API its request came through, and the admin API totals per dialect. */
+    @Test
+    void usageRowsRecordTheDialect() {
+        String both = gateway.userWithKey("two-dialects");
+        HttpResponse<String> viaMessages = messages(both, ask("smart", "hello", false));
+        HttpResponse<String> viaChat = api.post("/v1/chat/completions", both, ApiCalls.chat("smart", "hello", false));
+        assertEquals(200, viaChat.statusCode(), viaChat.body());
+        assertEquals("anthropic-messages", UsageRows.find(gateway, requestId(viaMessages)).path("dialect").asText());
+        assertEquals("openai-chat", UsageRows.find(gateway, requestId(viaChat)).path("dialect").asText());
+        List<Event> streamed = stream(both, ask("smart", "hello", true));
+        assertEquals("message_stop", streamed.getLast().name());
+
+        JsonNode groups = null;
+        for (int i = 0; i < 200 && (groups == null || groups.findValues("requests").stream()
+                .mapToInt(JsonNode::asInt).sum() < 3); i++) { // the stream's row is written behind it
+            UsageRows.sleep(50);
+            groups = gateway.admin("GET", "/usage?user=two-dialects&since=1h&by=dialect", null).get("groups");
+        }
+        assertEquals(2, groups.size(), groups.toString());
+        for (JsonNode group : groups) {
+            int expected = group.get("group").asText().equals("anthropic-messages") ? 2 : 1;
+            assertEquals(expected, group.get("requests").asInt(), groups.toString());
+        }
+    }
+
+    private static String requestId(HttpResponse<?> res) {
+        return res.headers().firstValue("x-modelbridge-request-id").orElseThrow();
     }
 
     /**

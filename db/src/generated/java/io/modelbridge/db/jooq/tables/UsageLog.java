@@ -172,6 +172,11 @@ public class UsageLog extends TableImpl<UsageLogRecord> {
      */
     public final TableField<UsageLogRecord, Integer> REASONING_TOKENS = createField(DSL.name("reasoning_tokens"), SQLDataType.INTEGER, this, "");
 
+    /**
+     * The column <code>public.usage_log.dialect</code>.
+     */
+    public final TableField<UsageLogRecord, String> DIALECT = createField(DSL.name("dialect"), SQLDataType.CLOB, this, "");
+
     private UsageLog(Name alias, Table<UsageLogRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

@@ -343,6 +343,20 @@ public class UsageLogRecord extends UpdatableRecordImpl<UsageLogRecord> {
         return (Integer) get(22);
     }
 
+    /**
+     * Setter for <code>public.usage_log.dialect</code>.
+     */
+    public void setDialect(String value) {
+        set(23, value);
+    }
+
+    /**
+     * Getter for <code>public.usage_log.dialect</code>.
+     */
+    public String getDialect() {
+        return (String) get(23);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -366,7 +380,7 @@ public class UsageLogRecord extends UpdatableRecordImpl<UsageLogRecord> {
     /**
      * Create a detached, initialised UsageLogRecord
      */
-    public UsageLogRecord(Long id, String requestId, OffsetDateTime createdAt, Long userId, Long keyId, String alias, String channel, String provider, String upstreamModel, Boolean stream, Integer promptTokens, Integer completionTokens, Integer totalTokens, Boolean estimated, BigDecimal cost, Integer latencyMs, Integer ttftMs, Integer status, String errorCode, String clientRequestId, Long leaseId, Integer cachedPromptTokens, Integer reasoningTokens) {
+    public UsageLogRecord(Long id, String requestId, OffsetDateTime createdAt, Long userId, Long keyId, String alias, String channel, String provider, String upstreamModel, Boolean stream, Integer promptTokens, Integer completionTokens, Integer totalTokens, Boolean estimated, BigDecimal cost, Integer latencyMs, Integer ttftMs, Integer status, String errorCode, String clientRequestId, Long leaseId, Integer cachedPromptTokens, Integer reasoningTokens, String dialect) {
         super(UsageLog.USAGE_LOG);
 
         setId(id);
@@ -392,6 +406,7 @@ public class UsageLogRecord extends UpdatableRecordImpl<UsageLogRecord> {
         setLeaseId(leaseId);
         setCachedPromptTokens(cachedPromptTokens);
         setReasoningTokens(reasoningTokens);
+        setDialect(dialect);
         resetTouchedOnNotNull();
     }
 }
