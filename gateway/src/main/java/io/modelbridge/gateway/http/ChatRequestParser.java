@@ -14,19 +14,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** Parses an OpenAI chat completion request; every problem is a 400 whose {@code param} names the field. */
 public final class ChatRequestParser {
     /** Fields mapped onto typed record components; everything else is passed through in {@code extras}. */
-    private static final Set<String> TYPED = Set.of("model", "messages", "stream", "stream_options", "temperature",
+    static final Set<String> TYPED = Set.of("model", "messages", "stream", "stream_options", "temperature",
             "top_p", "max_tokens", "max_completion_tokens", "stop", "presence_penalty", "frequency_penalty", "n",
             "seed", "tools", "tool_choice", "user");
+    private final ObjectMapper json;
     private final JsonFields fields;
     private final MessageParser messages;
+    private final ChatRequestReader reader;
 
     public ChatRequestParser(ObjectMapper json) {
+        this.json = json;
         this.fields = new JsonFields(json);
         this.messages = new MessageParser(fields);
+        this.reader = new ChatRequestReader(json, this, messages);
     }
 
     public ChatRequest parse(JsonNode body) {
@@ -45,8 +50,25 @@ public final class ChatRequestParser {
                     "The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options"));
         }
         boolean includeUsage = streamOptions.isObject() && JsonFields.bool(streamOptions, "include_usage", false);
-        return new ChatRequest(model, messages.parseAll(list), stream, includeUsage, sampling(body), tools(body),
-                toolChoice(body), JsonFields.string(body, "user", "user"), extras(body));
+        return new ChatRequest(model, messages.parseAll(list), stream, includeUsage, sampling(body),
+                tools(body.get("tools")), toolChoice(body.get("tool_choice")), JsonFields.string(body, "user", "user"),
+                extras(body));
+    }
+
+    /**
+     * The raw body, telling {@code named} the model it names first (a refused request still records it): read in
+     * one pass over its tokens when it has the usual shape ({@link ChatRequestReader}), else as a tree by
+     * {@link #parse(JsonNode)}, which also gives every refusal its exact message.
+     */
+    public ChatRequest parse(byte[] body, Consumer<String> named) {
+        ChatRequest request = reader.read(body);
+        if (request != null) {
+            named.accept(request.model());
+            return request;
+        }
+        JsonNode tree = RequestBodies.parse(body, json);
+        named.accept(ClientModel.of(tree));
+        return parse(tree);
     }
 
     private static Sampling sampling(JsonNode body) {
@@ -60,8 +82,8 @@ public final class ChatRequestParser {
                 JsonFields.integer(body, "seed"));
     }
 
-    private List<ToolDefinition> tools(JsonNode body) {
-        JsonNode list = body.get("tools");
+    /** The {@code tools} value (absent: null). */
+    List<ToolDefinition> tools(JsonNode list) {
         if (list == null || list.isNull()) {
             return List.of();
         }
@@ -85,8 +107,8 @@ public final class ChatRequestParser {
         return tools;
     }
 
-    private static ToolChoice toolChoice(JsonNode body) {
-        JsonNode v = body.get("tool_choice");
+    /** The {@code tool_choice} value (absent: null). */
+    static ToolChoice toolChoice(JsonNode v) {
         if (v == null || v.isNull()) {
             return null;
         }

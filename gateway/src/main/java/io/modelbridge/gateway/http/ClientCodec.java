@@ -1,10 +1,12 @@
 package io.modelbridge.gateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.modelbridge.gateway.error.ErrorShape;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A client dialect at the edge, for one kind of call: where the caller's key is, the dialect's request decoded into a
@@ -23,6 +25,17 @@ interface ClientCodec<C> {
 
     /** The request body (JSON) as a canonical call; a bad request is a {@link io.modelbridge.gateway.error.GatewayException}. */
     C decode(JsonNode body);
+
+    /**
+     * The raw request body as a canonical call, telling {@code named} the model it names first (when it is JSON: a
+     * refused request still records the model). By default the body is read as a tree for {@link #decode(JsonNode)};
+     * a dialect on the hot path reads the bytes itself.
+     */
+    default C decode(byte[] body, ObjectMapper json, Consumer<String> named) {
+        JsonNode tree = RequestBodies.parse(body, json);
+        named.accept(ClientModel.of(tree));
+        return decode(tree);
+    }
 
     /** How this dialect shows an error, before a stream begins (a stream's error event is its {@link StreamEncoder}'s). */
     ErrorShape errors();

@@ -12,7 +12,7 @@ import java.util.Set;
 
 /** Parses the {@code messages} array of a chat request. */
 final class MessageParser {
-    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
+    static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
     private final JsonFields fields;
 
     MessageParser(JsonFields fields) {
@@ -48,7 +48,7 @@ final class MessageParser {
                 JsonFields.string(m, "reasoning_content", param + ".reasoning_content"));
     }
 
-    private List<ContentPart> content(JsonNode c, String param) {
+    List<ContentPart> content(JsonNode c, String param) {
         if (c == null || c.isNull()) {
             return List.of();
         }
@@ -79,7 +79,7 @@ final class MessageParser {
         };
     }
 
-    private static List<ToolCall> toolCalls(JsonNode calls, String param) {
+    static List<ToolCall> toolCalls(JsonNode calls, String param) {
         if (calls == null || calls.isNull()) {
             return List.of();
         }

@@ -22,6 +22,11 @@ final class RequestBodies {
     private RequestBodies() {}
 
     static JsonNode readJson(ServerRequest req, ObjectMapper json, long limit) {
+        return parse(read(req, limit), json);
+    }
+
+    /** The body's bytes within the size limit; an empty body is refused as not JSON. */
+    static byte[] read(ServerRequest req, long limit) {
         long declared = req.headers().contentLength().orElse(-1);
         if (declared > limit) {
             throw new GatewayException(ApiError.tooLarge(limit));
@@ -30,6 +35,11 @@ final class RequestBodies {
         if (body.length == 0) {
             throw new GatewayException(ApiError.invalidRequest("The request body is empty; send a JSON object.", null));
         }
+        return body;
+    }
+
+    /** The body as a JSON tree; invalid JSON is refused as OpenAI refuses it. */
+    static JsonNode parse(byte[] body, ObjectMapper json) {
         try {
             return json.readTree(body);
         } catch (JacksonException e) {

@@ -1,6 +1,5 @@
 package io.modelbridge.gateway.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -41,9 +40,8 @@ final class RequestPipeline {
         try (RequestContext.Scope scope = RequestContext.open(exchange.logName())) {
             exchange.caller = s.auth().authenticate(codec.credential(req), ClientAddress.of(req));
             exchange.profile = ResponseProfile.parse(exchange.caller.key().responseProfile()).orElse(s.responseProfile());
-            JsonNode body = RequestBodies.readJson(req, s.json(), s.maxBodyBytes());
-            exchange.named(ClientModel.of(body), s.routes().get());
-            C call = codec.decode(body);
+            byte[] body = RequestBodies.read(req, s.maxBodyBytes());
+            C call = codec.decode(body, s.json(), model -> exchange.named(model, s.routes().get()));
             exchange.model = operation.model(call);
             exchange.stream = operation.stream(call);
             List<Target> plan = Models.plan(s, exchange.caller, exchange.model);

@@ -1,17 +1,29 @@
 package io.modelbridge.gateway.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static io.modelbridge.gateway.http.ResponseProfile.Level.CHOICE;
+import static io.modelbridge.gateway.http.ResponseProfile.Level.MESSAGE;
+import static io.modelbridge.gateway.http.ResponseProfile.Level.ROOT;
+import static io.modelbridge.gateway.http.ResponseProfile.Level.USAGE;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelbridge.gateway.http.ResponseProfile.Level;
 import io.modelbridge.spi.ChatChunk;
 import io.modelbridge.spi.ChatResponse;
+import io.modelbridge.spi.ContentPart;
 import io.modelbridge.spi.Message;
 import io.modelbridge.spi.ToolCall;
 import io.modelbridge.spi.Usage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -20,8 +32,15 @@ import java.util.TreeSet;
  * the modelled ones (the SPI's {@code extras}, a stream's {@link ChatChunk.Fields}) are written back as they came,
  * never over a field the gateway sets; the gateway adds no field of its own that the upstream did not send, except
  * what OpenAI's shape requires. The key's {@link ResponseProfile} then limits the result.
+ *
+ * <p>Written with a {@link JsonGenerator} straight into the mapper's pooled buffers, no tree per answer or chunk; the
+ * bytes are those the tree-built encoder wrote (ResponseEncoderTest compares them).
  */
 final class ResponseEncoder {
+    private static final Set<String> COMPLETION_ROOT = Set.of("id", "object", "created", "model", "choices", "usage");
+    private static final Set<String> CHUNK_ROOT = Set.of("id", "object", "created", "model", "choices");
+    private static final Set<String> COMPLETION_CHOICE = Set.of("index", "message", "finish_reason");
+    private static final Set<String> CHUNK_CHOICE = Set.of("index", "delta", "finish_reason");
     private final ObjectMapper json;
     private final String id;
     private final long created;
@@ -45,18 +64,17 @@ final class ResponseEncoder {
     }
 
     byte[] completion(ChatResponse response, Usage usage) {
-        ObjectNode root = header("chat.completion");
-        ArrayNode choices = root.putArray("choices");
-        for (ChatResponse.Choice c : response.choices()) {
-            ObjectNode choice = choices.addObject();
-            choice.put("index", c.index());
-            choice.set("message", message(c.message()));
-            addAbsent(choice, c.extras());
-            choice.put("finish_reason", c.finishReason() == null ? "stop" : c.finishReason().wire());
-        }
-        root.set("usage", usage(usage));
-        addAbsent(root, response.extras());
-        return bytes(root);
+        return bytes(g -> {
+            header(g, "chat.completion");
+            g.writeArrayFieldStart("choices");
+            for (ChatResponse.Choice c : response.choices()) {
+                completionChoice(g, c);
+            }
+            g.writeEndArray();
+            usage(g, usage);
+            extras(g, ROOT, response.extras(), COMPLETION_ROOT);
+            g.writeEndObject();
+        });
     }
 
     /**
@@ -64,21 +82,20 @@ final class ResponseEncoder {
      * empty content as OpenAI sends it, except before a tool call (whose stream has no text).
      */
     byte[] roleChunk(int index, ChatChunk first) {
-        ObjectNode root = chunk();
-        ObjectNode delta = choice(root, index);
-        delta.put("role", "assistant");
         ChatChunk.Fields fields = pending.get(index);
-        if ((fields == null || !fields.delta().containsKey("content")) && !(first instanceof ChatChunk.ToolCallDelta)) {
-            delta.put("content", "");
-        }
-        return event(root, index);
+        boolean content = (fields == null || !fields.delta().containsKey("content"))
+                && !(first instanceof ChatChunk.ToolCallDelta);
+        return event(index, null, g -> {
+            field(g, MESSAGE, "role", "assistant");
+            if (content) {
+                field(g, MESSAGE, "content", "");
+            }
+        }, content ? Set.of("role", "content") : Set.of("role"));
     }
 
     /** An event of their own for fields that no later event of choice {@code index} took. */
     byte[] pendingChunk(int index) {
-        ObjectNode root = chunk();
-        choice(root, index);
-        return event(root, index);
+        return event(index, null, g -> { }, Set.of());
     }
 
     /** The choices whose upstream fields wait for an event. */
@@ -88,42 +105,33 @@ final class ResponseEncoder {
 
     /** The event for a chunk, or null for a usage report (sent last, if at all) and for fields (kept for the next). */
     byte[] chunk(ChatChunk chunk) {
-        ObjectNode root = chunk();
-        switch (chunk) {
-            case ChatChunk.TextDelta t -> choice(root, t.index()).put("content", t.text());
-            case ChatChunk.ReasoningDelta r -> choice(root, r.index()).put("reasoning_content", r.text());
-            case ChatChunk.ToolCallDelta tc -> {
-                ObjectNode call = choice(root, tc.index()).putArray("tool_calls").addObject();
-                call.put("index", tc.callIndex());
-                if (tc.id() != null) {
-                    call.put("id", tc.id());
-                    call.put("type", "function");
-                }
-                ObjectNode fn = call.putObject("function");
-                if (tc.name() != null) {
-                    fn.put("name", tc.name());
-                }
-                fn.put("arguments", tc.argumentsFragment() == null ? "" : tc.argumentsFragment());
-            }
-            case ChatChunk.Finish f -> choiceNode(root, f.index()).put("finish_reason", f.reason().wire());
+        return switch (chunk) {
+            case ChatChunk.TextDelta t -> event(t.index(), null, g -> field(g, MESSAGE, "content", t.text()),
+                    Set.of("content"));
+            case ChatChunk.ReasoningDelta r -> event(r.index(), null,
+                    g -> field(g, MESSAGE, "reasoning_content", r.text()), Set.of("reasoning_content"));
+            case ChatChunk.ToolCallDelta tc -> event(tc.index(), null, g -> toolCallDelta(g, tc), Set.of("tool_calls"));
+            case ChatChunk.Finish f -> event(f.index(), f.reason().wire(), g -> { }, Set.of());
             case ChatChunk.Fields f -> {
                 keep(f);
-                return null;
+                yield null;
             }
-            case ChatChunk.UsageReport u -> {
-                return null;
-            }
-        }
-        return event(root, OpenAiStreamEncoder.choiceIndex(chunk));
+            case ChatChunk.UsageReport u -> null;
+        };
     }
 
     /** The trailing {@code choices: []} chunk carrying the totals. */
     byte[] usageChunk(Usage usage) {
-        ObjectNode root = header("chat.completion.chunk");
-        root.putArray("choices");
-        root.set("usage", usage(usage));
-        addAbsent(root, lastEventFields);
-        return bytes(root);
+        return bytes(g -> {
+            header(g, "chat.completion.chunk");
+            if (profile.keeps(ROOT, "choices")) {
+                g.writeArrayFieldStart("choices");
+                g.writeEndArray();
+            }
+            usage(g, usage);
+            extras(g, ROOT, lastEventFields, COMPLETION_ROOT);
+            g.writeEndObject();
+        });
     }
 
     private void keep(ChatChunk.Fields fields) {
@@ -141,100 +149,205 @@ final class ResponseEncoder {
         return all;
     }
 
-    /** The chunk with choice {@code index}'s waiting upstream fields written in, as bytes. */
-    private byte[] event(ObjectNode root, int index) {
+    /**
+     * One chunk of choice {@code index}: the gateway's delta fields ({@code deltaNames}), then choice {@code index}'s
+     * waiting upstream fields where the gateway did not set them.
+     */
+    private byte[] event(int index, String finishReason, Body delta, Set<String> deltaNames) {
         ChatChunk.Fields fields = pending.remove(index);
-        if (fields != null) {
-            ObjectNode choice = (ObjectNode) root.path("choices").path(0);
-            addAbsent((ObjectNode) choice.get("delta"), fields.delta());
-            addAbsent(choice, fields.choice());
-            addAbsent(root, fields.event());
-        }
-        return bytes(root);
-    }
-
-    private ObjectNode chunk() {
-        ObjectNode root = header("chat.completion.chunk");
-        if (usageField) {
-            root.putNull("usage");
-        }
-        return root;
-    }
-
-    private ObjectNode header(String object) {
-        ObjectNode root = json.createObjectNode();
-        root.put("id", id);
-        root.put("object", object);
-        root.put("created", created);
-        root.put("model", model);
-        return root;
-    }
-
-    /** Adds {@code choices[0]} for {@code index} and returns its delta object. */
-    private static ObjectNode choice(ObjectNode root, int index) {
-        return (ObjectNode) choiceNode(root, index).get("delta");
-    }
-
-    private static ObjectNode choiceNode(ObjectNode root, int index) {
-        ObjectNode choice = root.putArray("choices").addObject();
-        choice.put("index", index);
-        choice.putObject("delta");
-        choice.putNull("finish_reason");
-        return choice;
-    }
-
-    private ObjectNode message(Message m) {
-        ObjectNode node = json.createObjectNode();
-        node.put("role", "assistant");
-        if (m.toolCalls().isEmpty() || !m.text().isEmpty()) {
-            node.put("content", m.text());
-        } else {
-            node.putNull("content");
-        }
-        if (m.reasoningContent() != null) {
-            node.put("reasoning_content", m.reasoningContent());
-        }
-        if (!m.toolCalls().isEmpty()) {
-            ArrayNode calls = node.putArray("tool_calls");
-            for (ToolCall call : m.toolCalls()) {
-                ObjectNode c = calls.addObject();
-                c.put("id", call.id());
-                c.put("type", "function");
-                c.putObject("function").put("name", call.name()).put("arguments", call.arguments());
+        return bytes(g -> {
+            header(g, "chat.completion.chunk");
+            if (usageField && profile.keeps(ROOT, "usage")) {
+                g.writeNullField("usage");
             }
-        }
-        addAbsent(node, m.extras());
-        return node;
-    }
-
-    private ObjectNode usage(Usage u) {
-        ObjectNode node = json.createObjectNode();
-        node.put("prompt_tokens", u.promptTokens());
-        node.put("completion_tokens", u.completionTokens());
-        node.put("total_tokens", u.totalTokens());
-        if (u.cachedPromptTokens() != null) {
-            node.putObject("prompt_tokens_details").put("cached_tokens", u.cachedPromptTokens());
-        }
-        if (u.reasoningTokens() != null) {
-            node.putObject("completion_tokens_details").put("reasoning_tokens", u.reasoningTokens());
-        }
-        return node;
-    }
-
-    /** The upstream's own fields, where the gateway has not set the field itself. */
-    private void addAbsent(ObjectNode node, Map<String, Object> extras) {
-        extras.forEach((name, value) -> {
-            if (!node.has(name)) {
-                node.set(name, json.valueToTree(value));
+            if (profile.keeps(ROOT, "choices")) {
+                g.writeArrayFieldStart("choices");
+                g.writeStartObject();
+                if (profile.keeps(CHOICE, "index")) {
+                    g.writeNumberField("index", index);
+                }
+                if (profile.keeps(CHOICE, "delta")) {
+                    g.writeObjectFieldStart("delta");
+                    delta.write(g);
+                    if (fields != null) {
+                        extras(g, MESSAGE, fields.delta(), deltaNames);
+                    }
+                    g.writeEndObject();
+                }
+                if (profile.keeps(CHOICE, "finish_reason")) {
+                    g.writeStringField("finish_reason", finishReason);
+                }
+                if (fields != null) {
+                    extras(g, CHOICE, fields.choice(), CHUNK_CHOICE);
+                }
+                g.writeEndObject();
+                g.writeEndArray();
             }
+            if (fields != null) {
+                extras(g, ROOT, fields.event(), usageField ? COMPLETION_ROOT : CHUNK_ROOT);
+            }
+            g.writeEndObject();
         });
     }
 
-    private byte[] bytes(ObjectNode node) {
-        try {
-            return json.writeValueAsBytes(profile.limit(node));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+    private void header(JsonGenerator g, String object) throws IOException {
+        g.writeStartObject();
+        field(g, ROOT, "id", id);
+        field(g, ROOT, "object", object);
+        if (profile.keeps(ROOT, "created")) {
+            g.writeNumberField("created", created);
+        }
+        field(g, ROOT, "model", model);
+    }
+
+    /** {@code choices[i]} of a whole answer; the choice's upstream fields come before the finish reason, as they did. */
+    private void completionChoice(JsonGenerator g, ChatResponse.Choice c) throws IOException {
+        String finishReason = c.finishReason() == null ? "stop" : c.finishReason().wire();
+        g.writeStartObject();
+        if (profile.keeps(CHOICE, "index")) {
+            g.writeNumberField("index", c.index());
+        }
+        if (profile.keeps(CHOICE, "message")) {
+            g.writeFieldName("message");
+            message(g, c.message());
+        }
+        boolean finishWritten = false;
+        for (Map.Entry<String, Object> e : c.extras().entrySet()) {
+            String name = e.getKey();
+            if (name.equals("finish_reason")) { // the gateway's value, at the place the upstream's field had
+                field(g, CHOICE, name, finishReason);
+                finishWritten = true;
+            } else if (!COMPLETION_CHOICE.contains(name) && profile.keeps(CHOICE, name)) {
+                g.writeFieldName(name);
+                json.writeValue(g, e.getValue());
+            }
+        }
+        if (!finishWritten) {
+            field(g, CHOICE, "finish_reason", finishReason);
+        }
+        g.writeEndObject();
+    }
+
+    private void message(JsonGenerator g, Message m) throws IOException {
+        g.writeStartObject();
+        field(g, MESSAGE, "role", "assistant");
+        String text = text(m);
+        if (profile.keeps(MESSAGE, "content")) {
+            g.writeStringField("content", m.toolCalls().isEmpty() || !text.isEmpty() ? text : null);
+        }
+        if (m.reasoningContent() != null) {
+            field(g, MESSAGE, "reasoning_content", m.reasoningContent());
+        }
+        if (!m.toolCalls().isEmpty() && profile.keeps(MESSAGE, "tool_calls")) {
+            g.writeArrayFieldStart("tool_calls");
+            for (ToolCall call : m.toolCalls()) {
+                g.writeStartObject();
+                g.writeStringField("id", call.id());
+                g.writeStringField("type", "function");
+                g.writeObjectFieldStart("function");
+                g.writeStringField("name", call.name());
+                g.writeStringField("arguments", call.arguments());
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        if (!m.extras().isEmpty()) {
+            extras(g, MESSAGE, m.extras(), messageFields(m));
+        }
+        g.writeEndObject();
+    }
+
+    /** {@link Message#text()}, without its stream for the usual one text part. */
+    private static String text(Message m) {
+        return m.content().size() == 1 && m.content().getFirst() instanceof ContentPart.Text t ? t.text() : m.text();
+    }
+
+    /** The fields {@link #message} sets itself. */
+    private static Set<String> messageFields(Message m) {
+        Set<String> names = new HashSet<>(Set.of("role", "content"));
+        if (m.reasoningContent() != null) {
+            names.add("reasoning_content");
+        }
+        if (!m.toolCalls().isEmpty()) {
+            names.add("tool_calls");
+        }
+        return names;
+    }
+
+    private static void toolCallDelta(JsonGenerator g, ChatChunk.ToolCallDelta tc) throws IOException {
+        g.writeArrayFieldStart("tool_calls");
+        g.writeStartObject();
+        g.writeNumberField("index", tc.callIndex());
+        if (tc.id() != null) {
+            g.writeStringField("id", tc.id());
+            g.writeStringField("type", "function");
+        }
+        g.writeObjectFieldStart("function");
+        if (tc.name() != null) {
+            g.writeStringField("name", tc.name());
+        }
+        g.writeStringField("arguments", tc.argumentsFragment() == null ? "" : tc.argumentsFragment());
+        g.writeEndObject();
+        g.writeEndObject();
+        g.writeEndArray();
+    }
+
+    private void usage(JsonGenerator g, Usage u) throws IOException {
+        if (!profile.keeps(ROOT, "usage")) {
+            return;
+        }
+        g.writeObjectFieldStart("usage");
+        g.writeNumberField("prompt_tokens", u.promptTokens());
+        g.writeNumberField("completion_tokens", u.completionTokens());
+        g.writeNumberField("total_tokens", u.totalTokens());
+        if (u.cachedPromptTokens() != null && profile.keeps(USAGE, "prompt_tokens_details")) {
+            g.writeObjectFieldStart("prompt_tokens_details");
+            g.writeNumberField("cached_tokens", u.cachedPromptTokens());
+            g.writeEndObject();
+        }
+        if (u.reasoningTokens() != null && profile.keeps(USAGE, "completion_tokens_details")) {
+            g.writeObjectFieldStart("completion_tokens_details");
+            g.writeNumberField("reasoning_tokens", u.reasoningTokens());
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    private void field(JsonGenerator g, Level level, String name, String value) throws IOException {
+        if (profile.keeps(level, name)) {
+            g.writeStringField(name, value);
+        }
+    }
+
+    /** The upstream's own fields, where the gateway has not set the field itself ({@code set}). */
+    private void extras(JsonGenerator g, Level level, Map<String, Object> extras, Set<String> set) throws IOException {
+        for (Map.Entry<String, Object> e : extras.entrySet()) {
+            if (!set.contains(e.getKey()) && profile.keeps(level, e.getKey())) {
+                g.writeFieldName(e.getKey());
+                json.writeValue(g, e.getValue());
+            }
+        }
+    }
+
+    /** What one answer or event writes, as one JSON value. */
+    @FunctionalInterface
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** The value {@code body} writes, as bytes, in the mapper's pooled buffers (as writeValueAsBytes does). */
+    private byte[] bytes(Body body) {
+        BufferRecycler recycler = json.getFactory()._getBufferRecycler();
+        try (ByteArrayBuilder out = new ByteArrayBuilder(recycler)) {
+            try (JsonGenerator g = json.createGenerator(out, JsonEncoding.UTF8)) {
+                body.write(g);
+            }
+            return out.getClearAndRelease();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            recycler.releaseToPool();
         }
     }
 }

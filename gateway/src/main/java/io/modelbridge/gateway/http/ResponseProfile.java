@@ -35,6 +35,22 @@ public enum ResponseProfile {
         return Optional.empty();
     }
 
+    /** The objects of an answer or stream chunk whose fields a profile limits. */
+    enum Level { ROOT, CHOICE, MESSAGE, USAGE }
+
+    /** Whether a field named {@code field} of an object at {@code level} is written under this profile. */
+    boolean keeps(Level level, String field) {
+        if (this == FULL) {
+            return true;
+        }
+        return switch (level) {
+            case ROOT -> ROOT.contains(field);
+            case CHOICE -> CHOICE.contains(field);
+            case MESSAGE -> MESSAGE.contains(field);
+            case USAGE -> USAGE.contains(field);
+        };
+    }
+
     /** The answer or stream chunk {@code root} limited to this profile's fields, in place. */
     ObjectNode limit(ObjectNode root) {
         if (this == FULL) {

@@ -36,10 +36,13 @@ public final class OpenAiCodec {
      * @param maxTokensField {@code max_tokens} or {@code max_completion_tokens}, or null to choose by model
      */
     public static String chatRequest(ChatRequest request, boolean stream, String maxTokensField) {
-        return chatBody(request, stream, maxTokensField).toString();
+        return OpenAiRequestWriter.chat(request, stream, maxTokensField(request.model(), maxTokensField));
     }
 
-    /** The chat body as a tree, for a vendor that edits it before sending; as {@link #chatRequest}. */
+    /**
+     * The chat body as a tree, for a vendor that edits it before sending; the same JSON as {@link #chatRequest}, which
+     * writes it without the tree.
+     */
     public static ObjectNode chatBody(ChatRequest request, boolean stream, String maxTokensField) {
         ObjectNode body = MAPPER.createObjectNode();
         body.put("model", request.model());
