@@ -75,7 +75,8 @@ public final class ClientConnections implements ServerConnectionSelector {
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
         TimedReads reads = new TimedReads(ctx.dataReader(), ctx.serverSocket(), readTimeout, deadlines);
-        return http1.connection(new RewritingContext(ctx, DataReader.create(new FirstLine(reads))));
+        return new LingeringClose(http1.connection(new RewritingContext(ctx, DataReader.create(new FirstLine(reads)))),
+                ctx.serverSocket());
     }
 
     /** Hands over the socket's bytes, the first request line rewritten when it is HTTP/1.0. */

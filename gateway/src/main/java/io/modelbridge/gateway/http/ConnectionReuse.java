@@ -15,7 +15,8 @@ import io.helidon.webserver.http.ServerRequest;
  * answered {@code Connection: close}, and when a handler refused a body without reading it (401 before the body,
  * 413, a GET with a body) the unread bytes would be parsed as the next request. So a request that asks to close, or
  * whose body was not read to its end, is answered with {@code Connection: close}, and any answer carrying that header
- * closes the connection once it is out. An unread body is never drained: its bytes are dropped with the connection.
+ * closes the connection once it is out. An unread body is never parsed: its bytes are read and dropped for a bounded
+ * time by {@link LingeringClose}, so that the client gets the answer rather than a reset, then the connection closes.
  */
 public final class ConnectionReuse implements Filter {
     @Override
@@ -28,7 +29,8 @@ public final class ConnectionReuse implements Filter {
         chain.proceed();
         if (res.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
             // Bubbles up through Helidon's error handling to the connection loop, which closes the socket quietly.
-            throw new CloseConnectionException("Connection: close");
+            throw hasBody(req.headers()) && !req.content().consumed()
+                    ? new LingeringClose.UnreadBody() : new CloseConnectionException("Connection: close");
         }
     }
 
@@ -38,8 +40,11 @@ public final class ConnectionReuse implements Filter {
         if (headers.containsToken(HeaderValues.CONNECTION_CLOSE)) {
             return false;
         }
-        boolean hasBody = headers.contains(HeaderNames.TRANSFER_ENCODING)
+        return !hasBody(headers) || req.content().consumed();
+    }
+
+    private static boolean hasBody(ServerRequestHeaders headers) {
+        return headers.contains(HeaderNames.TRANSFER_ENCODING)
                 || headers.contains(HeaderNames.CONTENT_LENGTH) && !headers.contains(HeaderValues.CONTENT_LENGTH_ZERO);
-        return !hasBody || req.content().consumed();
     }
 }
