@@ -25,7 +25,7 @@ import java.util.Set;
 final class ApiCors implements Filter {
     /** Chromium caps a preflight's cache at two hours. */
     static final String MAX_AGE_SECONDS = "7200";
-    static final String ALLOW_METHODS = "GET, HEAD, POST, OPTIONS";
+    static final String ALLOW_METHODS = "GET, HEAD, POST, DELETE, OPTIONS"; // DELETE: stored responses
     /** What the OpenAI SDKs and browser chat apps send, besides the x-stainless-*, openai-* and anthropic-* families. */
     static final List<String> ALLOW_HEADERS = List.of("authorization", "content-type", "x-api-key", "api-key",
             "x-request-id", "openai-organization", "openai-project", "openai-beta");

@@ -1,5 +1,6 @@
 package io.modelbridge.gateway.it;
 
+import static io.modelbridge.db.jooq.Tables.STORED_RESPONSES;
 import static io.modelbridge.gateway.it.ApiCalls.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -164,6 +165,48 @@ class StoredResponsesIT {
         HttpResponse<String> res = call("PUT", "/v1/responses/resp_x", aliceKey);
         assertEquals(405, res.statusCode(), res.body());
         assertEquals("GET, DELETE", res.headers().firstValue("allow").orElse(""));
+    }
+
+    @Test
+    void aBrowserPageMayDeleteAResponse() {
+        StoredResponse r = seed(store, 1);
+        String page = "Origin: http://chat.example.test:3000";
+        RawHttp.Reply preflight = raw("OPTIONS /v1/responses/" + r.id(), page, "Access-Control-Request-Method: DELETE",
+                "Access-Control-Request-Headers: authorization");
+        assertEquals(204, preflight.status(), preflight.toString());
+        assertTrue(preflight.headers().get("access-control-allow-methods").contains("DELETE"), preflight.toString());
+        RawHttp.Reply deleted = raw("DELETE /v1/responses/" + r.id(), page, "Authorization: Bearer " + aliceKey);
+        assertEquals(200, deleted.status(), deleted.toString());
+        assertEquals("*", deleted.headers().get("access-control-allow-origin"));
+    }
+
+    @Test
+    void theGatewaysSweepRemovesExpiredResponsesAndKeepsTheRest(@TempDir Path siblingDir) {
+        Clock monthAgo = Clock.fixed(Instant.now().minus(Duration.ofDays(31)), ZoneOffset.UTC);
+        StoredResponse expired = seed(new PostgresResponseStore(db, ResponsesConfig.defaults(), monthAgo), 1);
+        StoredResponse fresh = seed(store, 1);
+        // a second instance on this database sweeps at its start, then every minute
+        try (RunningGateway sibling = gateway.sibling(siblingDir, c -> c)) {
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (rows(expired.id()) > 0 && System.nanoTime() < end) {
+                UsageRows.sleep(100);
+            }
+            assertEquals(0, rows(expired.id()), "the expired response is still in the table");
+            assertEquals(1, rows(fresh.id()));
+            assertEquals(200, call("GET", "/v1/responses/" + fresh.id(), aliceKey).statusCode());
+        }
+    }
+
+    private static int rows(String id) {
+        return db.fetchCount(STORED_RESPONSES, STORED_RESPONSES.ID.eq(id));
+    }
+
+    private static RawHttp.Reply raw(String requestLine, String... headers) {
+        StringBuilder head = new StringBuilder(requestLine + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close");
+        for (String h : headers) {
+            head.append("\r\n").append(h);
+        }
+        return RawHttp.exchange(gateway.api(), head.toString(), new byte[0]);
     }
 
     private static void assertNotFound(HttpResponse<String> res, String id) {
