@@ -1,6 +1,7 @@
 package io.modelbridge.gateway.config;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -13,12 +14,20 @@ import java.util.Locale;
  *                      {@code scheme://host[:port]}
  * @param exposeRouting MB_EXPOSE_ROUTING: whether answers carry x-modelbridge-channel, -upstream-model and -plugin
  *                      (default off: which channel, upstream model and plugin served a call is the operator's business)
+ * @param streamPing    MB_STREAM_PING_SECONDS: the silence after which a stream whose dialect has a keep-alive event
+ *                      (Anthropic's ping) gets one (default 10 s; 0: never)
  */
-public record ApiEdgeConfig(List<String> corsOrigins, boolean exposeRouting) {
+public record ApiEdgeConfig(List<String> corsOrigins, boolean exposeRouting, Duration streamPing) {
     public static final String ANY_ORIGIN = "*";
+    /** Well inside the 60 s idle timeouts of common proxies and load balancers (nginx, AWS ALB), at ~40 bytes a ping. */
+    public static final Duration DEFAULT_STREAM_PING = Duration.ofSeconds(10);
 
     public ApiEdgeConfig {
         corsOrigins = List.copyOf(corsOrigins);
+    }
+
+    public ApiEdgeConfig(List<String> corsOrigins, boolean exposeRouting) {
+        this(corsOrigins, exposeRouting, DEFAULT_STREAM_PING);
     }
 
     public static ApiEdgeConfig defaults() {
@@ -26,11 +35,16 @@ public record ApiEdgeConfig(List<String> corsOrigins, boolean exposeRouting) {
     }
 
     public ApiEdgeConfig withCorsOrigins(List<String> origins) {
-        return new ApiEdgeConfig(origins, exposeRouting);
+        return new ApiEdgeConfig(origins, exposeRouting, streamPing);
     }
 
     public ApiEdgeConfig withExposeRouting(boolean expose) {
-        return new ApiEdgeConfig(corsOrigins, expose);
+        return new ApiEdgeConfig(corsOrigins, expose, streamPing);
+    }
+
+    /** {@link Duration#ZERO}: no pings. */
+    public ApiEdgeConfig withStreamPing(Duration every) {
+        return new ApiEdgeConfig(corsOrigins, exposeRouting, every);
     }
 
     /** True when a page of {@code origin} may read the API's answers. */
@@ -39,8 +53,12 @@ public record ApiEdgeConfig(List<String> corsOrigins, boolean exposeRouting) {
     }
 
     static ApiEdgeConfig fromEnvironment(GatewayConfig.Env env) {
+        int pingSeconds = env.integer("MB_STREAM_PING_SECONDS", (int) DEFAULT_STREAM_PING.toSeconds());
+        if (pingSeconds < 0) {
+            throw new IllegalArgumentException("MB_STREAM_PING_SECONDS must be 0 (no pings) or more, got " + pingSeconds);
+        }
         return new ApiEdgeConfig(origins(env.text("MB_CORS_ORIGINS", ANY_ORIGIN)),
-                flag("MB_EXPOSE_ROUTING", env.text("MB_EXPOSE_ROUTING", "false")));
+                flag("MB_EXPOSE_ROUTING", env.text("MB_EXPOSE_ROUTING", "false")), Duration.ofSeconds(pingSeconds));
     }
 
     static List<String> origins(String value) {

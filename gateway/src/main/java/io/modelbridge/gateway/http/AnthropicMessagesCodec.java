@@ -9,6 +9,7 @@ import io.modelbridge.gateway.ids.RandomIds;
 import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ChatResponse;
 import io.modelbridge.spi.Usage;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -21,9 +22,16 @@ final class AnthropicMessagesCodec implements ClientCodec<ChatCall> {
     private final ObjectMapper json;
     private final AnthropicRequestParser parser;
     private final AnthropicErrors errors;
+    private final Duration pingAfter;
 
     AnthropicMessagesCodec(ObjectMapper json) {
+        this(json, Duration.ZERO);
+    }
+
+    /** @param pingAfter MB_STREAM_PING_SECONDS: a stream's silence before a ping; zero: no pings */
+    AnthropicMessagesCodec(ObjectMapper json, Duration pingAfter) {
         this.json = json;
+        this.pingAfter = pingAfter;
         this.parser = new AnthropicRequestParser(json);
         this.errors = new AnthropicErrors(json);
     }
@@ -85,7 +93,7 @@ final class AnthropicMessagesCodec implements ClientCodec<ChatCall> {
         /** Anthropic's answers have no response profile: the prompt's tokens go into message_start. */
         @Override
         public StreamEncoder stream(int promptTokens, ResponseProfile profile) {
-            return new AnthropicStreamEncoder(encoder, errors, promptTokens);
+            return new AnthropicStreamEncoder(encoder, errors, promptTokens, pingAfter);
         }
     }
 }

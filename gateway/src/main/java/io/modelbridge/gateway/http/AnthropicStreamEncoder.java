@@ -7,6 +7,7 @@ import io.modelbridge.spi.ChatChunk;
 import io.modelbridge.spi.FinishReason;
 import io.modelbridge.spi.Usage;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -16,7 +17,7 @@ import java.util.function.Consumer;
  * text_delta, or input_json_delta for a tool call's arguments) and content_block_stop, then message_delta
  * (stop_reason, stop_sequence, usage) and message_stop. Only the first choice is streamed (Anthropic has no n);
  * reasoning text only when the request asked for thinking. A failure after the stream began is one {@code error}
- * event.
+ * event. While the upstream is silent, a {@code ping} event every {@link #keepAliveAfter()} ({@link StreamPings}).
  */
 final class AnthropicStreamEncoder implements StreamEncoder {
     private static final int NONE = -1;
@@ -33,10 +34,30 @@ final class AnthropicStreamEncoder implements StreamEncoder {
     /** The upstream's fields of choice 0 (vLLM names the matched stop sequence there). */
     private Map<String, Object> choiceFields = Map.of();
 
+    private final Duration pingAfter;
+
     AnthropicStreamEncoder(AnthropicMessageEncoder message, ErrorShape errors, int promptTokens) {
+        this(message, errors, promptTokens, Duration.ZERO);
+    }
+
+    /** @param pingAfter the silence after which a ping is sent; zero: never */
+    AnthropicStreamEncoder(AnthropicMessageEncoder message, ErrorShape errors, int promptTokens, Duration pingAfter) {
         this.message = message;
         this.errors = errors;
         this.promptTokens = promptTokens;
+        this.pingAfter = pingAfter;
+    }
+
+    @Override
+    public Duration keepAliveAfter() {
+        return pingAfter.isZero() ? null : pingAfter;
+    }
+
+    /** Anthropic's {@code ping}; the first one opens the stream with message_start, as Anthropic's own streams begin. */
+    @Override
+    public void keepAlive(Consumer<byte[]> out) {
+        begin(out);
+        out.accept(frame("ping", event("ping")));
     }
 
     @Override

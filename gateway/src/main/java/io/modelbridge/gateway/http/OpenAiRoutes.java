@@ -26,7 +26,7 @@ public final class OpenAiRoutes {
         ModelsHandler models = new ModelsHandler(s);
         RequestPipeline pipeline = new RequestPipeline(s);
         ChatOperation chat = new ChatOperation(s);
-        AnthropicMessagesCodec anthropic = new AnthropicMessagesCodec(s.json());
+        AnthropicMessagesCodec anthropic = new AnthropicMessagesCodec(s.json(), edge.streamPing());
         StoredResponsesHandler stored = new StoredResponsesHandler(s);
         routing.addFilter(new ApiRequestIds())
                 .addFilter(new ApiCors(edge)) // before InFlight: even a drain's 503 must be readable by a page

@@ -15,7 +15,8 @@ import java.util.function.Consumer;
 /**
  * A streamed answer of any kind of call (chat, legacy completions), relayed with failover: a failure before the first
  * event is thrown (a real HTTP error); after it, the stream ends with the dialect's error event, and what was
- * delivered is billed.
+ * delivered is billed. A stream whose dialect pings is pinged while silent ({@link StreamPings}); pings alone are
+ * not an answer: they neither stop failover nor bill anything.
  */
 final class RelayedStream {
     /** The chunks one attempt streams from its adapter. */
@@ -30,8 +31,11 @@ final class RelayedStream {
         StreamTally tally = new StreamTally(exchange.startNanos);
         SseRelay relay = new SseRelay(res, encoder, tally);
         try {
-            FailoverOutcome<Void> outcome = s.failover().run(plan, (serving, adapter, ctx) ->
-                    relay.relay(serving, source.of(serving, adapter, ctx)));
+            FailoverOutcome<Void> outcome;
+            try (StreamPings.Watch pings = StreamPings.watch(relay)) {
+                outcome = s.failover().run(plan, (serving, adapter, ctx) ->
+                        relay.relay(serving, source.of(serving, adapter, ctx)));
+            }
             exchange.servedBy(outcome.target());
             if (outcome instanceof FailoverOutcome.Failed<Void> failed && !relay.committed()) {
                 throw failed.error();
@@ -47,7 +51,7 @@ final class RelayedStream {
             }
         } finally {
             exchange.ttftMillis = tally.ttftMillis();
-            exchange.delivered = relay.committed();
+            exchange.delivered = relay.answered();
         }
     }
 

@@ -14,19 +14,32 @@ import io.modelbridge.spi.ProviderAdapter;
 import io.modelbridge.spi.Usage;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
  * Relays an adapter's chunks to the client as server-sent events in the client's dialect (its
  * {@link StreamEncoder}), one flush per event. The response is committed (status 200 and headers sent) only when
  * the first event goes out, so every failure before that is still a real HTTP error and may fail over to another
- * channel; a failure after it is marked final ({@link AnswerStartedException}).
+ * channel. A failure after the answer began (an event of the answer went out) is marked final
+ * ({@link AnswerStartedException}); keep-alive events ({@link StreamPings}) commit the response but are no answer, so
+ * a failure after them still fails over, and the stream ends with the dialect's error event only if no channel is
+ * left. Events are written under one lock: the stream's thread and a ping never interleave.
  */
 final class SseRelay implements Consumer<ChatChunk> {
     private final ServerResponse res;
     private final StreamEncoder encoder;
     private final StreamTally tally;
     private final Consumer<byte[]> events = this::send;
+    private final Consumer<byte[]> answer = this::answer;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final long pingAfterNanos;
+    private final AtomicBoolean pinging = new AtomicBoolean();
+    private volatile long lastEventNanos = System.nanoTime();
+    private volatile boolean pingsOver;
+    private volatile boolean answered;
     private ServingTarget servedBy;
     private OutputStream out;
 
@@ -34,6 +47,8 @@ final class SseRelay implements Consumer<ChatChunk> {
         this.res = res;
         this.encoder = encoder;
         this.tally = tally;
+        Duration after = encoder.keepAliveAfter();
+        this.pingAfterNanos = after == null ? 0 : after.toNanos();
     }
 
     /** One attempt: streams {@code adapter}'s answer, for the target (and plugin version) it was handed. */
@@ -47,40 +62,110 @@ final class SseRelay implements Consumer<ChatChunk> {
         try {
             call.accept(this);
         } catch (RuntimeException e) {
-            throw committed() ? AnswerStartedException.wrap(e) : e;
+            throw answered ? AnswerStartedException.wrap(e) : e;
         }
         return null;
     }
 
+    /** Status 200 and the headers went out (the answer, or a keep-alive event). */
     boolean committed() {
-        return out != null;
+        lock.lock();
+        try {
+            return out != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** An event of the answer went out: the client saw something of this attempt (billed, and no failover). */
+    boolean answered() {
+        return answered;
     }
 
     @Override
     public void accept(ChatChunk chunk) {
         tally.add(chunk);
-        encoder.chunk(chunk, events);
+        lock.lock();
+        try {
+            encoder.chunk(chunk, answer);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The upstream stream ended normally: the dialect's closing events, with what was delivered. */
     void finish(Usage usage) {
-        encoder.end(usage, events);
-        close();
+        lock.lock();
+        try {
+            pingsOver = true;
+            encoder.end(usage, answer);
+            close();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A failure after the stream began: the dialect's error event, then the stream ends. */
     void fail(ApiError error) {
+        lock.lock();
         try {
+            pingsOver = true;
             encoder.fail(error, events);
         } catch (ClientGoneException ignored) {
             // nobody left to tell
+        } finally {
+            close();
+            lock.unlock();
         }
-        close();
+    }
+
+    /** Whether this stream's dialect has a keep-alive event and pings are on. */
+    boolean pings() {
+        return pingAfterNanos > 0;
+    }
+
+    /** Silent for long enough, and no ping on its way: claims the next ping. */
+    boolean pingDue(long now) {
+        return !pingsOver && now - lastEventNanos >= pingAfterNanos && pinging.compareAndSet(false, true);
+    }
+
+    /** The dialect's keep-alive event, unless the stream wrote meanwhile or is over. */
+    void ping() {
+        lock.lock();
+        try {
+            if (!pingsOver && System.nanoTime() - lastEventNanos >= pingAfterNanos) {
+                encoder.keepAlive(events);
+            }
+        } catch (ClientGoneException e) {
+            pingsOver = true; // the stream's own next write finds the client gone
+        } finally {
+            pinging.set(false);
+            lock.unlock();
+        }
+    }
+
+    /** No more pings: once this returns, whether the response is committed no longer changes behind the caller. */
+    void endPings() {
+        lock.lock();
+        try {
+            pingsOver = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void answer(byte[] event) {
+        if (!answered) {
+            answered = true;
+            tally.firstByte();
+        }
+        send(event);
     }
 
     /** One event: one write (one HTTP chunk, whatever the size of the response's buffer), then a flush. */
     private void send(byte[] event) {
         commit();
+        lastEventNanos = System.nanoTime();
         try {
             out.write(event);
             out.flush();
@@ -100,7 +185,6 @@ final class SseRelay implements Consumer<ChatChunk> {
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header(HeaderNames.create("X-Accel-Buffering"), "no");
-        tally.firstByte();
         out = res.outputStream();
     }
 

@@ -20,4 +20,15 @@ interface StreamEncoder {
 
     /** The stream failed after it began: the dialect's error event (the status cannot change any more). */
     void fail(ApiError error, Consumer<byte[]> out);
+
+    /**
+     * How long a stream may stay silent before {@link #keepAlive} is sent ({@link StreamPings}); null: this dialect
+     * has no keep-alive event.
+     */
+    default java.time.Duration keepAliveAfter() {
+        return null;
+    }
+
+    /** The dialect's keep-alive event (and whatever must precede it), while the upstream is silent. */
+    default void keepAlive(Consumer<byte[]> out) {}
 }

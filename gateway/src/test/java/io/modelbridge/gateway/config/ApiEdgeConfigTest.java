@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,9 +35,16 @@ class ApiEdgeConfigTest {
     }
 
     @Test
+    void streamPingsComeEveryTenSecondsOfSilenceUnlessSetOrOff() {
+        assertEquals(Duration.ofSeconds(10), edge(Map.of()).streamPing());
+        assertEquals(Duration.ofSeconds(25), edge(Map.of("MB_STREAM_PING_SECONDS", "25")).streamPing());
+        assertEquals(Duration.ZERO, edge(Map.of("MB_STREAM_PING_SECONDS", "0")).streamPing());
+    }
+
+    @Test
     void badValuesNameTheirVariable() {
-        for (var bad : Map.of("MB_CORS_ORIGINS", "https://chat.example.com/app", "MB_EXPOSE_ROUTING", "maybe")
-                .entrySet()) {
+        for (var bad : Map.of("MB_CORS_ORIGINS", "https://chat.example.com/app", "MB_EXPOSE_ROUTING", "maybe",
+                "MB_STREAM_PING_SECONDS", "-1").entrySet()) {
             var e = assertThrows(IllegalArgumentException.class,
                     () -> GatewayConfig.fromEnvironment(Map.of(bad.getKey(), bad.getValue())));
             assertTrue(e.getMessage().startsWith(bad.getKey()), e.getMessage());
