@@ -14,17 +14,34 @@ import java.util.function.Supplier;
 
 /**
  * What the OpenAI API handlers share. {@code responseProfile} is MB_RESPONSE_PROFILE, for keys without a profile of
- * their own.
+ * their own; {@code targetHeaders} sets the routing headers only when MB_EXPOSE_ROUTING is on.
  */
 public record ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,
                           UsageRecorder usage,
                           TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock, long maxBodyBytes,
-                          GatewayMetrics metrics, ResponseProfile responseProfile) {
+                          GatewayMetrics metrics, ResponseProfile responseProfile, TargetHeaders targetHeaders) {
+
+    /** With routing headers as MB_EXPOSE_ROUTING says ({@code exposeRouting}). */
+    public ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,
+                       UsageRecorder usage, TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock,
+                       long maxBodyBytes, GatewayMetrics metrics, ResponseProfile responseProfile,
+                       boolean exposeRouting) {
+        this(auth, routes, admission, failover, usage, tokens, errors, json, clock, maxBodyBytes, metrics,
+                responseProfile, TargetHeaders.of(exposeRouting));
+    }
+
+    /** Routing headers hidden, MB_EXPOSE_ROUTING's default. */
+    public ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,
+                       UsageRecorder usage, TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock,
+                       long maxBodyBytes, GatewayMetrics metrics, ResponseProfile responseProfile) {
+        this(auth, routes, admission, failover, usage, tokens, errors, json, clock, maxBodyBytes, metrics,
+                responseProfile, TargetHeaders.HIDDEN);
+    }
 
     public ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,
                        UsageRecorder usage, TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock,
                        long maxBodyBytes, GatewayMetrics metrics) {
         this(auth, routes, admission, failover, usage, tokens, errors, json, clock, maxBodyBytes, metrics,
-                ResponseProfile.FULL);
+                ResponseProfile.FULL, TargetHeaders.HIDDEN);
     }
 }
