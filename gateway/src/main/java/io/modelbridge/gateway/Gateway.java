@@ -190,7 +190,7 @@ public final class Gateway implements AutoCloseable {
         ApiServices services = new ApiServices(auth, routes::get,
                 new Admission(limits, prices, quotas, usage, control.defaultMaxTokens(), metrics), failover,
                 usage, new TokenCounter(), errors, json, clock, config.maxBodyBytes(), metrics, config.responseProfile(),
-                storedResponses);
+                config.listener().edge().exposeRouting(), storedResponses);
         ChannelProbe probe = new ChannelProbe(plugins, upstream, routeLoader, breakers, clock, config.requestTimeout());
         this.portal = new Portal(db, changes, json, config.portal(), () -> routes.get().aliasNames(), clock);
         AdminApi admin = new AdminApi(db, cipher, plugins, probe, changes, json, errors, adminToken, clock);

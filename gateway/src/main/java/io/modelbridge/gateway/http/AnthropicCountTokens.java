@@ -44,7 +44,7 @@ final class AnthropicCountTokens implements Handler {
             // nobody left to answer
         } catch (RuntimeException e) {
             String requestId = res.headers().first(RequestIds.OWN_HEADER).orElse("-");
-            codec.errors().write(res, mapper.map(req, e, requestId));
+            codec.errors().write(res, s.targetHeaders().shown(mapper.map(req, e, requestId)));
         }
     }
 }

@@ -42,7 +42,7 @@ final class ApiCors implements Filter {
     ApiCors(ApiEdgeConfig edge) {
         this.edge = edge;
         this.exposed = String.join(", ", edge.exposeRouting()
-                ? concat(EXPOSE_HEADERS, RoutingDisclosure.HEADERS) : EXPOSE_HEADERS);
+                ? concat(EXPOSE_HEADERS, TargetHeaders.NAMES) : EXPOSE_HEADERS);
     }
 
     @Override

@@ -16,19 +16,31 @@ import java.util.function.Supplier;
 
 /**
  * What the OpenAI API handlers share. {@code responseProfile} is MB_RESPONSE_PROFILE, for keys without a profile of
- * their own. {@code responses} keeps the Responses API's stored answers ({@code store: true}).
+ * their own; {@code targetHeaders} sets the routing headers only when MB_EXPOSE_ROUTING is on; {@code responses}
+ * keeps the Responses API's stored answers ({@code store: true}).
  */
 public record ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,
                           UsageRecorder usage,
                           TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock, long maxBodyBytes,
-                          GatewayMetrics metrics, ResponseProfile responseProfile, ResponseStore responses) {
+                          GatewayMetrics metrics, ResponseProfile responseProfile, TargetHeaders targetHeaders,
+                          ResponseStore responses) {
 
-    /** Without stored responses: every Responses API request behaves as {@code store: false}. */
+    /** With routing headers as MB_EXPOSE_ROUTING says ({@code exposeRouting}). */
+    public ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,
+                       UsageRecorder usage, TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock,
+                       long maxBodyBytes, GatewayMetrics metrics, ResponseProfile responseProfile,
+                       boolean exposeRouting, ResponseStore responses) {
+        this(auth, routes, admission, failover, usage, tokens, errors, json, clock, maxBodyBytes, metrics,
+                responseProfile, TargetHeaders.of(exposeRouting), responses);
+    }
+
+    /** Routing headers hidden (MB_EXPOSE_ROUTING's default), and no stored responses: every Responses API request
+     * behaves as {@code store: false}. */
     public ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,
                        UsageRecorder usage, TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock,
                        long maxBodyBytes, GatewayMetrics metrics, ResponseProfile responseProfile) {
         this(auth, routes, admission, failover, usage, tokens, errors, json, clock, maxBodyBytes, metrics,
-                responseProfile, new NoResponseStore());
+                responseProfile, TargetHeaders.HIDDEN, new NoResponseStore());
     }
 
     public ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,

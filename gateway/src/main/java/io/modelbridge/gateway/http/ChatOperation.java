@@ -78,7 +78,7 @@ final class ChatOperation implements Operation<ChatCall> {
         }
         exchange.tokens(usage);
         byte[] body = call.answers().completion(response, usage, exchange.profile);
-        TargetHeaders.set(res, served.servedBy());
+        s.targetHeaders().set(res, served.servedBy());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         exchange.delivered = true;
         res.send(body);

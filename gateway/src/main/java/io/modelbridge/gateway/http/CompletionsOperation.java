@@ -98,7 +98,7 @@ final class CompletionsOperation implements Operation<CompletionCall> {
         }
         exchange.tokens(usage);
         byte[] body = call.answers().completion(response, usage);
-        TargetHeaders.set(res, served.servedBy());
+        s.targetHeaders().set(res, served.servedBy());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         exchange.delivered = true;
         res.send(body);

@@ -56,7 +56,7 @@ final class EmbeddingsOperation implements Operation<EmbeddingsCall> {
         exchange.promptTokens = usage.promptTokens();
         exchange.estimated = served.value().usage() == null;
         byte[] body = call.answer().encode(served.value(), usage);
-        TargetHeaders.set(res, served.servedBy());
+        s.targetHeaders().set(res, served.servedBy());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         exchange.delivered = true;
         res.send(body);

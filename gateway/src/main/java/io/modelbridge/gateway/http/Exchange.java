@@ -54,9 +54,10 @@ final class Exchange {
         this.at = at;
     }
 
-    /** A new request: an id of its own, beside the one the client sent (if a sane one). */
+    /** A new request: its id of its own, beside the one the client sent (if a sane one); drawn once per request. */
     static Exchange start(ServerRequest req, Instant at) {
-        return new Exchange(RequestIds.fresh(), RequestIds.client(req.headers().first(RequestIds.HEADER)), at);
+        RequestIds.Ids ids = RequestIds.of(req);
+        return new Exchange(ids.own(), ids.client(), at);
     }
 
     /** How log lines name the request: our id, and the client's beside it (a sane token, safe in a log line). */

@@ -31,7 +31,6 @@ public final class OpenAiRoutes {
         routing.addFilter(new ApiRequestIds())
                 .addFilter(new ApiCors(edge)) // before InFlight: even a drain's 503 must be readable by a page
                 .addFilter(inFlight)
-                .addFilter(new RoutingDisclosure(edge.exposeRouting()))
                 .any(PathCleanup::handle)
                 // one route per client dialect's endpoint: its codec, and the kind of call it decodes to
                 .post("/v1/chat/completions", pipeline.handler(new OpenAiChatCodec(s.json(), s.errors(), s.clock()), chat))
@@ -57,7 +56,7 @@ public final class OpenAiRoutes {
                     throw new GatewayException(ErrorMapper.unknownUrl(req));
                 })
                 // everything a route throws (GatewayException, Helidon's HttpException, the unforeseen): one mapper
-                .error(Throwable.class, (req, res, e) -> s.errors().write(res,
-                        errors.map(req, e, res.headers().first(RequestIds.OWN_HEADER).orElse("-"))));
+                .error(Throwable.class, (req, res, e) -> s.errors().write(res, s.targetHeaders().shown(
+                        errors.map(req, e, res.headers().first(RequestIds.OWN_HEADER).orElse("-")))));
     }
 }

@@ -29,7 +29,7 @@ final class RelayedStream {
     static void serve(ApiServices s, List<Target> plan, Exchange exchange, ServerResponse res, StreamEncoder encoder,
                       Source source) {
         StreamTally tally = new StreamTally(exchange.startNanos);
-        SseRelay relay = new SseRelay(res, encoder, tally);
+        SseRelay relay = new SseRelay(res, encoder, tally, s.targetHeaders());
         try {
             FailoverOutcome<Void> outcome;
             try (StreamPings.Watch pings = StreamPings.watch(relay)) {

@@ -56,7 +56,7 @@ final class RequestPipeline {
             GatewayException failure = mapper.map(req, e, exchange.requestId);
             exchange.failed(failure.error().status(), failure.error().code());
             if (!(e instanceof ClientGoneException)) {
-                codec.errors().write(res, failure);
+                codec.errors().write(res, s.targetHeaders().shown(failure));
             }
         } finally {
             settle(exchange, ticket);

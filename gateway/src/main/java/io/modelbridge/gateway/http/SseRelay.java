@@ -32,6 +32,7 @@ final class SseRelay implements Consumer<ChatChunk> {
     private final ServerResponse res;
     private final StreamEncoder encoder;
     private final StreamTally tally;
+    private final TargetHeaders targetHeaders;
     private final Consumer<byte[]> events = this::send;
     private final Consumer<byte[]> answer = this::answer;
     private final ReentrantLock lock = new ReentrantLock();
@@ -43,8 +44,9 @@ final class SseRelay implements Consumer<ChatChunk> {
     private ServingTarget servedBy;
     private OutputStream out;
 
-    SseRelay(ServerResponse res, StreamEncoder encoder, StreamTally tally) {
+    SseRelay(ServerResponse res, StreamEncoder encoder, StreamTally tally, TargetHeaders targetHeaders) {
         this.res = res;
+        this.targetHeaders = targetHeaders;
         this.encoder = encoder;
         this.tally = tally;
         Duration after = encoder.keepAliveAfter();
@@ -179,7 +181,7 @@ final class SseRelay implements Consumer<ChatChunk> {
             return;
         }
         if (servedBy != null) {
-            TargetHeaders.set(res, servedBy);
+            targetHeaders.set(res, servedBy);
         }
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");

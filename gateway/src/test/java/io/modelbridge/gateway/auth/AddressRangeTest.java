@@ -50,4 +50,26 @@ class AddressRangeTest {
     void rejectsHostNamesAndBadPrefixes(String cidr) {
         assertThrows(IllegalArgumentException.class, () -> AddressRange.parse(cidr));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.2.3.ab", "ab.cd.ef.01", "beef.cafe.dead.face", "1.2.3", "1.2.3.4.5/8", "0x7f.0.0.1",
+            "1.2.3.256", "dead.beef/16", "face:b00c", "1:2:3:4:5:6:7:8:9", "1::2::3", "::ffff:1.2.3.ab", "fe80::1%eth0"})
+    void anAllHexDottedNameIsRefusedWithoutADnsLookup(String text) throws Exception {
+        InetAddress.getByName("127.0.0.1"); // the resolver is loaded on first use
+        assertThrows(IllegalArgumentException.class, () -> AddressRange.parse(text));
+        String address = text.contains("/") ? text.substring(0, text.indexOf('/')) : text;
+        assertFalse(LookupRecorder.LOOKED_UP.contains(address), "looked up in DNS: " + address);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"::", "::1", "1::", "2001:db8::8a2e:370:7334", "2001:DB8:0:0:8:800:200C:417A",
+            "::ffff:10.1.2.3", "64:ff9b::192.0.2.33", "fe80::", "1:2:3:4:5:6:7::", "0.0.0.0", "255.255.255.255"})
+    void literalsParseToTheAddressTheJdkReads(String literal) throws Exception {
+        byte[] expected = InetAddress.getByName(literal).getAddress();
+        byte[] parsed = AddressRange.parse(literal).network();
+        if (expected.length == 4 && parsed.length == 16) { // the JDK reads ::ffff:a.b.c.d as IPv4
+            parsed = java.util.Arrays.copyOfRange(parsed, 12, 16);
+        }
+        assertEquals(java.util.HexFormat.of().formatHex(expected), java.util.HexFormat.of().formatHex(parsed));
+    }
 }

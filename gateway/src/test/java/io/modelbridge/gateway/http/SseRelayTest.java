@@ -123,7 +123,7 @@ class SseRelayTest {
      */
     private static void relayAll(ServerResponse res, StreamEncoder encoder, List<ChatChunk> chunks,
                                  ProviderException failure) {
-        SseRelay relay = new SseRelay(res, encoder, new StreamTally(System.nanoTime()));
+        SseRelay relay = new SseRelay(res, encoder, new StreamTally(System.nanoTime()), TargetHeaders.EXPOSED);
         try {
             relay.relay(SERVING, new Streaming(chunks, failure), request(), context());
             relay.finish(Usage.of(3, 2));
