@@ -5,7 +5,9 @@ import static io.modelbridge.db.jooq.Tables.USERS;
 
 import io.modelbridge.db.jooq.tables.records.UsageLogRecord;
 import java.math.BigDecimal;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
@@ -29,6 +32,7 @@ public final class UsageRepository {
             + "cost, latency_ms, ttft_ms, status, error_code, client_request_id, lease_id, cached_prompt_tokens, "
             + "reasoning_tokens, dialect) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             + "on conflict (request_id) do nothing";
+    private static final String UNIQUE_VIOLATION = "23505";
     private final DSLContext dsl;
 
     public UsageRepository(DSLContext dsl) {
@@ -36,15 +40,32 @@ public final class UsageRepository {
     }
 
     /**
-     * Inserts in one JDBC batch of one prepared statement; a request id already stored is skipped, so a retried flush never duplicates. Rows charged
-     * to quota leases are written in one transaction that share-locks those leases first: a lease closing meanwhile
-     * waits for the rows and charges them; rows for a lease that closed before (its holder was cut off, or a spill
-     * file replayed) are charged here, once.
+     * Writes the rows with one COPY; a request id already stored (a batch written before whose acknowledgement was
+     * lost, then replayed from the spill file) makes it fail with a unique violation, and the batch is then written
+     * again row by row, skipping the ids already stored, so a retried flush never duplicates. Rows charged to quota
+     * leases are written in one transaction that share-locks those leases first: a lease closing meanwhile waits for
+     * the rows and charges them; rows for a lease that closed before (its holder was cut off, or a spill file
+     * replayed) are charged here, once.
      */
     public void insert(List<UsageRow> rows) {
         if (rows.isEmpty()) {
             return;
         }
+        try {
+            write(rows, UsageCopy::write);
+        } catch (DataAccessException e) {
+            if (!UNIQUE_VIOLATION.equals(e.sqlState())) {
+                throw e;
+            }
+            write(rows, UsageRepository::insertSkippingStored);
+        }
+    }
+
+    private interface RowWriter {
+        void write(Connection c, List<UsageRow> rows) throws SQLException;
+    }
+
+    private void write(List<UsageRow> rows, RowWriter writer) {
         Set<Long> leases = new TreeSet<>();
         rows.forEach(r -> {
             if (r.leaseId() != null) {
@@ -52,54 +73,51 @@ public final class UsageRepository {
             }
         });
         if (leases.isEmpty()) {
-            insert(dsl, rows);
+            dsl.connection(c -> writer.write(c, rows));
             return;
         }
         dsl.transaction(tx -> {
             DSLContext t = tx.dsl();
             Map<Long, Long> closed = QuotaLeaseRepository.lockForUsage(t, leases);
-            insert(t, rows);
+            t.connection(c -> writer.write(c, rows));
             QuotaLeaseRepository.chargeLate(t, closed);
         });
     }
 
     /**
-     * One plain JDBC batch over one prepared statement: no query object, bind context or rendering per row (issue
-     * 16: jOOQ's per-row DSL work was the largest share of the gateway's samples). The SQL names no schema, like the
-     * rest of the raw SQL: the connection's currentSchema resolves it. PgJDBC prepares it once per connection.
+     * One plain JDBC batch over one prepared statement, skipping request ids already stored: the fallback when a
+     * COPY met one. The SQL names no schema, like the rest of the raw SQL: the connection's currentSchema resolves it.
      */
-    private static void insert(DSLContext dsl, List<UsageRow> rows) {
-        dsl.connection(c -> {
-            try (PreparedStatement s = c.prepareStatement(INSERT)) {
-                for (UsageRow u : rows) {
-                    s.setString(1, u.requestId());
-                    s.setObject(2, Sql.at(u.at()));
-                    s.setObject(3, u.userId(), Types.BIGINT);
-                    s.setObject(4, u.keyId(), Types.BIGINT);
-                    s.setString(5, u.alias());
-                    s.setString(6, u.channel());
-                    s.setString(7, u.provider());
-                    s.setString(8, u.upstreamModel());
-                    s.setBoolean(9, u.stream());
-                    s.setInt(10, u.promptTokens());
-                    s.setInt(11, u.completionTokens());
-                    s.setInt(12, u.promptTokens() + u.completionTokens());
-                    s.setBoolean(13, u.estimated());
-                    s.setBigDecimal(14, u.cost());
-                    s.setInt(15, u.latencyMs());
-                    s.setObject(16, u.ttftMs(), Types.INTEGER);
-                    s.setInt(17, u.status());
-                    s.setString(18, u.errorCode());
-                    s.setString(19, u.clientRequestId());
-                    s.setObject(20, u.leaseId(), Types.BIGINT);
-                    s.setObject(21, u.cachedPromptTokens(), Types.INTEGER);
-                    s.setObject(22, u.reasoningTokens(), Types.INTEGER);
-                    s.setString(23, u.dialect());
-                    s.addBatch();
-                }
-                s.executeBatch();
+    private static void insertSkippingStored(Connection c, List<UsageRow> rows) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(INSERT)) {
+            for (UsageRow u : rows) {
+                s.setString(1, u.requestId());
+                s.setObject(2, Sql.at(u.at()));
+                s.setObject(3, u.userId(), Types.BIGINT);
+                s.setObject(4, u.keyId(), Types.BIGINT);
+                s.setString(5, u.alias());
+                s.setString(6, u.channel());
+                s.setString(7, u.provider());
+                s.setString(8, u.upstreamModel());
+                s.setBoolean(9, u.stream());
+                s.setInt(10, u.promptTokens());
+                s.setInt(11, u.completionTokens());
+                s.setInt(12, u.promptTokens() + u.completionTokens());
+                s.setBoolean(13, u.estimated());
+                s.setBigDecimal(14, u.cost());
+                s.setInt(15, u.latencyMs());
+                s.setObject(16, u.ttftMs(), Types.INTEGER);
+                s.setInt(17, u.status());
+                s.setString(18, u.errorCode());
+                s.setString(19, u.clientRequestId());
+                s.setObject(20, u.leaseId(), Types.BIGINT);
+                s.setObject(21, u.cachedPromptTokens(), Types.INTEGER);
+                s.setObject(22, u.reasoningTokens(), Types.INTEGER);
+                s.setString(23, u.dialect());
+                s.addBatch();
             }
-        });
+            s.executeBatch();
+        }
     }
 
     /** The latest matching rows, newest first. */

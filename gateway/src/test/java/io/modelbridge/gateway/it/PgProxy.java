@@ -18,12 +18,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * cannot tell apart from a dead server: a COMMIT whose acknowledgement is lost, and connections that go silent
  * (no bytes either way, no RST, no FIN). It reads the wire protocol only as bytes: a transaction that sent an
  * {@code insert into ... "quota_ledger"} is a ledger transaction, its {@code COMMIT} is the message to intercept;
- * an {@code insert into ... "usage_log"} is a usage batch, whose whole answer can be dropped.
+ * an {@code insert into ... "usage_log"} or a {@code copy "usage_log"} is a usage batch, whose whole answer can be
+ * dropped (a COPY's from its CopyDone on: the server has all the rows).
  */
 public final class PgProxy implements AutoCloseable {
     private static final byte[] COMMIT_QUERY = "COMMIT".getBytes(StandardCharsets.ISO_8859_1);
     /** The server's ReadyForQuery message: the end of its answer, sent once a transaction is committed. */
     private static final byte[] READY_FOR_QUERY = {'Z', 0, 0, 0, 5};
+    /** The client's CopyDone message: COPY's text data holds no NUL byte, so these bytes are only ever this. */
+    private static final byte[] COPY_DONE = {'c', 0, 0, 0, 4};
     private final ServerSocket listener;
     private final int targetPort;
     private final List<Link> links = new CopyOnWriteArrayList<>();
@@ -72,7 +75,7 @@ public final class PgProxy implements AutoCloseable {
     }
 
     /**
-     * The next {@code count} usage batches (autocommitted {@code insert into "usage_log"}) lose their answer: the
+     * The next {@code count} usage batches (an autocommitted {@code insert into "usage_log"} or COPY) lose their answer: the
      * server runs and commits the batch, the client's connection is cut before the answer reaches it.
      */
     public void loseUsageAnswers(int count) {
@@ -145,6 +148,7 @@ public final class PgProxy implements AutoCloseable {
         volatile boolean silent;
         volatile boolean ledgerTransaction;
         volatile boolean dropAnswer;
+        boolean usageCopy; // a usage COPY whose answer is to be dropped was started; the up pump's only
         volatile boolean commitInFlight; // the client is cut, its COMMIT not yet handed to the server
 
         Link(Socket client, Socket server) {
@@ -168,6 +172,14 @@ public final class PgProxy implements AutoCloseable {
                     if (text.contains("insert into") && text.contains("\"usage_log\"")
                             && usageCutsLeft.getAndUpdate(c -> Math.max(0, c - 1)) > 0) {
                         cuts.incrementAndGet();
+                        dropAnswer = true;
+                    }
+                    if (text.contains("copy \"usage_log\"") && usageCutsLeft.getAndUpdate(c -> Math.max(0, c - 1)) > 0) {
+                        cuts.incrementAndGet();
+                        usageCopy = true;
+                    }
+                    if (usageCopy && contains(buf, n, COPY_DONE)) {
+                        usageCopy = false;
                         dropAnswer = true;
                     }
                     if (ledgerTransaction && contains(buf, n, COMMIT_QUERY)) {

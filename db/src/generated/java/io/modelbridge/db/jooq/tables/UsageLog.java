@@ -213,7 +213,7 @@ public class UsageLog extends TableImpl<UsageLogRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.USAGE_LOG_CLIENT_REQUEST_ID_IDX, Indexes.USAGE_LOG_CREATED_AT_IDX, Indexes.USAGE_LOG_LEASE_ID_IDX, Indexes.USAGE_LOG_USER_ID_CREATED_AT_IDX);
+        return Arrays.asList(Indexes.USAGE_LOG_CREATED_AT_IDX, Indexes.USAGE_LOG_LEASE_ID_IDX, Indexes.USAGE_LOG_USER_ID_CREATED_AT_IDX);
     }
 
     @Override
