@@ -38,6 +38,12 @@ public final class OpenAiResponses {
 
     /** A chat completion whose finish reasons map as {@code finishReasons} says (see {@link StreamRules}). */
     public static ChatResponse chat(String body, Function<String, FinishReason> finishReasons) {
+        ChatResponse usual = OpenAiAnswerReader.chat(body, finishReasons);
+        return usual != null ? usual : chatFromTree(body, finishReasons);
+    }
+
+    /** The answer read as a tree: every answer the token reader leaves, and every protocol failure. */
+    static ChatResponse chatFromTree(String body, Function<String, FinishReason> finishReasons) {
         JsonNode root = object(body, "chat completion");
         JsonNode choices = root.path("choices");
         if (!choices.isArray() || choices.isEmpty()) {
@@ -99,18 +105,24 @@ public final class OpenAiResponses {
         } else if (raw.isArray()) {
             raw.forEach(part -> content.add(new ContentPart.Text(part.path("text").asText(""))));
         }
+        List<ToolCall> calls = toolCalls(message.path("tool_calls"));
+        String role = message.path("role").asText("assistant");
+        String reasoning = text(message, "reasoning_content");
+        return new Message(role, content, null, calls, null, reasoning == null || reasoning.isEmpty() ? null : reasoning,
+                OpenAiJson.extras(message, MODELLED_MESSAGE));
+    }
+
+    /** A message's function calls. */
+    static List<ToolCall> toolCalls(JsonNode toolCalls) {
         List<ToolCall> calls = new ArrayList<>();
-        for (JsonNode call : message.path("tool_calls")) {
+        for (JsonNode call : toolCalls) {
             if (!"function".equals(call.path("type").asText("function"))) {
                 continue; // results of a vendor's built-in tools (GLM's web_search, retrieval) have no OpenAI form
             }
             JsonNode function = call.path("function");
             calls.add(new ToolCall(text(call, "id"), text(function, "name"), arguments(function.get("arguments"))));
         }
-        String role = message.path("role").asText("assistant");
-        String reasoning = text(message, "reasoning_content");
-        return new Message(role, content, null, calls, null, reasoning == null || reasoning.isEmpty() ? null : reasoning,
-                OpenAiJson.extras(message, MODELLED_MESSAGE));
+        return calls;
     }
 
     /** A tool call's arguments: a JSON string, or (GLM at times) the JSON object itself, written back as its text. */
