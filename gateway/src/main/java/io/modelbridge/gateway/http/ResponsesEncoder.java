@@ -158,7 +158,8 @@ final class ResponsesEncoder {
 
     private ObjectNode usage(Usage u) {
         ObjectNode node = json.createObjectNode().put("input_tokens", u.promptTokens());
-        node.putObject("input_tokens_details").put("cached_tokens", u.cachedOrZero());
+        // the SPI has no count of tokens written to a prompt cache: 0, which the SDKs require to be present
+        node.putObject("input_tokens_details").put("cached_tokens", u.cachedOrZero()).put("cache_write_tokens", 0);
         node.put("output_tokens", u.completionTokens());
         node.putObject("output_tokens_details").put("reasoning_tokens",
                 u.reasoningTokens() == null ? 0 : u.reasoningTokens());
