@@ -47,6 +47,7 @@ import io.modelbridge.gateway.plugin.PluginHost;
 import io.modelbridge.gateway.portal.Portal;
 import io.modelbridge.gateway.quota.PriceBook;
 import io.modelbridge.gateway.quota.Quotas;
+import io.modelbridge.gateway.responses.PostgresResponseStore;
 import io.modelbridge.gateway.routing.CircuitBreakers;
 import io.modelbridge.gateway.routing.RouteLoader;
 import io.modelbridge.gateway.routing.RouteTable;
@@ -85,7 +86,9 @@ public final class Gateway implements AutoCloseable {
     private final WebServer adminServer;
     private final GatewayMetrics metrics;
     private final RuntimeMeters runtimeMeters;
+    private final PostgresResponseStore storedResponses;
     private long nextBucketCleanup;
+    private long nextResponseSweep;
     /** Set once both listeners are up: /readyz is 503 before, so nothing waiting on it races the admin listener. */
     private volatile boolean listening;
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
@@ -183,9 +186,11 @@ public final class Gateway implements AutoCloseable {
                 () -> ledgerBacklog.age().toMillis() / 1000.0);
         Failover failover = new Failover(plugins::acquire, upstream, clock, config.maxAttempts(), config.requestTimeout(), breakers,
                 metrics);
+        this.storedResponses = new PostgresResponseStore(db.dsl(), config.responses(), clock);
         ApiServices services = new ApiServices(auth, routes::get,
                 new Admission(limits, prices, quotas, usage, control.defaultMaxTokens(), metrics), failover,
-                usage, new TokenCounter(), errors, json, clock, config.maxBodyBytes(), metrics, config.responseProfile());
+                usage, new TokenCounter(), errors, json, clock, config.maxBodyBytes(), metrics, config.responseProfile(),
+                storedResponses);
         ChannelProbe probe = new ChannelProbe(plugins, upstream, routeLoader, breakers, clock, config.requestTimeout());
         this.portal = new Portal(db, changes, json, config.portal(), () -> routes.get().aliasNames(), clock);
         AdminApi admin = new AdminApi(db, cipher, plugins, probe, changes, json, errors, adminToken, clock);
@@ -219,6 +224,7 @@ public final class Gateway implements AutoCloseable {
                 });
         started.push(publicListener);
         nextBucketCleanup = System.nanoTime();
+        nextResponseSweep = System.nanoTime();
         background.scheduleWithFixedDelay(this::housekeeping, 250, 250, TimeUnit.MILLISECONDS);
         leaseHeartbeat.scheduleWithFixedDelay(() -> step("quota lease heartbeat", quotas::heartbeat), 250, 250,
                 TimeUnit.MILLISECONDS);
@@ -293,6 +299,24 @@ public final class Gateway implements AutoCloseable {
             nextBucketCleanup = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
             step("rate-limit buckets", limits::removeExpired);
             step("portal sessions", portal::housekeeping);
+        }
+        if (System.nanoTime() - nextResponseSweep >= 0) {
+            nextResponseSweep = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            step("stored responses", this::sweepStoredResponses);
+        }
+    }
+
+    /**
+     * Removes stored responses past their retention: a bounded sweep a minute, or at the next tick while a sweep
+     * still finds its bound's worth (a backlog drains without holding the housekeeping thread).
+     */
+    private void sweepStoredResponses() {
+        int removed = storedResponses.sweep();
+        if (removed > 0) {
+            LOG.info("Removed {} stored response(s) past their retention", removed);
+        }
+        if (removed >= PostgresResponseStore.SWEEP_LIMIT) {
+            nextResponseSweep = System.nanoTime();
         }
     }
 

@@ -20,6 +20,7 @@ import io.modelbridge.db.jooq.tables.QuotaLedger;
 import io.modelbridge.db.jooq.tables.RateLimitBuckets;
 import io.modelbridge.db.jooq.tables.RateLimits;
 import io.modelbridge.db.jooq.tables.Settings;
+import io.modelbridge.db.jooq.tables.StoredResponses;
 import io.modelbridge.db.jooq.tables.UsageLog;
 import io.modelbridge.db.jooq.tables.Users;
 
@@ -126,6 +127,11 @@ public class Public extends SchemaImpl {
     public final Settings SETTINGS = Settings.SETTINGS;
 
     /**
+     * The table <code>public.stored_responses</code>.
+     */
+    public final StoredResponses STORED_RESPONSES = StoredResponses.STORED_RESPONSES;
+
+    /**
      * The table <code>public.usage_log</code>.
      */
     public final UsageLog USAGE_LOG = UsageLog.USAGE_LOG;
@@ -167,6 +173,7 @@ public class Public extends SchemaImpl {
             RateLimitBuckets.RATE_LIMIT_BUCKETS,
             RateLimits.RATE_LIMITS,
             Settings.SETTINGS,
+            StoredResponses.STORED_RESPONSES,
             UsageLog.USAGE_LOG,
             Users.USERS
         );

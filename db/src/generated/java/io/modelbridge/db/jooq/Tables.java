@@ -20,6 +20,7 @@ import io.modelbridge.db.jooq.tables.QuotaLedger;
 import io.modelbridge.db.jooq.tables.RateLimitBuckets;
 import io.modelbridge.db.jooq.tables.RateLimits;
 import io.modelbridge.db.jooq.tables.Settings;
+import io.modelbridge.db.jooq.tables.StoredResponses;
 import io.modelbridge.db.jooq.tables.UsageLog;
 import io.modelbridge.db.jooq.tables.Users;
 
@@ -109,6 +110,11 @@ public class Tables {
      * The table <code>public.settings</code>.
      */
     public static final Settings SETTINGS = Settings.SETTINGS;
+
+    /**
+     * The table <code>public.stored_responses</code>.
+     */
+    public static final StoredResponses STORED_RESPONSES = StoredResponses.STORED_RESPONSES;
 
     /**
      * The table <code>public.usage_log</code>.

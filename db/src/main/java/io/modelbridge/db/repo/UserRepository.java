@@ -49,7 +49,7 @@ public final class UserRepository {
                 .where(USERS.ID.eq(id)).execute() == 1;
     }
 
-    /** Deletes the user with its keys and ledger (usage rows stay); false when no such user. */
+    /** Deletes the user with its keys, ledger and stored responses (usage rows stay); false when no such user. */
     public boolean delete(String name) {
         return dsl.deleteFrom(USERS).where(USERS.NAME.eq(name)).execute() == 1;
     }

@@ -21,13 +21,14 @@ import java.util.Optional;
  * @param portal     the self-service portal: public URL and mail
  * @param plugins    which bundled plugins dropped jars may replace, and how long a plugin may take to start
  * @param listener   the public listener's connection cap and idle timeout
+ * @param responses  how long the Responses API keeps stored answers, and how large they may be
  */
 public record GatewayConfig(String host, int port, String adminHost, int adminPort, Path dataDir, Path pluginsDir,
                             Optional<String> dbUrl, String dbUser, String dbPassword, int dbPoolSize,
                             Optional<String> adminToken, Optional<String> masterKey, long maxBodyBytes,
                             Duration drainGrace, Duration requestTimeout, int maxAttempts, ControlConfig control,
                             PortalConfig portal, PluginConfig plugins, ListenerConfig listener,
-                            ResponseProfile responseProfile) {
+                            ResponseProfile responseProfile, ResponsesConfig responses) {
 
     public GatewayConfig {
         requirePort("MB_PORT", port);
@@ -50,7 +51,8 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                          Duration drainGrace, Duration requestTimeout, int maxAttempts) {
         this(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken,
                 masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, ControlConfig.defaults(),
-                PortalConfig.defaults(), PluginConfig.defaults(), ListenerConfig.defaults(), ResponseProfile.FULL);
+                PortalConfig.defaults(), PluginConfig.defaults(), ListenerConfig.defaults(), ResponseProfile.FULL,
+                ResponsesConfig.defaults());
     }
 
     /** Every setting but MB_RESPONSE_PROFILE, which is full. */
@@ -61,45 +63,57 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                          PortalConfig portal, PluginConfig plugins, ListenerConfig listener) {
         this(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken,
                 masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control, portal, plugins, listener,
-                ResponseProfile.FULL);
+                ResponseProfile.FULL, ResponsesConfig.defaults());
+    }
+
+    /** Every setting but the Responses API storage, which takes its defaults. */
+    public GatewayConfig(String host, int port, String adminHost, int adminPort, Path dataDir, Path pluginsDir,
+                         Optional<String> dbUrl, String dbUser, String dbPassword, int dbPoolSize,
+                         Optional<String> adminToken, Optional<String> masterKey, long maxBodyBytes,
+                         Duration drainGrace, Duration requestTimeout, int maxAttempts, ControlConfig control,
+                         PortalConfig portal, PluginConfig plugins, ListenerConfig listener,
+                         ResponseProfile responseProfile) {
+        this(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken,
+                masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control, portal, plugins, listener,
+                responseProfile, ResponsesConfig.defaults());
     }
 
     public GatewayConfig withControl(ControlConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, settings,
-                portal, plugins, listener, responseProfile);
+                portal, plugins, listener, responseProfile, responses);
     }
 
     public GatewayConfig withPortal(PortalConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
-                settings, plugins, listener, responseProfile);
+                settings, plugins, listener, responseProfile, responses);
     }
 
     public GatewayConfig withPlugins(PluginConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
-                portal, settings, listener, responseProfile);
+                portal, settings, listener, responseProfile, responses);
     }
 
     /** With another MB_REQUEST_TIMEOUT_SECONDS: the longest one upstream call may take. */
     public GatewayConfig withRequestTimeout(Duration timeout) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, timeout, maxAttempts, control, portal,
-                plugins, listener, responseProfile);
+                plugins, listener, responseProfile, responses);
     }
 
     public GatewayConfig withListener(ListenerConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
-                portal, plugins, settings, responseProfile);
+                portal, plugins, settings, responseProfile, responses);
     }
 
     /** The same gateway on another (external) database, e.g. a second instance on the first one's. */
     public GatewayConfig withDatabase(String url, String user, String password) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, Optional.of(url), user,
                 password, dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts,
-                control, portal, plugins, listener, responseProfile);
+                control, portal, plugins, listener, responseProfile, responses);
     }
 
     /** Reads MB_* variables; unset ones take the documented defaults. */
@@ -135,7 +149,8 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                 PortalConfig.fromEnvironment(e),
                 PluginConfig.fromEnvironment(e),
                 ListenerConfig.fromEnvironment(e),
-                responseProfile(e));
+                responseProfile(e),
+                ResponsesConfig.fromEnvironment(e));
     }
 
     /** MB_DB_URL (JDBC or libpq form) with MB_DB_SCHEMA, or empty for the embedded database. */
@@ -161,7 +176,14 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
     public GatewayConfig withResponseProfile(ResponseProfile profile) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
-                portal, plugins, listener, profile);
+                portal, plugins, listener, profile, responses);
+    }
+
+    /** With other Responses API storage settings (retention, size cap). */
+    public GatewayConfig withResponses(ResponsesConfig settings) {
+        return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
+                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
+                portal, plugins, listener, responseProfile, settings);
     }
 
     private static void requirePort(String name, int port) {

@@ -6,6 +6,8 @@ import io.modelbridge.gateway.error.ErrorWriter;
 import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.pipeline.Admission;
 import io.modelbridge.gateway.pipeline.Failover;
+import io.modelbridge.gateway.responses.NoResponseStore;
+import io.modelbridge.gateway.responses.ResponseStore;
 import io.modelbridge.gateway.routing.RouteTable;
 import io.modelbridge.gateway.usage.TokenCounter;
 import io.modelbridge.gateway.usage.UsageRecorder;
@@ -14,12 +16,20 @@ import java.util.function.Supplier;
 
 /**
  * What the OpenAI API handlers share. {@code responseProfile} is MB_RESPONSE_PROFILE, for keys without a profile of
- * their own.
+ * their own. {@code responses} keeps the Responses API's stored answers ({@code store: true}).
  */
 public record ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,
                           UsageRecorder usage,
                           TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock, long maxBodyBytes,
-                          GatewayMetrics metrics, ResponseProfile responseProfile) {
+                          GatewayMetrics metrics, ResponseProfile responseProfile, ResponseStore responses) {
+
+    /** Without stored responses: every Responses API request behaves as {@code store: false}. */
+    public ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,
+                       UsageRecorder usage, TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock,
+                       long maxBodyBytes, GatewayMetrics metrics, ResponseProfile responseProfile) {
+        this(auth, routes, admission, failover, usage, tokens, errors, json, clock, maxBodyBytes, metrics,
+                responseProfile, new NoResponseStore());
+    }
 
     public ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,
                        UsageRecorder usage, TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock,

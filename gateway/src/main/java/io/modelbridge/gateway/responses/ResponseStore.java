@@ -9,8 +9,12 @@ import java.util.Optional;
  */
 public interface ResponseStore {
 
-    /** Keeps a response; one larger than the configured size cap is refused with a 400 GatewayException. */
-    void save(StoredResponse response);
+    /**
+     * Keeps a response until the operator's retention ends. False when it was not kept: it is larger than the size
+     * cap (MB_RESPONSES_MAX_BYTES, logged), or storing is off (MB_RESPONSES_RETENTION_DAYS=0). Not an error: the
+     * client already has its answer (and was billed), and a later GET or previous_response_id of it answers 404.
+     */
+    boolean save(StoredResponse response);
 
     /** The response if this user owns it and it is within retention. */
     Optional<StoredResponse> find(String id, long userId);

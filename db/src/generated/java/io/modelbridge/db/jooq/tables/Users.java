@@ -10,6 +10,7 @@ import io.modelbridge.db.jooq.tables.ApiKeys.ApiKeysPath;
 import io.modelbridge.db.jooq.tables.PortalAccounts.PortalAccountsPath;
 import io.modelbridge.db.jooq.tables.QuotaLeases.QuotaLeasesPath;
 import io.modelbridge.db.jooq.tables.QuotaLedger.QuotaLedgerPath;
+import io.modelbridge.db.jooq.tables.StoredResponses.StoredResponsesPath;
 import io.modelbridge.db.jooq.tables.records.UsersRecord;
 
 import java.math.BigDecimal;
@@ -236,6 +237,19 @@ public class Users extends TableImpl<UsersRecord> {
             _quotaLedger = new QuotaLedgerPath(this, null, Keys.QUOTA_LEDGER__QUOTA_LEDGER_USER_ID_FKEY.getInverseKey());
 
         return _quotaLedger;
+    }
+
+    private transient StoredResponsesPath _storedResponses;
+
+    /**
+     * Get the implicit to-many join path to the
+     * <code>public.stored_responses</code> table
+     */
+    public StoredResponsesPath storedResponses() {
+        if (_storedResponses == null)
+            _storedResponses = new StoredResponsesPath(this, null, Keys.STORED_RESPONSES__STORED_RESPONSES_USER_ID_FKEY.getInverseKey());
+
+        return _storedResponses;
     }
 
     @Override
