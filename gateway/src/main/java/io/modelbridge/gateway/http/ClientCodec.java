@@ -3,6 +3,7 @@ package io.modelbridge.gateway.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import io.modelbridge.gateway.auth.Caller;
 import io.modelbridge.gateway.error.ErrorShape;
 import java.util.Optional;
 
@@ -23,6 +24,14 @@ interface ClientCodec<C> {
 
     /** The request body (JSON) as a canonical call; a bad request is a {@link io.modelbridge.gateway.error.GatewayException}. */
     C decode(JsonNode body);
+
+    /**
+     * The request decoded for this caller: a dialect whose request refers to the caller's own data (the Responses
+     * API's previous_response_id) needs to know whose it is. Others decode the body alone.
+     */
+    default C decode(JsonNode body, Caller caller) {
+        return decode(body);
+    }
 
     /** How this dialect shows an error, before a stream begins (a stream's error event is its {@link StreamEncoder}'s). */
     ErrorShape errors();

@@ -39,7 +39,8 @@ public final class OpenAiRoutes {
                 .post("/v1/embeddings", pipeline.handler(new OpenAiEmbeddingsCodec(s.json(), s.errors()),
                         new EmbeddingsOperation(s)))
                 .post("/v1/messages", pipeline.handler(anthropic, chat))
-                .post("/v1/responses", pipeline.handler(new OpenAiResponsesCodec(s.json(), s.errors(), s.clock()), chat))
+                .post("/v1/responses", pipeline.handler(new OpenAiResponsesCodec(s.json(), s.errors(), s.clock(),
+                        s.responses()), chat))
                 .post("/v1/messages/count_tokens", new AnthropicCountTokens(s, anthropic))
                 .get("/v1/models", models::list)
                 .get("/v1/models/{id}", models::one)

@@ -42,7 +42,7 @@ final class RequestPipeline {
             exchange.profile = ResponseProfile.parse(exchange.caller.key().responseProfile()).orElse(s.responseProfile());
             JsonNode body = RequestBodies.readJson(req, s.json(), s.maxBodyBytes());
             exchange.named(ClientModel.of(body), s.routes().get());
-            C call = codec.decode(body);
+            C call = codec.decode(body, exchange.caller);
             exchange.model = operation.model(call);
             exchange.stream = operation.stream(call);
             List<Target> plan = Models.plan(s, exchange.caller, exchange.model);

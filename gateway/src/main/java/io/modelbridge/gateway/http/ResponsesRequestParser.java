@@ -88,6 +88,19 @@ final class ResponsesRequestParser {
         return new ResponsesRequest(chat, echo, input, store, previous);
     }
 
+    /**
+     * A stored turn's items (its input, or its response's output) as canonical messages, to replay a conversation:
+     * message and function_call items as the assistant's, function_call_output as tool messages, reasoning dropped.
+     */
+    List<Message> replay(JsonNode items, String param) {
+        List<Message> out = new ArrayList<>();
+        ArrayNode ignored = json.createArrayNode();
+        for (int i = 0; i < items.size(); i++) {
+            item(items.get(i), param + "[" + i + "]", out, ignored);
+        }
+        return out;
+    }
+
     private static void refuseUnknown(JsonNode body) {
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();

@@ -91,8 +91,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         close(out);
         ObjectNode done = response.finished(output, finish, usage);
         String type = "completed".equals(done.get("status").asText()) ? "response.completed" : "response.incomplete";
+        finished.accept(done); // before the client hears of it: it may continue the response at once
         out.accept(frame(event(type).set("response", done)));
-        finished.accept(done);
     }
 
     @Override

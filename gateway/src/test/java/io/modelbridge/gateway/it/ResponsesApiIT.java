@@ -262,6 +262,78 @@ class ResponsesApiIT {
         assertEquals(call.get("call_id").asText(), upstream.at("/2/tool_call_id").asText(), sent.toString());
     }
 
+    /**
+     * store (the default) keeps the response; previous_response_id replays its input and output before the new input,
+     * without its instructions (as OpenAI).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"smart", "ds", "qwen"})
+    void aFunctionCallRoundTripWithPreviousResponseId(String model) {
+        HttpResponse<String> res = responses(key, withTool(ask(model, "Paris", false)).put("instructions", "Be brief."));
+        assertEquals(200, res.statusCode(), res.body());
+        JsonNode first = json(res.body());
+        JsonNode call = first.get("output").get(first.get("output").size() - 1);
+        assertEquals("function_call", call.get("type").asText(), res.body());
+
+        ObjectNode second = withTool(JSON.createObjectNode().put("model", model)
+                .put("previous_response_id", first.get("id").asText()));
+        second.putArray("input").addObject().put("type", "function_call_output")
+                .put("call_id", call.get("call_id").asText()).put("output", "18 degrees");
+        HttpResponse<String> done = responses(key, second);
+        assertEquals(200, done.statusCode(), done.body());
+        assertEquals(first.get("id").asText(), json(done.body()).get("previous_response_id").asText());
+        JsonNode sent = upstreamRequest(model);
+        JsonNode upstream = sent.has("messages") ? sent.get("messages") : sent.at("/input/messages"); // DashScope
+        assertEquals(3, upstream.size(), "the first turn's input and call, then the output; no instructions: " + sent);
+        assertEquals("user", upstream.at("/0/role").asText(), sent.toString());
+        assertEquals(call.get("call_id").asText(), upstream.at("/1/tool_calls/0/id").asText(), sent.toString());
+        assertEquals("tool", upstream.at("/2/role").asText(), sent.toString());
+        assertEquals(call.get("call_id").asText(), upstream.at("/2/tool_call_id").asText(), sent.toString());
+    }
+
+    /** A streamed response is stored before its last event, so the client can continue it at once. */
+    @Test
+    void aStreamedResponseIsStoredAndContinued() {
+        List<Event> events = stream(key, ask("smart", "remember the streamed words", true));
+        String id = events.getLast().data().at("/response/id").asText();
+        HttpResponse<String> next = responses(key, ask("smart", "and now?", false).put("previous_response_id", id));
+        assertEquals(200, next.statusCode(), next.body());
+        JsonNode messages = openai.lastRequest().json().get("messages");
+        assertEquals(List.of("user", "assistant", "user"), List.of(messages.at("/0/role").asText(),
+                messages.at("/1/role").asText(), messages.at("/2/role").asText()), messages.toString());
+        assertTrue(messages.at("/1/content").asText(messages.at("/1/content/0/text").asText())
+                .contains("remember the streamed words"), messages.toString());
+    }
+
+    /** Another user's response, or one asked not to be stored, cannot be continued: 404 naming the param. */
+    @Test
+    void onlyTheOwnersStoredResponsesCanBeContinued() {
+        String owner = "responses-owner";
+        String ownersKey = gateway.userWithKey(owner);
+        String id = json(responses(ownersKey, ask("smart", "mine", false)).body()).get("id").asText();
+        String stranger = gateway.userWithKey("responses-stranger");
+        HttpResponse<String> refused = responses(stranger, ask("smart", "yours?", false).put("previous_response_id", id));
+        assertError(refused, 404, "previous_response_id");
+        assertEquals("previous_response_not_found", json(refused.body()).at("/error/code").asText());
+        String ownersOtherKey = gateway.admin("POST", "/keys", JSON.createObjectNode().put("user", owner))
+                .get("key").asText();
+        assertEquals(200, responses(ownersOtherKey, ask("smart", "ours", false).put("previous_response_id", id))
+                .statusCode(), "the user owns it, whichever of its keys asks");
+
+        String unstored = json(responses(ownersKey, ask("smart", "forget me", false).put("store", false)).body())
+                .get("id").asText();
+        assertError(responses(ownersKey, ask("smart", "again", false).put("previous_response_id", unstored)), 404,
+                "previous_response_id");
+    }
+
+    private static JsonNode upstreamRequest(String model) {
+        return switch (model) {
+            case "smart" -> openai.lastRequest().json();
+            case "ds" -> deepseek.lastRequest().json();
+            default -> qwen.lastRequest().json();
+        };
+    }
+
     /** DeepSeek's reasoner sends reasoning_content: it becomes a reasoning item before the message. */
     @Test
     void reasoningTextIsAReasoningItemWholeAndStreamed() {

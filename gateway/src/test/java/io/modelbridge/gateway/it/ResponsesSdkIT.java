@@ -135,6 +135,21 @@ class ResponsesSdkIT {
         assertTrue(second.output().stream().anyMatch(ResponseOutputItem::isMessage), second.toString());
     }
 
+    /** store (the default): the second call names the first with previous_response_id and sends only the output. */
+    @ParameterizedTest
+    @ValueSource(strings = {"smart", "ds", "qwen"})
+    void aFunctionCallRoundTripWithPreviousResponseId(String model) {
+        Response first = client.responses().create(withTool(model).store(true).input("Paris").build());
+        ResponseFunctionToolCall call = first.output().stream().filter(ResponseOutputItem::isFunctionCall)
+                .map(ResponseOutputItem::asFunctionCall).findFirst().orElseThrow(() -> new AssertionError(first));
+        Response second = client.responses().create(withTool(model).store(true).previousResponseId(first.id())
+                .inputOfResponse(List.of(ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput
+                        .builder().callId(call.callId()).output("18 degrees").build()))).build());
+        second.validate();
+        assertEquals(first.id(), second.previousResponseId().orElseThrow());
+        assertTrue(second.output().stream().anyMatch(ResponseOutputItem::isMessage), second.toString());
+    }
+
     @Test
     void anUnknownModelIsTheSdksNotFoundException() {
         NotFoundException e = assertThrows(NotFoundException.class, () -> client.responses().create(
