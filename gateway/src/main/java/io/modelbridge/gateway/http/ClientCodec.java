@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import io.modelbridge.gateway.auth.Caller;
 import io.modelbridge.gateway.error.ErrorShape;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -27,14 +28,22 @@ interface ClientCodec<C> {
     C decode(JsonNode body);
 
     /**
-     * The raw request body as a canonical call, telling {@code named} the model it names first (when it is JSON: a
-     * refused request still records the model). By default the body is read as a tree for {@link #decode(JsonNode)};
-     * a dialect on the hot path reads the bytes itself.
+     * The raw request body as a canonical call for this caller, telling {@code named} the model it names first (when
+     * it is JSON: a refused request still records the model). By default the body is read as a tree for
+     * {@link #decode(JsonNode, Caller)}; a dialect on the hot path reads the bytes itself.
      */
-    default C decode(byte[] body, ObjectMapper json, Consumer<String> named) {
+    default C decode(byte[] body, ObjectMapper json, Caller caller, Consumer<String> named) {
         JsonNode tree = RequestBodies.parse(body, json);
         named.accept(ClientModel.of(tree));
-        return decode(tree);
+        return decode(tree, caller);
+    }
+
+    /**
+     * The request decoded for this caller: a dialect whose request refers to the caller's own data (the Responses
+     * API's previous_response_id) needs to know whose it is. Others decode the body alone.
+     */
+    default C decode(JsonNode body, Caller caller) {
+        return decode(body);
     }
 
     /** How this dialect shows an error, before a stream begins (a stream's error event is its {@link StreamEncoder}'s). */

@@ -2,6 +2,7 @@ package io.modelbridge.gateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelbridge.gateway.auth.Caller;
 import io.modelbridge.gateway.error.ErrorShape;
 import io.modelbridge.gateway.ids.RandomIds;
 import io.modelbridge.spi.ChatRequest;
@@ -32,7 +33,7 @@ final class OpenAiChatCodec implements ClientCodec<ChatCall> {
 
     /** The hot path: the body's tokens read once, without a tree (the tree only where a body needs it). */
     @Override
-    public ChatCall decode(byte[] body, ObjectMapper json, Consumer<String> named) {
+    public ChatCall decode(byte[] body, ObjectMapper json, Caller caller, Consumer<String> named) {
         ChatRequest chat = parser.parse(body, named);
         return new ChatCall(chat, new Answers(chat));
     }

@@ -41,7 +41,7 @@ final class RequestPipeline {
             exchange.caller = s.auth().authenticate(codec.credential(req), ClientAddress.of(req));
             exchange.profile = ResponseProfile.parse(exchange.caller.key().responseProfile()).orElse(s.responseProfile());
             byte[] body = RequestBodies.read(req, s.maxBodyBytes());
-            C call = codec.decode(body, s.json(), model -> exchange.named(model, s.routes().get()));
+            C call = codec.decode(body, s.json(), exchange.caller, model -> exchange.named(model, s.routes().get()));
             exchange.model = operation.model(call);
             exchange.stream = operation.stream(call);
             List<Target> plan = Models.plan(s, exchange.caller, exchange.model);
