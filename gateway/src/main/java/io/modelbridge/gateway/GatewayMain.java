@@ -1,8 +1,10 @@
 package io.modelbridge.gateway;
 
 import io.modelbridge.gateway.config.GatewayConfig;
+import io.modelbridge.gateway.training.AotTraining;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.logging.LogManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +12,9 @@ import sun.misc.Signal;
 
 /** Starts the gateway from the environment and stops it gracefully on SIGTERM or SIGINT, exiting 0. */
 public final class GatewayMain {
+    /** The argument (with the bundled plugins' folder) that runs {@link AotTraining} instead of the gateway. */
+    static final String TRAINING = "--aot-training";
+
     private GatewayMain() {}
 
     public static void main(String[] args) throws IOException {
@@ -19,6 +24,10 @@ public final class GatewayMain {
             }
         }
         Logger log = LoggerFactory.getLogger(GatewayMain.class);
+        if (args.length == 2 && args[0].equals(TRAINING)) {
+            System.exit(train(Path.of(args[1]), log));
+            return;
+        }
         Gateway gateway;
         try {
             gateway = Gateway.start(GatewayConfig.fromEnvironment(System.getenv()));
@@ -41,6 +50,17 @@ public final class GatewayMain {
         // stopped, the JVM would end mid-close, before the last usage rows are written.
         Signal.handle(new Signal("TERM"), sig -> Thread.ofPlatform().daemon(false).name("shutdown").start(stop));
         Signal.handle(new Signal("INT"), sig -> Thread.ofPlatform().daemon(false).name("shutdown").start(stop));
+    }
+
+    /** The start-up cache's training run (scripts/java-env.sh, mb_aot_train): 0 when every answer was as expected. */
+    private static int train(Path pluginsDir, Logger log) {
+        try {
+            AotTraining.Result result = AotTraining.run(pluginsDir);
+            return result.ok() > 0 && result.failed() == 0 ? 0 : 1;
+        } catch (Exception | Error e) {
+            log.error("The start-up cache training failed: {}", oneLine(e));
+            return 1;
+        }
     }
 
     /** The failure and its root cause, on one line without a stack trace. */

@@ -32,7 +32,9 @@ class StartupCacheOptionsTest {
         assertTrue(first.matches("-XX:AOTCacheOutput=" + cacheDir + "/modelbridge-[0-9]+\\.aot"), first);
         Path cache = Path.of(first.substring(first.indexOf('=') + 1));
         Files.writeString(cache, "a cache the JVM wrote when the first run stopped");
-        assertEquals("-XX:AOTCache=" + cache, aotOptions(cacheDir, jar, "on"));
+        // JDK 25 only: cached adapters are not loaded (JDK-8364929 makes two fail to link, with a warning each)
+        String adapters = Runtime.version().feature() == 25 ? " -XX:+UnlockDiagnosticVMOptions -XX:-AOTAdapterCaching" : "";
+        assertEquals("-XX:AOTCache=" + cache + adapters, aotOptions(cacheDir, jar, "on"));
 
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60))); // a rebuild
         String afterRebuild = aotOptions(cacheDir, jar, "on");
