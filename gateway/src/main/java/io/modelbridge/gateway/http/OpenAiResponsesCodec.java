@@ -63,6 +63,11 @@ final class OpenAiResponsesCodec implements ClientCodec<ChatCall> {
     }
 
     @Override
+    public String dialect() {
+        return "openai-responses";
+    }
+
+    @Override
     public ErrorShape errors() {
         return errors;
     }

@@ -114,6 +114,7 @@ class ResponsesApiIT {
         assertEquals(input, row.get("prompt_tokens").asInt(), row.toString());
         assertEquals(output, row.get("completion_tokens").asInt(), row.toString());
         assertEquals(model, row.get("model").asText(), row.toString());
+        assertEquals("openai-responses", row.get("dialect").asText(), row.toString());
     }
 
     @Test
