@@ -45,6 +45,8 @@ class AnthropicMessagesIT {
     static OpenAiSimulator openai;
     static DeepSeekSimulator deepseek;
     static QwenSimulator qwen;
+    /** A vLLM-style OpenAI-compatible server: its choices name the stop string matched in {@code stop_reason}. */
+    static HostileUpstream vllm;
     static RunningGateway gateway;
     static ApiCalls api;
     static String key;
@@ -54,6 +56,7 @@ class AnthropicMessagesIT {
         openai = OpenAiSimulator.start();
         deepseek = DeepSeekSimulator.start();
         qwen = QwenSimulator.start();
+        vllm = HostileUpstream.start();
         gateway = RunningGateway.start(dataDir);
         api = new ApiCalls(gateway.api());
         channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
@@ -63,6 +66,8 @@ class AnthropicMessagesIT {
         alias("ds", "ds", "deepseek-chat");
         channel("ds-r", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-reasoner");
         alias("reasoner", "ds-r", "deepseek-reasoner");
+        channel("vllm", "openai", vllm.baseUri().toString(), "sk-vllm", "llama");
+        alias("vllm", "vllm", "llama");
         channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
         alias("qwen", "dashscope", "qwen-plus");
         gateway.admin("PUT", "/prices/paid", "{\"input_per_1k\":1,\"output_per_1k\":1}");
@@ -75,6 +80,7 @@ class AnthropicMessagesIT {
         openai.close();
         deepseek.close();
         qwen.close();
+        vllm.close();
     }
 
     @AfterEach
@@ -331,6 +337,35 @@ class AnthropicMessagesIT {
         JsonNode streamed = events.get(events.size() - 2).data().get("usage");
         assertEquals(cached, streamed.get("cache_read_input_tokens").asInt(), streamed.toString());
         assertEquals(usage.get("input_tokens").asInt(), streamed.get("input_tokens").asInt(), streamed.toString());
+    }
+
+    /**
+     * An upstream that names the stop string it stopped on (vLLM's choice field stop_reason) gives stop_reason
+     * stop_sequence with that string, whole and streamed, when it is one of the request's stop_sequences.
+     */
+    @Test
+    void aStopSequenceTheUpstreamNamesIsReported() {
+        ObjectNode body = ask("vllm", "count", false);
+        body.putArray("stop_sequences").add("END").add("5");
+        vllm.answer(HostileUpstream.reply(200, "application/json", "{\"id\":\"c\",\"object\":\"chat.completion\","
+                + "\"created\":1,\"model\":\"llama\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                + "\"content\":\"1 2 3 4 \"},\"finish_reason\":\"stop\",\"stop_reason\":\"5\"}],"
+                + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7}}"));
+        HttpResponse<String> res = messages(key, body);
+        assertEquals(200, res.statusCode(), res.body());
+        assertEquals("stop_sequence", json(res.body()).get("stop_reason").asText(), res.body());
+        assertEquals("5", json(res.body()).get("stop_sequence").asText(), res.body());
+
+        vllm.answer(HostileUpstream.stream(
+                "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"llama\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"1 2 3 4 \"}}]}\n\n",
+                "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"llama\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\",\"stop_reason\":\"END\"}]}\n\n",
+                "data: [DONE]\n\n"));
+        List<Event> events = stream(key, body.put("stream", true));
+        JsonNode delta = events.get(events.size() - 2).data().get("delta");
+        assertEquals("stop_sequence", delta.get("stop_reason").asText(), events.toString());
+        assertEquals("END", delta.get("stop_sequence").asText(), events.toString());
     }
 
     /** Each usage row names the client API its request came through, and the admin API totals per dialect. */
