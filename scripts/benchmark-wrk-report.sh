@@ -116,6 +116,20 @@ wrk_part paths && {
 # --- warm start ---
 curve() { awk -v n="$1" '$1 == n {print $3}' "$WORK/cold.rows"; }
 mean_of() { awk -v from="$2" -v to="$3" -v n="$1" '$1 == n && $2 >= from && $2 <= to {s += $3; c++} END {printf "%.0f", c ? s / c : 0}' "$WORK/cold.rows"; }
+# cpu_window NAME FROM TO: the gateway's CPU in seconds FROM..TO from the samples in cold.cpu (the first at or after
+# each end, else the last): "answers per gateway CPU second" and "the JIT compiler threads' share of that CPU, in per cent"
+cpu_window() {
+  awk -v n="$1" -v from="$2" -v to="$3" -v hz="$CLK_TCK" -v rows="$WORK/cold.rows" '
+    BEGIN { while ((getline line < rows) > 0) { split(line, f, " "); if (f[1] == n && f[2] >= from && f[2] <= to) answers += f[3] } }
+    $1 == n && !a && $2 >= from - 1 {a = 1; j0 = $3; t0 = $4}
+    $1 == n && !b && $2 >= to {b = 1; j1 = $3; t1 = $4}
+    $1 == n {jl = $3; tl = $4}
+    END {
+      if (!b) {j1 = jl; t1 = tl} # the run ended before the sample of its last second: its last sample
+      cpu = t1 - t0
+      printf "%.0f %.0f\n", (cpu > 0 ? answers * hz / cpu : 0), (cpu > 0 ? 100 * (j1 - j0) / cpu : 0)
+    }' "$WORK/cold.cpu"
+}
 start_info() { awk -v n="$1" -v k="$2" '$1 == n && $2 == k {print $3}' "$WORK/cold.starts"; }
 wrk_part warm && {
   echo "# Warm start: throughput per second from a gateway's first request"
@@ -123,25 +137,40 @@ wrk_part warm && {
   echo "Written by \`scripts/benchmark\` on $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p)."
   echo "Load average at the start of the wrk part **$WRK_LOAD_START**, at its end **$WRK_LOAD_END**. Method: [../benchmarks.md](../benchmarks.md#warm-start)."
   echo
-  echo "Three starts of a gateway on one data folder (same governance as wrk.md), each measured with \`wrk -t1 -c50 -d1s\`"
-  echo "back to back for ${COLD_SECONDS} s from its first request: **first** (a fresh install: what \`./modelbridge\` does on"
-  echo "its first start with a JDK 25, it records the ahead-of-time cache, written when it stops), **again** (a restart,"
-  echo "the cache in use: every later start) and **plain** (the same restart without the cache: \`MB_AOT=off\`, and every"
-  echo "start before this change). *Ready after*: from the process start to \`/readyz\` answering 200 (the first start"
-  echo "also creates the embedded PostgreSQL). *Stop took*: from SIGTERM to the process's end."
+  echo "Three starts of a gateway on one data folder (same governance as wrk.md), each measured with one \`wrk -t1 -c50\`"
+  echo "run of ${COLD_SECONDS} s from its first request, its answers counted by the second they completed in: **first** (a fresh install: what \`./modelbridge\` does on"
+  echo "its first start with a JDK 25, a training run records the ahead-of-time cache, then the gateway starts with it),"
+  echo "**again** (a restart, the cache in use: every later start) and **plain** (the same restart without the cache:"
+  echo "\`MB_AOT=off\`). *Training took*: the training run, cache written. *Ready after*: from the process start to"
+  echo "\`/readyz\` answering 200 (the first start also creates the embedded PostgreSQL). *Stop took*: from SIGTERM to"
+  echo "the process's end."
   echo
-  echo "| start | JVM options | ready after | s 1-10, req/s | s 11-20 | s 21-30 | s $((COLD_SECONDS - 9))-$COLD_SECONDS (steady) | first 10 s vs steady | stop took |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| start | JVM options | training took | ready after | s 1-10, req/s | s 11-20 | s 21-30 | s $((COLD_SECONDS - 9))-$COLD_SECONDS (steady) | first 10 s vs steady | stop took |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   for start in first again plain; do
     steady="$(mean_of "$start" $((COLD_SECONDS - 9)) "$COLD_SECONDS")"
     first10="$(mean_of "$start" 1 10)"
     opts="$(awk -v n="$start" '$1 == n {$1 = ""; print substr($0, 2)}' "$WORK/cold.opts" 2>/dev/null)"
-    echo "| $start | \`${opts:-(none)}\` | $(start_info "$start" ready_s) s | $first10 | $(mean_of "$start" 11 20) | $(mean_of "$start" 21 30) | $steady | $(ratio "$first10" "$steady") | $(start_info "$start" stop_s) s |"
+    train="$(start_info "$start" train_s)"
+    echo "| $start | \`${opts:-(none)}\` | ${train:+$train s} | $(start_info "$start" ready_s) s | $first10 | $(mean_of "$start" 11 20) | $(mean_of "$start" 21 30) | $steady | $(ratio "$first10" "$steady") | $(start_info "$start" stop_s) s |"
   done
   echo
   wrk_part paths && echo "The warm gateway of wrk.md (minutes of load) served $(rps_of "$MB_ROW") req/s in its median round."
   echo
-  echo "Per second (answers completed within each 1 s wrk run):"
+  echo "Load-independent view (the machine is shared, so wall-clock seconds also measure the neighbours): answers per"
+  echo "CPU second of the gateway's own process (its JIT compiler threads included) in seconds 1-10 and in the steady"
+  echo "seconds $((COLD_SECONDS - 9))-$COLD_SECONDS, from /proc; their ratio is the share of its steady throughput the gateway would"
+  echo "reach in its first 10 s with the same CPU to itself. *JIT*: the C1 and C2 compiler threads' share of that CPU."
+  echo
+  echo "| start | s 1-10, answers per gateway CPU s | JIT | s $((COLD_SECONDS - 9))-$COLD_SECONDS | JIT | ratio |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  for start in first again plain; do
+    read -r a ja <<<"$(cpu_window "$start" 1 10)"
+    read -r b jb <<<"$(cpu_window "$start" $((COLD_SECONDS - 9)) "$COLD_SECONDS")"
+    echo "| $start | $a | $ja % | $b | $jb % | $(ratio "$a" "$b") |"
+  done
+  echo
+  echo "Per second (answers completed in each second of the run):"
   echo
   echo "| second | first | again | plain |"
   echo "|---:|---:|---:|---:|"

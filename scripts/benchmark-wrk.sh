@@ -31,7 +31,7 @@ end
 EOF
 
 # --- CPU from /proc: clock ticks (utime+stime) of a process; of a process tree's children too ---
-proc_ticks() { # pid: utime+stime (+ cutime+cstime with a second argument "tree")
+proc_ticks() { # pid (or pid/task/tid: one thread): utime+stime (+ cutime+cstime with a second argument "tree")
   local stat
   stat="$(cat "/proc/$1/stat" 2>/dev/null)" || { echo 0; return; }
   stat="${stat##*) }" # the command name may hold spaces: fields after it, the 3rd of the line first
@@ -196,23 +196,74 @@ fi
 
 # --- 3. warm start: throughput per second from the first request, three starts on one data folder ---
 if wrk_part warm; then
-  # first: ./modelbridge's first start on this build and JDK (a fresh install: records the ahead-of-time cache, which
-  # the JVM writes when it stops); again: every later start (a restart, the cache in use); plain: the same restart
-  # without the cache (MB_AOT=off, and every start before the cache existed).
-  cold_curve() { # name: wrk -d1s runs back to back from the first request on; one "name second answers" line each
-    local name=$1 s
-    for ((s = 1; s <= COLD_SECONDS; s++)); do
-      BENCH_KEY="$GW_KEY" BENCH_BODY="$SMALL_BODY" wrk -t1 -c50 -d1s --timeout 30s -s "$WORK/post.lua" \
-        "http://127.0.0.1:$GW_PORT/v1/chat/completions" >"$WORK/cold.txt"
-      echo "$name $s $(awk '/^ +[0-9]+ requests in/ {print $1}' "$WORK/cold.txt")" >>"$WORK/cold.rows"
+  # first: ./modelbridge's first start on this build and JDK (a fresh install: a training run records the ahead-of-time
+  # cache, then the gateway starts with it); again: every later start (a restart, the cache in use); plain: the same
+  # restart without the cache (MB_AOT=off, and every start before the cache existed).
+  cat >"$WORK/cold.lua" <<'EOF'
+-- post.lua's request; counts the 200 answers by the wall-clock second (os.time) they completed in, printed at the end
+wrk.method = "POST"
+wrk.body = os.getenv("BENCH_BODY")
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_KEY")
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) per_second = {} end
+function response(status, headers, body)
+  if status == 200 then
+    local s = os.time()
+    per_second[s] = (per_second[s] or 0) + 1
+  end
+end
+function done(summary, latency, requests)
+  for _, t in ipairs(threads) do
+    for s, n in pairs(t:get("per_second")) do io.write(string.format("second %d %d\n", s, n)) end
+  end
+end
+EOF
+  jit_ticks() { # pid: clock ticks of its JIT compiler threads (C1 and C2), then of the whole process
+    local task comm jit=0
+    for task in /proc/"$1"/task/*; do
+      { read -r comm <"$task/comm"; } 2>/dev/null || continue
+      case "$comm" in "C1 CompilerThre"* | "C2 CompilerThre"*) jit=$((jit + $(proc_ticks "$1/task/${task##*/}"))) ;; esac
     done
+    echo "$jit $(proc_ticks "$1")"
+  }
+  # cold_curve NAME: one wrk run of COLD_SECONDS from the first request on (one run, not one per second: a run that
+  # ends drops the answers in flight and the next one opens its connections anew, which undercounts slow seconds);
+  # "name second answers" lines in cold.rows, and, sampled about every second, "name elapsed_s jit_ticks gateway_ticks"
+  # in cold.cpu
+  cold_curve() {
+    local name=$1 began sampler
+    sleep "$(awk -v ns="$(date +%N)" 'BEGIN {printf "%.3f", 1 - ns / 1e9}')" # start on a whole second: second 1 is whole
+    began="$(date +%s)"
+    ( while kill -0 "$GW_PID" 2>/dev/null; do
+        echo "$name $(($(date +%s) - began)) $(jit_ticks "$GW_PID")"
+        sleep 1
+      done ) >>"$WORK/cold.cpu" &
+    sampler=$!
+    BENCH_KEY="$GW_KEY" BENCH_BODY="$SMALL_BODY" wrk -t1 -c50 -d"${COLD_SECONDS}s" --timeout 30s -s "$WORK/cold.lua" \
+      "http://127.0.0.1:$GW_PORT/v1/chat/completions" >"$WORK/cold-$name.txt"
+    kill "$sampler" 2>/dev/null
+    wait "$sampler" 2>/dev/null || true
+    awk -v n="$name" -v b="$began" -v secs="$COLD_SECONDS" '$1 == "second" {c[$2 - b + 1] += $3}
+      END {for (s = 1; s <= secs; s++) print n, s, c[s] + 0}' "$WORK/cold-$name.txt" >>"$WORK/cold.rows"
   }
   : >"$WORK/cold.rows"
+  : >"$WORK/cold.cpu"
   AOT_DIR="$WORK/gw-first/data/aot"
   GW_DATA_REUSE="$WORK/gw-first/data"
+  dist="${GW_DIST:-gateway/target}"
   for start in first again plain; do
     opts=()
-    [ "$start" = plain ] || read -r -a opts <<<"$(mb_aot_opts "$AOT_DIR" gateway/target/modelbridge-gateway.jar)"
+    # ./modelbridge's first start: the training run records the cache, then the start (WARM_TRAINING=off: the first
+    # start records it instead, written when it stops, as before the training existed)
+    if [ "$start" = first ] && [ "${WARM_TRAINING:-on}" != off ]; then
+      began="$(date +%s.%N)"
+      mb_aot_train "$AOT_DIR" "$dist/modelbridge-gateway.jar" "$dist/plugins" \
+        || echo "[bench-wrk] the training failed: the first start records the cache instead" >&2
+      echo "$start train_s $(awk -v a="$began" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')" >>"$WORK/cold.starts"
+    fi
+    [ "$start" = plain ] || read -r -a opts <<<"$(mb_aot_opts "$AOT_DIR" "$dist/modelbridge-gateway.jar")"
     echo "[bench-wrk] warm start: $start (${opts[*]:-no cache})" >&2
     echo "$start ${opts[*]:-}" | sed "s|$WORK|<work>|g" >>"$WORK/cold.opts"
     began="$(date +%s.%N)"
@@ -221,7 +272,7 @@ if wrk_part warm; then
     if [ "$start" = first ]; then configure_extra_gateway; FIRST_KEY="$GW_KEY"; else GW_KEY="$FIRST_KEY"; fi
     cold_curve "$start"
     stopping="$(date +%s.%N)"
-    stop_pid "$GW_PID" TERM 300 # the first start writes its cache on the way out
+    stop_pid "$GW_PID" TERM 300 # without the training, the first start writes its cache on the way out
     echo "$start stop_s $(awk -v a="$stopping" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')" >>"$WORK/cold.starts"
   done
   unset GW_DATA_REUSE
