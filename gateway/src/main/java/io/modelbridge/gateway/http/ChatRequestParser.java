@@ -19,7 +19,7 @@ import java.util.function.Consumer;
 /** Parses an OpenAI chat completion request; every problem is a 400 whose {@code param} names the field. */
 public final class ChatRequestParser {
     /** Fields mapped onto typed record components; everything else is passed through in {@code extras}. */
-    static final Set<String> TYPED = Set.of("model", "messages", "stream", "stream_options", "temperature",
+    private static final Set<String> TYPED = Set.of("model", "messages", "stream", "stream_options", "temperature",
             "top_p", "max_tokens", "max_completion_tokens", "stop", "presence_penalty", "frequency_penalty", "n",
             "seed", "tools", "tool_choice", "user");
     private final ObjectMapper json;
