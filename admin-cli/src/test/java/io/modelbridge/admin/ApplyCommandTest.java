@@ -51,9 +51,12 @@ class ApplyCommandTest {
         Cli cli = cli("ap1", TestGateway.get().upstream.apiKey());
 
         Cli.Result dry = cli.run("apply", "-f", file.toString(), "--dry-run").ok();
-        assertEquals(List.of("would create user ap1-alice", "would create channel ap1-ds", "would create alias ap1-chat",
-                "would create limit user ap1-alice", "would create limit model ap1-chat", "would create price ap1-chat",
-                "would create key ap1-alice/laptop", "Dry run: 7 changes would be made; nothing was changed."),
+        assertEquals(List.of("would create user ap1-alice", "would create channel ap1-ds",
+                "would create alias ap1-chat (checked when applied: it needs channel ap1-ds, which this file creates)",
+                "would create limit user ap1-alice (checked when applied: it needs user ap1-alice, which this file "
+                        + "creates)", "would create limit model ap1-chat", "would create price ap1-chat",
+                "would create key ap1-alice/laptop (checked when applied: it needs user ap1-alice, which this file "
+                        + "creates)", "Dry run: 7 changes would be made; nothing was changed."),
                 dry.out().lines().toList());
         assertEquals(1, cli.run("user", "show", "ap1-alice").exit(), "a dry run changes nothing");
         assertEquals(1, cli.run("channel", "show", "ap1-ds").exit());
@@ -177,7 +180,7 @@ class ApplyCommandTest {
     }
 
     @Test
-    void aRefusalStopsTheRunAndSaysWhatWasAlreadyApplied() throws IOException {
+    void aRefusalComesBeforeAnyChange() throws IOException {
         Path file = dir.resolve("partial.yaml");
         Files.writeString(file, """
                 users: [{name: ap4-alice}]
@@ -186,43 +189,67 @@ class ApplyCommandTest {
         Cli.Result refused = Cli.gateway().json("apply", "-f", file.toString()).exits(1);
         JsonNode report = refused.json();
         assertFalse(report.path("complete").asBoolean());
-        assertEquals(1, report.path("changes").size());
+        assertEquals(0, report.path("changes").size(), "the gateway checked every change first");
         assertEquals("provider", refused.error().path("param").asText());
-        Cli.gateway().run("user", "show", "ap4-alice").ok();
+        Cli.gateway().run("user", "show", "ap4-alice").exits(1);
     }
 
-    /** A dry run promises only what the apply can do: both refuse the same values, before any change. */
+    /**
+     * A dry run is the gateway's own check of each change (its rules, its database, rolled back): it refuses what the
+     * apply would refuse, in the same words, and the apply refuses it before any change.
+     */
     @Test
     void aDryRunRefusesWhatTheApplyWouldRefuse() throws IOException {
         Path file = dir.resolve("eve.yaml");
-        Files.writeString(file, "users: [{name: ap5-bob}, {name: ap5-eve, quota: -5}]\n");
-        String refusal = "mbctl: apply file " + file + ": 'users[1].quota' must be between 0 and 99999999999999 with "
-                + "at most 6 decimals.\n";
-        assertEquals(refusal, Cli.gateway().run("apply", "-f", file.toString(), "--dry-run").exits(2).err());
-        assertEquals(refusal, Cli.gateway().run("apply", "-f", file.toString()).exits(2).err());
-        Cli.gateway().run("user", "show", "ap5-bob").exits(1); // refused as a whole: nothing was made
-        assertTrue(Cli.gateway().run("user", "add", "ap5-eve", "--quota", "-5").exits(1).err()
+        Files.writeString(file, "users: [{name: ap7-bob}, {name: ap7-eve, quota: -5}]\n");
+        String refusal = "mbctl: create user ap7-eve: 'quota' must be between 0 and 99999999999999 with at most 6 "
+                + "decimals.\n";
+        assertEquals(refusal, Cli.gateway().run("apply", "-f", file.toString(), "--dry-run").exits(1).err());
+        assertEquals(refusal, Cli.gateway().run("apply", "-f", file.toString()).exits(1).err());
+        Cli.gateway().run("user", "show", "ap7-bob").exits(1); // refused as a whole: nothing was made
+        assertTrue(Cli.gateway().run("user", "add", "ap7-eve", "--quota", "-5").exits(1).err()
                 .startsWith("mbctl: 'quota' must be between 0 and 99999999999999 with at most 6 decimals."),
                 "the gateway's own rule, in the same words");
 
         for (String[] bad : new String[][] {
-            {"users: [{name: ap5-x, role: root}]", "'users[0].role' must be one of: user, admin."},
-            {"users: [{name: 'ap5 x'}]", "'users[0].name' must be 1-128 characters"},
-            {"prices: [{model: ap5-m, input: 0.0000001, output: 1}]", "'prices[0].input' must be between 0"},
-            {"channels: [{name: ap5-c, provider: openai, weight: 0}]", "'channels[0].weight' must be greater than 0."},
-            {"channels: [{name: ap5-c, provider: openai, base_url: 'ftp://x'}]", "'channels[0].base_url' must be"},
-            {"channels: [{name: ap5-c, provider: openai, credential: '***'}]", "the console history's mask"},
-            {"limits: [{scope: global, rpm: 0}]", "'limits[0].rpm' must be greater than 0."},
-            {"keys: [{user: ap5-nobody, label: x}]", "'keys[0].user': no user named 'ap5-nobody' on the gateway or in"},
-            {"aliases: [{name: ap5-a, targets: [{channel: ap5-none}]}]", "'aliases[0].targets[0].channel': no channel"},
-            {"portal: {free_quota: -1}", "'portal.free_quota' must be between 0"}}) {
+            {"users: [{name: ap7-x, role: root}]", "create user ap7-x: "},
+            {"users: [{name: 'ap7 x'}]", "create user ap7 x: "},
+            {"prices: [{model: ap7-m, input: 0.0000001, output: 1}]", "create price ap7-m: "},
+            {"channels: [{name: ap7-c, provider: openai, weight: 0}]", "create channel ap7-c: "},
+            {"channels: [{name: ap7-c, provider: openai, base_url: 'ftp://x'}]", "create channel ap7-c: "},
+            {"channels: [{name: ap7-c, provider: no-such-plugin}]", "create channel ap7-c: "},
+            {"limits: [{scope: global, rpm: 0}]", "create limit global: "},
+            {"portal: {free_quota: -1}", "update portal settings: "}}) {
+            Files.writeString(file, bad[0] + "\n");
+            String dry = Cli.gateway().run("apply", "-f", file.toString(), "--dry-run").exits(1).err();
+            assertTrue(dry.startsWith("mbctl: " + bad[1]), bad[0] + " -> " + dry);
+            assertEquals(dry, Cli.gateway().run("apply", "-f", file.toString()).exits(1).err(), bad[0]);
+        }
+        for (String[] bad : new String[][] {
+            {"channels: [{name: ap7-c, provider: openai, credential: '***'}]", "the console history's mask"},
+            {"keys: [{user: ap7-nobody, label: x}]", "'keys[0].user': no user named 'ap7-nobody' on the gateway or in"},
+            {"aliases: [{name: ap7-a, targets: [{channel: ap7-none}]}]", "'aliases[0].targets[0].channel': no channel"}}) {
             Files.writeString(file, bad[0] + "\n");
             String err = Cli.gateway().run("apply", "-f", file.toString(), "--dry-run").exits(2).err();
             assertTrue(err.contains(bad[1]), bad[0] + " -> " + err);
         }
-        Files.writeString(file, "users: [{name: ap5-carol, quota: 0.000001}]\nkeys: [{user: ap5-carol, label: x}]\n");
-        assertEquals(List.of("would create user ap5-carol", "would create key ap5-carol/x",
+        Files.writeString(file, "users: [{name: ap7-carol, quota: 0.000001}]\nkeys: [{user: ap7-carol, label: x}]\n");
+        assertEquals(List.of("would create user ap7-carol", "would create key ap7-carol/x (checked when applied: it "
+                + "needs user ap7-carol, which this file creates)",
                 "Dry run: 2 changes would be made; nothing was changed."),
                 Cli.gateway().run("apply", "-f", file.toString(), "--dry-run").ok().out().lines().toList());
+        Cli.gateway().run("user", "show", "ap7-carol").exits(1);
+    }
+
+    /** An update is checked by the gateway too, and the change it refuses is named. */
+    @Test
+    void anUpdateTheGatewayRefusesIsRefusedByTheDryRun() throws IOException {
+        Path file = dir.resolve("update.yaml");
+        Files.writeString(file, "users: [{name: ap8-dora}]\nkeys: [{user: ap8-dora, label: ci}]\n");
+        Cli.gateway().run("apply", "-f", file.toString()).ok();
+        Files.writeString(file, "users: [{name: ap8-dora}]\nkeys: [{user: ap8-dora, label: ci, rpm: -1}]\n");
+        String dry = Cli.gateway().run("apply", "-f", file.toString(), "--dry-run").exits(1).err();
+        assertTrue(dry.startsWith("mbctl: update key ap8-dora/ci: "), dry);
+        assertEquals(dry, Cli.gateway().run("apply", "-f", file.toString()).exits(1).err());
     }
 }

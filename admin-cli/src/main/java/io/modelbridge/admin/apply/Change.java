@@ -12,10 +12,26 @@ import java.util.List;
  * @param kind   {@code user}, {@code channel}, {@code alias}, {@code limit}, {@code price}, {@code key} or
  *               {@code portal}
  * @param fields for an update, the fields that differ (a credential is named, never shown)
+ * @param needs  the objects it refers to, as {@code "user NAME"} or {@code "channel NAME"}
  */
-public record Change(String action, String kind, String name, List<String> fields, Step step) {
+public record Change(String action, String kind, String name, List<String> fields, Step step, List<String> needs) {
     public Change {
         fields = List.copyOf(fields);
+        needs = List.copyOf(needs);
+    }
+
+    public Change(String action, String kind, String name, List<String> fields, Step step) {
+        this(action, kind, name, fields, step, List.of());
+    }
+
+    /** The same change, referring to {@code objects}. */
+    Change needing(List<String> objects) {
+        return new Change(action, kind, name, fields, step, objects);
+    }
+
+    /** How a line of the report names the object, e.g. {@code "user eve"}. */
+    public String object() {
+        return kind + " " + name;
     }
 
     /** The admin API call that makes the change; returns the API's answer. */

@@ -11,6 +11,8 @@ import java.util.function.Function;
 final class ManifestChecks {
     private static final Set<String> SCOPES = Set.of("global", "user", "key", "model");
     private static final Set<String> REGISTRATIONS = Set.of("open", "closed", "invite");
+    /** What the console's history stores in place of a credential. */
+    private static final String MASK = "***";
 
     private ManifestChecks() {}
 
@@ -22,6 +24,11 @@ final class ManifestChecks {
         for (int i = 0; i < m.channels().size(); i++) {
             require(m.channels().get(i).name(), "channels[" + i + "].name", where);
             require(m.channels().get(i).provider(), "channels[" + i + "].provider", where);
+            String credential = m.channels().get(i).credential();
+            if (credential != null && (credential.isBlank() || MASK.equals(credential.strip()))) {
+                throw new InputException(where + "'channels[" + i + "].credential' must be the vendor's credential, "
+                        + "not empty nor the console history's mask '" + MASK + "'.");
+            }
         }
         for (int i = 0; i < m.aliases().size(); i++) {
             Manifest.Alias a = m.aliases().get(i);

@@ -73,7 +73,6 @@ final class ManifestReader {
             throw new InputException("apply file " + file + ": " + e.getOriginalMessage());
         }
         ManifestChecks.check(manifest, file);
-        ManifestValues.check(manifest, file);
         return manifest;
     }
 

@@ -27,14 +27,16 @@ final class Planner {
     /** @throws io.modelbridge.admin.InputException when the file names an object that will not exist */
     List<Change> plan(Manifest m, Path file) {
         Current now = Current.fetch(client, m.portal() != null);
-        ManifestValues.references(m, now, file);
+        ManifestReferences.check(m, now, file);
         List<Change> changes = new ArrayList<>();
         m.users().forEach(u -> user(u, now).ifPresent(changes::add));
         m.channels().forEach(c -> channel(c, now).ifPresent(changes::add));
-        m.aliases().forEach(a -> alias(a, now).ifPresent(changes::add));
-        m.limits().forEach(l -> limit(l, now).ifPresent(changes::add));
+        m.aliases().forEach(a -> alias(a, now).map(c -> c.needing(a.targets().stream()
+                .map(t -> "channel " + t.channel()).distinct().toList())).ifPresent(changes::add));
+        m.limits().forEach(l -> limit(l, now).map(c -> "user".equals(l.scope()) ? c.needing(List.of("user " + l.name()))
+                : c).ifPresent(changes::add));
         m.prices().forEach(p -> price(p, now).ifPresent(changes::add));
-        m.keys().forEach(k -> key(k, now).ifPresent(changes::add));
+        m.keys().forEach(k -> key(k, now).map(c -> c.needing(List.of("user " + k.user()))).ifPresent(changes::add));
         if (m.portal() != null) {
             portal(m.portal(), now.portal()).ifPresent(changes::add);
         }

@@ -26,11 +26,27 @@ public final class AdminClient {
     private static final String PREFIX = "/admin/v1";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private final Connection connection;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
+    /** Changes (POST, PUT, PATCH) carry {@code dry_run=true}: the gateway checks them and stores nothing. */
+    private final boolean dryRun;
 
     public AdminClient(Connection connection) {
+        this(connection, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build(), false);
+    }
+
+    private AdminClient(Connection connection, HttpClient http, boolean dryRun) {
         this.connection = connection;
+        this.http = http;
+        this.dryRun = dryRun;
+    }
+
+    /**
+     * The same gateway, its changes made as dry runs: the admin API runs each with its own validation and database
+     * checks, answers as it would, and rolls it back.
+     */
+    public AdminClient dryRun() {
+        return new AdminClient(connection, http, true);
     }
 
     public Connection connection() {
@@ -79,6 +95,9 @@ public final class AdminClient {
     }
 
     private JsonNode send(String method, String path, JsonNode body, Duration timeout) {
+        if (dryRun && !method.equals("GET")) {
+            path = path + (path.contains("?") ? "&" : "?") + "dry_run=true";
+        }
         URI uri = URI.create(connection.server() + PREFIX + path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()

@@ -11,7 +11,11 @@ import io.modelbridge.admin.client.ApiException;
 import io.modelbridge.admin.output.Output;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +32,8 @@ public final class ApplyCommand implements Callable<Integer> {
     @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "The YAML file.")
     private Path file;
 
-    @Option(names = "--dry-run", description = "Print the changes it would make and make none.")
+    @Option(names = "--dry-run", description = "Print the changes it would make and make none: the gateway checks "
+            + "each one as it would make it, then rolls it back.")
     private boolean dryRun;
 
     @Override
@@ -40,8 +45,12 @@ public final class ApplyCommand implements Callable<Integer> {
                 .put("dry_run", dryRun);
         ArrayNode done = report.putArray("changes");
         try {
+            Map<Change, String> waiting = checkedByTheGateway(changes, client.dryRun());
             for (Change change : changes) {
                 ObjectNode line = change.json();
+                if (dryRun && waiting.containsKey(change)) {
+                    line.put("checked", false).put("waits_for", waiting.get(change));
+                }
                 if (!dryRun) {
                     JsonNode result = change.step().run(client);
                     if ("key".equals(change.kind()) && "create".equals(change.action())) {
@@ -67,6 +76,41 @@ public final class ApplyCommand implements Callable<Integer> {
         return Mbctl.OK;
     }
 
+    /**
+     * Before the first change, the gateway checks each one as a dry run: its own validation and database checks, the
+     * same refusal the change would get, and nothing stored. A change that refers to an object an earlier change of
+     * this file creates cannot be checked before that object exists: those are returned with what they wait for, and
+     * are checked when applied.
+     */
+    private static Map<Change, String> checkedByTheGateway(List<Change> changes, AdminClient dryRun) {
+        Set<String> created = new HashSet<>();
+        Map<Change, String> waiting = new IdentityHashMap<>();
+        for (Change change : changes) {
+            List<String> missing = change.needs().stream().filter(created::contains).toList();
+            if (!missing.isEmpty()) {
+                waiting.put(change, String.join(" and ", missing));
+            } else {
+                try {
+                    change.step().run(dryRun);
+                } catch (ApiException e) {
+                    throw refused(change, e);
+                }
+            }
+            if ("create".equals(change.action())) {
+                created.add(change.object());
+            }
+        }
+        return waiting;
+    }
+
+    /** The gateway's refusal, naming the change it refused. */
+    private static ApiException refused(Change change, ApiException e) {
+        ObjectNode error = e.error().isObject() ? ((ObjectNode) e.error()).deepCopy()
+                : AdminClient.JSON.createObjectNode();
+        error.put("message", change.action() + " " + change.object() + ": " + e.getMessage());
+        return new ApiException(e.status(), error);
+    }
+
     private String summary(int count) {
         if (count == 0) {
             return "No changes: the gateway already matches " + file + ".";
@@ -79,6 +123,10 @@ public final class ApplyCommand implements Callable<Integer> {
         StringBuilder line = new StringBuilder(dryRun ? "would " : "")
                 .append(change.path("action").asText()).append(' ')
                 .append(change.path("kind").asText()).append(' ').append(change.path("name").asText());
+        if (change.has("waits_for")) {
+            line.append(" (checked when applied: it needs ").append(change.path("waits_for").asText())
+                    .append(", which this file creates)");
+        }
         if (change.has("fields")) {
             List<String> fields = new ArrayList<>();
             change.path("fields").forEach(f -> fields.add(f.asText()));

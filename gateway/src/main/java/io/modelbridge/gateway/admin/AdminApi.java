@@ -37,6 +37,7 @@ public final class AdminApi {
     private final UsageHandler usage;
     private final AuditHandler audit;
     private final PortalHandler portal;
+    private final DryRun dryRun;
 
     /** Without channel health (breakers, channel tests): an admin API with no gateway behind it. */
     public AdminApi(Database db, CredentialCipher cipher, PluginCatalog plugins, ChangeListener changes,
@@ -63,10 +64,11 @@ public final class AdminApi {
         this.usage = new UsageHandler(deps);
         this.audit = new AuditHandler(deps);
         this.portal = new PortalHandler(deps);
+        this.dryRun = new DryRun(errors);
     }
 
     public void register(HttpRouting.Builder routing) {
-        routing.register(PREFIX, this::routes);
+        routing.addFilter(dryRun).register(PREFIX, this::routes);
     }
 
     private void routes(HttpRules rules) {

@@ -70,6 +70,9 @@ public final class Changes {
     }
 
     public <T> T apply(Set<Topic> topics, Work<T> work) {
+        if (DryRun.active()) {
+            return rolledBack(work);
+        }
         T result = db.dsl().transactionResult(tx -> {
             T r = work.run(tx.dsl(), new Audit(tx.dsl()));
             topics.forEach(topic -> ChangeFeed.publish(tx.dsl(), db.schema(), topic));
@@ -83,6 +86,34 @@ public final class Changes {
             }
         }
         return result;
+    }
+
+    /**
+     * A dry run ({@link DryRun}): the work runs in its transaction with every check the database makes, then the
+     * transaction is rolled back; nothing is published, no listener is told.
+     */
+    private <T> T rolledBack(Work<T> work) {
+        try {
+            db.dsl().transaction(tx -> {
+                throw new RolledBack(work.run(tx.dsl(), new Audit(tx.dsl())));
+            });
+        } catch (RolledBack done) {
+            @SuppressWarnings("unchecked")
+            T result = (T) done.result;
+            return result;
+        }
+        throw new IllegalStateException("a dry run's transaction was not rolled back");
+    }
+
+    /** Ends a dry run's transaction with a rollback, carrying what the work returned. */
+    private static final class RolledBack extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Object result;
+
+        RolledBack(Object result) {
+            super(null, null, false, false);
+            this.result = result;
+        }
     }
 
     /** An audit row for an action that changes no table (a plugin reload). */
