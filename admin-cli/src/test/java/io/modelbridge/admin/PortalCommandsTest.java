@@ -160,9 +160,11 @@ class PortalCommandsTest {
         Files.writeString(file, "portal: {captcha: true}\n");
         assertTrue(CLI.run("apply", "-f", file.toString()).exits(2).err().contains("unknown field 'portal.captcha'"));
         Files.writeString(file, "portal: {rpm: 0}\n");
-        assertTrue(CLI.run("apply", "-f", file.toString(), "--dry-run").exits(2).err()
-                .endsWith("'portal.rpm' must be greater than 0.\n"), "the dry run refuses what the apply would");
-        assertEquals("invalid_input", CLI.json("apply", "-f", file.toString()).exits(2).error().path("code").asText());
+        String refused = CLI.run("apply", "-f", file.toString(), "--dry-run").exits(1).err();
+        assertTrue(refused.startsWith("mbctl: update portal settings: "), refused);
+        assertEquals(refused, CLI.run("apply", "-f", file.toString()).exits(1).err(),
+                "the dry run refuses what the apply would, in the gateway's words");
+        assertEquals("rpm", CLI.json("apply", "-f", file.toString()).exits(1).error().path("param").asText());
     }
 
     private static List<String> strings(JsonNode array) {
