@@ -49,7 +49,11 @@ mb_aot_opts() {
   major="$(sed -n '1s/^[^"]*"\([0-9]*\).*/\1/p' <<<"$version")"
   [ -n "$major" ] && [ "$major" -ge 19 ] || return 0
   mkdir -p "$dir" || return 0
-  key="$( { echo "$version"; ls -l --time-style=+%s "$jar" "$(dirname "$jar")/lib" 2>/dev/null || true; } | cksum | cut -d' ' -f1)"
+  # Nothing that may differ between two calls a minute apart (the training's, then the start's): not the ", sharing"
+  # that -version prints only when the JDK's own CDS archive could be mapped, nor ls -l's block counts, which change
+  # when freshly copied files are written back; names, sizes and modification times only.
+  key="$( { echo "${version//, sharing/}"; find "$jar" "$(dirname "$jar")/lib" -maxdepth 1 -type f \
+    -printf '%p %s %T@\n' 2>/dev/null | sort; } | cksum | cut -d' ' -f1)"
   if [ "$major" -ge 25 ]; then
     file="$dir/modelbridge-$key.aot"
     find "$dir" -maxdepth 1 -name 'modelbridge-*' ! -name "modelbridge-$key.*" -delete 2>/dev/null || true
