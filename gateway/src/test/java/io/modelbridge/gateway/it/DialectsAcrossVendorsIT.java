@@ -383,6 +383,39 @@ class DialectsAcrossVendorsIT {
         assertEquals(before, requestsSeen(vendor), "refused before reaching " + vendor);
     }
 
+    /**
+     * An image: GLM takes it as an image_url part (raw base64, its vision models read it); ERNIE's and Spark's chat
+     * take text only, a 400 in the dialect's shape before anything reaches them.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"glm", "ernie", "spark"})
+    void anImageGoesToGlmAndIsA400ForTextOnlyVendors(String vendor) {
+        ObjectNode anthropic = anthropicAsk(vendor, "x", false);
+        ArrayNode blocks = ((ObjectNode) anthropic.get("messages").get(0)).putArray("content");
+        blocks.addObject().put("type", "image").putObject("source").put("type", "base64")
+                .put("media_type", "image/png").put("data", "iVBORw0KGgo=");
+        blocks.addObject().put("type", "text").put("text", "what is this");
+        ObjectNode responses = responsesAsk(vendor, "x", false);
+        ArrayNode parts = responses.putArray("input").addObject().put("role", "user").putArray("content");
+        parts.addObject().put("type", "input_image").put("image_url", "data:image/png;base64,iVBORw0KGgo=");
+        parts.addObject().put("type", "input_text").put("text", "what is this");
+        if (vendor.equals("glm")) {
+            assertEquals(200, messages(anthropic).statusCode());
+            assertEquals("iVBORw0KGgo=", glm.lastRequest().json().at("/messages/0/content/0/image_url/url").asText(),
+                    glm.lastRequest().json().toString());
+            assertEquals(200, responses(responses).statusCode());
+            assertEquals("iVBORw0KGgo=", glm.lastRequest().json().at("/messages/0/content/0/image_url/url").asText(),
+                    glm.lastRequest().json().toString());
+            return;
+        }
+        int before = requestsSeen(vendor);
+        assertAnthropicError(messages(anthropic), 400, "invalid_request_error");
+        HttpResponse<String> refused = responses(responses);
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertEquals("invalid_request_error", assertOpenAiError(refused).get("type").asText());
+        assertEquals(before, requestsSeen(vendor), "refused before reaching " + vendor);
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     /** A vendor's working channel behind the alias {@code name}, and a channel with a refused credential behind {@code name-broken}. */
