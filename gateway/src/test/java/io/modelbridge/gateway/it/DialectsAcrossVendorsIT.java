@@ -338,7 +338,8 @@ class DialectsAcrossVendorsIT {
 
     /**
      * What a vendor cannot do is a 400 in the dialect's shape before anything reaches it: GLM lets the model choose
-     * (no forced tool), ERNIE takes one function call per assistant turn, Spark has no stop sequences.
+     * (no forced tool), ERNIE takes one function call per assistant turn, Spark has no stop sequences; none of them has
+     * a reasoning effort (Responses' reasoning.effort, chat's reasoning_effort).
      */
     @ParameterizedTest
     @ValueSource(strings = {"glm", "ernie", "spark"})
@@ -380,6 +381,12 @@ class DialectsAcrossVendorsIT {
         HttpResponse<String> refusedToo = responses(responses);
         assertEquals(400, refusedToo.statusCode(), refusedToo.body());
         assertEquals("invalid_request_error", assertOpenAiError(refusedToo).get("type").asText());
+        ObjectNode effort = responsesAsk(vendor, "hi", false);
+        effort.putObject("reasoning").put("effort", "high");
+        HttpResponse<String> noReasoning = responses(effort);
+        assertEquals(400, noReasoning.statusCode(), "none of the three has reasoning_effort: " + noReasoning.body());
+        assertTrue(assertOpenAiError(noReasoning).get("message").asText().contains("reasoning_effort"),
+                noReasoning.body());
         assertEquals(before, requestsSeen(vendor), "refused before reaching " + vendor);
     }
 
