@@ -156,6 +156,9 @@ final class ErnieCodec {
         if (extras.get("logit_bias") instanceof Map<?, ?> bias && !bias.isEmpty()) {
             throw refuse("ERNIE does not support logit_bias");
         }
+        if (extras.get("reasoning_effort") != null) { // chat's reasoning_effort, Responses' reasoning.effort
+            throw refuse("ERNIE's classic chat has no reasoning_effort");
+        }
     }
 
     /** ERNIE's response_format is a bare string: {@code text} or {@code json_object}. */

@@ -117,7 +117,8 @@ class ErnieCodecTest {
                     () -> ErnieCodec.chat(sampled(s), false)).failure().kind());
         }
         for (Map<String, Object> extras : List.<Map<String, Object>>of(Map.of("logprobs", true),
-                Map.of("logit_bias", Map.of("50256", -100)), Map.of("response_format", Map.of("type", "json_schema")))) {
+                Map.of("logit_bias", Map.of("50256", -100)), Map.of("response_format", Map.of("type", "json_schema")),
+                Map.of("reasoning_effort", "high"))) {
             ChatRequest request = new ChatRequest("ERNIE-3.5-8K", List.of(Message.of("user", "hi")), false, false,
                     Sampling.none(), List.of(), null, null, extras);
             assertEquals(Kind.BAD_REQUEST, assertThrows(ProviderException.class,
