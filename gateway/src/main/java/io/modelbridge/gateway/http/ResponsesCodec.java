@@ -1,0 +1,65 @@
+package io.modelbridge.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelbridge.gateway.auth.Caller;
+import io.modelbridge.gateway.error.ErrorShape;
+import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.responses.ResponseStore;
+import java.time.Clock;
+
+/**
+ * {@code POST /v1/responses}: the request decoded for both kinds of channel ({@link ResponsesCall}). A request the
+ * translation refuses with a 400 (a built-in tool, a field chat has no place for) is still served by a channel that
+ * serves the Responses API natively; a translated channel answers that 400. Other refusals (a previous_response_id
+ * not found: 404) are final.
+ */
+final class ResponsesCodec implements ClientCodec<ResponsesCall> {
+    private final OpenAiResponsesCodec translation;
+    private final ObjectMapper json;
+    private final ResponseStore store;
+    private final Clock clock;
+
+    ResponsesCodec(OpenAiResponsesCodec translation, ObjectMapper json, ResponseStore store, Clock clock) {
+        this.translation = translation;
+        this.json = json;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    @Override
+    public ResponsesCall decode(JsonNode body) {
+        return decode(body, null);
+    }
+
+    @Override
+    public ResponsesCall decode(JsonNode body, Caller caller) {
+        ChatCall translated = null;
+        GatewayException untranslatable = null;
+        try {
+            translated = translation.decode(body, caller);
+        } catch (GatewayException e) {
+            if (e.error().status() != 400) {
+                throw e;
+            }
+            untranslatable = e;
+        }
+        NativeResponsesRequest nativeRequest;
+        try {
+            nativeRequest = NativeResponsesRequest.of(body, json, store, clock, caller);
+        } catch (GatewayException e) {
+            throw untranslatable != null ? untranslatable : e; // the translation's message says more
+        }
+        return new ResponsesCall(translated, untranslatable, nativeRequest);
+    }
+
+    @Override
+    public String dialect() {
+        return translation.dialect();
+    }
+
+    @Override
+    public ErrorShape errors() {
+        return translation.errors();
+    }
+}
