@@ -9,6 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.WebSearchTool;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -85,6 +90,25 @@ class NativeResponsesIT {
         HttpResponse<String> stored = api.get("/v1/responses/" + body.get("id").asText(), key);
         assertEquals(200, stored.statusCode(), stored.body());
         assertEquals(body.get("output"), json(stored.body()).get("output"));
+    }
+
+    /** The official SDK (com.openai:openai-java, unmodified), a built-in tool, the response validated by the SDK. */
+    @Test
+    void theOpenAiSdkCreatesAResponseWithABuiltInToolOnANativeChannel() {
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gateway.api() + "/v1").apiKey(key).maxRetries(0)
+                .build();
+        try {
+            Response response = client.responses().create(ResponseCreateParams.builder().model("native")
+                    .input("hi there").addTool(WebSearchTool.builder().type(WebSearchTool.Type.WEB_SEARCH).build())
+                    .build());
+            response.validate();
+            assertEquals("native answer", response.output().getFirst().asMessage().content().getFirst()
+                    .asOutputText().text());
+            assertEquals("web_search", upstream.last().at("/tools/0/type").asText(), upstream.last().toString());
+            assertEquals(NativeResponsesUpstream.OUTPUT, response.usage().orElseThrow().outputTokens());
+        } finally {
+            client.close();
+        }
     }
 
     @Test

@@ -87,14 +87,18 @@ final class NativeResponsesUpstream implements AutoCloseable {
 
     private static ObjectNode response(String id, String model) {
         ObjectNode response = RunningGateway.JSON.createObjectNode().put("id", id).put("object", "response")
-                .put("created_at", 1_760_000_000L).put("status", "completed").put("model", model).put("store", false);
+                .put("created_at", 1_760_000_000L).put("status", "completed").put("model", model).put("store", false)
+                .putNull("error").putNull("incomplete_details").putNull("instructions").put("parallel_tool_calls", true)
+                .put("temperature", 1.0).put("top_p", 1.0).put("tool_choice", "auto");
+        response.putObject("metadata");
+        response.putArray("tools").addObject().put("type", "web_search");
         ObjectNode message = response.putArray("output").addObject().put("id", "msg_up").put("type", "message")
                 .put("role", "assistant").put("status", "completed");
         message.putArray("content").addObject().put("type", "output_text").put("text", "native answer")
                 .putArray("annotations");
         ObjectNode usage = response.putObject("usage").put("input_tokens", INPUT).put("output_tokens", OUTPUT)
                 .put("total_tokens", INPUT + OUTPUT);
-        usage.putObject("input_tokens_details").put("cached_tokens", CACHED);
+        usage.putObject("input_tokens_details").put("cached_tokens", CACHED).put("cache_write_tokens", 0);
         usage.putObject("output_tokens_details").put("reasoning_tokens", REASONING);
         return response;
     }
