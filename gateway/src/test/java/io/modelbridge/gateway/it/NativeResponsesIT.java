@@ -186,6 +186,26 @@ class NativeResponsesIT {
         assertEquals(reached, upstream.received().size(), "a refused request never reaches the upstream");
     }
 
+    /** The reservation comes from max_output_tokens: one larger than the balance is refused before the upstream. */
+    @Test
+    void aReservationLargerThanTheBalanceIsRefusedBeforeTheUpstream() {
+        alias("native-paid", "up", "gpt-4.1");
+        gateway.admin("PUT", "/prices/native-paid", "{\"input_per_1k\":1,\"output_per_1k\":1}");
+        gateway.admin("POST", "/users", JSON.createObjectNode().put("name", "poor-native").put("quota", 1));
+        String poor = gateway.admin("POST", "/keys", JSON.createObjectNode().put("user", "poor-native")).get("key")
+                .asText();
+        int reached = upstream.received().size();
+        HttpResponse<String> refused = api.post("/v1/responses", poor, withBuiltInTool(ask("native-paid", false))
+                .put("max_output_tokens", 2_000_000).toString());
+        assertEquals(429, refused.statusCode(), refused.body());
+        assertEquals("insufficient_quota", json(refused.body()).at("/error/code").asText(), refused.body());
+        assertEquals(reached, upstream.received().size());
+        HttpResponse<String> served = api.post("/v1/responses", poor, withBuiltInTool(ask("native-paid", false))
+                .put("max_output_tokens", 64).toString());
+        assertEquals(200, served.statusCode(), served.body());
+        assertEquals(64, upstream.last().get("max_output_tokens").asInt());
+    }
+
     @Test
     void onlyAnOpenAiChannelMayBeNative() {
         HttpResponse<String> refused = gateway.adminCall("POST", "/channels", JSON.createObjectNode()
