@@ -40,7 +40,7 @@ public final class OpenAiRoutes {
                         new EmbeddingsOperation(s)))
                 .post("/v1/messages", pipeline.handler(anthropic, chat))
                 .post("/v1/responses", pipeline.handler(new ResponsesCodec(new OpenAiResponsesCodec(s.json(),
-                        s.errors(), s.clock(), s.responses()), s.json(), s.responses(), s.clock()),
+                        s.errors(), s.clock(), s.responses()), s.json(), s.responses(), s.clock(), s.routes()),
                         new ResponsesOperation(s)))
                 .post("/v1/messages/count_tokens", new AnthropicCountTokens(s, anthropic))
                 // the Responses API's stored answers (POST /v1/responses is the dialect's)

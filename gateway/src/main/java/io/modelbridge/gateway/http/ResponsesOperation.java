@@ -13,6 +13,7 @@ import io.modelbridge.spi.ProviderAdapter;
 import io.modelbridge.spi.ProviderException;
 import io.modelbridge.spi.ProviderFailure;
 import io.modelbridge.spi.Usage;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
@@ -102,7 +103,7 @@ final class ResponsesOperation implements Operation<ResponsesCall> {
         }
         exchange.tokens(usage);
         request.keep(request.shown(response));
-        return response.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return response.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** As {@link ChatOperation}'s whole answer. */

@@ -120,6 +120,16 @@ class NativeResponsesIT {
         assertEquals("invalid_request_error", error.get("type").asText(), res.body());
         assertTrue(error.has("param") && error.has("code"), res.body());
         assertEquals(before, upstream.received().size(), "nothing reached the native upstream");
+
+        // refused before admission, as any bad request: it takes no rate-limit slot
+        String limited = gateway.userWithKey("limited-translated");
+        gateway.admin("PUT", "/limits", JSON.createObjectNode().put("scope", "user")
+                .put("subject", "limited-translated").put("rpm", 1));
+        String untranslatable = withBuiltInTool(ask("translated", false)).toString();
+        assertEquals(400, api.post("/v1/responses", limited, untranslatable).statusCode());
+        assertEquals(400, api.post("/v1/responses", limited, untranslatable).statusCode());
+        HttpResponse<String> served = api.post("/v1/responses", limited, ask("translated", false).toString());
+        assertEquals(200, served.statusCode(), served.body());
     }
 
     @Test
