@@ -126,6 +126,21 @@ class ApplyCommandTest {
         assertTrue(priceOf(cli, "ap6-chat").path("cached_input_per_1k").isNull());
     }
 
+    @Test
+    void aChannelsResponsesApiModeIsAppliedAndCompared() throws IOException {
+        Cli cli = cli("ap8", TestGateway.get().upstream.apiKey());
+        Path manifest = Files.createTempFile("ap8", ".yaml");
+        Files.writeString(manifest, "channels: [{name: ap8-c, provider: openai, base_url: '"
+                + TestGateway.get().upstream.baseUri() + "', responses_api: native}]\n");
+        cli.json("apply", "-f", manifest.toString()).ok();
+        assertEquals("native", cli.json("channel", "show", "ap8-c").ok().json().path("responses_api").asText());
+        assertEquals(0, cli.json("apply", "-f", manifest.toString()).ok().json().path("changes").size());
+        Files.writeString(manifest, Files.readString(manifest).replace("native", "translate"));
+        assertEquals("[{\"action\":\"update\",\"kind\":\"channel\",\"name\":\"ap8-c\",\"fields\":[\"responses_api\"]}]",
+                cli.json("apply", "-f", manifest.toString()).ok().json().path("changes").toString());
+        assertEquals("translate", cli.json("channel", "show", "ap8-c").ok().json().path("responses_api").asText());
+    }
+
     private static JsonNode priceOf(Cli cli, String model) {
         for (JsonNode price : cli.json("price", "list").ok().json().path("data")) {
             if (price.path("model").asText().equals(model)) {

@@ -59,6 +59,18 @@ class ChannelCommandsTest {
     }
 
     @Test
+    void theResponsesApiModeIsSetShownAndChecked() {
+        add("ct-resp", upstream.apiKey(), "--models", "gpt-4.1", "--responses-api", "native").ok();
+        String show = CLI.run("channel", "show", "ct-resp").ok().out();
+        assertTrue(show.lines().anyMatch(l -> l.matches("responses: +native")), show);
+        assertEquals("Updated channel ct-resp: responses_api.\n",
+                CLI.run("channel", "update", "ct-resp", "--responses-api", "translate").ok().out());
+        assertEquals("translate", CLI.json("channel", "show", "ct-resp").ok().json().path("responses_api").asText());
+        Cli.Result refused = CLI.run("channel", "update", "ct-resp", "--responses-api", "yes").exits(1);
+        assertTrue(refused.err().contains("'responses_api' must be \"native\" or \"translate\"."), refused.err());
+    }
+
+    @Test
     void testReportsLatencyOrTheMappedError() {
         add("ct-good", upstream.apiKey(), "--models", "gpt-4o-mini").ok();
         String works = CLI.run("channel", "test", "ct-good").ok().out();

@@ -21,8 +21,9 @@ record Manifest(List<User> users, List<Channel> channels, List<Alias> aliases, L
     /** {@code quota} is granted when the user is created; later changes go through {@code quota grant}. */
     record User(String name, String email, String role, BigDecimal quota, Boolean enabled) {}
 
+    /** {@code responsesApi}: "native" (an openai upstream serving the Responses API itself) or "translate". */
     record Channel(String name, String provider, String credential, String baseUrl, List<String> models,
-                   Integer priority, Integer weight, Boolean enabled) {}
+                   Integer priority, Integer weight, Boolean enabled, String responsesApi) {}
 
     record Alias(String name, String description, List<Target> targets) {}
 

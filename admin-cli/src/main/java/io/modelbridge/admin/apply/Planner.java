@@ -75,6 +75,7 @@ final class Planner {
         patch.integer("priority", ch.priority(), existing.path("priority"));
         patch.integer("weight", ch.weight(), existing.path("weight"));
         patch.bool("enabled", ch.enabled(), existing.path("enabled"));
+        patch.text("responses_api", ch.responsesApi(), existing.path("responses_api"));
         if (ch.credential() != null && (current == null || !credentialMatches(ch.name(), ch.credential(), current))) {
             patch.put("credential", ch.credential());
         }

@@ -30,6 +30,9 @@ import picocli.CommandLine.Spec;
 public final class ChannelCommand {
     /** Longer than any channel's read timeout default (120 s): the gateway answers first. */
     private static final Duration TEST_TIMEOUT = Duration.ofSeconds(180);
+    private static final String RESPONSES_API = "How POST /v1/responses reaches the channel: 'native' (an openai "
+            + "upstream that serves the Responses API itself gets the request as sent) or 'translate' (through chat, "
+            + "the default).";
 
     @ParentCommand
     private Mbctl root;
@@ -51,17 +54,19 @@ public final class ChannelCommand {
             @Option(names = "--priority", paramLabel = "N", description = "Lower is tried first (default 0).")
             Integer priority,
             @Option(names = "--weight", paramLabel = "N", description = "Share within a priority (default 1).")
-            Integer weight) {
+            Integer weight,
+            @Option(names = "--responses-api", paramLabel = "MODE", description = RESPONSES_API) String responsesApi) {
         ObjectNode body = AdminClient.JSON.createObjectNode().put("name", name).put("provider", provider)
                 .put("credential", secret(credential));
-        settings(body, baseUrl, models, priority, weight);
+        settings(body, baseUrl, models, priority, weight, responsesApi);
         JsonNode channel = root.client().post("/channels", body);
         root.out().result(channel, "Created channel " + name + " (" + provider + ", credential "
                 + channel.path("credential_hint").asText("set") + "). Try it: channel test " + name);
         return Mbctl.OK;
     }
 
-    @Command(name = "update", description = "Change a channel's credential, endpoint, models, priority or weight.")
+    @Command(name = "update", description = "Change a channel's credential, endpoint, models, priority, weight or "
+            + "Responses API mode.")
     int update(@Parameters(paramLabel = "NAME", completionCandidates = Candidates.Channels.class) String name,
                @Option(names = "--credential", paramLabel = "SECRET",
                        description = "A new vendor key; '-' reads it from standard input.") String credential,
@@ -70,15 +75,17 @@ public final class ChannelCommand {
                @Option(names = "--models", split = ",", paramLabel = "MODEL",
                        completionCandidates = Candidates.Models.class) List<String> models,
                @Option(names = "--priority", paramLabel = "N") Integer priority,
-               @Option(names = "--weight", paramLabel = "N") Integer weight) {
+               @Option(names = "--weight", paramLabel = "N") Integer weight,
+               @Option(names = "--responses-api", paramLabel = "MODE", description = RESPONSES_API)
+               String responsesApi) {
         ObjectNode body = AdminClient.JSON.createObjectNode();
         if (credential != null) {
             body.put("credential", secret(credential));
         }
-        settings(body, baseUrl, models, priority, weight);
+        settings(body, baseUrl, models, priority, weight, responsesApi);
         if (body.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "Nothing to change: give at least one of --credential, "
-                    + "--base-url, --models, --priority, --weight.");
+                    + "--base-url, --models, --priority, --weight, --responses-api.");
         }
         JsonNode channel = root.client().patch(path(name), body);
         root.out().result(channel, "Updated channel " + name + ": " + String.join(", ", fieldNames(body)) + ".");
@@ -119,6 +126,7 @@ public final class ChannelCommand {
         fields.put("priority", c.path("priority"));
         fields.put("weight", c.path("weight"));
         fields.put("enabled", c.path("enabled"));
+        fields.put("responses", c.path("responses_api"));
         fields.put("breaker", breaker(c.path("breaker")));
         fields.put("timeouts", c.path("connect_timeout_ms").asText() + " ms connect, "
                 + c.path("read_timeout_ms").asText() + " ms read");
@@ -182,7 +190,10 @@ public final class ChannelCommand {
     }
 
     private static void settings(ObjectNode body, String baseUrl, List<String> models, Integer priority,
-                                 Integer weight) {
+                                 Integer weight, String responsesApi) {
+        if (responsesApi != null) {
+            body.put("responses_api", responsesApi);
+        }
         if (baseUrl != null) {
             body.put("base_url", baseUrl);
         }

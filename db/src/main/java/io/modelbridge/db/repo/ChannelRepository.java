@@ -58,11 +58,12 @@ public final class ChannelRepository {
         r.setConnectTimeoutMs(s.connectTimeoutMs());
         r.setReadTimeoutMs(s.readTimeoutMs());
         r.setExtras(Sql.jsonb(s.extras()));
+        r.setResponsesNative(s.responsesNative());
     }
 
     static Channel map(ChannelsRecord r) {
         return new Channel(r.getId(), r.getName(), r.getProvider(), r.getBaseUrl(), r.getCredentialSealed(),
                 Sql.list(r.getModels()), r.getPriority(), r.getWeight(), r.getEnabled(), r.getConnectTimeoutMs(),
-                r.getReadTimeoutMs(), Sql.stringMap(r.getExtras()), Sql.instant(r.getCreatedAt()));
+                r.getReadTimeoutMs(), Sql.stringMap(r.getExtras()), r.getResponsesNative(), Sql.instant(r.getCreatedAt()));
     }
 }

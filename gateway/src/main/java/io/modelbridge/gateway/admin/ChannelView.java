@@ -30,7 +30,8 @@ final class ChannelView {
                 .put("base_url", c.baseUrl());
         JsonResponses.putStrings(node, "models", c.models());
         node.put("priority", c.priority()).put("weight", c.weight()).put("enabled", c.enabled())
-                .put("connect_timeout_ms", c.connectTimeoutMs()).put("read_timeout_ms", c.readTimeoutMs());
+                .put("connect_timeout_ms", c.connectTimeoutMs()).put("read_timeout_ms", c.readTimeoutMs())
+                .put("responses_api", ResponsesApi.of(c.responsesNative()));
         ObjectNode extras = node.putObject("extras");
         c.extras().forEach(extras::put);
         putCredential(node, c);

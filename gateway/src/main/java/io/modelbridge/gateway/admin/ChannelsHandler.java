@@ -20,7 +20,7 @@ final class ChannelsHandler {
     /** http(s), or ws(s) for vendors that speak WebSocket (Spark). */
     private static final Set<String> BASE_URL_SCHEMES = Set.of("http", "https", "ws", "wss");
     private static final Set<String> PATCH = Set.of("provider", "credential", "base_url", "models", "priority",
-            "weight", "enabled", "connect_timeout_ms", "read_timeout_ms", "extras");
+            "weight", "enabled", "connect_timeout_ms", "read_timeout_ms", "extras", "responses_api");
     private static final Set<String> CREATE = union(PATCH, "name");
     private static final Set<String> TEST = Set.of("model");
     private final AdminDeps deps;
@@ -136,7 +136,21 @@ final class ChannelsHandler {
                 FieldValidation.positive(body.integer("connect_timeout_ms").orElse(c.connectTimeoutMs()),
                         "connect_timeout_ms"),
                 FieldValidation.positive(body.integer("read_timeout_ms").orElse(c.readTimeoutMs()), "read_timeout_ms"),
-                body.stringMap("extras").orElse(c.extras()));
+                body.stringMap("extras").orElse(c.extras()),
+                responsesNative(body, provider, c.responsesNative()));
+    }
+
+    /**
+     * {@code responses_api}: "native" (the upstream serves /v1/responses itself) or "translate". Only an openai
+     * channel may be native: the other vendors have no Responses API, and only the openai plugin passes it through.
+     */
+    private static boolean responsesNative(JsonBody body, String provider, boolean current) {
+        boolean responsesNative = body.text("responses_api").map(ResponsesApi::parse).orElse(current);
+        if (responsesNative && !ResponsesApi.NATIVE_PROVIDER.equals(provider)) {
+            throw FieldValidation.invalid("'responses_api' may be \"native\" only for a channel of provider '"
+                    + ResponsesApi.NATIVE_PROVIDER + "' (this one is '" + provider + "').", "responses_api");
+        }
+        return responsesNative;
     }
 
     private String provider(String provider) {

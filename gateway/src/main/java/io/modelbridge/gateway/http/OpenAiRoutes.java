@@ -39,8 +39,9 @@ public final class OpenAiRoutes {
                 .post("/v1/embeddings", pipeline.handler(new OpenAiEmbeddingsCodec(s.json(), s.errors()),
                         new EmbeddingsOperation(s)))
                 .post("/v1/messages", pipeline.handler(anthropic, chat))
-                .post("/v1/responses", pipeline.handler(new OpenAiResponsesCodec(s.json(), s.errors(), s.clock(),
-                        s.responses()), chat))
+                .post("/v1/responses", pipeline.handler(new ResponsesCodec(new OpenAiResponsesCodec(s.json(),
+                        s.errors(), s.clock(), s.responses()), s.json(), s.responses(), s.clock(), s.routes()),
+                        new ResponsesOperation(s)))
                 .post("/v1/messages/count_tokens", new AnthropicCountTokens(s, anthropic))
                 // the Responses API's stored answers (POST /v1/responses is the dialect's)
                 .get("/v1/responses/{id}", stored::get)

@@ -24,17 +24,27 @@ final class RelayedStream {
         Consumer<Consumer<ChatChunk>> of(ServingTarget serving, ProviderAdapter adapter, CallContext ctx);
     }
 
+    /** One attempt on the relay: a stream of chunks ({@link SseRelay#relay}) or of events already in the dialect. */
+    interface Attempt {
+        Void run(SseRelay relay, ServingTarget serving, ProviderAdapter adapter, CallContext ctx);
+    }
+
     private RelayedStream() {}
 
     static void serve(ApiServices s, List<Target> plan, Exchange exchange, ServerResponse res, StreamEncoder encoder,
                       Source source) {
+        serve(s, plan, exchange, res, encoder, (Attempt) (relay, serving, adapter, ctx) ->
+                relay.relay(serving, source.of(serving, adapter, ctx)));
+    }
+
+    static void serve(ApiServices s, List<Target> plan, Exchange exchange, ServerResponse res, StreamEncoder encoder,
+                      Attempt attempt) {
         StreamTally tally = new StreamTally(exchange.startNanos);
         SseRelay relay = new SseRelay(res, encoder, tally, s.targetHeaders());
         try {
             FailoverOutcome<Void> outcome;
             try (StreamPings.Watch pings = StreamPings.watch(relay)) {
-                outcome = s.failover().run(plan, (serving, adapter, ctx) ->
-                        relay.relay(serving, source.of(serving, adapter, ctx)));
+                outcome = s.failover().run(plan, (serving, adapter, ctx) -> attempt.run(relay, serving, adapter, ctx));
             }
             exchange.servedBy(outcome.target());
             if (outcome instanceof FailoverOutcome.Failed<Void> failed && !relay.committed()) {

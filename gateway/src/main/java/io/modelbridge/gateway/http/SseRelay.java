@@ -69,6 +69,38 @@ final class SseRelay implements Consumer<ChatChunk> {
         return null;
     }
 
+    /** Where an attempt whose events are already in the client's dialect hands them. */
+    interface PassedEvents {
+        /** One whole event, written as it is; {@code counted} is what it delivered (text, usage), or null. */
+        void event(byte[] event, ChatChunk counted);
+    }
+
+    /**
+     * One attempt whose events are already in the client's dialect (a native Responses upstream), pushed by
+     * {@code call}: each is written as it comes, what it delivered is tallied, and the same first-event rules apply.
+     */
+    Void relayPassed(ServingTarget serving, Consumer<PassedEvents> call) {
+        servedBy = serving;
+        try {
+            call.accept(this::passed);
+        } catch (RuntimeException e) {
+            throw answered ? AnswerStartedException.wrap(e) : e;
+        }
+        return null;
+    }
+
+    private void passed(byte[] event, ChatChunk counted) {
+        if (counted != null) {
+            tally.add(counted);
+        }
+        lock.lock();
+        try {
+            answer(event);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Status 200 and the headers went out (the answer, or a keep-alive event). */
     boolean committed() {
         lock.lock();

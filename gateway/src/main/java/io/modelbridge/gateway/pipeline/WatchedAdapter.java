@@ -6,12 +6,14 @@ import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ChatResponse;
 import io.modelbridge.spi.EmbeddingRequest;
 import io.modelbridge.spi.EmbeddingResponse;
+import io.modelbridge.spi.NativeResponses;
 import io.modelbridge.spi.PromptCompletions;
 import io.modelbridge.spi.PromptRequest;
 import io.modelbridge.spi.PromptResponse;
 import io.modelbridge.spi.ProviderAdapter;
 import io.modelbridge.spi.ProviderInfo;
 import io.modelbridge.spi.ProviderSettings;
+import io.modelbridge.spi.SseEvent;
 import java.util.function.Consumer;
 
 /**
@@ -19,7 +21,8 @@ import java.util.function.Consumer;
  * (a class missing from the plugin's jar, ...) become {@link PluginError}s, failing the attempt like an exception. A
  * stream the watchdog ended fails here, inside the attempt, so the attempt can tell whether its answer had begun.
  */
-record WatchedAdapter(ProviderAdapter adapter, CallWatchdog watchdog) implements ProviderAdapter, PromptCompletions {
+record WatchedAdapter(ProviderAdapter adapter, CallWatchdog watchdog) implements ProviderAdapter, PromptCompletions,
+        NativeResponses {
     @Override
     public ProviderInfo info() {
         return adapter.info();
@@ -83,6 +86,37 @@ record WatchedAdapter(ProviderAdapter adapter, CallWatchdog watchdog) implements
     public void streamPrompt(PromptRequest request, CallContext ctx, Consumer<ChatChunk> out) {
         try {
             ((PromptCompletions) adapter).streamPrompt(request, ctx, chunk -> watchdog.deliver(chunk, out));
+        } catch (Error e) {
+            throw PluginError.wrap(e);
+        }
+        if (watchdog.fired()) {
+            throw watchdog.failure();
+        }
+    }
+
+    /** Whether the adapter implements {@link NativeResponses} and serves this channel natively. */
+    @Override
+    public boolean servesResponses(ProviderSettings settings) {
+        try {
+            return adapter instanceof NativeResponses responses && responses.servesResponses(settings);
+        } catch (Error e) {
+            throw PluginError.wrap(e);
+        }
+    }
+
+    @Override
+    public String respond(String body, CallContext ctx) {
+        try {
+            return ((NativeResponses) adapter).respond(body, ctx);
+        } catch (Error e) {
+            throw PluginError.wrap(e);
+        }
+    }
+
+    @Override
+    public void streamResponses(String body, CallContext ctx, Consumer<SseEvent> out) {
+        try {
+            ((NativeResponses) adapter).streamResponses(body, ctx, event -> watchdog.deliver(event, out));
         } catch (Error e) {
             throw PluginError.wrap(e);
         }

@@ -64,6 +64,6 @@ public final class RouteLoader {
         }
         ProviderSettings settings = new ProviderSettings(c.name(), c.baseUrl() == null ? "" : c.baseUrl(), credential,
                 Duration.ofMillis(c.connectTimeoutMs()), Duration.ofMillis(c.readTimeoutMs()), c.extras());
-        return new ChannelRoute(c.id(), c.name(), c.provider(), settings);
+        return new ChannelRoute(c.id(), c.name(), c.provider(), settings, c.responsesNative());
     }
 }

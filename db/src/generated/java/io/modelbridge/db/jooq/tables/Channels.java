@@ -131,6 +131,11 @@ public class Channels extends TableImpl<ChannelsRecord> {
      */
     public final TableField<ChannelsRecord, OffsetDateTime> UPDATED_AT = createField(DSL.name("updated_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6).nullable(false).defaultValue(DSL.field(DSL.raw("now()"), SQLDataType.TIMESTAMPWITHTIMEZONE)), this, "");
 
+    /**
+     * The column <code>public.channels.responses_native</code>.
+     */
+    public final TableField<ChannelsRecord, Boolean> RESPONSES_NATIVE = createField(DSL.name("responses_native"), SQLDataType.BOOLEAN.nullable(false).defaultValue(DSL.field(DSL.raw("false"), SQLDataType.BOOLEAN)), this, "");
+
     private Channels(Name alias, Table<ChannelsRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

@@ -2,14 +2,20 @@ package io.modelbridge.provider.openai;
 
 import io.modelbridge.compat.OpenAiCodec;
 import io.modelbridge.compat.OpenAiCompatibleAdapter;
+import io.modelbridge.spi.CallContext;
 import io.modelbridge.spi.Capability;
 import io.modelbridge.spi.ChatRequest;
+import io.modelbridge.spi.HttpReply;
+import io.modelbridge.spi.NativeResponses;
 import io.modelbridge.spi.PromptRequest;
 import io.modelbridge.spi.ProviderInfo;
 import io.modelbridge.spi.ProviderSettings;
+import io.modelbridge.spi.SseEvent;
+import io.modelbridge.spi.SseReader;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.pf4j.Extension;
 
@@ -17,10 +23,12 @@ import org.pf4j.Extension;
  * OpenAI's chat completions and embeddings, also usable for any OpenAI-compatible upstream (set the channel's
  * base URL). Channel extras: {@code organization} and {@code project} become {@code OpenAI-Organization} and
  * {@code OpenAI-Project}; {@code max-tokens-field} forces {@code max_tokens} or {@code max_completion_tokens}.
- * Everything else is the shared OpenAI-compatible module's default.
+ * Everything else is the shared OpenAI-compatible module's default. A channel marked {@code responses_api: native}
+ * gets Responses API requests as the client sent them ({@link NativeResponses}, {@code /v1/responses}).
  */
 @Extension
-public final class OpenAiAdapter extends OpenAiCompatibleAdapter {
+public final class OpenAiAdapter extends OpenAiCompatibleAdapter implements NativeResponses {
+    private static final String RESPONSES_PATH = "/v1/responses";
     static final String DEFAULT_BASE_URL = "https://api.openai.com";
     private static final Pattern PROMPT_MODELS = Pattern.compile("^(gpt-3\\.5-turbo-instruct|davinci-002|babbage-002).*");
     static final ProviderInfo INFO = new ProviderInfo("openai", "OpenAI", "API key (sk-...)", DEFAULT_BASE_URL,
@@ -62,6 +70,23 @@ public final class OpenAiAdapter extends OpenAiCompatibleAdapter {
     protected boolean servesPrompts(PromptRequest request, ProviderSettings settings) {
         return !settings.baseUrl().isBlank() && !settings.baseUrl().contains("api.openai.com")
                 || PROMPT_MODELS.matcher(request.model()).matches();
+    }
+
+    @Override
+    public String respond(String body, CallContext ctx) {
+        try (HttpReply reply = send(ctx, RESPONSES_PATH, body, "application/json")) {
+            return reply.bodyText();
+        }
+    }
+
+    @Override
+    public void streamResponses(String body, CallContext ctx, Consumer<SseEvent> out) {
+        try (HttpReply reply = send(ctx, RESPONSES_PATH, body, "text/event-stream")) {
+            SseReader events = new SseReader(reply.body());
+            for (var event = events.next(); event.isPresent(); event = events.next()) {
+                out.accept(event.get());
+            }
+        }
     }
 
     private static void putIfSet(Map<String, String> headers, String name, String value) {

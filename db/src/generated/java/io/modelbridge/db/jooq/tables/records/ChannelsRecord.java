@@ -217,6 +217,20 @@ public class ChannelsRecord extends UpdatableRecordImpl<ChannelsRecord> {
         return (OffsetDateTime) get(13);
     }
 
+    /**
+     * Setter for <code>public.channels.responses_native</code>.
+     */
+    public void setResponsesNative(Boolean value) {
+        set(14, value);
+    }
+
+    /**
+     * Getter for <code>public.channels.responses_native</code>.
+     */
+    public Boolean getResponsesNative() {
+        return (Boolean) get(14);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -240,7 +254,7 @@ public class ChannelsRecord extends UpdatableRecordImpl<ChannelsRecord> {
     /**
      * Create a detached, initialised ChannelsRecord
      */
-    public ChannelsRecord(Long id, String name, String provider, String baseUrl, byte[] credentialSealed, String[] models, Integer priority, Integer weight, Boolean enabled, Integer connectTimeoutMs, Integer readTimeoutMs, JSONB extras, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+    public ChannelsRecord(Long id, String name, String provider, String baseUrl, byte[] credentialSealed, String[] models, Integer priority, Integer weight, Boolean enabled, Integer connectTimeoutMs, Integer readTimeoutMs, JSONB extras, OffsetDateTime createdAt, OffsetDateTime updatedAt, Boolean responsesNative) {
         super(Channels.CHANNELS);
 
         setId(id);
@@ -257,6 +271,7 @@ public class ChannelsRecord extends UpdatableRecordImpl<ChannelsRecord> {
         setExtras(extras);
         setCreatedAt(createdAt);
         setUpdatedAt(updatedAt);
+        setResponsesNative(responsesNative);
         resetTouchedOnNotNull();
     }
 }
