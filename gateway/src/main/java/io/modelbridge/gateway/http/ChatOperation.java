@@ -69,7 +69,18 @@ final class ChatOperation implements Operation<ChatCall> {
                 (serving, adapter, ctx) -> adapter.chat(chat.withModel(serving.target().upstreamModel()), ctx));
         exchange.servedBy(outcome.target());
         FailoverOutcome.Served<ChatResponse> served = outcome.servedOrThrow();
-        ChatResponse response = served.value();
+        byte[] body = answer(call, served.value(), exchange);
+        s.targetHeaders().set(res, served.servedBy());
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        exchange.delivered = true;
+        res.send(body);
+    }
+
+    /**
+     * A whole answer's body, its tokens told to the exchange: the upstream's usage, or the gateway's count of the text
+     * when it sent none. The Responses API's translated answers are billed the same way.
+     */
+    byte[] answer(ChatCall call, ChatResponse response, Exchange exchange) {
         Usage usage = response.usage();
         if (usage == null) {
             int completion = response.choices().stream().mapToInt(c -> s.tokens().text(c.message().text())).sum();
@@ -77,11 +88,7 @@ final class ChatOperation implements Operation<ChatCall> {
             exchange.estimated = true;
         }
         exchange.tokens(usage);
-        byte[] body = call.answers().completion(response, usage, exchange.profile);
-        s.targetHeaders().set(res, served.servedBy());
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        exchange.delivered = true;
-        res.send(body);
+        return call.answers().completion(response, usage, exchange.profile);
     }
 
     private void stream(ChatCall call, List<Target> plan, Exchange exchange, ServerResponse res) {

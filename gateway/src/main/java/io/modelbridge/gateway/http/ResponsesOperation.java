@@ -26,9 +26,11 @@ import java.util.Optional;
  */
 final class ResponsesOperation implements Operation<ResponsesCall> {
     private final ApiServices s;
+    private final ChatOperation chat;
 
     ResponsesOperation(ApiServices services) {
         this.s = services;
+        this.chat = new ChatOperation(services);
     }
 
     @Override
@@ -87,7 +89,7 @@ final class ResponsesOperation implements Operation<ResponsesCall> {
         FailoverOutcome.Served<Answer> served = outcome.servedOrThrow();
         byte[] body = switch (served.value()) {
             case Answer.Native a -> nativeAnswer(call.nativeRequest(), a.response(), exchange);
-            case Answer.Translated a -> translatedAnswer(call.translated(), a.response(), exchange);
+            case Answer.Translated a -> chat.answer(call.translated(), a.response(), exchange);
         };
         s.targetHeaders().set(res, served.servedBy());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
@@ -106,18 +108,6 @@ final class ResponsesOperation implements Operation<ResponsesCall> {
         return response.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** As {@link ChatOperation}'s whole answer. */
-    private byte[] translatedAnswer(ChatCall call, ChatResponse response, Exchange exchange) {
-        Usage usage = response.usage();
-        if (usage == null) {
-            int completion = response.choices().stream().mapToInt(c -> s.tokens().text(c.message().text())).sum();
-            usage = Usage.of(exchange.promptTokens, completion);
-            exchange.estimated = true;
-        }
-        exchange.tokens(usage);
-        return call.answers().completion(response, usage, exchange.profile);
-    }
-
     private void stream(ResponsesCall call, List<Target> plan, Exchange exchange, ServerResponse res) {
         StreamEncoder translated = call.translated() == null ? null
                 : call.translated().answers().stream(exchange.promptTokens, exchange.profile);
@@ -129,8 +119,8 @@ final class ResponsesOperation implements Operation<ResponsesCall> {
                 return relay.relayPassed(serving, out -> responses.streamResponses(body, ctx,
                         event -> encoder.relay(event, out)));
             }
-            var chat = call.translatedOrThrow().request().withModel(upstream);
-            return relay.relay(serving, out -> adapter.stream(chat, ctx, out));
+            var request = call.translatedOrThrow().request().withModel(upstream);
+            return relay.relay(serving, out -> adapter.stream(request, ctx, out));
         });
     }
 
