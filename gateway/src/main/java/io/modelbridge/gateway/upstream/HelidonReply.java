@@ -54,7 +54,9 @@ final class HelidonReply implements HttpReply {
      * The whole body, bounded: a 2xx answer over {@link UpstreamLimits#MAX_MESSAGE_BYTES} is a protocol failure, of
      * an error answer only the first {@link UpstreamLimits#MAX_ERROR_BODY_BYTES} are read (the rest is dropped with
      * the connection). With a Content-Length it is read into an array of that size (readAllBytes would take a
-     * 16 KiB buffer for every answer of a few hundred bytes, most of a request's garbage).
+     * 16 KiB buffer for every answer of a few hundred bytes, most of a request's garbage). Helidon keeps the
+     * connection for the next call only when a read has met the body's end; without that read every call opened
+     * a new upstream connection (UpstreamKeepAliveTest).
      */
     private byte[] readBody() throws IOException {
         boolean success = status() / 100 == 2;
@@ -65,7 +67,9 @@ final class HelidonReply implements HttpReply {
         }
         int expected = declared.isPresent() ? (int) Math.min(declared.getAsLong(), limit) : limit;
         byte[] bytes = body().readNBytes(expected);
-        if (success && bytes.length == limit && body().read() >= 0) {
+        if (bytes.length < limit) {
+            body().read(); // returns -1 at once: the body is at its end, and only now does Helidon know it
+        } else if (success && body().read() >= 0) {
             throw tooLarge("more than " + limit + " bytes");
         }
         return bytes;
