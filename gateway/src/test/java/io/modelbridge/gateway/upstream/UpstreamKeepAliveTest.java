@@ -77,6 +77,9 @@ class UpstreamKeepAliveTest {
                         .getBytes(StandardCharsets.ISO_8859_1));
                 out.write(body);
                 out.flush();
+                if (start.contains("/once")) {
+                    return; // closes the connection it left open, as an upstream's idle timeout does
+                }
             }
         } catch (IOException gone) {
             // the client closed the connection
@@ -98,6 +101,15 @@ class UpstreamKeepAliveTest {
             assertEquals("200 {\"id\":\"x\",\"ok\":true}", call("/v1/chat/completions"));
         }
         assertEquals(1, accepted.get(), "upstream connections opened for 20 successive calls");
+    }
+
+    @Test
+    void aConnectionTheUpstreamClosedWhileIdleIsNotReusedForTheNextCall() throws InterruptedException {
+        for (int i = 0; i < 5; i++) {
+            assertEquals("200 {\"id\":\"x\",\"ok\":true}", call("/v1/once"));
+            Thread.sleep(200);
+        }
+        assertEquals(5, accepted.get(), "each call after the upstream closed the idle connection opened a new one");
     }
 
     @Test
