@@ -114,7 +114,6 @@ wrk_part paths && {
 } >"$OUT/wrk.md"
 
 # --- warm start ---
-curve() { awk -v n="$1" '$1 == n {print $3}' "$WORK/cold.rows"; }
 mean_of() { awk -v from="$2" -v to="$3" -v n="$1" '$1 == n && $2 >= from && $2 <= to {s += $3; c++} END {printf "%.0f", c ? s / c : 0}' "$WORK/cold.rows"; }
 # cpu_window NAME FROM TO: the gateway's CPU in seconds FROM..TO from the samples in cold.cpu (the first at or after
 # each end, else the last): "answers per gateway CPU second" and "the JIT compiler threads' share of that CPU, in per cent"
@@ -137,17 +136,18 @@ wrk_part warm && {
   echo "Written by \`scripts/benchmark\` on $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p)."
   echo "Load average at the start of the wrk part **$WRK_LOAD_START**, at its end **$WRK_LOAD_END**. Method: [../benchmarks.md](../benchmarks.md#warm-start)."
   echo
-  echo "Three starts of a gateway on one data folder (same governance as wrk.md), each measured with one \`wrk -t1 -c50\`"
+  echo "Starts of a gateway on one data folder (same governance as wrk.md), each measured with one \`wrk -t1 -c50\`"
   echo "run of ${COLD_SECONDS} s from its first request, its answers counted by the second they completed in: **first** (a fresh install: what \`./modelbridge\` does on"
   echo "its first start with a JDK 25, a training run records the ahead-of-time cache, then the gateway starts with it),"
   echo "**again** (a restart, the cache in use: every later start) and **plain** (the same restart without the cache:"
-  echo "\`MB_AOT=off\`). *Training took*: the training run, cache written. *Ready after*: from the process start to"
+  echo "\`MB_AOT=off\`), and **warmup** (a restart with the cache and \`MB_WARMUP=$WARM_WARMUP\`: the gateway drives its own"
+  echo "request path on a throwaway gateway before it listens, so its ready time includes that). *Training took*: the training run, cache written. *Ready after*: from the process start to"
   echo "\`/readyz\` answering 200 (the first start also creates the embedded PostgreSQL). *Stop took*: from SIGTERM to"
   echo "the process's end."
   echo
   echo "| start | JVM options | training took | ready after | s 1-10, req/s | s 11-20 | s 21-30 | s $((COLD_SECONDS - 9))-$COLD_SECONDS (steady) | first 10 s vs steady | stop took |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-  for start in first again plain; do
+  for start in $WARM_STARTS; do
     steady="$(mean_of "$start" $((COLD_SECONDS - 9)) "$COLD_SECONDS")"
     first10="$(mean_of "$start" 1 10)"
     opts="$(awk -v n="$start" '$1 == n {$1 = ""; print substr($0, 2)}' "$WORK/cold.opts" 2>/dev/null)"
@@ -164,7 +164,7 @@ wrk_part warm && {
   echo
   echo "| start | s 1-10, answers per gateway CPU s | JIT | s $((COLD_SECONDS - 9))-$COLD_SECONDS | JIT | ratio |"
   echo "|---|---:|---:|---:|---:|---:|"
-  for start in first again plain; do
+  for start in $WARM_STARTS; do
     read -r a ja <<<"$(cpu_window "$start" 1 10)"
     read -r b jb <<<"$(cpu_window "$start" $((COLD_SECONDS - 9)) "$COLD_SECONDS")"
     echo "| $start | $a | $ja % | $b | $jb % | $(ratio "$a" "$b") |"
@@ -172,9 +172,11 @@ wrk_part warm && {
   echo
   echo "Per second (answers completed in each second of the run):"
   echo
-  echo "| second | first | again | plain |"
-  echo "|---:|---:|---:|---:|"
-  paste -d' ' <(curve first) <(curve again) <(curve plain) | awk '{printf "| %d | %s | %s | %s |\n", NR, $1, $2, $3}'
+  echo "| second | ${WARM_STARTS// / | } |"
+  echo "|---:|$(for _ in $WARM_STARTS; do printf -- '---:|'; done)"
+  awk -v starts="$WARM_STARTS" -v secs="$COLD_SECONDS" '{n[$1 " " $2] = $3}
+    END {k = split(starts, s, " "); for (t = 1; t <= secs; t++) {
+      printf "| %d |", t; for (i = 1; i <= k; i++) printf " %s |", n[s[i] " " t]; print ""}}' "$WORK/cold.rows"
   echo
   echo "Cache file after the runs:"
   echo

@@ -6,6 +6,7 @@
 # free_port, wait_until, stop_pid, EXTRA_PIDS (stopped by its cleanup).
 
 WRK_SECONDS="${WRK_SECONDS:-15}" WRK_ROUNDS="${WRK_ROUNDS:-3}" COLD_SECONDS="${COLD_SECONDS:-60}"
+WARM_STARTS="${WARM_STARTS:-first again plain warmup}" WARM_WARMUP="${WARM_WARMUP:-20s}"
 CLK_TCK="$(getconf CLK_TCK)"
 SMALL_BODY='{"model":"bench","messages":[{"role":"user","content":"hi"}],"max_tokens":8}'
 # byte for byte what BenchRun sends (Target.java), to tell the request's shape from the tool's
@@ -198,7 +199,9 @@ fi
 if wrk_part warm; then
   # first: ./modelbridge's first start on this build and JDK (a fresh install: a training run records the ahead-of-time
   # cache, then the gateway starts with it); again: every later start (a restart, the cache in use); plain: the same
-  # restart without the cache (MB_AOT=off, and every start before the cache existed).
+  # restart without the cache (MB_AOT=off, and every start before the cache existed); warmup: a restart with the cache
+  # and MB_WARMUP=$WARM_WARMUP (ready only after warming itself). WARM_STARTS picks some (first must come first: it
+  # records the cache and configures the data folder the others reuse); WARM_JAVA_OPTS adds JVM options to each.
   cat >"$WORK/cold.lua" <<'EOF'
 -- post.lua's request; counts the 200 answers by the wall-clock second (os.time) they completed in, printed at the end
 wrk.method = "POST"
@@ -253,8 +256,8 @@ EOF
   AOT_DIR="$WORK/gw-first/data/aot"
   GW_DATA_REUSE="$WORK/gw-first/data"
   dist="${GW_DIST:-gateway/target}"
-  for start in first again plain; do
-    opts=()
+  for start in $WARM_STARTS; do
+    opts=() env_vars=()
     # ./modelbridge's first start: the training run records the cache, then the start (WARM_TRAINING=off: the first
     # start records it instead, written when it stops, as before the training existed)
     if [ "$start" = first ] && [ "${WARM_TRAINING:-on}" != off ]; then
@@ -264,10 +267,13 @@ EOF
       echo "$start train_s $(awk -v a="$began" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')" >>"$WORK/cold.starts"
     fi
     [ "$start" = plain ] || read -r -a opts <<<"$(mb_aot_opts "$AOT_DIR" "$dist/modelbridge-gateway.jar")"
+    # shellcheck disable=SC2206 # WARM_JAVA_OPTS holds several options
+    opts+=(${WARM_JAVA_OPTS:-})
+    [ "$start" = warmup ] && env_vars=("MB_WARMUP=$WARM_WARMUP")
     echo "[bench-wrk] warm start: $start (${opts[*]:-no cache})" >&2
     echo "$start ${opts[*]:-}" | sed "s|$WORK|<work>|g" >>"$WORK/cold.opts"
     began="$(date +%s.%N)"
-    start_extra_gateway "$start" -- "${opts[@]}"
+    start_extra_gateway "$start" "${env_vars[@]}" -- "${opts[@]}"
     echo "$start ready_s $(awk -v a="$began" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')" >>"$WORK/cold.starts"
     if [ "$start" = first ]; then configure_extra_gateway; FIRST_KEY="$GW_KEY"; else GW_KEY="$FIRST_KEY"; fi
     cold_curve "$start"

@@ -1,7 +1,9 @@
 package io.modelbridge.gateway;
 
 import io.modelbridge.gateway.config.GatewayConfig;
+import io.modelbridge.gateway.config.WarmupConfig;
 import io.modelbridge.gateway.training.AotTraining;
+import io.modelbridge.gateway.training.Warmup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -30,7 +32,12 @@ public final class GatewayMain {
         }
         Gateway gateway;
         try {
-            gateway = Gateway.start(GatewayConfig.fromEnvironment(System.getenv()));
+            GatewayConfig config = GatewayConfig.fromEnvironment(System.getenv());
+            WarmupConfig warmup = WarmupConfig.fromEnvironment(System.getenv());
+            if (warmup.on()) {
+                Warmup.run(config.pluginsDir(), warmup.length());
+            }
+            gateway = Gateway.start(config);
         } catch (IllegalArgumentException e) {
             log.error("Configuration error: {}", oneLine(e));
             System.exit(2);

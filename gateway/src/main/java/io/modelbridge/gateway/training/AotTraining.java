@@ -40,6 +40,7 @@ public final class AotTraining {
     static final int REQUESTS = 20_000;
     static final Duration AT_MOST = Duration.ofSeconds(60);
     private static final int CLIENTS = 16;
+    private static final String OPENAI_JAR = "modelbridge-plugin-openai.jar";
     private static final String CHAT = """
             {"model":"training","messages":[{"role":"user","content":"Say hello in five words."}],"max_tokens":16}""";
     private static final String STREAM = """
@@ -52,12 +53,27 @@ public final class AotTraining {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private AotTraining() {}
+    private final Load load;
+
+    private AotTraining(Load load) {
+        this.load = load;
+    }
 
     /** Runs the training with the bundled plugins in {@code pluginsDir}; the counts of answers by kind. */
     public static Result run(Path pluginsDir) throws IOException, InterruptedException {
-        Path dataDir = Files.createTempDirectory("modelbridge-aot-training");
-        AotTraining training = new AotTraining();
+        return run(pluginsDir, new Load("aot-training", "Start-up cache training", REQUESTS, AT_MOST));
+    }
+
+    /**
+     * How much to drive: at most {@code requests} calls, for at most {@code atMost} (once the gateway is set up);
+     * {@code name} names the throwaway folder and the instance, {@code label} the log line.
+     */
+    public record Load(String name, String label, int requests, Duration atMost) {}
+
+    /** Drives {@code load} through a throwaway gateway with the bundled plugins in {@code pluginsDir}. */
+    public static Result run(Path pluginsDir, Load load) throws IOException, InterruptedException {
+        Path dataDir = Files.createTempDirectory("modelbridge-" + load.name());
+        AotTraining training = new AotTraining(load);
         // Stopped half-way (SIGTERM, Ctrl-C): the embedded PostgreSQL stops and the throwaway folder goes all the same.
         Thread cleanUp = Thread.ofPlatform().unstarted(() -> training.stop(dataDir));
         Runtime.getRuntime().addShutdownHook(cleanUp);
@@ -89,10 +105,17 @@ public final class AotTraining {
 
     private Result train(Path dataDir, Path pluginsDir) throws IOException, InterruptedException {
         String adminToken = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        // A copy of the one plugin it needs, in its own folder: the plugin host keeps its staging folder in there.
+        Path plugin = pluginsDir.resolve(OPENAI_JAR);
+        if (!Files.isRegularFile(plugin)) {
+            throw new IllegalStateException("the bundled openai plugin " + plugin + " is missing");
+        }
+        Path ownPlugins = Files.createDirectories(dataDir.resolve("plugins"));
+        Files.copy(plugin, ownPlugins.resolve(OPENAI_JAR));
         GatewayConfig config = GatewayConfig.fromEnvironment(Map.of(
-                "MB_DATA_DIR", dataDir.toString(), "MB_PLUGINS_DIR", pluginsDir.toAbsolutePath().toString(),
+                "MB_DATA_DIR", dataDir.toString(), "MB_PLUGINS_DIR", ownPlugins.toString(),
                 "MB_HOST", "127.0.0.1", "MB_PORT", "0", "MB_ADMIN_HOST", "127.0.0.1", "MB_ADMIN_PORT", "0",
-                "MB_ADMIN_TOKEN", adminToken, "MB_INSTANCE_ID", "aot-training", "MB_DB_POOL_SIZE", "8"));
+                "MB_ADMIN_TOKEN", adminToken, "MB_INSTANCE_ID", load.name(), "MB_DB_POOL_SIZE", "8"));
         try (TrainingUpstream upstream = new TrainingUpstream()) {
             gateway = Gateway.start(config);
             URI admin = URI.create("http://127.0.0.1:" + gateway.adminPort() + "/admin/v1");
@@ -151,19 +174,19 @@ public final class AotTraining {
         return response.body().isBlank() ? json.createObjectNode() : json.readTree(response.body());
     }
 
-    /** {@link #CLIENTS} keep-alive clients share {@link #REQUESTS} calls: mostly chat, some streamed, embeddings, errors. */
+    /** {@link #CLIENTS} keep-alive clients share the load's calls: mostly chat, some streamed, embeddings, errors. */
     private Result drive(URI api, String key) throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         long began = System.nanoTime();
-        long end = began + AT_MOST.toNanos();
+        long end = began + load.atMost().toNanos();
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> running = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {
                 running.add(clients.submit(() -> {
-                    for (int n = next.getAndIncrement(); n < REQUESTS && System.nanoTime() < end;
+                    for (int n = next.getAndIncrement(); n < load.requests() && System.nanoTime() < end;
                          n = next.getAndIncrement()) {
                         int status = call(api, key, n);
                         boolean deliberate401 = n % 100 == 99;
@@ -180,7 +203,7 @@ public final class AotTraining {
             }
         }
         Result result = new Result(ok.get(), refused.get(), failed.get(), Duration.ofNanos(System.nanoTime() - began));
-        LOG.info("Start-up cache training: {} answers, {} deliberate 401s, {} failures in {} ms", result.ok(),
+        LOG.info("{}: {} answers, {} deliberate 401s, {} failures in {} ms", load.label(), result.ok(),
                 result.refused(), result.failed(), result.took().toMillis());
         return result;
     }
