@@ -5,12 +5,12 @@ import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.modelbridge.gateway.config.ListenerConfig;
 import io.modelbridge.gateway.http.ClientConnections;
+import io.modelbridge.gateway.http.ReadDeadlines;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +31,7 @@ final class PublicListener implements AutoCloseable {
     private final DirectHandlers directHandlers;
     private final Consumer<HttpRouting.Builder> routes;
     private final Object lock = new Object();
-    private final ScheduledThreadPoolExecutor readDeadlines = new ScheduledThreadPoolExecutor(1,
-            r -> Thread.ofPlatform().daemon().name("client-read-deadlines").unstarted(r));
+    private final ReadDeadlines readDeadlines;
     private WebServer server;
     private int port;
     private boolean closed;
@@ -45,10 +44,10 @@ final class PublicListener implements AutoCloseable {
         this.gracePeriod = gracePeriod;
         this.directHandlers = directHandlers;
         this.routes = routes;
-        readDeadlines.setRemoveOnCancelPolicy(true); // nearly every deadline is cancelled: do not keep them queued
+        this.readDeadlines = new ReadDeadlines(limits.idleTimeout());
         this.server = build().start();
         if (!server.isRunning()) {
-            readDeadlines.shutdownNow();
+            readDeadlines.close();
             throw new IllegalStateException("The OpenAI API listener could not bind " + host + ":" + port);
         }
         this.port = server.port();
@@ -117,7 +116,7 @@ final class PublicListener implements AutoCloseable {
         synchronized (lock) {
             closed = true;
             server.stop();
-            readDeadlines.shutdownNow();
+            readDeadlines.close();
         }
     }
 }

@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 /**
@@ -46,13 +45,13 @@ public final class ClientConnections implements ServerConnectionSelector {
     private final ServerConnectionSelector http1 = Http1ConnectionSelector.builder().config(Http1Config.create())
             .build();
     private final Duration readTimeout;
-    private final ScheduledExecutorService deadlines;
+    private final ReadDeadlines deadlines;
 
     /**
      * @param readTimeout the longest the gateway waits for a client's next bytes (a request, the rest of one)
      * @param deadlines   where read deadlines are timed
      */
-    public ClientConnections(Duration readTimeout, ScheduledExecutorService deadlines) {
+    public ClientConnections(Duration readTimeout, ReadDeadlines deadlines) {
         this.readTimeout = readTimeout;
         this.deadlines = deadlines;
     }
@@ -76,7 +75,7 @@ public final class ClientConnections implements ServerConnectionSelector {
     public ServerConnection connection(ConnectionContext ctx) {
         TimedReads reads = new TimedReads(ctx.dataReader(), ctx.serverSocket(), readTimeout, deadlines);
         return new LingeringClose(http1.connection(new RewritingContext(ctx, DataReader.create(new FirstLine(reads)))),
-                ctx.serverSocket());
+                ctx.serverSocket(), reads::ended);
     }
 
     /** Hands over the socket's bytes, the first request line rewritten when it is HTTP/1.0. */

@@ -35,10 +35,13 @@ final class LingeringClose implements ServerConnection, InterruptableTask<Void> 
     private static final Field PLAIN_SOCKET = socketField(PlainSocket.class);
     private final ServerConnection connection;
     private final HelidonSocket socket;
+    private final Runnable ended;
 
-    LingeringClose(ServerConnection connection, HelidonSocket socket) {
+    /** @param ended told when the connection is over, however it ends */
+    LingeringClose(ServerConnection connection, HelidonSocket socket, Runnable ended) {
         this.connection = connection;
         this.socket = socket;
+        this.ended = ended;
     }
 
     /** Ends a connection whose request body was left unread ({@link ConnectionReuse}), after a graceful close. */
@@ -57,6 +60,8 @@ final class LingeringClose implements ServerConnection, InterruptableTask<Void> 
         } catch (UnreadBody e) {
             linger();
             throw e; // Helidon's connection loop closes the socket
+        } finally {
+            ended.run();
         }
     }
 
@@ -68,6 +73,8 @@ final class LingeringClose implements ServerConnection, InterruptableTask<Void> 
         } catch (UnreadBody e) {
             linger();
             throw e;
+        } finally {
+            ended.run();
         }
     }
 

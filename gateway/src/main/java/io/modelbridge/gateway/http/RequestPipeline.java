@@ -1,5 +1,6 @@
 package io.modelbridge.gateway.http;
 
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -7,6 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.gateway.error.ClientGoneException;
 import io.modelbridge.gateway.error.ErrorMapper;
 import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.limits.RateAdmission;
 import io.modelbridge.gateway.pipeline.Admission;
 import io.modelbridge.gateway.pipeline.RequestContext;
 import io.modelbridge.gateway.routing.Target;
@@ -20,6 +22,8 @@ import java.util.List;
  * ({@link ErrorMapper}) and shown in the dialect's error shape.
  */
 final class RequestPipeline {
+    private static final List<HeaderName> RATE_HEADERS =
+            RateAdmission.HEADER_NAMES.stream().map(HeaderNames::create).toList();
     private final ApiServices s;
     private final ErrorMapper mapper = new ErrorMapper();
 
@@ -48,7 +52,10 @@ final class RequestPipeline {
             ticket = s.admission().admit(exchange.caller, exchange.model, exchange.requestId,
                     () -> operation.countPrompt(call), operation.maxTokens(call));
             exchange.promptTokens = ticket.promptTokens();
-            ticket.headers().forEach((name, value) -> res.header(HeaderNames.create(name), value));
+            RateAdmission rate = ticket.rateLimits();
+            for (int i = 0; i < rate.headerCount(); i++) {
+                res.header(RATE_HEADERS.get(i), rate.headerValue(i));
+            }
             C admitted = ticket.completionLimit().isPresent()
                     ? operation.limitCompletion(call, ticket.completionLimit().getAsInt()) : call;
             operation.serve(admitted, plan, exchange, res);

@@ -1,6 +1,7 @@
 package io.modelbridge.gateway.limits;
 
-import java.math.BigDecimal;
+import io.github.bucket4j.ConsumptionProbe;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,25 +11,45 @@ import java.util.Map;
 final class RateHeaders {
     /** What limit and remaining say for a dimension no limit applies to: nothing to wait for. */
     static final long UNLIMITED = Integer.MAX_VALUE;
+    private static final String UNLIMITED_TEXT = String.valueOf(UNLIMITED);
     /** Sent with a 429 that waiting cannot fix: the official OpenAI SDKs then do not retry it. */
     static final Map<String, String> DO_NOT_RETRY = Map.of("x-should-retry", "false");
+    /** The six headers, always sent together, in this order: limit, remaining, reset of requests, then of tokens. */
+    static final List<String> NAMES = List.of(
+            "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
+            "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens");
 
     private RateHeaders() {}
 
-    /** Adds the three headers of every dimension {@code headers} lacks, as unlimited: the six always go together. */
-    static Map<String, String> complete(Map<String, String> headers) {
-        for (Dimension d : Dimension.values()) {
-            if (!headers.containsKey("x-ratelimit-limit-" + d.header())) {
-                put(headers, d, UNLIMITED, UNLIMITED, 0);
-            }
-        }
-        return headers;
+    /**
+     * The values of {@link #NAMES}: each dimension as its tightest limit and that limit's bucket say, or unlimited
+     * when no limit of that dimension applies ({@code limit} null).
+     */
+    static String[] values(Limit requests, ConsumptionProbe requestsProbe, Limit tokens, ConsumptionProbe tokensProbe) {
+        String[] values = new String[6];
+        fill(values, 0, requests, requestsProbe);
+        fill(values, 3, tokens, tokensProbe);
+        return values;
     }
 
-    static void put(Map<String, String> headers, Dimension d, long limit, long remaining, long resetNanos) {
-        headers.put("x-ratelimit-limit-" + d.header(), String.valueOf(limit));
-        headers.put("x-ratelimit-remaining-" + d.header(), String.valueOf(Math.max(0, remaining)));
-        headers.put("x-ratelimit-reset-" + d.header(), duration(resetNanos));
+    private static void fill(String[] values, int at, Limit limit, ConsumptionProbe probe) {
+        if (limit == null) {
+            values[at] = UNLIMITED_TEXT;
+            values[at + 1] = UNLIMITED_TEXT;
+            values[at + 2] = "0s";
+        } else {
+            values[at] = String.valueOf(limit.perMinute());
+            values[at + 1] = String.valueOf(Math.max(0, probe.getRemainingTokens()));
+            values[at + 2] = duration(probe.getNanosToWaitForReset());
+        }
+    }
+
+    /** {@code values} under their {@link #NAMES}, in order, into {@code headers}. */
+    static Map<String, String> putAll(Map<String, String> headers, String[] values) {
+        for (int i = 0; i < values.length; i++) {
+            headers.put(NAMES.get(i), values[i]);
+        }
+        return headers;
     }
 
     static String duration(long nanos) {
@@ -41,15 +62,23 @@ final class RateHeaders {
         }
         long hours = millis / 3_600_000;
         long minutes = millis % 3_600_000 / 60_000;
-        String seconds = BigDecimal.valueOf(millis % 60_000, 3).stripTrailingZeros().toPlainString();
-        StringBuilder out = new StringBuilder();
+        StringBuilder out = new StringBuilder(16);
         if (hours > 0) {
             out.append(hours).append('h');
         }
         if (hours > 0 || minutes > 0) {
             out.append(minutes).append('m');
         }
-        return out.append(seconds).append('s').toString();
+        long secondsMillis = millis % 60_000;
+        out.append(secondsMillis / 1000);
+        int fraction = (int) (secondsMillis % 1000);
+        if (fraction != 0) { // as few decimals as the milliseconds need: .5, .25, .125
+            out.append('.');
+            int digits = fraction % 100 == 0 ? 1 : fraction % 10 == 0 ? 2 : 3;
+            String padded = String.valueOf(1000 + fraction); // "1xyz": the three digits after the point
+            out.append(padded, 1, 1 + digits);
+        }
+        return out.append('s').toString();
     }
 
     /** Whole seconds to wait, at least 1, for Retry-After. */

@@ -98,22 +98,27 @@ public final class RateLimiter implements AutoCloseable {
      * @throws GatewayException 429 when a limit is reached
      */
     public RateAdmission admit(Caller caller, String model, LongSupplier estimatedTokens) {
-        List<Limit> limits = table.applicable(caller, model); // the REQUESTS limits come first
-        if (limits.isEmpty()) {
+        LimitTable.Applicable applicable = table.applicable(caller, model);
+        if (applicable.isEmpty()) {
             return RateAdmission.unlimited();
         }
-        Map<String, String> headers = new LinkedHashMap<>();
-        Map<Dimension, Long> tightest = new java.util.EnumMap<>(Dimension.class);
-        List<Limit> taken = new ArrayList<>();
+        Limit[] limits = applicable.all(); // the REQUESTS limits come first
+        // the tightest limit of each dimension so far (least remaining; the first on a tie), for the headers
+        Limit requests = null;
+        ConsumptionProbe requestsProbe = null;
+        Limit tokensLimit = null;
+        ConsumptionProbe tokensProbe = null;
+        long skipped = 0; // bit i: limits[i] was not taken because the store failed
         long tokens = 0;
         boolean counted = false;
-        boolean storeFailed = false;
-        for (Limit limit : limits) {
-            if (limit.dimension() == Dimension.TOKENS && !counted) {
+        for (int i = 0; i < limits.length; i++) {
+            Limit limit = limits[i];
+            boolean isTokens = limit.dimension() == Dimension.TOKENS;
+            if (isTokens && !counted) {
                 tokens = estimatedTokens.getAsLong();
                 counted = true;
             }
-            long amount = limit.dimension() == Dimension.REQUESTS ? 1 : tokens;
+            long amount = isTokens ? tokens : 1;
             ConsumptionProbe probe;
             try {
                 probe = store.tryConsume(limit, amount);
@@ -121,36 +126,56 @@ public final class RateLimiter implements AutoCloseable {
                 STORE_FAILURE_LOG.warn("Rate limit {} could not be checked (bucket store failed), request {}: {}",
                         limit.bucketKey(), failOpen ? "admitted" : "refused", e.getMessage());
                 if (!failOpen) {
-                    giveBack(taken, tokens);
+                    giveBack(limits, i, skipped, tokens);
                     storeFailures.accept("refused");
                     throw unavailable();
                 }
-                storeFailed = true;
+                skipped |= 1L << i;
                 continue;
             }
             if (!probe.isConsumed()) {
-                giveBack(taken, tokens);
-                RateHeaders.put(headers, limit.dimension(), limit.perMinute(), probe.getRemainingTokens(),
-                        probe.getNanosToWaitForReset());
-                throw refused(limit, amount, probe, headers);
+                giveBack(limits, i, skipped, tokens);
+                String[] values = isTokens ? RateHeaders.values(requests, requestsProbe, limit, probe)
+                        : RateHeaders.values(limit, probe, null, null);
+                throw refused(limit, amount, probe, values);
             }
-            taken.add(limit);
-            Long best = tightest.get(limit.dimension());
-            if (best == null || probe.getRemainingTokens() < best) {
-                tightest.put(limit.dimension(), probe.getRemainingTokens());
-                RateHeaders.put(headers, limit.dimension(), limit.perMinute(), probe.getRemainingTokens(),
-                        probe.getNanosToWaitForReset());
+            if (isTokens) {
+                if (tokensProbe == null || probe.getRemainingTokens() < tokensProbe.getRemainingTokens()) {
+                    tokensLimit = limit;
+                    tokensProbe = probe;
+                }
+            } else if (requestsProbe == null || probe.getRemainingTokens() < requestsProbe.getRemainingTokens()) {
+                requests = limit;
+                requestsProbe = probe;
             }
         }
-        if (storeFailed) {
+        Limit[] tokenLimits = applicable.tokens();
+        if (skipped != 0) {
             storeFailures.accept("admitted");
+            tokenLimits = taken(limits, skipped, Dimension.TOKENS);
         }
-        return new RateAdmission(RateHeaders.complete(headers),
-                taken.stream().filter(l -> l.dimension() == Dimension.TOKENS).toList(), tokens, store);
+        return new RateAdmission(RateHeaders.values(requests, requestsProbe, tokensLimit, tokensProbe), tokenLimits,
+                tokens, store);
     }
 
-    private void giveBack(List<Limit> taken, long estimatedTokens) {
-        for (Limit limit : taken) {
+    /** The limits of {@code dimension} that were taken: all but the skipped ones. */
+    private static Limit[] taken(Limit[] limits, long skipped, Dimension dimension) {
+        List<Limit> taken = new ArrayList<>();
+        for (int i = 0; i < limits.length; i++) {
+            if ((skipped & 1L << i) == 0 && limits[i].dimension() == dimension) {
+                taken.add(limits[i]);
+            }
+        }
+        return taken.toArray(Limit[]::new);
+    }
+
+    /** Gives back what the first {@code count} limits took, but for the skipped ones. */
+    private void giveBack(Limit[] limits, int count, long skipped, long estimatedTokens) {
+        for (int i = 0; i < count; i++) {
+            if ((skipped & 1L << i) != 0) {
+                continue;
+            }
+            Limit limit = limits[i];
             try {
                 store.refund(limit, limit.dimension() == Dimension.REQUESTS ? 1 : estimatedTokens);
             } catch (RuntimeException e) {
@@ -165,9 +190,8 @@ public final class RateLimiter implements AutoCloseable {
                 Map.of("Retry-After", RETRY_AFTER_UNAVAILABLE));
     }
 
-    private static GatewayException refused(Limit limit, long requested, ConsumptionProbe probe,
-                                            Map<String, String> headers) {
-        Map<String, String> all = RateHeaders.complete(new LinkedHashMap<>(headers));
+    private static GatewayException refused(Limit limit, long requested, ConsumptionProbe probe, String[] values) {
+        Map<String, String> all = RateHeaders.putAll(new LinkedHashMap<>(), values);
         String message;
         if (requested > limit.perMinute()) { // no wait can fix it: no Retry-After, and SDKs are told not to retry
             message = "Request too large for " + limit.dimension().describe() + " on " + limit.scope() + ": Limit "

@@ -165,9 +165,9 @@ public final class Admission {
             return promptTokens;
         }
 
-        /** The x-ratelimit-* headers for the response. */
-        public Map<String, String> headers() {
-            return rate.headers();
+        /** The x-ratelimit-* headers for the response: their values, named by {@link RateAdmission#HEADER_NAMES}. */
+        public RateAdmission rateLimits() {
+            return rate;
         }
 
         /**

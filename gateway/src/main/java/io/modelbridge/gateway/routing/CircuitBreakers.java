@@ -33,8 +33,12 @@ public final class CircuitBreakers {
 
     /** The right to send one call to the channel, or empty while its breaker is open (or its trial is out). */
     public Optional<Permit> tryAcquire(String channel) {
-        Breaker b = breakers.computeIfAbsent(channel, c -> new Breaker());
-        return b.acquire(clock.instant()).map(trial -> new Permit(b, trial));
+        Breaker b = breakers.get(channel); // a plain read on every call after the channel's first
+        if (b == null) {
+            b = breakers.computeIfAbsent(channel, c -> new Breaker());
+        }
+        Breaker breaker = b;
+        return breaker.acquire(clock.instant()).map(trial -> new Permit(breaker, trial));
     }
 
     public Snapshot snapshot(String channel) {

@@ -24,13 +24,16 @@ public final class UpstreamClients implements AutoCloseable {
     /** The transport a call on this channel uses. */
     public Transport transportFor(ProviderSettings settings) {
         Timeouts t = new Timeouts(settings.connectTimeout(), settings.readTimeout());
-        WebClient client = clients.computeIfAbsent(t, k -> WebClient.builder()
-                .socketOptions(o -> o.tcpNoDelay(true)) // stream chunks are small: no Nagle delay on them
-                .connectTimeout(k.connect())
-                .readTimeout(k.read())
-                .followRedirects(false)
-                .dnsResolver(JvmDnsResolver.INSTANCE)
-                .build());
+        WebClient client = clients.get(t); // a plain read on every call after the first with these timeouts
+        if (client == null) {
+            client = clients.computeIfAbsent(t, k -> WebClient.builder()
+                    .socketOptions(o -> o.tcpNoDelay(true)) // stream chunks are small: no Nagle delay on them
+                    .connectTimeout(k.connect())
+                    .readTimeout(k.read())
+                    .followRedirects(false)
+                    .dnsResolver(JvmDnsResolver.INSTANCE)
+                    .build());
+        }
         return new HttpTransport(client, webSockets, settings.readTimeout());
     }
 

@@ -3,8 +3,17 @@ package io.modelbridge.gateway.ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class RandomIdsTest {
@@ -15,6 +24,7 @@ class RandomIdsTest {
         assertTrue(RandomIds.base64Url(9).matches("[A-Za-z0-9_-]{12}"));
         assertTrue(RandomIds.base64Url(18).matches("[A-Za-z0-9_-]{24}"));
         assertEquals(43, RandomIds.base64Url(32).length());
+        assertEquals(1366, RandomIds.base64Url(1024).length(), "larger draws come straight from the source");
     }
 
     @Test
@@ -23,5 +33,42 @@ class RandomIdsTest {
         for (int i = 0; i < 10_000; i++) {
             assertTrue(seen.add(RandomIds.base64Url(9)));
         }
+    }
+
+    @Test
+    void idsDrawnFromManyThreadsAtOnceDoNotRepeat() throws Exception {
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                done.add(threads.submit(() -> {
+                    for (int i = 0; i < 5_000; i++) {
+                        assertTrue(seen.add(RandomIds.base64Url(12)));
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+        assertEquals(80_000, seen.size());
+    }
+
+    /** Issue 16: the default NativePRNG read /dev/urandom every few dozen ids; a request takes two. */
+    @Test
+    void idsCostNoSystemCall() throws IOException {
+        RandomIds.base64Url(12); // seeded
+        long before = readSyscalls();
+        for (int i = 0; i < 20_000; i++) {
+            RandomIds.base64Url(12);
+        }
+        long reads = readSyscalls() - before;
+        assertTrue(reads < 50, reads + " read system calls for 20,000 ids");
+    }
+
+    /** The read system calls this process has made (Linux's /proc/self/io). */
+    private static long readSyscalls() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/io")).stream().filter(l -> l.startsWith("syscr:"))
+                .mapToLong(l -> Long.parseLong(l.substring(6).trim())).findFirst().orElseThrow();
     }
 }

@@ -3,6 +3,7 @@ package io.modelbridge.spi;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A channel's settings as a plugin sees them.
@@ -26,6 +27,26 @@ public record ProviderSettings(String channel, String baseUrl, String credential
      * (for example {@code https://api.openai.com/v1} with path {@code /v1/chat/completions}) is not doubled.
      */
     public URI endpoint(String defaultBase, String path) {
+        Endpoint key = new Endpoint(baseUrl, defaultBase, path);
+        URI known = ENDPOINTS.get(key);
+        if (known == null) {
+            known = resolve(defaultBase, path);
+            if (ENDPOINTS.size() >= MAX_ENDPOINTS) {
+                ENDPOINTS.clear();
+            }
+            ENDPOINTS.put(key, known);
+        }
+        return known;
+    }
+
+    /** Endpoints already worked out, by channel base, vendor default and path: a call parses no URI. */
+    private static final Map<Endpoint, URI> ENDPOINTS = new ConcurrentHashMap<>();
+    /** Past this many endpoints the memo starts over (each is cheap to work out again). */
+    private static final int MAX_ENDPOINTS = 4096;
+
+    private record Endpoint(String baseUrl, String defaultBase, String path) {}
+
+    private URI resolve(String defaultBase, String path) {
         String base = baseUrl.isBlank() ? defaultBase : baseUrl.strip();
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
