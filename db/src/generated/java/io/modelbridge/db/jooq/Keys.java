@@ -85,8 +85,7 @@ public class Keys {
     public static final UniqueKey<RateLimitsRecord> RATE_LIMITS_SCOPE_SUBJECT_KEY = Internal.createUniqueKey(RateLimits.RATE_LIMITS, DSL.name("rate_limits_scope_subject_key"), new TableField[] { RateLimits.RATE_LIMITS.SCOPE, RateLimits.RATE_LIMITS.SUBJECT }, true);
     public static final UniqueKey<SettingsRecord> SETTINGS_PKEY = Internal.createUniqueKey(Settings.SETTINGS, DSL.name("settings_pkey"), new TableField[] { Settings.SETTINGS.KEY }, true);
     public static final UniqueKey<StoredResponsesRecord> STORED_RESPONSES_PKEY = Internal.createUniqueKey(StoredResponses.STORED_RESPONSES, DSL.name("stored_responses_pkey"), new TableField[] { StoredResponses.STORED_RESPONSES.ID }, true);
-    public static final UniqueKey<UsageLogRecord> USAGE_LOG_PKEY = Internal.createUniqueKey(UsageLog.USAGE_LOG, DSL.name("usage_log_pkey"), new TableField[] { UsageLog.USAGE_LOG.ID }, true);
-    public static final UniqueKey<UsageLogRecord> USAGE_LOG_REQUEST_ID_KEY = Internal.createUniqueKey(UsageLog.USAGE_LOG, DSL.name("usage_log_request_id_key"), new TableField[] { UsageLog.USAGE_LOG.REQUEST_ID }, true);
+    public static final UniqueKey<UsageLogRecord> USAGE_LOG_PKEY = Internal.createUniqueKey(UsageLog.USAGE_LOG, DSL.name("usage_log_pkey"), new TableField[] { UsageLog.USAGE_LOG.REQUEST_ID }, true);
     public static final UniqueKey<UsersRecord> USERS_NAME_KEY = Internal.createUniqueKey(Users.USERS, DSL.name("users_name_key"), new TableField[] { Users.USERS.NAME }, true);
     public static final UniqueKey<UsersRecord> USERS_PKEY = Internal.createUniqueKey(Users.USERS, DSL.name("users_pkey"), new TableField[] { Users.USERS.ID }, true);
 

@@ -123,7 +123,7 @@ public final class UsageRepository {
     /** The latest matching rows, newest first. */
     public List<UsageRow> rows(UsageQuery query, int limit) {
         return dsl.selectFrom(USAGE_LOG).where(conditions(query))
-                .orderBy(USAGE_LOG.CREATED_AT.desc(), USAGE_LOG.ID.desc()).limit(limit)
+                .orderBy(USAGE_LOG.CREATED_AT.desc(), USAGE_LOG.REQUEST_ID.desc()).limit(limit)
                 .fetch(UsageRepository::map);
     }
 

@@ -55,6 +55,25 @@ class UsageWriteTest {
         assertEquals(0, new BigDecimal("3.5").compareTo(usage.totals(UsageQuery.all()).cost()));
     }
 
+    /**
+     * Issue 16: request_id is the key, so a row writes no sequence value and no id index; what each remaining index
+     * serves is in changesets 0012 and 0013. The latest rows of one instant come in request id order.
+     */
+    @Test
+    void aRowIsKeyedByItsRequestIdWithNoSurrogateIdNorItsIndex() {
+        assertEquals(List.of("usage_log_created_at_idx", "usage_log_lease_id_idx", "usage_log_pkey",
+                        "usage_log_user_id_created_at_idx"),
+                dsl.fetch("select indexname from pg_indexes where tablename = 'usage_log' order by 1")
+                        .getValues(0, String.class));
+        assertEquals("PRIMARY KEY (request_id)", dsl.fetchValue("select pg_get_constraintdef(oid) from pg_constraint "
+                + "where conrelid = 'usage_log'::regclass and contype = 'p'", String.class));
+        assertEquals(0, dsl.fetch("select 1 from information_schema.columns where table_name = 'usage_log' "
+                + "and column_name = 'id'").size());
+        Instant at = Instant.parse("2026-12-05T19:40:01Z");
+        usage.insert(List.of(row("b", at, "1"), row("c", at, "1"), row("a", at, "1")));
+        assertEquals(List.of("c", "b", "a"), usage.rows(UsageQuery.all(), 10).stream().map(UsageRow::requestId).toList());
+    }
+
     private static UsageRow row(String id, Instant at, String cost) {
         return new UsageRow(id, at, 1L, 1L, "m", "c", "p", "m", false, 1, 1, false, new BigDecimal(cost), 1, null,
                 200, null, null, null);

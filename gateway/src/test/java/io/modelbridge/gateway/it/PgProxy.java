@@ -25,7 +25,10 @@ public final class PgProxy implements AutoCloseable {
     private static final byte[] COMMIT_QUERY = "COMMIT".getBytes(StandardCharsets.ISO_8859_1);
     /** The server's ReadyForQuery message: the end of its answer, sent once a transaction is committed. */
     private static final byte[] READY_FOR_QUERY = {'Z', 0, 0, 0, 5};
-    /** The client's CopyDone message: COPY's text data holds no NUL byte, so these bytes are only ever this. */
+    /**
+     * The client's CopyDone message. Binary COPY data may hold these bytes too: matched there, the answer is dropped
+     * early, which changes nothing, since the server sends nothing during a COPY until its CopyDone.
+     */
     private static final byte[] COPY_DONE = {'c', 0, 0, 0, 4};
     private final ServerSocket listener;
     private final int targetPort;

@@ -39,6 +39,8 @@ public final class OpenAiStreamParser {
     private final Set<Integer> finished = new HashSet<>();
     /** Per choice, the tool call indexes whose first fragment went out. */
     private final Map<Integer, Set<Integer>> startedCalls = new HashMap<>();
+    /** Events of the usual shape are read from their tokens ({@link OpenAiChunkReader}); false: every one as a tree. */
+    private final boolean tokens;
     private boolean sawData;
     private Usage lastUsage;
 
@@ -48,6 +50,13 @@ public final class OpenAiStreamParser {
     }
 
     public OpenAiStreamParser(StreamRules rules, OpenAiErrors errors, String credential, Consumer<ChatChunk> out) {
+        this(rules, errors, credential, out, true);
+    }
+
+    /** A parser that reads every event as a tree when {@code tokens} is false: the reference of the tests. */
+    OpenAiStreamParser(StreamRules rules, OpenAiErrors errors, String credential, Consumer<ChatChunk> out,
+                       boolean tokens) {
+        this.tokens = tokens && rules.usageAt().equals(StreamRules.OPENAI.usageAt());
         this.rules = rules;
         this.errors = errors;
         this.credential = credential;
@@ -100,6 +109,31 @@ public final class OpenAiStreamParser {
     }
 
     private void chunk(String eventName, String data) {
+        OpenAiChunkReader.Event event = tokens && !"error".equals(eventName) ? OpenAiChunkReader.read(data) : null;
+        if (event == null) {
+            chunkFromTree(eventName, data);
+            return;
+        }
+        for (OpenAiChunkReader.Choice choice : event.choices()) {
+            int index = choice.index();
+            if (choice.hasDelta() && (!event.extras().isEmpty() || !choice.extras().isEmpty()
+                    || !choice.deltaExtras().isEmpty())) {
+                out.accept(new ChatChunk.Fields(index, event.extras(), choice.extras(), choice.deltaExtras()));
+            }
+            deltas(index, choice.reasoning(), choice.content());
+            for (OpenAiChunkReader.Call call : choice.calls()) {
+                if (call.function()) {
+                    toolCall(index, call.index(), call.id(), call.name(), call.arguments());
+                }
+            }
+            finish(index, choice.finishReason());
+        }
+        Usage usage = OpenAiResponses.usage(event.usage());
+        report(usage != null ? usage : OpenAiResponses.usage(event.firstChoiceUsage()));
+    }
+
+    /** An event of an unusual shape, an error, or one the token reader could not read: as a tree. */
+    private void chunkFromTree(String eventName, String data) {
         JsonNode chunk = OpenAiJson.parse(data).filter(JsonNode::isObject)
                 .orElseThrow(() -> protocol(rules.prefix("malformed stream event: " + UpstreamText.excerpt(data))));
         JsonNode error = chunk.get("error");
@@ -113,7 +147,10 @@ public final class OpenAiStreamParser {
         for (JsonNode choice : chunk.path("choices")) {
             choice(choice, eventExtras);
         }
-        Usage usage = usage(chunk);
+        report(usage(chunk));
+    }
+
+    private void report(Usage usage) {
         if (usage == null) {
             return;
         }
@@ -140,19 +177,25 @@ public final class OpenAiStreamParser {
         if (!delta.isMissingNode()) { // a text_completion's choice (no delta) has no chat fields to carry
             fields(index, eventExtras, choice, delta);
         }
-        String reasoning = text(delta, "reasoning_content");
-        if (reasoning != null && !reasoning.isEmpty()) {
-            out.accept(new ChatChunk.ReasoningDelta(index, reasoning));
-        }
         String content = delta.isMissingNode() ? text(choice, "text") : text(delta, "content"); // text: a text_completion
-        if (content != null && !content.isEmpty()) {
-            out.accept(new ChatChunk.TextDelta(index, content));
-        }
+        deltas(index, text(delta, "reasoning_content"), content);
         int position = 0;
         for (JsonNode call : delta.path("tool_calls")) {
             toolCall(index, call.path("index").asInt(position++), call);
         }
-        String finish = text(choice, "finish_reason");
+        finish(index, text(choice, "finish_reason"));
+    }
+
+    private void deltas(int index, String reasoning, String content) {
+        if (reasoning != null && !reasoning.isEmpty()) {
+            out.accept(new ChatChunk.ReasoningDelta(index, reasoning));
+        }
+        if (content != null && !content.isEmpty()) {
+            out.accept(new ChatChunk.TextDelta(index, content));
+        }
+    }
+
+    private void finish(int index, String finish) {
         if (finish != null && finished.add(index)) {
             out.accept(new ChatChunk.Finish(index, rules.finishReasons().apply(finish)));
         }
@@ -176,9 +219,13 @@ public final class OpenAiStreamParser {
             return;
         }
         JsonNode function = call.path("function");
-        String arguments = OpenAiResponses.arguments(function.get("arguments"));
+        toolCall(index, callIndex, text(call, "id"), text(function, "name"),
+                OpenAiResponses.arguments(function.get("arguments")));
+    }
+
+    private void toolCall(int index, int callIndex, String id, String name, String arguments) {
         if (startedCalls.computeIfAbsent(index, i -> new HashSet<>()).add(callIndex)) {
-            out.accept(new ChatChunk.ToolCallDelta(index, callIndex, text(call, "id"), text(function, "name"), arguments));
+            out.accept(new ChatChunk.ToolCallDelta(index, callIndex, id, name, arguments));
         } else if (!arguments.isEmpty()) {
             out.accept(new ChatChunk.ToolCallDelta(index, callIndex, null, null, arguments));
         }

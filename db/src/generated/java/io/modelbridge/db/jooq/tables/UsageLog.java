@@ -17,7 +17,6 @@ import java.util.List;
 
 import org.jooq.Condition;
 import org.jooq.Field;
-import org.jooq.Identity;
 import org.jooq.Index;
 import org.jooq.Name;
 import org.jooq.PlainSQL;
@@ -56,11 +55,6 @@ public class UsageLog extends TableImpl<UsageLogRecord> {
     public Class<UsageLogRecord> getRecordType() {
         return UsageLogRecord.class;
     }
-
-    /**
-     * The column <code>public.usage_log.id</code>.
-     */
-    public final TableField<UsageLogRecord, Long> ID = createField(DSL.name("id"), SQLDataType.BIGINT.nullable(false).generatedByDefaultAsIdentity(), this, "");
 
     /**
      * The column <code>public.usage_log.request_id</code>.
@@ -217,18 +211,8 @@ public class UsageLog extends TableImpl<UsageLogRecord> {
     }
 
     @Override
-    public Identity<UsageLogRecord, Long> getIdentity() {
-        return (Identity<UsageLogRecord, Long>) super.getIdentity();
-    }
-
-    @Override
     public UniqueKey<UsageLogRecord> getPrimaryKey() {
         return Keys.USAGE_LOG_PKEY;
-    }
-
-    @Override
-    public List<UniqueKey<UsageLogRecord>> getUniqueKeys() {
-        return Arrays.asList(Keys.USAGE_LOG_REQUEST_ID_KEY);
     }
 
     @Override

@@ -22,339 +22,325 @@ public class UsageLogRecord extends UpdatableRecordImpl<UsageLogRecord> {
     private static final long serialVersionUID = 1L;
 
     /**
-     * Setter for <code>public.usage_log.id</code>.
-     */
-    public void setId(Long value) {
-        set(0, value);
-    }
-
-    /**
-     * Getter for <code>public.usage_log.id</code>.
-     */
-    public Long getId() {
-        return (Long) get(0);
-    }
-
-    /**
      * Setter for <code>public.usage_log.request_id</code>.
      */
     public void setRequestId(String value) {
-        set(1, value);
+        set(0, value);
     }
 
     /**
      * Getter for <code>public.usage_log.request_id</code>.
      */
     public String getRequestId() {
-        return (String) get(1);
+        return (String) get(0);
     }
 
     /**
      * Setter for <code>public.usage_log.created_at</code>.
      */
     public void setCreatedAt(OffsetDateTime value) {
-        set(2, value);
+        set(1, value);
     }
 
     /**
      * Getter for <code>public.usage_log.created_at</code>.
      */
     public OffsetDateTime getCreatedAt() {
-        return (OffsetDateTime) get(2);
+        return (OffsetDateTime) get(1);
     }
 
     /**
      * Setter for <code>public.usage_log.user_id</code>.
      */
     public void setUserId(Long value) {
-        set(3, value);
+        set(2, value);
     }
 
     /**
      * Getter for <code>public.usage_log.user_id</code>.
      */
     public Long getUserId() {
-        return (Long) get(3);
+        return (Long) get(2);
     }
 
     /**
      * Setter for <code>public.usage_log.key_id</code>.
      */
     public void setKeyId(Long value) {
-        set(4, value);
+        set(3, value);
     }
 
     /**
      * Getter for <code>public.usage_log.key_id</code>.
      */
     public Long getKeyId() {
-        return (Long) get(4);
+        return (Long) get(3);
     }
 
     /**
      * Setter for <code>public.usage_log.alias</code>.
      */
     public void setAlias(String value) {
-        set(5, value);
+        set(4, value);
     }
 
     /**
      * Getter for <code>public.usage_log.alias</code>.
      */
     public String getAlias() {
-        return (String) get(5);
+        return (String) get(4);
     }
 
     /**
      * Setter for <code>public.usage_log.channel</code>.
      */
     public void setChannel(String value) {
-        set(6, value);
+        set(5, value);
     }
 
     /**
      * Getter for <code>public.usage_log.channel</code>.
      */
     public String getChannel() {
-        return (String) get(6);
+        return (String) get(5);
     }
 
     /**
      * Setter for <code>public.usage_log.provider</code>.
      */
     public void setProvider(String value) {
-        set(7, value);
+        set(6, value);
     }
 
     /**
      * Getter for <code>public.usage_log.provider</code>.
      */
     public String getProvider() {
-        return (String) get(7);
+        return (String) get(6);
     }
 
     /**
      * Setter for <code>public.usage_log.upstream_model</code>.
      */
     public void setUpstreamModel(String value) {
-        set(8, value);
+        set(7, value);
     }
 
     /**
      * Getter for <code>public.usage_log.upstream_model</code>.
      */
     public String getUpstreamModel() {
-        return (String) get(8);
+        return (String) get(7);
     }
 
     /**
      * Setter for <code>public.usage_log.stream</code>.
      */
     public void setStream(Boolean value) {
-        set(9, value);
+        set(8, value);
     }
 
     /**
      * Getter for <code>public.usage_log.stream</code>.
      */
     public Boolean getStream() {
-        return (Boolean) get(9);
+        return (Boolean) get(8);
     }
 
     /**
      * Setter for <code>public.usage_log.prompt_tokens</code>.
      */
     public void setPromptTokens(Integer value) {
-        set(10, value);
+        set(9, value);
     }
 
     /**
      * Getter for <code>public.usage_log.prompt_tokens</code>.
      */
     public Integer getPromptTokens() {
-        return (Integer) get(10);
+        return (Integer) get(9);
     }
 
     /**
      * Setter for <code>public.usage_log.completion_tokens</code>.
      */
     public void setCompletionTokens(Integer value) {
-        set(11, value);
+        set(10, value);
     }
 
     /**
      * Getter for <code>public.usage_log.completion_tokens</code>.
      */
     public Integer getCompletionTokens() {
-        return (Integer) get(11);
+        return (Integer) get(10);
     }
 
     /**
      * Setter for <code>public.usage_log.total_tokens</code>.
      */
     public void setTotalTokens(Integer value) {
-        set(12, value);
+        set(11, value);
     }
 
     /**
      * Getter for <code>public.usage_log.total_tokens</code>.
      */
     public Integer getTotalTokens() {
-        return (Integer) get(12);
+        return (Integer) get(11);
     }
 
     /**
      * Setter for <code>public.usage_log.estimated</code>.
      */
     public void setEstimated(Boolean value) {
-        set(13, value);
+        set(12, value);
     }
 
     /**
      * Getter for <code>public.usage_log.estimated</code>.
      */
     public Boolean getEstimated() {
-        return (Boolean) get(13);
+        return (Boolean) get(12);
     }
 
     /**
      * Setter for <code>public.usage_log.cost</code>.
      */
     public void setCost(BigDecimal value) {
-        set(14, value);
+        set(13, value);
     }
 
     /**
      * Getter for <code>public.usage_log.cost</code>.
      */
     public BigDecimal getCost() {
-        return (BigDecimal) get(14);
+        return (BigDecimal) get(13);
     }
 
     /**
      * Setter for <code>public.usage_log.latency_ms</code>.
      */
     public void setLatencyMs(Integer value) {
-        set(15, value);
+        set(14, value);
     }
 
     /**
      * Getter for <code>public.usage_log.latency_ms</code>.
      */
     public Integer getLatencyMs() {
-        return (Integer) get(15);
+        return (Integer) get(14);
     }
 
     /**
      * Setter for <code>public.usage_log.ttft_ms</code>.
      */
     public void setTtftMs(Integer value) {
-        set(16, value);
+        set(15, value);
     }
 
     /**
      * Getter for <code>public.usage_log.ttft_ms</code>.
      */
     public Integer getTtftMs() {
-        return (Integer) get(16);
+        return (Integer) get(15);
     }
 
     /**
      * Setter for <code>public.usage_log.status</code>.
      */
     public void setStatus(Integer value) {
-        set(17, value);
+        set(16, value);
     }
 
     /**
      * Getter for <code>public.usage_log.status</code>.
      */
     public Integer getStatus() {
-        return (Integer) get(17);
+        return (Integer) get(16);
     }
 
     /**
      * Setter for <code>public.usage_log.error_code</code>.
      */
     public void setErrorCode(String value) {
-        set(18, value);
+        set(17, value);
     }
 
     /**
      * Getter for <code>public.usage_log.error_code</code>.
      */
     public String getErrorCode() {
-        return (String) get(18);
+        return (String) get(17);
     }
 
     /**
      * Setter for <code>public.usage_log.client_request_id</code>.
      */
     public void setClientRequestId(String value) {
-        set(19, value);
+        set(18, value);
     }
 
     /**
      * Getter for <code>public.usage_log.client_request_id</code>.
      */
     public String getClientRequestId() {
-        return (String) get(19);
+        return (String) get(18);
     }
 
     /**
      * Setter for <code>public.usage_log.lease_id</code>.
      */
     public void setLeaseId(Long value) {
-        set(20, value);
+        set(19, value);
     }
 
     /**
      * Getter for <code>public.usage_log.lease_id</code>.
      */
     public Long getLeaseId() {
-        return (Long) get(20);
+        return (Long) get(19);
     }
 
     /**
      * Setter for <code>public.usage_log.cached_prompt_tokens</code>.
      */
     public void setCachedPromptTokens(Integer value) {
-        set(21, value);
+        set(20, value);
     }
 
     /**
      * Getter for <code>public.usage_log.cached_prompt_tokens</code>.
      */
     public Integer getCachedPromptTokens() {
-        return (Integer) get(21);
+        return (Integer) get(20);
     }
 
     /**
      * Setter for <code>public.usage_log.reasoning_tokens</code>.
      */
     public void setReasoningTokens(Integer value) {
-        set(22, value);
+        set(21, value);
     }
 
     /**
      * Getter for <code>public.usage_log.reasoning_tokens</code>.
      */
     public Integer getReasoningTokens() {
-        return (Integer) get(22);
+        return (Integer) get(21);
     }
 
     /**
      * Setter for <code>public.usage_log.dialect</code>.
      */
     public void setDialect(String value) {
-        set(23, value);
+        set(22, value);
     }
 
     /**
      * Getter for <code>public.usage_log.dialect</code>.
      */
     public String getDialect() {
-        return (String) get(23);
+        return (String) get(22);
     }
 
     // -------------------------------------------------------------------------
@@ -362,7 +348,7 @@ public class UsageLogRecord extends UpdatableRecordImpl<UsageLogRecord> {
     // -------------------------------------------------------------------------
 
     @Override
-    public Record1<Long> key() {
+    public Record1<String> key() {
         return (Record1) super.key();
     }
 
@@ -380,10 +366,9 @@ public class UsageLogRecord extends UpdatableRecordImpl<UsageLogRecord> {
     /**
      * Create a detached, initialised UsageLogRecord
      */
-    public UsageLogRecord(Long id, String requestId, OffsetDateTime createdAt, Long userId, Long keyId, String alias, String channel, String provider, String upstreamModel, Boolean stream, Integer promptTokens, Integer completionTokens, Integer totalTokens, Boolean estimated, BigDecimal cost, Integer latencyMs, Integer ttftMs, Integer status, String errorCode, String clientRequestId, Long leaseId, Integer cachedPromptTokens, Integer reasoningTokens, String dialect) {
+    public UsageLogRecord(String requestId, OffsetDateTime createdAt, Long userId, Long keyId, String alias, String channel, String provider, String upstreamModel, Boolean stream, Integer promptTokens, Integer completionTokens, Integer totalTokens, Boolean estimated, BigDecimal cost, Integer latencyMs, Integer ttftMs, Integer status, String errorCode, String clientRequestId, Long leaseId, Integer cachedPromptTokens, Integer reasoningTokens, String dialect) {
         super(UsageLog.USAGE_LOG);
 
-        setId(id);
         setRequestId(requestId);
         setCreatedAt(createdAt);
         setUserId(userId);

@@ -1,0 +1,287 @@
+package io.modelbridge.compat;
+
+import static io.modelbridge.compat.OpenAiJson.MAPPER;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@code chat.completion.chunk} event read in one pass over its tokens, with no tree: the hot path of
+ * {@link OpenAiStreamParser}. Like {@link OpenAiAnswerReader} it reads only events of the usual shape and gives up
+ * (null) on anything else (not JSON, an error, a field of an unexpected type, a name given twice), where the tree
+ * decides as before, so that both paths turn every event into the same chunks (OpenAiStreamParserTest). Nothing is
+ * sent on before the whole event is read: a give-up has sent nothing. Usage objects are small trees, read by the same
+ * code as before once the event's chunks are out.
+ */
+final class OpenAiChunkReader {
+    /** An event's parts, in the order the parser sends them on. */
+    record Event(Map<String, Object> extras, List<Choice> choices, JsonNode usage, JsonNode firstChoiceUsage) {}
+
+    /**
+     * A choice. {@code hasDelta} false: a text_completion's choice, whose content is its {@code text}; its extras
+     * are not read (nothing is sent for them).
+     */
+    record Choice(int index, boolean hasDelta, Map<String, Object> extras, Map<String, Object> deltaExtras,
+                  String reasoning, String content, List<Call> calls, String finishReason, JsonNode usage) {}
+
+    /** A tool call fragment; {@code function} false for calls of other types (skipped). */
+    record Call(int index, boolean function, String id, String name, String arguments) {}
+
+    /** Thrown where the event is not of the usual shape: the tree decides then (no stack trace, never escapes). */
+    private static final class Unusual extends RuntimeException {
+        Unusual() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final Unusual UNUSUAL = new Unusual();
+
+    private OpenAiChunkReader() {}
+
+    /** The event, or null when it is not of the usual shape (or is an error, or not JSON): the tree decides. */
+    static Event read(String data) {
+        try (JsonParser p = MAPPER.createParser(data)) {
+            return event(p);
+        } catch (IOException | RuntimeException e) { // Jackson's exceptions, UNUSUAL
+            return null;
+        }
+    }
+
+    private static Event event(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw UNUSUAL;
+        }
+        List<Choice> choices = List.of();
+        Map<String, Object> extras = null;
+        JsonNode usage = null;
+        int seen = 0;
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "choices" -> {
+                    seen = once(seen, 0);
+                    if (t == JsonToken.START_ARRAY) {
+                        choices = new ArrayList<>(1);
+                        for (JsonToken c = p.nextToken(); c != JsonToken.END_ARRAY; c = p.nextToken()) {
+                            if (c != JsonToken.START_OBJECT) {
+                                throw UNUSUAL;
+                            }
+                            choices.add(choice(p));
+                        }
+                    } else if (t != JsonToken.VALUE_NULL) {
+                        throw UNUSUAL;
+                    }
+                }
+                case "usage" -> {
+                    seen = once(seen, 1);
+                    usage = t == JsonToken.VALUE_NULL ? null : MAPPER.readTree(p);
+                }
+                case "id", "object", "created", "model" -> { // modelled, written by the gateway
+                    seen = once(seen, switch (name) {
+                        case "id" -> 2;
+                        case "object" -> 3;
+                        case "created" -> 4;
+                        default -> 5;
+                    });
+                    p.skipChildren();
+                }
+                case "error" -> throw UNUSUAL;
+                default -> extras = extra(extras, name, p);
+            }
+        }
+        return new Event(extras == null ? Map.of() : extras, choices, usage,
+                choices.isEmpty() ? null : choices.getFirst().usage());
+    }
+
+    private static Choice choice(JsonParser p) throws IOException {
+        int index = 0;
+        boolean hasDelta = false;
+        Map<String, Object> extras = null;
+        Map<String, Object> deltaExtras = null;
+        String reasoning = null;
+        String content = null;
+        String text = null;
+        List<Call> calls = List.of();
+        String finishReason = null;
+        JsonNode usage = null;
+        int seen = 0;
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "index" -> {
+                    seen = once(seen, 0);
+                    if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+                        throw UNUSUAL;
+                    }
+                    index = p.getIntValue();
+                }
+                case "delta" -> {
+                    seen = once(seen, 1);
+                    if (t != JsonToken.START_OBJECT) {
+                        throw UNUSUAL;
+                    }
+                    hasDelta = true;
+                    int deltaSeen = 0;
+                    for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+                        JsonToken v = p.nextToken();
+                        switch (field) {
+                            case "role" -> {
+                                deltaSeen = once(deltaSeen, 0);
+                                p.skipChildren();
+                            }
+                            case "content" -> {
+                                deltaSeen = once(deltaSeen, 1);
+                                content = optionalString(v, p);
+                            }
+                            case "reasoning_content" -> {
+                                deltaSeen = once(deltaSeen, 2);
+                                reasoning = optionalString(v, p);
+                            }
+                            case "tool_calls" -> {
+                                deltaSeen = once(deltaSeen, 3);
+                                calls = calls(v, p);
+                            }
+                            default -> deltaExtras = extra(deltaExtras, field, p);
+                        }
+                    }
+                    if ((deltaSeen & 2) != 0 && (content == null || content.isEmpty())) {
+                        // a content that is null or "" goes on as it came (the tree's rule)
+                        deltaExtras = deltaExtras == null ? new LinkedHashMap<>() : deltaExtras;
+                        deltaExtras.put("content", content);
+                    }
+                }
+                case "finish_reason" -> {
+                    seen = once(seen, 2);
+                    finishReason = optionalString(t, p);
+                }
+                case "usage" -> {
+                    seen = once(seen, 3);
+                    usage = t == JsonToken.VALUE_NULL ? null : MAPPER.readTree(p);
+                }
+                case "text" -> { // a text_completion's content; for a chat chunk, one more unmodelled field
+                    seen = once(seen, 4);
+                    text = optionalString(t, p);
+                    extras = put(extras, name, text);
+                }
+                default -> extras = extra(extras, name, p);
+            }
+        }
+        return new Choice(index, hasDelta, extras == null ? Map.of() : extras,
+                deltaExtras == null ? Map.of() : deltaExtras, reasoning, hasDelta ? content : text, calls,
+                finishReason, usage);
+    }
+
+    private static List<Call> calls(JsonToken t, JsonParser p) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return List.of();
+        }
+        if (t != JsonToken.START_ARRAY) {
+            throw UNUSUAL;
+        }
+        List<Call> calls = new ArrayList<>(1);
+        for (JsonToken c = p.nextToken(); c != JsonToken.END_ARRAY; c = p.nextToken()) {
+            if (c != JsonToken.START_OBJECT) {
+                throw UNUSUAL;
+            }
+            calls.add(call(p, calls.size()));
+        }
+        return calls;
+    }
+
+    /** A call without an index takes its position in the array. */
+    private static Call call(JsonParser p, int position) throws IOException {
+        int index = position;
+        String type = null;
+        String id = null;
+        String name = null;
+        String arguments = "";
+        int seen = 0;
+        for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+            JsonToken t = p.nextToken();
+            switch (field) {
+                case "index" -> {
+                    seen = once(seen, 0);
+                    if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+                        throw UNUSUAL;
+                    }
+                    index = p.getIntValue();
+                }
+                case "type" -> {
+                    seen = once(seen, 1);
+                    type = optionalString(t, p);
+                }
+                case "id" -> {
+                    seen = once(seen, 2);
+                    id = optionalString(t, p);
+                }
+                case "function" -> {
+                    seen = once(seen, 3);
+                    if (t == JsonToken.VALUE_NULL) {
+                        continue;
+                    }
+                    if (t != JsonToken.START_OBJECT) {
+                        throw UNUSUAL;
+                    }
+                    int functionSeen = 0;
+                    for (String f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
+                        JsonToken v = p.nextToken();
+                        switch (f) {
+                            case "name" -> {
+                                functionSeen = once(functionSeen, 0);
+                                name = optionalString(v, p);
+                            }
+                            case "arguments" -> {
+                                functionSeen = once(functionSeen, 1);
+                                JsonNode tree = v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NULL ? null
+                                        : MAPPER.readTree(p); // arguments as an object: its JSON text
+                                arguments = v == JsonToken.VALUE_STRING ? p.getText() : OpenAiResponses.arguments(tree);
+                            }
+                            default -> p.skipChildren();
+                        }
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        return new Call(index, type == null || type.equals("function"), id, name, arguments);
+    }
+
+    /** An unmodelled field as a plain value, in the order it came; a name given twice is left to the tree. */
+    private static Map<String, Object> extra(Map<String, Object> extras, String name, JsonParser p) throws IOException {
+        return put(extras, name, MAPPER.readValue(p, Object.class));
+    }
+
+    private static Map<String, Object> put(Map<String, Object> extras, String name, Object value) {
+        Map<String, Object> all = extras == null ? new LinkedHashMap<>() : extras;
+        if (all.containsKey(name)) {
+            throw UNUSUAL;
+        }
+        all.put(name, value);
+        return all;
+    }
+
+    /** Marks field {@code bit} as seen; a name given twice is left to the tree (whose last value wins). */
+    private static int once(int seen, int bit) {
+        if ((seen & (1 << bit)) != 0) {
+            throw UNUSUAL;
+        }
+        return seen | (1 << bit);
+    }
+
+    private static String optionalString(JsonToken t, JsonParser p) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t != JsonToken.VALUE_STRING) {
+            throw UNUSUAL;
+        }
+        return p.getText();
+    }
+}
+
