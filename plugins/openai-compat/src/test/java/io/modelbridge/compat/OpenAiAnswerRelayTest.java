@@ -84,4 +84,44 @@ class OpenAiAnswerRelayTest {
             assertNotNull(answer.response(), body);
         }
     }
+
+    /** Bytes allocated and nanoseconds of CPU per call, warm. */
+    record Cost(long bytes, long nanos) {}
+
+    static Cost cost(java.util.function.Supplier<Object> call) {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int sink = 0;
+        for (int i = 0; i < 50_000; i++) {
+            sink += call.get().hashCode() & 1;
+        }
+        int rounds = 50_000;
+        long bytes = threads.getCurrentThreadAllocatedBytes();
+        long cpu = threads.getCurrentThreadCpuTime();
+        for (int i = 0; i < rounds; i++) {
+            sink += call.get().hashCode() & 1;
+        }
+        Cost cost = new Cost((threads.getCurrentThreadAllocatedBytes() - bytes) / rounds,
+                (threads.getCurrentThreadCpuTime() - cpu) / rounds);
+        assertNotNull(sink + "");
+        return cost;
+    }
+
+    /** The benchmark's request written by the plugin (what the passthrough's splice replaces), for the figures. */
+    @Test
+    void readingForTheRelayCostsLittleMoreThanReading() {
+        String bench = "{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1767225600,"
+                + "\"model\":\"bench\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                + "\"content\":\"Hello from the fake upstream.\"},\"finish_reason\":\"stop\"}],\"usage\":"
+                + "{\"prompt_tokens\":14,\"completion_tokens\":6,\"total_tokens\":20}}";
+        Cost read = cost(() -> OpenAiResponses.chat(bench, FinishReason::fromWire));
+        Cost passed = cost(() -> OpenAiResponses.passed(bench, FinishReason::fromWire));
+        io.modelbridge.spi.ChatRequest request = new io.modelbridge.spi.ChatRequest("bench",
+                List.of(io.modelbridge.spi.Message.of("user", "hi")), false, false,
+                io.modelbridge.spi.Sampling.none().withMaxTokens(8), List.of(), null, null, java.util.Map.of());
+        Cost written = cost(() -> OpenAiCodec.chatRequest(request, false, null)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        System.out.printf("answer read %s, read for the relay %s; request written %s%n", read, passed, written);
+        org.junit.jupiter.api.Assertions.assertTrue(passed.bytes() < read.bytes() * 1.3, passed + " vs " + read);
+    }
 }
