@@ -3,9 +3,12 @@ package io.modelbridge.gateway.http;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.gateway.pipeline.FailoverOutcome;
+import io.modelbridge.gateway.pipeline.ServingTarget;
 import io.modelbridge.gateway.routing.Target;
+import io.modelbridge.spi.ChatPassthrough;
 import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ChatResponse;
+import io.modelbridge.spi.ProviderAdapter;
 import io.modelbridge.spi.Usage;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +16,10 @@ import java.util.Optional;
 /**
  * Chat, in any dialect: a target is called with failover, and its answer goes back whole (JSON) or relayed as it
  * streams (SSE), encoded by the call's dialect. Records in the {@link Exchange} what reached the client: the
- * upstream's usage when it sent one, else the gateway's own count.
+ * upstream's usage when it sent one, else the gateway's own count. A call whose body may go upstream as the client
+ * sent it ({@link ClientChatBody}) does so through a plugin that offers it ({@link ChatPassthrough}), and its whole
+ * answer is relayed as it came, with only id, created and model replaced ({@link RelayedAnswer}), where that says
+ * what the encoder would.
  */
 final class ChatOperation implements Operation<ChatCall> {
     private final ApiServices s;
@@ -65,15 +71,46 @@ final class ChatOperation implements Operation<ChatCall> {
 
     private void complete(ChatCall call, List<Target> plan, Exchange exchange, ServerResponse res) {
         ChatRequest chat = call.request();
-        FailoverOutcome<ChatResponse> outcome = s.failover().run(plan,
-                (serving, adapter, ctx) -> adapter.chat(chat.withModel(serving.target().upstreamModel()), ctx));
+        FailoverOutcome<ChatPassthrough.Answer> outcome = s.failover().run(plan, (serving, adapter, ctx) -> {
+            ChatRequest upstream = chat.withModel(serving.target().upstreamModel());
+            ChatPassthrough passthrough = passthrough(call, upstream, serving, adapter);
+            return passthrough != null ? passthrough.chatPassed(call.body().withModel(upstream.model()), ctx)
+                    : ChatPassthrough.Answer.encoded(adapter.chat(upstream, ctx));
+        });
         exchange.servedBy(outcome.target());
-        FailoverOutcome.Served<ChatResponse> served = outcome.servedOrThrow();
+        FailoverOutcome.Served<ChatPassthrough.Answer> served = outcome.servedOrThrow();
         byte[] body = answer(call, served.value(), exchange);
         s.targetHeaders().set(res, served.servedBy());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         exchange.delivered = true;
         res.send(body);
+    }
+
+    /**
+     * The adapter, when this call goes upstream as the client sent it ({@link ClientChatBody}): its body was kept,
+     * and the channel's plugin would write nothing else; else null.
+     */
+    private static ChatPassthrough passthrough(ChatCall call, ChatRequest upstream, ServingTarget serving,
+                                               ProviderAdapter adapter) {
+        return call.body() != null && adapter instanceof ChatPassthrough passthrough
+                && passthrough.passesThrough(upstream, call.body().tokenField(), serving.target().channel().settings())
+                ? passthrough : null;
+    }
+
+    /**
+     * A whole answer's body: the upstream's text relayed with the dialect's id, created and model when it can be
+     * (its usage sent, the key's profile the full one), else encoded by {@link #answer(ChatCall, ChatResponse, Exchange)}.
+     */
+    private byte[] answer(ChatCall call, ChatPassthrough.Answer answer, Exchange exchange) {
+        ChatResponse response = answer.response();
+        if (answer.text() != null && response.usage() != null && exchange.profile == ResponseProfile.FULL) {
+            byte[] relayed = call.answers().relayed(answer);
+            if (relayed != null) {
+                exchange.tokens(response.usage());
+                return relayed;
+            }
+        }
+        return answer(call, response, exchange);
     }
 
     /**
@@ -94,7 +131,14 @@ final class ChatOperation implements Operation<ChatCall> {
     private void stream(ChatCall call, List<Target> plan, Exchange exchange, ServerResponse res) {
         ChatRequest chat = call.request();
         RelayedStream.serve(s, plan, exchange, res, call.answers().stream(exchange.promptTokens, exchange.profile),
-                (serving, adapter, ctx) -> out -> adapter.stream(chat.withModel(serving.target().upstreamModel()),
-                        ctx, out));
+                (serving, adapter, ctx) -> {
+                    ChatRequest upstream = chat.withModel(serving.target().upstreamModel());
+                    ChatPassthrough passthrough = passthrough(call, upstream, serving, adapter);
+                    if (passthrough != null) {
+                        byte[] body = call.body().withModel(upstream.model());
+                        return out -> passthrough.streamPassed(body, ctx, out);
+                    }
+                    return out -> adapter.stream(upstream, ctx, out);
+                });
     }
 }

@@ -61,14 +61,22 @@ public final class ChatRequestParser {
      * {@link #parse(JsonNode)}, which also gives every refusal its exact message.
      */
     public ChatRequest parse(byte[] body, Consumer<String> named) {
-        ChatRequest request = reader.read(body);
-        if (request != null) {
-            named.accept(request.model());
-            return request;
+        return read(body, named).request();
+    }
+
+    /**
+     * {@link #parse(byte[], Consumer)}, with the body kept when it may go upstream as the client sent it (only from the
+     * token reader; a body the tree reads never does).
+     */
+    ChatRequestReader.Read read(byte[] body, Consumer<String> named) {
+        ChatRequestReader.Read read = reader.read(body);
+        if (read != null) {
+            named.accept(read.request().model());
+            return read;
         }
         JsonNode tree = RequestBodies.parse(body, json);
         named.accept(ClientModel.of(tree));
-        return parse(tree);
+        return new ChatRequestReader.Read(parse(tree), null);
     }
 
     private static Sampling sampling(JsonNode body) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A chat request read in one pass over the body's tokens, with no tree for the request: the hot path of
@@ -25,6 +26,13 @@ import java.util.Map;
  * that both paths accept and refuse the same bodies (ChatRequestReaderTest). The rare nested shapes (content parts,
  * earlier tool calls, tools, tool_choice, stream_options) are read as small trees and decoded by the parser's own code;
  * unknown fields go to {@code extras} as plain values straight from the tokens.
+ *
+ * <p>In the same pass it notes whether the body may go upstream as it is, its model replaced ({@link ClientChatBody}):
+ * only when the openai plugin's writer would send the same JSON. That rules out what the writer rewrites or drops: a
+ * typed field set to null, {@code tools}, an object {@code tool_choice}, both token limits, {@code stream_options}
+ * other than {@code {"include_usage":true}}, and in a message anything but a string role, content, name and
+ * tool_call_id (content parts, tool calls and reasoning_content, which DeepSeek refuses, are rewritten or dropped; so
+ * are a message's unknown fields). Unknown top-level fields reach the upstream either way.
  */
 final class ChatRequestReader {
     /** Thrown where the body is not of the usual shape: the tree decides then (no stack trace, never escapes). */
@@ -35,6 +43,10 @@ final class ChatRequestReader {
     }
 
     private static final Unusual UNUSUAL = new Unusual();
+    /** Typed fields the writer leaves out when null (the passthrough would send the null). */
+    private static final Set<String> TYPED_NULL_DROPPED = Set.of("stream", "stream_options", "temperature", "top_p",
+            "max_tokens", "max_completion_tokens", "stop", "presence_penalty", "frequency_penalty", "n", "seed", "tools",
+            "tool_choice", "user");
     private final ObjectMapper json;
     private final ChatRequestParser parser;
     private final MessageParser messages;
@@ -45,19 +57,36 @@ final class ChatRequestReader {
         this.messages = messages;
     }
 
+    /** A request read, and its body when it may go upstream as it is (else null). */
+    record Read(ChatRequest request, ClientChatBody body) {}
+
+    /** What the pass learnt of the body for {@link ClientChatBody}. */
+    private static final class Shape {
+        boolean plain = true;
+        int objectStart;
+        int modelStart;
+        int modelEnd;
+
+        void plainOnly(boolean plain) {
+            this.plain &= plain;
+        }
+    }
+
     /** The request, or null when the body is not of the usual shape or would be refused. */
-    ChatRequest read(byte[] body) {
+    Read read(byte[] body) {
         try (JsonParser p = json.createParser(body)) {
-            return request(p);
+            return request(p, body);
         } catch (IOException | RuntimeException e) { // Jackson's exceptions, a refusal, UNUSUAL: the tree decides
             return null;
         }
     }
 
-    private ChatRequest request(JsonParser p) throws IOException {
+    private Read request(JsonParser p, byte[] body) throws IOException {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             throw UNUSUAL;
         }
+        Shape shape = new Shape();
+        shape.objectStart = (int) p.currentTokenLocation().getByteOffset();
         String model = null;
         String user = null;
         List<Message> list = null;
@@ -82,18 +111,24 @@ final class ChatRequestReader {
                 case "model" -> {
                     seen = once(seen, 0);
                     model = requiredString(t, p);
+                    shape.modelStart = (int) p.currentTokenLocation().getByteOffset();
+                    shape.modelEnd = (int) p.currentLocation().getByteOffset();
                 }
                 case "messages" -> {
                     seen = once(seen, 1);
-                    list = messages(t, p);
+                    list = messages(t, p, shape);
                 }
                 case "stream" -> {
                     seen = once(seen, 2);
                     stream = t == JsonToken.VALUE_TRUE || t != JsonToken.VALUE_NULL && bool(t);
+                    shape.plainOnly(t != JsonToken.VALUE_NULL);
                 }
                 case "stream_options" -> {
                     seen = once(seen, 3);
                     streamOptions = t == JsonToken.VALUE_NULL ? null : json.readTree(p);
+                    shape.plainOnly(streamOptions != null && streamOptions.size() == 1
+                            && streamOptions.path("include_usage").isBoolean()
+                            && streamOptions.path("include_usage").booleanValue());
                 }
                 case "temperature" -> {
                     seen = once(seen, 4);
@@ -134,9 +169,11 @@ final class ChatRequestReader {
                 case "tools" -> {
                     seen = once(seen, 13);
                     tools = t == JsonToken.VALUE_NULL ? List.of() : parser.tools(json.readTree(p));
+                    shape.plainOnly(false); // the writer rewrites each tool in its own form
                 }
                 case "tool_choice" -> {
                     seen = once(seen, 14);
+                    shape.plainOnly(t == JsonToken.VALUE_STRING);
                     toolChoice = t == JsonToken.VALUE_NULL ? null : ChatRequestParser.toolChoice(json.readTree(p));
                 }
                 case "user" -> {
@@ -150,6 +187,9 @@ final class ChatRequestReader {
                     extras.put(name, json.readValue(p, Object.class));
                 }
             }
+            if (t == JsonToken.VALUE_NULL && TYPED_NULL_DROPPED.contains(name)) {
+                shape.plainOnly(false); // the writer leaves a null typed field out
+            }
         }
         if (model == null || list == null || !stream && streamOptions != null) {
             throw UNUSUAL;
@@ -158,10 +198,17 @@ final class ChatRequestReader {
                 && JsonFields.bool(streamOptions, "include_usage", false);
         Sampling sampling = new Sampling(temperature, topP, maxCompletionTokens != null ? maxCompletionTokens : maxTokens,
                 stop, presencePenalty, frequencyPenalty, n, seed);
-        return new ChatRequest(model, list, stream, includeUsage, sampling, tools, toolChoice, user, extras);
+        ChatRequest request = new ChatRequest(model, list, stream, includeUsage, sampling, tools, toolChoice, user, extras);
+        shape.plainOnly(maxTokens == null || maxCompletionTokens == null);
+        if (!shape.plain) {
+            return new Read(request, null);
+        }
+        String tokenField = maxCompletionTokens != null ? "max_completion_tokens" : maxTokens != null ? "max_tokens" : null;
+        return new Read(request, new ClientChatBody(body, shape.objectStart, shape.modelStart, shape.modelEnd, tokenField,
+                stream && streamOptions == null));
     }
 
-    private List<Message> messages(JsonToken t, JsonParser p) throws IOException {
+    private List<Message> messages(JsonToken t, JsonParser p, Shape shape) throws IOException {
         if (t != JsonToken.START_ARRAY) {
             throw UNUSUAL;
         }
@@ -170,7 +217,7 @@ final class ChatRequestReader {
             if (m != JsonToken.START_OBJECT) {
                 throw UNUSUAL;
             }
-            list.add(message(p, list.size()));
+            list.add(message(p, list.size(), shape));
         }
         if (list.isEmpty()) {
             throw UNUSUAL;
@@ -178,7 +225,7 @@ final class ChatRequestReader {
         return list;
     }
 
-    private Message message(JsonParser p, int index) throws IOException {
+    private Message message(JsonParser p, int index, Shape shape) throws IOException {
         String role = null;
         List<ContentPart> content = List.of();
         String name = null;
@@ -195,6 +242,7 @@ final class ChatRequestReader {
                 }
                 case "content" -> {
                     seen = once(seen, 1);
+                    shape.plainOnly(t == JsonToken.VALUE_STRING);
                     content = switch (t) {
                         case VALUE_STRING -> List.of(new ContentPart.Text(p.getText()));
                         case VALUE_NULL -> List.of();
@@ -205,9 +253,11 @@ final class ChatRequestReader {
                 case "name" -> {
                     seen = once(seen, 2);
                     name = optionalString(t, p);
+                    shape.plainOnly(name != null);
                 }
                 case "tool_calls" -> {
                     seen = once(seen, 3);
+                    shape.plainOnly(false);
                     calls = switch (t) {
                         case VALUE_NULL -> List.of();
                         case START_ARRAY -> MessageParser.toolCalls(json.readTree(p), "messages[" + index + "].tool_calls");
@@ -217,12 +267,17 @@ final class ChatRequestReader {
                 case "tool_call_id" -> {
                     seen = once(seen, 4);
                     toolCallId = optionalString(t, p);
+                    shape.plainOnly(toolCallId != null);
                 }
                 case "reasoning_content" -> {
                     seen = once(seen, 5);
                     reasoning = optionalString(t, p);
+                    shape.plainOnly(false);
                 }
-                default -> p.skipChildren(); // ignored, as the tree ignores it (skipping still checks the JSON)
+                default -> { // ignored, as the tree ignores it (skipping still checks the JSON); the writer drops it
+                    p.skipChildren();
+                    shape.plainOnly(false);
+                }
             }
         }
         if (role == null || !MessageParser.ROLES.contains(role)) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelbridge.gateway.auth.Caller;
 import io.modelbridge.gateway.error.ErrorShape;
 import io.modelbridge.gateway.ids.RandomIds;
+import io.modelbridge.spi.ChatPassthrough;
 import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ChatResponse;
 import io.modelbridge.spi.Usage;
@@ -34,8 +35,8 @@ final class OpenAiChatCodec implements ClientCodec<ChatCall> {
     /** The hot path: the body's tokens read once, without a tree (the tree only where a body needs it). */
     @Override
     public ChatCall decode(byte[] body, ObjectMapper json, Caller caller, Consumer<String> named) {
-        ChatRequest chat = parser.parse(body, named);
-        return new ChatCall(chat, new Answers(chat));
+        ChatRequestReader.Read read = parser.read(body, named);
+        return new ChatCall(read.request(), new Answers(read.request()), read.body());
     }
 
     @Override
@@ -75,9 +76,18 @@ final class OpenAiChatCodec implements ClientCodec<ChatCall> {
             return new OpenAiStreamEncoder(encoder(chat.includeUsage(), profile), errors, chat.includeUsage());
         }
 
+        /** The upstream's text with the same id, created time and model as an encoded answer would have. */
+        @Override
+        public byte[] relayed(ChatPassthrough.Answer answer) {
+            return RelayedAnswer.of(answer, id(), clock.instant().getEpochSecond(), chat.model());
+        }
+
         private ResponseEncoder encoder(boolean usageField, ResponseProfile profile) {
-            return new ResponseEncoder(json, "chatcmpl-" + RandomIds.base64Url(18), clock.instant().getEpochSecond(),
-                    chat.model(), usageField, profile);
+            return new ResponseEncoder(json, id(), clock.instant().getEpochSecond(), chat.model(), usageField, profile);
+        }
+
+        private static String id() {
+            return "chatcmpl-" + RandomIds.base64Url(18);
         }
     }
 }

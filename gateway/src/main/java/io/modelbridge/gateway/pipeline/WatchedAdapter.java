@@ -2,6 +2,7 @@ package io.modelbridge.gateway.pipeline;
 
 import io.modelbridge.spi.CallContext;
 import io.modelbridge.spi.ChatChunk;
+import io.modelbridge.spi.ChatPassthrough;
 import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ChatResponse;
 import io.modelbridge.spi.EmbeddingRequest;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
  * stream the watchdog ended fails here, inside the attempt, so the attempt can tell whether its answer had begun.
  */
 record WatchedAdapter(ProviderAdapter adapter, CallWatchdog watchdog) implements ProviderAdapter, PromptCompletions,
-        NativeResponses {
+        NativeResponses, ChatPassthrough {
     @Override
     public ProviderInfo info() {
         return adapter.info();
@@ -117,6 +118,38 @@ record WatchedAdapter(ProviderAdapter adapter, CallWatchdog watchdog) implements
     public void streamResponses(String body, CallContext ctx, Consumer<SseEvent> out) {
         try {
             ((NativeResponses) adapter).streamResponses(body, ctx, event -> watchdog.deliver(event, out));
+        } catch (Error e) {
+            throw PluginError.wrap(e);
+        }
+        if (watchdog.fired()) {
+            throw watchdog.failure();
+        }
+    }
+
+    /** Whether the adapter implements {@link ChatPassthrough} and sends this request as the client wrote it. */
+    @Override
+    public boolean passesThrough(ChatRequest request, String tokenField, ProviderSettings settings) {
+        try {
+            return adapter instanceof ChatPassthrough passthrough
+                    && passthrough.passesThrough(request, tokenField, settings);
+        } catch (Error e) {
+            throw PluginError.wrap(e);
+        }
+    }
+
+    @Override
+    public ChatPassthrough.Answer chatPassed(byte[] body, CallContext ctx) {
+        try {
+            return ((ChatPassthrough) adapter).chatPassed(body, ctx);
+        } catch (Error e) {
+            throw PluginError.wrap(e);
+        }
+    }
+
+    @Override
+    public void streamPassed(byte[] body, CallContext ctx, Consumer<ChatChunk> out) {
+        try {
+            ((ChatPassthrough) adapter).streamPassed(body, ctx, chunk -> watchdog.deliver(chunk, out));
         } catch (Error e) {
             throw PluginError.wrap(e);
         }

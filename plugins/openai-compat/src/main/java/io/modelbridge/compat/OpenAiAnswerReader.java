@@ -4,6 +4,8 @@ import static io.modelbridge.compat.OpenAiJson.MAPPER;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.modelbridge.spi.ChatPassthrough;
 import io.modelbridge.spi.ChatResponse;
 import io.modelbridge.spi.ContentPart;
 import io.modelbridge.spi.FinishReason;
@@ -38,17 +40,62 @@ final class OpenAiAnswerReader {
 
     /** The answer, or null when it is not of the usual shape (or is a protocol failure): the tree decides. */
     static ChatResponse chat(String body, Function<String, FinishReason> finishReasons) {
+        ChatPassthrough.Answer answer = read(body, finishReasons, null);
+        return answer == null ? null : answer.response();
+    }
+
+    /**
+     * The answer with its text, when the gateway may relay that text with only its id, created and model replaced
+     * ({@link Relay}); null when it is not of the usual shape: the tree decides.
+     */
+    static ChatPassthrough.Answer passed(String body, Function<String, FinishReason> finishReasons) {
+        return read(body, finishReasons, new Relay());
+    }
+
+    private static ChatPassthrough.Answer read(String body, Function<String, FinishReason> finishReasons, Relay relay) {
         if (body == null) {
             return null;
         }
         try (JsonParser p = MAPPER.createParser(body)) {
-            return answer(p, finishReasons);
+            ChatResponse response = answer(p, finishReasons, relay);
+            if (relay != null && p.nextToken() != null) {
+                relay.plain = false; // more after the answer: its text is not one JSON value
+            }
+            return relay == null || !relay.relayable() ? ChatPassthrough.Answer.encoded(response)
+                    : new ChatPassthrough.Answer(response, body, relay.id, relay.created, relay.model);
         } catch (IOException | RuntimeException e) { // Jackson's exceptions, a protocol failure, UNUSUAL
             return null;
         }
     }
 
-    private static ChatResponse answer(JsonParser p, Function<String, FinishReason> finishReasons) throws IOException {
+    /**
+     * Whether the answer's text says what the gateway's encoding of it would (ResponseEncoder, full profile), apart from
+     * id, created and model, whose places it keeps: {@code object} is {@code chat.completion}; every choice has an index,
+     * a message of role {@code assistant} with text content and no tool calls, and a finish reason the gateway would
+     * write as it came; and a usage object with the three counts. Anything else is encoded as before. The usage object
+     * then reaches the client as the upstream wrote it, detail fields included.
+     */
+    private static final class Relay {
+        boolean plain = true;
+        boolean object;
+        boolean usage;
+        ChatPassthrough.Span id;
+        ChatPassthrough.Span created;
+        ChatPassthrough.Span model;
+
+        boolean relayable() {
+            return plain && object && usage && id != null && created != null && model != null;
+        }
+
+        /** The place of the value just read (a string or number token, read to its end). */
+        static ChatPassthrough.Span span(JsonParser p) {
+            return new ChatPassthrough.Span((int) p.currentTokenLocation().getCharOffset(),
+                    (int) p.currentLocation().getCharOffset());
+        }
+    }
+
+    private static ChatResponse answer(JsonParser p, Function<String, FinishReason> finishReasons, Relay relay)
+            throws IOException {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             throw UNUSUAL;
         }
@@ -63,17 +110,33 @@ final class OpenAiAnswerReader {
                 case "id" -> {
                     seen = once(seen, 0);
                     id = optionalString(t, p);
+                    if (relay != null && id != null) {
+                        relay.id = Relay.span(p);
+                    }
                 }
                 case "choices" -> {
                     seen = once(seen, 1);
-                    choices = choices(t, p, finishReasons);
+                    choices = choices(t, p, finishReasons, relay);
                 }
                 case "usage" -> {
                     seen = once(seen, 2);
-                    usage = t == JsonToken.VALUE_NULL ? null : OpenAiResponses.usage(MAPPER.readTree(p));
+                    JsonNode tree = t == JsonToken.VALUE_NULL ? null : MAPPER.readTree(p);
+                    usage = OpenAiResponses.usage(tree);
+                    if (relay != null) {
+                        relay.usage = usage != null && plainUsage(tree);
+                    }
                 }
                 case "object", "created", "model" -> {
                     seen = once(seen, name.equals("object") ? 3 : name.equals("created") ? 4 : 5);
+                    if (relay != null) {
+                        switch (name) {
+                            case "object" -> relay.object = t == JsonToken.VALUE_STRING
+                                    && p.getText().equals("chat.completion");
+                            case "created" -> relay.created = t == JsonToken.VALUE_NUMBER_INT ? Relay.span(p) : null;
+                            default -> relay.model = t == JsonToken.VALUE_STRING && p.getText() != null
+                                    ? Relay.span(p) : null;
+                        }
+                    }
                     p.skipChildren();
                 }
                 default -> extras = extra(extras, name, p);
@@ -85,8 +148,16 @@ final class OpenAiAnswerReader {
         return new ChatResponse(id, choices, usage, extras == null ? Map.of() : extras);
     }
 
+    /** A usage object with the three counts as numbers, and a cached count where the gateway would write it. */
+    private static boolean plainUsage(JsonNode usage) {
+        return usage.path("prompt_tokens").isInt() && usage.path("completion_tokens").isInt()
+                && usage.path("total_tokens").isInt()
+                && (!usage.has("prompt_cache_hit_tokens") || usage.path("prompt_tokens_details").has("cached_tokens"));
+    }
+
     private static List<ChatResponse.Choice> choices(JsonToken t, JsonParser p,
-                                                     Function<String, FinishReason> finishReasons) throws IOException {
+                                                     Function<String, FinishReason> finishReasons, Relay relay)
+            throws IOException {
         if (t != JsonToken.START_ARRAY) {
             throw UNUSUAL;
         }
@@ -95,7 +166,7 @@ final class OpenAiAnswerReader {
             if (c != JsonToken.START_OBJECT) {
                 throw UNUSUAL;
             }
-            choices.add(choice(p, choices.size(), finishReasons));
+            choices.add(choice(p, choices.size(), finishReasons, relay));
         }
         if (choices.isEmpty()) {
             throw UNUSUAL;
@@ -103,8 +174,8 @@ final class OpenAiAnswerReader {
         return choices;
     }
 
-    private static ChatResponse.Choice choice(JsonParser p, int position, Function<String, FinishReason> finishReasons)
-            throws IOException {
+    private static ChatResponse.Choice choice(JsonParser p, int position, Function<String, FinishReason> finishReasons,
+                                              Relay relay) throws IOException {
         int index = position;
         Message message = null;
         String finishReason = null;
@@ -125,7 +196,7 @@ final class OpenAiAnswerReader {
                     if (t != JsonToken.START_OBJECT) {
                         throw UNUSUAL;
                     }
-                    message = message(p);
+                    message = message(p, relay);
                 }
                 case "finish_reason" -> {
                     seen = once(seen, 2);
@@ -134,6 +205,9 @@ final class OpenAiAnswerReader {
                 case "delta", "usage" -> { // modelled, not read in a whole answer (a stream's fields)
                     seen = once(seen, name.equals("delta") ? 3 : 4);
                     p.skipChildren();
+                    if (relay != null) {
+                        relay.plain = false; // the gateway's encoding leaves them out
+                    }
                 }
                 default -> extras = extra(extras, name, p);
             }
@@ -141,11 +215,15 @@ final class OpenAiAnswerReader {
         if (message == null) {
             throw UNUSUAL;
         }
-        return new ChatResponse.Choice(index, message, finishReasons.apply(finishReason),
-                extras == null ? Map.of() : extras);
+        FinishReason reason = finishReasons.apply(finishReason);
+        if (relay != null && ((seen & 1) == 0 || finishReason == null || reason == null
+                || !reason.wire().equals(finishReason))) {
+            relay.plain = false; // the gateway writes the index, "stop" for none, and its own name of the reason
+        }
+        return new ChatResponse.Choice(index, message, reason, extras == null ? Map.of() : extras);
     }
 
-    private static Message message(JsonParser p) throws IOException {
+    private static Message message(JsonParser p, Relay relay) throws IOException {
         String role = "assistant";
         List<ContentPart> content = new ArrayList<>(1);
         List<ToolCall> calls = new ArrayList<>();
@@ -159,6 +237,7 @@ final class OpenAiAnswerReader {
                     seen = once(seen, 0);
                     String value = optionalString(t, p);
                     role = value == null ? "assistant" : value;
+                    plainOnly(relay, "assistant".equals(value));
                 }
                 case "content" -> {
                     seen = once(seen, 1);
@@ -166,22 +245,33 @@ final class OpenAiAnswerReader {
                     if (text != null && !text.isEmpty()) {
                         content.add(new ContentPart.Text(text));
                     }
+                    plainOnly(relay, text != null);
                 }
                 case "tool_calls" -> {
                     seen = once(seen, 2);
                     if (t != JsonToken.VALUE_NULL) {
                         calls = OpenAiResponses.toolCalls(MAPPER.readTree(p));
                     }
+                    plainOnly(relay, false); // the gateway writes tool calls in its own form
                 }
                 case "reasoning_content" -> {
                     seen = once(seen, 3);
                     reasoning = optionalString(t, p);
+                    plainOnly(relay, reasoning != null && !reasoning.isEmpty());
                 }
                 default -> extras = extra(extras, name, p);
             }
         }
+        plainOnly(relay, (seen & 3) == 3); // the gateway writes a role and a content
         return new Message(role, content, null, calls, null, reasoning == null || reasoning.isEmpty() ? null : reasoning,
                 extras == null ? Map.of() : extras);
+    }
+
+    /** The answer stays relayable only if {@code plain}. */
+    private static void plainOnly(Relay relay, boolean plain) {
+        if (relay != null && !plain) {
+            relay.plain = false;
+        }
     }
 
     /** An unmodelled field as a plain value, in the order it came; a name given twice is left to the tree. */

@@ -209,7 +209,11 @@ public final class OpenAiCodec {
         }
     }
 
-    private static String maxTokensField(String model, String configured) {
+    /**
+     * The field the body gives the completion-token limit: {@code configured} when set, else {@code max_completion_tokens}
+     * for the models that want it and {@code max_tokens} for the others.
+     */
+    public static String maxTokensField(String model, String configured) {
         if (configured != null && !configured.isBlank()) {
             return configured.strip();
         }

@@ -3,6 +3,7 @@ package io.modelbridge.compat;
 import io.modelbridge.spi.CallContext;
 import io.modelbridge.spi.Capability;
 import io.modelbridge.spi.ChatChunk;
+import io.modelbridge.spi.ChatPassthrough;
 import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ChatResponse;
 import io.modelbridge.spi.EmbeddingRequest;
@@ -31,11 +32,14 @@ import java.util.function.Consumer;
  *   <li>{@link #streamRules()}: where usage sits in the stream, the finish reasons, the name in messages;</li>
  *   <li>{@link #errors()}: the vendor's error types and codes ({@link OpenAiErrors}).</li>
  * </ul>
+ * A subclass whose chat body is {@link OpenAiCodec#chatRequest}'s, without quirks, says so in
+ * {@link #passthroughTokenField}: the gateway then sends a request that needs no translation as the client wrote it
+ * ({@link ChatPassthrough}).
  * Legacy prompt completions ({@link io.modelbridge.spi.PromptCompletions}) go to {@link #completionsPath()} when
  * the vendor has one and {@link #servesPrompts} agrees; otherwise the gateway translates them through chat.
  * Stateless: one instance serves every channel and call of its plugin concurrently.
  */
-public abstract class OpenAiCompatibleAdapter implements ProviderAdapter, PromptCompletions {
+public abstract class OpenAiCompatibleAdapter implements ProviderAdapter, PromptCompletions, ChatPassthrough {
     @Override
     public ChatResponse chat(ChatRequest request, CallContext ctx) {
         String body = chatBody(request, false, ctx.settings());
@@ -47,6 +51,30 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter, Prompt
     @Override
     public void stream(ChatRequest request, CallContext ctx, Consumer<ChatChunk> out) {
         String body = chatBody(request, true, ctx.settings());
+        try (HttpReply reply = send(ctx, chatPath(), body, "text/event-stream")) {
+            new OpenAiStreamParser(streamRules(), errors(), ctx.settings().credential(), out).parse(reply.body());
+        }
+    }
+
+    /**
+     * Only for a subclass that names its token field ({@link #passthroughTokenField}), and only when the client's limit,
+     * if any, is under that name: the body {@link #chatBody} would write then says what the client's says.
+     */
+    @Override
+    public boolean passesThrough(ChatRequest request, String tokenField, ProviderSettings settings) {
+        String field = passthroughTokenField(request, settings);
+        return field != null && (tokenField == null || tokenField.equals(field));
+    }
+
+    @Override
+    public ChatPassthrough.Answer chatPassed(byte[] body, CallContext ctx) {
+        try (HttpReply reply = send(ctx, chatPath(), body, "application/json")) {
+            return OpenAiResponses.passed(reply.bodyText(), streamRules().finishReasons());
+        }
+    }
+
+    @Override
+    public void streamPassed(byte[] body, CallContext ctx, Consumer<ChatChunk> out) {
         try (HttpReply reply = send(ctx, chatPath(), body, "text/event-stream")) {
             new OpenAiStreamParser(streamRules(), errors(), ctx.settings().credential(), out).parse(reply.body());
         }
@@ -126,6 +154,15 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter, Prompt
         return OpenAiCodec.chatRequest(request, stream, null);
     }
 
+    /**
+     * The field {@link #chatBody} gives the completion-token limit of {@code request} (whose model is the upstream's),
+     * for a subclass whose body is {@link OpenAiCodec#chatRequest}'s with nothing changed; null (the default) when the
+     * adapter writes its own body, which turns the passthrough off.
+     */
+    protected String passthroughTokenField(ChatRequest request, ProviderSettings settings) {
+        return null;
+    }
+
     /** How the vendor's stream differs from OpenAI's. */
     protected StreamRules streamRules() {
         return StreamRules.OPENAI;
@@ -139,7 +176,20 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter, Prompt
     /** Posts the body and returns the 2xx reply; any other status is closed and thrown as a classified failure. */
     protected final HttpReply send(CallContext ctx, String path, String body, String accept) {
         ProviderSettings settings = ctx.settings();
-        HttpCall call = HttpCall.postJson(settings.endpoint(info().defaultBaseUrl(), path), headers(settings, accept), body);
+        return send(ctx, HttpCall.postJson(settings.endpoint(info().defaultBaseUrl(), path), headers(settings, accept),
+                body));
+    }
+
+    /** {@link #send(CallContext, String, String, String)} for a JSON body already in bytes. */
+    private HttpReply send(CallContext ctx, String path, byte[] body, String accept) {
+        ProviderSettings settings = ctx.settings();
+        Map<String, String> headers = new LinkedHashMap<>(headers(settings, accept));
+        headers.put("Content-Type", "application/json");
+        return send(ctx, new HttpCall("POST", settings.endpoint(info().defaultBaseUrl(), path), headers, body));
+    }
+
+    private HttpReply send(CallContext ctx, HttpCall call) {
+        ProviderSettings settings = ctx.settings();
         HttpReply reply = ctx.transport().send(call);
         if (reply.status() / 100 == 2) {
             return reply;

@@ -4,6 +4,7 @@ import static io.modelbridge.compat.OpenAiJson.protocol;
 import static io.modelbridge.compat.OpenAiJson.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelbridge.spi.ChatPassthrough;
 import io.modelbridge.spi.ChatResponse;
 import io.modelbridge.spi.ContentPart;
 import io.modelbridge.spi.EmbeddingResponse;
@@ -40,6 +41,15 @@ public final class OpenAiResponses {
     public static ChatResponse chat(String body, Function<String, FinishReason> finishReasons) {
         ChatResponse usual = OpenAiAnswerReader.chat(body, finishReasons);
         return usual != null ? usual : chatFromTree(body, finishReasons);
+    }
+
+    /**
+     * A chat completion for the gateway to relay as it came when it can ({@link OpenAiAnswerReader#passed}), else to
+     * encode: read as {@link #chat(String, Function)} reads it.
+     */
+    public static ChatPassthrough.Answer passed(String body, Function<String, FinishReason> finishReasons) {
+        ChatPassthrough.Answer usual = OpenAiAnswerReader.passed(body, finishReasons);
+        return usual != null ? usual : ChatPassthrough.Answer.encoded(chatFromTree(body, finishReasons));
     }
 
     /** The answer read as a tree: every answer the token reader leaves, and every protocol failure. */

@@ -55,6 +55,12 @@ public final class OpenAiAdapter extends OpenAiCompatibleAdapter implements Nati
         return OpenAiCodec.chatRequest(request, stream, settings.extras().get("max-tokens-field"));
     }
 
+    /** The body is the shared codec's, so a request that needs no translation goes as the client sent it. */
+    @Override
+    protected String passthroughTokenField(ChatRequest request, ProviderSettings settings) {
+        return OpenAiCodec.maxTokensField(request.model(), settings.extras().get("max-tokens-field"));
+    }
+
     /** OpenAI's legacy endpoint; any other OpenAI-compatible server (vLLM, llama.cpp, Ollama) has it too. */
     @Override
     protected String completionsPath() {
