@@ -37,7 +37,7 @@ final class HttpTransport implements Transport {
     public HttpReply send(HttpCall call) {
         try {
             Origin origin = Origin.of(call.uri());
-            byte[] request = RequestHead.encode(call, origin);
+            RequestHead request = RequestHead.encode(call, origin);
             UpstreamConnection pooled = pool.acquire(origin);
             if (pooled != null) {
                 try {
@@ -73,7 +73,7 @@ final class HttpTransport implements Transport {
                 && !Thread.currentThread().isInterrupted();
     }
 
-    private HttpReply exchange(UpstreamConnection connection, byte[] request, URI uri) throws IOException {
+    private HttpReply exchange(UpstreamConnection connection, RequestHead request, URI uri) throws IOException {
         connection.readTimeout(readTimeout);
         connection.input().startAnswer();
         connection.send(request);

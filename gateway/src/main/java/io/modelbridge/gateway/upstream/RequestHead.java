@@ -1,6 +1,8 @@
 package io.modelbridge.gateway.upstream;
 
 import io.modelbridge.spi.HttpCall;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.Map;
@@ -36,7 +38,7 @@ final class RequestHead {
     }
 
     /** The whole request, body included. */
-    static byte[] encode(HttpCall call, Origin origin) {
+    static RequestHead encode(HttpCall call, Origin origin) {
         URI uri = call.uri();
         byte[] body = call.body();
         RequestHead out = new RequestHead(256 + body.length);
@@ -63,7 +65,13 @@ final class RequestHead {
             out.ascii("Content-Length: ").ascii(Integer.toString(body.length)).ascii("\r\n");
         }
         out.ascii("\r\n").raw(body);
-        return out.length == out.bytes.length ? out.bytes : Arrays.copyOf(out.bytes, out.length);
+        return out;
+    }
+
+    /** Writes the whole request in one write. */
+    void writeTo(OutputStream output) throws IOException {
+        output.write(bytes, 0, length);
+        output.flush();
     }
 
     static boolean tokenChar(char c) {

@@ -77,9 +77,8 @@ final class UpstreamConnection {
     }
 
     /** Sends a whole request (head and body) in one write. */
-    void send(byte[] request) throws IOException {
-        output.write(request);
-        output.flush();
+    void send(RequestHead request) throws IOException {
+        request.writeTo(output);
     }
 
     void readTimeout(Duration timeout) throws SocketException {

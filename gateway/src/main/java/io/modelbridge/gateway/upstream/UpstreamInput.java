@@ -48,8 +48,10 @@ final class UpstreamInput {
             if (partialLength + lim - pos >= limit) {
                 throw tooLong(limit);
             }
-            partialLength = append(partialLength, pos, lim - pos);
-            pos = lim;
+            if (lim > pos) {
+                partialLength = append(partialLength, pos, lim - pos);
+                pos = lim;
+            }
             if (!fill()) {
                 if (partialLength == 0) {
                     return null;
