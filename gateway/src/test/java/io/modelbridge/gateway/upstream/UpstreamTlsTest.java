@@ -10,7 +10,11 @@ import io.modelbridge.spi.HttpReply;
 import io.modelbridge.spi.ProviderException;
 import io.modelbridge.spi.ProviderFailure.Kind;
 import io.modelbridge.spi.Transport;
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import javax.net.ServerSocketFactory;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.HandshakeCompletedListener;
 import javax.net.ssl.KeyManagerFactory;
@@ -27,9 +32,8 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -69,32 +73,27 @@ class UpstreamTlsTest {
         trusting.init(null, tmf.getTrustManagers(), null);
     }
 
-    @AfterAll
-    static void done() {
-        serverTls = null;
-    }
-
+    /** A ScriptedUpstream whose accepted sockets are TLS server sockets; {@code seen} gets the SNI names asked for. */
     private static ScriptedUpstream upstream(List<SNIServerName> seen) throws Exception {
-        SSLServerSocketFactory factory = serverTls.getServerSocketFactory();
-        return new ScriptedUpstream(new javax.net.ServerSocketFactory() {
+        return new ScriptedUpstream(new ServerSocketFactory() {
             @Override
-            public java.net.ServerSocket createServerSocket(int port) throws java.io.IOException {
+            public ServerSocket createServerSocket(int port) throws IOException {
                 throw new UnsupportedOperationException();
             }
 
             @Override
-            public java.net.ServerSocket createServerSocket(int port, int backlog) throws java.io.IOException {
+            public ServerSocket createServerSocket(int port, int backlog) throws IOException {
                 throw new UnsupportedOperationException();
             }
 
             @Override
-            public java.net.ServerSocket createServerSocket(int port, int backlog, java.net.InetAddress address)
-                    throws java.io.IOException {
-                return new java.net.ServerSocket(port, backlog, address) {
+            public ServerSocket createServerSocket(int port, int backlog, InetAddress address)
+                    throws IOException {
+                return new ServerSocket(port, backlog, address) {
                     @Override
-                    public java.net.Socket accept() throws java.io.IOException {
-                        java.net.Socket plain = super.accept();
-                        javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) serverTls.getSocketFactory()
+                    public Socket accept() throws IOException {
+                        Socket plain = super.accept();
+                        SSLSocket tls = (SSLSocket) serverTls.getSocketFactory()
                                 .createSocket(plain, null, plain.getPort(), true);
                         tls.setUseClientMode(false);
                         HandshakeCompletedListener record = event ->
@@ -107,20 +106,21 @@ class UpstreamTlsTest {
         }, "https");
     }
 
-    private static HttpReply send(SSLContext clientTls, URI uri) throws Exception {
-        UpstreamClients clients = new UpstreamClients(clientTls, new ConnectionPool());
-        Transport transport = clients.transportFor(UpstreamHttpTest.settings(Duration.ofSeconds(5)));
-        return transport.send(HttpCall.postJson(uri, Map.of(), "{}"));
+    /** The answer's status and body. */
+    private static String call(SSLContext clientTls, URI uri) {
+        try (UpstreamClients clients = new UpstreamClients(clientTls, new ConnectionPool())) {
+            Transport transport = clients.transportFor(UpstreamHttpTest.settings(Duration.ofSeconds(5)));
+            try (HttpReply reply = transport.send(HttpCall.postJson(uri, Map.of(), "{}"))) {
+                return reply.status() + " " + reply.bodyText();
+            }
+        }
     }
 
     @Test
     void aTrustedCertificateForTheHostIsAcceptedWithSni() throws Exception {
         List<SNIServerName> seen = new CopyOnWriteArrayList<>();
         try (ScriptedUpstream upstream = upstream(seen).then(sized(200, "secure"))) {
-            try (HttpReply reply = send(trusting, URI.create("https://localhost:" + upstream.port() + "/v1"))) {
-                assertEquals(200, reply.status());
-                assertEquals("secure", reply.bodyText());
-            }
+            assertEquals("200 secure", call(trusting, URI.create("https://localhost:" + upstream.port() + "/v1")));
             UpstreamHttpTest.waitFor(() -> !seen.isEmpty());
             assertEquals(List.of(new SNIHostName("localhost")), seen);
         }
@@ -131,7 +131,7 @@ class UpstreamTlsTest {
         try (ScriptedUpstream upstream = upstream(new CopyOnWriteArrayList<>()).then(sized(200, "never"))) {
             // the certificate names localhost, not 127.0.0.1
             ProviderException e = assertThrows(ProviderException.class,
-                    () -> send(trusting, URI.create("https://127.0.0.1:" + upstream.port() + "/v1")));
+                    () -> call(trusting, URI.create("https://127.0.0.1:" + upstream.port() + "/v1")));
             assertEquals(Kind.UNAVAILABLE, e.failure().kind());
             assertTrue(e.getCause() instanceof SSLHandshakeException, String.valueOf(e.getCause()));
         }
@@ -141,7 +141,7 @@ class UpstreamTlsTest {
     void aCertificateTheJvmDoesNotTrustIsRefused() throws Exception {
         try (ScriptedUpstream upstream = upstream(new CopyOnWriteArrayList<>()).then(sized(200, "never"))) {
             ProviderException e = assertThrows(ProviderException.class,
-                    () -> send(SSLContext.getDefault(), URI.create("https://localhost:" + upstream.port() + "/v1")));
+                    () -> call(SSLContext.getDefault(), URI.create("https://localhost:" + upstream.port() + "/v1")));
             assertEquals(Kind.UNAVAILABLE, e.failure().kind());
             assertTrue(e.getCause() instanceof SSLHandshakeException, String.valueOf(e.getCause()));
         }
