@@ -72,8 +72,8 @@ final class ConnectionPool implements AutoCloseable {
         }
         if (!kept) {
             connection.close();
-        } else if (closed) {
-            sweepAll(Long.MIN_VALUE);
+        } else if (closed) { // close() ran while this one was being offered
+            closeIdle(Long.MAX_VALUE);
         }
     }
 
@@ -89,15 +89,16 @@ final class ConnectionPool implements AutoCloseable {
     }
 
     void sweep() {
-        sweepAll(System.nanoTime() - expiryNanos);
+        closeIdle(expiryNanos);
     }
 
-    /** Closes every idle connection idle since before {@code idleBefore}. */
-    private void sweepAll(long idleBefore) {
+    /** Closes every connection idle for at least {@code idleNanos} (all of them for Long.MAX_VALUE). */
+    private void closeIdle(long idleNanos) {
+        long now = System.nanoTime();
         List<UpstreamConnection> expired = new ArrayList<>();
         for (ArrayDeque<UpstreamConnection> queue : idle.values()) {
             synchronized (queue) {
-                while (!queue.isEmpty() && (idleBefore == Long.MIN_VALUE || queue.peekLast().idleSince() - idleBefore < 0)) {
+                while (!queue.isEmpty() && (idleNanos == Long.MAX_VALUE || now - queue.peekLast().idleSince() >= idleNanos)) {
                     expired.add(queue.pollLast());
                 }
             }
@@ -109,6 +110,6 @@ final class ConnectionPool implements AutoCloseable {
     public void close() {
         closed = true;
         sweeper.shutdownNow();
-        sweepAll(Long.MIN_VALUE);
+        closeIdle(Long.MAX_VALUE);
     }
 }
