@@ -1,47 +1,53 @@
 package io.modelbridge.gateway.upstream;
 
-import io.helidon.webclient.api.WebClient;
 import io.modelbridge.spi.ProviderSettings;
 import io.modelbridge.spi.Transport;
 import java.net.http.HttpClient;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
 
 /**
- * The gateway's clients to upstream vendors. One Helidon WebClient per distinct (connect, read) timeout pair —
- * channels share them — because a per-request read timeout grows Helidon's connection cache without bound
- * (helidon#10304). The JDK client serves WebSockets, which Helidon's HTTP/1 client does not.
+ * The gateway's clients to upstream vendors: its own HTTP/1.1 client over one pool of keep-alive connections shared
+ * by every channel (timeouts are per call, not per pool), and the JDK client for WebSockets. TLS trusts what the
+ * JVM's default SSLContext trusts (the JDK's cacerts, or {@code javax.net.ssl.trustStore}), as Helidon's WebClient
+ * did.
  */
 public final class UpstreamClients implements AutoCloseable {
-    private final ConcurrentMap<Timeouts, WebClient> clients = new ConcurrentHashMap<>();
+    private final ConnectionPool pool;
+    private final SSLContext tls;
     private final HttpClient webSockets = HttpClient.newBuilder()
             .executor(Executors.newVirtualThreadPerTaskExecutor())
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
+    public UpstreamClients() {
+        this(defaultTls(), new ConnectionPool());
+    }
+
+    /** With another trust (tests: a self-signed upstream) and pool. */
+    UpstreamClients(SSLContext tls, ConnectionPool pool) {
+        this.tls = tls;
+        this.pool = pool;
+    }
+
     /** The transport a call on this channel uses. */
     public Transport transportFor(ProviderSettings settings) {
-        Timeouts t = new Timeouts(settings.connectTimeout(), settings.readTimeout());
-        WebClient client = clients.get(t); // a plain read on every call after the first with these timeouts
-        if (client == null) {
-            client = clients.computeIfAbsent(t, k -> WebClient.builder()
-                    .socketOptions(o -> o.tcpNoDelay(true)) // stream chunks are small: no Nagle delay on them
-                    .connectTimeout(k.connect())
-                    .readTimeout(k.read())
-                    .followRedirects(false)
-                    .dnsResolver(JvmDnsResolver.INSTANCE)
-                    .build());
-        }
-        return new HttpTransport(client, webSockets, settings.readTimeout());
+        return new HttpTransport(pool, tls, webSockets, settings.connectTimeout(), settings.readTimeout());
     }
 
     @Override
     public void close() {
-        clients.values().forEach(c -> c.closeResource());
+        pool.close();
         webSockets.close();
     }
 
-    private record Timeouts(Duration connect, Duration read) {}
+    private static SSLContext defaultTls() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no default TLS context", e);
+        }
+    }
 }

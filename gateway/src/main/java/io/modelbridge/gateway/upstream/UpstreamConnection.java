@@ -1,0 +1,122 @@
+package io.modelbridge.gateway.upstream;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One blocking HTTP/1.1 connection to an upstream, used by one call at a time (a virtual thread parks on its reads;
+ * {@link Socket#setSoTimeout} bounds each of them, and an interrupt from the call watchdog closes it).
+ */
+final class UpstreamConnection {
+    private final Origin origin;
+    private final Socket socket;
+    private final UpstreamInput input;
+    private final OutputStream output;
+    private int readTimeoutMillis = -1;
+    private boolean reused;
+    private long idleSince;
+
+    private UpstreamConnection(Origin origin, Socket socket) throws IOException {
+        this.origin = origin;
+        this.socket = socket;
+        this.input = new UpstreamInput(socket.getInputStream());
+        this.output = socket.getOutputStream();
+    }
+
+    /**
+     * Connects, through the JVM's resolver (an UnknownHostException stays the cause) and, for https, a TLS handshake
+     * with SNI and hostname verification against {@code tls}'s trust. No connection is kept if any step fails.
+     */
+    static UpstreamConnection open(Origin origin, Duration connectTimeout, Duration readTimeout, SSLContext tls)
+            throws IOException {
+        InetAddress address = InetAddress.getAllByName(origin.bareHost())[0];
+        Socket plain = new Socket();
+        try {
+            plain.setTcpNoDelay(true); // stream chunks are small: no Nagle delay on them
+            plain.connect(new InetSocketAddress(address, origin.port()), millis(connectTimeout));
+            Socket socket = origin.tls() ? handshake(plain, origin, tls, readTimeout) : plain;
+            UpstreamConnection connection = new UpstreamConnection(origin, socket);
+            connection.readTimeout(readTimeout);
+            return connection;
+        } catch (IOException | RuntimeException e) {
+            plain.close();
+            throw e;
+        }
+    }
+
+    private static Socket handshake(Socket plain, Origin origin, SSLContext tls, Duration readTimeout) throws IOException {
+        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, origin.bareHost(), origin.port(), true);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.setApplicationProtocols(new String[] {"http/1.1"});
+        if (!ipLiteral(origin.bareHost())) {
+            parameters.setServerNames(List.of(new SNIHostName(origin.bareHost())));
+        }
+        socket.setSSLParameters(parameters);
+        socket.setSoTimeout(millis(readTimeout));
+        socket.startHandshake();
+        return socket;
+    }
+
+    Origin origin() {
+        return origin;
+    }
+
+    UpstreamInput input() {
+        return input;
+    }
+
+    /** Sends a whole request (head and body) in one write. */
+    void send(RequestHead request) throws IOException {
+        request.writeTo(output);
+    }
+
+    void readTimeout(Duration timeout) throws SocketException {
+        int millis = millis(timeout);
+        if (millis != readTimeoutMillis) {
+            socket.setSoTimeout(millis);
+            readTimeoutMillis = millis;
+        }
+    }
+
+    /** Whether this connection carried an earlier exchange (taken from the pool). */
+    boolean reused() {
+        return reused;
+    }
+
+    void markIdle(long nanos) {
+        reused = true;
+        idleSince = nanos;
+    }
+
+    long idleSince() {
+        return idleSince;
+    }
+
+    void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing more to release
+        }
+    }
+
+    private static boolean ipLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    }
+
+    /** A positive millisecond count (0 would mean no timeout at all). */
+    private static int millis(Duration d) {
+        return (int) Math.clamp(d.toMillis(), 1, Integer.MAX_VALUE);
+    }
+}
