@@ -1,6 +1,10 @@
 package io.modelbridge.compat;
 
 import static io.modelbridge.compat.OpenAiJson.MAPPER;
+import static io.modelbridge.compat.TokenReads.UNUSUAL;
+import static io.modelbridge.compat.TokenReads.extra;
+import static io.modelbridge.compat.TokenReads.once;
+import static io.modelbridge.compat.TokenReads.optionalString;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -14,7 +18,6 @@ import io.modelbridge.spi.ToolCall;
 import io.modelbridge.spi.Usage;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -27,15 +30,6 @@ import java.util.function.Function;
  * the same code as before; the fields the SPI does not model go to {@code extras} as plain values.
  */
 final class OpenAiAnswerReader {
-    /** Thrown where the answer is not of the usual shape: the tree decides then (no stack trace, never escapes). */
-    private static final class Unusual extends RuntimeException {
-        Unusual() {
-            super(null, null, false, false);
-        }
-    }
-
-    private static final Unusual UNUSUAL = new Unusual();
-
     private OpenAiAnswerReader() {}
 
     /** The answer, or null when it is not of the usual shape (or is a protocol failure): the tree decides. */
@@ -272,33 +266,5 @@ final class OpenAiAnswerReader {
         if (relay != null && !plain) {
             relay.plain = false;
         }
-    }
-
-    /** An unmodelled field as a plain value, in the order it came; a name given twice is left to the tree. */
-    private static Map<String, Object> extra(Map<String, Object> extras, String name, JsonParser p) throws IOException {
-        Map<String, Object> all = extras == null ? new LinkedHashMap<>() : extras;
-        if (all.containsKey(name)) {
-            throw UNUSUAL;
-        }
-        all.put(name, MAPPER.readValue(p, Object.class));
-        return all;
-    }
-
-    /** Marks field {@code bit} as seen; a name given twice is left to the tree (whose last value wins). */
-    private static int once(int seen, int bit) {
-        if ((seen & (1 << bit)) != 0) {
-            throw UNUSUAL;
-        }
-        return seen | (1 << bit);
-    }
-
-    private static String optionalString(JsonToken t, JsonParser p) throws IOException {
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (t != JsonToken.VALUE_STRING) {
-            throw UNUSUAL;
-        }
-        return p.getText();
     }
 }

@@ -1,6 +1,11 @@
 package io.modelbridge.compat;
 
 import static io.modelbridge.compat.OpenAiJson.MAPPER;
+import static io.modelbridge.compat.TokenReads.UNUSUAL;
+import static io.modelbridge.compat.TokenReads.extra;
+import static io.modelbridge.compat.TokenReads.once;
+import static io.modelbridge.compat.TokenReads.optionalString;
+import static io.modelbridge.compat.TokenReads.put;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -32,15 +37,6 @@ final class OpenAiChunkReader {
 
     /** A tool call fragment; {@code function} false for calls of other types (skipped). */
     record Call(int index, boolean function, String id, String name, String arguments) {}
-
-    /** Thrown where the event is not of the usual shape: the tree decides then (no stack trace, never escapes). */
-    private static final class Unusual extends RuntimeException {
-        Unusual() {
-            super(null, null, false, false);
-        }
-    }
-
-    private static final Unusual UNUSUAL = new Unusual();
 
     private OpenAiChunkReader() {}
 
@@ -251,37 +247,4 @@ final class OpenAiChunkReader {
         }
         return new Call(index, type == null || type.equals("function"), id, name, arguments);
     }
-
-    /** An unmodelled field as a plain value, in the order it came; a name given twice is left to the tree. */
-    private static Map<String, Object> extra(Map<String, Object> extras, String name, JsonParser p) throws IOException {
-        return put(extras, name, MAPPER.readValue(p, Object.class));
-    }
-
-    private static Map<String, Object> put(Map<String, Object> extras, String name, Object value) {
-        Map<String, Object> all = extras == null ? new LinkedHashMap<>() : extras;
-        if (all.containsKey(name)) {
-            throw UNUSUAL;
-        }
-        all.put(name, value);
-        return all;
-    }
-
-    /** Marks field {@code bit} as seen; a name given twice is left to the tree (whose last value wins). */
-    private static int once(int seen, int bit) {
-        if ((seen & (1 << bit)) != 0) {
-            throw UNUSUAL;
-        }
-        return seen | (1 << bit);
-    }
-
-    private static String optionalString(JsonToken t, JsonParser p) throws IOException {
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (t != JsonToken.VALUE_STRING) {
-            throw UNUSUAL;
-        }
-        return p.getText();
-    }
 }
-
