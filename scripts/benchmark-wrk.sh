@@ -152,10 +152,12 @@ fi
 # --- before/after: a baseline build (--baseline DIR) against this build, fresh gateways side by side ---
 if [ -n "${BASELINE:-}" ] && wrk_part baseline; then
   echo "[bench-wrk] before/after: $BASELINE against this build" >&2
-  GW_DIST="$BASELINE" start_extra_gateway before
+  # shellcheck disable=SC2086 # BEFORE_JAVA_OPTS / AFTER_JAVA_OPTS hold several options (an A/B of JVM options)
+  GW_DIST="$BASELINE" start_extra_gateway before -- ${BEFORE_JAVA_OPTS:-}
   configure_extra_gateway
   BEFORE_PID="$GW_PID" BEFORE_PORT="$GW_PORT" BEFORE_KEY="$GW_KEY" BEFORE_DATA="$GW_DATA"
-  start_extra_gateway after
+  # shellcheck disable=SC2046,SC2086 # this build starts with ./modelbridge's options; the baseline as it was
+  start_extra_gateway after -- $(mb_default_jvm_opts) ${AFTER_JAVA_OPTS:-}
   configure_extra_gateway
   AFTER_PID="$GW_PID" AFTER_PORT="$GW_PORT" AFTER_KEY="$GW_KEY" AFTER_DATA="$GW_DATA"
   for side in BEFORE AFTER; do # warm-up, one after the other
@@ -183,7 +185,8 @@ if wrk_part limits; then
     url="$mode"
     [ "$mode" = redis ] && url="redis://127.0.0.1:$REDIS_PORT/0"
     echo "[bench-wrk] a gateway with MB_RATE_LIMITS=$mode" >&2
-    start_extra_gateway "$mode" MB_RATE_LIMITS="$url"
+    # shellcheck disable=SC2046 # ./modelbridge's options
+    start_extra_gateway "$mode" MB_RATE_LIMITS="$url" -- $(mb_default_jvm_opts)
     configure_extra_gateway
     BENCH_KEY="$GW_KEY" BENCH_BODY="$SMALL_BODY" wrk -t1 -c50 -d45s -s "$WORK/post.lua" \
       "http://127.0.0.1:$GW_PORT/v1/chat/completions" >/dev/null # warm-up: what the warm-start phase shows it needs
@@ -267,8 +270,8 @@ EOF
       echo "$start train_s $(awk -v a="$began" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')" >>"$WORK/cold.starts"
     fi
     [ "$start" = plain ] || read -r -a opts <<<"$(mb_aot_opts "$AOT_DIR" "$dist/modelbridge-gateway.jar")"
-    # shellcheck disable=SC2206 # WARM_JAVA_OPTS holds several options
-    opts+=(${WARM_JAVA_OPTS:-})
+    # shellcheck disable=SC2206,SC2207 # ./modelbridge's options, then WARM_JAVA_OPTS
+    opts+=($(mb_default_jvm_opts) ${WARM_JAVA_OPTS:-})
     [ "$start" = warmup ] && env_vars=("MB_WARMUP=$WARM_WARMUP")
     echo "[bench-wrk] warm start: $start (${opts[*]:-no cache})" >&2
     echo "$start ${opts[*]:-}" | sed "s|$WORK|<work>|g" >>"$WORK/cold.opts"

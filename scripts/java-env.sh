@@ -35,11 +35,29 @@ fi
 export JAVA_HOME="$MB_JDK"
 export PATH="$JAVA_HOME/bin:$PATH"
 
+# Prints the JVM options every start of the gateway gets before MB_JAVA_OPTS (docs/operations.md, "JVM options"),
+# measured with wrk in docs/benchmarks.md: on JDK 25 and newer, compact object headers (JEP 519: 8-byte object
+# headers, less memory and less allocation per request); on a machine with at most 2 processors, the serial
+# collector, unless MB_JAVA_OPTS picks a collector (the JVM picks G1 on 2 processors, whose barriers and concurrent
+# threads cost the request path more CPU than its pauses save; on more processors G1 stays). MB_JAVA_OPTS comes after
+# these, so an option there wins (-XX:-UseCompactObjectHeaders turns that one off).
+mb_default_jvm_opts() {
+  local major opts=()
+  major="$(mb_java_major "$JAVA_HOME/bin/java")"
+  [ -n "$major" ] && [ "$major" -ge 25 ] && opts+=(-XX:+UseCompactObjectHeaders)
+  case " ${MB_JAVA_OPTS:-} " in
+    *" -XX:+Use"*"GC "*) ;;
+    *) [ "$(nproc 2>/dev/null || echo 4)" -le 2 ] && opts+=(-XX:+UseSerialGC) ;;
+  esac
+  echo "${opts[*]}"
+}
+
 # Prints the JVM options of the start-up cache of jar $2, kept in folder $1 (docs/operations.md, "Warm start").
 # JDK 25 and newer: the ahead-of-time cache (JEPs 483, 514, 515: classes loaded and linked, method profiles). A run
 # with -XX:AOTCacheOutput records it, and the JVM writes it when that run exits (./modelbridge runs mb_aot_train
 # first, so that run is the training run); every later start uses it (-XX:AOTCache). JDK 19 to 24: a dynamic CDS archive (classes only), created and refreshed the same way. The file
-# name carries a digest of the JDK and of the jar and its lib/ folder, so a rebuild or another JDK records anew;
+# name carries a digest of the JDK, the JVM options and the jar and its lib/ folder, so a rebuild, another JDK or
+# other options (a cache recorded with other object headers or another collector cannot be used) record anew;
 # older files are removed. A cache the JVM cannot use is ignored with a warning (the start goes on without it).
 # MB_AOT=off prints nothing.
 mb_aot_opts() {
@@ -52,8 +70,8 @@ mb_aot_opts() {
   # Nothing that may differ between two calls a minute apart (the training's, then the start's): not the ", sharing"
   # that -version prints only when the JDK's own CDS archive could be mapped, nor ls -l's block counts, which change
   # when freshly copied files are written back; names, sizes and modification times only.
-  key="$( { echo "${version//, sharing/}"; find "$jar" "$(dirname "$jar")/lib" -maxdepth 1 -type f \
-    -printf '%p %s %T@\n' 2>/dev/null | sort; } | cksum | cut -d' ' -f1)"
+  key="$( { echo "${version//, sharing/}"; echo "$(mb_default_jvm_opts) ${MB_JAVA_OPTS:-}"
+    find "$jar" "$(dirname "$jar")/lib" -maxdepth 1 -type f -printf '%p %s %T@\n' 2>/dev/null | sort; } | cksum | cut -d' ' -f1)"
   if [ "$major" -ge 25 ]; then
     file="$dir/modelbridge-$key.aot"
     find "$dir" -maxdepth 1 -name 'modelbridge-*' ! -name "modelbridge-$key.*" -delete 2>/dev/null || true
@@ -88,7 +106,7 @@ mb_aot_train() {
   echo "Training the start-up cache of this build and JDK (once per build; about a minute)..." >&2
   # shellcheck disable=SC2086 # MB_JAVA_OPTS holds several options
   # Written under another name first: a training that is stopped half-way leaves no cache to use.
-  if "$JAVA_HOME/bin/java" "-XX:AOTCacheOutput=$file.part" ${MB_JAVA_OPTS:-} -jar "$jar" --aot-training "$plugins" \
+  if "$JAVA_HOME/bin/java" "-XX:AOTCacheOutput=$file.part" $(mb_default_jvm_opts) ${MB_JAVA_OPTS:-} -jar "$jar" --aot-training "$plugins" \
       >"$log" 2>&1 && [ -s "$file.part" ] && mv -f "$file.part" "$file"; then
     echo "Start-up cache written: $file" >&2
   else

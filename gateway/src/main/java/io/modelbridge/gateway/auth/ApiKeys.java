@@ -8,11 +8,22 @@ import java.security.NoSuchAlgorithmException;
 public final class ApiKeys {
     public static final String PREFIX = "mb-";
 
+    /** Cloned for each hash: cheaper than looking the algorithm up among the security providers every time. */
+    private static final MessageDigest SHA_256 = sha256();
+
     private ApiKeys() {}
 
     public static byte[] hash(String secret) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+            return ((MessageDigest) SHA_256.clone()).digest(secret.getBytes(StandardCharsets.UTF_8));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

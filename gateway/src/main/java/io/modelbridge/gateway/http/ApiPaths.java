@@ -6,8 +6,17 @@ import io.helidon.webserver.http.ServerRequest;
 final class ApiPaths {
     private ApiPaths() {}
 
+    /** Whether the path is {@code /v1} or under it, runs of slashes read as one (as PathCleanup will serve it). */
     static boolean isApi(ServerRequest req) {
-        String path = req.path().rawPath().replaceAll("/{2,}", "/"); // as PathCleanup will serve it
-        return path.equals("/v1") || path.startsWith("/v1/");
+        return isApi(req.path().rawPath());
+    }
+
+    static boolean isApi(String rawPath) {
+        int start = 0;
+        while (start < rawPath.length() && rawPath.charAt(start) == '/') {
+            start++;
+        }
+        int end = start + 2;
+        return start > 0 && rawPath.startsWith("v1", start) && (rawPath.length() == end || rawPath.charAt(end) == '/');
     }
 }

@@ -57,6 +57,9 @@ public final class RouteTable {
         if (targets == null || targets.isEmpty()) {
             return Optional.empty();
         }
+        if (targets.size() == 1) {
+            return Optional.of(List.of(targets.getFirst()));
+        }
         Map<Integer, List<Target>> byPriority = targets.stream()
                 .collect(Collectors.groupingBy(Target::priority, TreeMap::new, Collectors.toList()));
         List<Target> plan = new ArrayList<>(targets.size());

@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,16 +48,43 @@ class StartupCacheOptionsTest {
         assertEquals("", aotOptions(cacheDir, jar, "off"));
     }
 
-    private static String aotOptions(Path cacheDir, Path jar, String aot) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("bash", "-c",
-                ". scripts/java-env.sh && mb_aot_opts \"$1\" \"$2\"", "test", cacheDir.toString(), jar.toString())
-                .directory(DeployKit.REPO.toFile()).redirectErrorStream(true);
+    @Test
+    void theDefaultJvmOptionsLeaveTheCollectorToMbJavaOptsAndTheCacheFollowsThem() throws Exception {
+        String defaults = script("mb_default_jvm_opts", Map.of());
+        assertEquals(Runtime.version().feature() >= 25, defaults.contains("-XX:+UseCompactObjectHeaders"), defaults);
+        int processors = Integer.parseInt(script("nproc", Map.of()));
+        assertEquals(processors <= 2, defaults.contains("-XX:+UseSerialGC"), defaults);
+        String chosen = script("mb_default_jvm_opts", Map.of("MB_JAVA_OPTS", "-Xmx1g -XX:+UseZGC"));
+        assertFalse(chosen.contains("GC"), "a collector in MB_JAVA_OPTS is not contradicted: " + chosen);
+        assertEquals("0", script("\"$JAVA_HOME/bin/java\" $(mb_default_jvm_opts) -version >/dev/null 2>&1; echo $?",
+                Map.of()), "the JVM starts with them");
+
+        assumeTrue(Runtime.version().feature() >= 25, "the ahead-of-time cache needs a JDK 25");
+        Path jar = Files.writeString(dir.resolve("modelbridge-gateway.jar"), "jar");
+        Path cacheDir = dir.resolve("aot");
+        String plain = script("mb_aot_opts \"$1\" \"$2\"", Map.of(), cacheDir.toString(), jar.toString());
+        String other = script("mb_aot_opts \"$1\" \"$2\"", Map.of("MB_JAVA_OPTS", "-XX:-UseCompactObjectHeaders"),
+                cacheDir.toString(), jar.toString());
+        assertNotEquals(plain, other, "a cache recorded with other JVM options is another file");
+    }
+
+    private static String script(String command, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(
+                List.of("bash", "-c", ". scripts/java-env.sh && " + command, "test"));
+        line.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(line).directory(DeployKit.REPO.toFile()).redirectErrorStream(true);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().put("MB_AOT", aot);
+        builder.environment().remove("MB_JAVA_OPTS");
+        builder.environment().putAll(env);
         Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue(), out);
         return out;
+    }
+
+    private static String aotOptions(Path cacheDir, Path jar, String aot) throws IOException, InterruptedException {
+        return script("mb_aot_opts \"$1\" \"$2\"", Map.of("MB_AOT", aot), cacheDir.toString(), jar.toString());
     }
 }
