@@ -44,6 +44,7 @@ class ResponseHeaderInjectionIT {
     @TempDir
     static Path dataDir;
     static OpenAiSimulator upstream;
+    static HostileUpstream hostile;
     static RunningGateway gateway;
     static String key;
 
@@ -55,6 +56,8 @@ class ResponseHeaderInjectionIT {
         channel("hdr-sim", upstream.baseUri().toString(), "gpt-4o");
         channel("hdr-legacy", upstream.baseUri().toString(), "legacy-model");
         channel("hdr-dead", "http://127.0.0.1:9", "dead-model"); // nothing listens
+        hostile = HostileUpstream.start();
+        channel("hdr-hostile", hostile.baseUri().toString(), "hostile-model");
         key = gateway.userWithKey("hdr");
         // the bundled openai plugin, upgraded in place to a version whose name no header may carry
         PluginJars.openAiVersion(PLUGIN_VERSION, dataDir.resolve("plugins").resolve("modelbridge-plugin-openai.jar"));
@@ -72,6 +75,7 @@ class ResponseHeaderInjectionIT {
     static void stop() {
         gateway.close();
         upstream.close();
+        hostile.close();
     }
 
     @Test
@@ -136,6 +140,29 @@ class ResponseHeaderInjectionIT {
             assertSafe(reply);
             assertTrue(reply.status() == 502 || reply.status() == 529, call[0] + ": " + reply);
             assertEquals("dead%0D%0ASet-Cookie: x=1", reply.headers().get("x-modelbridge-channel"), call[0]);
+            assertTrue(json(reply.body()).path("error").has("message"), reply.body());
+        }
+    }
+
+    @Test
+    void anUpstreamsRetryAfterReachesTheClientOnlyAsWholeSeconds() {
+        String body = "{\"error\":{\"message\":\"slow down\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}";
+        for (String retryAfter : List.of("Retry-After: 3, Set-Cookie: x=1", "Retry-After: 99999999999999999999999",
+                "retry-after-ms: 12\u0001", "Retry-After: -5", "Retry-After: Wed, 21 Oct 2015 07:28:00 GMT",
+                "Retry-After: 4\u00e9")) {
+            hostile.answer(out -> {
+                out.write(("HTTP/1.1 429 Too Many\r\nContent-Type: application/json\r\n" + retryAfter
+                        + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            });
+            RawHttp.Reply reply = RawHttp.post(gateway.api(), "/v1/chat/completions", key,
+                    chat("hostile-model", "hi", false).getBytes(StandardCharsets.UTF_8));
+            assertSafe(reply);
+            // 429 relayed; 502 for a head the upstream client refuses; 503 once the channel's breaker opens
+            assertTrue(List.of(429, 502, 503).contains(reply.status()), retryAfter + ": " + reply);
+            String shown = reply.headers().get("retry-after");
+            assertTrue(reply.status() == 502 || shown.matches("[0-9]{1,19}"), retryAfter + ": " + shown);
             assertTrue(json(reply.body()).path("error").has("message"), reply.body());
         }
     }
