@@ -188,7 +188,7 @@ class ResponseHeaderInjectionIT {
 
     /** Runs one statement on the gateway's database; several values are one text array. */
     private static void sql(String statement, String... values) throws SQLException {
-        Gateway db = new Gateway(gateway);
+        DbLogin db = new DbLogin(gateway);
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
              PreparedStatement s = c.prepareStatement(statement)) {
             if (values.length > 1) {
@@ -200,8 +200,8 @@ class ResponseHeaderInjectionIT {
         }
     }
 
-    private record Gateway(String url, String user, String password) {
-        Gateway(RunningGateway running) {
+    private record DbLogin(String url, String user, String password) {
+        DbLogin(RunningGateway running) {
             this(running.gateway().jdbcUrl(), running.gateway().dbUser(), running.gateway().dbPassword());
         }
     }
