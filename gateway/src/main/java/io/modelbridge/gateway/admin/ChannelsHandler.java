@@ -129,7 +129,7 @@ final class ChannelsHandler {
                 : c.credentialSealed();
         return new ChannelSpec(c.name(), provider,
                 body.hasValue("base_url") ? baseUrl(body.text("base_url").orElseThrow()) : c.baseUrl(),
-                sealed, body.strings("models").orElse(c.models()),
+                sealed, body.strings("models").map(ChannelsHandler::models).orElse(c.models()),
                 body.integer("priority").orElse(c.priority()),
                 FieldValidation.positive(body.integer("weight").orElse(c.weight()), "weight"),
                 body.bool("enabled").orElse(c.enabled()),
@@ -183,6 +183,14 @@ final class ChannelsHandler {
         }
         throw FieldValidation.invalid("'base_url' must be an http(s) or ws(s) URL without user info, or \"\" for the "
                 + "vendor's own.", "base_url");
+    }
+
+    /** Each a model name as aliases have them: clients ask for it, and it is sent in x-modelbridge-upstream-model. */
+    private static List<String> models(List<String> models) {
+        for (int i = 0; i < models.size(); i++) {
+            FieldValidation.model(models.get(i), "models[" + i + "]");
+        }
+        return models;
     }
 
     private static Channel find(ChannelRepository channels, String name) {

@@ -53,7 +53,8 @@ final class ApiCors implements Filter {
             return;
         }
         boolean any = edge.corsOrigins().contains(ApiEdgeConfig.ANY_ORIGIN);
-        res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, any ? "*" : origin.get());
+        // the allowed origin as configured (checked at start), not the request's bytes
+        res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, any ? "*" : origin.get().toLowerCase(Locale.ROOT));
         if (!any) {
             res.header(HeaderNames.VARY, "Origin");
         }

@@ -4,6 +4,7 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.error.HeaderText;
 import io.modelbridge.gateway.pipeline.ServingTarget;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.Map;
 /**
  * The response headers that say which alias target, and which plugin version, served the request. Which channel,
  * upstream model and plugin served a call is the operator's business: they are set only when MB_EXPOSE_ROUTING is
- * on, decided once at start. The usage row and the log keep them either way.
+ * on, decided once at start. The usage row and the log keep them either way. The failure path's channel header
+ * goes through {@link GatewayException}, which makes it header-safe the same way.
  */
 final class TargetHeaders {
     static final HeaderName CHANNEL = HeaderNames.create("x-modelbridge-channel");
@@ -34,9 +36,10 @@ final class TargetHeaders {
 
     void set(ServerResponse res, ServingTarget servedBy) {
         if (expose) {
-            res.header(CHANNEL, servedBy.target().channel().name());
-            res.header(UPSTREAM_MODEL, servedBy.target().upstreamModel());
-            res.header(PLUGIN, servedBy.plugin());
+            // names from the database and a plugin jar's manifest: made header-safe here, on their only way out
+            res.header(CHANNEL, HeaderText.value(servedBy.target().channel().name()));
+            res.header(UPSTREAM_MODEL, HeaderText.value(servedBy.target().upstreamModel()));
+            res.header(PLUGIN, HeaderText.value(servedBy.plugin()));
         }
     }
 

@@ -17,8 +17,11 @@ import java.util.Map;
 public final class RawHttp {
     private RawHttp() {}
 
-    /** A response as it came over the wire: status, lower-cased headers, body text. */
-    public record Reply(int status, Map<String, String> headers, String body) {}
+    /**
+     * A response as it came over the wire: status, lower-cased headers, body text, and the head's bytes as sent
+     * (status line and header lines, ISO-8859-1, without the blank line).
+     */
+    public record Reply(int status, Map<String, String> headers, String body, String head) {}
 
     /** Sends {@code head} (request line and headers, CRLF-separated, without the blank line) and {@code body}. */
     public static Reply exchange(URI server, String head, byte[] body) {
@@ -51,12 +54,15 @@ public final class RawHttp {
     private static Reply read(InputStream in) throws IOException {
         String head = readHead(in);
         if (!head.startsWith("HTTP/1.1 ")) {
-            return new Reply(-1, Map.of(), head);
+            return new Reply(-1, Map.of(), head, head);
         }
         String[] lines = head.split("\r\n");
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
+            if (colon < 0) { // not a header line: what an injected bare LF or CR would leave; see head()
+                continue;
+            }
             headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
         }
         byte[] body;
@@ -67,7 +73,8 @@ public final class RawHttp {
         } else {
             body = in.readAllBytes();
         }
-        return new Reply(Integer.parseInt(lines[0].substring(9, 12)), headers, new String(body, StandardCharsets.UTF_8));
+        return new Reply(Integer.parseInt(lines[0].substring(9, 12)), headers, new String(body, StandardCharsets.UTF_8),
+                head);
     }
 
     private static String readHead(InputStream in) throws IOException {
