@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 abstract sealed class UpstreamBody extends InputStream {
     static final int MAX_CHUNK_LINE_BYTES = 1024;
-    /** The most body bytes a drain reads, of what had already arrived when the body was closed. */
+    /** The most bytes (body and framing) a drain reads of what had already arrived when the body was closed. */
     static final int MAX_DRAIN_BYTES = 4 * 1024;
     /** How long a drain waits for the rest of the framing (a chunked body's terminator) to arrive. */
     static final Duration MAX_DRAIN_WAIT = Duration.ofMillis(100);
