@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +19,9 @@ import java.util.concurrent.TimeUnit;
 final class ConnectionPool implements AutoCloseable {
     static final int MAX_IDLE_PER_ORIGIN = 256;
     static final Duration IDLE_EXPIRY = Duration.ofSeconds(30);
+    /** Drains waiting at once (each at most {@link UpstreamBody#MAX_DRAIN_WAIT}); past it a body is closed instead. */
+    static final int MAX_WAITING_DRAINS = 256;
+    private final Semaphore drains = new Semaphore(MAX_WAITING_DRAINS);
     private final int maxIdlePerOrigin;
     private final long expiryNanos;
     private final ConcurrentMap<Origin, ArrayDeque<UpstreamConnection>> idle = new ConcurrentHashMap<>();
@@ -75,6 +79,24 @@ final class ConnectionPool implements AutoCloseable {
         } else if (closed) { // close() ran while this one was being offered
             closeIdle(Long.MAX_VALUE);
         }
+    }
+
+    /**
+     * Runs a body's drain on its own virtual thread, so that nobody waits for it; false (not run) when
+     * {@link #MAX_WAITING_DRAINS} are already waiting or the pool is closed.
+     */
+    boolean drainLater(Runnable drain) {
+        if (closed || !drains.tryAcquire()) {
+            return false;
+        }
+        Thread.ofVirtual().name("upstream-drain").start(() -> {
+            try {
+                drain.run();
+            } finally {
+                drains.release();
+            }
+        });
+        return true;
     }
 
     /** How many idle connections the pool holds for {@code origin} (for tests). */

@@ -1,11 +1,13 @@
 package io.modelbridge.gateway.upstream;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
@@ -25,11 +27,14 @@ final class UpstreamConnection {
     private int readTimeoutMillis = -1;
     private boolean reused;
     private long idleSince;
+    /** While a drain reads: the System.nanoTime() by which its reads must be over; see {@link #readsUntil}. */
+    private long deadline;
+    private boolean hasDeadline;
 
     private UpstreamConnection(Origin origin, Socket socket) throws IOException {
         this.origin = origin;
         this.socket = socket;
-        this.input = new UpstreamInput(socket.getInputStream());
+        this.input = new UpstreamInput(new DeadlineReads(socket.getInputStream()));
         this.output = socket.getOutputStream();
     }
 
@@ -89,6 +94,23 @@ final class UpstreamConnection {
         }
     }
 
+    /**
+     * Every read from now on waits at most until {@code nanos} in all, not the read timeout each: a read with a socket
+     * timeout parks the virtual thread until bytes arrive or the timeout fires, so each read gets what is left.
+     */
+    void readsUntil(long nanos) {
+        deadline = nanos;
+        hasDeadline = true;
+    }
+
+    /** Reads wait for the read timeout again, which the next exchange sets. */
+    void readsAsUsual() {
+        if (hasDeadline) {
+            hasDeadline = false;
+            readTimeoutMillis = -1;
+        }
+    }
+
     /** Whether this connection carried an earlier exchange (taken from the pool). */
     boolean reused() {
         return reused;
@@ -118,5 +140,38 @@ final class UpstreamConnection {
     /** A positive millisecond count (0 would mean no timeout at all). */
     private static int millis(Duration d) {
         return (int) Math.clamp(d.toMillis(), 1, Integer.MAX_VALUE);
+    }
+
+    /** The socket's input, whose reads end by the {@link #readsUntil} deadline when one is set. */
+    private final class DeadlineReads extends InputStream {
+        private final InputStream in;
+
+        DeadlineReads(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (hasDeadline) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new SocketTimeoutException("the drain's wait is over");
+                }
+                socket.setSoTimeout((int) Math.clamp(Duration.ofNanos(left).toMillis(), 1, Integer.MAX_VALUE));
+                readTimeoutMillis = -1;
+            }
+            return in.read(b, off, len);
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
+        }
     }
 }

@@ -15,6 +15,8 @@ final class UpstreamInput {
     private int pos;
     private int lim;
     private long received;
+    /** Set while a drain looks only at what has already arrived: a read that would wait throws {@link WouldWait}. */
+    private boolean noWait;
 
     UpstreamInput(InputStream in) {
         this.in = in;
@@ -67,6 +69,9 @@ final class UpstreamInput {
             return 0;
         }
         if (pos == lim) {
+            if (noWait) {
+                throw new WouldWait();
+            }
             if (length >= buf.length) {
                 int n = in.read(b, off, length);
                 if (n > 0) {
@@ -99,7 +104,52 @@ final class UpstreamInput {
         return lim - pos;
     }
 
+    /**
+     * Moves what is unread to the buffer's start and adds what the socket has already received (its
+     * {@code available()}: no read here waits); from now on a read that needs more throws {@link WouldWait}, so that
+     * {@link #position()} and {@link #rewind} can take the input back to where a drain stopped.
+     */
+    void takeArrived() throws IOException {
+        if (pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, lim - pos);
+            lim -= pos;
+            pos = 0;
+        }
+        int ready;
+        while (lim < buf.length && (ready = in.available()) > 0) {
+            int n = in.read(buf, lim, Math.min(ready, buf.length - lim));
+            if (n <= 0) {
+                break;
+            }
+            received += n;
+            lim += n;
+        }
+        noWait = true;
+    }
+
+    /** Reads wait for the socket again (after {@link #takeArrived}). */
+    void waitForMore() {
+        noWait = false;
+    }
+
+    int position() {
+        return pos;
+    }
+
+    /** Back to an earlier {@link #position()}; only valid while no read has refilled the buffer since. */
+    void rewind(int position) {
+        pos = position;
+    }
+
+    /** Bytes consumed since {@link #startAnswer()}: taken from the socket and read out of the buffer. */
+    long consumed() {
+        return received - (lim - pos);
+    }
+
     private boolean fill() throws IOException {
+        if (noWait) {
+            throw new WouldWait();
+        }
         int n;
         do {
             n = in.read(buf, 0, buf.length);
@@ -130,5 +180,19 @@ final class UpstreamInput {
 
     private static UpstreamProtocolException tooLong(int limit) {
         return new UpstreamProtocolException("a line of the upstream's answer is over the " + limit + "-byte bound");
+    }
+
+    /** A read in {@link #takeArrived} mode that would have to wait for the socket. */
+    static final class WouldWait extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        WouldWait() {
+            super("no more bytes have arrived yet", null);
+        }
+
+        @Override
+        public Throwable fillInStackTrace() {
+            return this; // an expected outcome, not an error: no stack trace to build
+        }
     }
 }

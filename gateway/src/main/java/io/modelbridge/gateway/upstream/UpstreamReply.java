@@ -79,10 +79,13 @@ final class UpstreamReply implements HttpReply {
                 + "-byte bound");
     }
 
-    /** Closing before the body's end closes the connection: the upstream sees the call cancelled. */
+    /**
+     * Closing before the body's end closes the connection (the upstream sees the call cancelled), unless all that is
+     * left is the body's framing, which is drained within a bound (a stream read to its [DONE]: UpstreamBody#close).
+     */
     @Override
     public void close() {
-        body.abort();
+        body.close();
     }
 
     private final class ClassifyingStream extends InputStream {
@@ -106,7 +109,7 @@ final class UpstreamReply implements HttpReply {
 
         @Override
         public void close() {
-            body.abort();
+            body.close();
         }
     }
 }

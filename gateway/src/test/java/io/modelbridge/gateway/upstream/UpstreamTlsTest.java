@@ -9,6 +9,8 @@ import io.modelbridge.spi.HttpCall;
 import io.modelbridge.spi.HttpReply;
 import io.modelbridge.spi.ProviderException;
 import io.modelbridge.spi.ProviderFailure.Kind;
+import io.modelbridge.spi.SseEvent;
+import io.modelbridge.spi.SseReader;
 import io.modelbridge.spi.Transport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,12 +18,14 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.net.ServerSocketFactory;
@@ -144,6 +148,35 @@ class UpstreamTlsTest {
                     () -> call(SSLContext.getDefault(), URI.create("https://localhost:" + upstream.port() + "/v1")));
             assertEquals(Kind.UNAVAILABLE, e.failure().kind());
             assertTrue(e.getCause() instanceof SSLHandshakeException, String.valueOf(e.getCause()));
+        }
+    }
+
+    /** Over TLS the terminator comes in its own record: the drain decrypts it on its own thread (StreamKeepAliveTest). */
+    @Test
+    void streamsReadToTheirDoneShareOneTlsConnection() throws Exception {
+        String head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+        String done = "e\r\ndata: [DONE]\n\n\r\n";
+        try (ScriptedUpstream upstream = upstream(new CopyOnWriteArrayList<>());
+             UpstreamClients clients = new UpstreamClients(trusting, new ConnectionPool())) {
+            for (int i = 0; i < 5; i++) {
+                upstream.then(out -> {
+                    out.write((head + done).getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    Thread.sleep(5);
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    return true;
+                });
+            }
+            Transport transport = clients.transportFor(UpstreamHttpTest.settings(Duration.ofSeconds(5)));
+            for (int i = 0; i < 5; i++) {
+                try (HttpReply reply = transport.send(HttpCall.postJson(
+                        URI.create("https://localhost:" + upstream.port() + "/v1"), Map.of(), "{}"))) {
+                    assertEquals(Optional.of("[DONE]"), new SseReader(reply.body()).next().map(SseEvent::data));
+                }
+                Thread.sleep(50);
+            }
+            assertEquals(1, upstream.connections(), "TLS connections for 5 sequential streams");
         }
     }
 }
