@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelbridge.gateway.config.GatewayConfig;
 import io.modelbridge.gateway.config.SecretFiles;
+import io.modelbridge.gateway.config.WarmupConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -154,6 +156,24 @@ class DeployKitTest {
             long grace = Long.parseLong(period.substring(0, period.length() - 1));
             long needed = config.listener().drainDelay().toSeconds() + config.drainGrace().toSeconds() + 5;
             assertTrue(grace >= needed, gateway.getKey() + " stop_grace_period " + grace + " s >= " + needed + " s");
+        }
+    }
+
+    /** Nothing listens during the warm-up: the probes that wait for a start must allow for it and a minute more. */
+    @Test
+    void theWarmUpBeforeReadyFitsInTheStartupProbesAllowance() {
+        Duration podWarmup = WarmupConfig.fromEnvironment(configMap()).length();
+        assertTrue(podWarmup.toSeconds() >= 10, "the pods warm up before ready: " + podWarmup);
+        JsonNode startup = container().get("startupProbe");
+        long allowed = startup.get("periodSeconds").asLong() * startup.get("failureThreshold").asLong();
+        assertTrue(allowed >= podWarmup.toSeconds() + 60, "startupProbe allows " + allowed + " s for " + podWarmup);
+        Matcher startPeriod = Pattern.compile("--start-period=(\\d+)s")
+                .matcher(DeployKit.text(DeployKit.DIR.resolve("Dockerfile")));
+        assertTrue(startPeriod.find(), "the image's HEALTHCHECK has a start period");
+        for (var gateway : DeployKit.gatewayServices().entrySet()) {
+            Duration warmup = WarmupConfig.fromEnvironment(gateway.getValue()).length();
+            assertTrue(Long.parseLong(startPeriod.group(1)) >= warmup.toSeconds() + 30,
+                    gateway.getKey() + ": HEALTHCHECK start period for a warm-up of " + warmup);
         }
     }
 
