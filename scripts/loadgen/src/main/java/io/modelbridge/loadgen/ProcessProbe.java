@@ -18,7 +18,11 @@ import java.util.stream.Stream;
  * what is live), its memory and file descriptors through {@code /proc}.
  */
 final class ProcessProbe {
+    /** G1's one line for the whole heap. */
     private static final Pattern HEAP = Pattern.compile("committed (\\d+)K, used (\\d+)K");
+    /** The serial and parallel collectors' line per generation ("DefNew  total 116224K, used 105K [..."). */
+    private static final Pattern GENERATION =
+            Pattern.compile("^\\S+\\s+total (\\d+)K, used (\\d+)K", Pattern.MULTILINE);
     private static final Pattern HISTOGRAM_ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
     private static final Path JCMD = Path.of(System.getProperty("java.home"), "bin", "jcmd");
 
@@ -30,12 +34,28 @@ final class ProcessProbe {
     /** Runs a full GC in the process ({@code GC.run}), then reads {@code GC.heap_info}. */
     static HeapUse heapAfterFullGc(long pid) {
         jcmd(pid, "GC.run");
-        String info = jcmd(pid, "GC.heap_info");
+        return heapUse(jcmd(pid, "GC.heap_info"));
+    }
+
+    /** The heap's use in {@code GC.heap_info}'s words: G1's whole-heap line, or the sum of the generations' lines. */
+    static HeapUse heapUse(String info) {
         Matcher m = HEAP.matcher(info);
-        if (!m.find()) {
+        if (m.find()) {
+            return new HeapUse(Long.parseLong(m.group(2)) * 1024, Long.parseLong(m.group(1)) * 1024);
+        }
+        long used = 0;
+        long committed = 0;
+        Matcher generation = GENERATION.matcher(info);
+        boolean found = false;
+        while (generation.find()) {
+            found = true;
+            committed += Long.parseLong(generation.group(1)) * 1024;
+            used += Long.parseLong(generation.group(2)) * 1024;
+        }
+        if (!found) {
             throw new IllegalStateException("unexpected GC.heap_info output: " + info);
         }
-        return new HeapUse(Long.parseLong(m.group(2)) * 1024, Long.parseLong(m.group(1)) * 1024);
+        return new HeapUse(used, committed);
     }
 
     /**
