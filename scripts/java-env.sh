@@ -38,8 +38,8 @@ export PATH="$JAVA_HOME/bin:$PATH"
 # Prints the JVM options every start of the gateway gets before MB_JAVA_OPTS (docs/operations.md, "JVM options"),
 # measured with wrk in docs/benchmarks.md: on JDK 25 and newer, compact object headers (JEP 519: 8-byte object
 # headers, less memory and less allocation per request); on a machine with at most 2 processors, the serial
-# collector, unless MB_JAVA_OPTS picks a collector (the JVM picks G1 on 2 processors, whose barriers and concurrent
-# threads cost the request path more CPU than its pauses save; on more processors G1 stays). MB_JAVA_OPTS comes after
+# collector, unless MB_JAVA_OPTS picks a collector (the JVM picks G1 on 2 processors: the same CPU per request on an
+# idle machine, more when other work shares the two cores; on more processors G1 stays). MB_JAVA_OPTS comes after
 # these, so an option there wins (-XX:-UseCompactObjectHeaders turns that one off).
 mb_default_jvm_opts() {
   local major opts=()

@@ -15,6 +15,7 @@ import io.modelbridge.spi.ToolDefinition;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Counts tokens with OpenAI's o200k_base encoding and its per-message overhead: a request's prompt before admission
@@ -47,7 +48,12 @@ public final class TokenCounter {
     private static final int PER_TOOL = 8;
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
             .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build()).build();
+    /** Texts up to this long have their count kept: roles, names, short messages, which recur in every request. */
+    static final int MEMO_CHARS = 64;
+    /** Counts kept at most; past it the memo starts over (at most ~2 MB, whatever the texts). */
+    static final int MEMO_ENTRIES = 10_000;
     private final Encoding encoding = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    private final Map<String, Integer> shortCounts = new ConcurrentHashMap<>();
 
     /**
      * Everything in the request a vendor bills as prompt: every message part (images at {@link #IMAGE_TOKENS}),
@@ -104,6 +110,17 @@ public final class TokenCounter {
     public int text(String text) {
         if (text == null || text.isEmpty()) {
             return 0;
+        }
+        if (text.length() <= MEMO_CHARS) {
+            Integer known = shortCounts.get(text);
+            if (known == null) {
+                known = encoding.countTokensOrdinary(text);
+                if (shortCounts.size() >= MEMO_ENTRIES) {
+                    shortCounts.clear();
+                }
+                shortCounts.put(text, known);
+            }
+            return known;
         }
         int tokens = 0;
         int start = 0;

