@@ -1,12 +1,10 @@
 package io.modelbridge.gateway.it;
 
-import static io.modelbridge.gateway.it.RunningGateway.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.testkit.deepseek.DeepSeekSimulator;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import io.modelbridge.testkit.qwen.QwenSimulator;
@@ -56,12 +54,12 @@ class AnthropicSdkIT {
         deepseek = DeepSeekSimulator.start();
         qwen = QwenSimulator.start();
         gateway = RunningGateway.start(dataDir);
-        channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
-        channel("ds", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-chat");
-        alias("smart", "sim", "gpt-4o");
-        alias("ds", "ds", "deepseek-chat");
-        channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
-        alias("qwen", "dashscope", "qwen-plus");
+        gateway.channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
+        gateway.channel("ds", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-chat");
+        gateway.alias("smart", "sim", "gpt-4o");
+        gateway.alias("ds", "ds", "deepseek-chat");
+        gateway.channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
+        gateway.alias("qwen", "dashscope", "qwen-plus");
         key = gateway.userWithKey("sdk-user");
     }
 
@@ -139,18 +137,5 @@ class AnthropicSdkIT {
         } catch (IOException e) {
             return new Run(-1, e.toString());
         }
-    }
-
-    private static void channel(String name, String provider, String baseUrl, String credential, String model) {
-        ObjectNode channel = JSON.createObjectNode().put("name", name).put("provider", provider)
-                .put("credential", credential).put("base_url", baseUrl);
-        channel.putArray("models").add(model);
-        gateway.admin("POST", "/channels", channel);
-    }
-
-    private static void alias(String name, String channel, String model) {
-        ObjectNode body = JSON.createObjectNode();
-        body.putArray("targets").addObject().put("channel", channel).put("model", model);
-        gateway.admin("PUT", "/aliases/" + name, body);
     }
 }

@@ -17,8 +17,6 @@ import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -54,14 +52,14 @@ class ResponsesApiIT {
         qwen = QwenSimulator.start();
         gateway = RunningGateway.start(dataDir);
         api = new ApiCalls(gateway.api());
-        channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
-        channel("ds", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-chat", "deepseek-reasoner");
-        channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
-        alias("smart", "sim", "gpt-4o");
-        alias("paid", "sim", "gpt-4o");
-        alias("ds", "ds", "deepseek-chat");
-        alias("reasoner", "ds", "deepseek-reasoner");
-        alias("qwen", "dashscope", "qwen-plus");
+        gateway.channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
+        gateway.channel("ds", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-chat", "deepseek-reasoner");
+        gateway.channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
+        gateway.alias("smart", "sim", "gpt-4o");
+        gateway.alias("paid", "sim", "gpt-4o");
+        gateway.alias("ds", "ds", "deepseek-chat");
+        gateway.alias("reasoner", "ds", "deepseek-reasoner");
+        gateway.alias("qwen", "dashscope", "qwen-plus");
         gateway.admin("PUT", "/prices/paid", "{\"input_per_1k\":1,\"output_per_1k\":1}");
         key = gateway.userWithKey("responses-user");
     }
@@ -165,8 +163,8 @@ class ResponsesApiIT {
     @ParameterizedTest
     @ValueSource(strings = {"smart", "ds", "qwen"})
     void aStreamIsTheTypedEventsInOrderWithSequenceNumbers(String model) {
-        List<Event> events = stream(key, ask(model, "hello streaming world", true));
-        List<String> names = events.stream().map(Event::name).toList();
+        List<SseEvent> events = stream(key, ask(model, "hello streaming world", true));
+        List<String> names = events.stream().map(SseEvent::name).toList();
         assertEquals(List.of("response.created", "response.in_progress", "response.output_item.added",
                 "response.content_part.added"), names.subList(0, 4), names.toString());
         assertEquals(List.of("response.output_text.done", "response.content_part.done", "response.output_item.done",
@@ -199,9 +197,9 @@ class ResponsesApiIT {
 
     @Test
     void aStreamedFunctionCallIsAFunctionCallItemWithArgumentDeltas() {
-        List<Event> events = stream(key, withTool(ask("smart", "Paris", true)));
-        List<String> names = events.stream().map(Event::name).toList();
-        Event added = events.stream().filter(e -> e.name().equals("response.output_item.added")
+        List<SseEvent> events = stream(key, withTool(ask("smart", "Paris", true)));
+        List<String> names = events.stream().map(SseEvent::name).toList();
+        SseEvent added = events.stream().filter(e -> e.name().equals("response.output_item.added")
                 && e.data().at("/item/type").asText().equals("function_call")).findFirst().orElseThrow();
         JsonNode item = added.data().get("item");
         assertEquals("get_weather", item.get("name").asText());
@@ -295,7 +293,7 @@ class ResponsesApiIT {
     /** A streamed response is stored before its last event, so the client can continue it at once. */
     @Test
     void aStreamedResponseIsStoredAndContinued() {
-        List<Event> events = stream(key, ask("smart", "remember the streamed words", true));
+        List<SseEvent> events = stream(key, ask("smart", "remember the streamed words", true));
         String id = events.getLast().data().at("/response/id").asText();
         HttpResponse<String> next = responses(key, ask("smart", "and now?", false).put("previous_response_id", id));
         assertEquals(200, next.statusCode(), next.body());
@@ -347,8 +345,8 @@ class ResponsesApiIT {
         assertFalse(output.at("/0/content/0/text").asText().isEmpty(), res.body());
         assertEquals("message", output.at("/1/type").asText(), res.body());
 
-        List<Event> events = stream(key, ask("reasoner", "think about it", true));
-        List<String> names = events.stream().map(Event::name).toList();
+        List<SseEvent> events = stream(key, ask("reasoner", "think about it", true));
+        List<String> names = events.stream().map(SseEvent::name).toList();
         assertEquals("reasoning", events.get(2).data().at("/item/type").asText(), names.toString());
         assertTrue(names.contains("response.reasoning_text.delta"), names.toString());
         int reasoningDone = names.indexOf("response.reasoning_text.done");
@@ -363,8 +361,8 @@ class ResponsesApiIT {
     void aFailureMidStreamIsResponseFailedWithAnErrorObject() {
         openai.wordsPerChunk(1);
         openai.errorEventAfter(2);
-        List<Event> events = stream(key, ask("smart", "one two three four five six", true));
-        Event last = events.getLast();
+        List<SseEvent> events = stream(key, ask("smart", "one two three four five six", true));
+        SseEvent last = events.getLast();
         assertEquals("response.failed", last.name(), events.toString());
         assertEquals("failed", last.data().at("/response/status").asText());
         assertFalse(last.data().at("/response/error/code").asText().isEmpty(), last.data().toString());
@@ -494,41 +492,12 @@ class ResponsesApiIT {
         return api.post("/v1/responses", apiKey, body.toString());
     }
 
-    record Event(String name, JsonNode data) {}
-
     /** The events of a streamed answer, which must be a 200 event stream. */
-    static List<Event> stream(String apiKey, ObjectNode body) {
+    static List<SseEvent> stream(String apiKey, ObjectNode body) {
         HttpResponse<Stream<String>> res = api.postStreaming("/v1/responses", apiKey, body.toString());
         assertEquals(200, res.statusCode());
         assertTrue(res.headers().firstValue("content-type").orElseThrow().startsWith("text/event-stream"));
-        List<Event> events = new ArrayList<>();
-        String name = null;
-        for (Iterator<String> lines = res.body().iterator(); lines.hasNext(); ) {
-            String line = lines.next();
-            if (line.startsWith("event: ")) {
-                name = line.substring(7);
-            } else if (line.startsWith("data: ")) {
-                JsonNode data = json(line.substring(6));
-                assertEquals(name, data.get("type").asText(), "the event line names the data's type");
-                events.add(new Event(name, data));
-            }
-        }
+        List<SseEvent> events = SseEvent.parseTyped(res.body());
         return events;
-    }
-
-    private static void channel(String name, String provider, String baseUrl, String credential, String... models) {
-        ObjectNode channel = JSON.createObjectNode().put("name", name).put("provider", provider)
-                .put("credential", credential).put("base_url", baseUrl);
-        ArrayNode list = channel.putArray("models");
-        for (String model : models) {
-            list.add(model);
-        }
-        gateway.admin("POST", "/channels", channel);
-    }
-
-    private static void alias(String name, String channel, String model) {
-        ObjectNode body = JSON.createObjectNode();
-        body.putArray("targets").addObject().put("channel", channel).put("model", model);
-        gateway.admin("PUT", "/aliases/" + name, body);
     }
 }

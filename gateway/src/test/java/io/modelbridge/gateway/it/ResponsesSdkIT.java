@@ -1,11 +1,9 @@
 package io.modelbridge.gateway.it;
 
-import static io.modelbridge.gateway.it.RunningGateway.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
@@ -58,12 +56,12 @@ class ResponsesSdkIT {
         deepseek = DeepSeekSimulator.start();
         qwen = QwenSimulator.start();
         gateway = RunningGateway.start(dataDir);
-        channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
-        channel("ds", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-chat");
-        channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
-        alias("smart", "sim", "gpt-4o");
-        alias("ds", "ds", "deepseek-chat");
-        alias("qwen", "dashscope", "qwen-plus");
+        gateway.channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
+        gateway.channel("ds", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-chat");
+        gateway.channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
+        gateway.alias("smart", "sim", "gpt-4o");
+        gateway.alias("ds", "ds", "deepseek-chat");
+        gateway.alias("qwen", "dashscope", "qwen-plus");
         client = OpenAIOkHttpClient.builder().baseUrl(gateway.api() + "/v1").apiKey(gateway.userWithKey("sdk-user"))
                 .maxRetries(0).build();
     }
@@ -174,18 +172,5 @@ class ResponsesSdkIT {
         response.output().stream().filter(ResponseOutputItem::isMessage).forEach(m -> m.asMessage().content()
                 .forEach(c -> text.append(c.asOutputText().text())));
         return text.toString();
-    }
-
-    private static void channel(String name, String provider, String baseUrl, String credential, String model) {
-        ObjectNode channel = JSON.createObjectNode().put("name", name).put("provider", provider)
-                .put("credential", credential).put("base_url", baseUrl);
-        channel.putArray("models").add(model);
-        gateway.admin("POST", "/channels", channel);
-    }
-
-    private static void alias(String name, String channel, String model) {
-        ObjectNode body = JSON.createObjectNode();
-        body.putArray("targets").addObject().put("channel", channel).put("model", model);
-        gateway.admin("PUT", "/aliases/" + name, body);
     }
 }
