@@ -20,9 +20,6 @@ import com.anthropic.models.messages.StopReason;
 import com.anthropic.models.messages.Tool;
 import com.anthropic.models.messages.ToolResultBlockParam;
 import com.anthropic.models.messages.ToolUseBlock;
-import io.modelbridge.testkit.deepseek.DeepSeekSimulator;
-import io.modelbridge.testkit.openai.OpenAiSimulator;
-import io.modelbridge.testkit.qwen.QwenSimulator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,26 +45,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AnthropicJavaSdkIT {
     @TempDir
     static Path dataDir;
-    static OpenAiSimulator openai;
-    static DeepSeekSimulator deepseek;
-    static QwenSimulator qwen;
+    static ThreeVendors vendors;
     static RunningGateway gateway;
     static AnthropicClient client;
 
     @BeforeAll
     static void start() {
-        openai = OpenAiSimulator.start();
-        deepseek = DeepSeekSimulator.start();
-        qwen = QwenSimulator.start();
+        vendors = ThreeVendors.start();
         gateway = RunningGateway.start(dataDir);
-        gateway.channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
-        gateway.channel("ds", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-chat");
-        gateway.channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
-        gateway.alias("smart", "sim", "gpt-4o");
-        gateway.alias("ds", "ds", "deepseek-chat");
-        gateway.alias("qwen", "dashscope", "qwen-plus");
-        gateway.channel("ds-r", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-reasoner");
-        gateway.alias("reasoner", "ds-r", "deepseek-reasoner");
+        vendors.routeOn(gateway);
+        vendors.routeReasonerOn(gateway);
         client = sdk(gateway.userWithKey("java-sdk-user"));
     }
 
@@ -75,9 +62,7 @@ class AnthropicJavaSdkIT {
     static void stop() {
         client.close();
         gateway.close();
-        openai.close();
-        deepseek.close();
-        qwen.close();
+        vendors.close();
     }
 
     @ParameterizedTest

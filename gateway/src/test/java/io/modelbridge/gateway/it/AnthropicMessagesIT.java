@@ -10,9 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modelbridge.testkit.deepseek.DeepSeekSimulator;
-import io.modelbridge.testkit.openai.OpenAiSimulator;
-import io.modelbridge.testkit.qwen.QwenSimulator;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -41,9 +38,7 @@ class AnthropicMessagesIT {
     static final String VERSION = "2023-06-01";
     @TempDir
     static Path dataDir;
-    static OpenAiSimulator openai;
-    static DeepSeekSimulator deepseek;
-    static QwenSimulator qwen;
+    static ThreeVendors vendors;
     /** A vLLM-style OpenAI-compatible server: its choices name the stop string matched in {@code stop_reason}. */
     static HostileUpstream vllm;
     static RunningGateway gateway;
@@ -52,23 +47,15 @@ class AnthropicMessagesIT {
 
     @BeforeAll
     static void start() {
-        openai = OpenAiSimulator.start();
-        deepseek = DeepSeekSimulator.start();
-        qwen = QwenSimulator.start();
+        vendors = ThreeVendors.start();
         vllm = HostileUpstream.start();
         gateway = RunningGateway.start(dataDir);
         api = new ApiCalls(gateway.api());
-        gateway.channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
-        gateway.channel("ds", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-chat");
-        gateway.alias("smart", "sim", "gpt-4o");
+        vendors.routeOn(gateway);
         gateway.alias("paid", "sim", "gpt-4o");
-        gateway.alias("ds", "ds", "deepseek-chat");
-        gateway.channel("ds-r", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-reasoner");
-        gateway.alias("reasoner", "ds-r", "deepseek-reasoner");
+        vendors.routeReasonerOn(gateway);
         gateway.channel("vllm", "openai", vllm.baseUri().toString(), "sk-vllm", "llama");
         gateway.alias("vllm", "vllm", "llama");
-        gateway.channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
-        gateway.alias("qwen", "dashscope", "qwen-plus");
         gateway.admin("PUT", "/prices/paid", "{\"input_per_1k\":1,\"output_per_1k\":1}");
         key = gateway.userWithKey("claude-user");
     }
@@ -76,17 +63,13 @@ class AnthropicMessagesIT {
     @AfterAll
     static void stop() {
         gateway.close();
-        openai.close();
-        deepseek.close();
-        qwen.close();
+        vendors.close();
         vllm.close();
     }
 
     @AfterEach
     void heal() {
-        openai.reset();
-        deepseek.reset();
-        qwen.reset();
+        vendors.reset();
     }
 
     @ParameterizedTest
@@ -122,7 +105,7 @@ class AnthropicMessagesIT {
         body.put("temperature", 0.5).put("top_p", 0.9).put("top_k", 5);
         body.putObject("metadata").put("user_id", "end-user-7");
         assertEquals(200, messages(key, body).statusCode());
-        JsonNode sent = openai.lastRequest().json();
+        JsonNode sent = vendors.openai().lastRequest().json();
         assertEquals("system", sent.at("/messages/0/role").asText(), sent.toString());
         assertEquals("Be brief.", sent.at("/messages/0/content").asText(sent.at("/messages/0/content/0/text").asText()));
         assertEquals("END", sent.at("/stop/0").asText(), sent.toString());
@@ -195,9 +178,9 @@ class AnthropicMessagesIT {
         assertEquals(200, done.statusCode(), done.body());
         assertEquals("end_turn", json(done.body()).get("stop_reason").asText(), done.body());
         JsonNode sent = switch (model) {
-            case "smart" -> openai.lastRequest().json();
-            case "ds" -> deepseek.lastRequest().json();
-            default -> qwen.lastRequest().json();
+            case "smart" -> vendors.openai().lastRequest().json();
+            case "ds" -> vendors.deepseek().lastRequest().json();
+            default -> vendors.qwen().lastRequest().json();
         };
         JsonNode upstream = sent.has("messages") ? sent.get("messages") : sent.at("/input/messages"); // DashScope: input.messages
         assertEquals("tool", upstream.at("/2/role").asText(), sent.toString());
@@ -224,8 +207,8 @@ class AnthropicMessagesIT {
 
     @Test
     void aFailureMidStreamIsAnErrorEvent() {
-        openai.wordsPerChunk(1);
-        openai.errorEventAfter(2);
+        vendors.openai().wordsPerChunk(1);
+        vendors.openai().errorEventAfter(2);
         List<SseEvent> events = stream(key, ask("smart", "one two three four five six", true));
         SseEvent last = events.getLast();
         assertEquals("error", last.name(), events.toString());
@@ -245,10 +228,10 @@ class AnthropicMessagesIT {
         String restricted = gateway.userWithKey("only-mini", "gpt-4o-mini");
         assertError(messages(restricted, ask("smart", "hi", false)), 403, "permission_error");
         assertError(messages(key, ask("smart", "x".repeat(70 * 1024), false)), 413, "request_too_large");
-        openai.failNextOverloaded(10);
+        vendors.openai().failNextOverloaded(10);
         assertError(messages(key, ask("smart", "hi", false)), 529, "overloaded_error");
-        openai.reset();
-        openai.failNextServerError(10);
+        vendors.openai().reset();
+        vendors.openai().failNextServerError(10);
         HttpResponse<String> upstreamDown = messages(key, ask("smart", "hi", false));
         assertEquals("api_error", json(upstreamDown.body()).at("/error/type").asText(), upstreamDown.body());
         assertTrue(upstreamDown.statusCode() >= 500, upstreamDown.body());
@@ -321,7 +304,7 @@ class AnthropicMessagesIT {
      */
     @Test
     void cacheHitsAreCacheReadInputTokens() {
-        deepseek.cacheHits(true);
+        vendors.deepseek().cacheHits(true);
         HttpResponse<String> res = messages(key, ask("ds", "one two three four five six seven eight", false));
         assertEquals(200, res.statusCode(), res.body());
         JsonNode usage = json(res.body()).get("usage");

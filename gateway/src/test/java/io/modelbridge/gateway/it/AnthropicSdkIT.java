@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.modelbridge.testkit.deepseek.DeepSeekSimulator;
-import io.modelbridge.testkit.openai.OpenAiSimulator;
-import io.modelbridge.testkit.qwen.QwenSimulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,9 +35,7 @@ class AnthropicSdkIT {
     static final String SDK_VERSION = "1.17.0";
     @TempDir
     static Path dataDir;
-    static OpenAiSimulator openai;
-    static DeepSeekSimulator deepseek;
-    static QwenSimulator qwen;
+    static ThreeVendors vendors;
     static RunningGateway gateway;
     static Path sdk;
     static String key;
@@ -50,16 +45,9 @@ class AnthropicSdkIT {
         assumeTrue(run(List.of("node", "--version"), Path.of("."), Map.of(), 30).exit() == 0,
                 "node is not installed: the Anthropic TypeScript SDK cannot be driven");
         sdk = installedSdk();
-        openai = OpenAiSimulator.start();
-        deepseek = DeepSeekSimulator.start();
-        qwen = QwenSimulator.start();
+        vendors = ThreeVendors.start();
         gateway = RunningGateway.start(dataDir);
-        gateway.channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
-        gateway.channel("ds", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-chat");
-        gateway.alias("smart", "sim", "gpt-4o");
-        gateway.alias("ds", "ds", "deepseek-chat");
-        gateway.channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
-        gateway.alias("qwen", "dashscope", "qwen-plus");
+        vendors.routeOn(gateway);
         key = gateway.userWithKey("sdk-user");
     }
 
@@ -67,9 +55,7 @@ class AnthropicSdkIT {
     static void stop() {
         if (gateway != null) {
             gateway.close();
-            openai.close();
-            deepseek.close();
-            qwen.close();
+            vendors.close();
         }
     }
 

@@ -10,9 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modelbridge.testkit.deepseek.DeepSeekSimulator;
-import io.modelbridge.testkit.openai.OpenAiSimulator;
-import io.modelbridge.testkit.qwen.QwenSimulator;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -38,28 +35,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ResponsesApiIT {
     @TempDir
     static Path dataDir;
-    static OpenAiSimulator openai;
-    static DeepSeekSimulator deepseek;
-    static QwenSimulator qwen;
+    static ThreeVendors vendors;
     static RunningGateway gateway;
     static ApiCalls api;
     static String key;
 
     @BeforeAll
     static void start() {
-        openai = OpenAiSimulator.start();
-        deepseek = DeepSeekSimulator.start();
-        qwen = QwenSimulator.start();
+        vendors = ThreeVendors.start();
         gateway = RunningGateway.start(dataDir);
         api = new ApiCalls(gateway.api());
-        gateway.channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
-        gateway.channel("ds", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-chat", "deepseek-reasoner");
-        gateway.channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
-        gateway.alias("smart", "sim", "gpt-4o");
+        vendors.routeOn(gateway);
+        vendors.routeReasonerOn(gateway);
         gateway.alias("paid", "sim", "gpt-4o");
-        gateway.alias("ds", "ds", "deepseek-chat");
-        gateway.alias("reasoner", "ds", "deepseek-reasoner");
-        gateway.alias("qwen", "dashscope", "qwen-plus");
         gateway.admin("PUT", "/prices/paid", "{\"input_per_1k\":1,\"output_per_1k\":1}");
         key = gateway.userWithKey("responses-user");
     }
@@ -67,16 +55,12 @@ class ResponsesApiIT {
     @AfterAll
     static void stop() {
         gateway.close();
-        openai.close();
-        deepseek.close();
-        qwen.close();
+        vendors.close();
     }
 
     @AfterEach
     void heal() {
-        openai.reset();
-        deepseek.reset();
-        qwen.reset();
+        vendors.reset();
     }
 
     @ParameterizedTest
@@ -128,7 +112,7 @@ class ResponsesApiIT {
         HttpResponse<String> res = responses(key, body);
         assertEquals(200, res.statusCode(), res.body());
 
-        JsonNode sent = openai.lastRequest().json();
+        JsonNode sent = vendors.openai().lastRequest().json();
         assertEquals("system", sent.at("/messages/0/role").asText(), sent.toString());
         assertEquals("Be brief.", sent.at("/messages/0/content").asText(sent.at("/messages/0/content/0/text").asText()));
         assertEquals("user", sent.at("/messages/1/role").asText(), sent.toString());
@@ -250,9 +234,9 @@ class ResponsesApiIT {
         assertEquals(200, done.statusCode(), done.body());
         assertEquals("message", json(done.body()).at("/output/0/type").asText(), done.body());
         JsonNode sent = switch (model) {
-            case "smart" -> openai.lastRequest().json();
-            case "ds" -> deepseek.lastRequest().json();
-            default -> qwen.lastRequest().json();
+            case "smart" -> vendors.openai().lastRequest().json();
+            case "ds" -> vendors.deepseek().lastRequest().json();
+            default -> vendors.qwen().lastRequest().json();
         };
         JsonNode upstream = sent.has("messages") ? sent.get("messages") : sent.at("/input/messages"); // DashScope
         assertEquals("assistant", upstream.at("/1/role").asText(), sent.toString());
@@ -297,7 +281,7 @@ class ResponsesApiIT {
         String id = events.getLast().data().at("/response/id").asText();
         HttpResponse<String> next = responses(key, ask("smart", "and now?", false).put("previous_response_id", id));
         assertEquals(200, next.statusCode(), next.body());
-        JsonNode messages = openai.lastRequest().json().get("messages");
+        JsonNode messages = vendors.openai().lastRequest().json().get("messages");
         assertEquals(List.of("user", "assistant", "user"), List.of(messages.at("/0/role").asText(),
                 messages.at("/1/role").asText(), messages.at("/2/role").asText()), messages.toString());
         assertTrue(messages.at("/1/content").asText(messages.at("/1/content/0/text").asText())
@@ -327,9 +311,9 @@ class ResponsesApiIT {
 
     private static JsonNode upstreamRequest(String model) {
         return switch (model) {
-            case "smart" -> openai.lastRequest().json();
-            case "ds" -> deepseek.lastRequest().json();
-            default -> qwen.lastRequest().json();
+            case "smart" -> vendors.openai().lastRequest().json();
+            case "ds" -> vendors.deepseek().lastRequest().json();
+            default -> vendors.qwen().lastRequest().json();
         };
     }
 
@@ -359,8 +343,8 @@ class ResponsesApiIT {
 
     @Test
     void aFailureMidStreamIsResponseFailedWithAnErrorObject() {
-        openai.wordsPerChunk(1);
-        openai.errorEventAfter(2);
+        vendors.openai().wordsPerChunk(1);
+        vendors.openai().errorEventAfter(2);
         List<SseEvent> events = stream(key, ask("smart", "one two three four five six", true));
         SseEvent last = events.getLast();
         assertEquals("response.failed", last.name(), events.toString());
@@ -372,7 +356,7 @@ class ResponsesApiIT {
 
     @Test
     void whatCannotBeTranslatedIsA400NamingTheParam() {
-        openai.clearRequests();
+        vendors.openai().clearRequests();
         ObjectNode unknown = ask("smart", "hi", false).put("background", true);
         assertError(responses(key, unknown), 400, "background");
         ObjectNode builtIn = ask("smart", "hi", false);
@@ -395,7 +379,7 @@ class ResponsesApiIT {
         noInput.remove("input");
         assertError(responses(key, noInput), 400, "input");
         assertError(responses(key, ask("smart", "hi", false).put("temperature", 3)), 400, "temperature");
-        assertEquals(0, openai.requests().size(), "nothing reached the upstream");
+        assertEquals(0, vendors.openai().requests().size(), "nothing reached the upstream");
     }
 
     @Test
@@ -407,7 +391,7 @@ class ResponsesApiIT {
         HttpResponse<String> previous = responses(key, ask("smart", "hi", false).put("previous_response_id", "resp_x"));
         assertError(previous, 404, "previous_response_id");
         assertEquals("previous_response_not_found", json(previous.body()).at("/error/code").asText());
-        openai.failNextOverloaded(10);
+        vendors.openai().failNextOverloaded(10);
         assertEquals(503, responses(key, ask("smart", "hi", false)).statusCode());
     }
 

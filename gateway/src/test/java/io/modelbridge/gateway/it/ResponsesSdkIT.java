@@ -18,9 +18,6 @@ import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
-import io.modelbridge.testkit.deepseek.DeepSeekSimulator;
-import io.modelbridge.testkit.openai.OpenAiSimulator;
-import io.modelbridge.testkit.qwen.QwenSimulator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,24 +41,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ResponsesSdkIT {
     @TempDir
     static Path dataDir;
-    static OpenAiSimulator openai;
-    static DeepSeekSimulator deepseek;
-    static QwenSimulator qwen;
+    static ThreeVendors vendors;
     static RunningGateway gateway;
     static OpenAIClient client;
 
     @BeforeAll
     static void start() {
-        openai = OpenAiSimulator.start();
-        deepseek = DeepSeekSimulator.start();
-        qwen = QwenSimulator.start();
+        vendors = ThreeVendors.start();
         gateway = RunningGateway.start(dataDir);
-        gateway.channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
-        gateway.channel("ds", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-chat");
-        gateway.channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
-        gateway.alias("smart", "sim", "gpt-4o");
-        gateway.alias("ds", "ds", "deepseek-chat");
-        gateway.alias("qwen", "dashscope", "qwen-plus");
+        vendors.routeOn(gateway);
         client = OpenAIOkHttpClient.builder().baseUrl(gateway.api() + "/v1").apiKey(gateway.userWithKey("sdk-user"))
                 .maxRetries(0).build();
     }
@@ -70,9 +58,7 @@ class ResponsesSdkIT {
     static void stop() {
         client.close();
         gateway.close();
-        openai.close();
-        deepseek.close();
-        qwen.close();
+        vendors.close();
     }
 
     @ParameterizedTest
