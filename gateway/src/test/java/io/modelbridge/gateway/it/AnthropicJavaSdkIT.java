@@ -20,10 +20,6 @@ import com.anthropic.models.messages.StopReason;
 import com.anthropic.models.messages.Tool;
 import com.anthropic.models.messages.ToolResultBlockParam;
 import com.anthropic.models.messages.ToolUseBlock;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modelbridge.testkit.deepseek.DeepSeekSimulator;
-import io.modelbridge.testkit.openai.OpenAiSimulator;
-import io.modelbridge.testkit.qwen.QwenSimulator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,26 +45,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AnthropicJavaSdkIT {
     @TempDir
     static Path dataDir;
-    static OpenAiSimulator openai;
-    static DeepSeekSimulator deepseek;
-    static QwenSimulator qwen;
+    static ThreeVendors vendors;
     static RunningGateway gateway;
     static AnthropicClient client;
 
     @BeforeAll
     static void start() {
-        openai = OpenAiSimulator.start();
-        deepseek = DeepSeekSimulator.start();
-        qwen = QwenSimulator.start();
+        vendors = ThreeVendors.start();
         gateway = RunningGateway.start(dataDir);
-        channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
-        channel("ds", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-chat");
-        channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
-        alias("smart", "sim", "gpt-4o");
-        alias("ds", "ds", "deepseek-chat");
-        alias("qwen", "dashscope", "qwen-plus");
-        channel("ds-r", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-reasoner");
-        alias("reasoner", "ds-r", "deepseek-reasoner");
+        vendors.routeOn(gateway);
+        vendors.routeReasonerOn(gateway);
         client = sdk(gateway.userWithKey("java-sdk-user"));
     }
 
@@ -76,9 +62,7 @@ class AnthropicJavaSdkIT {
     static void stop() {
         client.close();
         gateway.close();
-        openai.close();
-        deepseek.close();
-        qwen.close();
+        vendors.close();
     }
 
     @ParameterizedTest
@@ -190,18 +174,5 @@ class AnthropicJavaSdkIT {
     private static String text(Message message) {
         return message.content().stream().flatMap(b -> b.text().stream()).map(t -> t.text())
                 .collect(Collectors.joining());
-    }
-
-    private static void channel(String name, String provider, String baseUrl, String credential, String model) {
-        ObjectNode channel = RunningGateway.JSON.createObjectNode().put("name", name).put("provider", provider)
-                .put("credential", credential).put("base_url", baseUrl);
-        channel.putArray("models").add(model);
-        gateway.admin("POST", "/channels", channel);
-    }
-
-    private static void alias(String name, String channel, String model) {
-        ObjectNode body = RunningGateway.JSON.createObjectNode();
-        body.putArray("targets").addObject().put("channel", channel).put("model", model);
-        gateway.admin("PUT", "/aliases/" + name, body);
     }
 }

@@ -10,15 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modelbridge.testkit.deepseek.DeepSeekSimulator;
-import io.modelbridge.testkit.openai.OpenAiSimulator;
-import io.modelbridge.testkit.qwen.QwenSimulator;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -42,9 +38,7 @@ class AnthropicMessagesIT {
     static final String VERSION = "2023-06-01";
     @TempDir
     static Path dataDir;
-    static OpenAiSimulator openai;
-    static DeepSeekSimulator deepseek;
-    static QwenSimulator qwen;
+    static ThreeVendors vendors;
     /** A vLLM-style OpenAI-compatible server: its choices name the stop string matched in {@code stop_reason}. */
     static HostileUpstream vllm;
     static RunningGateway gateway;
@@ -53,23 +47,15 @@ class AnthropicMessagesIT {
 
     @BeforeAll
     static void start() {
-        openai = OpenAiSimulator.start();
-        deepseek = DeepSeekSimulator.start();
-        qwen = QwenSimulator.start();
+        vendors = ThreeVendors.start();
         vllm = HostileUpstream.start();
         gateway = RunningGateway.start(dataDir);
         api = new ApiCalls(gateway.api());
-        channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
-        channel("ds", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-chat");
-        alias("smart", "sim", "gpt-4o");
-        alias("paid", "sim", "gpt-4o");
-        alias("ds", "ds", "deepseek-chat");
-        channel("ds-r", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-reasoner");
-        alias("reasoner", "ds-r", "deepseek-reasoner");
-        channel("vllm", "openai", vllm.baseUri().toString(), "sk-vllm", "llama");
-        alias("vllm", "vllm", "llama");
-        channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
-        alias("qwen", "dashscope", "qwen-plus");
+        vendors.routeOn(gateway);
+        gateway.alias("paid", "sim", "gpt-4o");
+        vendors.routeReasonerOn(gateway);
+        gateway.channel("vllm", "openai", vllm.baseUri().toString(), "sk-vllm", "llama");
+        gateway.alias("vllm", "vllm", "llama");
         gateway.admin("PUT", "/prices/paid", "{\"input_per_1k\":1,\"output_per_1k\":1}");
         key = gateway.userWithKey("claude-user");
     }
@@ -77,17 +63,13 @@ class AnthropicMessagesIT {
     @AfterAll
     static void stop() {
         gateway.close();
-        openai.close();
-        deepseek.close();
-        qwen.close();
+        vendors.close();
         vllm.close();
     }
 
     @AfterEach
     void heal() {
-        openai.reset();
-        deepseek.reset();
-        qwen.reset();
+        vendors.reset();
     }
 
     @ParameterizedTest
@@ -123,7 +105,7 @@ class AnthropicMessagesIT {
         body.put("temperature", 0.5).put("top_p", 0.9).put("top_k", 5);
         body.putObject("metadata").put("user_id", "end-user-7");
         assertEquals(200, messages(key, body).statusCode());
-        JsonNode sent = openai.lastRequest().json();
+        JsonNode sent = vendors.openai().lastRequest().json();
         assertEquals("system", sent.at("/messages/0/role").asText(), sent.toString());
         assertEquals("Be brief.", sent.at("/messages/0/content").asText(sent.at("/messages/0/content/0/text").asText()));
         assertEquals("END", sent.at("/stop/0").asText(), sent.toString());
@@ -143,8 +125,8 @@ class AnthropicMessagesIT {
     @ParameterizedTest
     @ValueSource(strings = {"smart", "ds", "qwen"})
     void aStreamIsAnthropicsEventsInOrder(String model) {
-        List<Event> events = stream(key, ask(model, "hello streaming world", true));
-        List<String> names = events.stream().map(Event::name).toList();
+        List<SseEvent> events = stream(key, ask(model, "hello streaming world", true));
+        List<String> names = events.stream().map(SseEvent::name).toList();
         assertEquals("message_start", names.getFirst(), names.toString());
         assertEquals(List.of("content_block_stop", "message_delta", "message_stop"),
                 names.subList(names.size() - 3, names.size()), names.toString());
@@ -196,9 +178,9 @@ class AnthropicMessagesIT {
         assertEquals(200, done.statusCode(), done.body());
         assertEquals("end_turn", json(done.body()).get("stop_reason").asText(), done.body());
         JsonNode sent = switch (model) {
-            case "smart" -> openai.lastRequest().json();
-            case "ds" -> deepseek.lastRequest().json();
-            default -> qwen.lastRequest().json();
+            case "smart" -> vendors.openai().lastRequest().json();
+            case "ds" -> vendors.deepseek().lastRequest().json();
+            default -> vendors.qwen().lastRequest().json();
         };
         JsonNode upstream = sent.has("messages") ? sent.get("messages") : sent.at("/input/messages"); // DashScope: input.messages
         assertEquals("tool", upstream.at("/2/role").asText(), sent.toString());
@@ -208,8 +190,8 @@ class AnthropicMessagesIT {
 
     @Test
     void aStreamedToolCallIsAToolUseBlockWithInputJsonDeltas() {
-        List<Event> events = stream(key, withTool(ask("smart", "Paris", true)));
-        Event start = events.stream().filter(e -> e.name().equals("content_block_start")
+        List<SseEvent> events = stream(key, withTool(ask("smart", "Paris", true)));
+        SseEvent start = events.stream().filter(e -> e.name().equals("content_block_start")
                 && e.data().at("/content_block/type").asText().equals("tool_use")).findFirst().orElseThrow();
         assertEquals("get_weather", start.data().at("/content_block/name").asText());
         int index = start.data().get("index").asInt();
@@ -225,10 +207,10 @@ class AnthropicMessagesIT {
 
     @Test
     void aFailureMidStreamIsAnErrorEvent() {
-        openai.wordsPerChunk(1);
-        openai.errorEventAfter(2);
-        List<Event> events = stream(key, ask("smart", "one two three four five six", true));
-        Event last = events.getLast();
+        vendors.openai().wordsPerChunk(1);
+        vendors.openai().errorEventAfter(2);
+        List<SseEvent> events = stream(key, ask("smart", "one two three four five six", true));
+        SseEvent last = events.getLast();
         assertEquals("error", last.name(), events.toString());
         assertEquals("error", last.data().get("type").asText());
         assertFalse(last.data().at("/error/type").asText().isEmpty(), last.data().toString());
@@ -246,10 +228,10 @@ class AnthropicMessagesIT {
         String restricted = gateway.userWithKey("only-mini", "gpt-4o-mini");
         assertError(messages(restricted, ask("smart", "hi", false)), 403, "permission_error");
         assertError(messages(key, ask("smart", "x".repeat(70 * 1024), false)), 413, "request_too_large");
-        openai.failNextOverloaded(10);
+        vendors.openai().failNextOverloaded(10);
         assertError(messages(key, ask("smart", "hi", false)), 529, "overloaded_error");
-        openai.reset();
-        openai.failNextServerError(10);
+        vendors.openai().reset();
+        vendors.openai().failNextServerError(10);
         HttpResponse<String> upstreamDown = messages(key, ask("smart", "hi", false));
         assertEquals("api_error", json(upstreamDown.body()).at("/error/type").asText(), upstreamDown.body());
         assertTrue(upstreamDown.statusCode() >= 500, upstreamDown.body());
@@ -293,11 +275,11 @@ class AnthropicMessagesIT {
         assertEquals("", body.at("/content/0/signature").asText(), res.body());
         assertEquals("text", body.at("/content/1/type").asText(), res.body());
 
-        List<Event> events = stream(key, asked.put("stream", true));
+        List<SseEvent> events = stream(key, asked.put("stream", true));
         assertEquals("thinking", events.get(1).data().at("/content_block/type").asText(), events.toString());
         StringBuilder thought = new StringBuilder();
         List<String> deltaTypes = new ArrayList<>();
-        for (Event e : events) {
+        for (SseEvent e : events) {
             if (e.name().equals("content_block_delta") && e.data().get("index").asInt() == 0) {
                 deltaTypes.add(e.data().at("/delta/type").asText());
                 thought.append(e.data().at("/delta/thinking").asText());
@@ -311,7 +293,7 @@ class AnthropicMessagesIT {
         JsonNode unasked = json(messages(key, ask("reasoner", "why is the sky blue", false)).body());
         assertEquals(1, unasked.get("content").size(), unasked.toString());
         assertEquals("text", unasked.at("/content/0/type").asText(), unasked.toString());
-        List<Event> unaskedStream = stream(key, ask("reasoner", "why is the sky blue", true));
+        List<SseEvent> unaskedStream = stream(key, ask("reasoner", "why is the sky blue", true));
         assertTrue(unaskedStream.stream().noneMatch(e -> e.data().toString().contains("thinking")),
                 unaskedStream.toString());
     }
@@ -322,7 +304,7 @@ class AnthropicMessagesIT {
      */
     @Test
     void cacheHitsAreCacheReadInputTokens() {
-        deepseek.cacheHits(true);
+        vendors.deepseek().cacheHits(true);
         HttpResponse<String> res = messages(key, ask("ds", "one two three four five six seven eight", false));
         assertEquals(200, res.statusCode(), res.body());
         JsonNode usage = json(res.body()).get("usage");
@@ -333,7 +315,7 @@ class AnthropicMessagesIT {
         assertEquals(cached, row.get("cached_prompt_tokens").asInt(), row.toString());
         assertEquals(row.get("prompt_tokens").asInt(), usage.get("input_tokens").asInt() + cached, row.toString());
 
-        List<Event> events = stream(key, ask("ds", "one two three four five six seven eight", true));
+        List<SseEvent> events = stream(key, ask("ds", "one two three four five six seven eight", true));
         JsonNode streamed = events.get(events.size() - 2).data().get("usage");
         assertEquals(cached, streamed.get("cache_read_input_tokens").asInt(), streamed.toString());
         assertEquals(usage.get("input_tokens").asInt(), streamed.get("input_tokens").asInt(), streamed.toString());
@@ -362,7 +344,7 @@ class AnthropicMessagesIT {
                 "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"llama\","
                         + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\",\"stop_reason\":\"END\"}]}\n\n",
                 "data: [DONE]\n\n"));
-        List<Event> events = stream(key, body.put("stream", true));
+        List<SseEvent> events = stream(key, body.put("stream", true));
         JsonNode delta = events.get(events.size() - 2).data().get("delta");
         assertEquals("stop_sequence", delta.get("stop_reason").asText(), events.toString());
         assertEquals("END", delta.get("stop_sequence").asText(), events.toString());
@@ -377,7 +359,7 @@ class AnthropicMessagesIT {
         assertEquals(200, viaChat.statusCode(), viaChat.body());
         assertEquals("anthropic-messages", UsageRows.find(gateway, requestId(viaMessages)).path("dialect").asText());
         assertEquals("openai-chat", UsageRows.find(gateway, requestId(viaChat)).path("dialect").asText());
-        List<Event> streamed = stream(both, ask("smart", "hello", true));
+        List<SseEvent> streamed = stream(both, ask("smart", "hello", true));
         assertEquals("message_stop", streamed.getLast().name());
 
         JsonNode groups = null;
@@ -417,7 +399,7 @@ class AnthropicMessagesIT {
         assertEquals(1, json(first.body()).size(), first.body());
         assertEquals(first.body(), countTokens(counter, body).body());
 
-        List<Event> events = stream(counter, body.put("max_tokens", 16).put("stream", true));
+        List<SseEvent> events = stream(counter, body.put("max_tokens", 16).put("stream", true));
         assertEquals(counted, events.getFirst().data().at("/message/usage/input_tokens").asInt());
         UsageRows.sleep(500);
         JsonNode usage = gateway.admin("GET", "/usage?user=counter&since=1h&limit=100", null);
@@ -499,39 +481,13 @@ class AnthropicMessagesIT {
                 : api.post("/v1/messages", null, body.toString(), "x-api-key", apiKey, "anthropic-version", VERSION);
     }
 
-    record Event(String name, JsonNode data) {}
-
     /** The events of a streamed answer, which must be a 200 event stream. */
-    static List<Event> stream(String apiKey, ObjectNode body) {
+    static List<SseEvent> stream(String apiKey, ObjectNode body) {
         HttpResponse<Stream<String>> res = api.postStreaming("/v1/messages", null, body.toString(),
                 "x-api-key", apiKey, "anthropic-version", VERSION);
         assertEquals(200, res.statusCode());
         assertTrue(res.headers().firstValue("content-type").orElseThrow().startsWith("text/event-stream"));
-        List<Event> events = new ArrayList<>();
-        String name = null;
-        for (Iterator<String> lines = res.body().iterator(); lines.hasNext(); ) {
-            String line = lines.next();
-            if (line.startsWith("event: ")) {
-                name = line.substring(7);
-            } else if (line.startsWith("data: ")) {
-                JsonNode data = json(line.substring(6));
-                assertEquals(name, data.get("type").asText(), "the event line names the data's type");
-                events.add(new Event(name, data));
-            }
-        }
+        List<SseEvent> events = SseEvent.parseTyped(res.body());
         return events;
-    }
-
-    private static void channel(String name, String provider, String baseUrl, String credential, String model) {
-        ObjectNode channel = JSON.createObjectNode().put("name", name).put("provider", provider)
-                .put("credential", credential).put("base_url", baseUrl);
-        channel.putArray("models").add(model);
-        gateway.admin("POST", "/channels", channel);
-    }
-
-    private static void alias(String name, String channel, String model) {
-        ObjectNode body = JSON.createObjectNode();
-        body.putArray("targets").addObject().put("channel", channel).put("model", model);
-        gateway.admin("PUT", "/aliases/" + name, body);
     }
 }

@@ -1,15 +1,10 @@
 package io.modelbridge.gateway.it;
 
-import static io.modelbridge.gateway.it.RunningGateway.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modelbridge.testkit.deepseek.DeepSeekSimulator;
-import io.modelbridge.testkit.openai.OpenAiSimulator;
-import io.modelbridge.testkit.qwen.QwenSimulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,9 +35,7 @@ class AnthropicSdkIT {
     static final String SDK_VERSION = "1.17.0";
     @TempDir
     static Path dataDir;
-    static OpenAiSimulator openai;
-    static DeepSeekSimulator deepseek;
-    static QwenSimulator qwen;
+    static ThreeVendors vendors;
     static RunningGateway gateway;
     static Path sdk;
     static String key;
@@ -52,16 +45,9 @@ class AnthropicSdkIT {
         assumeTrue(run(List.of("node", "--version"), Path.of("."), Map.of(), 30).exit() == 0,
                 "node is not installed: the Anthropic TypeScript SDK cannot be driven");
         sdk = installedSdk();
-        openai = OpenAiSimulator.start();
-        deepseek = DeepSeekSimulator.start();
-        qwen = QwenSimulator.start();
+        vendors = ThreeVendors.start();
         gateway = RunningGateway.start(dataDir);
-        channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
-        channel("ds", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-chat");
-        alias("smart", "sim", "gpt-4o");
-        alias("ds", "ds", "deepseek-chat");
-        channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
-        alias("qwen", "dashscope", "qwen-plus");
+        vendors.routeOn(gateway);
         key = gateway.userWithKey("sdk-user");
     }
 
@@ -69,9 +55,7 @@ class AnthropicSdkIT {
     static void stop() {
         if (gateway != null) {
             gateway.close();
-            openai.close();
-            deepseek.close();
-            qwen.close();
+            vendors.close();
         }
     }
 
@@ -139,18 +123,5 @@ class AnthropicSdkIT {
         } catch (IOException e) {
             return new Run(-1, e.toString());
         }
-    }
-
-    private static void channel(String name, String provider, String baseUrl, String credential, String model) {
-        ObjectNode channel = JSON.createObjectNode().put("name", name).put("provider", provider)
-                .put("credential", credential).put("base_url", baseUrl);
-        channel.putArray("models").add(model);
-        gateway.admin("POST", "/channels", channel);
-    }
-
-    private static void alias(String name, String channel, String model) {
-        ObjectNode body = JSON.createObjectNode();
-        body.putArray("targets").addObject().put("channel", channel).put("model", model);
-        gateway.admin("PUT", "/aliases/" + name, body);
     }
 }

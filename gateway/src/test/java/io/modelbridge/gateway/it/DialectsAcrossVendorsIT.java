@@ -16,8 +16,6 @@ import io.modelbridge.testkit.glm.GlmSimulator;
 import io.modelbridge.testkit.spark.SparkSimulator;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -103,14 +101,14 @@ class DialectsAcrossVendorsIT {
     @ValueSource(strings = {"glm", "ernie", "spark"})
     void anthropicStreamIsItsEventsInOrderWithTheVendorsUsage(String vendor) {
         Streamed streamed = stream("/v1/messages", anthropicAsk(vendor, "stream this please", true));
-        List<Event> events = streamed.events().stream().filter(e -> !e.name().equals("ping")).toList();
-        List<String> names = events.stream().map(Event::name).toList();
+        List<SseEvent> events = streamed.events().stream().filter(e -> !e.name().equals("ping")).toList();
+        List<String> names = events.stream().map(SseEvent::name).toList();
         assertEquals(List.of("message_start", "content_block_start"), names.subList(0, 2), names.toString());
         assertEquals(List.of("content_block_stop", "message_delta", "message_stop"),
                 names.subList(names.size() - 3, names.size()), names.toString());
         assertTrue(names.subList(2, names.size() - 3).stream().allMatch("content_block_delta"::equals), names.toString());
         StringBuilder text = new StringBuilder();
-        for (Event e : events.subList(2, events.size() - 3)) {
+        for (SseEvent e : events.subList(2, events.size() - 3)) {
             assertEquals("text_delta", e.data().at("/delta/type").asText(), e.data().toString());
             text.append(e.data().at("/delta/text").asText());
         }
@@ -151,8 +149,8 @@ class DialectsAcrossVendorsIT {
         assertEquals("text", json(done.body()).at("/content/0/type").asText(), done.body());
 
         glm.fragmentToolArguments(true); // GLM: id and name once, then the arguments in 8-character pieces
-        List<Event> events = stream("/v1/messages", anthropicTool(anthropicAsk(vendor, "Paris", true))).events();
-        Event start = events.stream().filter(e -> e.name().equals("content_block_start")
+        List<SseEvent> events = stream("/v1/messages", anthropicTool(anthropicAsk(vendor, "Paris", true))).events();
+        SseEvent start = events.stream().filter(e -> e.name().equals("content_block_start")
                 && e.data().at("/content_block/type").asText().equals("tool_use")).findFirst().orElseThrow();
         assertEquals("get_weather", start.data().at("/content_block/name").asText(), events.toString());
         assertFalse(start.data().at("/content_block/id").asText().isEmpty(), start.data().toString());
@@ -184,7 +182,7 @@ class DialectsAcrossVendorsIT {
                 .asText());
 
         inject(vendor, new UpstreamFault.ErrorEventAfter(2));
-        List<Event> events = stream("/v1/messages", anthropicAsk(vendor, "one two three four five six", true)).events();
+        List<SseEvent> events = stream("/v1/messages", anthropicAsk(vendor, "one two three four five six", true)).events();
         assertEquals("error", events.getLast().name(), events.toString());
         assertFalse(events.getLast().data().at("/error/type").asText().isEmpty(), events.toString());
         assertTrue(events.stream().noneMatch(e -> e.name().equals("message_stop")), events.toString());
@@ -214,8 +212,8 @@ class DialectsAcrossVendorsIT {
     @ValueSource(strings = {"glm", "ernie", "spark"})
     void responsesStreamIsTheTypedEventsInOrderWithTheVendorsUsage(String vendor) {
         Streamed streamed = stream("/v1/responses", responsesAsk(vendor, "stream this please", true));
-        List<Event> events = streamed.events();
-        List<String> names = events.stream().map(Event::name).toList();
+        List<SseEvent> events = streamed.events();
+        List<String> names = events.stream().map(SseEvent::name).toList();
         assertEquals(List.of("response.created", "response.in_progress", "response.output_item.added",
                 "response.content_part.added"), names.subList(0, 4), names.toString());
         assertEquals(List.of("response.output_text.done", "response.content_part.done", "response.output_item.done",
@@ -270,9 +268,9 @@ class DialectsAcrossVendorsIT {
         assertEquals("message", json(continued.body()).at("/output/0/type").asText(), continued.body());
 
         glm.fragmentToolArguments(true);
-        List<Event> events = stream("/v1/responses", responsesTool(responsesAsk(vendor, "Paris", true))).events();
-        List<String> names = events.stream().map(Event::name).toList();
-        Event added = events.stream().filter(e -> e.name().equals("response.output_item.added")
+        List<SseEvent> events = stream("/v1/responses", responsesTool(responsesAsk(vendor, "Paris", true))).events();
+        List<String> names = events.stream().map(SseEvent::name).toList();
+        SseEvent added = events.stream().filter(e -> e.name().equals("response.output_item.added")
                 && e.data().at("/item/type").asText().equals("function_call")).findFirst().orElseThrow();
         assertEquals("get_weather", added.data().at("/item/name").asText(), names.toString());
         StringBuilder arguments = new StringBuilder();
@@ -298,7 +296,7 @@ class DialectsAcrossVendorsIT {
         assertEquals("content_filter", assertOpenAiError(filtered).get("code").asText(), filtered.body());
 
         inject(vendor, new UpstreamFault.ErrorEventAfter(2));
-        List<Event> events = stream("/v1/responses", responsesAsk(vendor, "one two three four five six", true))
+        List<SseEvent> events = stream("/v1/responses", responsesAsk(vendor, "one two three four five six", true))
                 .events();
         assertEquals("response.failed", events.getLast().name(), events.toString());
         assertFalse(events.getLast().data().at("/response/error/message").asText().isEmpty(), events.toString());
@@ -316,11 +314,11 @@ class DialectsAcrossVendorsIT {
         glm.finishWith("sensitive");
         JsonNode incomplete;
         if (stream) {
-            List<Event> anthropic = stream("/v1/messages", anthropicAsk("glm", "hello there", true)).events();
+            List<SseEvent> anthropic = stream("/v1/messages", anthropicAsk("glm", "hello there", true)).events();
             assertEquals("refusal", anthropic.get(anthropic.size() - 2).data().at("/delta/stop_reason").asText(),
                     anthropic.toString());
             assertEquals("message_stop", anthropic.getLast().name());
-            List<Event> responses = stream("/v1/responses", responsesAsk("glm", "hello there", true)).events();
+            List<SseEvent> responses = stream("/v1/responses", responsesAsk("glm", "hello there", true)).events();
             assertEquals("response.incomplete", responses.getLast().name(), responses.toString());
             incomplete = responses.getLast().data().get("response");
         } else {
@@ -427,10 +425,10 @@ class DialectsAcrossVendorsIT {
 
     /** A vendor's working channel behind the alias {@code name}, and a channel with a refused credential behind {@code name-broken}. */
     private static void vendor(String name, String baseUrl, String credential, String refusedCredential, String model) {
-        channel(name, name, baseUrl, credential, model);
-        channel(name + "-broken", name, baseUrl, refusedCredential, model);
-        alias(name, name, model);
-        alias(name + "-broken", name + "-broken", model);
+        gateway.channel(name, name, baseUrl, credential, model);
+        gateway.channel(name + "-broken", name, baseUrl, refusedCredential, model);
+        gateway.alias(name, name, model);
+        gateway.alias(name + "-broken", name + "-broken", model);
     }
 
     private static void refuseNextAsUnsafe(String vendor) {
@@ -527,9 +525,7 @@ class DialectsAcrossVendorsIT {
         return res.headers().firstValue("x-modelbridge-request-id").orElseThrow();
     }
 
-    record Event(String name, JsonNode data) {}
-
-    record Streamed(String requestId, List<Event> events) {}
+    record Streamed(String requestId, List<SseEvent> events) {}
 
     /** A 200 event stream's named events, each checked to name its data's type. */
     private static Streamed stream(String path, ObjectNode body) {
@@ -538,31 +534,7 @@ class DialectsAcrossVendorsIT {
                 : api.postStreaming(path, key, body.toString());
         assertEquals(200, res.statusCode());
         assertTrue(res.headers().firstValue("content-type").orElseThrow().startsWith("text/event-stream"));
-        List<Event> events = new ArrayList<>();
-        String name = null;
-        for (Iterator<String> lines = res.body().iterator(); lines.hasNext(); ) {
-            String line = lines.next();
-            if (line.startsWith("event: ")) {
-                name = line.substring(7);
-            } else if (line.startsWith("data: ")) {
-                JsonNode data = json(line.substring(6));
-                assertEquals(name, data.get("type").asText(), "the event line names the data's type");
-                events.add(new Event(name, data));
-            }
-        }
+        List<SseEvent> events = SseEvent.parseTyped(res.body());
         return new Streamed(requestId(res), events);
-    }
-
-    private static void channel(String name, String provider, String baseUrl, String credential, String model) {
-        ObjectNode channel = JSON.createObjectNode().put("name", name).put("provider", provider)
-                .put("credential", credential).put("base_url", baseUrl);
-        channel.putArray("models").add(model);
-        gateway.admin("POST", "/channels", channel);
-    }
-
-    private static void alias(String name, String channel, String model) {
-        ObjectNode body = JSON.createObjectNode();
-        body.putArray("targets").addObject().put("channel", channel).put("model", model);
-        gateway.admin("PUT", "/aliases/" + name, body);
     }
 }

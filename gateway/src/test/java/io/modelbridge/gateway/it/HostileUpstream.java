@@ -1,8 +1,8 @@
 package io.modelbridge.gateway.it;
 
+import io.modelbridge.gateway.upstream.RawSocketUpstream;
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -11,9 +11,6 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -21,10 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * writes: headers dripped a byte at a time, an SSE stream that never ends, a line with no end, a huge body. Every
  * script is bounded in time ({@link #LONGEST}) and stops when the gateway closes the socket.
  */
-final class HostileUpstream implements AutoCloseable {
+final class HostileUpstream extends RawSocketUpstream {
     static final Duration LONGEST = Duration.ofSeconds(30);
-    private final ServerSocket server;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Script> script = new AtomicReference<>(out -> { });
 
     /** What the upstream writes after reading a request; it may throw IOException once the gateway hangs up. */
@@ -34,8 +29,7 @@ final class HostileUpstream implements AutoCloseable {
     }
 
     private HostileUpstream() throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().name("hostile-upstream").start(this::acceptLoop);
+        super(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), "hostile-upstream");
     }
 
     static HostileUpstream start() {
@@ -47,7 +41,7 @@ final class HostileUpstream implements AutoCloseable {
     }
 
     URI baseUri() {
-        return URI.create("http://127.0.0.1:" + server.getLocalPort());
+        return URI.create("http://127.0.0.1:" + port());
     }
 
     void answer(Script next) {
@@ -156,68 +150,14 @@ final class HostileUpstream implements AutoCloseable {
         out.flush();
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                open.add(socket);
-                Thread.ofVirtual().start(() -> serve(socket));
-            } catch (IOException closed) {
-                return;
+    @Override
+    protected void serve(Socket socket) {
+        try {
+            if (readRequest(new BufferedInputStream(socket.getInputStream())) != null) {
+                script.get().answer(socket.getOutputStream());
             }
-        }
-    }
-
-    private void serve(Socket socket) {
-        try (socket) {
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            skipRequest(in);
-            script.get().answer(socket.getOutputStream());
         } catch (IOException | InterruptedException gatewayHungUp) {
             // the gateway cut the call: what these tests want
-        } finally {
-            open.remove(socket);
-        }
-    }
-
-    /** Reads the request head and its Content-Length body. */
-    private static void skipRequest(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        long length = 0;
-        while (true) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("request ended early");
-            }
-            if (b != '\n') {
-                line.append((char) b);
-                continue;
-            }
-            String header = line.toString().strip();
-            line.setLength(0);
-            if (header.isEmpty()) {
-                break;
-            }
-            if (header.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                length = Long.parseLong(header.substring(header.indexOf(':') + 1).strip());
-            }
-        }
-        in.skipNBytes(length);
-    }
-
-    @Override
-    public void close() {
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        for (Socket socket : open) {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
         }
     }
 }

@@ -17,8 +17,6 @@ import com.openai.models.responses.WebSearchTool;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -270,18 +268,7 @@ class NativeResponsesIT {
     private static List<JsonNode> stream(ObjectNode body) {
         HttpResponse<Stream<String>> res = api.postStreaming("/v1/responses", key, body.toString());
         assertEquals(200, res.statusCode());
-        List<JsonNode> events = new ArrayList<>();
-        String name = null;
-        for (Iterator<String> lines = res.body().iterator(); lines.hasNext(); ) {
-            String line = lines.next();
-            if (line.startsWith("event: ")) {
-                name = line.substring(7);
-            } else if (line.startsWith("data: ")) {
-                JsonNode data = json(line.substring(6));
-                assertEquals(name, data.get("type").asText(), "the event line names the data's type");
-                events.add(data);
-            }
-        }
+        List<JsonNode> events = SseEvent.parseTyped(res.body()).stream().map(SseEvent::data).toList();
         return events;
     }
 

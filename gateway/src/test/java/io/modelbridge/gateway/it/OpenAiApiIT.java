@@ -44,9 +44,9 @@ class OpenAiApiIT {
         gateway.admin("POST", "/channels", channel("sim", upstream.apiKey(), 10_000));
         gateway.admin("POST", "/channels", channel("sim-wrong-key", "sk-not-the-right-key-000", 10_000));
         gateway.admin("POST", "/channels", channel("sim-slow", upstream.apiKey(), 700));
-        alias("smart", "sim");
-        alias("broken-credential", "sim-wrong-key");
-        alias("slowpoke", "sim-slow");
+        gateway.alias("smart", "sim", "gpt-4o");
+        gateway.alias("broken-credential", "sim-wrong-key", "gpt-4o");
+        gateway.alias("slowpoke", "sim-slow", "gpt-4o");
         aliceKey = gateway.userWithKey("alice");
         bobKey = gateway.userWithKey("bob", "gpt-4o-mini");
     }
@@ -330,11 +330,5 @@ class OpenAiApiIT {
             channel.putArray("models").add("gpt-4o").add("gpt-4o-mini").add("text-embedding-3-small");
         }
         return channel;
-    }
-
-    private static void alias(String name, String channel) {
-        ObjectNode body = JSON.createObjectNode();
-        body.putArray("targets").addObject().put("channel", channel).put("model", "gpt-4o");
-        gateway.admin("PUT", "/aliases/" + name, body);
     }
 }

@@ -50,8 +50,8 @@ class PassthroughIT {
         api = new ApiCalls(gateway.api());
         gateway.admin("POST", "/channels", channel("sim", null));
         gateway.admin("POST", "/channels", channel("sim-completion-tokens", "max_completion_tokens"));
-        alias("pt", "sim");
-        alias("pt-completion-tokens", "sim-completion-tokens");
+        gateway.alias("pt", "sim", "gpt-4o");
+        gateway.alias("pt-completion-tokens", "sim-completion-tokens", "gpt-4o");
         key = gateway.userWithKey("passthrough");
     }
 
@@ -74,12 +74,6 @@ class PassthroughIT {
             channel.putObject("extras").put("max-tokens-field", tokenField);
         }
         return channel;
-    }
-
-    static void alias(String name, String channel) {
-        ObjectNode body = JSON.createObjectNode();
-        body.putArray("targets").addObject().put("channel", channel).put("model", "gpt-4o");
-        gateway.admin("PUT", "/aliases/" + name, body);
     }
 
     static HttpResponse<String> post(String key, String body) {

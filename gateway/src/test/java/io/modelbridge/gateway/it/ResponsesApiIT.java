@@ -10,15 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modelbridge.testkit.deepseek.DeepSeekSimulator;
-import io.modelbridge.testkit.openai.OpenAiSimulator;
-import io.modelbridge.testkit.qwen.QwenSimulator;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -40,28 +35,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ResponsesApiIT {
     @TempDir
     static Path dataDir;
-    static OpenAiSimulator openai;
-    static DeepSeekSimulator deepseek;
-    static QwenSimulator qwen;
+    static ThreeVendors vendors;
     static RunningGateway gateway;
     static ApiCalls api;
     static String key;
 
     @BeforeAll
     static void start() {
-        openai = OpenAiSimulator.start();
-        deepseek = DeepSeekSimulator.start();
-        qwen = QwenSimulator.start();
+        vendors = ThreeVendors.start();
         gateway = RunningGateway.start(dataDir);
         api = new ApiCalls(gateway.api());
-        channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
-        channel("ds", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-chat", "deepseek-reasoner");
-        channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
-        alias("smart", "sim", "gpt-4o");
-        alias("paid", "sim", "gpt-4o");
-        alias("ds", "ds", "deepseek-chat");
-        alias("reasoner", "ds", "deepseek-reasoner");
-        alias("qwen", "dashscope", "qwen-plus");
+        vendors.routeOn(gateway);
+        vendors.routeReasonerOn(gateway);
+        gateway.alias("paid", "sim", "gpt-4o");
         gateway.admin("PUT", "/prices/paid", "{\"input_per_1k\":1,\"output_per_1k\":1}");
         key = gateway.userWithKey("responses-user");
     }
@@ -69,16 +55,12 @@ class ResponsesApiIT {
     @AfterAll
     static void stop() {
         gateway.close();
-        openai.close();
-        deepseek.close();
-        qwen.close();
+        vendors.close();
     }
 
     @AfterEach
     void heal() {
-        openai.reset();
-        deepseek.reset();
-        qwen.reset();
+        vendors.reset();
     }
 
     @ParameterizedTest
@@ -130,7 +112,7 @@ class ResponsesApiIT {
         HttpResponse<String> res = responses(key, body);
         assertEquals(200, res.statusCode(), res.body());
 
-        JsonNode sent = openai.lastRequest().json();
+        JsonNode sent = vendors.openai().lastRequest().json();
         assertEquals("system", sent.at("/messages/0/role").asText(), sent.toString());
         assertEquals("Be brief.", sent.at("/messages/0/content").asText(sent.at("/messages/0/content/0/text").asText()));
         assertEquals("user", sent.at("/messages/1/role").asText(), sent.toString());
@@ -165,8 +147,8 @@ class ResponsesApiIT {
     @ParameterizedTest
     @ValueSource(strings = {"smart", "ds", "qwen"})
     void aStreamIsTheTypedEventsInOrderWithSequenceNumbers(String model) {
-        List<Event> events = stream(key, ask(model, "hello streaming world", true));
-        List<String> names = events.stream().map(Event::name).toList();
+        List<SseEvent> events = stream(key, ask(model, "hello streaming world", true));
+        List<String> names = events.stream().map(SseEvent::name).toList();
         assertEquals(List.of("response.created", "response.in_progress", "response.output_item.added",
                 "response.content_part.added"), names.subList(0, 4), names.toString());
         assertEquals(List.of("response.output_text.done", "response.content_part.done", "response.output_item.done",
@@ -199,9 +181,9 @@ class ResponsesApiIT {
 
     @Test
     void aStreamedFunctionCallIsAFunctionCallItemWithArgumentDeltas() {
-        List<Event> events = stream(key, withTool(ask("smart", "Paris", true)));
-        List<String> names = events.stream().map(Event::name).toList();
-        Event added = events.stream().filter(e -> e.name().equals("response.output_item.added")
+        List<SseEvent> events = stream(key, withTool(ask("smart", "Paris", true)));
+        List<String> names = events.stream().map(SseEvent::name).toList();
+        SseEvent added = events.stream().filter(e -> e.name().equals("response.output_item.added")
                 && e.data().at("/item/type").asText().equals("function_call")).findFirst().orElseThrow();
         JsonNode item = added.data().get("item");
         assertEquals("get_weather", item.get("name").asText());
@@ -252,9 +234,9 @@ class ResponsesApiIT {
         assertEquals(200, done.statusCode(), done.body());
         assertEquals("message", json(done.body()).at("/output/0/type").asText(), done.body());
         JsonNode sent = switch (model) {
-            case "smart" -> openai.lastRequest().json();
-            case "ds" -> deepseek.lastRequest().json();
-            default -> qwen.lastRequest().json();
+            case "smart" -> vendors.openai().lastRequest().json();
+            case "ds" -> vendors.deepseek().lastRequest().json();
+            default -> vendors.qwen().lastRequest().json();
         };
         JsonNode upstream = sent.has("messages") ? sent.get("messages") : sent.at("/input/messages"); // DashScope
         assertEquals("assistant", upstream.at("/1/role").asText(), sent.toString());
@@ -295,11 +277,11 @@ class ResponsesApiIT {
     /** A streamed response is stored before its last event, so the client can continue it at once. */
     @Test
     void aStreamedResponseIsStoredAndContinued() {
-        List<Event> events = stream(key, ask("smart", "remember the streamed words", true));
+        List<SseEvent> events = stream(key, ask("smart", "remember the streamed words", true));
         String id = events.getLast().data().at("/response/id").asText();
         HttpResponse<String> next = responses(key, ask("smart", "and now?", false).put("previous_response_id", id));
         assertEquals(200, next.statusCode(), next.body());
-        JsonNode messages = openai.lastRequest().json().get("messages");
+        JsonNode messages = vendors.openai().lastRequest().json().get("messages");
         assertEquals(List.of("user", "assistant", "user"), List.of(messages.at("/0/role").asText(),
                 messages.at("/1/role").asText(), messages.at("/2/role").asText()), messages.toString());
         assertTrue(messages.at("/1/content").asText(messages.at("/1/content/0/text").asText())
@@ -329,9 +311,9 @@ class ResponsesApiIT {
 
     private static JsonNode upstreamRequest(String model) {
         return switch (model) {
-            case "smart" -> openai.lastRequest().json();
-            case "ds" -> deepseek.lastRequest().json();
-            default -> qwen.lastRequest().json();
+            case "smart" -> vendors.openai().lastRequest().json();
+            case "ds" -> vendors.deepseek().lastRequest().json();
+            default -> vendors.qwen().lastRequest().json();
         };
     }
 
@@ -347,8 +329,8 @@ class ResponsesApiIT {
         assertFalse(output.at("/0/content/0/text").asText().isEmpty(), res.body());
         assertEquals("message", output.at("/1/type").asText(), res.body());
 
-        List<Event> events = stream(key, ask("reasoner", "think about it", true));
-        List<String> names = events.stream().map(Event::name).toList();
+        List<SseEvent> events = stream(key, ask("reasoner", "think about it", true));
+        List<String> names = events.stream().map(SseEvent::name).toList();
         assertEquals("reasoning", events.get(2).data().at("/item/type").asText(), names.toString());
         assertTrue(names.contains("response.reasoning_text.delta"), names.toString());
         int reasoningDone = names.indexOf("response.reasoning_text.done");
@@ -361,10 +343,10 @@ class ResponsesApiIT {
 
     @Test
     void aFailureMidStreamIsResponseFailedWithAnErrorObject() {
-        openai.wordsPerChunk(1);
-        openai.errorEventAfter(2);
-        List<Event> events = stream(key, ask("smart", "one two three four five six", true));
-        Event last = events.getLast();
+        vendors.openai().wordsPerChunk(1);
+        vendors.openai().errorEventAfter(2);
+        List<SseEvent> events = stream(key, ask("smart", "one two three four five six", true));
+        SseEvent last = events.getLast();
         assertEquals("response.failed", last.name(), events.toString());
         assertEquals("failed", last.data().at("/response/status").asText());
         assertFalse(last.data().at("/response/error/code").asText().isEmpty(), last.data().toString());
@@ -374,7 +356,7 @@ class ResponsesApiIT {
 
     @Test
     void whatCannotBeTranslatedIsA400NamingTheParam() {
-        openai.clearRequests();
+        vendors.openai().clearRequests();
         ObjectNode unknown = ask("smart", "hi", false).put("background", true);
         assertError(responses(key, unknown), 400, "background");
         ObjectNode builtIn = ask("smart", "hi", false);
@@ -397,7 +379,7 @@ class ResponsesApiIT {
         noInput.remove("input");
         assertError(responses(key, noInput), 400, "input");
         assertError(responses(key, ask("smart", "hi", false).put("temperature", 3)), 400, "temperature");
-        assertEquals(0, openai.requests().size(), "nothing reached the upstream");
+        assertEquals(0, vendors.openai().requests().size(), "nothing reached the upstream");
     }
 
     @Test
@@ -409,7 +391,7 @@ class ResponsesApiIT {
         HttpResponse<String> previous = responses(key, ask("smart", "hi", false).put("previous_response_id", "resp_x"));
         assertError(previous, 404, "previous_response_id");
         assertEquals("previous_response_not_found", json(previous.body()).at("/error/code").asText());
-        openai.failNextOverloaded(10);
+        vendors.openai().failNextOverloaded(10);
         assertEquals(503, responses(key, ask("smart", "hi", false)).statusCode());
     }
 
@@ -494,41 +476,12 @@ class ResponsesApiIT {
         return api.post("/v1/responses", apiKey, body.toString());
     }
 
-    record Event(String name, JsonNode data) {}
-
     /** The events of a streamed answer, which must be a 200 event stream. */
-    static List<Event> stream(String apiKey, ObjectNode body) {
+    static List<SseEvent> stream(String apiKey, ObjectNode body) {
         HttpResponse<Stream<String>> res = api.postStreaming("/v1/responses", apiKey, body.toString());
         assertEquals(200, res.statusCode());
         assertTrue(res.headers().firstValue("content-type").orElseThrow().startsWith("text/event-stream"));
-        List<Event> events = new ArrayList<>();
-        String name = null;
-        for (Iterator<String> lines = res.body().iterator(); lines.hasNext(); ) {
-            String line = lines.next();
-            if (line.startsWith("event: ")) {
-                name = line.substring(7);
-            } else if (line.startsWith("data: ")) {
-                JsonNode data = json(line.substring(6));
-                assertEquals(name, data.get("type").asText(), "the event line names the data's type");
-                events.add(new Event(name, data));
-            }
-        }
+        List<SseEvent> events = SseEvent.parseTyped(res.body());
         return events;
-    }
-
-    private static void channel(String name, String provider, String baseUrl, String credential, String... models) {
-        ObjectNode channel = JSON.createObjectNode().put("name", name).put("provider", provider)
-                .put("credential", credential).put("base_url", baseUrl);
-        ArrayNode list = channel.putArray("models");
-        for (String model : models) {
-            list.add(model);
-        }
-        gateway.admin("POST", "/channels", channel);
-    }
-
-    private static void alias(String name, String channel, String model) {
-        ObjectNode body = JSON.createObjectNode();
-        body.putArray("targets").addObject().put("channel", channel).put("model", model);
-        gateway.admin("PUT", "/aliases/" + name, body);
     }
 }

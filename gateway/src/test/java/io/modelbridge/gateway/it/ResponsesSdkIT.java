@@ -1,11 +1,9 @@
 package io.modelbridge.gateway.it;
 
-import static io.modelbridge.gateway.it.RunningGateway.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
@@ -20,9 +18,6 @@ import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
-import io.modelbridge.testkit.deepseek.DeepSeekSimulator;
-import io.modelbridge.testkit.openai.OpenAiSimulator;
-import io.modelbridge.testkit.qwen.QwenSimulator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,24 +41,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ResponsesSdkIT {
     @TempDir
     static Path dataDir;
-    static OpenAiSimulator openai;
-    static DeepSeekSimulator deepseek;
-    static QwenSimulator qwen;
+    static ThreeVendors vendors;
     static RunningGateway gateway;
     static OpenAIClient client;
 
     @BeforeAll
     static void start() {
-        openai = OpenAiSimulator.start();
-        deepseek = DeepSeekSimulator.start();
-        qwen = QwenSimulator.start();
+        vendors = ThreeVendors.start();
         gateway = RunningGateway.start(dataDir);
-        channel("sim", "openai", openai.baseUri().toString(), openai.apiKey(), "gpt-4o");
-        channel("ds", "deepseek", deepseek.baseUri().toString(), deepseek.apiKey(), "deepseek-chat");
-        channel("dashscope", "qwen", qwen.baseUri().toString(), qwen.apiKey(), "qwen-plus");
-        alias("smart", "sim", "gpt-4o");
-        alias("ds", "ds", "deepseek-chat");
-        alias("qwen", "dashscope", "qwen-plus");
+        vendors.routeOn(gateway);
         client = OpenAIOkHttpClient.builder().baseUrl(gateway.api() + "/v1").apiKey(gateway.userWithKey("sdk-user"))
                 .maxRetries(0).build();
     }
@@ -72,9 +58,7 @@ class ResponsesSdkIT {
     static void stop() {
         client.close();
         gateway.close();
-        openai.close();
-        deepseek.close();
-        qwen.close();
+        vendors.close();
     }
 
     @ParameterizedTest
@@ -174,18 +158,5 @@ class ResponsesSdkIT {
         response.output().stream().filter(ResponseOutputItem::isMessage).forEach(m -> m.asMessage().content()
                 .forEach(c -> text.append(c.asOutputText().text())));
         return text.toString();
-    }
-
-    private static void channel(String name, String provider, String baseUrl, String credential, String model) {
-        ObjectNode channel = JSON.createObjectNode().put("name", name).put("provider", provider)
-                .put("credential", credential).put("base_url", baseUrl);
-        channel.putArray("models").add(model);
-        gateway.admin("POST", "/channels", channel);
-    }
-
-    private static void alias(String name, String channel, String model) {
-        ObjectNode body = JSON.createObjectNode();
-        body.putArray("targets").addObject().put("channel", channel).put("model", model);
-        gateway.admin("PUT", "/aliases/" + name, body);
     }
 }

@@ -3,6 +3,8 @@ package io.modelbridge.gateway.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.gateway.Gateway;
 import io.modelbridge.gateway.config.GatewayConfig;
 import io.modelbridge.gateway.config.SecretFiles;
@@ -125,6 +127,24 @@ public final class RunningGateway implements AutoCloseable {
     /** Creates a user with a key and returns the key's secret. */
     public String userWithKey(String user, String... models) {
         return adminClient().userWithKey(user, models);
+    }
+
+    /** Adds a channel to the upstream at baseUrl, serving these models. */
+    public void channel(String name, String provider, String baseUrl, String credential, String... models) {
+        ObjectNode channel = JSON.createObjectNode().put("name", name).put("provider", provider)
+                .put("credential", credential).put("base_url", baseUrl);
+        ArrayNode served = channel.putArray("models");
+        for (String model : models) {
+            served.add(model);
+        }
+        admin("POST", "/channels", channel);
+    }
+
+    /** Points the alias at one channel's model. */
+    public void alias(String name, String channel, String model) {
+        ObjectNode body = JSON.createObjectNode();
+        body.putArray("targets").addObject().put("channel", channel).put("model", model);
+        admin("PUT", "/aliases/" + name, body);
     }
 
     @Override

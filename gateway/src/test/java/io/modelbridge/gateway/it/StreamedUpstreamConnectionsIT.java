@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelbridge.gateway.upstream.RawSocketUpstream;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -163,7 +163,7 @@ class StreamedUpstreamConnectionsIT {
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             boolean unterminated = false;
-            for (String request = readRequest(in); request != null; request = readRequest(in)) {
+            for (String request = readRequestLine(in); request != null; request = readRequestLine(in)) {
                 requests.add(number + ": " + request);
                 if (unterminated) {
                     afterUnterminated.incrementAndGet();
@@ -190,32 +190,9 @@ class StreamedUpstreamConnectionsIT {
         out.flush();
     }
 
-    /** Reads a request's head and Content-Length body; its request line, null when the gateway closed the connection. */
-    private static String readRequest(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        String requestLine = null;
-        long length = 0;
-        while (true) {
-            int b = in.read();
-            if (b < 0) {
-                return null;
-            }
-            if (b != '\n') {
-                line.append((char) b);
-                continue;
-            }
-            String header = line.toString().strip();
-            line.setLength(0);
-            if (header.isEmpty()) {
-                in.skipNBytes(length);
-                return requestLine;
-            }
-            if (requestLine == null) {
-                requestLine = header;
-            }
-            if (header.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                length = Long.parseLong(header.substring(15).strip());
-            }
-        }
+    /** A request's line, null when the gateway closed the connection. */
+    private static String readRequestLine(InputStream in) throws IOException {
+        String request = RawSocketUpstream.readRequest(in);
+        return request == null ? null : request.lines().findFirst().orElseThrow().strip();
     }
 }

@@ -5,12 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,12 +20,9 @@ import javax.net.ServerSocketFactory;
  * A loopback upstream on a raw socket that answers each request with the next queued {@link Script}, on as many
  * keep-alive connections as the client opens; it counts connections accepted and connections the client closed.
  */
-final class ScriptedUpstream implements AutoCloseable {
-    private final ServerSocket server;
+final class ScriptedUpstream extends RawSocketUpstream {
     private final BlockingQueue<Script> scripts = new LinkedBlockingQueue<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger closedByClient = new AtomicInteger();
     private final String scheme;
     private volatile boolean closingAll;
@@ -43,9 +38,8 @@ final class ScriptedUpstream implements AutoCloseable {
     }
 
     ScriptedUpstream(ServerSocketFactory factory, String scheme) throws IOException {
-        this.server = factory.createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        super(factory.createServerSocket(0, 50, InetAddress.getLoopbackAddress()), "scripted-upstream");
         this.scheme = scheme;
-        Thread.ofVirtual().name("scripted-upstream").start(this::acceptLoop);
     }
 
     /** A keep-alive answer with this status and body, sized by Content-Length. */
@@ -69,15 +63,7 @@ final class ScriptedUpstream implements AutoCloseable {
     }
 
     URI uri(String path) {
-        return URI.create(scheme + "://127.0.0.1:" + server.getLocalPort() + path);
-    }
-
-    int port() {
-        return server.getLocalPort();
-    }
-
-    int connections() {
-        return accepted.get();
+        return URI.create(scheme + "://127.0.0.1:" + port() + path);
     }
 
     int closedByClient() {
@@ -88,29 +74,15 @@ final class ScriptedUpstream implements AutoCloseable {
         return requests;
     }
 
-    /** Closes every open connection from this side, as an upstream's keep-alive timeout does. */
-    void closeConnections() throws IOException {
+    @Override
+    public void closeConnections() {
         closingAll = true;
-        for (Socket s : sockets) {
-            s.close();
-        }
+        super.closeConnections();
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                accepted.incrementAndGet();
-                sockets.add(socket);
-                Thread.ofVirtual().start(() -> serve(socket));
-            } catch (IOException closed) {
-                return;
-            }
-        }
-    }
-
-    private void serve(Socket socket) {
-        try (socket) {
+    @Override
+    protected void serve(Socket socket) {
+        try {
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             while (true) {
@@ -127,45 +99,8 @@ final class ScriptedUpstream implements AutoCloseable {
             }
         } catch (Exception e) {
             if (!closingAll) {
-                closedByClient.incrementAndGet(); // a reset from the client (try-with-resources closed the socket already)
-            }
-        } finally {
-            sockets.remove(socket);
-        }
-    }
-
-    /** A request's head and Content-Length body as text; null when the client closed the connection. */
-    private static String readRequest(InputStream in) throws IOException {
-        StringBuilder text = new StringBuilder();
-        long length = 0;
-        StringBuilder line = new StringBuilder();
-        while (true) {
-            int b = in.read();
-            if (b < 0) {
-                return null;
-            }
-            text.append((char) b);
-            if (b != '\n') {
-                line.append((char) b);
-                continue;
-            }
-            String header = line.toString().strip();
-            line.setLength(0);
-            if (header.isEmpty()) {
-                break;
-            }
-            if (header.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                length = Long.parseLong(header.substring(15).strip());
+                closedByClient.incrementAndGet(); // a reset from the client
             }
         }
-        text.append(new String(in.readNBytes((int) length), StandardCharsets.UTF_8));
-        return text.toString();
-    }
-
-    @Override
-    public void close() throws IOException {
-        closingAll = true;
-        server.close();
-        closeConnections();
     }
 }

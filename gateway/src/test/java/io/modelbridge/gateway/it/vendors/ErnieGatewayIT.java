@@ -37,9 +37,9 @@ class ErnieGatewayIT {
         channel("ernie-wrong-secret", ernie().apiKey() + "|notTheSecretKey0000000000");
         channel("ernie-flaky", ernie().credential());
         channel("ernie-backup", ernie().credential());
-        alias("ernie-chat", "ernie-sim", "ERNIE-3.5-8K");
-        alias("ernie-embed", "ernie-sim", "Embedding-V1");
-        alias("ernie-broken", "ernie-wrong-secret", "ERNIE-3.5-8K");
+        gateway().alias("ernie-chat", "ernie-sim", "ERNIE-3.5-8K");
+        gateway().alias("ernie-embed", "ernie-sim", "Embedding-V1");
+        gateway().alias("ernie-broken", "ernie-wrong-secret", "ERNIE-3.5-8K");
         Failover.alias(gateway(), "ernie-failover", "ernie-wrong-secret", "ernie-backup", "ERNIE-3.5-8K");
         Failover.alias(gateway(), "ernie-duo", "ernie-flaky", "ernie-backup", "ERNIE-3.5-8K");
     }
@@ -224,15 +224,6 @@ class ErnieGatewayIT {
     }
 
     private static void channel(String name, String credential) {
-        ObjectNode channel = JSON.createObjectNode().put("name", name).put("provider", "ernie")
-                .put("credential", credential).put("base_url", ernie().baseUri().toString());
-        channel.putArray("models").add("ERNIE-3.5-8K").add("Embedding-V1");
-        gateway().admin("POST", "/channels", channel);
-    }
-
-    private static void alias(String name, String channel, String model) {
-        ObjectNode body = JSON.createObjectNode();
-        body.putArray("targets").addObject().put("channel", channel).put("model", model);
-        gateway().admin("PUT", "/aliases/" + name, body);
+        gateway().channel(name, "ernie", ernie().baseUri().toString(), credential, "ERNIE-3.5-8K", "Embedding-V1");
     }
 }

@@ -43,9 +43,9 @@ class GlmGatewayIT {
         channel("glm-stale-key", GlmSimulator.DEFAULT_KEY_ID + ".RevokedSecret000");
         channel("glm-flaky", glm().apiKey());
         channel("glm-backup", glm().apiKey());
-        alias("glm-chat", "glm-main", "glm-4-plus");
-        alias("glm-vectors", "glm-main", "embedding-3");
-        alias("glm-broken", "glm-stale-key", "glm-4-plus");
+        gateway().alias("glm-chat", "glm-main", "glm-4-plus");
+        gateway().alias("glm-vectors", "glm-main", "embedding-3");
+        gateway().alias("glm-broken", "glm-stale-key", "glm-4-plus");
         Failover.alias(gateway(), "glm-failover", "glm-stale-key", "glm-backup", "glm-4-plus");
         Failover.alias(gateway(), "glm-duo", "glm-flaky", "glm-backup", "glm-4-plus");
     }
@@ -216,16 +216,7 @@ class GlmGatewayIT {
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     private static void channel(String name, String credential) {
-        ObjectNode body = JSON.createObjectNode().put("name", name).put("provider", "glm")
-                .put("credential", credential).put("base_url", glm().baseUri().toString());
-        body.putArray("models").add("glm-4-plus").add("embedding-3");
-        gateway().admin("POST", "/channels", body);
-    }
-
-    private static void alias(String name, String channel, String model) {
-        ObjectNode body = JSON.createObjectNode();
-        body.putArray("targets").addObject().put("channel", channel).put("model", model);
-        gateway().admin("PUT", "/aliases/" + name, body);
+        gateway().channel(name, "glm", glm().baseUri().toString(), credential, "glm-4-plus", "embedding-3");
     }
 
     private static ObjectNode chat(String model, String text, boolean stream) {

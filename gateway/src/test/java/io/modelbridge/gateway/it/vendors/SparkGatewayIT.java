@@ -51,8 +51,8 @@ class SparkGatewayIT {
                 SparkSimulator.DEFAULT_APP_ID + "|" + WRONG_SECRET + "|" + SparkSimulator.DEFAULT_API_KEY);
         channel("spark-flaky", spark().credential());
         channel("spark-backup", spark().credential());
-        alias("spark-chat", "spark-main", "spark-max");
-        alias("spark-broken", "spark-stale-secret", "spark-max");
+        gateway().alias("spark-chat", "spark-main", "spark-max");
+        gateway().alias("spark-broken", "spark-stale-secret", "spark-max");
         Failover.alias(gateway(), "spark-failover", "spark-stale-secret", "spark-backup", "spark-max");
         Failover.alias(gateway(), "spark-duo", "spark-flaky", "spark-backup", "spark-max");
     }
@@ -236,16 +236,7 @@ class SparkGatewayIT {
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     private static void channel(String name, String credential) {
-        ObjectNode body = JSON.createObjectNode().put("name", name).put("provider", "spark")
-                .put("credential", credential).put("base_url", spark().baseUri().toString());
-        body.putArray("models").add("spark-max").add("spark-lite");
-        gateway().admin("POST", "/channels", body);
-    }
-
-    private static void alias(String name, String channel, String model) {
-        ObjectNode body = JSON.createObjectNode();
-        body.putArray("targets").addObject().put("channel", channel).put("model", model);
-        gateway().admin("PUT", "/aliases/" + name, body);
+        gateway().channel(name, "spark", spark().baseUri().toString(), credential, "spark-max", "spark-lite");
     }
 
     private static ObjectNode chat(String model, String text, boolean stream) {

@@ -32,17 +32,12 @@ final class VendorGateway implements AutoCloseable {
 
     /** A channel of {@code provider} at {@code baseUrl} with {@code credential}. */
     void channel(String name, String provider, URI baseUrl, String credential, List<String> models) {
-        ObjectNode channel = RunningGateway.JSON.createObjectNode().put("name", name).put("provider", provider)
-                .put("credential", credential).put("base_url", baseUrl.toString());
-        models.forEach(channel.putArray("models")::add);
-        gateway.admin("POST", "/channels", channel);
+        gateway.channel(name, provider, baseUrl.toString(), credential, models.toArray(String[]::new));
     }
 
     /** An alias clients call by {@code name}, served by {@code channel}'s {@code upstreamModel}. */
     void alias(String name, String channel, String upstreamModel) {
-        ObjectNode body = RunningGateway.JSON.createObjectNode();
-        body.putArray("targets").addObject().put("channel", channel).put("model", upstreamModel);
-        gateway.admin("PUT", "/aliases/" + name, body);
+        gateway.alias(name, channel, upstreamModel);
     }
 
     /** The admin API's plugin listing entry of {@code pluginId}, which must be started. */
