@@ -18,8 +18,10 @@ import io.modelbridge.spi.ToolCall;
 import io.modelbridge.spi.Usage;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -30,6 +32,10 @@ import java.util.function.Function;
  * the same code as before; the fields the SPI does not model go to {@code extras} as plain values.
  */
 final class OpenAiAnswerReader {
+    /** The usage fields the gateway's encoding writes (ResponseEncoder). */
+    private static final Set<String> ENCODED_USAGE = Set.of("prompt_tokens", "completion_tokens", "total_tokens",
+            "prompt_tokens_details", "completion_tokens_details");
+
     private OpenAiAnswerReader() {}
 
     /** The answer, or null when it is not of the usual shape (or is a protocol failure): the tree decides. */
@@ -142,11 +148,22 @@ final class OpenAiAnswerReader {
         return new ChatResponse(id, choices, usage, extras == null ? Map.of() : extras);
     }
 
-    /** A usage object with the three counts as numbers, and a cached count where the gateway would write it. */
+    /**
+     * A usage object with the three counts as numbers and no top-level field the gateway's encoding leaves out, such as
+     * DeepSeek's {@code prompt_cache_hit_tokens} and {@code prompt_cache_miss_tokens} (the encoding says the hit count
+     * as {@code prompt_tokens_details.cached_tokens}). The two details objects reach the client as they came.
+     */
     private static boolean plainUsage(JsonNode usage) {
-        return usage.path("prompt_tokens").isInt() && usage.path("completion_tokens").isInt()
-                && usage.path("total_tokens").isInt()
-                && (!usage.has("prompt_cache_hit_tokens") || usage.path("prompt_tokens_details").has("cached_tokens"));
+        if (!usage.path("prompt_tokens").isInt() || !usage.path("completion_tokens").isInt()
+                || !usage.path("total_tokens").isInt()) {
+            return false;
+        }
+        for (Iterator<String> names = usage.fieldNames(); names.hasNext(); ) {
+            if (!ENCODED_USAGE.contains(names.next())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<ChatResponse.Choice> choices(JsonToken t, JsonParser p,

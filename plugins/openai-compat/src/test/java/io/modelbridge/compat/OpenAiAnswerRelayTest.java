@@ -72,6 +72,9 @@ class OpenAiAnswerRelayTest {
                 head + "{\"index\":0," + message + ",\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1}}",
                 head + "{\"index\":0," + message + ",\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,"
                         + "\"completion_tokens\":2,\"total_tokens\":3,\"prompt_cache_hit_tokens\":1}}",
+                head + "{\"index\":0," + message + ",\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,"
+                        + "\"completion_tokens\":2,\"total_tokens\":3,\"prompt_tokens_details\":{\"cached_tokens\":1},"
+                        + "\"prompt_cache_hit_tokens\":1,\"prompt_cache_miss_tokens\":0}}", // DeepSeek's: encoded drops them
                 "{\"id\":\"x\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
                         + message + ",\"finish_reason\":\"stop\"}]" + usage + "}",
                 "{\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0," + message

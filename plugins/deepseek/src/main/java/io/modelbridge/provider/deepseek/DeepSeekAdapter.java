@@ -68,6 +68,15 @@ public final class DeepSeekAdapter extends OpenAiCompatibleAdapter {
         return DeepSeekCodec.chatRequest(request, stream, keepReasoning(settings));
     }
 
+    /**
+     * A request the gateway keeps as the client sent it goes to DeepSeek that way when this adapter's body would say the
+     * same ({@link DeepSeekCodec#writesAsOpenAi}); its limit is DeepSeek's {@code max_tokens}.
+     */
+    @Override
+    protected String passthroughTokenField(ChatRequest request, ProviderSettings settings) {
+        return DeepSeekCodec.writesAsOpenAi(request) ? "max_tokens" : null;
+    }
+
     @Override
     protected StreamRules streamRules() {
         return STREAM_RULES;

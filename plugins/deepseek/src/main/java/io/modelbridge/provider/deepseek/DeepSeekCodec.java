@@ -12,6 +12,7 @@ import io.modelbridge.spi.Message;
 import io.modelbridge.spi.Sampling;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -70,35 +71,55 @@ final class DeepSeekCodec {
         return body.toString();
     }
 
+    /**
+     * Whether this codec would write a plain request (text messages, no tools: what the gateway may pass as the client
+     * sent it, written as OpenAI's writer writes it) as the OpenAI writer does, its token limit under {@code max_tokens}:
+     * no {@code developer} role (sent as system), no {@code user}, {@code seed} or {@code n} (left out), and nothing
+     * refused here (the translated path refuses it with its message).
+     */
+    static boolean writesAsOpenAi(ChatRequest request) {
+        Sampling s = request.sampling();
+        return refusal(request).isEmpty() && request.user() == null && (s == null || s.seed() == null && s.n() == null)
+                && request.messages().stream().noneMatch(m -> "developer".equals(m.role()));
+    }
+
     private static void refuseWhatDeepSeekRejects(ChatRequest request) {
+        refusal(request).ifPresent(message -> {
+            throw badRequest(message);
+        });
+    }
+
+    /** Why DeepSeek would answer this request with an error, if it would. */
+    private static Optional<String> refusal(ChatRequest request) {
         Sampling s = request.sampling();
         if (s != null) {
             if (s.temperature() != null && (s.temperature() < 0 || s.temperature() > 2)) {
-                throw badRequest("DeepSeek accepts temperature between 0 and 2, got " + s.temperature());
+                return Optional.of("DeepSeek accepts temperature between 0 and 2, got " + s.temperature());
             }
             if (s.topP() != null && (s.topP() <= 0 || s.topP() > 1)) {
-                throw badRequest("DeepSeek accepts top_p in (0, 1], got " + s.topP());
+                return Optional.of("DeepSeek accepts top_p in (0, 1], got " + s.topP());
             }
             if (s.n() != null && s.n() > 1) {
-                throw badRequest("DeepSeek returns a single choice: n must be 1, got " + s.n());
+                return Optional.of("DeepSeek returns a single choice: n must be 1, got " + s.n());
             }
             if (s.stop().size() > MAX_STOP) {
-                throw badRequest("DeepSeek accepts at most " + MAX_STOP + " stop sequences, got " + s.stop().size());
+                return Optional.of("DeepSeek accepts at most " + MAX_STOP + " stop sequences, got " + s.stop().size());
             }
         }
         if (isReasoner(request.model())) {
             for (String field : REASONER_REFUSED) {
                 Object value = request.extras().get(field);
                 if (value != null && !Boolean.FALSE.equals(value)) {
-                    throw badRequest(request.model() + " does not support " + field
+                    return Optional.of(request.model() + " does not support " + field
                             + " (DeepSeek answers this parameter with an error for the reasoning model)");
                 }
             }
         }
         if (request.extras().get("response_format") instanceof Map<?, ?> format
                 && "json_schema".equals(format.get("type"))) {
-            throw badRequest("DeepSeek supports response_format text and json_object, not json_schema");
+            return Optional.of("DeepSeek supports response_format text and json_object, not json_schema");
         }
+        return Optional.empty();
     }
 
     static ObjectNode message(Message message, int position, boolean keepReasoning) {

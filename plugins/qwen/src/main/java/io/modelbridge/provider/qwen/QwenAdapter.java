@@ -3,6 +3,7 @@ package io.modelbridge.provider.qwen;
 import io.modelbridge.spi.CallContext;
 import io.modelbridge.spi.Capability;
 import io.modelbridge.spi.ChatChunk;
+import io.modelbridge.spi.ChatPassthrough;
 import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ChatResponse;
 import io.modelbridge.spi.EmbeddingRequest;
@@ -27,10 +28,10 @@ import org.pf4j.Extension;
  * the China (Beijing) endpoint; keys are bound to their region, so international keys need the channel's base URL
  * set to {@code https://dashscope-intl.aliyuncs.com}. Channel extra {@code workspace} becomes
  * {@code X-DashScope-WorkSpace}; channel extra {@code mode=compatible} sends the channel's calls to DashScope's
- * OpenAI-compatible mode instead ({@link QwenCompatibleMode}).
+ * OpenAI-compatible mode instead ({@link QwenCompatibleMode}), which alone offers the {@link ChatPassthrough}.
  */
 @Extension
-public final class QwenAdapter implements ProviderAdapter {
+public final class QwenAdapter implements ProviderAdapter, ChatPassthrough {
     static final String DEFAULT_BASE_URL = "https://dashscope.aliyuncs.com";
     static final String GENERATION_PATH = "/api/v1/services/aigc/text-generation/generation";
     static final String EMBEDDING_PATH = "/api/v1/services/embeddings/text-embedding/text-embedding";
@@ -66,6 +67,22 @@ public final class QwenAdapter implements ProviderAdapter {
         try (HttpReply reply = send(ctx, GENERATION_PATH, QwenCodec.chatRequest(request, true), true)) {
             new QwenStreamParser(ctx.settings().credential(), out).parse(reply.body());
         }
+    }
+
+    /** Only in the compatible mode, which speaks OpenAI's chat completions: DashScope's native protocol does not. */
+    @Override
+    public boolean passesThrough(ChatRequest request, String tokenField, ProviderSettings settings) {
+        return QwenCompatibleMode.chosenBy(settings) && compatible.passesThrough(request, tokenField, settings);
+    }
+
+    @Override
+    public ChatPassthrough.Answer chatPassed(byte[] body, CallContext ctx) {
+        return compatible.chatPassed(body, ctx);
+    }
+
+    @Override
+    public void streamPassed(byte[] body, CallContext ctx, Consumer<ChatChunk> out) {
+        compatible.streamPassed(body, ctx, out);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.modelbridge.provider.qwen;
 
+import io.modelbridge.compat.OpenAiCodec;
 import io.modelbridge.compat.OpenAiCompatibleAdapter;
 import io.modelbridge.compat.StreamRules;
+import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ProviderInfo;
 import io.modelbridge.spi.ProviderSettings;
 import java.util.Map;
@@ -43,6 +45,12 @@ final class QwenCompatibleMode extends OpenAiCompatibleAdapter {
             headers.put("X-DashScope-WorkSpace", workspace.strip());
         }
         return headers;
+    }
+
+    /** The body is the shared codec's, so a request that needs no translation goes as the client sent it. */
+    @Override
+    protected String passthroughTokenField(ChatRequest request, ProviderSettings settings) {
+        return OpenAiCodec.maxTokensField(request.model(), null);
     }
 
     @Override
