@@ -19,7 +19,7 @@ mb_find_jdk() {
       local major
       major=$(mb_java_major "$home/bin/java")
       if [ -n "$major" ] && [ "$major" -ge 21 ]; then
-        echo "$home"
+        echo "$major $home"
         return 0
       fi
     fi
@@ -27,7 +27,9 @@ mb_find_jdk() {
   return 1
 }
 
-if ! MB_JDK=$(mb_find_jdk); then
+# MB_JAVA_MAJOR: the found JDK's feature version, asked once (each ask starts a JVM)
+read -r MB_JAVA_MAJOR MB_JDK <<<"$(mb_find_jdk || true)"
+if [ -z "$MB_JDK" ]; then
   echo "ModelBridge needs a JDK 21 or newer and found none (looked at JAVA_HOME, the PATH and /usr/lib/jvm)." >&2
   echo "Install one (for example: apt-get install openjdk-21-jdk-headless) or set JAVA_HOME to it." >&2
   exit 1
@@ -42,9 +44,8 @@ export PATH="$JAVA_HOME/bin:$PATH"
 # idle machine, more when other work shares the two cores; on more processors G1 stays). MB_JAVA_OPTS comes after
 # these, so an option there wins (-XX:-UseCompactObjectHeaders turns that one off).
 mb_default_jvm_opts() {
-  local major opts=()
-  major="$(mb_java_major "$JAVA_HOME/bin/java")"
-  [ -n "$major" ] && [ "$major" -ge 25 ] && opts+=(-XX:+UseCompactObjectHeaders)
+  local opts=()
+  [ "$MB_JAVA_MAJOR" -ge 25 ] && opts+=(-XX:+UseCompactObjectHeaders)
   case " ${MB_JAVA_OPTS:-} " in
     *" -XX:+Use"*"GC "*) ;;
     *) [ "$(nproc 2>/dev/null || echo 4)" -le 2 ] && opts+=(-XX:+UseSerialGC) ;;
