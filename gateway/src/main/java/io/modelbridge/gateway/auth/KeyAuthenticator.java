@@ -1,9 +1,9 @@
 package io.modelbridge.gateway.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.modelbridge.db.repo.ApiKey;
 import io.modelbridge.db.repo.ApiKeyRepository;
+import io.modelbridge.gateway.cache.Caches;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
 import java.net.InetAddress;
@@ -37,7 +37,7 @@ public final class KeyAuthenticator {
     private final Clock clock;
     private final LastUsedTracker lastUsed;
     private final AtomicLong generation = new AtomicLong();
-    private final Cache<ByteBuffer, Lookup> cache = Caffeine.newBuilder()
+    private final Cache<ByteBuffer, Lookup> cache = Caches.newBuilder()
             .maximumSize(100_000)
             .expireAfterWrite(Duration.ofSeconds(30))
             .build();

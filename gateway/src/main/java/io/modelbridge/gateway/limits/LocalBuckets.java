@@ -1,10 +1,10 @@
 package io.modelbridge.gateway.limits;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import io.modelbridge.gateway.cache.Caches;
 import java.time.Duration;
 
 /**
@@ -13,7 +13,7 @@ import java.time.Duration;
  */
 final class LocalBuckets implements BucketStore {
     private final TimeMeter time;
-    private final Cache<String, Bucket> buckets = Caffeine.newBuilder()
+    private final Cache<String, Bucket> buckets = Caches.newBuilder()
             .maximumSize(200_000)
             .expireAfterAccess(Duration.ofMinutes(2))
             .build();

@@ -1,13 +1,13 @@
 package io.modelbridge.gateway.limits;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.distributed.proxy.RemoteBucketBuilder;
 import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import io.modelbridge.gateway.cache.Caches;
 import io.modelbridge.gateway.spill.RateLimitedLog;
 import java.time.Duration;
 import java.util.Map;
@@ -38,7 +38,7 @@ final class SharedBuckets implements AutoCloseable {
     private final Duration maxUnsyncedTime;
     private static final RateLimitedLog FLUSH_FAILURE_LOG = new RateLimitedLog(RateLimiter.LOG, Duration.ofSeconds(10));
     private final ProxyManager<String> store;
-    private final Cache<String, BucketProxy> proxies = Caffeine.newBuilder()
+    private final Cache<String, BucketProxy> proxies = Caches.newBuilder()
             .maximumSize(200_000)
             .expireAfterAccess(Duration.ofMinutes(2))
             .build();

@@ -1,10 +1,10 @@
 package io.modelbridge.gateway.portal;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.modelbridge.gateway.cache.Caches;
 import java.time.Duration;
 import java.util.OptionalLong;
 
@@ -21,7 +21,7 @@ final class AttemptLimiter {
     static final Budget RESET = new Budget("reset", 10, 3, Duration.ofMinutes(10));
     static final Budget CODE = new Budget("code", 30, 10, Duration.ofMinutes(10));
 
-    private final Cache<String, Bucket> buckets = Caffeine.newBuilder().maximumSize(100_000)
+    private final Cache<String, Bucket> buckets = Caches.newBuilder().maximumSize(100_000)
             .expireAfterAccess(Duration.ofHours(1)).build();
 
     /** Takes one attempt from both budgets; the seconds to wait when either is spent. */
