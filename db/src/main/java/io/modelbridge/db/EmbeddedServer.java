@@ -17,7 +17,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -260,6 +262,27 @@ final class EmbeddedServer implements AutoCloseable {
             postgres.close();
         } catch (IOException e) {
             LOG.warn("Could not stop the embedded PostgreSQL in {}: {}", directory, e.toString());
+        }
+        Postmaster last = postmaster;
+        if (last != null && last.process().isAlive()) {
+            stopWithoutPgCtl(last.process());
+        }
+    }
+
+    /**
+     * pg_ctl could not stop the server (its folder was deleted or moved, say): signal the postmaster itself, or it
+     * outlives the gateway. SIGTERM is PostgreSQL's smart shutdown, quick once the pool is closed; SIGKILL after 10 s.
+     */
+    private void stopWithoutPgCtl(ProcessHandle process) {
+        LOG.warn("pg_ctl did not stop the embedded PostgreSQL (pid {}) in {}; signalling it", process.pid(), directory);
+        process.destroy();
+        try {
+            process.onExit().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            process.destroyForcibly();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 

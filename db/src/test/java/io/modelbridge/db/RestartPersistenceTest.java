@@ -1,6 +1,7 @@
 package io.modelbridge.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelbridge.db.repo.UserRepository;
@@ -9,6 +10,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,22 @@ class RestartPersistenceTest {
         try (Database db = Database.start(DbSettings.embedded(dir))) {
             assertEquals(List.of("bob"), new UserRepository(db.dsl()).list().stream().map(u -> u.name()).toList());
         }
+    }
+
+    @Test
+    void closeStopsTheServerEvenWhenItsFolderWasDeletedUnderIt(@TempDir Path dir) throws Exception {
+        Database db = Database.start(DbSettings.embedded(dir));
+        long pid = Long.parseLong(Files.readAllLines(dir.resolve("pg/postmaster.pid")).get(0).strip());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+        try (var files = Files.walk(dir)) { // pg_ctl can no longer find the server
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+
+        db.close();
+
+        boolean outlived = postmaster.isAlive();
+        postmaster.destroyForcibly(); // a failed run leaves no server behind
+        assertFalse(outlived, "the postmaster outlived the close");
     }
 
     /** A gateway process for the test above: starts, writes a user, says READY and waits to be killed. */

@@ -332,7 +332,7 @@ public final class Gateway implements AutoCloseable {
      * Graceful stop: /readyz turns 503 while requests are still served for MB_DRAIN_DELAY_SECONDS (load balancers take
      * the instance out), then new requests get 503 and those in flight (streams too) finish within the grace period.
      */
-    public void drainAndClose() {
+    public boolean drainAndClose() {
         try {
             Duration delay = config.listener().drainDelay();
             if (delay.isPositive()) {
@@ -347,28 +347,36 @@ public final class Gateway implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        close();
+        return closeAll();
     }
 
     @Override
     public void close() {
-        background.shutdownNow();
-        leaseHeartbeat.shutdownNow();
-        publicListener.close();
-        adminServer.stop();
-        portal.close();
-        changeFeed.close();
-        lastUsed.flush();
-        quotas.close(); // returns the leases: their closes queue behind their usage rows
-        usage.close();
-        step("instance id release", claim::release);
-        limits.close();
-        plugins.close();
-        upstream.close();
-        dbHealth.close();
-        runtimeMeters.close();
-        db.close();
-        metrics.close();
-        LOG.info("ModelBridge stopped");
+        closeAll();
+    }
+
+    /** Closes everything, in order, even past a step that fails; true when none failed. */
+    boolean closeAll() {
+        boolean clean = new StopSteps(LOG)
+                .then("background tasks", background::shutdownNow)
+                .then("lease heartbeat", leaseHeartbeat::shutdownNow)
+                .then("public listener", publicListener::close)
+                .then("admin listener", adminServer::stop)
+                .then("portal", portal::close)
+                .then("change feed", changeFeed::close)
+                .then("last-used times", lastUsed::flush)
+                .then("quota leases", quotas::close) // returns the leases: their closes queue behind their usage rows
+                .then("usage rows", usage::close)
+                .then("instance id release", claim::release)
+                .then("rate limits", limits::close)
+                .then("plugins", plugins::close)
+                .then("upstream connections", upstream::close)
+                .then("database health check", dbHealth::close)
+                .then("runtime meters", runtimeMeters::close)
+                .then("database", db::close)
+                .then("metrics", metrics::close)
+                .run();
+        LOG.info(clean ? "ModelBridge stopped" : "ModelBridge stopped, with the failures above");
+        return clean;
     }
 }

@@ -49,8 +49,12 @@ public final class GatewayMain {
             return;
         }
         Runnable stop = () -> {
-            gateway.drainAndClose();
-            Runtime.getRuntime().halt(0);
+            boolean clean = false;
+            try {
+                clean = gateway.drainAndClose();
+            } finally { // whatever happened, the process ends: nothing else would end it
+                Runtime.getRuntime().halt(clean ? 0 : 1);
+            }
         };
         // Our own handlers, not a shutdown hook: a hook cannot make the exit status 0 after SIGTERM. The stopping
         // thread must not be a daemon (as it would be, inheriting from the signal thread): once the listeners have
