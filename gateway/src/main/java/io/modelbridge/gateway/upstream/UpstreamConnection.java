@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
@@ -17,23 +16,31 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * One blocking HTTP/1.1 connection to an upstream, used by one call at a time (a virtual thread parks on its reads;
- * {@link Socket#setSoTimeout} bounds each of them, and an interrupt from the call watchdog closes it).
+ * {@link ReadTimeouts} bounds each of them, and an interrupt from the call watchdog closes it).
  */
 final class UpstreamConnection {
     private final Origin origin;
     private final Socket socket;
+    /** The TCP socket under {@link #socket} (the same one without TLS): closing it ends a read at once. */
+    private final Socket plain;
     private final UpstreamInput input;
     private final OutputStream output;
-    private int readTimeoutMillis = -1;
+    private volatile long readTimeoutNanos;
+    /** When the read now waiting began (System.nanoTime()); read by the {@link ReadTimeouts} sweeper. */
+    private volatile long readSince;
+    private volatile boolean readTimedOut;
+    /** Whether a drain left a socket timeout on the socket, which reads with a timeout of their own must clear. */
+    private boolean socketTimeoutSet;
     private boolean reused;
     private long idleSince;
     /** While a drain reads: the System.nanoTime() by which its reads must be over; see {@link #readsUntil}. */
     private long deadline;
     private boolean hasDeadline;
 
-    private UpstreamConnection(Origin origin, Socket socket) throws IOException {
+    private UpstreamConnection(Origin origin, Socket socket, Socket plain) throws IOException {
         this.origin = origin;
         this.socket = socket;
+        this.plain = plain;
         this.input = new UpstreamInput(new DeadlineReads(socket.getInputStream()));
         this.output = socket.getOutputStream();
     }
@@ -50,7 +57,7 @@ final class UpstreamConnection {
             plain.setTcpNoDelay(true); // stream chunks are small: no Nagle delay on them
             plain.connect(new InetSocketAddress(address, origin.port()), millis(connectTimeout));
             Socket socket = origin.tls() ? handshake(plain, origin, tls, readTimeout) : plain;
-            UpstreamConnection connection = new UpstreamConnection(origin, socket);
+            UpstreamConnection connection = new UpstreamConnection(origin, socket, plain);
             connection.readTimeout(readTimeout);
             return connection;
         } catch (IOException | RuntimeException e) {
@@ -68,8 +75,9 @@ final class UpstreamConnection {
             parameters.setServerNames(List.of(new SNIHostName(origin.bareHost())));
         }
         socket.setSSLParameters(parameters);
-        socket.setSoTimeout(millis(readTimeout));
+        socket.setSoTimeout(millis(readTimeout)); // once per connection: a timed handshake costs nothing per request
         socket.startHandshake();
+        socket.setSoTimeout(0);
         return socket;
     }
 
@@ -86,11 +94,10 @@ final class UpstreamConnection {
         request.writeTo(output);
     }
 
-    void readTimeout(Duration timeout) throws SocketException {
-        int millis = millis(timeout);
-        if (millis != readTimeoutMillis) {
-            socket.setSoTimeout(millis);
-            readTimeoutMillis = millis;
+    void readTimeout(Duration timeout) {
+        long nanos = timeout.toNanos();
+        if (nanos != readTimeoutNanos) {
+            readTimeoutNanos = nanos;
         }
     }
 
@@ -103,12 +110,23 @@ final class UpstreamConnection {
         hasDeadline = true;
     }
 
-    /** Reads wait for the read timeout again, which the next exchange sets. */
+    /** Reads wait for the read timeout again. */
     void readsAsUsual() {
-        if (hasDeadline) {
-            hasDeadline = false;
-            readTimeoutMillis = -1;
+        hasDeadline = false;
+    }
+
+    /** By the sweeper: ends the waiting read if it has waited past its timeout; true if it did. */
+    boolean endReadIfLate(long now) {
+        if (now - readSince < readTimeoutNanos) {
+            return false;
         }
+        readTimedOut = true;
+        try {
+            plain.close();
+        } catch (IOException ignored) {
+            // closed already
+        }
+        return true;
     }
 
     /** Whether this connection carried an earlier exchange (taken from the pool). */
@@ -158,15 +176,33 @@ final class UpstreamConnection {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            if (hasDeadline) {
+            if (hasDeadline) { // a drain, on its own virtual thread: rare, so a socket timeout is fine here
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new SocketTimeoutException("the drain's wait is over");
                 }
                 socket.setSoTimeout((int) Math.clamp(Duration.ofNanos(left).toMillis(), 1, Integer.MAX_VALUE));
-                readTimeoutMillis = -1;
+                socketTimeoutSet = true;
+                return in.read(b, off, len);
             }
-            return in.read(b, off, len);
+            if (socketTimeoutSet) {
+                socket.setSoTimeout(0);
+                socketTimeoutSet = false;
+            }
+            readSince = System.nanoTime();
+            ReadTimeouts.waiting(UpstreamConnection.this);
+            try {
+                return in.read(b, off, len);
+            } catch (IOException e) {
+                if (readTimedOut) {
+                    SocketTimeoutException timeout = new SocketTimeoutException("Read timed out");
+                    timeout.initCause(e);
+                    throw timeout;
+                }
+                throw e;
+            } finally {
+                ReadTimeouts.done(UpstreamConnection.this);
+            }
         }
 
         @Override

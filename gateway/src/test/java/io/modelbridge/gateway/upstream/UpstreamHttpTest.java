@@ -173,6 +173,25 @@ class UpstreamHttpTest {
     }
 
     @Test
+    void aReadTimeoutEndsTheWaitOnTimeAndLeavesNoReadWaiting() {
+        upstream.then(out -> {
+            Thread.sleep(5_000);
+            return false;
+        });
+        Transport quick = clients.transportFor(settings(Duration.ofMillis(300)));
+        long start = System.nanoTime();
+        ProviderException e = assertThrows(ProviderException.class, () -> quick.send(post("{}")));
+        long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        assertEquals(Kind.TIMEOUT, e.failure().kind());
+        assertTrue(millis >= 300 && millis < 2_000, millis + " ms");
+        assertEquals(0, ReadTimeouts.waitingReads());
+
+        upstream.then(sized(200, "quick"));
+        assertEquals("200 quick", call("{}"));
+        assertEquals(0, ReadTimeouts.waitingReads());
+    }
+
+    @Test
     void aRedirectIsAnAnswerNotFollowed() {
         upstream.then(raw("HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/elsewhere\r\nContent-Length: 0\r\n\r\n", true));
         try (HttpReply reply = transport.send(post("{}"))) {

@@ -151,6 +151,25 @@ class UpstreamTlsTest {
         }
     }
 
+    /** The read timeout closes the TCP socket under the TLS one: the waiting read ends as a timeout. */
+    @Test
+    void aTlsUpstreamSilentPastTheReadTimeoutIsATimeout() throws Exception {
+        try (ScriptedUpstream upstream = upstream(new CopyOnWriteArrayList<>());
+             UpstreamClients clients = new UpstreamClients(trusting, new ConnectionPool())) {
+            upstream.then(out -> {
+                Thread.sleep(5_000);
+                return false;
+            });
+            Transport quick = clients.transportFor(UpstreamHttpTest.settings(Duration.ofMillis(300)));
+            long start = System.nanoTime();
+            ProviderException e = assertThrows(ProviderException.class, () -> quick.send(
+                    HttpCall.postJson(URI.create("https://localhost:" + upstream.port() + "/v1"), Map.of(), "{}")));
+            long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertEquals(Kind.TIMEOUT, e.failure().kind());
+            assertTrue(millis < 2_000, millis + " ms");
+        }
+    }
+
     /** Over TLS the terminator comes in its own record: the drain decrypts it on its own thread (StreamKeepAliveTest). */
     @Test
     void streamsReadToTheirDoneShareOneTlsConnection() throws Exception {
