@@ -85,6 +85,9 @@ start_extra_gateway() {
   [ "${1:-}" = -- ] && shift
   java_opts=("$@")
   local dist="${GW_DIST:-gateway/target}" # a distribution folder: modelbridge-gateway.jar, lib/, plugins/
+  # ./modelbridge's environment defaults, for this build; the baseline runs as it was (GW_DEFAULT_ENV=off)
+  # shellcheck disable=SC2207 # VAR=value words
+  [ "${GW_DEFAULT_ENV:-on}" = off ] || env_vars=($(mb_default_env) "${env_vars[@]}")
   GW_DATA="${GW_DATA_REUSE:-$WORK/gw-$name/data}"
   mkdir -p "$GW_DATA/plugins" "$WORK/gw-$name"
   cp "$dist/plugins/modelbridge-plugin-openai.jar" "$GW_DATA/plugins/"
@@ -153,7 +156,7 @@ fi
 if [ -n "${BASELINE:-}" ] && wrk_part baseline; then
   echo "[bench-wrk] before/after: $BASELINE against this build" >&2
   # shellcheck disable=SC2086 # BEFORE_JAVA_OPTS / AFTER_JAVA_OPTS hold several options (an A/B of JVM options)
-  GW_DIST="$BASELINE" start_extra_gateway before -- ${BEFORE_JAVA_OPTS:-}
+  GW_DIST="$BASELINE" GW_DEFAULT_ENV=off start_extra_gateway before -- ${BEFORE_JAVA_OPTS:-}
   configure_extra_gateway
   BEFORE_PID="$GW_PID" BEFORE_PORT="$GW_PORT" BEFORE_KEY="$GW_KEY" BEFORE_DATA="$GW_DATA"
   # shellcheck disable=SC2046,SC2086 # this build starts with ./modelbridge's options; the baseline as it was

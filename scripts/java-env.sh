@@ -53,6 +53,15 @@ mb_default_jvm_opts() {
   echo "${opts[*]}"
 }
 
+# Prints the gateway's environment defaults as VAR=value words; a value already set wins. glibc's malloc in the
+# embedded PostgreSQL (which inherits the gateway's environment) keeps up to 32 MiB free at its heap's top instead of
+# giving memory back after each batch of usage rows and faulting it in again for the next (brk, page faults, TLB
+# flushes: a third of its CPU per request under load; docs/benchmarks.md, "PostgreSQL's allocator"). The JVM's own
+# heap is not malloc's, and the most it keeps back is 32 MiB per malloc arena.
+mb_default_env() {
+  echo "MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-33554432} MALLOC_TOP_PAD_=${MALLOC_TOP_PAD_:-8388608}"
+}
+
 # Prints the JVM options of the start-up cache of jar $2, kept in folder $1 (docs/operations.md, "Warm start").
 # JDK 25 and newer: the ahead-of-time cache (JEPs 483, 514, 515: classes loaded and linked, method profiles). A run
 # with -XX:AOTCacheOutput records it, and the JVM writes it when that run exits (./modelbridge runs mb_aot_train

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -45,6 +46,8 @@ class ModelbridgeLauncherIT {
         Path cacheDir = checkout.resolve("data/aot");
 
         String first = startServeAndStop("first", Map.of());
+        assertTrue(first.contains(" MALLOC_TOP_PAD_=8388608 ") && first.contains(" MALLOC_TRIM_THRESHOLD_=33554432 "),
+                "the embedded PostgreSQL keeps freed memory for the next batch (scripts/java-env.sh):\n" + first);
         if (aot) {
             assertTrue(first.contains("Training the start-up cache"), first);
             assertTrue(first.contains("Start-up cache written"), first);
@@ -78,6 +81,7 @@ class ModelbridgeLauncherIT {
             HttpResponse<String> models = HTTP.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/v1/models")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(401, models.statusCode(), models.body());
+            String postgresEnvironment = postgresEnvironment();
             process.toHandle().destroy(); // SIGTERM: ./modelbridge exec'ed the JVM
             assertTrue(process.waitFor(3, TimeUnit.MINUTES), name + " did not stop within 3 minutes");
             String output = Files.readString(log);
@@ -86,10 +90,16 @@ class ModelbridgeLauncherIT {
             boolean warned = warning.find();
             assertFalse(warned, () -> "a JVM warning at the " + name + " start: " + warning.group());
             assertTrue(output.contains("ModelBridge stopped"), output);
-            return output + "\nJVM arguments: " + arguments;
+            return output + "\nJVM arguments: " + arguments + "\nPostgreSQL environment: " + postgresEnvironment;
         } finally {
             process.destroyForcibly();
         }
+    }
+
+    /** The embedded postmaster's environment, as /proc shows it (words separated by spaces). */
+    private String postgresEnvironment() throws IOException {
+        String pid = Files.readAllLines(checkout.resolve("data/pg/postmaster.pid")).get(0).strip();
+        return Files.readString(Path.of("/proc", pid, "environ"), StandardCharsets.ISO_8859_1).replace('\0', ' ');
     }
 
     private static int awaitListening(Process process, Path log, Duration within) throws Exception {

@@ -68,6 +68,13 @@ class StartupCacheOptionsTest {
         assertNotEquals(plain, other, "a cache recorded with other JVM options is another file");
     }
 
+    @Test
+    void theEnvironmentDefaultsSetPostgresMallocsKeepAndYieldToValuesAlreadySet() throws Exception {
+        assertEquals("MALLOC_TRIM_THRESHOLD_=33554432 MALLOC_TOP_PAD_=8388608", script("mb_default_env", Map.of()));
+        assertEquals("MALLOC_TRIM_THRESHOLD_=131072 MALLOC_TOP_PAD_=0",
+                script("mb_default_env", Map.of("MALLOC_TRIM_THRESHOLD_", "131072", "MALLOC_TOP_PAD_", "0")));
+    }
+
     private static String script(String command, Map<String, String> env, String... args)
             throws IOException, InterruptedException {
         List<String> line = new ArrayList<>(
@@ -76,6 +83,7 @@ class StartupCacheOptionsTest {
         ProcessBuilder builder = new ProcessBuilder(line).directory(DeployKit.REPO.toFile()).redirectErrorStream(true);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().remove("MB_JAVA_OPTS");
+        builder.environment().keySet().removeIf(name -> name.startsWith("MALLOC_"));
         builder.environment().putAll(env);
         Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
