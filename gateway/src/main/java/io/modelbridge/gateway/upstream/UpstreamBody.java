@@ -78,7 +78,7 @@ abstract sealed class UpstreamBody extends InputStream {
         if (finished.compareAndSet(false, true)) {
             in.waitForMore();
             connection.readsAsUsual();
-            if (keepAlive && in.buffered() == 0) {
+            if (keepAlive && in.buffered() == 0 && connection.reusable()) {
                 pool.release(connection);
             } else {
                 connection.close();

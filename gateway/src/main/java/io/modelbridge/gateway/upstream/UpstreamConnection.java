@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -26,8 +27,13 @@ final class UpstreamConnection {
     private final UpstreamInput input;
     private final OutputStream output;
     private volatile long readTimeoutNanos;
-    /** When the read now waiting began (System.nanoTime()); read by the {@link ReadTimeouts} sweeper. */
-    private volatile long readSince;
+    /**
+     * When the read now waiting began (System.nanoTime()), or {@link #NOT_READING}. The read and the
+     * {@link ReadTimeouts} sweeper each end it with a compare-and-set, so exactly one of them does.
+     */
+    private final AtomicLong readSince = new AtomicLong(NOT_READING);
+    private static final long NOT_READING = Long.MIN_VALUE;
+    /** Set by the sweeper before it closes the socket: the read fails as a timeout, the connection is not reused. */
     private volatile boolean readTimedOut;
     /** Whether a drain left a socket timeout on the socket, which reads with a timeout of their own must clear. */
     private boolean socketTimeoutSet;
@@ -115,9 +121,13 @@ final class UpstreamConnection {
         hasDeadline = false;
     }
 
-    /** By the sweeper: ends the waiting read if it has waited past its timeout; true if it did. */
+    /**
+     * By the sweeper: ends the waiting read if it has waited past its timeout; true if it did. A read that ended
+     * meanwhile leaves the set by itself (never removed here: a next read may have joined it again).
+     */
     boolean endReadIfLate(long now) {
-        if (now - readSince < readTimeoutNanos) {
+        long since = readSince.get();
+        if (since == NOT_READING || now - since < readTimeoutNanos || !readSince.compareAndSet(since, NOT_READING)) {
             return false;
         }
         readTimedOut = true;
@@ -141,6 +151,11 @@ final class UpstreamConnection {
 
     long idleSince() {
         return idleSince;
+    }
+
+    /** False once a read timed out: its socket was closed under it, whatever the read returned. */
+    boolean reusable() {
+        return !readTimedOut;
     }
 
     void close() {
@@ -189,7 +204,8 @@ final class UpstreamConnection {
                 socket.setSoTimeout(0);
                 socketTimeoutSet = false;
             }
-            readSince = System.nanoTime();
+            long start = System.nanoTime();
+            readSince.set(start);
             ReadTimeouts.waiting(UpstreamConnection.this);
             try {
                 return in.read(b, off, len);
@@ -201,6 +217,7 @@ final class UpstreamConnection {
                 }
                 throw e;
             } finally {
+                readSince.compareAndSet(start, NOT_READING);
                 ReadTimeouts.done(UpstreamConnection.this);
             }
         }
