@@ -1,9 +1,7 @@
 package io.modelbridge.gateway.http;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import io.modelbridge.gateway.sweep.SweptSet;
+import java.time.Duration;
 
 /**
  * Keeps quiet streams alive: a relayed stream whose dialect has a keep-alive event (Anthropic's {@code ping}) gets one
@@ -17,9 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class StreamPings {
     static final long SWEEP_MILLIS = 100;
-    private static final Set<SseRelay> WATCHED = ConcurrentHashMap.newKeySet();
-    private static volatile boolean sweeperIdle;
-    private static final Thread SWEEPER = Thread.ofPlatform().daemon().name("stream-pings").start(StreamPings::sweep);
+    private static final SweptSet<SseRelay> WATCHED =
+            new SweptSet<>("stream-pings", Duration.ofMillis(SWEEP_MILLIS), StreamPings::pingIfDue);
 
     /** While open, {@code relay} is pinged when silent; closing it ends the pings for good. */
     interface Watch extends AutoCloseable {
@@ -35,9 +32,6 @@ final class StreamPings {
             return () -> { };
         }
         WATCHED.add(relay);
-        if (sweeperIdle) {
-            LockSupport.unpark(SWEEPER);
-        }
         return () -> {
             WATCHED.remove(relay);
             relay.endPings();
@@ -49,20 +43,10 @@ final class StreamPings {
         return WATCHED.size();
     }
 
-    private static void sweep() {
-        while (true) {
-            sweeperIdle = true; // set before the emptiness check: a stream added meanwhile sees it and wakes the sweeper
-            if (WATCHED.isEmpty()) {
-                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
-            }
-            sweeperIdle = false;
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(SWEEP_MILLIS));
-            long now = System.nanoTime();
-            for (SseRelay relay : WATCHED) {
-                if (relay.pingDue(now)) {
-                    Thread.ofVirtual().name("stream-ping").start(relay::ping);
-                }
-            }
+    private static boolean pingIfDue(SseRelay relay, long now) {
+        if (relay.pingDue(now)) {
+            Thread.ofVirtual().name("stream-ping").start(relay::ping);
         }
+        return false; // the stream's watch removes it
     }
 }

@@ -1,13 +1,11 @@
 package io.modelbridge.gateway.pipeline;
 
+import io.modelbridge.gateway.sweep.SweptSet;
 import io.modelbridge.spi.CallContext;
 import io.modelbridge.spi.ProviderException;
 import io.modelbridge.spi.ProviderFailure;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -28,9 +26,8 @@ import java.util.function.Function;
  */
 final class CallWatchdog implements AutoCloseable {
     static final long SWEEP_MILLIS = 10;
-    private static final Set<CallWatchdog> WATCHED = ConcurrentHashMap.newKeySet();
-    private static volatile boolean sweeperIdle;
-    private static final Thread SWEEPER = Thread.ofPlatform().daemon().name("call-watchdog").start(CallWatchdog::sweep);
+    private static final SweptSet<CallWatchdog> WATCHED =
+            new SweptSet<>("call-watchdog", Duration.ofMillis(SWEEP_MILLIS), CallWatchdog::checkIfRunOut);
     private final Thread caller = Thread.currentThread();
     private final long silenceNanos;
     private final long budgetNanos;
@@ -49,9 +46,6 @@ final class CallWatchdog implements AutoCloseable {
         this.budgetNanos = Math.max(0, budget.toNanos());
         this.deadlineNanos = lastSignNanos + budgetNanos;
         WATCHED.add(this);
-        if (sweeperIdle) {
-            LockSupport.unpark(SWEEPER);
-        }
     }
 
     /**
@@ -141,21 +135,11 @@ final class CallWatchdog implements AutoCloseable {
         return WATCHED.size();
     }
 
-    private static void sweep() {
-        while (true) {
-            sweeperIdle = true; // set before the emptiness check: a call added meanwhile sees it and wakes the sweeper
-            if (WATCHED.isEmpty()) {
-                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
-            }
-            sweeperIdle = false;
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(SWEEP_MILLIS));
-            long now = System.nanoTime();
-            for (CallWatchdog watchdog : WATCHED) {
-                if (watchdog.mayHaveRunOut(now)) {
-                    watchdog.check();
-                }
-            }
+    private static boolean checkIfRunOut(CallWatchdog watchdog, long now) {
+        if (watchdog.mayHaveRunOut(now)) {
+            watchdog.check();
         }
+        return false; // the call's close removes it
     }
 
     /** Without the lock: most calls of a sweep are neither silent for long nor near their deadline. */
