@@ -264,7 +264,7 @@ final class EmbeddedServer implements AutoCloseable {
             LOG.warn("Could not stop the embedded PostgreSQL in {}: {}", directory, e.toString());
         }
         Postmaster last = postmaster;
-        if (last != null && last.process().isAlive()) {
+        if (last != null && !exits(last.process(), Duration.ofSeconds(5))) {
             stopWithoutPgCtl(last.process());
         }
     }
@@ -276,13 +276,21 @@ final class EmbeddedServer implements AutoCloseable {
     private void stopWithoutPgCtl(ProcessHandle process) {
         LOG.warn("pg_ctl did not stop the embedded PostgreSQL (pid {}) in {}; signalling it", process.pid(), directory);
         process.destroy();
+        if (!exits(process, Duration.ofSeconds(10))) {
+            process.destroyForcibly();
+        }
+    }
+
+    /** Whether the process ends within {@code wait}: after a pg_ctl stop that worked, it is still exiting for a moment. */
+    private static boolean exits(ProcessHandle process, Duration wait) {
         try {
-            process.onExit().get(10, TimeUnit.SECONDS);
+            process.onExit().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
         } catch (ExecutionException | TimeoutException e) {
-            process.destroyForcibly();
+            return false;
         } catch (InterruptedException e) {
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
+            return !process.isAlive();
         }
     }
 
