@@ -332,7 +332,7 @@ public final class Gateway implements AutoCloseable {
      * Graceful stop: /readyz turns 503 while requests are still served for MB_DRAIN_DELAY_SECONDS (load balancers take
      * the instance out), then new requests get 503 and those in flight (streams too) finish within the grace period.
      */
-    public boolean drainAndClose() {
+    public void drainAndClose() {
         try {
             Duration delay = config.listener().drainDelay();
             if (delay.isPositive()) {
@@ -347,16 +347,12 @@ public final class Gateway implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return closeAll();
+        close();
     }
 
+    /** Closes everything, in order, even past a step that fails (each failure is logged). */
     @Override
     public void close() {
-        closeAll();
-    }
-
-    /** Closes everything, in order, even past a step that fails; true when none failed. */
-    boolean closeAll() {
         boolean clean = new StopSteps(LOG)
                 .then("background tasks", background::shutdownNow)
                 .then("lease heartbeat", leaseHeartbeat::shutdownNow)
@@ -377,6 +373,5 @@ public final class Gateway implements AutoCloseable {
                 .then("metrics", metrics::close)
                 .run();
         LOG.info(clean ? "ModelBridge stopped" : "ModelBridge stopped, with the failures above");
-        return clean;
     }
 }

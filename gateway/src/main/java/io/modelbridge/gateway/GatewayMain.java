@@ -49,11 +49,12 @@ public final class GatewayMain {
             return;
         }
         Runnable stop = () -> {
-            boolean clean = false;
+            boolean stopped = false;
             try {
-                clean = gateway.drainAndClose();
+                gateway.drainAndClose(); // runs every step; a failed one is logged (the database down, say)
+                stopped = true;
             } finally { // whatever happened, the process ends: nothing else would end it
-                Runtime.getRuntime().halt(clean ? 0 : 1);
+                Runtime.getRuntime().halt(stopped ? 0 : 1);
             }
         };
         // Our own handlers, not a shutdown hook: a hook cannot make the exit status 0 after SIGTERM. The stopping
