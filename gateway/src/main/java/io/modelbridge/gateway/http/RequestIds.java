@@ -22,7 +22,7 @@ final class RequestIds {
 
     /** A new id, unique to this request. */
     static String fresh() {
-        return "req_" + RandomIds.base64Url(12);
+        return "req_" + RandomIds.timeOrdered(System.currentTimeMillis(), 12);
     }
 
     /**

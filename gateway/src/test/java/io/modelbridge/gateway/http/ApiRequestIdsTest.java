@@ -10,6 +10,8 @@ import io.helidon.webserver.testing.junit5.DirectClient;
 import io.helidon.webserver.testing.junit5.RoutingTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +43,19 @@ class ApiRequestIdsTest {
         assertTrue(own.startsWith("req_"), own);
         assertEquals(own, res.headers().first(HeaderNames.create("x-request-id")).orElseThrow());
         assertEquals(own + " null", res.entity(), "the usage row's id is the answer's");
+    }
+
+    /** Usage rows are keyed by these ids: later requests' ids sort after earlier ones' (issue 16). */
+    @Test
+    void idsOfLaterRequestsSortAfterEarlierOnes() throws InterruptedException {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ids.add(client.get("/v1/exchange").request(String.class).headers()
+                    .first(HeaderNames.create("x-modelbridge-request-id")).orElseThrow());
+            Thread.sleep(2);
+        }
+        assertEquals(ids.stream().sorted().toList(), ids, "in the order they were drawn");
+        assertTrue(ids.getFirst().matches("req_[A-Za-z0-9_-]{24}"), ids.getFirst());
     }
 
     @Test

@@ -27,6 +27,30 @@ class RandomIdsTest {
         assertEquals(1366, RandomIds.base64Url(1024).length(), "larger draws come straight from the source");
     }
 
+    /**
+     * Issue 16: a usage row's key is its request id. Random keys sent every insert down the primary key's B-tree to a
+     * random leaf (PostgreSQL 16 µs per request with wrk); keys in time order go to its rightmost leaf (9.5 µs).
+     */
+    @Test
+    void timeOrderedIdsSortAsTheirTimesByteByByte() {
+        long[] times = {0, 1, 63, 64, 4095, 4096, 1_700_000_000_000L, 1_700_000_000_001L, 1_800_000_000_000L,
+                (1L << 48) - 1};
+        String previous = null;
+        for (long t : times) {
+            String id = RandomIds.timeOrdered(t, 12);
+            assertTrue(id.matches("[A-Za-z0-9_-]{24}"), id);
+            if (previous != null) {
+                assertTrue(previous.compareTo(id) < 0 && previous.substring(0, 8).compareTo(id.substring(0, 8)) < 0,
+                        previous + " sorts before " + id);
+            }
+            previous = id;
+        }
+        String now = RandomIds.timeOrdered(1_800_000_000_000L, 12);
+        assertEquals(now.substring(0, 8), RandomIds.timeOrdered(1_800_000_000_000L, 12).substring(0, 8));
+        assertTrue(!now.substring(8).equals(RandomIds.timeOrdered(1_800_000_000_000L, 12).substring(8)),
+                "the same millisecond's ids differ in their random part");
+    }
+
     @Test
     void idsDoNotRepeat() {
         Set<String> seen = new HashSet<>();
