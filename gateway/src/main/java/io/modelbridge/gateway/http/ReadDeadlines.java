@@ -1,9 +1,7 @@
 package io.modelbridge.gateway.http;
 
+import io.modelbridge.gateway.sweep.SweptSet;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The read deadlines of a listener's connections ({@link TimedReads}). One thread sweeps the open connections every
@@ -13,15 +11,11 @@ import java.util.concurrent.locks.LockSupport;
  * late.
  */
 public final class ReadDeadlines implements AutoCloseable {
-    private final Set<TimedReads> connections = ConcurrentHashMap.newKeySet();
-    private final long sweepNanos;
-    private final Thread sweeper;
-    private volatile boolean closed;
+    private final SweptSet<TimedReads> connections;
 
     /** @param timeout the read timeout of the listener's connections: sweeps come ten times as often, at most 1 s apart */
     public ReadDeadlines(Duration timeout) {
-        this.sweepNanos = sweepPeriod(timeout).toNanos();
-        this.sweeper = Thread.ofPlatform().daemon().name("client-read-deadlines").start(this::sweep);
+        this.connections = new SweptSet<>("client-read-deadlines", sweepPeriod(timeout), TimedReads::expire);
     }
 
     /** A tenth of the timeout, between 10 ms and 1 s. */
@@ -42,21 +36,8 @@ public final class ReadDeadlines implements AutoCloseable {
         return connections.size();
     }
 
-    private void sweep() {
-        while (!closed) {
-            LockSupport.parkNanos(sweepNanos);
-            long now = System.nanoTime();
-            for (TimedReads connection : connections) {
-                if (connection.expire(now)) {
-                    connections.remove(connection);
-                }
-            }
-        }
-    }
-
     @Override
     public void close() {
-        closed = true;
-        LockSupport.unpark(sweeper);
+        connections.close();
     }
 }

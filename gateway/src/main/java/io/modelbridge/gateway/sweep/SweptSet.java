@@ -10,9 +10,9 @@ import java.util.concurrent.locks.LockSupport;
  * Items that one daemon thread looks at every period, asleep while there are none: an item costs an insert and a
  * removal, no timer task and no thread of its own. A timer task per item (per call, per read) costs a hand-off to
  * the timer's thread on every request; the price here is that an item is seen up to one period late. The call
- * watchdog, the stream pings and the upstream read timeouts use it.
+ * watchdog, the stream pings, the upstream read timeouts and each listener's client read deadlines use it.
  */
-public final class SweptSet<T> {
+public final class SweptSet<T> implements AutoCloseable {
     /** What a sweep does with one item; true when the item is done with and leaves the set. */
     @FunctionalInterface
     public interface Visit<T> {
@@ -24,6 +24,7 @@ public final class SweptSet<T> {
     private final Visit<T> visit;
     private final Thread sweeper;
     private volatile boolean sweeperIdle;
+    private volatile boolean closed;
 
     public SweptSet(String threadName, Duration period, Visit<T> visit) {
         this.periodNanos = period.toNanos();
@@ -48,7 +49,7 @@ public final class SweptSet<T> {
     }
 
     private void sweep() {
-        while (true) {
+        while (!closed) {
             sweeperIdle = true; // set before the emptiness check: an item added meanwhile sees it and wakes the sweeper
             if (items.isEmpty()) {
                 LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
@@ -62,5 +63,12 @@ public final class SweptSet<T> {
                 }
             }
         }
+    }
+
+    /** Ends the sweeps (a listener's set, at its stop); the process-wide sets live as long as the JVM. */
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(sweeper);
     }
 }

@@ -44,6 +44,25 @@ class SweptSetTest {
         assertEquals(0, set.size());
     }
 
+    /** A listener's set (its client read deadlines) is closed when the listener stops: its thread must not stay. */
+    @Test
+    void aClosedSetsSweeperEndsAndVisitsNothingMore() throws Exception {
+        AtomicInteger visits = new AtomicInteger();
+        SweptSet<String> set = new SweptSet<>("test-closed-sweeper", Duration.ofMillis(10), (item, now) -> {
+            visits.incrementAndGet();
+            return false;
+        });
+        set.add("connection");
+        waitUntil(() -> visits.get() >= 2);
+
+        set.close();
+        waitUntil(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().equals("test-closed-sweeper")));
+        int afterClose = visits.get();
+        Thread.sleep(50);
+        assertEquals(afterClose, visits.get());
+    }
+
     private static void waitUntil(BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!condition.getAsBoolean()) {
