@@ -124,7 +124,7 @@ class QuotaIT {
     @Test
     void theBalanceShowsAnAnsweredRequestWhileItsLeaseIsStillOpen() throws Exception {
         String key = userWithQuota("prompt", BigDecimal.ONE);
-        assertEquals(200, api.post("/v1/chat/completions", key, paid("hello", false)).statusCode());
+        api.chatOk(key, paid("hello", false));
         BigDecimal left = BigDecimal.ONE.subtract(PER_TOKEN.multiply(BigDecimal.valueOf(1 + 2)));
         long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         JsonNode quota = gw.admin("GET", "/users/prompt/quota", null);
@@ -205,8 +205,7 @@ class QuotaIT {
         alias(gw, "starter", "quota-sim", 0, 1);
         gw.admin("PUT", "/prices/starter", "{\"input_per_1k\":0.5,\"output_per_1k\":1.5}");
         String key = userWithQuota("newcomer", new BigDecimal(5));
-        HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("starter", "hello", false));
-        assertEquals(200, res.statusCode(), res.body());
+        HttpResponse<String> res = api.chatOk(key, chat("starter", "hello", false));
         int prompt = new TokenCounter().prompt(new ChatRequest("starter", List.of(Message.of("user", "hello")), false,
                 false, Sampling.none(), List.of(), null, null, Map.of()));
         int covered = new BigDecimal(5000).subtract(new BigDecimal("0.5").multiply(BigDecimal.valueOf(prompt)))
@@ -214,8 +213,7 @@ class QuotaIT {
         assertEquals(covered, upstream.lastRequest().json().get("max_tokens").asInt(),
                 "sent upstream with max_tokens lowered to what 5 credits cover");
 
-        HttpResponse<String> streamed = api.post("/v1/chat/completions", key, chat("starter", "hello", true));
-        assertEquals(200, streamed.statusCode(), streamed.body());
+        HttpResponse<String> streamed = api.chatOk(key, chat("starter", "hello", true));
         assertTrue(upstream.lastRequest().json().get("max_tokens").asInt() < covered, "lowered again, to what is left");
 
         String poor = userWithQuota("newcomer-poor", new BigDecimal("0.01"));

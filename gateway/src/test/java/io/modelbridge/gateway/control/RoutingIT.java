@@ -73,8 +73,7 @@ class RoutingIT {
         List<Callable<String>> calls = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             calls.add(() -> {
-                HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("spread", "hi", false));
-                assertEquals(200, res.statusCode(), res.body());
+                HttpResponse<String> res = api.chatOk(key, chat("spread", "hi", false));
                 return header(res, "x-modelbridge-channel");
             });
         }
@@ -116,8 +115,7 @@ class RoutingIT {
         int primaryBefore = primary.requests().size();
         int backupBefore = backup.requests().size();
         fault.run();
-        HttpResponse<String> res = api.post("/v1/chat/completions", key, chat(name, "fail over", false));
-        assertEquals(200, res.statusCode(), res.body());
+        HttpResponse<String> res = api.chatOk(key, chat(name, "fail over", false));
         assertEquals(name + "-b", header(res, "x-modelbridge-channel"));
         assertEquals("gpt-4o", header(res, "x-modelbridge-upstream-model"));
         assertEquals("echo: fail over", json(res.body()).at("/choices/0/message/content").asText());

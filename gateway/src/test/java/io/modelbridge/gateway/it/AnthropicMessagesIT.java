@@ -355,8 +355,7 @@ class AnthropicMessagesIT {
     void usageRowsRecordTheDialect() {
         String both = gateway.userWithKey("two-dialects");
         HttpResponse<String> viaMessages = messages(both, ask("smart", "hello", false));
-        HttpResponse<String> viaChat = api.post("/v1/chat/completions", both, ApiCalls.chat("smart", "hello", false));
-        assertEquals(200, viaChat.statusCode(), viaChat.body());
+        HttpResponse<String> viaChat = api.chatOk(both, ApiCalls.chat("smart", "hello", false));
         assertEquals("anthropic-messages", UsageRows.find(gateway, requestId(viaMessages)).path("dialect").asText());
         assertEquals("openai-chat", UsageRows.find(gateway, requestId(viaChat)).path("dialect").asText());
         List<SseEvent> streamed = stream(both, ask("smart", "hello", true));

@@ -54,8 +54,7 @@ class AotTrainingIT {
             alias.putArray("targets").addObject().put("channel", "sim").put("model", "gpt-4o");
             gateway.admin("PUT", "/aliases/training", alias);
             String key = gateway.userWithKey("alice");
-            var served = operator.api().post("/v1/chat/completions", key, ApiCalls.chat("smart", "hi", false));
-            assertEquals(200, served.statusCode(), served.body());
+            var served = operator.api().chatOk(key, ApiCalls.chat("smart", "hi", false));
             UsageRows.find(gateway, served.headers().firstValue("x-request-id").orElseThrow()); // written, not queued
             Map<String, Long> before = rowCounts(gateway);
             int upstreamCallsBefore = operator.upstream().requests().size();

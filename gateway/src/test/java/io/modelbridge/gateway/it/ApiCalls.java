@@ -1,5 +1,7 @@
 package io.modelbridge.gateway.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +25,13 @@ public final class ApiCalls {
 
     public HttpResponse<String> post(String path, String key, String body, String... headers) {
         return send(request(path, key, headers).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** A chat completion the test expects to be answered: its answer, once a 200 is asserted (the body says why not). */
+    public HttpResponse<String> chatOk(String key, String body, String... headers) {
+        HttpResponse<String> res = post("/v1/chat/completions", key, body, headers);
+        assertEquals(200, res.statusCode(), res.body());
+        return res;
     }
 
     /**

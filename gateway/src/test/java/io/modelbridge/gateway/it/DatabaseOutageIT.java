@@ -45,7 +45,7 @@ class DatabaseOutageIT {
             gateway.admin("POST", "/channels", channel);
             String warmKey = gateway.userWithKey("warm");
             String coldKey = gateway.userWithKey("cold");
-            assertEquals(200, api.post("/v1/chat/completions", warmKey, chat("gpt-4o", "before", false)).statusCode());
+            api.chatOk(warmKey, chat("gpt-4o", "before", false));
             postgres = PostgresSwitch.of(gateway.dataDir);
 
             // Holding the port keeps the gateway's restarts waiting (it retries every 500 ms) for the outage.
@@ -72,7 +72,7 @@ class DatabaseOutageIT {
             }
 
             awaitTrue(() -> api.get("/readyz", null).statusCode() == 200, "/readyz turns 200 again");
-            assertEquals(200, api.post("/v1/chat/completions", coldKey, chat("gpt-4o", "after", false)).statusCode());
+            api.chatOk(coldKey, chat("gpt-4o", "after", false));
             Set<String> expected = new HashSet<>(served);
             expected.add("outage-refused");
             awaitTrue(() -> usageIds(gateway).containsAll(expected), "every usage row of the outage was written");

@@ -75,8 +75,7 @@ class FaultsIT {
         first.reset();
         second.reset();
         assertEquals(200, api.get("/readyz", null).statusCode());
-        HttpResponse<String> normal = api.post("/v1/chat/completions", key, chat("solo", "still there?", false));
-        assertEquals(200, normal.statusCode(), normal.body());
+        HttpResponse<String> normal = api.chatOk(key, chat("solo", "still there?", false));
         assertEquals("echo: still there?", json(normal.body()).at("/choices/0/message/content").asText());
     }
 
@@ -120,8 +119,7 @@ class FaultsIT {
     @Test
     void aRateLimitFailsOverAndIs429WithRetryAfterWhenNoChannelIsLeft() {
         first.failNextRateLimited(1, Duration.ofSeconds(7));
-        HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("duo", "hi", true));
-        assertEquals(200, res.statusCode(), res.body());
+        HttpResponse<String> res = api.chatOk(key, chat("duo", "hi", true));
         assertEquals("second", res.headers().firstValue("x-modelbridge-channel").orElseThrow());
 
         first.failNextRateLimited(1, Duration.ofSeconds(7));
@@ -134,8 +132,7 @@ class FaultsIT {
     @Test
     void aMalformedJsonAnswerFailsOverBeforeTheFirstByte() {
         first.failNextWithBody(1, 200, "application/json", "{\"id\":\"chatcmpl-1\",\"choices\":[{\"mess");
-        HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("duo", "hi", false));
-        assertEquals(200, res.statusCode(), res.body());
+        HttpResponse<String> res = api.chatOk(key, chat("duo", "hi", false));
         assertEquals("second", res.headers().firstValue("x-modelbridge-channel").orElseThrow());
 
         first.failNextWithBody(1, 200, "application/json", "<html>not json</html>");
@@ -243,7 +240,7 @@ class FaultsIT {
     @Test
     void aThousandIdleOrSlowConnectionsDoNotDelayNormalRequests() throws Exception {
         String normal = chat("solo", "quick", false);
-        assertEquals(200, api.post("/v1/chat/completions", key, normal).statusCode()); // warm
+        api.chatOk(key, normal); // warm
         List<java.net.Socket> sockets = new ArrayList<>();
         List<Long> millis = new ArrayList<>();
         try {

@@ -58,8 +58,8 @@ class MetricsExpositionIT {
         OpenAiSimulator upstream = sim.upstream();
         ApiCalls api = sim.api();
         String key = gateway.userWithKey("scraped");
-        assertEquals(200, api.post("/v1/chat/completions", key, chat("smart", "one two", false)).statusCode());
-        assertEquals(200, api.post("/v1/chat/completions", key, chat("smart", "streamed", true)).statusCode());
+        api.chatOk(key, chat("smart", "one two", false));
+        api.chatOk(key, chat("smart", "streamed", true));
         upstream.failNextServerError(1);
         assertEquals(502, api.post("/v1/chat/completions", key, chat("smart", "boom", false)).statusCode());
     }

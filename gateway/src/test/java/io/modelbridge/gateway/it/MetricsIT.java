@@ -42,8 +42,8 @@ class MetricsIT {
     @Test
     void trafficMovesTheSeries() {
         String before = scrape();
-        assertEquals(200, api.post("/v1/chat/completions", key, chat("smart", "one two three", false)).statusCode());
-        assertEquals(200, api.post("/v1/chat/completions", key, chat("smart", "streamed", true)).statusCode());
+        api.chatOk(key, chat("smart", "one two three", false));
+        api.chatOk(key, chat("smart", "streamed", true));
         upstream.failNextServerError(1);
         assertEquals(502, api.post("/v1/chat/completions", key, chat("smart", "boom", false)).statusCode());
         gateway.admin("PUT", "/limits", JSON.createObjectNode().put("scope", "user").put("subject", "metered").put("rpm", 2));

@@ -78,14 +78,13 @@ class MisbehavingPluginIT {
 
     @Test
     void aPluginSeesNeitherTheGatewayNorItsLibraries() {
-        HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("snooper-model", "look around", false));
-        assertEquals(200, res.statusCode(), res.body());
+        HttpResponse<String> res = api.chatOk(key, chat("snooper-model", "look around", false));
         assertEquals("visible: []", json(res.body()).at("/choices/0/message/content").asText());
     }
 
     private static void assertHealthy() {
         assertEquals(200, api.get("/readyz", null).statusCode());
-        assertEquals(200, api.post("/v1/chat/completions", key, chat("snooper-model", "still here", false)).statusCode());
+        api.chatOk(key, chat("snooper-model", "still here", false));
     }
 
     /** A plugin whose chat runs {@code body} (which may set {@code text}) and answers with {@code text}. */

@@ -64,8 +64,7 @@ class OpenAiApiIT {
 
     @Test
     void nonStreamedChatComesBackInOpenAiShapeWithUsageAndRoutingHeaders() {
-        HttpResponse<String> res = api.post("/v1/chat/completions", aliceKey, chat("smart", "hello there", false));
-        assertEquals(200, res.statusCode(), res.body());
+        HttpResponse<String> res = api.chatOk(aliceKey, chat("smart", "hello there", false));
         JsonNode body = json(res.body());
         assertEquals("chat.completion", body.get("object").asText());
         assertEquals("smart", body.get("model").asText());
@@ -134,8 +133,7 @@ class OpenAiApiIT {
     void theLegacyPythonSdkWireStyleWorksStreamedAndNot() {
         String[] legacyHeaders = {"User-Agent", "OpenAI/v1 PythonBindings/0.28.1", "Accept", "*/*",
                 "X-OpenAI-Client-User-Agent", "{\"bindings_version\": \"0.28.1\", \"lang\": \"python\"}"};
-        HttpResponse<String> plain = api.post("/v1/chat/completions", aliceKey, chat("smart", "legacy", false), legacyHeaders);
-        assertEquals(200, plain.statusCode(), plain.body());
+        HttpResponse<String> plain = api.chatOk(aliceKey, chat("smart", "legacy", false), legacyHeaders);
         assertEquals("echo: legacy", json(plain.body()).at("/choices/0/message/content").asText());
 
         HttpResponse<Stream<String>> streamed = api.postStreaming("/v1/chat/completions", aliceKey,
@@ -170,8 +168,7 @@ class OpenAiApiIT {
     void chineseUserFieldAndUtf8ContentGoThroughBothWays() {
         ObjectNode request = (ObjectNode) json(chat("smart", "你好，世界 🌏", false));
         request.put("user", "张三");
-        HttpResponse<String> res = api.post("/v1/chat/completions", aliceKey, request.toString());
-        assertEquals(200, res.statusCode(), res.body());
+        HttpResponse<String> res = api.chatOk(aliceKey, request.toString());
         assertEquals("echo: 你好，世界 🌏", json(res.body()).at("/choices/0/message/content").asText());
         assertEquals("张三", json(upstream.lastRequest().body()).get("user").asText());
     }
@@ -180,7 +177,7 @@ class OpenAiApiIT {
     void unknownRequestFieldsArePassedThroughToTheUpstream() {
         ObjectNode request = (ObjectNode) json(chat("smart", "pass it on", false));
         request.put("seed", 7).put("vendor_flag", true).putObject("logit_bias").put("50256", -100);
-        assertEquals(200, api.post("/v1/chat/completions", aliceKey, request.toString()).statusCode());
+        api.chatOk(aliceKey, request.toString());
         JsonNode sent = json(upstream.lastRequest().body());
         assertEquals(7, sent.get("seed").asInt());
         assertTrue(sent.get("vendor_flag").asBoolean());

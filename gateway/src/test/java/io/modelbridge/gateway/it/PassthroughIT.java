@@ -76,17 +76,11 @@ class PassthroughIT {
         return channel;
     }
 
-    static HttpResponse<String> post(String key, String body) {
-        HttpResponse<String> res = api.post("/v1/chat/completions", key, body);
-        assertEquals(200, res.statusCode(), res.body());
-        return res;
-    }
-
     @Test
     void theUpstreamGetsTheClientsBytesWithOnlyTheModelReplaced() {
         String client = "{ \"temperature\":1.0,\"x_vendor\":{\"k\":[1e2,1.50,null]}," + MESSAGES + ",\"model\" : \"pt\","
                 + "\"top_p\":1e-1,\"max_tokens\":64,\"stop\":\"END\",\"user\":\"u1\" }";
-        HttpResponse<String> res = post(key, client);
+        HttpResponse<String> res = api.chatOk(key, client);
         assertEquals(client.replace("\"pt\"", "\"gpt-4o\""), upstream.lastRequest().body());
         assertEquals("pt", json(res.body()).path("model").asText());
         assertTrue(res.headers().firstValue("x-request-id").isPresent());
@@ -95,7 +89,7 @@ class PassthroughIT {
     @Test
     void theClientGetsTheUpstreamsBytesWithOnlyIdCreatedAndModelReplaced() {
         upstream.failNextWithBody(1, 200, "application/json", ANSWER);
-        HttpResponse<String> res = post(key, "{\"model\":\"pt\"," + MESSAGES + "}");
+        HttpResponse<String> res = api.chatOk(key, "{\"model\":\"pt\"," + MESSAGES + "}");
         JsonNode answer = json(res.body());
         String id = answer.path("id").asText();
         long created = answer.path("created").asLong();
@@ -110,7 +104,7 @@ class PassthroughIT {
     void toolsGoThroughThePluginsWriter() {
         String client = "{\"x_vendor\":1e2," + MESSAGES + ",\"model\":\"pt\",\"tools\":[{\"type\":\"function\","
                 + "\"function\":{\"name\":\"f\"}}]}";
-        post(key, client);
+        api.chatOk(key, client);
         String sent = upstream.lastRequest().body();
         assertTrue(sent.startsWith("{\"model\":\"gpt-4o\",\"messages\":"), sent);
         assertTrue(sent.contains("\"x_vendor\":100.0"), sent);
@@ -118,12 +112,12 @@ class PassthroughIT {
 
     @Test
     void aTokenLimitUnderAnotherNameThanTheChannelsGoesThroughThePluginsWriter() {
-        post(key, "{\"model\":\"pt-completion-tokens\",\"max_tokens\":7," + MESSAGES + "}");
+        api.chatOk(key, "{\"model\":\"pt-completion-tokens\",\"max_tokens\":7," + MESSAGES + "}");
         JsonNode sent = upstream.lastRequest().json();
         assertEquals(7, sent.path("max_completion_tokens").asInt(), sent.toString());
         assertFalse(sent.has("max_tokens"), sent.toString());
         String same = "{\"model\":\"pt-completion-tokens\",\"max_completion_tokens\":7," + MESSAGES + "}";
-        post(key, same);
+        api.chatOk(key, same);
         assertEquals(same.replace("\"pt-completion-tokens\"", "\"gpt-4o\""), upstream.lastRequest().body());
     }
 
@@ -132,7 +126,7 @@ class PassthroughIT {
         upstream.failNextWithBody(1, 200, "application/json", ANSWER.replace(
                 "\"content\":\"Hi \\u00e9\",", "\"content\":null,\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\","
                         + "\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}],"));
-        HttpResponse<String> res = post(key, "{\"model\":\"pt\"," + MESSAGES + "}");
+        HttpResponse<String> res = api.chatOk(key, "{\"model\":\"pt\"," + MESSAGES + "}");
         assertTrue(res.body().startsWith("{\"id\":\"chatcmpl-"), res.body());
         assertTrue(res.body().contains("\"x_score\":100.0"), res.body());
         assertEquals("f", json(res.body()).at("/choices/0/message/tool_calls/0/function/name").asText());
@@ -144,7 +138,7 @@ class PassthroughIT {
         String classic = gateway.admin("POST", "/keys", JSON.createObjectNode().put("user", "passthrough-classic")
                 .put("response_profile", "classic")).path("key").asText();
         upstream.failNextWithBody(1, 200, "application/json", ANSWER);
-        JsonNode answer = json(post(classic, "{\"model\":\"pt\"," + MESSAGES + "}").body());
+        JsonNode answer = json(api.chatOk(classic, "{\"model\":\"pt\"," + MESSAGES + "}").body());
         assertFalse(answer.has("system_fingerprint"), answer.toString());
         assertFalse(answer.has("x_score"), answer.toString());
         assertEquals("Hi \u00e9", answer.at("/choices/0/message/content").asText());

@@ -134,8 +134,7 @@ class PluginHotSwapIT {
         var channel = JSON.createObjectNode().put("name", "shouter").put("provider", "shout");
         channel.putArray("models").add("loud");
         gateway.admin("POST", "/channels", channel);
-        HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("loud", "quiet please", false));
-        assertEquals(200, res.statusCode(), res.body());
+        HttpResponse<String> res = api.chatOk(key, chat("loud", "quiet please", false));
         assertEquals("QUIET PLEASE", json(res.body()).at("/choices/0/message/content").asText());
         JsonNode listed = plugin(plugins(), "shout");
         assertEquals("none", listed.get("credential_format").asText());
@@ -210,8 +209,7 @@ class PluginHotSwapIT {
     }
 
     private void assertChatWorks() {
-        HttpResponse<String> res = api.post("/v1/chat/completions", key, chat("gpt-4o", "still there?", false));
-        assertEquals(200, res.statusCode(), res.body());
+        HttpResponse<String> res = api.chatOk(key, chat("gpt-4o", "still there?", false));
         assertFalse(json(res.body()).at("/choices/0/message/content").asText().isBlank(), res.body());
     }
 

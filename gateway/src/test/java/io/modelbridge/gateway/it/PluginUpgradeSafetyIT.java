@@ -131,8 +131,7 @@ class PluginUpgradeSafetyIT {
     }
 
     private void assertAnswer(String text) {
-        HttpResponse<String> res = api.post("/v1/chat/completions", key, chat(model, "hi", false));
-        assertEquals(200, res.statusCode(), res.body());
+        HttpResponse<String> res = api.chatOk(key, chat(model, "hi", false));
         assertEquals(text, ApiCalls.json(res.body()).at("/choices/0/message/content").asText());
     }
 

@@ -59,7 +59,7 @@ class PostmasterKillIT {
                 String key = admin.call("POST", "/keys", JSON.createObjectNode().put("user", "loader"))
                         .get("key").asText();
                 ApiCalls api = new ApiCalls(gateway.api());
-                assertEquals(200, api.post("/v1/chat/completions", key, chat("gpt-4o", "warm", false)).statusCode());
+                api.chatOk(key, chat("gpt-4o", "warm", false));
 
                 long firstPid = postmasterPid();
                 try (var load = Executors.newVirtualThreadPerTaskExecutor()) {

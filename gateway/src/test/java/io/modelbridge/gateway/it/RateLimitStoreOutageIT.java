@@ -47,8 +47,8 @@ class RateLimitStoreOutageIT {
                 ApiCalls closedApi = new ApiCalls(closed.api());
                 ApiCalls openApi = new ApiCalls(open.api());
                 // warms both key caches, so only the rate limits need the database below
-                assertEquals(200, closedApi.post("/v1/chat/completions", key, chat("gpt-4o", "a", false)).statusCode());
-                assertEquals(200, openApi.post("/v1/chat/completions", key, chat("gpt-4o", "b", false)).statusCode());
+                closedApi.chatOk(key, chat("gpt-4o", "a", false));
+                openApi.chatOk(key, chat("gpt-4o", "b", false));
 
                 ServerSocket portHolder = PostgresSwitch.of(closed.dataDir).stopAndHoldPort();
                 try {

@@ -68,8 +68,7 @@ class ResponseFidelityIT {
 
     static JsonNode complete(String upstreamBody) {
         upstream.answer(HostileUpstream.reply(200, "application/json", upstreamBody));
-        HttpResponse<String> res = api.post("/v1/chat/completions", key, request(false));
-        assertEquals(200, res.statusCode(), res.body());
+        HttpResponse<String> res = api.chatOk(key, request(false));
         return json(res.body());
     }
 
@@ -173,8 +172,7 @@ class ResponseFidelityIT {
     void theClassicProfileLimitsAnswersToThe2023FieldsStreamedAndNot() {
         String classic = classicKey("fidelity-classic");
         upstream.answer(HostileUpstream.reply(200, "application/json", OpenAiRecording.COMPLETION));
-        HttpResponse<String> res = api.post("/v1/chat/completions", classic, request(false));
-        assertEquals(200, res.statusCode(), res.body());
+        HttpResponse<String> res = api.chatOk(classic, request(false));
         JsonNode answer = json(res.body());
         assertClassic(answer, "message");
         assertEquals("Hello!", answer.at("/choices/0/message/content").asText());

@@ -78,8 +78,7 @@ class ErnieGatewayIT {
     void nonStreamedChatCarriesErniesAnswerAndUsage() {
         ObjectNode request = JSON.createObjectNode().put("model", "ernie-chat");
         request.putArray("messages").add(message("system", "Be brief.")).add(message("user", "hello there"));
-        HttpResponse<String> res = api().post("/v1/chat/completions", key(), request.toString());
-        assertEquals(200, res.statusCode(), res.body());
+        HttpResponse<String> res = api().chatOk(key(), request.toString());
         JsonNode body = json(res.body());
         assertEquals("ernie-chat", body.get("model").asText());
         assertEquals("echo: hello there", body.at("/choices/0/message/content").asText());
@@ -117,8 +116,7 @@ class ErnieGatewayIT {
                 .put("name", "get_weather").put("description", "Current weather in a city");
         function.putObject("parameters").put("type", "object").putObject("properties").putObject("city")
                 .put("type", "string");
-        HttpResponse<String> res = api().post("/v1/chat/completions", key(), request.toString());
-        assertEquals(200, res.statusCode(), res.body());
+        HttpResponse<String> res = api().chatOk(key(), request.toString());
         JsonNode body = json(res.body());
         assertEquals("tool_calls", body.at("/choices/0/finish_reason").asText());
         JsonNode call = body.at("/choices/0/message/tool_calls/0");
@@ -180,12 +178,11 @@ class ErnieGatewayIT {
 
     @Test
     void anExpiredAccessTokenIsRefreshedWithoutTheClientNoticing() {
-        assertEquals(200, api().post("/v1/chat/completions", key(), chat("ernie-chat", "warm up", false)).statusCode());
+        api().chatOk(key(), chat("ernie-chat", "warm up", false));
         int issued = ernie().tokensIssued();
         int expiredAnswers = ernie().expiredTokenAnswers();
         ernie().expireAllTokens();
-        HttpResponse<String> res = api().post("/v1/chat/completions", key(), chat("ernie-chat", "after expiry", false));
-        assertEquals(200, res.statusCode(), res.body());
+        HttpResponse<String> res = api().chatOk(key(), chat("ernie-chat", "after expiry", false));
         assertEquals("echo: after expiry", json(res.body()).at("/choices/0/message/content").asText());
         assertEquals(expiredAnswers + 1, ernie().expiredTokenAnswers(), "ERNIE answered error 111 once");
         assertEquals(issued + 1, ernie().tokensIssued(), "the plugin fetched one new token and retried");

@@ -75,17 +75,11 @@ class QwenPassthroughIT {
         gateway.admin("PUT", "/aliases/" + name, body);
     }
 
-    static HttpResponse<String> post(String body) {
-        HttpResponse<String> res = api.post("/v1/chat/completions", key, body);
-        assertEquals(200, res.statusCode(), res.body());
-        return res;
-    }
-
     @Test
     void theCompatibleModeGetsTheClientsBytesWithOnlyTheModelReplaced() {
         String client = "{ \"temperature\":1.0,\"x_vendor\":{\"k\":[1e2]}," + MESSAGES + ",\"model\" : \"qc\","
                 + "\"max_tokens\":64 }";
-        HttpResponse<String> res = post(client);
+        HttpResponse<String> res = api.chatOk(key, client);
         assertEquals(client.replace("\"qc\"", "\"qwen-plus\""), compatible.lastRequest().body());
         assertEquals("/compatible-mode/v1/chat/completions", compatible.lastRequest().path());
         assertEquals("echo: hi", json(res.body()).at("/choices/0/message/content").asText());
@@ -93,7 +87,7 @@ class QwenPassthroughIT {
 
     @Test
     void theNativeProtocolStillGetsDashScopesBody() {
-        post("{\"model\":\"qn\"," + MESSAGES + "}");
+        api.chatOk(key, "{\"model\":\"qn\"," + MESSAGES + "}");
         JsonNode sent = dashscope.lastRequest().json();
         assertEquals("qwen-plus", sent.path("model").asText(), sent.toString());
         assertTrue(sent.has("input"), sent.toString());
