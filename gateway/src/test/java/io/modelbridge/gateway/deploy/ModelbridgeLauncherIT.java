@@ -60,6 +60,10 @@ class ModelbridgeLauncherIT {
         if (aot) {
             assertTrue(again.contains("-XX:AOTCache="), again);
         }
+        if (Runtime.version().feature() == 25) {
+            assertTrue(again.contains("-XX:+AOTCompileEagerly"), "a restart compiles from the cache's profiles at once:\n"
+                    + again);
+        }
 
         String plain = startServeAndStop("plain", Map.of("MB_AOT", "off"));
         assertFalse(plain.contains("-XX:AOTCache") || plain.contains("SharedArchiveFile"), plain);

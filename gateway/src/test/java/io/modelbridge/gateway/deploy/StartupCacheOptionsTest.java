@@ -37,7 +37,16 @@ class StartupCacheOptionsTest {
         Files.writeString(cache, "a cache the JVM wrote when the first run stopped");
         // JDK 25 only: cached adapters are not loaded (JDK-8364929 makes two fail to link, with a warning each)
         String adapters = Runtime.version().feature() == 25 ? " -XX:+UnlockDiagnosticVMOptions -XX:-AOTAdapterCaching" : "";
-        assertEquals("-XX:AOTCache=" + cache + adapters, aotOptions(cacheDir, jar, "on"));
+        String using = aotOptions(cacheDir, jar, "on");
+        if (Runtime.version().feature() == 25) { // later JDKs get the eager compilation only while they know its option
+            assertEquals("-XX:AOTCache=" + cache + adapters
+                    + " -XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly", using);
+        }
+        assertTrue(using.startsWith("-XX:AOTCache=" + cache + adapters), using);
+        assertEquals("-XX:AOTCache=" + cache + adapters, script("mb_aot_opts \"$1\" \"$2\"",
+                Map.of("MB_AOT_EAGER", "off"), cacheDir.toString(), jar.toString()), "MB_AOT_EAGER=off");
+        assertEquals("0", script("\"$JAVA_HOME/bin/java\" $(mb_aot_eager) -version >/dev/null 2>&1; echo $?", Map.of()),
+                "the JVM starts with them");
 
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60))); // a rebuild
         String afterRebuild = aotOptions(cacheDir, jar, "on");
