@@ -62,6 +62,12 @@ mb_default_env() {
   echo "MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-33554432} MALLOC_TOP_PAD_=${MALLOC_TOP_PAD_:-8388608}"
 }
 
+# Makes a start with the cache compile the methods the training compiled as soon as their classes are initialised,
+# not once their counters say so (experimental in JDK 25): a restart reaches its steady throughput sooner
+# (docs/benchmarks.md, "Compiling eagerly from the cache"). mb_aot_opts adds them unless MB_AOT_EAGER=off or this
+# JVM does not know them.
+MB_AOT_EAGER_OPTS="-XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly"
+
 # Prints the JVM options of the start-up cache of jar $2, kept in folder $1 (docs/operations.md, "Warm start").
 # JDK 25 and newer: the ahead-of-time cache (JEPs 483, 514, 515: classes loaded and linked, method profiles). A run
 # with -XX:AOTCacheOutput records it, and the JVM writes it when that run exits (./modelbridge runs mb_aot_train
@@ -71,9 +77,15 @@ mb_default_env() {
 # older files are removed. A cache the JVM cannot use is ignored with a warning (the start goes on without it).
 # MB_AOT=off prints nothing.
 mb_aot_opts() {
-  local dir=$1 jar=$2 version major key file
+  local dir=$1 jar=$2 version major key file eager=""
   [ "${MB_AOT:-on}" = off ] && return 0
-  version="$("$JAVA_HOME/bin/java" -version 2>&1)"
+  # One JVM start tells the version and whether this JVM knows the eager compilation's option (same -version text)
+  # shellcheck disable=SC2086 # MB_AOT_EAGER_OPTS holds two options
+  if [ "${MB_AOT_EAGER:-on}" != off ] && version="$("$JAVA_HOME/bin/java" $MB_AOT_EAGER_OPTS -version 2>&1)"; then
+    eager=" $MB_AOT_EAGER_OPTS"
+  else
+    version="$("$JAVA_HOME/bin/java" -version 2>&1)"
+  fi
   major="$(sed -n '1s/^[^"]*"\([0-9]*\).*/\1/p' <<<"$version")"
   [ -n "$major" ] && [ "$major" -ge 19 ] || return 0
   mkdir -p "$dir" || return 0
@@ -91,26 +103,15 @@ mb_aot_opts() {
       # JDK 25 finds the cached adapter code by a hash of the method signature that is not unique (JDK-8364929, fixed
       # in 26): two adapters then fail to link, with two warnings at every start, and are generated as without a
       # cache. Not loading cached adapters at all ends the warnings and costs nothing measurable.
-      echo "-XX:AOTCache=$file -XX:+UnlockDiagnosticVMOptions -XX:-AOTAdapterCaching$(mb_aot_eager)"
+      echo "-XX:AOTCache=$file -XX:+UnlockDiagnosticVMOptions -XX:-AOTAdapterCaching$eager"
     else
-      echo "-XX:AOTCache=$file$(mb_aot_eager)"
+      echo "-XX:AOTCache=$file$eager"
     fi
   else
     file="$dir/modelbridge-$key.jsa"
     find "$dir" -maxdepth 1 -name 'modelbridge-*' ! -name "modelbridge-$key.*" -delete 2>/dev/null || true
     echo "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$file"
   fi
-}
-
-# Prints the options that make a start with the cache compile the methods the training compiled as soon as their
-# classes are initialised, not once their counters say so (-XX:+AOTCompileEagerly, experimental in JDK 25): a
-# restart then reaches its steady throughput sooner (docs/benchmarks.md, "Compiling eagerly from the cache").
-# Nothing when MB_AOT_EAGER=off or when this JVM does not know the option.
-mb_aot_eager() {
-  [ "${MB_AOT_EAGER:-on}" = off ] && return 0
-  "$JAVA_HOME/bin/java" -XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly -version >/dev/null 2>&1 \
-    && echo " -XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly"
-  return 0
 }
 
 # Records the ahead-of-time cache of jar $2 in folder $1 with a training run, when this build and JDK have none yet

@@ -45,7 +45,7 @@ class StartupCacheOptionsTest {
         assertTrue(using.startsWith("-XX:AOTCache=" + cache + adapters), using);
         assertEquals("-XX:AOTCache=" + cache + adapters, script("mb_aot_opts \"$1\" \"$2\"",
                 Map.of("MB_AOT_EAGER", "off"), cacheDir.toString(), jar.toString()), "MB_AOT_EAGER=off");
-        assertEquals("0", script("\"$JAVA_HOME/bin/java\" $(mb_aot_eager) -version >/dev/null 2>&1; echo $?", Map.of()),
+        assertEquals("0", script("\"$JAVA_HOME/bin/java\" $MB_AOT_EAGER_OPTS -version >/dev/null 2>&1; echo $?", Map.of()),
                 "the JVM starts with them");
 
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60))); // a rebuild
