@@ -50,6 +50,8 @@ final class EmbeddedServer implements AutoCloseable {
     private volatile EmbeddedPostgres postgres;
     private volatile Postmaster postmaster;
     private volatile boolean closed;
+    /** Stops the server when the JVM exits without a close; registered once, for every restart of the server. */
+    private final Thread stopAtExit = Thread.ofPlatform().name("embedded-pg-stop").unstarted(this::close);
     private int restarts;
     private boolean stopped; // the dead server was released and awaits its restart
     private long nextPortWarning = System.nanoTime();
@@ -70,6 +72,7 @@ final class EmbeddedServer implements AutoCloseable {
             EmbeddedServer server = new EmbeddedServer(directory, DbSecrets.in(dataDir));
             clearStaleServer(directory);
             server.launch(0, FIRST_START_WAIT, legacy);
+            server.stopAtExit();
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + directory, e);
@@ -81,6 +84,7 @@ final class EmbeddedServer implements AutoCloseable {
                 .setDataDirectory(directory)
                 .setCleanDataDirectory(false)
                 .setPGStartupWait(wait)
+                .setRegisterShutdownHook(false) // stopAtExit: zonky's hook would race the watchdog's restart
                 // a fresh directory: initdb with the superuser's password and SCRAM (these follow zonky's "-A trust")
                 .setLocaleConfig("auth", "scram-sha-256")
                 .setLocaleConfig("pwfile", secrets.superuserFile().toString())
@@ -109,6 +113,21 @@ final class EmbeddedServer implements AutoCloseable {
         postgres = started;
         postmaster = new Postmaster(currentPostmaster()
                 .orElseThrow(() -> new IllegalStateException("no postmaster in " + directory)), List.of());
+    }
+
+    /**
+     * A JVM that exits without closing the server (System.exit, a test's end) stops it in a shutdown hook of ours, under
+     * the lock {@link #restartIfDead()} takes. zonky's own hook stopped it behind the watchdog's back, which found it
+     * dead and started another; zonky then failed to add that one's hook (none can be added during shutdown) and
+     * forgot it, and it outlived the JVM.
+     */
+    private void stopAtExit() {
+        try {
+            Runtime.getRuntime().addShutdownHook(stopAtExit);
+        } catch (IllegalStateException e) { // started while the JVM exits
+            close();
+            throw e;
+        }
     }
 
     /** Before every start: pg_hba.conf allows password logins only (and an earlier trust directory is upgraded). */
@@ -257,7 +276,17 @@ final class EmbeddedServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
+        if (Thread.currentThread() != stopAtExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopAtExit);
+            } catch (IllegalStateException e) {
+                // the JVM is exiting: the hook may run, and finds the server closed
+            }
+        }
         try {
             postgres.close();
         } catch (IOException e) {

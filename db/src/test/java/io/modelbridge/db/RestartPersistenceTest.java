@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +69,49 @@ class RestartPersistenceTest {
         assertFalse(outlived, "the postmaster outlived the close");
     }
 
-    /** A gateway process for the test above: starts, writes a user, says READY and waits to be killed. */
+    /**
+     * A JVM that exits (System.exit, an unhandled SIGHUP) runs its shutdown hooks while its threads carry on. zonky's own
+     * hook stopped the server then, the database's watchdog found it dead within half a second and started another,
+     * and zonky, which registers a shutdown hook after it starts a postmaster, threw (no hook can be added during
+     * shutdown) and forgot that server: it outlived the JVM. The control ITs' shared gateway, closed by a hook of its
+     * own, left such servers on the CI machine.
+     */
+    @Test
+    void aJvmThatExitsWithTheServerOpenLeavesNoServerBehind(@TempDir Path dir) throws Exception {
+        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), ExitingGateway.class.getName(), dir.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolveSibling(dir.getFileName() + ".log").toFile())
+                .start();
+        assertTrue(jvm.waitFor(90, TimeUnit.SECONDS), "the JVM exited");
+        assertEquals(0, jvm.exitValue());
+        Path pidFile = dir.resolve("pg/postmaster.pid");
+        Optional<ProcessHandle> left = Files.exists(pidFile)
+                ? ProcessHandle.of(Long.parseLong(Files.readAllLines(pidFile).get(0).strip())).filter(ProcessHandle::isAlive)
+                : Optional.empty();
+        left.ifPresent(ProcessHandle::destroyForcibly); // a failed run leaves no server behind
+        assertTrue(left.isEmpty(), "a postmaster outlived the JVM: " + left);
+    }
+
+    /**
+     * A process for the test above: starts the database and exits without closing it, its exit held for a while by a
+     * shutdown hook (as a gateway closing itself in one is), while the watchdog runs.
+     */
+    public static final class ExitingGateway {
+        public static void main(String[] args) throws Exception {
+            Database.start(DbSettings.embedded(Path.of(args[0])));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    Thread.sleep(4_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            System.exit(0);
+        }
+    }
+
+    /** A gateway process for {@code startsAfterTheGatewayThatOwnedTheDirectoryWasKilled}: starts, writes a user, says READY
+     * and waits to be killed. */
     public static final class KilledGateway {
         static final String READY = "READY";
 
