@@ -7,12 +7,13 @@ import io.modelbridge.gateway.training.Warmup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.LogManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
-/** Starts the gateway from the environment and stops it gracefully on SIGTERM or SIGINT, exiting 0. */
+/** Starts the gateway from the environment and stops it gracefully on SIGTERM, SIGINT or SIGHUP, exiting 0. */
 public final class GatewayMain {
     /** The argument (with the bundled plugins' folder) that runs {@link AotTraining} instead of the gateway. */
     static final String TRAINING = "--aot-training";
@@ -60,8 +61,19 @@ public final class GatewayMain {
         // Our own handlers, not a shutdown hook: a hook cannot make the exit status 0 after SIGTERM. The stopping
         // thread must not be a daemon (as it would be, inheriting from the signal thread): once the listeners have
         // stopped, the JVM would end mid-close, before the last usage rows are written.
-        Signal.handle(new Signal("TERM"), sig -> Thread.ofPlatform().daemon(false).name("shutdown").start(stop));
-        Signal.handle(new Signal("INT"), sig -> Thread.ofPlatform().daemon(false).name("shutdown").start(stop));
+        // SIGHUP too (the terminal of a gateway run in the foreground closed): the JVM's own exit on it ran no drain and
+        // left the queued usage rows unwritten. Under nohup the JVM leaves an ignored SIGHUP ignored, handler or not.
+        // One stop, whatever signals follow the first: two would close the same parts at once.
+        AtomicBoolean stopping = new AtomicBoolean();
+        for (String signal : new String[] {"TERM", "INT", "HUP"}) {
+            Signal.handle(new Signal(signal), sig -> {
+                if (stopping.compareAndSet(false, true)) {
+                    Thread.ofPlatform().daemon(false).name("shutdown").start(stop);
+                } else {
+                    log.info("SIG{} while stopping: the stop goes on", sig.getName());
+                }
+            });
+        }
     }
 
     /** The start-up cache's training run (scripts/java-env.sh, mb_aot_train): 0 when every answer was as expected. */

@@ -126,6 +126,12 @@ public final class PackagedGateway implements AutoCloseable {
         process.destroy();
     }
 
+    /** Sends the signal of that name ({@code HUP}) with kill(1), and waits for kill to have sent it. */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-s", name, String.valueOf(process.pid())).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -s " + name);
+    }
+
     /** kill -9, and waits for the process to be gone. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();

@@ -43,9 +43,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The packaged gateway, run as ./modelbridge runs it, drains on a real SIGTERM and exits 0: an open stream
+ * The packaged gateway, run as ./modelbridge runs it, drains on a real SIGTERM (or SIGHUP) and exits 0: an open stream
  * finishes, and under load /readyz turns 503 while requests are still served for MB_DRAIN_DELAY_SECONDS, then
  * requests are turned away (with Retry-After and request ids), and every request it answered has exactly one usage
  * row.
@@ -63,8 +65,14 @@ class SigtermDrainIT {
     @TempDir
     Path dataDir;
 
-    @Test
-    void sigtermLetsAnOpenStreamFinishFlushesUsageAndExitsZero() throws Exception {
+    /**
+     * SIGHUP (the terminal of a gateway run in the foreground closed) stops it as SIGTERM does. The JVM's own handling
+     * of it ran shutdown hooks only: no drain, the stream cut, the usage rows still queued never written (52 of 1,731
+     * answered requests under wrk), and the embedded PostgreSQL stopped under the running gateway.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"TERM", "HUP"})
+    void aStopSignalLetsAnOpenStreamFinishFlushesUsageAndExitsZero(String signal) throws Exception {
         SecretLedger.record(RunningGateway.ADMIN_TOKEN);
         try (OpenAiSimulator upstream = OpenAiSimulator.start()) {
             PackagedGateway gateway = start(upstream, Map.of()); // the default drain delay
@@ -78,7 +86,7 @@ class SigtermDrainIT {
                 Iterator<String> lines = res.body().iterator();
                 String first = CompletableFuture.supplyAsync(() -> nextContent(lines)).get(30, TimeUnit.SECONDS);
 
-                gateway.sigterm();
+                gateway.signal(signal);
                 gateway.awaitReadyz(503, Duration.ofSeconds(30)); // draining: /readyz says not ready
                 upstream.reset(); // the upstream sends the rest of the answer
                 boolean[] done = {false};
