@@ -190,7 +190,10 @@ public final class Gateway implements AutoCloseable {
         ApiServices services = new ApiServices(auth, routes::get,
                 new Admission(limits, prices, quotas, usage, control.defaultMaxTokens(), metrics), failover,
                 usage, new TokenCounter(), errors, json, clock, config.maxBodyBytes(), metrics, config.responseProfile(),
-                config.listener().edge().exposeRouting(), storedResponses);
+                config.listener().edge().exposeRouting(), storedResponses, config.listener().bodyMemory());
+        metrics.gauge("modelbridge_request_body_bytes_held",
+                "Request body bytes held in memory now, all requests together (at most MB_BODY_MEMORY_BYTES)",
+                () -> (double) services.bodyMemory().held());
         ChannelProbe probe = new ChannelProbe(plugins, upstream, routeLoader, breakers, clock, config.requestTimeout());
         this.portal = new Portal(db, changes, json, config.portal(), () -> routes.get().aliasNames(), clock);
         AdminApi admin = new AdminApi(db, cipher, plugins, probe, changes, json, errors, adminToken, clock);

@@ -30,6 +30,8 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                             PortalConfig portal, PluginConfig plugins, ListenerConfig listener,
                             ResponseProfile responseProfile, ResponsesConfig responses) {
 
+    public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
     public GatewayConfig {
         requirePort("MB_PORT", port);
         requirePort("MB_ADMIN_PORT", adminPort);
@@ -41,6 +43,10 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
         }
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("MB_MAX_ATTEMPTS must be at least 1, got " + maxAttempts);
+        }
+        if (listener.bodyMemory() < maxBodyBytes) {
+            throw new IllegalArgumentException("MB_BODY_MEMORY_BYTES (" + listener.bodyMemory() + ") must be at least "
+                    + "MB_MAX_BODY_BYTES (" + maxBodyBytes + "): one body of the largest size must fit");
         }
     }
 
@@ -119,6 +125,7 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
     /** Reads MB_* variables; unset ones take the documented defaults. */
     public static GatewayConfig fromEnvironment(Map<String, String> env) {
         Env e = new Env(env);
+        int maxBodyBytes = e.integer("MB_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES);
         Path dataDir = Path.of(e.text("MB_DATA_DIR", "data")).toAbsolutePath().normalize();
         Optional<PostgresUrl> db = databaseUrl(e);
         return new GatewayConfig(
@@ -134,7 +141,7 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                 e.integer("MB_DB_POOL_SIZE", 8),
                 e.optional("MB_ADMIN_TOKEN"),
                 e.optional("MB_MASTER_KEY"),
-                e.integer("MB_MAX_BODY_BYTES", 8 * 1024 * 1024),
+                maxBodyBytes,
                 Duration.ofSeconds(e.integer("MB_DRAIN_SECONDS", 30)),
                 Duration.ofSeconds(e.integer("MB_REQUEST_TIMEOUT_SECONDS", 600)),
                 e.integer("MB_MAX_ATTEMPTS", 3),
@@ -148,7 +155,7 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                         ControlConfig.redis(e.optional("MB_RATE_LIMITS"))),
                 PortalConfig.fromEnvironment(e),
                 PluginConfig.fromEnvironment(e),
-                ListenerConfig.fromEnvironment(e),
+                ListenerConfig.fromEnvironment(e, maxBodyBytes),
                 responseProfile(e),
                 ResponsesConfig.fromEnvironment(e));
     }
@@ -208,6 +215,15 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                 return v.isPresent() ? new BigDecimal(v.get()) : fallback;
             } catch (NumberFormatException ex) {
                 throw new IllegalArgumentException(name + " must be a number, got '" + v.get() + "'");
+            }
+        }
+
+        long wholeNumber(String name, long fallback) {
+            Optional<String> v = optional(name);
+            try {
+                return v.isPresent() ? Long.parseLong(v.get()) : fallback;
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException(name + " must be a whole number, got '" + v.get() + "'");
             }
         }
 

@@ -13,8 +13,12 @@ import java.time.Duration;
  * @param drainDelay     MB_DRAIN_DELAY_SECONDS: on a graceful stop, how long /readyz answers 503 while requests are
  *                       still served, so load balancers stop sending before the drain turns requests away
  * @param edge           CORS and routing disclosure on the OpenAI API routes
+ * @param bodyMemory     MB_BODY_MEMORY_BYTES: request bodies held in memory at once, all connections together; a
+ *                       request whose body would go past it is refused 503 before more of it is read (default: a tenth
+ *                       of the heap, at least MB_MAX_BODY_BYTES)
  */
-public record ListenerConfig(int maxConnections, Duration idleTimeout, Duration drainDelay, ApiEdgeConfig edge) {
+public record ListenerConfig(int maxConnections, Duration idleTimeout, Duration drainDelay, ApiEdgeConfig edge,
+                             long bodyMemory) {
     /** Descriptors kept for everything but client connections: jars, plugins, the database pool, logs, the admin API. */
     static final int RESERVED_DESCRIPTORS = 256;
     /** Where the open-file limit cannot be read (not Unix). */
@@ -23,6 +27,11 @@ public record ListenerConfig(int maxConnections, Duration idleTimeout, Duration 
     static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     /** Two or three health checks of a load balancer probing every 2 s; under Kubernetes see docs/operations.md. */
     static final Duration DEFAULT_DRAIN_DELAY = Duration.ofSeconds(5);
+    /**
+     * A body costs the gateway several times its size while its request runs (its bytes, the parsed text as it is read,
+     * the body sent upstream): 48 bodies of 8 MiB at once ran a 1.5 GiB heap out of memory.
+     */
+    static final int HEAP_SHARE_FOR_BODIES = 10;
 
     public ListenerConfig {
         if (maxConnections < 1) {
@@ -35,11 +44,15 @@ public record ListenerConfig(int maxConnections, Duration idleTimeout, Duration 
         if (drainDelay.isNegative()) {
             throw new IllegalArgumentException("MB_DRAIN_DELAY_SECONDS must be 0 or more, got " + drainDelay.toSeconds());
         }
+        if (bodyMemory < 1024) {
+            throw new IllegalArgumentException("MB_BODY_MEMORY_BYTES must be at least 1024, got " + bodyMemory);
+        }
     }
 
-    /** With the default drain delay and edge settings. */
+    /** With the default drain delay, edge settings and body memory (for bodies of the default size limit). */
     public ListenerConfig(int maxConnections, Duration idleTimeout) {
-        this(maxConnections, idleTimeout, DEFAULT_DRAIN_DELAY, ApiEdgeConfig.defaults());
+        this(maxConnections, idleTimeout, DEFAULT_DRAIN_DELAY, ApiEdgeConfig.defaults(),
+                defaultBodyMemory(GatewayConfig.DEFAULT_MAX_BODY_BYTES));
     }
 
     public static ListenerConfig defaults() {
@@ -47,11 +60,20 @@ public record ListenerConfig(int maxConnections, Duration idleTimeout, Duration 
     }
 
     public ListenerConfig withDrainDelay(Duration delay) {
-        return new ListenerConfig(maxConnections, idleTimeout, delay, edge);
+        return new ListenerConfig(maxConnections, idleTimeout, delay, edge, bodyMemory);
     }
 
     public ListenerConfig withEdge(ApiEdgeConfig settings) {
-        return new ListenerConfig(maxConnections, idleTimeout, drainDelay, settings);
+        return new ListenerConfig(maxConnections, idleTimeout, drainDelay, settings, bodyMemory);
+    }
+
+    public ListenerConfig withBodyMemory(long bytes) {
+        return new ListenerConfig(maxConnections, idleTimeout, drainDelay, edge, bytes);
+    }
+
+    /** A tenth of the heap, and room for one body of the largest size accepted. */
+    static long defaultBodyMemory(long maxBodyBytes) {
+        return Math.max(maxBodyBytes, Runtime.getRuntime().maxMemory() / HEAP_SHARE_FOR_BODIES);
     }
 
     /**
@@ -71,7 +93,7 @@ public record ListenerConfig(int maxConnections, Duration idleTimeout, Duration 
                 ? unix.getMaxFileDescriptorCount() : -1;
     }
 
-    static ListenerConfig fromEnvironment(GatewayConfig.Env env) {
+    static ListenerConfig fromEnvironment(GatewayConfig.Env env, long maxBodyBytes) {
         long limit = openFileLimit();
         int max = env.integer("MB_MAX_CONNECTIONS", defaultMaxConnections(limit));
         if (limit > 0 && max >= limit) {
@@ -81,6 +103,7 @@ public record ListenerConfig(int maxConnections, Duration idleTimeout, Duration 
         return new ListenerConfig(max, Duration.ofSeconds(env.integer("MB_IDLE_TIMEOUT_SECONDS",
                 (int) DEFAULT_IDLE_TIMEOUT.toSeconds())),
                 Duration.ofSeconds(env.integer("MB_DRAIN_DELAY_SECONDS", (int) DEFAULT_DRAIN_DELAY.toSeconds())),
-                ApiEdgeConfig.fromEnvironment(env));
+                ApiEdgeConfig.fromEnvironment(env),
+                env.wholeNumber("MB_BODY_MEMORY_BYTES", defaultBodyMemory(maxBodyBytes)));
     }
 }

@@ -29,9 +29,9 @@ final class AnthropicCountTokens implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        try {
+        try (BodyMemory.Hold memory = s.bodyMemory().hold()) {
             Caller caller = s.auth().authenticate(codec.credential(req), ClientAddress.of(req));
-            JsonNode body = RequestBodies.readJson(req, s.json(), s.maxBodyBytes());
+            JsonNode body = RequestBodies.readJson(req, s.json(), s.maxBodyBytes(), memory);
             ChatRequest chat = codec.parser().parse(body, false);
             Models.plan(s, caller, chat.model());
             byte[] answer = s.json().writeValueAsBytes(

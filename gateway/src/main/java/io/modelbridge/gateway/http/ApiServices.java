@@ -6,7 +6,6 @@ import io.modelbridge.gateway.error.ErrorWriter;
 import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.pipeline.Admission;
 import io.modelbridge.gateway.pipeline.Failover;
-import io.modelbridge.gateway.responses.NoResponseStore;
 import io.modelbridge.gateway.responses.ResponseStore;
 import io.modelbridge.gateway.routing.RouteTable;
 import io.modelbridge.gateway.usage.TokenCounter;
@@ -23,30 +22,17 @@ public record ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Ad
                           UsageRecorder usage,
                           TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock, long maxBodyBytes,
                           GatewayMetrics metrics, ResponseProfile responseProfile, TargetHeaders targetHeaders,
-                          ResponseStore responses) {
+                          ResponseStore responses, BodyMemory bodyMemory) {
 
-    /** With routing headers as MB_EXPOSE_ROUTING says ({@code exposeRouting}). */
+    /**
+     * With routing headers as MB_EXPOSE_ROUTING says ({@code exposeRouting}), and request bodies held within
+     * {@code bodyMemory} bytes (MB_BODY_MEMORY_BYTES).
+     */
     public ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,
                        UsageRecorder usage, TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock,
                        long maxBodyBytes, GatewayMetrics metrics, ResponseProfile responseProfile,
-                       boolean exposeRouting, ResponseStore responses) {
+                       boolean exposeRouting, ResponseStore responses, long bodyMemory) {
         this(auth, routes, admission, failover, usage, tokens, errors, json, clock, maxBodyBytes, metrics,
-                responseProfile, TargetHeaders.of(exposeRouting), responses);
-    }
-
-    /** Routing headers hidden (MB_EXPOSE_ROUTING's default), and no stored responses: every Responses API request
-     * behaves as {@code store: false}. */
-    public ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,
-                       UsageRecorder usage, TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock,
-                       long maxBodyBytes, GatewayMetrics metrics, ResponseProfile responseProfile) {
-        this(auth, routes, admission, failover, usage, tokens, errors, json, clock, maxBodyBytes, metrics,
-                responseProfile, TargetHeaders.HIDDEN, new NoResponseStore());
-    }
-
-    public ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,
-                       UsageRecorder usage, TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock,
-                       long maxBodyBytes, GatewayMetrics metrics) {
-        this(auth, routes, admission, failover, usage, tokens, errors, json, clock, maxBodyBytes, metrics,
-                ResponseProfile.FULL);
+                responseProfile, TargetHeaders.of(exposeRouting), responses, new BodyMemory(bodyMemory));
     }
 }

@@ -41,10 +41,11 @@ final class RequestPipeline {
         exchange.dialect = codec.dialect();
         exchange.identify(res);
         Admission.Ticket ticket = null;
-        try (RequestContext.Scope scope = RequestContext.open(exchange.logName())) {
+        try (RequestContext.Scope scope = RequestContext.open(exchange.logName());
+             BodyMemory.Hold memory = s.bodyMemory().hold()) {
             exchange.caller = s.auth().authenticate(codec.credential(req), ClientAddress.of(req));
             exchange.profile = ResponseProfile.parse(exchange.caller.key().responseProfile()).orElse(s.responseProfile());
-            byte[] body = RequestBodies.read(req, s.maxBodyBytes());
+            byte[] body = RequestBodies.read(req, s.maxBodyBytes(), memory);
             C call = codec.decode(body, s.json(), exchange.caller, model -> exchange.named(model, s.routes().get()));
             exchange.model = operation.model(call);
             exchange.stream = operation.stream(call);

@@ -45,4 +45,23 @@ class ListenerConfigTest {
             assertTrue(e.getMessage().contains("open-file limit"), e.getMessage());
         }
     }
+
+    @Test
+    void bodyMemoryIsATenthOfTheHeapWithRoomForOneLargestBody() {
+        long tenth = Runtime.getRuntime().maxMemory() / 10;
+        assertEquals(Math.max(tenth, 8 * 1024 * 1024),
+                GatewayConfig.fromEnvironment(Map.of()).listener().bodyMemory());
+        long huge = tenth + 1024;
+        assertEquals(huge, GatewayConfig.fromEnvironment(Map.of("MB_MAX_BODY_BYTES", String.valueOf(huge)))
+                .listener().bodyMemory(), "a larger MB_MAX_BODY_BYTES raises the default");
+        assertEquals(5_000_000_000L, GatewayConfig.fromEnvironment(Map.of("MB_BODY_MEMORY_BYTES", "5000000000"))
+                .listener().bodyMemory());
+        var e = assertThrows(IllegalArgumentException.class, () -> GatewayConfig.fromEnvironment(
+                Map.of("MB_BODY_MEMORY_BYTES", "1048576")));
+        assertTrue(e.getMessage().startsWith("MB_BODY_MEMORY_BYTES (1048576) must be at least MB_MAX_BODY_BYTES"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GatewayConfig.fromEnvironment(
+                Map.of("MB_BODY_MEMORY_BYTES", "lots")));
+        assertTrue(e.getMessage().startsWith("MB_BODY_MEMORY_BYTES must be a whole number"), e.getMessage());
+    }
 }
