@@ -179,6 +179,13 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                 "MB_RESPONSE_PROFILE must be full or classic, got '" + n + "'"))).orElse(ResponseProfile.FULL);
     }
 
+    /** With another MB_MAX_BODY_BYTES. */
+    public GatewayConfig withMaxBodyBytes(long bytes) {
+        return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
+                dbPoolSize, adminToken, masterKey, bytes, drainGrace, requestTimeout, maxAttempts, control,
+                portal, plugins, listener, responseProfile, responses);
+    }
+
     /** With another MB_RESPONSE_PROFILE. */
     public GatewayConfig withResponseProfile(ResponseProfile profile) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
@@ -228,12 +235,11 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
         }
 
         int integer(String name, int fallback) {
-            Optional<String> v = optional(name);
-            try {
-                return v.isPresent() ? Integer.parseInt(v.get()) : fallback;
-            } catch (NumberFormatException ex) {
-                throw new IllegalArgumentException(name + " must be a whole number, got '" + v.get() + "'");
+            long value = wholeNumber(name, fallback);
+            if (value != (int) value) {
+                throw new IllegalArgumentException(name + " must be a whole number, got '" + value + "'");
             }
+            return (int) value;
         }
     }
 }

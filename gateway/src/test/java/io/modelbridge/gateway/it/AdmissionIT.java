@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modelbridge.gateway.config.GatewayConfig;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -34,10 +33,7 @@ class AdmissionIT {
     static void start() {
         upstream = OpenAiSimulator.start();
         upstream.replyWith("ok");
-        gateway = RunningGateway.start(dataDir, c -> new GatewayConfig(c.host(), c.port(), c.adminHost(),
-                c.adminPort(), c.dataDir(), c.pluginsDir(), c.dbUrl(), c.dbUser(), c.dbPassword(), c.dbPoolSize(),
-                c.adminToken(), c.masterKey(), MAX_BODY, c.drainGrace(), c.requestTimeout(), c.maxAttempts(),
-                c.control(), c.portal(), c.plugins(), c.listener()));
+        gateway = RunningGateway.start(dataDir, c -> c.withMaxBodyBytes(MAX_BODY));
         api = new ApiCalls(gateway.api());
         ObjectNode channel = JSON.createObjectNode().put("name", "sim").put("provider", "openai")
                 .put("credential", upstream.apiKey()).put("base_url", upstream.baseUri().toString());

@@ -3,7 +3,6 @@ package io.modelbridge.gateway.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.modelbridge.gateway.config.GatewayConfig;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,10 +43,8 @@ class BodyMemoryIT {
     static void start() {
         upstream = OpenAiSimulator.start();
         upstream.replyWith("ok");
-        gateway = RunningGateway.start(dataDir, c -> new GatewayConfig(c.host(), c.port(), c.adminHost(),
-                c.adminPort(), c.dataDir(), c.pluginsDir(), c.dbUrl(), c.dbUser(), c.dbPassword(), c.dbPoolSize(),
-                c.adminToken(), c.masterKey(), BUDGET, c.drainGrace(), c.requestTimeout(), c.maxAttempts(),
-                c.control(), c.portal(), c.plugins(), c.listener().withBodyMemory(BUDGET)));
+        gateway = RunningGateway.start(dataDir, c -> c.withMaxBodyBytes(BUDGET)
+                .withListener(c.listener().withBodyMemory(BUDGET)));
         api = new ApiCalls(gateway.api());
         gateway.channel("sim", "openai", upstream.baseUri().toString(), upstream.apiKey(), "gpt-4o");
         key = gateway.userWithKey("uploader");
