@@ -35,6 +35,7 @@ import io.modelbridge.gateway.http.ApiServices;
 import io.modelbridge.gateway.http.ConnectionReuse;
 import io.modelbridge.gateway.http.InFlight;
 import io.modelbridge.gateway.http.OpenAiRoutes;
+import io.modelbridge.gateway.limits.BodyMemory;
 import io.modelbridge.gateway.limits.RateLimiter;
 import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.metrics.GaugeSources;
@@ -114,6 +115,7 @@ public final class Gateway implements AutoCloseable {
         ObjectMapper json = JsonMapper.builder(JsonFactory.builder()
                 .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build()).build();
         ErrorWriter errors = new ErrorWriter(json);
+        BodyMemory bodyMemory = new BodyMemory(config.listener().bodyMemory());
         String adminToken = SecretFiles.adminToken(config);
         CredentialCipher cipher = new CredentialCipher(SecretFiles.masterKey(config));
         this.instanceId = InstanceIdentity.of(config);
@@ -190,10 +192,9 @@ public final class Gateway implements AutoCloseable {
         ApiServices services = new ApiServices(auth, routes::get,
                 new Admission(limits, prices, quotas, usage, control.defaultMaxTokens(), metrics), failover,
                 usage, new TokenCounter(), errors, json, clock, config.maxBodyBytes(), metrics, config.responseProfile(),
-                config.listener().edge().exposeRouting(), storedResponses, config.listener().bodyMemory());
-        metrics.gauge("modelbridge_request_body_bytes_held",
-                "Request body bytes held in memory now, all requests together (at most MB_BODY_MEMORY_BYTES)",
-                () -> (double) services.bodyMemory().held());
+                config.listener().edge().exposeRouting(), storedResponses, bodyMemory);
+        metrics.gauge("modelbridge_body_bytes_held", "Request bodies and whole upstream answers held in memory now, "
+                + "all requests together (at most MB_BODY_MEMORY_BYTES)", () -> (double) bodyMemory.held());
         ChannelProbe probe = new ChannelProbe(plugins, upstream, routeLoader, breakers, clock, config.requestTimeout());
         this.portal = new Portal(db, changes, json, config.portal(), () -> routes.get().aliasNames(), clock);
         AdminApi admin = new AdminApi(db, cipher, plugins, probe, changes, json, errors, adminToken, clock);

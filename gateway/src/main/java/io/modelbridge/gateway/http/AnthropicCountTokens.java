@@ -10,6 +10,7 @@ import io.modelbridge.gateway.auth.Caller;
 import io.modelbridge.gateway.error.ClientGoneException;
 import io.modelbridge.gateway.error.ErrorMapper;
 import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.limits.BodyMemory;
 import io.modelbridge.spi.ChatRequest;
 
 /**

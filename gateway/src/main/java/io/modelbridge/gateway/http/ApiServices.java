@@ -3,6 +3,8 @@ package io.modelbridge.gateway.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelbridge.gateway.auth.KeyAuthenticator;
 import io.modelbridge.gateway.error.ErrorWriter;
+import io.modelbridge.gateway.limits.BodyMemory;
+import io.modelbridge.gateway.limits.BodyMemory;
 import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.pipeline.Admission;
 import io.modelbridge.gateway.pipeline.Failover;
@@ -25,14 +27,13 @@ public record ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Ad
                           ResponseStore responses, BodyMemory bodyMemory) {
 
     /**
-     * With routing headers as MB_EXPOSE_ROUTING says ({@code exposeRouting}), and request bodies held within
-     * {@code bodyMemory} bytes (MB_BODY_MEMORY_BYTES).
+     * With routing headers as MB_EXPOSE_ROUTING says ({@code exposeRouting}).
      */
     public ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,
                        UsageRecorder usage, TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock,
                        long maxBodyBytes, GatewayMetrics metrics, ResponseProfile responseProfile,
-                       boolean exposeRouting, ResponseStore responses, long bodyMemory) {
+                       boolean exposeRouting, ResponseStore responses, BodyMemory bodyMemory) {
         this(auth, routes, admission, failover, usage, tokens, errors, json, clock, maxBodyBytes, metrics,
-                responseProfile, TargetHeaders.of(exposeRouting), responses, new BodyMemory(bodyMemory));
+                responseProfile, TargetHeaders.of(exposeRouting), responses, bodyMemory);
     }
 }

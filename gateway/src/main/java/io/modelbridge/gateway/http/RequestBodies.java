@@ -10,19 +10,16 @@ import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.limits.BodyMemory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Reads a JSON request body within the size limit. */
 final class RequestBodies {
     private static final Logger LOG = LoggerFactory.getLogger(RequestBodies.class);
-    /** Bodies up to this size are read at once; larger ones in pieces of it. */
-    static final int PIECE = 64 * 1024;
     private RequestBodies() {}
 
     static JsonNode readJson(ServerRequest req, ObjectMapper json, long limit, BodyMemory.Hold memory) {
@@ -60,8 +57,8 @@ final class RequestBodies {
 
     /**
      * Reads up to {@code expected} bytes (the Content-Length when sent, so a small body gets an array of its size,
-     * not readNBytes' 16 KiB chunks) and refuses a body over {@code limit}. A larger body is read in pieces of
-     * {@value #PIECE} bytes, each taken from the body memory before it is read.
+     * not readNBytes' 16 KiB chunks) and refuses a body over {@code limit}; the room for it is taken from the body
+     * memory as it is read.
      */
     private static byte[] readAtMost(ServerRequest req, long expected, long limit, BodyMemory.Hold memory) {
         if (req.headers().contains(HeaderNames.CONTENT_ENCODING)
@@ -73,8 +70,7 @@ final class RequestBodies {
         // connection instead.
         InputStream in = req.content().inputStream();
         try {
-            long wanted = Math.min(Integer.MAX_VALUE - 8, expected + 1);
-            byte[] bytes = wanted <= PIECE ? piece(in, (int) wanted, memory) : pieces(in, wanted, limit, memory);
+            byte[] bytes = memory.readNBytes(in, (int) Math.min(Integer.MAX_VALUE - 8, expected + 1));
             if (bytes.length > limit) {
                 throw new GatewayException(ApiError.tooLarge(limit));
             }
@@ -89,36 +85,6 @@ final class RequestBodies {
                  | DataReader.InsufficientDataAvailableException e) {
             throw new GatewayException(CLIENT_CLOSED);
         }
-    }
-
-    /** Up to {@code wanted} bytes, in pieces, stopping past {@code limit}; joined in one array. */
-    private static byte[] pieces(InputStream in, long wanted, long limit, BodyMemory.Hold memory) throws IOException {
-        List<byte[]> pieces = new ArrayList<>();
-        long total = 0;
-        while (total < wanted && total <= limit) {
-            int size = (int) Math.min(PIECE, wanted - total);
-            byte[] piece = piece(in, size, memory);
-            pieces.add(piece);
-            total += piece.length;
-            if (piece.length < size) {
-                break; // the body's end
-            }
-        }
-        byte[] body = new byte[(int) total];
-        int at = 0;
-        for (byte[] piece : pieces) {
-            System.arraycopy(piece, 0, body, at, piece.length);
-            at += piece.length;
-        }
-        return body;
-    }
-
-    /** Up to {@code size} bytes (fewer at the body's end), their room taken from the body memory first. */
-    private static byte[] piece(InputStream in, int size, BodyMemory.Hold memory) throws IOException {
-        memory.take(size);
-        byte[] piece = in.readNBytes(size);
-        memory.giveBack(size - piece.length);
-        return piece;
     }
 
     /** Counted as 499, nginx's status for it: the client went away mid-upload, nothing failed on our side. */

@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.modelbridge.gateway.error.ClientGoneException;
 import io.modelbridge.gateway.error.ErrorMapper;
 import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.limits.BodyMemory;
 import io.modelbridge.gateway.limits.RateAdmission;
 import io.modelbridge.gateway.pipeline.Admission;
 import io.modelbridge.gateway.pipeline.RequestContext;
@@ -41,8 +42,8 @@ final class RequestPipeline {
         exchange.dialect = codec.dialect();
         exchange.identify(res);
         Admission.Ticket ticket = null;
-        try (RequestContext.Scope scope = RequestContext.open(exchange.logName());
-             BodyMemory.Hold memory = s.bodyMemory().hold()) {
+        try (BodyMemory.Hold memory = s.bodyMemory().hold();
+             RequestContext.Scope scope = RequestContext.open(exchange.logName(), memory)) {
             exchange.caller = s.auth().authenticate(codec.credential(req), ClientAddress.of(req));
             exchange.profile = ResponseProfile.parse(exchange.caller.key().responseProfile()).orElse(s.responseProfile());
             byte[] body = RequestBodies.read(req, s.maxBodyBytes(), memory);

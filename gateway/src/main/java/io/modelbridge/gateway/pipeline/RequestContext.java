@@ -1,11 +1,15 @@
 package io.modelbridge.gateway.pipeline;
 
+import io.modelbridge.gateway.limits.BodyMemory;
+
 /**
  * The id of the request the current thread serves (each request has its own virtual thread), so log lines deep in
- * the pipeline can name it without every method passing it along.
+ * the pipeline can name it without every method passing it along; and its share of the body memory, which the
+ * upstream client takes a whole answer's room from.
  */
 public final class RequestContext {
     private static final ThreadLocal<String> ID = new ThreadLocal<>();
+    private static final ThreadLocal<BodyMemory.Hold> MEMORY = new ThreadLocal<>();
 
     private RequestContext() {}
 
@@ -13,6 +17,21 @@ public final class RequestContext {
     public static Scope open(String requestId) {
         ID.set(requestId);
         return ID::remove;
+    }
+
+    /** Binds {@code requestId} and the request's body memory to this thread until the returned scope is closed. */
+    public static Scope open(String requestId, BodyMemory.Hold memory) {
+        ID.set(requestId);
+        MEMORY.set(memory);
+        return () -> {
+            ID.remove();
+            MEMORY.remove();
+        };
+    }
+
+    /** The current request's share of the body memory, or null outside a request (an admin probe, a test). */
+    public static BodyMemory.Hold memory() {
+        return MEMORY.get();
     }
 
     /** The current request's id, or "-" outside a request. */

@@ -1,6 +1,7 @@
 package io.modelbridge.gateway.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelbridge.testkit.openai.OpenAiSimulator;
@@ -23,9 +24,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Request bodies held in memory at once are bounded (MB_BODY_MEMORY_BYTES), whoever sends them: 48 clients of one key
- * sending 8 MiB bodies at once ran a 1.5 GiB heap out of memory. Here the budget and the largest body are both 1 MiB:
- * while one client is half-way through a large body, another large body is refused 503 {@code server_busy} with
+ * Request bodies and whole upstream answers held in memory at once are bounded (MB_BODY_MEMORY_BYTES), whoever sends
+ * them: 48 clients of one key sending 8 MiB bodies at once ran a 1.5 GiB heap out of memory, and so did 48 small
+ * requests whose upstream answered 15 MiB each. Here the budget and the largest body are both 1 MiB: while one client
+ * is part-way through a large body, another large body, or a large answer, fails 503 {@code server_busy} with
  * Retry-After, small requests are still answered, and once the first is done the budget is whole again.
  */
 @Tag("it")
@@ -58,6 +60,7 @@ class BodyMemoryIT {
 
     @Test
     void aBodyPastTheBudgetIsRefusedUntilTheBodiesHeldAreDone() throws Exception {
+        upstream.replyWith("ok");
         byte[] slow = AdmissionIT.singleWord(1_000_000).replace("\"big\"", "\"gpt-4o\"").getBytes(StandardCharsets.UTF_8);
         String large = AdmissionIT.singleWord(600_000).replace("\"big\"", "\"gpt-4o\"");
         try (Socket socket = new Socket(gateway.api().getHost(), gateway.api().getPort())) {
@@ -88,8 +91,38 @@ class BodyMemoryIT {
         awaitHeld(0, 0); // no room is held once every request is done (each gives it back after its answer)
     }
 
+    @Test
+    void anAnswerPastTheBudgetFailsTheRequestWithoutBlamingTheChannel() throws Exception {
+        String answer = "x".repeat(600_000);
+        upstream.replyWith(answer);
+        HttpResponse<String> alone = api.chatOk(key, ApiCalls.chat("gpt-4o", "a large answer fits alone", false));
+        assertEquals(answer, ApiCalls.json(alone.body()).at("/choices/0/message/content").asText());
+        awaitHeld(0, 0);
+
+        byte[] slow = AdmissionIT.singleWord(600_000).replace("\"big\"", "\"gpt-4o\"").getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket(gateway.api().getHost(), gateway.api().getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + key
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + slow.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(slow, 0, 500_000);
+            out.flush();
+            awaitHeld(500_000, BUDGET);
+
+            HttpResponse<String> refused = api.post("/v1/chat/completions", key,
+                    ApiCalls.chat("gpt-4o", "its answer does not fit now", false));
+            assertEquals(503, refused.statusCode(), refused.body().substring(0, Math.min(300, refused.body().length())));
+            assertEquals("server_busy", ApiCalls.json(refused.body()).at("/error/code").asText(), refused.body());
+            assertEquals("1", refused.headers().firstValue("retry-after").orElse(null));
+        } // the slow client gives up: its room is given back
+        awaitHeld(0, 0);
+        assertEquals(answer, ApiCalls.json(api.chatOk(key, ApiCalls.chat("gpt-4o", "fits again", false)).body())
+                .at("/choices/0/message/content").asText());
+        assertFalse(scrape().contains("modelbridge_upstream_errors_total{"), "no failure counted against the channel");
+    }
+
     /**
-     * Waits until the bodies held (modelbridge_request_body_bytes_held) are between {@code least} and {@code most}
+     * Waits until the bodies held (modelbridge_body_bytes_held) are between {@code least} and {@code most}
      * bytes.
      */
     private static void awaitHeld(long least, long most) throws IOException, InterruptedException {
@@ -104,9 +137,8 @@ class BodyMemoryIT {
     }
 
     private static double held() throws IOException, InterruptedException {
-        String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.admin().resolve("/metrics"))
-                .build(), HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("(?m)^modelbridge_request_body_bytes_held (\\S+)$").matcher(scrape);
+        String scrape = scrape();
+        Matcher m = Pattern.compile("(?m)^modelbridge_body_bytes_held (\\S+)$").matcher(scrape);
         assertTrue(m.find(), scrape);
         return Double.parseDouble(m.group(1));
     }
@@ -117,5 +149,10 @@ class BodyMemoryIT {
             line.append((char) b);
         }
         return line.toString();
+    }
+
+    private static String scrape() throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.admin().resolve("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 }
