@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The request bodies and whole upstream answers held in memory at once, all requests together, within
- * MB_BODY_MEMORY_BYTES. Each request's {@link Hold} takes room for its body and its answers as they are read, in
+ * The request bodies, whole upstream answers and replayed conversations held in memory at once, all requests
+ * together, within MB_BODY_MEMORY_BYTES. Each request's {@link Hold} takes room for its body and its answers as they are read, in
  * pieces of {@value #PIECE} bytes (a slow sender holds only what it has sent), and gives it back when the request ends.
  * A piece that would go past the budget fails the request with 503 {@code server_busy} and Retry-After. Without the
  * bound, 48 clients of one key sending 8 MiB bodies at once ran a 1.5 GiB heap out of memory, and so did 48 small
@@ -83,7 +83,7 @@ public final class BodyMemory {
         }
 
         /** Takes {@code n} more bytes of the budget, or fails the request when they are not there. */
-        void take(long n) {
+        public void take(long n) {
             long now;
             do {
                 now = held.get();

@@ -12,6 +12,8 @@ import io.modelbridge.db.jooq.tables.records.StoredResponsesRecord;
 import io.modelbridge.gateway.config.ResponsesConfig;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.limits.BodyMemory;
+import io.modelbridge.gateway.pipeline.RequestContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -104,6 +106,10 @@ public final class PostgresResponseStore implements ResponseStore {
                     + ResponsesConfig.CONVERSATION_LENGTH + " responses and " + config.conversationBytes()
                     + " bytes): start a new conversation, sending the context you need as input.",
                     "previous_response_id"));
+        }
+        BodyMemory.Hold memory = RequestContext.memory();
+        if (last != null && memory != null) {
+            memory.take(last.total()); // 8 MiB by default, read before the request's quota is checked
         }
         Map<String, StoredResponse> byId = dsl.selectFrom(R)
                 .where(R.ID.in(links.stream().map(Link::id).toList()), owned(userId))

@@ -11,6 +11,8 @@ import io.modelbridge.db.DbSettings;
 import io.modelbridge.db.repo.UserRepository;
 import io.modelbridge.gateway.config.ResponsesConfig;
 import io.modelbridge.gateway.error.GatewayException;
+import io.modelbridge.gateway.limits.BodyMemory;
+import io.modelbridge.gateway.pipeline.RequestContext;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -167,6 +169,28 @@ class PostgresResponseStoreTest {
         StoredResponse ninth = save(alice, last.id(), 1000);
         GatewayException e = assertThrows(GatewayException.class, () -> store.conversation(ninth.id(), alice));
         assertEquals(400, e.error().status());
+    }
+
+    /** A replay takes its room from the request's body memory before it is read: past it, 503 server_busy. */
+    @Test
+    void aConversationReplayTakesItsRoomFromTheBodyMemory() {
+        StoredResponse last = null;
+        for (int i = 0; i < 4; i++) {
+            last = save(alice, last == null ? null : last.id(), 1000);
+        }
+        String id = last.id();
+        BodyMemory memory = new BodyMemory(3_500);
+        try (BodyMemory.Hold hold = memory.hold(); RequestContext.Scope scope = RequestContext.open("req_x", hold)) {
+            GatewayException e = assertThrows(GatewayException.class, () -> store.conversation(id, alice));
+            assertEquals(503, e.error().status());
+            assertEquals("server_busy", e.error().code());
+        }
+        memory = new BodyMemory(4_000);
+        try (BodyMemory.Hold hold = memory.hold(); RequestContext.Scope scope = RequestContext.open("req_y", hold)) {
+            assertEquals(4, store.conversation(id, alice).size());
+            assertEquals(4_000, memory.held(), "held until the request ends");
+        }
+        assertEquals(0, memory.held());
     }
 
     @Test
