@@ -116,10 +116,10 @@ final class EmbeddedServer implements AutoCloseable {
     }
 
     /**
-     * A JVM that exits without closing the server (System.exit, a test's end) stops it in a shutdown hook of ours, under
-     * the lock {@link #restartIfDead()} takes. zonky's own hook stopped it behind the watchdog's back, which found it
-     * dead and started another; zonky then failed to add that one's hook (none can be added during shutdown) and
-     * forgot it, and it outlived the JVM.
+     * A JVM that exits without closing the server (System.exit, a test's end) stops it in a shutdown hook of ours,
+     * under the lock {@link #restartIfDead()} takes. zonky's own hook stopped it behind the watchdog's back, which
+     * found it dead and started another; zonky then failed to add that one's hook (none can be added during shutdown)
+     * and forgot it, and it outlived the JVM.
      */
     private void stopAtExit() {
         try {

@@ -86,7 +86,8 @@ class RestartPersistenceTest {
         assertEquals(0, jvm.exitValue());
         Path pidFile = dir.resolve("pg/postmaster.pid");
         Optional<ProcessHandle> left = Files.exists(pidFile)
-                ? ProcessHandle.of(Long.parseLong(Files.readAllLines(pidFile).get(0).strip())).filter(ProcessHandle::isAlive)
+                ? ProcessHandle.of(Long.parseLong(Files.readAllLines(pidFile).get(0).strip()))
+                        .filter(ProcessHandle::isAlive)
                 : Optional.empty();
         left.ifPresent(ProcessHandle::destroyForcibly); // a failed run leaves no server behind
         assertTrue(left.isEmpty(), "a postmaster outlived the JVM: " + left);
@@ -110,8 +111,10 @@ class RestartPersistenceTest {
         }
     }
 
-    /** A gateway process for {@code startsAfterTheGatewayThatOwnedTheDirectoryWasKilled}: starts, writes a user, says READY
-     * and waits to be killed. */
+    /**
+     * A gateway process for {@code startsAfterTheGatewayThatOwnedTheDirectoryWasKilled}: starts, writes a user, says
+     * READY and waits to be killed.
+     */
     public static final class KilledGateway {
         static final String READY = "READY";
 

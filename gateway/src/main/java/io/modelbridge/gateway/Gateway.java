@@ -193,8 +193,9 @@ public final class Gateway implements AutoCloseable {
                 new Admission(limits, prices, quotas, usage, control.defaultMaxTokens(), metrics), failover,
                 usage, new TokenCounter(), errors, json, clock, config.maxBodyBytes(), metrics, config.responseProfile(),
                 config.listener().edge().exposeRouting(), storedResponses, bodyMemory);
-        metrics.gauge("modelbridge_body_bytes_held", "Request bodies and whole upstream answers held in memory now, "
-                + "all requests together (at most MB_BODY_MEMORY_BYTES)", () -> (double) bodyMemory.held());
+        metrics.gauge("modelbridge_body_bytes_held", "Request bodies, whole upstream answers and replayed "
+                + "conversations held in memory now, all requests together (at most MB_BODY_MEMORY_BYTES)",
+                () -> (double) bodyMemory.held());
         ChannelProbe probe = new ChannelProbe(plugins, upstream, routeLoader, breakers, clock, config.requestTimeout());
         this.portal = new Portal(db, changes, json, config.portal(), () -> routes.get().aliasNames(), clock);
         AdminApi admin = new AdminApi(db, cipher, plugins, probe, changes, json, errors, adminToken, clock);

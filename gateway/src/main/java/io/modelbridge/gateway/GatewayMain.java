@@ -61,8 +61,9 @@ public final class GatewayMain {
         // Our own handlers, not a shutdown hook: a hook cannot make the exit status 0 after SIGTERM. The stopping
         // thread must not be a daemon (as it would be, inheriting from the signal thread): once the listeners have
         // stopped, the JVM would end mid-close, before the last usage rows are written.
-        // SIGHUP too (the terminal of a gateway run in the foreground closed): the JVM's own exit on it ran no drain and
-        // left the queued usage rows unwritten. Under nohup the JVM leaves an ignored SIGHUP ignored, handler or not.
+        // SIGHUP too (the terminal of a gateway run in the foreground closed): the JVM's own exit on it ran no drain
+        // and left the queued usage rows unwritten. Under nohup the JVM leaves an ignored SIGHUP ignored, handler or
+        // not.
         // One stop, whatever signals follow the first: two would close the same parts at once.
         AtomicBoolean stopping = new AtomicBoolean();
         for (String signal : new String[] {"TERM", "INT", "HUP"}) {

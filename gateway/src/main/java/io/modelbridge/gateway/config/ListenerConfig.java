@@ -13,9 +13,9 @@ import java.time.Duration;
  * @param drainDelay     MB_DRAIN_DELAY_SECONDS: on a graceful stop, how long /readyz answers 503 while requests are
  *                       still served, so load balancers stop sending before the drain turns requests away
  * @param edge           CORS and routing disclosure on the OpenAI API routes
- * @param bodyMemory     MB_BODY_MEMORY_BYTES: request bodies held in memory at once, all connections together; a
- *                       request whose body would go past it is refused 503 before more of it is read (default: a tenth
- *                       of the heap, at least MB_MAX_BODY_BYTES)
+ * @param bodyMemory     MB_BODY_MEMORY_BYTES: request bodies, whole upstream answers and replayed conversations held
+ *                       in memory at once, all requests together; a request that would go past it fails 503 before
+ *                       more is read (default: a tenth of the heap, at least MB_MAX_BODY_BYTES)
  */
 public record ListenerConfig(int maxConnections, Duration idleTimeout, Duration drainDelay, ApiEdgeConfig edge,
                              long bodyMemory) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelbridge.gateway.auth.KeyAuthenticator;
 import io.modelbridge.gateway.error.ErrorWriter;
 import io.modelbridge.gateway.limits.BodyMemory;
-import io.modelbridge.gateway.limits.BodyMemory;
 import io.modelbridge.gateway.metrics.GatewayMetrics;
 import io.modelbridge.gateway.pipeline.Admission;
 import io.modelbridge.gateway.pipeline.Failover;
@@ -26,9 +25,7 @@ public record ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Ad
                           GatewayMetrics metrics, ResponseProfile responseProfile, TargetHeaders targetHeaders,
                           ResponseStore responses, BodyMemory bodyMemory) {
 
-    /**
-     * With routing headers as MB_EXPOSE_ROUTING says ({@code exposeRouting}).
-     */
+    /** With routing headers as MB_EXPOSE_ROUTING says ({@code exposeRouting}). */
     public ApiServices(KeyAuthenticator auth, Supplier<RouteTable> routes, Admission admission, Failover failover,
                        UsageRecorder usage, TokenCounter tokens, ErrorWriter errors, ObjectMapper json, Clock clock,
                        long maxBodyBytes, GatewayMetrics metrics, ResponseProfile responseProfile,

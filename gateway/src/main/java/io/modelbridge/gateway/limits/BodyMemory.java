@@ -11,15 +11,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The request bodies, whole upstream answers and replayed conversations held in memory at once, all requests
- * together, within MB_BODY_MEMORY_BYTES. Each request's {@link Hold} takes room for its body and its answers as they are read, in
- * pieces of {@value #PIECE} bytes (a slow sender holds only what it has sent), and gives it back when the request ends.
- * A piece that would go past the budget fails the request with 503 {@code server_busy} and Retry-After. Without the
- * bound, 48 clients of one key sending 8 MiB bodies at once ran a 1.5 GiB heap out of memory, and so did 48 small
- * requests whose upstream answered 15 MiB each (within its per-answer bound).
+ * together, within MB_BODY_MEMORY_BYTES. Each request's {@link Hold} takes room for them as they are read, in pieces of
+ * {@value #PIECE} bytes (a slow sender holds only what it has sent), and gives it back when the request ends. A piece
+ * that would go past the budget fails the request with 503 {@code server_busy} and Retry-After. Without the bound, 48
+ * clients of one key sending 8 MiB bodies at once ran a 1.5 GiB heap out of memory, and so did 48 small requests whose
+ * upstream answered 15 MiB each (within its per-answer bound).
  */
 public final class BodyMemory {
     /** Bodies up to this size are read at once; larger ones in pieces of it. */
-    public static final int PIECE = 64 * 1024;
+    private static final int PIECE = 64 * 1024;
     static final ApiError BUSY = ApiError.serverError(503, "server_busy",
             "The gateway holds as much request and answer data in memory as it may (MB_BODY_MEMORY_BYTES); "
                     + "retry shortly.");

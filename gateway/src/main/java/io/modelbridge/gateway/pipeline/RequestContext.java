@@ -4,8 +4,8 @@ import io.modelbridge.gateway.limits.BodyMemory;
 
 /**
  * The id of the request the current thread serves (each request has its own virtual thread), so log lines deep in
- * the pipeline can name it without every method passing it along; and its share of the body memory, which the
- * upstream client takes a whole answer's room from.
+ * the pipeline can name it without every method passing it along; and its share of the body memory, from which the
+ * upstream client and the Responses store take the room of what they read.
  */
 public final class RequestContext {
     private static final ThreadLocal<String> ID = new ThreadLocal<>();

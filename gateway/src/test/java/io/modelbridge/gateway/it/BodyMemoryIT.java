@@ -61,8 +61,8 @@ class BodyMemoryIT {
     @Test
     void aBodyPastTheBudgetIsRefusedUntilTheBodiesHeldAreDone() throws Exception {
         upstream.replyWith("ok");
-        byte[] slow = AdmissionIT.singleWord(1_000_000).replace("\"big\"", "\"gpt-4o\"").getBytes(StandardCharsets.UTF_8);
-        String large = AdmissionIT.singleWord(600_000).replace("\"big\"", "\"gpt-4o\"");
+        byte[] slow = chat(1_000_000).getBytes(StandardCharsets.UTF_8);
+        String large = chat(600_000);
         try (Socket socket = new Socket(gateway.api().getHost(), gateway.api().getPort())) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + key
@@ -99,7 +99,7 @@ class BodyMemoryIT {
         assertEquals(answer, ApiCalls.json(alone.body()).at("/choices/0/message/content").asText());
         awaitHeld(0, 0);
 
-        byte[] slow = AdmissionIT.singleWord(600_000).replace("\"big\"", "\"gpt-4o\"").getBytes(StandardCharsets.UTF_8);
+        byte[] slow = chat(600_000).getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket(gateway.api().getHost(), gateway.api().getPort())) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + key
@@ -111,7 +111,8 @@ class BodyMemoryIT {
 
             HttpResponse<String> refused = api.post("/v1/chat/completions", key,
                     ApiCalls.chat("gpt-4o", "its answer does not fit now", false));
-            assertEquals(503, refused.statusCode(), refused.body().substring(0, Math.min(300, refused.body().length())));
+            assertEquals(503, refused.statusCode(), refused.body().substring(0, Math.min(300,
+                    refused.body().length())));
             assertEquals("server_busy", ApiCalls.json(refused.body()).at("/error/code").asText(), refused.body());
             assertEquals("1", refused.headers().firstValue("retry-after").orElse(null));
         } // the slow client gives up: its room is given back
@@ -119,6 +120,11 @@ class BodyMemoryIT {
         assertEquals(answer, ApiCalls.json(api.chatOk(key, ApiCalls.chat("gpt-4o", "fits again", false)).body())
                 .at("/choices/0/message/content").asText());
         assertFalse(scrape().contains("modelbridge_upstream_errors_total{"), "no failure counted against the channel");
+    }
+
+    /** A chat request of {@code bytes} bytes to gpt-4o whose prompt is one word. */
+    private static String chat(int bytes) {
+        return AdmissionIT.singleWord(bytes).replace("\"big\"", "\"gpt-4o\"");
     }
 
     /**
