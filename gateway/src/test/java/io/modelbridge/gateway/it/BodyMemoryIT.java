@@ -63,13 +63,8 @@ class BodyMemoryIT {
         upstream.replyWith("ok");
         byte[] slow = chat(1_000_000).getBytes(StandardCharsets.UTF_8);
         String large = chat(600_000);
-        try (Socket socket = new Socket(gateway.api().getHost(), gateway.api().getPort())) {
+        try (Socket socket = slowRequest(slow, 700_000)) { // the gateway holds room for what it read, waits for more
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + key
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + slow.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.write(slow, 0, 700_000); // the gateway holds room for what it has read, and waits for the rest
-            out.flush();
             awaitHeld(700_000, BUDGET);
 
             HttpResponse<String> refused = api.post("/v1/chat/completions", key, large);
@@ -100,13 +95,7 @@ class BodyMemoryIT {
         awaitHeld(0, 0);
 
         byte[] slow = chat(600_000).getBytes(StandardCharsets.UTF_8);
-        try (Socket socket = new Socket(gateway.api().getHost(), gateway.api().getPort())) {
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + key
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + slow.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.write(slow, 0, 500_000);
-            out.flush();
+        try (Socket socket = slowRequest(slow, 500_000)) {
             awaitHeld(500_000, BUDGET);
 
             HttpResponse<String> refused = api.post("/v1/chat/completions", key,
@@ -120,6 +109,18 @@ class BodyMemoryIT {
         assertEquals(answer, ApiCalls.json(api.chatOk(key, ApiCalls.chat("gpt-4o", "fits again", false)).body())
                 .at("/choices/0/message/content").asText());
         assertFalse(scrape().contains("modelbridge_upstream_errors_total{"), "no failure counted against the channel");
+    }
+
+    /** A chat request whose body is {@code body}, on a socket of its own, of which only {@code sent} bytes are sent. */
+    private static Socket slowRequest(byte[] body, int sent) throws IOException {
+        Socket socket = new Socket(gateway.api().getHost(), gateway.api().getPort());
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + key
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.write(body, 0, sent);
+        out.flush();
+        return socket;
     }
 
     /** A chat request of {@code bytes} bytes to gpt-4o whose prompt is one word. */
