@@ -12,6 +12,7 @@ import io.modelbridge.db.jooq.tables.PortalSessions;
 import io.modelbridge.db.jooq.tables.QuotaLeases;
 import io.modelbridge.db.jooq.tables.QuotaLedger;
 import io.modelbridge.db.jooq.tables.RateLimitBuckets;
+import io.modelbridge.db.jooq.tables.StoredResponseItems;
 import io.modelbridge.db.jooq.tables.StoredResponses;
 import io.modelbridge.db.jooq.tables.UsageLog;
 
@@ -44,6 +45,7 @@ public class Indexes {
     public static final Index QUOTA_LEDGER_REQUEST_ID_KIND_KEY = Internal.createIndex(DSL.name("quota_ledger_request_id_kind_key"), QuotaLedger.QUOTA_LEDGER, new OrderField[] { QuotaLedger.QUOTA_LEDGER.REQUEST_ID, QuotaLedger.QUOTA_LEDGER.KIND }, true);
     public static final Index QUOTA_LEDGER_USER_ID_CREATED_AT_IDX = Internal.createIndex(DSL.name("quota_ledger_user_id_created_at_idx"), QuotaLedger.QUOTA_LEDGER, new OrderField[] { QuotaLedger.QUOTA_LEDGER.USER_ID, QuotaLedger.QUOTA_LEDGER.CREATED_AT }, false);
     public static final Index RATE_LIMIT_BUCKETS_EXPIRES_AT_IDX = Internal.createIndex(DSL.name("rate_limit_buckets_expires_at_idx"), RateLimitBuckets.RATE_LIMIT_BUCKETS, new OrderField[] { RateLimitBuckets.RATE_LIMIT_BUCKETS.EXPIRES_AT }, false);
+    public static final Index STORED_RESPONSE_ITEMS_RESPONSE_ID_IDX = Internal.createIndex(DSL.name("stored_response_items_response_id_idx"), StoredResponseItems.STORED_RESPONSE_ITEMS, new OrderField[] { StoredResponseItems.STORED_RESPONSE_ITEMS.RESPONSE_ID }, false);
     public static final Index STORED_RESPONSES_EXPIRES_AT_IDX = Internal.createIndex(DSL.name("stored_responses_expires_at_idx"), StoredResponses.STORED_RESPONSES, new OrderField[] { StoredResponses.STORED_RESPONSES.EXPIRES_AT }, false);
     public static final Index STORED_RESPONSES_USER_ID_IDX = Internal.createIndex(DSL.name("stored_responses_user_id_idx"), StoredResponses.STORED_RESPONSES, new OrderField[] { StoredResponses.STORED_RESPONSES.USER_ID }, false);
     public static final Index USAGE_LOG_CREATED_AT_IDX = Internal.createIndex(DSL.name("usage_log_created_at_idx"), UsageLog.USAGE_LOG, new OrderField[] { UsageLog.USAGE_LOG.CREATED_AT }, false);

@@ -20,6 +20,7 @@ import io.modelbridge.db.jooq.tables.QuotaLedger;
 import io.modelbridge.db.jooq.tables.RateLimitBuckets;
 import io.modelbridge.db.jooq.tables.RateLimits;
 import io.modelbridge.db.jooq.tables.Settings;
+import io.modelbridge.db.jooq.tables.StoredResponseItems;
 import io.modelbridge.db.jooq.tables.StoredResponses;
 import io.modelbridge.db.jooq.tables.UsageLog;
 import io.modelbridge.db.jooq.tables.Users;
@@ -39,6 +40,7 @@ import io.modelbridge.db.jooq.tables.records.QuotaLedgerRecord;
 import io.modelbridge.db.jooq.tables.records.RateLimitBucketsRecord;
 import io.modelbridge.db.jooq.tables.records.RateLimitsRecord;
 import io.modelbridge.db.jooq.tables.records.SettingsRecord;
+import io.modelbridge.db.jooq.tables.records.StoredResponseItemsRecord;
 import io.modelbridge.db.jooq.tables.records.StoredResponsesRecord;
 import io.modelbridge.db.jooq.tables.records.UsageLogRecord;
 import io.modelbridge.db.jooq.tables.records.UsersRecord;
@@ -84,6 +86,7 @@ public class Keys {
     public static final UniqueKey<RateLimitsRecord> RATE_LIMITS_PKEY = Internal.createUniqueKey(RateLimits.RATE_LIMITS, DSL.name("rate_limits_pkey"), new TableField[] { RateLimits.RATE_LIMITS.ID }, true);
     public static final UniqueKey<RateLimitsRecord> RATE_LIMITS_SCOPE_SUBJECT_KEY = Internal.createUniqueKey(RateLimits.RATE_LIMITS, DSL.name("rate_limits_scope_subject_key"), new TableField[] { RateLimits.RATE_LIMITS.SCOPE, RateLimits.RATE_LIMITS.SUBJECT }, true);
     public static final UniqueKey<SettingsRecord> SETTINGS_PKEY = Internal.createUniqueKey(Settings.SETTINGS, DSL.name("settings_pkey"), new TableField[] { Settings.SETTINGS.KEY }, true);
+    public static final UniqueKey<StoredResponseItemsRecord> STORED_RESPONSE_ITEMS_PKEY = Internal.createUniqueKey(StoredResponseItems.STORED_RESPONSE_ITEMS, DSL.name("stored_response_items_pkey"), new TableField[] { StoredResponseItems.STORED_RESPONSE_ITEMS.USER_ID, StoredResponseItems.STORED_RESPONSE_ITEMS.ITEM_ID }, true);
     public static final UniqueKey<StoredResponsesRecord> STORED_RESPONSES_PKEY = Internal.createUniqueKey(StoredResponses.STORED_RESPONSES, DSL.name("stored_responses_pkey"), new TableField[] { StoredResponses.STORED_RESPONSES.ID }, true);
     public static final UniqueKey<UsageLogRecord> USAGE_LOG_PKEY = Internal.createUniqueKey(UsageLog.USAGE_LOG, DSL.name("usage_log_pkey"), new TableField[] { UsageLog.USAGE_LOG.REQUEST_ID }, true);
     public static final UniqueKey<UsersRecord> USERS_NAME_KEY = Internal.createUniqueKey(Users.USERS, DSL.name("users_name_key"), new TableField[] { Users.USERS.NAME }, true);
@@ -102,5 +105,6 @@ public class Keys {
     public static final ForeignKey<QuotaLeasesRecord, UsersRecord> QUOTA_LEASES__QUOTA_LEASES_USER_ID_FKEY = Internal.createForeignKey(QuotaLeases.QUOTA_LEASES, DSL.name("quota_leases_user_id_fkey"), new TableField[] { QuotaLeases.QUOTA_LEASES.USER_ID }, Keys.USERS_PKEY, new TableField[] { Users.USERS.ID }, true, ForeignKeyRule.CASCADE, ForeignKeyRule.NO_ACTION);
     public static final ForeignKey<QuotaLedgerRecord, QuotaLeasesRecord> QUOTA_LEDGER__QUOTA_LEDGER_LEASE_ID_FKEY = Internal.createForeignKey(QuotaLedger.QUOTA_LEDGER, DSL.name("quota_ledger_lease_id_fkey"), new TableField[] { QuotaLedger.QUOTA_LEDGER.LEASE_ID }, Keys.QUOTA_LEASES_PKEY, new TableField[] { QuotaLeases.QUOTA_LEASES.ID }, true, ForeignKeyRule.SET_NULL, ForeignKeyRule.NO_ACTION);
     public static final ForeignKey<QuotaLedgerRecord, UsersRecord> QUOTA_LEDGER__QUOTA_LEDGER_USER_ID_FKEY = Internal.createForeignKey(QuotaLedger.QUOTA_LEDGER, DSL.name("quota_ledger_user_id_fkey"), new TableField[] { QuotaLedger.QUOTA_LEDGER.USER_ID }, Keys.USERS_PKEY, new TableField[] { Users.USERS.ID }, true, ForeignKeyRule.CASCADE, ForeignKeyRule.NO_ACTION);
+    public static final ForeignKey<StoredResponseItemsRecord, StoredResponsesRecord> STORED_RESPONSE_ITEMS__STORED_RESPONSE_ITEMS_RESPONSE_ID_FKEY = Internal.createForeignKey(StoredResponseItems.STORED_RESPONSE_ITEMS, DSL.name("stored_response_items_response_id_fkey"), new TableField[] { StoredResponseItems.STORED_RESPONSE_ITEMS.RESPONSE_ID }, Keys.STORED_RESPONSES_PKEY, new TableField[] { StoredResponses.STORED_RESPONSES.ID }, true, ForeignKeyRule.CASCADE, ForeignKeyRule.NO_ACTION);
     public static final ForeignKey<StoredResponsesRecord, UsersRecord> STORED_RESPONSES__STORED_RESPONSES_USER_ID_FKEY = Internal.createForeignKey(StoredResponses.STORED_RESPONSES, DSL.name("stored_responses_user_id_fkey"), new TableField[] { StoredResponses.STORED_RESPONSES.USER_ID }, Keys.USERS_PKEY, new TableField[] { Users.USERS.ID }, true, ForeignKeyRule.CASCADE, ForeignKeyRule.NO_ACTION);
 }

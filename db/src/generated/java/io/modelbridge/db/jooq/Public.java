@@ -20,6 +20,7 @@ import io.modelbridge.db.jooq.tables.QuotaLedger;
 import io.modelbridge.db.jooq.tables.RateLimitBuckets;
 import io.modelbridge.db.jooq.tables.RateLimits;
 import io.modelbridge.db.jooq.tables.Settings;
+import io.modelbridge.db.jooq.tables.StoredResponseItems;
 import io.modelbridge.db.jooq.tables.StoredResponses;
 import io.modelbridge.db.jooq.tables.UsageLog;
 import io.modelbridge.db.jooq.tables.Users;
@@ -127,6 +128,11 @@ public class Public extends SchemaImpl {
     public final Settings SETTINGS = Settings.SETTINGS;
 
     /**
+     * The table <code>public.stored_response_items</code>.
+     */
+    public final StoredResponseItems STORED_RESPONSE_ITEMS = StoredResponseItems.STORED_RESPONSE_ITEMS;
+
+    /**
      * The table <code>public.stored_responses</code>.
      */
     public final StoredResponses STORED_RESPONSES = StoredResponses.STORED_RESPONSES;
@@ -173,6 +179,7 @@ public class Public extends SchemaImpl {
             RateLimitBuckets.RATE_LIMIT_BUCKETS,
             RateLimits.RATE_LIMITS,
             Settings.SETTINGS,
+            StoredResponseItems.STORED_RESPONSE_ITEMS,
             StoredResponses.STORED_RESPONSES,
             UsageLog.USAGE_LOG,
             Users.USERS

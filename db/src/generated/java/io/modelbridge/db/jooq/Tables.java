@@ -20,6 +20,7 @@ import io.modelbridge.db.jooq.tables.QuotaLedger;
 import io.modelbridge.db.jooq.tables.RateLimitBuckets;
 import io.modelbridge.db.jooq.tables.RateLimits;
 import io.modelbridge.db.jooq.tables.Settings;
+import io.modelbridge.db.jooq.tables.StoredResponseItems;
 import io.modelbridge.db.jooq.tables.StoredResponses;
 import io.modelbridge.db.jooq.tables.UsageLog;
 import io.modelbridge.db.jooq.tables.Users;
@@ -110,6 +111,11 @@ public class Tables {
      * The table <code>public.settings</code>.
      */
     public static final Settings SETTINGS = Settings.SETTINGS;
+
+    /**
+     * The table <code>public.stored_response_items</code>.
+     */
+    public static final StoredResponseItems STORED_RESPONSE_ITEMS = StoredResponseItems.STORED_RESPONSE_ITEMS;
 
     /**
      * The table <code>public.stored_responses</code>.

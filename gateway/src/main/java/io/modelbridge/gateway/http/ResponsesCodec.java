@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * translation refuses with a 400 (a built-in tool, a field chat has no place for) is still served by a channel that
  * serves the Responses API natively; a translated channel answers that 400. When the model has no native channel,
  * the 400 is the answer at once, before admission (no rate-limit slot, no reservation), as for any bad request.
- * Other refusals (a previous_response_id not found: 404) are final.
+ * Other refusals (a previous_response_id or an item_reference not found: 404) are final. Item references are resolved
+ * first, for both kinds ({@link ItemReferences}).
  */
 final class ResponsesCodec implements ClientCodec<ResponsesCall> {
     private final OpenAiResponsesCodec translation;
@@ -40,7 +41,8 @@ final class ResponsesCodec implements ClientCodec<ResponsesCall> {
     }
 
     @Override
-    public ResponsesCall decode(JsonNode body, Caller caller) {
+    public ResponsesCall decode(JsonNode client, Caller caller) {
+        JsonNode body = ItemReferences.resolved(client, store, caller, json);
         ChatCall translated = null;
         GatewayException untranslatable = null;
         try {

@@ -1,5 +1,6 @@
 package io.modelbridge.gateway.responses;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,6 +24,11 @@ public final class NoResponseStore implements ResponseStore {
 
     @Override
     public List<StoredResponse> conversation(String id, long userId) {
+        return List.of();
+    }
+
+    @Override
+    public List<StoredResponse> holding(Collection<String> itemIds, long userId) {
         return List.of();
     }
 }

@@ -1,12 +1,15 @@
 package io.modelbridge.gateway.responses;
 
 import static io.modelbridge.db.jooq.Tables.STORED_RESPONSES;
+import static io.modelbridge.db.jooq.Tables.STORED_RESPONSE_ITEMS;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.excluded;
 import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.table;
 
+import io.modelbridge.db.jooq.tables.StoredResponseItems;
 import io.modelbridge.db.jooq.tables.StoredResponses;
 import io.modelbridge.db.jooq.tables.records.StoredResponsesRecord;
 import io.modelbridge.gateway.config.ResponsesConfig;
@@ -20,16 +23,20 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jooq.CommonTableExpression;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.InsertValuesStep3;
+import org.jooq.Record2;
 import org.jooq.Record4;
 import org.jooq.impl.SQLDataType;
 import org.slf4j.Logger;
@@ -42,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class PostgresResponseStore implements ResponseStore {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresResponseStore.class);
     private static final StoredResponses R = STORED_RESPONSES;
+    private static final StoredResponseItems I = STORED_RESPONSE_ITEMS;
     /** Rows one sweep statement deletes, and statements per sweep: a sweep holds the database briefly. */
     static final int SWEEP_BATCH = 500;
     static final int SWEEP_BATCHES = 20;
@@ -70,18 +78,29 @@ public final class PostgresResponseStore implements ResponseStore {
             return false;
         }
         Instant now = clock.instant();
-        dsl.insertInto(R)
-                .set(R.ID, response.id())
-                .set(R.USER_ID, response.userId())
-                .set(R.KEY_ID, response.keyId())
-                .set(R.MODEL, response.model())
-                .set(R.PREVIOUS_RESPONSE_ID, response.previousResponseId())
-                .set(R.INPUT_ITEMS, response.inputItemsJson())
-                .set(R.RESPONSE, response.responseJson())
-                .set(R.BYTES, (int) bytes)
-                .set(R.CREATED_AT, at(response.createdAt() != null ? response.createdAt() : now))
-                .set(R.EXPIRES_AT, at(now.plus(config.retention())))
-                .execute();
+        Set<String> itemIds = StoredItemIds.of(response);
+        dsl.transaction(tx -> {
+            tx.dsl().insertInto(R)
+                    .set(R.ID, response.id())
+                    .set(R.USER_ID, response.userId())
+                    .set(R.KEY_ID, response.keyId())
+                    .set(R.MODEL, response.model())
+                    .set(R.PREVIOUS_RESPONSE_ID, response.previousResponseId())
+                    .set(R.INPUT_ITEMS, response.inputItemsJson())
+                    .set(R.RESPONSE, response.responseJson())
+                    .set(R.BYTES, (int) bytes)
+                    .set(R.CREATED_AT, at(response.createdAt() != null ? response.createdAt() : now))
+                    .set(R.EXPIRES_AT, at(now.plus(config.retention())))
+                    .execute();
+            if (!itemIds.isEmpty()) {
+                InsertValuesStep3<?, Long, String, String> items = tx.dsl()
+                        .insertInto(I, I.USER_ID, I.ITEM_ID, I.RESPONSE_ID);
+                for (String item : itemIds) {
+                    items = items.values(response.userId(), item, response.id());
+                }
+                items.onConflict(I.USER_ID, I.ITEM_ID).doUpdate().set(I.RESPONSE_ID, excluded(I.RESPONSE_ID)).execute();
+            }
+        });
         return true;
     }
 
@@ -120,6 +139,30 @@ public final class PostgresResponseStore implements ResponseStore {
                 .map(link -> byId.get(link.id())).filter(r -> r != null) // deleted since the walk
                 .forEach(oldestFirst::add);
         return oldestFirst;
+    }
+
+    @Override
+    public List<StoredResponse> holding(Collection<String> itemIds, long userId) {
+        if (itemIds.isEmpty()) {
+            return List.of();
+        }
+        List<Record2<String, Integer>> sizes = dsl.select(R.ID, R.BYTES).from(R)
+                .where(R.ID.in(select(I.RESPONSE_ID).from(I).where(I.USER_ID.eq(userId), I.ITEM_ID.in(itemIds))),
+                        owned(userId))
+                .fetch();
+        long total = sizes.stream().mapToLong(Record2::value2).sum();
+        if (total > config.conversationBytes()) {
+            throw new GatewayException(ApiError.invalidRequest("The items that this input references (item_reference)"
+                    + " are in stored responses of " + total + " bytes together, more than this gateway reads for one"
+                    + " request (" + config.conversationBytes() + "): send those items themselves.", "input"));
+        }
+        BodyMemory.Hold memory = RequestContext.memory();
+        if (memory != null) {
+            memory.take(total);
+        }
+        return sizes.isEmpty() ? List.of() : dsl.selectFrom(R)
+                .where(R.ID.in(sizes.stream().map(Record2::value1).toList()), owned(userId))
+                .fetch(PostgresResponseStore::stored);
     }
 
     /** One response of a conversation: how far back from its end, and the bytes up to and including it. */

@@ -1,5 +1,6 @@
 package io.modelbridge.gateway.responses;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,4 +29,12 @@ public interface ResponseStore {
      * total size are bounded; a chain beyond the bound is a 400 GatewayException.
      */
     List<StoredResponse> conversation(String id, long userId);
+
+    /**
+     * This user's responses (within retention) that hold an item (input or output) with one of these ids: what input
+     * items of type {@code item_reference} name. An id that several responses hold (a client resent the item) is found
+     * in the newest. What is read is bounded as a conversation is (eight times MB_RESPONSES_MAX_BYTES together);
+     * beyond it, a 400 GatewayException.
+     */
+    List<StoredResponse> holding(Collection<String> itemIds, long userId);
 }

@@ -2,19 +2,11 @@ package io.modelbridge.gateway.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -42,8 +34,7 @@ class AnthropicSdkIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(run(List.of("node", "--version"), Path.of("."), Map.of(), 30).exit() == 0,
-                "node is not installed: the Anthropic TypeScript SDK cannot be driven");
+        NodePackages.assumeNode("the Anthropic TypeScript SDK");
         sdk = installedSdk();
         vendors = ThreeVendors.start();
         gateway = RunningGateway.start(dataDir);
@@ -62,10 +53,10 @@ class AnthropicSdkIT {
     @ParameterizedTest
     @ValueSource(strings = {"smart", "ds", "qwen"})
     void theOfficialSdkWorksUnmodified(String model) throws Exception {
-        Run run = run(List.of("node", "drive.mjs"), sdk, Map.of("MB_BASE_URL", gateway.api().toString(),
-                "MB_KEY", key, "MB_MODEL", model), 120);
+        NodePackages.Run run = NodePackages.run(List.of("node", "drive.mjs"), sdk,
+                Map.of("MB_BASE_URL", gateway.api().toString(), "MB_KEY", key, "MB_MODEL", model), 120);
         assertEquals(0, run.exit(), run.output());
-        JsonNode out = ApiCalls.json(run.output().lines().reduce((a, b) -> b).orElseThrow());
+        JsonNode out = ApiCalls.json(run.lastLine());
 
         JsonNode create = out.get("create");
         assertTrue(create.get("id").asText().startsWith("msg_"), create.toString());
@@ -93,35 +84,7 @@ class AnthropicSdkIT {
 
     /** A directory with the SDK in node_modules and the driving script. */
     private static Path installedSdk() throws Exception {
-        Path dir = Path.of(System.getProperty("mb.test.anthropicSdk", "target/anthropic-sdk"));
-        Files.createDirectories(dir);
-        if (!Files.isDirectory(dir.resolve("node_modules/@anthropic-ai/sdk"))) {
-            Run install = run(List.of("npm", "install", "--no-audit", "--no-fund", "--prefix", dir.toString(),
-                    "@anthropic-ai/sdk@" + SDK_VERSION), Path.of("."), Map.of(), 240);
-            assumeTrue(install.exit() == 0, "@anthropic-ai/sdk could not be installed with npm (offline?): "
-                    + install.output());
-        }
-        try (InputStream script = AnthropicSdkIT.class.getResourceAsStream("/anthropic-sdk/drive.mjs")) {
-            Files.copy(script, dir.resolve("drive.mjs"), StandardCopyOption.REPLACE_EXISTING);
-        }
-        return dir;
-    }
-
-    record Run(int exit, String output) {}
-
-    /** A bounded subprocess: its exit code (-1 when it did not start or timed out) and its output. */
-    private static Run run(List<String> command, Path dir, Map<String, String> env, int seconds) throws InterruptedException {
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-            builder.environment().putAll(env);
-            Process process = builder.start();
-            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return new Run(-1, "timed out after " + seconds + " s");
-            }
-            return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            return new Run(-1, e.toString());
-        }
+        return NodePackages.installed("anthropic-sdk", "mb.test.anthropicSdk", "@anthropic-ai/sdk",
+                List.of("@anthropic-ai/sdk@" + SDK_VERSION), "anthropic-sdk/drive.mjs");
     }
 }

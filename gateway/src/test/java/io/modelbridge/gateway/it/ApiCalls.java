@@ -46,6 +46,10 @@ public final class ApiCalls {
         return send(request(path, key).GET().build());
     }
 
+    public HttpResponse<String> delete(String path, String key) {
+        return send(request(path, key).DELETE().build());
+    }
+
     /** A POST whose answer is read line by line as it arrives. */
     public HttpResponse<Stream<String>> postStreaming(String path, String key, String body, String... headers) {
         try {

@@ -274,6 +274,63 @@ class ResponsesApiIT {
         assertEquals(call.get("call_id").asText(), upstream.at("/2/tool_call_id").asText(), sent.toString());
     }
 
+    /**
+     * The whole input again, but the stored function call named by its id ({"type":"item_reference"}), as the Vercel AI
+     * SDK sends a tool loop's second step: the upstream gets the call itself.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"smart", "ds", "qwen"})
+    void aFunctionCallRoundTripWithAnItemReference(String model) {
+        HttpResponse<String> res = responses(key, withTool(ask(model, "Paris", false)));
+        assertEquals(200, res.statusCode(), res.body());
+        JsonNode output = json(res.body()).get("output");
+        JsonNode call = output.get(output.size() - 1);
+        assertEquals("function_call", call.get("type").asText(), res.body());
+
+        ObjectNode second = withTool(JSON.createObjectNode().put("model", model));
+        ArrayNode input = second.putArray("input");
+        input.addObject().put("role", "user").put("content", "Paris");
+        input.addObject().put("type", "item_reference").put("id", call.get("id").asText());
+        input.addObject().put("type", "function_call_output").put("call_id", call.get("call_id").asText())
+                .put("output", "18 degrees");
+        HttpResponse<String> done = responses(key, second);
+        assertEquals(200, done.statusCode(), done.body());
+        assertEquals("message", json(done.body()).at("/output/0/type").asText(), done.body());
+        JsonNode sent = upstreamRequest(model);
+        JsonNode upstream = sent.has("messages") ? sent.get("messages") : sent.at("/input/messages"); // DashScope
+        assertEquals(3, upstream.size(), sent.toString());
+        assertEquals(call.get("call_id").asText(), upstream.at("/1/tool_calls/0/id").asText(), sent.toString());
+        assertEquals("get_weather", upstream.at("/1/tool_calls/0/function/name").asText(), sent.toString());
+        assertEquals(call.get("call_id").asText(), upstream.at("/2/tool_call_id").asText(), sent.toString());
+
+        String stored = json(done.body()).get("id").asText();
+        JsonNode items = json(api.get("/v1/responses/" + stored + "/input_items?order=asc", key).body()).get("data");
+        assertEquals("function_call", items.at("/1/type").asText(), "the turn keeps the item, not the reference: "
+                + items);
+    }
+
+    /** An item_reference finds only its user's stored items: another user's, a deleted one's and none are 404. */
+    @Test
+    void anItemReferenceFindsOnlyTheCallersStoredItems() {
+        String ownersKey = gateway.userWithKey("items-owner");
+        JsonNode first = json(responses(ownersKey, withTool(ask("smart", "Paris", false))).body());
+        String callId = first.get("output").get(first.get("output").size() - 1).get("id").asText();
+        java.util.function.Function<String, ObjectNode> referring = id -> {
+            ObjectNode body = JSON.createObjectNode().put("model", "smart");
+            body.putArray("input").addObject().put("type", "item_reference").put("id", id);
+            return body;
+        };
+        assertEquals(200, responses(ownersKey, referring.apply(callId)).statusCode());
+        String stranger = gateway.userWithKey("items-stranger");
+        HttpResponse<String> refused = responses(stranger, referring.apply(callId));
+        assertError(refused, 404, "input[0].id");
+        assertTrue(json(refused.body()).at("/error/message").asText().contains(callId), refused.body());
+        assertError(responses(ownersKey, referring.apply("fc_never_stored")), 404, "input[0].id");
+
+        assertEquals(200, api.delete("/v1/responses/" + first.get("id").asText(), ownersKey).statusCode());
+        assertError(responses(ownersKey, referring.apply(callId)), 404, "input[0].id");
+    }
+
     /** A streamed response is stored before its last event, so the client can continue it at once. */
     @Test
     void aStreamedResponseIsStoredAndContinued() {
@@ -363,7 +420,7 @@ class ResponsesApiIT {
         builtIn.putArray("tools").addObject().put("type", "web_search");
         assertError(responses(key, builtIn), 400, "tools[0].type");
         ObjectNode item = ask("smart", "hi", false);
-        item.putArray("input").addObject().put("type", "item_reference").put("id", "msg_1");
+        item.putArray("input").addObject().put("type", "file_search_call").put("id", "fs_1");
         assertError(responses(key, item), 400, "input[0].type");
         ObjectNode file = ask("smart", "hi", false);
         file.putArray("input").addObject().put("role", "user").putArray("content").addObject()

@@ -1,6 +1,7 @@
 package io.modelbridge.gateway.responses;
 
 import static io.modelbridge.db.jooq.Tables.STORED_RESPONSES;
+import static io.modelbridge.db.jooq.Tables.STORED_RESPONSE_ITEMS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,7 +23,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -194,6 +197,49 @@ class PostgresResponseStoreTest {
     }
 
     @Test
+    void itemsAreFoundByTheirIdsInTheirOwnersUnexpiredResponsesOnly() {
+        StoredResponse first = withItems(alice, "[{\"id\":\"msg_in1\",\"type\":\"message\"}]", "fc_out1");
+        StoredResponse other = withItems(alice, "[]", "fc_out2");
+        withItems(bob, "[]", "fc_bobs");
+        assertEquals(Set.of(first.id()), ids(store.holding(List.of("fc_out1"), alice)));
+        assertEquals(Set.of(first.id()), ids(store.holding(List.of("msg_in1"), alice)), "input items too");
+        assertEquals(Set.of(first.id(), other.id()), ids(store.holding(List.of("fc_out1", "fc_out2", "no"), alice)));
+        assertEquals(List.of(), store.holding(List.of("fc_bobs"), alice), "another user's item");
+        assertEquals(List.of(), store.holding(List.of("fc_out1"), bob));
+
+        clock.now = START.plus(RETENTION).plusSeconds(1);
+        assertEquals(List.of(), store.holding(List.of("fc_out1"), alice), "past the retention");
+    }
+
+    @Test
+    void anIdResentInALaterResponseIsFoundThereAndGoesWithItsResponse() {
+        StoredResponse first = withItems(alice, "[]", "fc_shared");
+        clock.now = START.plusSeconds(1);
+        StoredResponse later = withItems(alice, "[{\"id\":\"fc_shared\",\"type\":\"function_call\"}]", "msg_x");
+        assertEquals(Set.of(later.id()), ids(store.holding(List.of("fc_shared"), alice)));
+        assertTrue(store.delete(later.id(), alice));
+        assertEquals(List.of(), store.holding(List.of("fc_shared"), alice),
+                "deleted with the newest response that held it, though an older one still does");
+        assertTrue(store.find(first.id(), alice).isPresent());
+        assertEquals(0, db.dsl().fetchCount(STORED_RESPONSE_ITEMS, STORED_RESPONSE_ITEMS.RESPONSE_ID.eq(later.id())));
+    }
+
+    @Test
+    void theResponsesItemsReadAreBoundedAndTakeTheirRoomFromTheBodyMemory() {
+        List<String> calls = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            calls.add("fc_out_" + save(alice, null, 1000).id());
+        }
+        GatewayException tooMuch = assertThrows(GatewayException.class, () -> store.holding(calls, alice));
+        assertEquals(400, tooMuch.error().status(), "9 responses of 1000 bytes, over 8 × the 1024-byte cap");
+        BodyMemory memory = new BodyMemory(8_000);
+        try (BodyMemory.Hold hold = memory.hold(); RequestContext.Scope scope = RequestContext.open("req_z", hold)) {
+            assertEquals(8, store.holding(calls.subList(0, 8), alice).size());
+            assertEquals(8_000, memory.held());
+        }
+    }
+
+    @Test
     void aResponseOverTheSizeCapIsNotKept() {
         StoredResponse big = response(alice, null, 1025);
         assertFalse(store.save(big));
@@ -240,9 +286,21 @@ class PostgresResponseStoreTest {
     private StoredResponse response(long userId, String previous, int bytes) {
         String id = id();
         String input = "[]";
-        String prefix = "{\"id\":\"" + id + "\",\"pad\":\"";
+        String prefix = "{\"id\":\"" + id + "\",\"output\":[{\"id\":\"fc_out_" + id + "\"}],\"pad\":\"";
         String response = prefix + "x".repeat(bytes - input.length() - prefix.length() - 2) + "\"}";
         return new StoredResponse(id, userId, 1, "gpt-x", previous, input, response, clock.now);
+    }
+
+    /** A saved response of this input and one output item with the id {@code outputId}. */
+    private StoredResponse withItems(long userId, String input, String outputId) {
+        StoredResponse r = new StoredResponse(id(), userId, 1, "gpt-x", null, input,
+                "{\"output\":[{\"id\":\"" + outputId + "\",\"type\":\"function_call\"}]}", clock.now);
+        assertTrue(store.save(r));
+        return r;
+    }
+
+    private static Set<String> ids(List<StoredResponse> responses) {
+        return responses.stream().map(StoredResponse::id).collect(Collectors.toSet());
     }
 
     private static String id() {

@@ -7,6 +7,7 @@ package io.modelbridge.db.jooq.tables;
 import io.modelbridge.db.jooq.Indexes;
 import io.modelbridge.db.jooq.Keys;
 import io.modelbridge.db.jooq.Public;
+import io.modelbridge.db.jooq.tables.StoredResponseItems.StoredResponseItemsPath;
 import io.modelbridge.db.jooq.tables.Users.UsersPath;
 import io.modelbridge.db.jooq.tables.records.StoredResponsesRecord;
 
@@ -202,6 +203,19 @@ public class StoredResponses extends TableImpl<StoredResponsesRecord> {
             _users = new UsersPath(this, Keys.STORED_RESPONSES__STORED_RESPONSES_USER_ID_FKEY, null);
 
         return _users;
+    }
+
+    private transient StoredResponseItemsPath _storedResponseItems;
+
+    /**
+     * Get the implicit to-many join path to the
+     * <code>public.stored_response_items</code> table
+     */
+    public StoredResponseItemsPath storedResponseItems() {
+        if (_storedResponseItems == null)
+            _storedResponseItems = new StoredResponseItemsPath(this, null, Keys.STORED_RESPONSE_ITEMS__STORED_RESPONSE_ITEMS_RESPONSE_ID_FKEY.getInverseKey());
+
+        return _storedResponseItems;
     }
 
     @Override
