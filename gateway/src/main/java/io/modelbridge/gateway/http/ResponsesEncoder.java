@@ -143,8 +143,12 @@ final class ResponsesEncoder {
     ObjectNode reasoningItem(String itemId, String text) {
         ObjectNode item = json.createObjectNode().put("id", itemId).put("type", "reasoning");
         item.putArray("summary");
-        item.putArray("content").addObject().put("type", "reasoning_text").put("text", text);
+        item.putArray("content").add(reasoningText(text));
         return item;
+    }
+
+    ObjectNode reasoningText(String text) {
+        return json.createObjectNode().put("type", "reasoning_text").put("text", text);
     }
 
     static String newId(String prefix) {

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  * The Responses API's typed event stream, {@code event: <type>} and {@code data: <json>} per event, each numbered by
  * {@code sequence_number}: response.created and response.in_progress, then per output item
  * response.output_item.added, its parts and deltas (output_text, reasoning_text or function_call_arguments, each with
- * its .done) and response.output_item.done, then response.completed (or response.incomplete when the output was cut
+ * its .done; a message's and a reasoning item's content part with response.content_part.added and .done, which the
+ * OpenAI SDKs' stream accumulators need before the deltas) and response.output_item.done, then response.completed (or response.incomplete when the output was cut
  * off). Only the first choice is streamed. A failure after the stream began is response.failed with an error object.
  */
 final class ResponsesStreamEncoder implements StreamEncoder {
@@ -58,6 +59,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                     item.putArray("summary");
                     item.putArray("content");
                     added(item, out);
+                    out.accept(frame(itemEvent("response.content_part.added").put("content_index", 0)
+                            .set("part", response.reasoningText(""))));
                 }
                 text.append(r.text());
                 out.accept(frame(itemEvent("response.reasoning_text.delta").put("content_index", 0)
@@ -142,6 +145,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             }
             case REASONING -> {
                 out.accept(frame(itemEvent("response.reasoning_text.done").put("content_index", 0).put("text", all)));
+                out.accept(frame(itemEvent("response.content_part.done").put("content_index", 0)
+                        .set("part", response.reasoningText(all))));
                 yield response.reasoningItem(itemId, all);
             }
             case CALL -> {

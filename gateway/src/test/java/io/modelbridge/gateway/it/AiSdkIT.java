@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.modelbridge.testkit.ernie.ErnieSimulator;
-import io.modelbridge.testkit.glm.GlmSimulator;
-import io.modelbridge.testkit.spark.SparkSimulator;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +32,7 @@ class AiSdkIT {
             "@ai-sdk/openai-compatible@1.0.61", "zod@3.25.76");
     @TempDir
     static Path dataDir;
-    static ThreeVendors vendors;
-    static GlmSimulator glm;
-    static ErnieSimulator ernie;
-    static SparkSimulator spark;
+    static SixVendors vendors;
     static RunningGateway gateway;
     static Path sdk;
     static String key;
@@ -48,18 +42,9 @@ class AiSdkIT {
         NodePackages.assumeNode("the Vercel AI SDK");
         sdk = NodePackages.installed("ai-sdk", "mb.test.aiSdk", "@ai-sdk/openai-compatible", PACKAGES,
                 "ai-sdk/drive.mjs");
-        vendors = ThreeVendors.start();
-        glm = GlmSimulator.start();
-        ernie = ErnieSimulator.start();
-        spark = SparkSimulator.start();
+        vendors = SixVendors.start();
         gateway = RunningGateway.start(dataDir);
         vendors.routeOn(gateway);
-        gateway.channel("glm", "glm", glm.baseUri().toString(), glm.apiKey(), "glm-4-plus");
-        gateway.channel("ernie", "ernie", ernie.baseUri().toString(), ernie.credential(), "ERNIE-3.5-8K");
-        gateway.channel("spark", "spark", spark.baseUri().toString(), spark.credential(), "spark-max");
-        gateway.alias("glm", "glm", "glm-4-plus");
-        gateway.alias("ernie", "ernie", "ERNIE-3.5-8K");
-        gateway.alias("spark", "spark", "spark-max");
         key = gateway.userWithKey("ai-sdk-user");
     }
 
@@ -68,9 +53,6 @@ class AiSdkIT {
         if (gateway != null) {
             gateway.close();
             vendors.close();
-            glm.close();
-            ernie.close();
-            spark.close();
         }
     }
 
@@ -86,29 +68,29 @@ class AiSdkIT {
             String where = model + " through " + way + ": ";
 
             JsonNode whole = calls.get("whole");
-            assertTrue(whole.get("text").asText().contains("hello from the ai sdk"), where + whole);
-            assertEquals("stop", whole.get("finish").asText(), where + whole);
+            assertTrue(whole.path("text").asText().contains("hello from the ai sdk"), where + whole);
+            assertEquals("stop", whole.path("finish").asText(), where + whole);
             assertTrue(whole.at("/usage/inputTokens").asInt() > 0, where + whole);
             assertTrue(whole.at("/usage/outputTokens").asInt() > 0, where + whole);
 
             JsonNode stream = calls.get("stream");
-            assertTrue(stream.get("text").asText().contains("stream to me please"), where + stream);
-            assertEquals("stop", stream.get("finish").asText(), where + stream);
+            assertTrue(stream.path("text").asText().contains("stream to me please"), where + stream);
+            assertEquals("stop", stream.path("finish").asText(), where + stream);
             assertTrue(stream.at("/usage/outputTokens").asInt() > 0, where + "the stream's usage: " + stream);
 
             for (String tools : List.of("tools", "streamedTools")) {
                 JsonNode steps = calls.at("/" + tools + "/steps");
                 assertEquals(2, steps.size(), where + tools + ": " + calls.get(tools));
                 JsonNode call = steps.get(0);
-                assertEquals("tool-calls", call.get("finish").asText(), where + tools + ": " + call);
+                assertEquals("tool-calls", call.path("finish").asText(), where + tools + ": " + call);
                 assertEquals("get_weather", call.at("/calls/0/name").asText(), where + tools + ": " + call);
                 assertEquals("Paris", call.at("/calls/0/input/city").asText(), where + tools + ": " + call);
                 assertEquals("18 degrees in Paris", call.at("/results/0").asText(), where + tools + ": " + call);
                 JsonNode answer = steps.get(1);
-                assertEquals("stop", answer.get("finish").asText(), where + tools + ": " + answer);
-                assertFalse(answer.get("text").asText().isEmpty(), where + tools + ": " + answer);
+                assertEquals("stop", answer.path("finish").asText(), where + tools + ": " + answer);
+                assertFalse(answer.path("text").asText().isEmpty(), where + tools + ": " + answer);
             }
         }
-        assertEquals(401, out.at("/wrongKey/status").asInt(), out.get("wrongKey").toString());
+        assertEquals(401, out.at("/wrongKey/status").asInt(), out.path("wrongKey").toString());
     }
 }

@@ -389,9 +389,14 @@ class ResponsesApiIT {
         List<SseEvent> events = stream(key, ask("reasoner", "think about it", true));
         List<String> names = events.stream().map(SseEvent::name).toList();
         assertEquals("reasoning", events.get(2).data().at("/item/type").asText(), names.toString());
-        assertTrue(names.contains("response.reasoning_text.delta"), names.toString());
+        assertEquals("response.content_part.added", names.get(3), "the part the deltas add to, first: " + names);
+        assertEquals("reasoning_text", events.get(3).data().at("/part/type").asText(), events.get(3).data().toString());
+        assertEquals("response.reasoning_text.delta", names.get(4), names.toString());
         int reasoningDone = names.indexOf("response.reasoning_text.done");
-        assertEquals("response.output_item.done", names.get(reasoningDone + 1));
+        assertEquals("response.content_part.done", names.get(reasoningDone + 1), names.toString());
+        assertEquals(events.get(reasoningDone).data().get("text").asText(),
+                events.get(reasoningDone + 1).data().at("/part/text").asText());
+        assertEquals("response.output_item.done", names.get(reasoningDone + 2));
         assertEquals(1, events.get(names.lastIndexOf("response.output_item.added")).data().get("output_index").asInt());
         JsonNode completed = events.getLast().data().get("response");
         assertEquals(List.of("reasoning", "message"), List.of(completed.at("/output/0/type").asText(),
