@@ -1,13 +1,17 @@
 // Drives a ModelBridge gateway with the official OpenAI Node SDK (openai), unmodified, through its helpers that
 // accumulate a stream into the final object (and so check the events' order and shape): chat completions whole,
-// streamed and with tools, the runTools loop, the Responses API whole and streamed with a tool, and a wrong key. Environment: MB_BASE_URL, MB_KEY, MB_MODEL.
+// streamed and with a strict tool, the runTools loop, the Responses API whole and streamed with a strict tool, and a
+// wrong key. Environment: MB_BASE_URL, MB_KEY, MB_MODEL.
 // Prints one JSON object: what each call returned, or the error it threw.
 import OpenAI from 'openai';
 
 const client = new OpenAI({ baseURL: process.env.MB_BASE_URL + '/v1', apiKey: process.env.MB_KEY, maxRetries: 0 });
 const model = process.env.MB_MODEL;
-const parameters = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
-const chatTools = [{ type: 'function', function: { name: 'get_weather', description: 'The weather in a city', parameters } }];
+// strict, as the OpenAI Agents SDKs declare every tool
+const parameters = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'],
+  additionalProperties: false };
+const chatTools = [{ type: 'function',
+  function: { name: 'get_weather', description: 'The weather in a city', parameters, strict: true } }];
 const ask = [{ role: 'user', content: 'Paris' }];
 
 const steps = {
@@ -37,7 +41,7 @@ const steps = {
   },
   responsesStream: async () => {
     const s = client.responses.stream({ model, input: 'Paris',
-      tools: [{ type: 'function', name: 'get_weather', parameters, strict: false }] });
+      tools: [{ type: 'function', name: 'get_weather', parameters, strict: true }] });
     const f = await s.finalResponse();
     return { status: f.status, types: f.output.map((o) => o.type),
       reasoning: f.output.filter((o) => o.type === 'reasoning').map((o) => o.content?.[0]?.text ?? '').join('') };

@@ -125,9 +125,8 @@ final class GlmCodec {
         }
         ArrayNode list = body.putArray("tools");
         for (ToolDefinition tool : tools) {
-            if (Boolean.TRUE.equals(tool.strict())) {
-                throw refused("tools", "GLM cannot guarantee strict schema adherence (strict: true)");
-            }
+            // strict: true goes as the other vendors without a strict mode take it: the tool without the flag. The
+            // OpenAI Agents SDKs set it on every tool and check the arguments against the schema themselves.
             ObjectNode noParameters = MAPPER.createObjectNode().put("type", "object");
             noParameters.putObject("properties");
             list.add(OpenAiCodec.toolWithoutStrict(tool, noParameters));

@@ -68,8 +68,6 @@ class GlmCodecTest {
         refused("logprobs", () -> body(request(Sampling.none(), List.of(), null, null, Map.of("logprobs", true))));
         refused("response_format", () -> body(request(Sampling.none(), List.of(), null, null,
                 Map.of("response_format", Map.of("type", "json_schema")))));
-        refused("tools", () -> body(request(Sampling.none(), List.of(new ToolDefinition("f", null, Map.of(), true)),
-                null, null, Map.of())));
         refused("messages", () -> GlmCodec.message(new Message("user",
                 List.of(new ContentPart.Other("input_audio", Map.of())), null, List.of(), null, null)));
         refused("messages", () -> GlmCodec.message(Message.of("function", "{}")));
@@ -94,6 +92,15 @@ class GlmCodecTest {
         assertEquals("auto", auto.path("tool_choice").asText());
         JsonNode none = body(request(Sampling.none(), List.of(WEATHER), new ToolChoice("none", null), null, Map.of()));
         assertFalse(none.has("tools") || none.has("tool_choice"), none.toString());
+    }
+
+    @Test
+    void aStrictToolGoesWithoutTheFlagGlmDoesNotHave() {
+        ToolDefinition strict = new ToolDefinition("get_weather", null, WEATHER.parameters(), true);
+        JsonNode tool = body(request(Sampling.none(), List.of(strict), null, null, Map.of())).path("tools").get(0);
+        assertEquals("get_weather", tool.path("function").path("name").asText(), tool.toString());
+        assertEquals(WEATHER.parameters().get("type"), tool.path("function").path("parameters").path("type").asText());
+        assertFalse(tool.path("function").has("strict"), tool.toString());
     }
 
     @Test
