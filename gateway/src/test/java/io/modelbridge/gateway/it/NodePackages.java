@@ -36,7 +36,7 @@ final class NodePackages {
 
     /**
      * A folder with {@code packages} (npm specs such as {@code ai@5.0.1}) in its node_modules and the resource
-     * {@code /<script>} copied beside them: {@code target/<folder>}, or the folder the system property
+     * {@code /<script>} copied beside them (none when {@code script} is null): {@code target/<folder>}, or the folder the system property
      * {@code property} names. {@code marker} is a path under node_modules that exists once they are installed.
      */
     static Path installed(String folder, String property, String marker, List<String> packages, String script)
@@ -51,8 +51,11 @@ final class NodePackages {
             assumeTrue(install.exit() == 0,
                     packages + " could not be installed with npm (offline?): " + install.output());
         }
-        try (InputStream in = NodePackages.class.getResourceAsStream("/" + script)) {
-            Files.copy(in, dir.resolve(Path.of(script).getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+        if (script != null) {
+            try (InputStream in = NodePackages.class.getResourceAsStream("/" + script)) {
+                Files.copy(in, dir.resolve(Path.of(script).getFileName().toString()),
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
         }
         return dir;
     }
@@ -63,6 +66,7 @@ final class NodePackages {
             ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
             builder.environment().putAll(env);
             Process process = builder.start();
+            process.getOutputStream().close(); // no input: a CLI that reads a piped stdin must not wait for it
             if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 return new Run(-1, "timed out after " + seconds + " s");

@@ -32,6 +32,19 @@ final class DeepSeekCodec {
 
     private DeepSeekCodec() {}
 
+    /**
+     * The largest max_tokens DeepSeek takes for {@code model} (deepseek-chat 8K, deepseek-reasoner 64K), or null for a
+     * model whose cap is not known. A larger limit goes as the cap: the client's "at most N" is kept, and DeepSeek
+     * would answer it with a 400 (what Claude Code's 32,000 got).
+     */
+    static Integer maxTokensCap(String model) {
+        return switch (model) {
+            case "deepseek-chat" -> 8192;
+            case "deepseek-reasoner" -> 65536;
+            default -> null;
+        };
+    }
+
     /** Whether DeepSeek serves {@code model} in thinking mode (its answers carry {@code reasoning_content}). */
     static boolean isReasoner(String model) {
         return model.contains("reasoner");
@@ -55,7 +68,7 @@ final class DeepSeekCodec {
             body.put("stream", true);
             body.putObject("stream_options").put("include_usage", true);
         }
-        sampling(body, request.sampling());
+        sampling(body, request.sampling(), maxTokensCap(request.model()));
         if (!request.tools().isEmpty()) {
             ArrayNode tools = body.putArray("tools");
             request.tools().forEach(t -> tools.add(OpenAiCodec.tool(t)));
@@ -74,12 +87,15 @@ final class DeepSeekCodec {
     /**
      * Whether this codec would write a plain request (text messages, no tools: what the gateway may pass as the client
      * sent it, written as OpenAI's writer writes it) as the OpenAI writer does, its token limit under {@code max_tokens}:
-     * no {@code developer} role (sent as system), no {@code user}, {@code seed} or {@code n} (left out), and nothing
-     * refused here (the translated path refuses it with its message).
+     * no {@code developer} role (sent as system), no {@code user}, {@code seed} or {@code n} (left out), a limit within
+     * the model's cap (a larger one is lowered), and nothing refused here (the translated path refuses it with its
+     * message).
      */
     static boolean writesAsOpenAi(ChatRequest request) {
         Sampling s = request.sampling();
-        return refusal(request).isEmpty() && request.user() == null && (s == null || s.seed() == null && s.n() == null)
+        Integer cap = maxTokensCap(request.model());
+        return refusal(request).isEmpty() && request.user() == null && (s == null || s.seed() == null && s.n() == null
+                && (cap == null || s.maxTokens() == null || s.maxTokens() <= cap))
                 && request.messages().stream().noneMatch(m -> "developer".equals(m.role()));
     }
 
@@ -153,10 +169,17 @@ final class DeepSeekCodec {
                 }).orElse("non-text");
     }
 
-    /** OpenAI's sampling fields but {@code n} (checked to be 1) and {@code seed}, which DeepSeek does not have. */
-    private static void sampling(ObjectNode body, Sampling s) {
+    /**
+     * OpenAI's sampling fields but {@code n} (checked to be 1) and {@code seed}, which DeepSeek does not have; the
+     * limit at most {@code cap} (null: any).
+     */
+    private static void sampling(ObjectNode body, Sampling s, Integer cap) {
         if (s != null) {
-            OpenAiCodec.sampling(body, new Sampling(s.temperature(), s.topP(), s.maxTokens(), s.stop(),
+            Integer limit = s.maxTokens();
+            if (cap != null && limit != null && limit > cap) {
+                limit = cap;
+            }
+            OpenAiCodec.sampling(body, new Sampling(s.temperature(), s.topP(), limit, s.stop(),
                     s.presencePenalty(), s.frequencyPenalty(), null, null), "max_tokens");
         }
     }

@@ -118,6 +118,20 @@ class DeepSeekAdapterTest {
         assertTrue(json(simulator.lastRequest()).path("logprobs").asBoolean(), "deepseek-chat may use logprobs");
     }
 
+    /** Claude Code asks for 32,000 tokens: more than DeepSeek takes, so the model's cap goes instead of a 400. */
+    @Test
+    void aLimitAboveTheModelsCapGoesAsTheCap() {
+        for (String model : List.of("deepseek-chat", "deepseek-reasoner")) {
+            ChatRequest request = new ChatRequest(model, List.of(Message.of("user", "hi")), false, false,
+                    new Sampling(null, null, 100_000, List.of(), null, null, null, null), List.of(), null, null,
+                    Map.of());
+            adapter.chat(request, ctx(Map.of()));
+            assertEquals(DeepSeekCodec.maxTokensCap(model), json(simulator.lastRequest()).path("max_tokens").asInt());
+        }
+        assertEquals(8192, DeepSeekCodec.maxTokensCap("deepseek-chat"));
+        assertEquals(65536, DeepSeekCodec.maxTokensCap("deepseek-reasoner"));
+    }
+
     @Test
     void requestGoesToChatCompletionsWithBearerKeyAndStreamUsage() {
         Sampling sampling = new Sampling(0.3, 0.9, 100, List.of("END"), 0.1, 0.2, 1, 42L);

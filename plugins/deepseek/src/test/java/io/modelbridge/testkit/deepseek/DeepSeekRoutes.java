@@ -146,8 +146,9 @@ final class DeepSeekRoutes {
             return "Invalid top_p value, the valid range of top_p is (0, 1]";
         }
         JsonNode maxTokens = json.get("max_tokens");
-        if (maxTokens != null && (maxTokens.asInt() < 1 || maxTokens.asInt() > 8192)) {
-            return "Invalid max_tokens value, the valid range of max_tokens is [1, 8192]";
+        int cap = json.path("model").asText().equals("deepseek-reasoner") ? 65536 : 8192; // V3.1: 64K with the CoT
+        if (maxTokens != null && (maxTokens.asInt() < 1 || maxTokens.asInt() > cap)) {
+            return "Invalid max_tokens value, the valid range of max_tokens is [1, " + cap + "]";
         }
         return null;
     }

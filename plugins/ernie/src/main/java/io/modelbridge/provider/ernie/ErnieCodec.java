@@ -10,6 +10,7 @@ import io.modelbridge.spi.Sampling;
 import io.modelbridge.spi.ToolChoice;
 import io.modelbridge.spi.ToolDefinition;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,6 +24,8 @@ final class ErnieCodec {
     static final double MIN_TEMPERATURE = 0.01;
     /** ERNIE's max_output_tokens starts at 2. */
     static final int MIN_OUTPUT_TOKENS = 2;
+    /** The largest max_output_tokens of the ERNIE-4.0 and ERNIE-3.5 8K models ("5K input + 2K output"). */
+    static final int MAX_OUTPUT_TOKENS_8K = 2048;
     /** Qianfan embeddings take at most this many texts per call. */
     static final int EMBEDDING_BATCH = 16;
 
@@ -42,7 +45,7 @@ final class ErnieCodec {
         if (stream) {
             body.put("stream", true);
         }
-        sampling(body, request.sampling());
+        sampling(body, request.sampling(), outputCap(request.model()));
         functions(body, request.tools(), request.toolChoice());
         if (request.user() != null) {
             body.put("user_id", request.user());
@@ -62,7 +65,17 @@ final class ErnieCodec {
         return body.toString();
     }
 
-    private static void sampling(ObjectNode body, Sampling s) {
+    /**
+     * The largest max_output_tokens {@code model} takes, or null where Baidu's cap is not known: a larger limit goes as
+     * the cap (the client's "at most N" is kept; ERNIE would refuse it), as vendor-protocols.md says to map it.
+     */
+    static Integer outputCap(String model) {
+        String m = model == null ? "" : model.toUpperCase(Locale.ROOT);
+        return (m.startsWith("ERNIE-4.0") || m.startsWith("ERNIE-3.5")) && m.contains("-8K") ? MAX_OUTPUT_TOKENS_8K
+                : null;
+    }
+
+    private static void sampling(ObjectNode body, Sampling s, Integer outputCap) {
         if (s == null) {
             return;
         }
@@ -77,7 +90,8 @@ final class ErnieCodec {
         }
         penalty(body, s.presencePenalty(), s.frequencyPenalty());
         if (s.maxTokens() != null) {
-            body.put("max_output_tokens", Math.max(MIN_OUTPUT_TOKENS, s.maxTokens()));
+            int limit = outputCap == null ? s.maxTokens() : Math.min(outputCap, s.maxTokens());
+            body.put("max_output_tokens", Math.max(MIN_OUTPUT_TOKENS, limit));
         }
         if (!s.stop().isEmpty()) {
             ArrayNode stop = body.putArray("stop");

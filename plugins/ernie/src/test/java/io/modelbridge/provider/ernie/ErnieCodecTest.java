@@ -109,6 +109,20 @@ class ErnieCodecTest {
     }
 
     @Test
+    void aLimitAboveAn8kModelsOutputCapGoesAsTheCap() {
+        Sampling claudeCode = new Sampling(null, null, 32_000, List.of(), null, null, null, null);
+        for (String model : List.of("ERNIE-3.5-8K", "ERNIE-4.0-8K", "ernie-4.0-8k-latest")) {
+            ChatRequest request = new ChatRequest(model, List.of(Message.of("user", "hi")), false, false, claudeCode,
+                    List.of(), null, null, Map.of());
+            assertEquals(2048, body(request).get("max_output_tokens").asInt(), model);
+        }
+        ChatRequest speed = new ChatRequest("ERNIE-Speed-128K", List.of(Message.of("user", "hi")), false, false,
+                claudeCode, List.of(), null, null, Map.of());
+        assertEquals(32_000, body(speed).get("max_output_tokens").asInt(),
+                "a family whose cap is not known keeps the client's limit");
+    }
+
+    @Test
     void whatErnieCannotDoIsRefused() {
         List<Sampling> refused = List.of(new Sampling(null, null, null, null, -0.5, null, null, null),
                 new Sampling(null, null, null, null, null, null, 2, null));
