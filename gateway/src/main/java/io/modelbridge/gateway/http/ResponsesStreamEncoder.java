@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * {@code sequence_number}: response.created and response.in_progress, then per output item
  * response.output_item.added, its parts and deltas (output_text, reasoning_text or function_call_arguments, each with
  * its .done; a message's and a reasoning item's content part with response.content_part.added and .done, which the
- * OpenAI SDKs' stream accumulators need before the deltas) and response.output_item.done, then response.completed (or response.incomplete when the output was cut
- * off). Only the first choice is streamed. A failure after the stream began is response.failed with an error object.
+ * OpenAI SDKs' stream accumulators need before the deltas) and response.output_item.done, then response.completed
+ * (or response.incomplete when the output was cut off). Only the first choice is streamed. A failure after the stream began is response.failed with an error object.
  */
 final class ResponsesStreamEncoder implements StreamEncoder {
     private enum Kind { NONE, REASONING, TEXT, CALL }

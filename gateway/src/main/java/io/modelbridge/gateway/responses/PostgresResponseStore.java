@@ -2,10 +2,10 @@ package io.modelbridge.gateway.responses;
 
 import static io.modelbridge.db.jooq.Tables.STORED_RESPONSES;
 import static io.modelbridge.db.jooq.Tables.STORED_RESPONSE_ITEMS;
+import static org.jooq.impl.DSL.excluded;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.name;
-import static org.jooq.impl.DSL.excluded;
 import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.table;
 
@@ -92,7 +92,7 @@ public final class PostgresResponseStore implements ResponseStore {
                     .set(R.CREATED_AT, at(response.createdAt() != null ? response.createdAt() : now))
                     .set(R.EXPIRES_AT, at(now.plus(config.retention())))
                     .execute();
-            if (!itemIds.isEmpty()) {
+            if (!itemIds.isEmpty()) { // past PostgreSQL's 65,535 bind values jOOQ inlines them (tested)
                 InsertValuesStep3<?, Long, String, String> items = tx.dsl()
                         .insertInto(I, I.USER_ID, I.ITEM_ID, I.RESPONSE_ID);
                 for (String item : itemIds) {

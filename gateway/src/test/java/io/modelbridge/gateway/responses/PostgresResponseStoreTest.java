@@ -225,6 +225,22 @@ class PostgresResponseStoreTest {
     }
 
     @Test
+    void aResponseWithMoreItemsThanOneStatementTakesIsStoredWithAllOfThem() {
+        StringBuilder input = new StringBuilder("[");
+        int count = 22_001; // three bind values each: more than the 65,535 one statement takes
+        for (int i = 0; i < count; i++) {
+            input.append(i == 0 ? "" : ",").append("{\"id\":\"m").append(i).append("\"}");
+        }
+        PostgresResponseStore large = new PostgresResponseStore(db.dsl(), new ResponsesConfig(RETENTION, 1 << 20),
+                clock);
+        StoredResponse r = new StoredResponse(id(), alice, 1, "gpt-x", null, input.append("]").toString(),
+                "{\"output\":[]}", clock.now);
+        assertTrue(large.save(r));
+        assertEquals(count, db.dsl().fetchCount(STORED_RESPONSE_ITEMS, STORED_RESPONSE_ITEMS.RESPONSE_ID.eq(r.id())));
+        assertEquals(Set.of(r.id()), ids(large.holding(List.of("m0", "m" + (count - 1)), alice)));
+    }
+
+    @Test
     void theResponsesItemsReadAreBoundedAndTakeTheirRoomFromTheBodyMemory() {
         List<String> calls = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
