@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -32,27 +31,21 @@ class AiSdkIT {
             "@ai-sdk/openai-compatible@1.0.61", "zod@3.25.76");
     @TempDir
     static Path dataDir;
-    static SixVendors vendors;
-    static RunningGateway gateway;
+    static SdkGateway running;
     static Path sdk;
-    static String key;
 
     @BeforeAll
     static void start() throws Exception {
         NodePackages.assumeNode("the Vercel AI SDK");
         sdk = NodePackages.installed("ai-sdk", "mb.test.aiSdk", "@ai-sdk/openai-compatible", PACKAGES,
                 "ai-sdk/drive.mjs");
-        vendors = SixVendors.start();
-        gateway = RunningGateway.start(dataDir);
-        vendors.routeOn(gateway);
-        key = gateway.userWithKey("ai-sdk-user");
+        running = SdkGateway.start(dataDir, "ai-sdk-user");
     }
 
     @AfterAll
     static void stop() {
-        if (gateway != null) {
-            gateway.close();
-            vendors.close();
+        if (running != null) {
+            running.close();
         }
     }
 
@@ -60,7 +53,7 @@ class AiSdkIT {
     @ValueSource(strings = {"smart", "ds", "qwen", "glm", "ernie", "spark"})
     void theAiSdkWorksUnmodifiedInEachOfItsWays(String model) throws Exception {
         NodePackages.Run run = NodePackages.run(List.of("node", "drive.mjs"), sdk,
-                Map.of("MB_BASE_URL", gateway.api().toString(), "MB_KEY", key, "MB_MODEL", model), 180);
+                running.driverEnvironment(model), 180);
         assertEquals(0, run.exit(), run.output());
         JsonNode out = ApiCalls.json(run.lastLine());
         for (String way : List.of("chat", "responses", "compatible")) {

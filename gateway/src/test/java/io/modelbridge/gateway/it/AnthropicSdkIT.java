@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -16,10 +15,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The official Anthropic TypeScript SDK ({@code @anthropic-ai/sdk}, unmodified) against the gateway, behind the
- * openai, deepseek and qwen simulators: create, stream, a tool-use round trip, count_tokens, an error. Needs Node; the SDK
- * is installed with npm into {@code target/anthropic-sdk} (or taken from {@code -Dmb.test.anthropicSdk=<dir with
- * node_modules>}). Skipped, saying why, when node is absent or the SDK cannot be installed (offline).
+ * The official Anthropic TypeScript SDK ({@code @anthropic-ai/sdk}, unmodified) against the gateway, behind each
+ * vendor's simulator and DeepSeek's reasoner: create, stream, a tool-use round trip, count_tokens, an error. Needs
+ * Node; the SDK is installed with npm into {@code target/anthropic-sdk} (or taken from
+ * {@code -Dmb.test.anthropicSdk=<dir with node_modules>}). Skipped, saying why, when node is absent or the SDK cannot
+ * be installed (offline).
  */
 @Tag("it")
 @Timeout(300)
@@ -27,34 +27,28 @@ class AnthropicSdkIT {
     static final String SDK_VERSION = "1.17.0";
     @TempDir
     static Path dataDir;
-    static ThreeVendors vendors;
-    static RunningGateway gateway;
+    static SdkGateway running;
     static Path sdk;
-    static String key;
 
     @BeforeAll
     static void start() throws Exception {
         NodePackages.assumeNode("the Anthropic TypeScript SDK");
         sdk = installedSdk();
-        vendors = ThreeVendors.start();
-        gateway = RunningGateway.start(dataDir);
-        vendors.routeOn(gateway);
-        key = gateway.userWithKey("sdk-user");
+        running = SdkGateway.start(dataDir, "sdk-user");
     }
 
     @AfterAll
     static void stop() {
-        if (gateway != null) {
-            gateway.close();
-            vendors.close();
+        if (running != null) {
+            running.close();
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"smart", "ds", "qwen"})
+    @ValueSource(strings = {"smart", "ds", "qwen", "glm", "ernie", "spark", "reasoner"})
     void theOfficialSdkWorksUnmodified(String model) throws Exception {
         NodePackages.Run run = NodePackages.run(List.of("node", "drive.mjs"), sdk,
-                Map.of("MB_BASE_URL", gateway.api().toString(), "MB_KEY", key, "MB_MODEL", model), 120);
+                running.driverEnvironment(model), 120);
         assertEquals(0, run.exit(), run.output());
         JsonNode out = ApiCalls.json(run.lastLine());
 

@@ -34,27 +34,21 @@ class ClaudeCodeIT {
     static Path dataDir;
     @TempDir
     static Path home;
-    static SixVendors vendors;
-    static RunningGateway gateway;
+    static SdkGateway running;
     static Path cli;
-    static String key;
 
     @BeforeAll
     static void start() throws Exception {
         NodePackages.assumeNode("Claude Code");
         cli = NodePackages.installed("claude-code", "mb.test.claudeCode", "@anthropic-ai/claude-code",
                 List.of("@anthropic-ai/claude-code@" + VERSION), null);
-        vendors = SixVendors.start();
-        gateway = RunningGateway.start(dataDir);
-        vendors.routeOn(gateway);
-        key = gateway.userWithKey("claude-code-user");
+        running = SdkGateway.start(dataDir, "claude-code-user");
     }
 
     @AfterAll
     static void stop() {
-        if (gateway != null) {
-            gateway.close();
-            vendors.close();
+        if (running != null) {
+            running.close();
         }
     }
 
@@ -65,7 +59,8 @@ class ClaudeCodeIT {
         assertTrue(Files.exists(bin), bin.toString());
         NodePackages.Run run = NodePackages.run(
                 List.of("node", bin.toString(), "-p", "hello there", "--model", model, "--output-format", "json"), cli,
-                Map.of("ANTHROPIC_BASE_URL", gateway.api().toString(), "ANTHROPIC_API_KEY", key,
+                Map.of("ANTHROPIC_BASE_URL", running.gateway().api().toString(),
+                        "ANTHROPIC_API_KEY", running.key(),
                         "ANTHROPIC_SMALL_FAST_MODEL", model, "HOME", home.toString(), "DISABLE_TELEMETRY", "1",
                         "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1", "DISABLE_AUTOUPDATER", "1"), 120);
         assertEquals(0, run.exit(), run.output());

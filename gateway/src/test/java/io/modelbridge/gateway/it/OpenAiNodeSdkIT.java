@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -30,27 +29,21 @@ class OpenAiNodeSdkIT {
     static final String SDK_VERSION = "6.49.0";
     @TempDir
     static Path dataDir;
-    static SixVendors vendors;
-    static RunningGateway gateway;
+    static SdkGateway running;
     static Path sdk;
-    static String key;
 
     @BeforeAll
     static void start() throws Exception {
         NodePackages.assumeNode("the OpenAI Node SDK");
         sdk = NodePackages.installed("openai-node", "mb.test.openaiNode", "openai", List.of("openai@" + SDK_VERSION),
                 "openai-node/drive.mjs");
-        vendors = SixVendors.start();
-        gateway = RunningGateway.start(dataDir);
-        vendors.routeOn(gateway);
-        key = gateway.userWithKey("node-user");
+        running = SdkGateway.start(dataDir, "node-user");
     }
 
     @AfterAll
     static void stop() {
-        if (gateway != null) {
-            gateway.close();
-            vendors.close();
+        if (running != null) {
+            running.close();
         }
     }
 
@@ -58,7 +51,7 @@ class OpenAiNodeSdkIT {
     @ValueSource(strings = {"smart", "ds", "qwen", "glm", "ernie", "spark", "reasoner"})
     void theOfficialSdkAndItsStreamHelpersWorkUnmodified(String model) throws Exception {
         NodePackages.Run run = NodePackages.run(List.of("node", "drive.mjs"), sdk,
-                Map.of("MB_BASE_URL", gateway.api().toString(), "MB_KEY", key, "MB_MODEL", model), 120);
+                running.driverEnvironment(model), 120);
         assertEquals(0, run.exit(), run.output());
         JsonNode out = ApiCalls.json(run.lastLine());
         String where = model + ": ";
