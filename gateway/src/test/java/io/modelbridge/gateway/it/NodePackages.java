@@ -36,8 +36,9 @@ final class NodePackages {
 
     /**
      * A folder with {@code packages} (npm specs such as {@code ai@5.0.1}) in its node_modules and the resource
-     * {@code /<script>} copied beside them (none when {@code script} is null): {@code target/<folder>}, or the folder the system property
-     * {@code property} names. {@code marker} is a path under node_modules that exists once they are installed.
+     * {@code /<script>} copied beside them (none when {@code script} is null): {@code target/<folder>}, or the
+     * folder the system property {@code property} names. {@code marker} is a path under node_modules that exists
+     * once they are installed.
      */
     static Path installed(String folder, String property, String marker, List<String> packages, String script)
             throws Exception {

@@ -4,7 +4,7 @@ import io.modelbridge.testkit.ernie.ErnieSimulator;
 import io.modelbridge.testkit.glm.GlmSimulator;
 import io.modelbridge.testkit.spark.SparkSimulator;
 
-/** Every bundled vendor's simulator behind one gateway, for the client SDK ITs: {@link ThreeVendors}, GLM, ERNIE, Spark. */
+/** Every bundled vendor's simulator, for the client SDK ITs: {@link ThreeVendors}, GLM, ERNIE and Spark. */
 record SixVendors(ThreeVendors three, GlmSimulator glm, ErnieSimulator ernie, SparkSimulator spark)
         implements AutoCloseable {
     /** The aliases {@link #routeOn} makes, one per vendor. */
