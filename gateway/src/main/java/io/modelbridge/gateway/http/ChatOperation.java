@@ -19,7 +19,7 @@ import java.util.Optional;
  * upstream's usage when it sent one, else the gateway's own count. A call whose body may go upstream as the client
  * sent it ({@link ClientChatBody}) does so through a plugin that offers it ({@link ChatPassthrough}), and its whole
  * answer is relayed as it came, with only id, created and model replaced ({@link RelayedAnswer}), where that says
- * what the encoder would.
+ * what the encoder would; so are the events of its stream, one by one ({@link ChatPassthrough.PassedEvent}).
  */
 final class ChatOperation implements Operation<ChatCall> {
     private final ApiServices s;
@@ -131,14 +131,14 @@ final class ChatOperation implements Operation<ChatCall> {
     private void stream(ChatCall call, List<Target> plan, Exchange exchange, ServerResponse res) {
         ChatRequest chat = call.request();
         RelayedStream.serve(s, plan, exchange, res, call.answers().stream(exchange.promptTokens, exchange.profile),
-                (serving, adapter, ctx) -> {
+                (RelayedStream.Attempt) (relay, serving, adapter, ctx) -> {
                     ChatRequest upstream = chat.withModel(serving.target().upstreamModel());
                     ChatPassthrough passthrough = passthrough(call, upstream, serving, adapter);
                     if (passthrough != null) {
                         byte[] body = call.body().withModel(upstream.model());
-                        return out -> passthrough.streamPassed(body, ctx, out);
+                        return relay.relay(serving, out -> passthrough.streamPassed(body, ctx, out, relay::passedEvent));
                     }
-                    return out -> adapter.stream(upstream, ctx, out);
+                    return relay.relay(serving, out -> adapter.stream(upstream, ctx, out));
                 });
     }
 }

@@ -3,6 +3,7 @@ package io.modelbridge.gateway.http;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.ErrorShape;
 import io.modelbridge.spi.ChatChunk;
+import io.modelbridge.spi.ChatPassthrough;
 import io.modelbridge.spi.Usage;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
@@ -42,6 +43,20 @@ final class OpenAiStreamEncoder implements StreamEncoder {
         if (json != null) {
             out.accept(data(json));
         }
+    }
+
+    /** The event as it came, when its choice has opened (or opens with it) and the encoder has nothing to add to it. */
+    @Override
+    public byte[] relayed(ChatPassthrough.PassedEvent event) {
+        if (!started.get(event.index()) && !event.opensChoice()) {
+            return null;
+        }
+        byte[] json = encoder.relayed(event);
+        if (json == null) {
+            return null;
+        }
+        started.set(event.index());
+        return data(json);
     }
 
     @Override

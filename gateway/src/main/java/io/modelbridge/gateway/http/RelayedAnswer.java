@@ -9,21 +9,31 @@ import java.nio.charset.StandardCharsets;
  * by the gateway's: {@code id}, {@code created} and {@code model} (the name the client asked for), as the encoder
  * would write them. Everything else (key order, numbers as written, the usage object with its detail fields) is the
  * upstream's. An answer of single-byte characters (the usual one) is spliced as bytes, in one array of the exact size.
+ * A stream's events relayed as they came ({@link ResponseEncoder#relayed}) are spliced the same way.
  */
 final class RelayedAnswer {
     private RelayedAnswer() {}
 
     static byte[] of(ChatPassthrough.Answer answer, String id, long created, String model) {
-        byte[][] values = {quoted(id.getBytes(StandardCharsets.UTF_8)),
+        return spliced(answer.text(), new ChatPassthrough.Span[] {answer.id(), answer.created(), answer.model()},
+                values(id, created, model));
+    }
+
+    /** The three values as they go into the text, in the order of {@link #of}'s spans: id, created, model. */
+    static byte[][] values(String id, long created, String model) {
+        return new byte[][] {quoted(id.getBytes(StandardCharsets.UTF_8)),
                 Long.toString(created).getBytes(StandardCharsets.US_ASCII),
                 quoted(JsonStringEncoder.getInstance().quoteAsUTF8(model))};
-        ChatPassthrough.Span[] spans = {answer.id(), answer.created(), answer.model()};
-        byte[] text = answer.text().getBytes(StandardCharsets.UTF_8);
-        if (text.length != answer.text().length()) { // a character of more than one byte: the spans count chars
-            return spliced(answer.text(), spans, values).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code text} as UTF-8 with each span replaced by the value of the same position (spans do not overlap). */
+    static byte[] spliced(String text, ChatPassthrough.Span[] spans, byte[][] values) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length != text.length()) { // a character of more than one byte: the spans count chars
+            return splicedChars(text, spans, values).getBytes(StandardCharsets.UTF_8);
         }
-        int size = text.length;
-        for (int i = 0; i < 3; i++) {
+        int size = bytes.length;
+        for (int i = 0; i < spans.length; i++) {
             size += values[i].length - (spans[i].end() - spans[i].start());
         }
         byte[] out = new byte[size];
@@ -31,17 +41,17 @@ final class RelayedAnswer {
         int at = 0;
         for (int i : order(spans)) {
             int length = spans[i].start() - from;
-            System.arraycopy(text, from, out, at, length);
+            System.arraycopy(bytes, from, out, at, length);
             at += length;
             System.arraycopy(values[i], 0, out, at, values[i].length);
             at += values[i].length;
             from = spans[i].end();
         }
-        System.arraycopy(text, from, out, at, text.length - from);
+        System.arraycopy(bytes, from, out, at, bytes.length - from);
         return out;
     }
 
-    private static String spliced(String text, ChatPassthrough.Span[] spans, byte[][] values) {
+    private static String splicedChars(String text, ChatPassthrough.Span[] spans, byte[][] values) {
         StringBuilder out = new StringBuilder(text.length() + 64);
         int from = 0;
         for (int i : order(spans)) {
@@ -51,10 +61,13 @@ final class RelayedAnswer {
         return out.append(text, from, text.length()).toString();
     }
 
-    /** The indexes of the three spans in the order they come in the text. */
+    /** The indexes of the spans in the order they come in the text. */
     private static int[] order(ChatPassthrough.Span[] spans) {
-        int[] order = {0, 1, 2};
-        for (int i = 1; i < 3; i++) {
+        int[] order = new int[spans.length];
+        for (int i = 0; i < spans.length; i++) {
+            order[i] = i;
+        }
+        for (int i = 1; i < spans.length; i++) {
             for (int j = i; j > 0 && spans[order[j]].start() < spans[order[j - 1]].start(); j--) {
                 int swap = order[j];
                 order[j] = order[j - 1];

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelbridge.gateway.http.ResponseProfile.Level;
 import io.modelbridge.spi.ChatChunk;
+import io.modelbridge.spi.ChatPassthrough;
 import io.modelbridge.spi.ChatResponse;
 import io.modelbridge.spi.ContentPart;
 import io.modelbridge.spi.Message;
@@ -51,6 +52,8 @@ final class ResponseEncoder {
     private final Map<Integer, ChatChunk.Fields> pending = new HashMap<>();
     /** The top-level fields of the last upstream event, for the gateway's own trailing usage chunk. */
     private Map<String, Object> lastEventFields = Map.of();
+    /** id, created and model as relayed events carry them ({@link RelayedAnswer#values}), made at the first. */
+    private byte[][] relayValues;
 
     /** @param usageField whether chunks carry {@code "usage": null} (the client asked for include_usage) */
     ResponseEncoder(ObjectMapper json, String id, long created, String model, boolean usageField,
@@ -118,6 +121,35 @@ final class ResponseEncoder {
             }
             case ChatChunk.UsageReport u -> null;
         };
+    }
+
+    /**
+     * An upstream event as it came ({@link ChatPassthrough.PassedEvent}), with this response's id, created and model,
+     * and without its {@code "usage": null} when the client did not ask for usage; null where the encoding of its
+     * chunks could say something else: a profile other than the full one, fields of earlier events waiting for its
+     * choice, or no usage member where the client asked for one. Its top-level fields are kept for the trailing usage
+     * chunk, as the encoding keeps them.
+     */
+    byte[] relayed(ChatPassthrough.PassedEvent event) {
+        if (profile != ResponseProfile.FULL || pending.containsKey(event.index())
+                || usageField && event.usageNull() == null) {
+            return null;
+        }
+        for (ChatChunk chunk : event.chunks()) {
+            if (chunk instanceof ChatChunk.Fields fields && !fields.event().isEmpty()) {
+                lastEventFields = fields.event();
+            }
+        }
+        if (relayValues == null) {
+            relayValues = RelayedAnswer.values(id, created, model);
+        }
+        if (usageField || event.usageNull() == null) {
+            return RelayedAnswer.spliced(event.text(),
+                    new ChatPassthrough.Span[] {event.id(), event.created(), event.model()}, relayValues);
+        }
+        return RelayedAnswer.spliced(event.text(),
+                new ChatPassthrough.Span[] {event.id(), event.created(), event.model(), event.usageNull()},
+                new byte[][] {relayValues[0], relayValues[1], relayValues[2], new byte[0]});
     }
 
     /** The trailing {@code choices: []} chunk carrying the totals. */

@@ -9,6 +9,7 @@ import io.modelbridge.gateway.pipeline.AnswerStartedException;
 import io.modelbridge.gateway.pipeline.ServingTarget;
 import io.modelbridge.spi.CallContext;
 import io.modelbridge.spi.ChatChunk;
+import io.modelbridge.spi.ChatPassthrough;
 import io.modelbridge.spi.ChatRequest;
 import io.modelbridge.spi.ProviderAdapter;
 import io.modelbridge.spi.Usage;
@@ -122,6 +123,29 @@ final class SseRelay implements Consumer<ChatChunk> {
         lock.lock();
         try {
             encoder.chunk(chunk, answer);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * An upstream event that may go to the client as it came: written so when the dialect's encoder says it can
+     * ({@link StreamEncoder#relayed}), else its chunks are encoded; its chunks are tallied either way.
+     */
+    void passedEvent(ChatPassthrough.PassedEvent event) {
+        for (ChatChunk chunk : event.chunks()) {
+            tally.add(chunk);
+        }
+        lock.lock();
+        try {
+            byte[] relayed = encoder.relayed(event);
+            if (relayed != null) {
+                answer(relayed);
+            } else {
+                for (ChatChunk chunk : event.chunks()) {
+                    encoder.chunk(chunk, answer);
+                }
+            }
         } finally {
             lock.unlock();
         }

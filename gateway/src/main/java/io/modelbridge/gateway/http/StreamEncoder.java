@@ -2,6 +2,7 @@ package io.modelbridge.gateway.http;
 
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.spi.ChatChunk;
+import io.modelbridge.spi.ChatPassthrough;
 import io.modelbridge.spi.Usage;
 import java.util.function.Consumer;
 
@@ -14,6 +15,14 @@ interface StreamEncoder {
 
     /** The events for one canonical chunk: none, one, or several (a choice's opening event before its first text). */
     void chunk(ChatChunk chunk, Consumer<byte[]> out);
+
+    /**
+     * An upstream event relayed as it came, as this dialect's one whole event, when that says what {@link #chunk} would
+     * say of its chunks now; null: they are encoded ({@link ChatPassthrough.PassedEvent}).
+     */
+    default byte[] relayed(ChatPassthrough.PassedEvent event) {
+        return null;
+    }
 
     /** The stream ended normally, with what it delivered in {@code usage}. */
     void end(Usage usage, Consumer<byte[]> out);

@@ -148,8 +148,15 @@ record WatchedAdapter(ProviderAdapter adapter, CallWatchdog watchdog) implements
 
     @Override
     public void streamPassed(byte[] body, CallContext ctx, Consumer<ChatChunk> out) {
+        streamPassed(body, ctx, out, null);
+    }
+
+    @Override
+    public void streamPassed(byte[] body, CallContext ctx, Consumer<ChatChunk> out,
+                             Consumer<ChatPassthrough.PassedEvent> events) {
         try {
-            ((ChatPassthrough) adapter).streamPassed(body, ctx, chunk -> watchdog.deliver(chunk, out));
+            ((ChatPassthrough) adapter).streamPassed(body, ctx, chunk -> watchdog.deliver(chunk, out),
+                    events == null ? null : event -> watchdog.deliver(event, events));
         } catch (Error e) {
             throw PluginError.wrap(e);
         }

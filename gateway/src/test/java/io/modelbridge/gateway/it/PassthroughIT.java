@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The minimal-rewrite passthrough through the openai plugin, over real sockets: a request that needs no translation
  * reaches the upstream as the client's bytes with only the model replaced; a whole answer reaches the client as the
- * upstream's bytes with only id, created and model replaced; and every case where the plugin's writer or the gateway's
- * encoder would say something else still goes through them.
+ * upstream's bytes with only id, created and model replaced, and so do a stream's events once their choice has opened;
+ * and every case where the plugin's writer or the gateway's encoder would say something else still goes through them.
  */
 @Timeout(120)
 class PassthroughIT {
@@ -35,6 +35,19 @@ class PassthroughIT {
             + "\"Hi \\u00e9\",\"role\":\"assistant\",\"refusal\":null},\"logprobs\":null}],\"usage\":{\"total_tokens\":11,"
             + "\"prompt_tokens\":9,\"completion_tokens\":2,\"prompt_tokens_details\":{\"cached_tokens\":0,"
             + "\"audio_tokens\":0}},\"x_score\":1e2,\"system_fingerprint\":\"fp_1\"}";
+    /** A stream's events in an order of their own, with a field the encoder knows nothing of and OpenAI's usage. */
+    static final String STREAM_HEAD = "{\"model\":\"gpt-4o-2024-08-06\",\"object\":\"chat.completion.chunk\","
+            + "\"id\":\"chatcmpl-up2\",\"created\":1700000000,";
+    static final String[] STREAM = {
+        STREAM_HEAD + "\"choices\":[{\"delta\":{\"content\":\"\",\"role\":\"assistant\"},\"index\":0,"
+                + "\"finish_reason\":null}],\"usage\":null,\"obfuscation\":\"a1\"}",
+        STREAM_HEAD + "\"choices\":[{\"delta\":{\"content\":\"Hi \\u00e9\"},\"logprobs\":null,\"index\":0,"
+                + "\"finish_reason\":null}],\"usage\":null,\"obfuscation\":\"b22\"}",
+        STREAM_HEAD + "\"choices\":[{\"delta\":{\"content\":\" there\"},\"logprobs\":null,\"index\":0,"
+                + "\"finish_reason\":null}],\"usage\":null,\"obfuscation\":\"c333\"}",
+        STREAM_HEAD + "\"choices\":[{\"delta\":{},\"logprobs\":null,\"index\":0,\"finish_reason\":\"stop\"}],"
+                + "\"usage\":null,\"obfuscation\":\"d4\"}",
+        STREAM_HEAD + "\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,\"total_tokens\":12}}"};
     static final String MESSAGES = "\"messages\":[{\"content\":\"hi\",\"role\":\"user\"}]";
     @TempDir
     static Path dataDir;
@@ -157,5 +170,52 @@ class PassthroughIT {
         assertEquals("{\"stream_options\":{\"include_usage\":true},\"model\":\"gpt-4o\",\"stream\":true," + MESSAGES + "}",
                 upstream.lastRequest().body());
         assertNotEquals(client, upstream.lastRequest().body());
+    }
+
+    @Test
+    void aStreamsEventsReachTheClientAsTheUpstreamWroteThemOnceTheirChoiceOpened() {
+        List<String> sent = streamed("{\"model\":\"pt\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                + MESSAGES + "}");
+        List<JsonNode> events = sent.stream().filter(line -> !line.equals("[DONE]")).map(ApiCalls::json).toList();
+        String id = events.getFirst().path("id").asText();
+        long created = events.getFirst().path("created").asLong();
+        assertTrue(id.startsWith("chatcmpl-") && !id.equals("chatcmpl-up2"), id);
+        assertTrue(events.stream().allMatch(e -> e.path("id").asText().equals(id)
+                && e.path("created").asLong() == created && e.path("model").asText().equals("pt")), events.toString());
+        assertEquals("Hi \u00e9 there", ApiCalls.text(events));
+        for (int i = 2; i <= 3; i++) { // the opening and the first text are the encoder's: it writes the role apart
+            assertTrue(sent.contains(asTheGatewaySays(STREAM[i], id, created)), i + " not relayed in " + sent);
+        }
+        assertEquals(12, events.getLast().at("/usage/total_tokens").asInt(), events.getLast().toString());
+        assertEquals("[DONE]", sent.getLast());
+    }
+
+    @Test
+    void aStreamsRelayedEventsLeaveOutTheUsageTheClientDidNotAskFor() {
+        List<String> sent = streamed("{\"model\":\"pt\",\"stream\":true," + MESSAGES + "}");
+        List<JsonNode> events = sent.stream().filter(line -> !line.equals("[DONE]")).map(ApiCalls::json).toList();
+        assertTrue(events.stream().noneMatch(e -> e.has("usage")), "the client did not ask for usage: " + events);
+        assertEquals("Hi \u00e9 there", ApiCalls.text(events));
+        String id = events.getFirst().path("id").asText();
+        long created = events.getFirst().path("created").asLong();
+        assertTrue(sent.contains(asTheGatewaySays(STREAM[2], id, created).replace(",\"usage\":null", "")), sent.toString());
+        assertTrue(sent.contains(asTheGatewaySays(STREAM[3], id, created).replace(",\"usage\":null", "")), sent.toString());
+    }
+
+    /** The data of each event the client got for {@link #STREAM}, in order. */
+    private static List<String> streamed(String client) {
+        StringBuilder body = new StringBuilder();
+        for (String event : STREAM) {
+            body.append("data: ").append(event).append("\n\n");
+        }
+        upstream.failNextWithBody(1, 200, "text/event-stream", body.append("data: [DONE]\n\n").toString());
+        HttpResponse<Stream<String>> res = api.postStreaming("/v1/chat/completions", key, client);
+        assertEquals(200, res.statusCode());
+        return res.body().filter(line -> line.startsWith("data: ")).map(line -> line.substring(6)).toList();
+    }
+
+    private static String asTheGatewaySays(String event, String id, long created) {
+        return event.replace("\"chatcmpl-up2\"", "\"" + id + "\"").replace("1700000000", Long.toString(created))
+                .replace("\"gpt-4o-2024-08-06\"", "\"pt\"");
     }
 }

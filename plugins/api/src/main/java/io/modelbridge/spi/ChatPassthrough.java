@@ -1,5 +1,6 @@
 package io.modelbridge.spi;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +30,15 @@ public interface ChatPassthrough {
     void streamPassed(byte[] body, CallContext ctx, Consumer<ChatChunk> out);
 
     /**
+     * A streamed answer to {@code body} as {@link #streamPassed(byte[], CallContext, Consumer)} delivers one, except that
+     * an event whose text may be relayed as it came ({@link PassedEvent}) goes to {@code events}, with its chunks,
+     * instead of its chunks going to {@code out}. An adapter that never tells such events apart need not override this.
+     */
+    default void streamPassed(byte[] body, CallContext ctx, Consumer<ChatChunk> out, Consumer<PassedEvent> events) {
+        streamPassed(body, ctx, out);
+    }
+
+    /**
      * A whole answer: as read for the gateway (usage, choices), and, when its text can be relayed as it came (it says
      * nothing the gateway's own encoding of {@code response} would say otherwise, apart from id, created and model),
      * that text with the places of those three values; else {@code text} is null and the gateway encodes
@@ -37,6 +47,20 @@ public interface ChatPassthrough {
     record Answer(ChatResponse response, String text, Span id, Span created, Span model) {
         public static Answer encoded(ChatResponse response) {
             return new Answer(response, null, null, null, null);
+        }
+    }
+
+    /**
+     * One event of a streamed answer whose text says what the gateway's encoding of its {@code chunks} would say (in the
+     * OpenAI dialect, full profile), apart from id, created and model, whose places it gives, and a
+     * {@code "usage": null} member, whose place ({@code usageNull}: from the end of the value before it, so with its
+     * comma) it gives when it has one, for a client that did not ask for usage. Its one choice, {@code index}, opens
+     * with this event when {@code opensChoice} (its delta has the assistant's role). The text is one line of JSON.
+     */
+    record PassedEvent(String text, Span id, Span created, Span model, Span usageNull, int index, boolean opensChoice,
+                       List<ChatChunk> chunks) {
+        public PassedEvent {
+            chunks = List.copyOf(chunks);
         }
     }
 

@@ -10,6 +10,7 @@ import static io.modelbridge.compat.TokenReads.put;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelbridge.spi.ChatPassthrough;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,8 +26,45 @@ import java.util.Map;
  * code as before once the event's chunks are out.
  */
 final class OpenAiChunkReader {
-    /** An event's parts, in the order the parser sends them on. */
-    record Event(Map<String, Object> extras, List<Choice> choices, JsonNode usage, JsonNode firstChoiceUsage) {}
+    /**
+     * An event's parts, in the order the parser sends them on; {@code relay} says where its text may be changed to relay
+     * it as it came, or is null when it may not be (or was not asked for).
+     */
+    record Event(Map<String, Object> extras, List<Choice> choices, JsonNode usage, JsonNode firstChoiceUsage,
+                 Relay relay) {}
+
+    /**
+     * The places of an event the gateway would relay as it came ({@link ChatPassthrough.PassedEvent}): the event is a
+     * {@code chat.completion.chunk} with an id, a created time and a model, one choice with its index, a delta and a
+     * finish reason (null or the vendor's), no tool call, no usage but a {@code "usage": null} that is not the first
+     * member, a delta role that is the assistant's (which opens the choice) and a reasoning text of any kind (null
+     * and "" say what its absence says). Everything else in it is what the gateway's encoding writes back as it came.
+     */
+    record Relay(ChatPassthrough.Span id, ChatPassthrough.Span created, ChatPassthrough.Span model,
+                 ChatPassthrough.Span usageNull, boolean opensChoice) {}
+
+    /** What reading an event found about relaying it; {@code plain} false once anything rules it out. */
+    private static final class Places {
+        boolean plain = true;
+        boolean object;
+        boolean opensChoice;
+        ChatPassthrough.Span id;
+        ChatPassthrough.Span created;
+        ChatPassthrough.Span model;
+        ChatPassthrough.Span usageNull;
+
+        Relay relay(List<Choice> choices) {
+            return plain && object && id != null && created != null && model != null && choices.size() == 1
+                    ? new Relay(id, created, model, usageNull, opensChoice) : null;
+        }
+
+        /** The place of the value just read, its text read to the end. */
+        static ChatPassthrough.Span span(JsonParser p) throws IOException {
+            p.finishToken();
+            return new ChatPassthrough.Span((int) p.currentTokenLocation().getCharOffset(),
+                    (int) p.currentLocation().getCharOffset());
+        }
+    }
 
     /**
      * A choice. {@code hasDelta} false: a text_completion's choice, whose content is its {@code text}; its extras
@@ -42,14 +80,23 @@ final class OpenAiChunkReader {
 
     /** The event, or null when it is not of the usual shape (or is an error, or not JSON): the tree decides. */
     static Event read(String data) {
+        return read(data, false);
+    }
+
+    /** As {@link #read(String)}, with the event's {@link Relay} when {@code relay} is asked for and it has one. */
+    static Event read(String data, boolean relay) {
         try (JsonParser p = MAPPER.createParser(data)) {
-            return event(p);
+            Places places = relay ? new Places() : null;
+            Event event = event(p, places);
+            return places == null || p.nextToken() != null ? event // more after the event: its text is not one value
+                    : new Event(event.extras(), event.choices(), event.usage(), event.firstChoiceUsage(),
+                            places.relay(event.choices()));
         } catch (IOException | RuntimeException e) { // Jackson's exceptions, UNUSUAL
             return null;
         }
     }
 
-    private static Event event(JsonParser p) throws IOException {
+    private static Event event(JsonParser p, Places places) throws IOException {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             throw UNUSUAL;
         }
@@ -57,8 +104,12 @@ final class OpenAiChunkReader {
         Map<String, Object> extras = null;
         JsonNode usage = null;
         int seen = 0;
+        int valueEnd = -1; // where the value before the next member ends (-1: no member yet)
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken t = p.nextToken();
+            if (places != null) {
+                top(places, name, t, p, valueEnd);
+            }
             switch (name) {
                 case "choices" -> {
                     seen = once(seen, 0);
@@ -68,7 +119,7 @@ final class OpenAiChunkReader {
                             if (c != JsonToken.START_OBJECT) {
                                 throw UNUSUAL;
                             }
-                            choices.add(choice(p));
+                            choices.add(choice(p, places));
                         }
                     } else if (t != JsonToken.VALUE_NULL) {
                         throw UNUSUAL;
@@ -90,12 +141,34 @@ final class OpenAiChunkReader {
                 case "error" -> throw UNUSUAL;
                 default -> extras = extra(extras, name, p);
             }
+            if (places != null) {
+                p.finishToken();
+                valueEnd = (int) p.currentLocation().getCharOffset();
+            }
         }
         return new Event(extras == null ? Map.of() : extras, choices, usage,
-                choices.isEmpty() ? null : choices.getFirst().usage());
+                choices.isEmpty() ? null : choices.getFirst().usage(), null);
     }
 
-    private static Choice choice(JsonParser p) throws IOException {
+    /** Notes the places of a top-level member, before it is read ({@code t} its first token). */
+    private static void top(Places places, String name, JsonToken t, JsonParser p, int valueEnd) throws IOException {
+        switch (name) {
+            case "id" -> places.id = t == JsonToken.VALUE_STRING ? Places.span(p) : null;
+            case "created" -> places.created = t == JsonToken.VALUE_NUMBER_INT ? Places.span(p) : null;
+            case "model" -> places.model = t == JsonToken.VALUE_STRING ? Places.span(p) : null;
+            case "object" -> places.object = t == JsonToken.VALUE_STRING && p.getText().equals("chat.completion.chunk");
+            case "usage" -> {
+                if (t == JsonToken.VALUE_NULL && valueEnd >= 0) {
+                    places.usageNull = new ChatPassthrough.Span(valueEnd, (int) p.currentLocation().getCharOffset());
+                } else {
+                    places.plain = false;
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private static Choice choice(JsonParser p, Places places) throws IOException {
         int index = 0;
         boolean hasDelta = false;
         Map<String, Object> extras = null;
@@ -129,6 +202,11 @@ final class OpenAiChunkReader {
                         switch (field) {
                             case "role" -> {
                                 deltaSeen = once(deltaSeen, 0);
+                                if (places != null) {
+                                    boolean assistant = v == JsonToken.VALUE_STRING && p.getText().equals("assistant");
+                                    places.opensChoice = assistant;
+                                    places.plain &= assistant;
+                                }
                                 p.skipChildren();
                             }
                             case "content" -> {
@@ -142,6 +220,9 @@ final class OpenAiChunkReader {
                             case "tool_calls" -> {
                                 deltaSeen = once(deltaSeen, 3);
                                 calls = calls(v, p);
+                                if (places != null && v != JsonToken.VALUE_NULL) {
+                                    places.plain = false; // the parser gives the name once; the encoder adds a type
+                                }
                             }
                             default -> deltaExtras = extra(deltaExtras, field, p);
                         }
@@ -159,14 +240,23 @@ final class OpenAiChunkReader {
                 case "usage" -> {
                     seen = once(seen, 3);
                     usage = t == JsonToken.VALUE_NULL ? null : MAPPER.readTree(p);
+                    if (places != null) {
+                        places.plain = false; // the encoding has no usage in a choice
+                    }
                 }
                 case "text" -> { // a text_completion's content; for a chat chunk, one more unmodelled field
                     seen = once(seen, 4);
+                    if (places != null) {
+                        places.plain = false;
+                    }
                     text = optionalString(t, p);
                     extras = put(extras, name, text);
                 }
                 default -> extras = extra(extras, name, p);
             }
+        }
+        if (places != null && (seen & 0b111) != 0b111) {
+            places.plain = false; // the encoding writes an index, a delta and a finish reason
         }
         return new Choice(index, hasDelta, extras == null ? Map.of() : extras,
                 deltaExtras == null ? Map.of() : deltaExtras, reasoning, hasDelta ? content : text, calls,

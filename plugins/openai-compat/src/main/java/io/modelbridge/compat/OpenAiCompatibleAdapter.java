@@ -75,8 +75,16 @@ public abstract class OpenAiCompatibleAdapter implements ProviderAdapter, Prompt
 
     @Override
     public void streamPassed(byte[] body, CallContext ctx, Consumer<ChatChunk> out) {
+        streamPassed(body, ctx, out, null);
+    }
+
+    /** The events that may be relayed as they came go to {@code events} (none when it is null). */
+    @Override
+    public void streamPassed(byte[] body, CallContext ctx, Consumer<ChatChunk> out,
+                             Consumer<ChatPassthrough.PassedEvent> events) {
         try (HttpReply reply = send(ctx, chatPath(), body, "text/event-stream")) {
-            new OpenAiStreamParser(streamRules(), errors(), ctx.settings().credential(), out).parse(reply.body());
+            new OpenAiStreamParser(streamRules(), errors(), ctx.settings().credential(), out).relaying(events)
+                    .parse(reply.body());
         }
     }
 

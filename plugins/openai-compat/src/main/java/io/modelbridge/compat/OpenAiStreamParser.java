@@ -5,6 +5,8 @@ import static io.modelbridge.compat.OpenAiJson.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelbridge.spi.ChatChunk;
+import io.modelbridge.spi.ChatPassthrough;
+import io.modelbridge.spi.FinishReason;
 import io.modelbridge.spi.ProviderException;
 import io.modelbridge.spi.ProviderFailure;
 import io.modelbridge.spi.SseEvent;
@@ -12,8 +14,10 @@ import io.modelbridge.spi.SseReader;
 import io.modelbridge.spi.Usage;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,6 +32,10 @@ import java.util.function.Consumer;
  * (GLM); calls of other types than {@code function} (results of GLM's built-in web search) have no OpenAI form and
  * are skipped. Exceptions thrown by the consumer are not caught here: they reach the adapter, which closes the reply
  * (cancelling the upstream call) and lets them propagate. One parser reads one stream.
+ *
+ * <p>Given somewhere to send them ({@link #relaying}), the events whose text says what their chunks say
+ * ({@link OpenAiChunkReader.Relay}, and a finish reason that is the vendor's and OpenAI's name alike, given once) go
+ * there whole, with their chunks, for the gateway to relay as they came.
  */
 public final class OpenAiStreamParser {
     /** A delta's modelled fields; {@code role} is always the assistant's and written by the gateway. */
@@ -36,6 +44,7 @@ public final class OpenAiStreamParser {
     private final OpenAiErrors errors;
     private final String credential;
     private final Consumer<ChatChunk> out;
+    private Consumer<ChatPassthrough.PassedEvent> events;
     private final Set<Integer> finished = new HashSet<>();
     /** Per choice, the tool call indexes whose first fragment went out. */
     private final Map<Integer, Set<Integer>> startedCalls = new HashMap<>();
@@ -61,6 +70,12 @@ public final class OpenAiStreamParser {
         this.errors = errors;
         this.credential = credential;
         this.out = out;
+    }
+
+    /** Sends the events that may be relayed as they came to {@code events} instead of their chunks to the consumer. */
+    public OpenAiStreamParser relaying(Consumer<ChatPassthrough.PassedEvent> events) {
+        this.events = tokens ? events : null;
+        return this;
     }
 
     /** Reads events until {@code [DONE]}; a stream that stops before any choice finished is an error. */
@@ -109,27 +124,62 @@ public final class OpenAiStreamParser {
     }
 
     private void chunk(String eventName, String data) {
-        OpenAiChunkReader.Event event = tokens && !"error".equals(eventName) ? OpenAiChunkReader.read(data) : null;
+        OpenAiChunkReader.Event event = tokens && !"error".equals(eventName)
+                ? OpenAiChunkReader.read(data, events != null && data.indexOf('\n') < 0 && data.indexOf('\r') < 0)
+                : null;
         if (event == null) {
             chunkFromTree(eventName, data);
             return;
         }
+        if (event.relay() != null && relayed(data, event)) {
+            return;
+        }
         for (OpenAiChunkReader.Choice choice : event.choices()) {
-            int index = choice.index();
-            if (choice.hasDelta() && (!event.extras().isEmpty() || !choice.extras().isEmpty()
-                    || !choice.deltaExtras().isEmpty())) {
-                out.accept(new ChatChunk.Fields(index, event.extras(), choice.extras(), choice.deltaExtras()));
-            }
-            deltas(index, choice.reasoning(), choice.content());
-            for (OpenAiChunkReader.Call call : choice.calls()) {
-                if (call.function()) {
-                    toolCall(index, call.index(), call.id(), call.name(), call.arguments());
-                }
-            }
-            finish(index, choice.finishReason());
+            choice(choice, event.extras(), out);
         }
         Usage usage = OpenAiResponses.usage(event.usage());
         report(usage != null ? usage : OpenAiResponses.usage(event.firstChoiceUsage()));
+    }
+
+    private void choice(OpenAiChunkReader.Choice choice, Map<String, Object> eventExtras, Consumer<ChatChunk> to) {
+        int index = choice.index();
+        if (choice.hasDelta() && (!eventExtras.isEmpty() || !choice.extras().isEmpty()
+                || !choice.deltaExtras().isEmpty())) {
+            to.accept(new ChatChunk.Fields(index, eventExtras, choice.extras(), choice.deltaExtras()));
+        }
+        deltas(index, choice.reasoning(), choice.content(), to);
+        for (OpenAiChunkReader.Call call : choice.calls()) {
+            if (call.function()) {
+                toolCall(index, call.index(), call.id(), call.name(), call.arguments());
+            }
+        }
+        finish(index, choice.finishReason(), to);
+    }
+
+    /**
+     * Sends an event of the relayed kind to {@link #events} with its chunks, when they say what its text says (a finish
+     * reason the gateway writes as the vendor did, and not one given before, which yields no chunk) and deliver
+     * something (text, reasoning, a finish); an event of fields alone goes the chunks' way. False: neither was done.
+     */
+    private boolean relayed(String data, OpenAiChunkReader.Event event) {
+        OpenAiChunkReader.Choice choice = event.choices().getFirst();
+        String finish = choice.finishReason();
+        if (finish != null) {
+            FinishReason reason = rules.finishReasons().apply(finish);
+            if (reason == null || !reason.wire().equals(finish) || finished.contains(choice.index())) {
+                return false;
+            }
+        }
+        List<ChatChunk> chunks = new ArrayList<>(3);
+        choice(choice, event.extras(), chunks::add);
+        if (chunks.stream().allMatch(c -> c instanceof ChatChunk.Fields)) {
+            chunks.forEach(out); // delivers nothing yet: the gateway keeps its fields for the choice's next event
+            return true;
+        }
+        OpenAiChunkReader.Relay relay = event.relay();
+        events.accept(new ChatPassthrough.PassedEvent(data, relay.id(), relay.created(), relay.model(),
+                relay.usageNull(), choice.index(), relay.opensChoice(), chunks));
+        return true;
     }
 
     /** An event of an unusual shape, an error, or one the token reader could not read: as a tree. */
@@ -178,26 +228,26 @@ public final class OpenAiStreamParser {
             fields(index, eventExtras, choice, delta);
         }
         String content = delta.isMissingNode() ? text(choice, "text") : text(delta, "content"); // text: a text_completion
-        deltas(index, text(delta, "reasoning_content"), content);
+        deltas(index, text(delta, "reasoning_content"), content, out);
         int position = 0;
         for (JsonNode call : delta.path("tool_calls")) {
             toolCall(index, call.path("index").asInt(position++), call);
         }
-        finish(index, text(choice, "finish_reason"));
+        finish(index, text(choice, "finish_reason"), out);
     }
 
-    private void deltas(int index, String reasoning, String content) {
+    private static void deltas(int index, String reasoning, String content, Consumer<ChatChunk> to) {
         if (reasoning != null && !reasoning.isEmpty()) {
-            out.accept(new ChatChunk.ReasoningDelta(index, reasoning));
+            to.accept(new ChatChunk.ReasoningDelta(index, reasoning));
         }
         if (content != null && !content.isEmpty()) {
-            out.accept(new ChatChunk.TextDelta(index, content));
+            to.accept(new ChatChunk.TextDelta(index, content));
         }
     }
 
-    private void finish(int index, String finish) {
+    private void finish(int index, String finish, Consumer<ChatChunk> to) {
         if (finish != null && finished.add(index)) {
-            out.accept(new ChatChunk.Finish(index, rules.finishReasons().apply(finish)));
+            to.accept(new ChatChunk.Finish(index, rules.finishReasons().apply(finish)));
         }
     }
 

@@ -38,7 +38,7 @@ class OpenAiStreamParserTest {
             + "\"system_fingerprint\":\"fp_fc9f1d7035\",";
 
     /** Events the token reader reads itself (the last one's usage is a protocol failure, found after its chunks). */
-    private static final List<String> USUAL = List.of(
+    static final List<String> USUAL = List.of(
             OPENAI_HEAD + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},"
                     + "\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}",
             OPENAI_HEAD + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi \\\"there\\\" \u4f60\u597d\\n\"},"
@@ -68,7 +68,7 @@ class OpenAiStreamParserTest {
             "{\"choices\":[],\"usage\":{\"prompt_tokens\":-1}}");
 
     /** Events the tree decides: errors, protocol failures, and events of an unusual shape. */
-    private static final List<String> UNUSUAL = List.of(
+    static final List<String> UNUSUAL = List.of(
             "not json", "[1]", "5", "\"s\"", "{\"choices\":[", "{\"choices\":[{\"delta\":{\"content\":\"x\"}}]",
             "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}",
             "{\"error\":null,\"choices\":[]}", "{\"choices\":{\"a\":{\"delta\":{\"content\":\"x\"}}}}",

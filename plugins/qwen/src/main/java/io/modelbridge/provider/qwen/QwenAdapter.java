@@ -86,6 +86,12 @@ public final class QwenAdapter implements ProviderAdapter, ChatPassthrough {
     }
 
     @Override
+    public void streamPassed(byte[] body, CallContext ctx, Consumer<ChatChunk> out,
+                             Consumer<ChatPassthrough.PassedEvent> events) {
+        compatible.streamPassed(body, ctx, out, events);
+    }
+
+    @Override
     public EmbeddingResponse embed(EmbeddingRequest request, CallContext ctx) {
         if (QwenCompatibleMode.chosenBy(ctx.settings())) {
             return compatible.embed(request, ctx);
