@@ -136,7 +136,8 @@ final class ChatOperation implements Operation<ChatCall> {
                     ChatPassthrough passthrough = passthrough(call, upstream, serving, adapter);
                     if (passthrough != null) {
                         byte[] body = call.body().withModel(upstream.model());
-                        return relay.relay(serving, out -> passthrough.streamPassed(body, ctx, out, relay::passedEvent));
+                        return relay.relay(serving,
+                                out -> passthrough.streamPassed(body, ctx, out, relay::passedEvent));
                     }
                     return relay.relay(serving, out -> adapter.stream(upstream, ctx, out));
                 });

@@ -198,8 +198,10 @@ class PassthroughIT {
         assertEquals("Hi \u00e9 there", ApiCalls.text(events));
         String id = events.getFirst().path("id").asText();
         long created = events.getFirst().path("created").asLong();
-        assertTrue(sent.contains(asTheGatewaySays(STREAM[2], id, created).replace(",\"usage\":null", "")), sent.toString());
-        assertTrue(sent.contains(asTheGatewaySays(STREAM[3], id, created).replace(",\"usage\":null", "")), sent.toString());
+        for (int i = 2; i <= 3; i++) {
+            String relayed = asTheGatewaySays(STREAM[i], id, created).replace(",\"usage\":null", "");
+            assertTrue(sent.contains(relayed), i + " not relayed in " + sent);
+        }
     }
 
     /** The data of each event the client got for {@link #STREAM}, in order. */

@@ -30,9 +30,10 @@ public interface ChatPassthrough {
     void streamPassed(byte[] body, CallContext ctx, Consumer<ChatChunk> out);
 
     /**
-     * A streamed answer to {@code body} as {@link #streamPassed(byte[], CallContext, Consumer)} delivers one, except that
-     * an event whose text may be relayed as it came ({@link PassedEvent}) goes to {@code events}, with its chunks,
-     * instead of its chunks going to {@code out}. An adapter that never tells such events apart need not override this.
+     * A streamed answer to {@code body} as {@link #streamPassed(byte[], CallContext, Consumer)} delivers one, except
+     * that an event whose text may be relayed as it came ({@link PassedEvent}) goes to {@code events}, with its
+     * chunks, instead of its chunks going to {@code out}. An adapter that never tells such events apart need not
+     * override this.
      */
     default void streamPassed(byte[] body, CallContext ctx, Consumer<ChatChunk> out, Consumer<PassedEvent> events) {
         streamPassed(body, ctx, out);
@@ -51,8 +52,8 @@ public interface ChatPassthrough {
     }
 
     /**
-     * One event of a streamed answer whose text says what the gateway's encoding of its {@code chunks} would say (in the
-     * OpenAI dialect, full profile), apart from id, created and model, whose places it gives, and a
+     * One event of a streamed answer whose text says what the gateway's encoding of its {@code chunks} would say (in
+     * the OpenAI dialect, full profile), apart from id, created and model, whose places it gives, and a
      * {@code "usage": null} member, whose place ({@code usageNull}: from the end of the value before it, so with its
      * comma) it gives when it has one, for a client that did not ask for usage. Its one choice, {@code index}, opens
      * with this event when {@code opensChoice} (its delta has the assistant's role). The text is one line of JSON.

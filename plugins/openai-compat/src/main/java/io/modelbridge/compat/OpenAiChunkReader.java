@@ -27,8 +27,8 @@ import java.util.Map;
  */
 final class OpenAiChunkReader {
     /**
-     * An event's parts, in the order the parser sends them on; {@code relay} says where its text may be changed to relay
-     * it as it came, or is null when it may not be (or was not asked for).
+     * An event's parts, in the order the parser sends them on; {@code relay} says where its text may be changed to
+     * relay it as it came, or is null when it may not be (or was not asked for).
      */
     record Event(Map<String, Object> extras, List<Choice> choices, JsonNode usage, JsonNode firstChoiceUsage,
                  Relay relay) {}

@@ -19,8 +19,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which events of a passed stream go to the gateway whole, to be relayed as they came ({@link ChatPassthrough.PassedEvent}),
- * with the places of the values the gateway replaces; and that a relaying parser gives the same chunks in the same
+ * Which events of a passed stream go to the gateway whole, to be relayed as they came
+ * ({@link ChatPassthrough.PassedEvent}), with the places of the values the gateway replaces; and that a relaying parser gives the same chunks in the same
  * order as one that is not, events' chunks included, on the whole corpus of {@link OpenAiStreamParserTest}.
  */
 class OpenAiStreamRelayTest {
