@@ -1,5 +1,6 @@
 package io.modelbridge.gateway.deploy;
 
+import io.modelbridge.gateway.it.Folders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ final class DebianPostgres implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        LocalServer.deleteTree(root);
+        Folders.deleteTree(root);
     }
 
     private static boolean root() {

@@ -1,5 +1,6 @@
 package io.modelbridge.gateway.deploy;
 
+import io.modelbridge.gateway.it.Folders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ record DeployNginx(int port, LocalServer server, Path prefix) implements AutoClo
             return new DeployNginx(port, server, prefix);
         } catch (RuntimeException e) {
             server.close();
-            LocalServer.deleteTree(prefix);
+            Folders.deleteTree(prefix);
             throw e;
         }
     }
@@ -59,6 +60,6 @@ record DeployNginx(int port, LocalServer server, Path prefix) implements AutoClo
     @Override
     public void close() {
         server.close();
-        LocalServer.deleteTree(prefix);
+        Folders.deleteTree(prefix);
     }
 }

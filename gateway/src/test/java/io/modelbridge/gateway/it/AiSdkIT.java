@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,31 +26,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AiSdkIT {
     static final List<String> PACKAGES = List.of("ai@5.0.277", "@ai-sdk/openai@2.0.131",
             "@ai-sdk/openai-compatible@1.0.61", "zod@3.25.76");
-    @TempDir
-    static Path dataDir;
-    static SdkGateway running;
-    static Path sdk;
 
-    @BeforeAll
-    static void start() throws Exception {
-        NodePackages.assumeNode("the Vercel AI SDK");
-        sdk = NodePackages.installed("ai-sdk", "mb.test.aiSdk", "@ai-sdk/openai-compatible", PACKAGES,
-                "ai-sdk/drive.mjs");
-        running = SdkGateway.start(dataDir, "ai-sdk-user");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (running != null) {
-            running.close();
-        }
-    }
+    @RegisterExtension
+    static final NodeClientExtension CLIENT = new NodeClientExtension("the Vercel AI SDK", "ai-sdk-user",
+            () -> NodePackages.installed("ai-sdk", "mb.test.aiSdk", "@ai-sdk/openai-compatible", PACKAGES,
+                    "ai-sdk/drive.mjs"));
 
     @ParameterizedTest
     @ValueSource(strings = {"smart", "ds", "qwen", "glm", "ernie", "spark"})
     void theAiSdkWorksUnmodifiedInEachOfItsWays(String model) throws Exception {
-        NodePackages.Run run = NodePackages.run(List.of("node", "drive.mjs"), sdk,
-                running.driverEnvironment(model), 180);
+        NodePackages.Run run = NodePackages.run(List.of("node", "drive.mjs"), CLIENT.packages(),
+                CLIENT.gateway().driverEnvironment(model), 180);
         assertEquals(0, run.exit(), run.output());
         JsonNode out = ApiCalls.json(run.lastLine());
         for (String way : List.of("chat", "responses", "compatible")) {

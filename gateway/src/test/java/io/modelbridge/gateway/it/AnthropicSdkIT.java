@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,30 +23,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(300)
 class AnthropicSdkIT {
     static final String SDK_VERSION = "1.17.0";
-    @TempDir
-    static Path dataDir;
-    static SdkGateway running;
-    static Path sdk;
 
-    @BeforeAll
-    static void start() throws Exception {
-        NodePackages.assumeNode("the Anthropic TypeScript SDK");
-        sdk = installedSdk();
-        running = SdkGateway.start(dataDir, "sdk-user");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (running != null) {
-            running.close();
-        }
-    }
+    @RegisterExtension
+    static final NodeClientExtension CLIENT = new NodeClientExtension("the Anthropic TypeScript SDK", "sdk-user",
+            AnthropicSdkIT::installedSdk);
 
     @ParameterizedTest
     @ValueSource(strings = {"smart", "ds", "qwen", "glm", "ernie", "spark", "reasoner"})
     void theOfficialSdkWorksUnmodified(String model) throws Exception {
-        NodePackages.Run run = NodePackages.run(List.of("node", "drive.mjs"), sdk,
-                running.driverEnvironment(model), 120);
+        NodePackages.Run run = NodePackages.run(List.of("node", "drive.mjs"), CLIENT.packages(),
+                CLIENT.gateway().driverEnvironment(model), 120);
         assertEquals(0, run.exit(), run.output());
         JsonNode out = ApiCalls.json(run.lastLine());
 

@@ -9,10 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,36 +30,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ClaudeCodeIT {
     static final String VERSION = "1.0.128";
     @TempDir
-    static Path dataDir;
-    @TempDir
     static Path home;
-    static SdkGateway running;
-    static Path cli;
 
-    @BeforeAll
-    static void start() throws Exception {
-        NodePackages.assumeNode("Claude Code");
-        cli = NodePackages.installed("claude-code", "mb.test.claudeCode", "@anthropic-ai/claude-code",
-                List.of("@anthropic-ai/claude-code@" + VERSION), null);
-        running = SdkGateway.start(dataDir, "claude-code-user");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (running != null) {
-            running.close();
-        }
-    }
+    @RegisterExtension
+    static final NodeClientExtension CLIENT = new NodeClientExtension("Claude Code", "claude-code-user",
+            () -> NodePackages.installed("claude-code", "mb.test.claudeCode",
+                    "@anthropic-ai/claude-code", List.of("@anthropic-ai/claude-code@" + VERSION), null));
 
     @ParameterizedTest
     @ValueSource(strings = {"smart", "ds", "qwen", "glm", "ernie", "spark", "reasoner"})
     void claudeCodeRunsOnEachVendor(String model) throws Exception {
-        Path bin = cli.toAbsolutePath().resolve("node_modules/@anthropic-ai/claude-code/cli.js");
+        Path bin = CLIENT.packages().toAbsolutePath().resolve("node_modules/@anthropic-ai/claude-code/cli.js");
         assertTrue(Files.exists(bin), bin.toString());
         NodePackages.Run run = NodePackages.run(
-                List.of("node", bin.toString(), "-p", "hello there", "--model", model, "--output-format", "json"), cli,
-                Map.of("ANTHROPIC_BASE_URL", running.gateway().api().toString(),
-                        "ANTHROPIC_API_KEY", running.key(),
+                List.of("node", bin.toString(), "-p", "hello there", "--model", model, "--output-format", "json"),
+                CLIENT.packages(),
+                Map.of("ANTHROPIC_BASE_URL", CLIENT.gateway().gateway().api().toString(),
+                        "ANTHROPIC_API_KEY", CLIENT.gateway().key(),
                         "ANTHROPIC_SMALL_FAST_MODEL", model, "HOME", home.toString(), "DISABLE_TELEMETRY", "1",
                         "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1", "DISABLE_AUTOUPDATER", "1"), 120);
         assertEquals(0, run.exit(), run.output());

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,30 +23,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(300)
 class OpenAiAgentsSdkIT {
     static final List<String> PACKAGES = List.of("@openai/agents@0.8.0", "openai@6.49.0", "zod@4.1.12");
-    @TempDir
-    static Path dataDir;
-    static SdkGateway running;
-    static Path sdk;
 
-    @BeforeAll
-    static void start() throws Exception {
-        NodePackages.assumeNode("the OpenAI Agents SDK");
-        sdk = NodePackages.installed("openai-agents", "mb.test.openaiAgents", "@openai/agents", PACKAGES,
-                "openai-agents/drive.mjs");
-        running = SdkGateway.start(dataDir, "agents-user");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (running != null) {
-            running.close();
-        }
-    }
+    @RegisterExtension
+    static final NodeClientExtension CLIENT = new NodeClientExtension("the OpenAI Agents SDK", "agents-user",
+            () -> NodePackages.installed("openai-agents", "mb.test.openaiAgents", "@openai/agents",
+                    PACKAGES, "openai-agents/drive.mjs"));
 
     @ParameterizedTest
     @ValueSource(strings = {"smart", "ds", "qwen", "glm", "ernie", "spark", "reasoner"})
     void anAgentWithAToolRunsAndContinuesOnEachVendor(String model) throws Exception {
-        NodePackages.Run run = NodePackages.run(List.of("node", "drive.mjs"), sdk, running.driverEnvironment(model),
+        NodePackages.Run run = NodePackages.run(List.of("node", "drive.mjs"), CLIENT.packages(),
+                CLIENT.gateway().driverEnvironment(model),
                 120);
         assertEquals(0, run.exit(), run.output());
         JsonNode out = ApiCalls.json(run.lastLine());

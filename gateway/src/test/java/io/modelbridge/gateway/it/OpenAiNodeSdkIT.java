@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,31 +24,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(300)
 class OpenAiNodeSdkIT {
     static final String SDK_VERSION = "6.49.0";
-    @TempDir
-    static Path dataDir;
-    static SdkGateway running;
-    static Path sdk;
 
-    @BeforeAll
-    static void start() throws Exception {
-        NodePackages.assumeNode("the OpenAI Node SDK");
-        sdk = NodePackages.installed("openai-node", "mb.test.openaiNode", "openai", List.of("openai@" + SDK_VERSION),
-                "openai-node/drive.mjs");
-        running = SdkGateway.start(dataDir, "node-user");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (running != null) {
-            running.close();
-        }
-    }
+    @RegisterExtension
+    static final NodeClientExtension CLIENT = new NodeClientExtension("the OpenAI Node SDK", "node-user",
+            () -> NodePackages.installed("openai-node", "mb.test.openaiNode", "openai",
+                    List.of("openai@" + SDK_VERSION), "openai-node/drive.mjs"));
 
     @ParameterizedTest
     @ValueSource(strings = {"smart", "ds", "qwen", "glm", "ernie", "spark", "reasoner"})
     void theOfficialSdkAndItsStreamHelpersWorkUnmodified(String model) throws Exception {
-        NodePackages.Run run = NodePackages.run(List.of("node", "drive.mjs"), sdk,
-                running.driverEnvironment(model), 120);
+        NodePackages.Run run = NodePackages.run(List.of("node", "drive.mjs"), CLIENT.packages(),
+                CLIENT.gateway().driverEnvironment(model), 120);
         assertEquals(0, run.exit(), run.output());
         JsonNode out = ApiCalls.json(run.lastLine());
         String where = model + ": ";

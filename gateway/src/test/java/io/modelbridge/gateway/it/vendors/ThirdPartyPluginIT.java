@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelbridge.gateway.it.Folders;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import io.modelbridge.testkit.openai.OpenAiStyle;
 import io.modelbridge.testkit.openai.OpenAiStyle.Error;
@@ -110,7 +111,7 @@ class ThirdPartyPluginIT {
     /** Installs the gateway's artifacts into target/third-party/repo, builds a copy of the sample there, offline. */
     private static Path buildSamplePlugin() throws IOException, InterruptedException {
         Path work = Path.of("target", "third-party").toAbsolutePath();
-        deleteTree(work);
+        Folders.deleteTree(work);
         Path repo = work.resolve("repo");
         String version = gatewayVersion();
         install(repo, "modelbridge", version, ROOT.resolve("pom.xml"), null);
@@ -170,17 +171,6 @@ class ThirdPartyPluginIT {
                 } else {
                     Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
                 }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
             }
         }
     }

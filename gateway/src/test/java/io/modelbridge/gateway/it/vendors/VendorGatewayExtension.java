@@ -1,14 +1,12 @@
 package io.modelbridge.gateway.it.vendors;
 
+import io.modelbridge.gateway.it.Folders;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -71,18 +69,7 @@ final class VendorGatewayExtension<S extends AutoCloseable>
         try (S closeSimulator = simulator; VendorGateway closeGateway = gateway) {
             // both closed, the gateway first
         } finally {
-            deleteTree(dataDir);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            Folders.deleteTree(dataDir);
         }
     }
 }
