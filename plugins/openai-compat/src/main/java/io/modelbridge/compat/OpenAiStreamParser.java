@@ -150,7 +150,7 @@ public final class OpenAiStreamParser {
         deltas(index, choice.reasoning(), choice.content(), to);
         for (OpenAiChunkReader.Call call : choice.calls()) {
             if (call.function()) {
-                toolCall(index, call.index(), call.id(), call.name(), call.arguments());
+                toolCall(index, call.index(), call.id(), call.name(), call.arguments(), to);
             }
         }
         finish(index, choice.finishReason(), to);
@@ -231,7 +231,7 @@ public final class OpenAiStreamParser {
         deltas(index, text(delta, "reasoning_content"), content, out);
         int position = 0;
         for (JsonNode call : delta.path("tool_calls")) {
-            toolCall(index, call.path("index").asInt(position++), call);
+            toolCall(index, call.path("index").asInt(position++), call, out);
         }
         finish(index, text(choice, "finish_reason"), out);
     }
@@ -264,20 +264,21 @@ public final class OpenAiStreamParser {
         }
     }
 
-    private void toolCall(int index, int callIndex, JsonNode call) {
+    private void toolCall(int index, int callIndex, JsonNode call, Consumer<ChatChunk> to) {
         if (!"function".equals(call.path("type").asText("function"))) {
             return;
         }
         JsonNode function = call.path("function");
         toolCall(index, callIndex, text(call, "id"), text(function, "name"),
-                OpenAiResponses.arguments(function.get("arguments")));
+                OpenAiResponses.arguments(function.get("arguments")), to);
     }
 
-    private void toolCall(int index, int callIndex, String id, String name, String arguments) {
+    private void toolCall(int index, int callIndex, String id, String name, String arguments,
+                          Consumer<ChatChunk> to) {
         if (startedCalls.computeIfAbsent(index, i -> new HashSet<>()).add(callIndex)) {
-            out.accept(new ChatChunk.ToolCallDelta(index, callIndex, id, name, arguments));
+            to.accept(new ChatChunk.ToolCallDelta(index, callIndex, id, name, arguments));
         } else if (!arguments.isEmpty()) {
-            out.accept(new ChatChunk.ToolCallDelta(index, callIndex, null, null, arguments));
+            to.accept(new ChatChunk.ToolCallDelta(index, callIndex, null, null, arguments));
         }
     }
 }
