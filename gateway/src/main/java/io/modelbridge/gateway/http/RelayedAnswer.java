@@ -26,7 +26,10 @@ final class RelayedAnswer {
                 quoted(JsonStringEncoder.getInstance().quoteAsUTF8(model))};
     }
 
-    /** {@code text} as UTF-8 with each span replaced by the value of the same position (spans do not overlap). */
+    /**
+     * {@code text} as UTF-8 with each span replaced by the value of its position (spans do not overlap; values past
+     * the last span are unused).
+     */
     static byte[] spliced(String text, ChatPassthrough.Span[] spans, byte[][] values) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (bytes.length != text.length()) { // a character of more than one byte: the spans count chars

@@ -52,7 +52,7 @@ final class ResponseEncoder {
     private final Map<Integer, ChatChunk.Fields> pending = new HashMap<>();
     /** The top-level fields of the last upstream event, for the gateway's own trailing usage chunk. */
     private Map<String, Object> lastEventFields = Map.of();
-    /** id, created and model as relayed events carry them ({@link RelayedAnswer#values}), made at the first. */
+    /** id, created, model as relayed events carry them ({@link RelayedAnswer#values}), then the cut usage's nothing. */
     private byte[][] relayValues;
 
     /** @param usageField whether chunks carry {@code "usage": null} (the client asked for include_usage) */
@@ -141,15 +141,13 @@ final class ResponseEncoder {
             }
         }
         if (relayValues == null) {
-            relayValues = RelayedAnswer.values(id, created, model);
+            byte[][] values = RelayedAnswer.values(id, created, model);
+            relayValues = new byte[][] {values[0], values[1], values[2], new byte[0]};
         }
-        if (usageField || event.usageNull() == null) {
-            return RelayedAnswer.spliced(event.text(),
-                    new ChatPassthrough.Span[] {event.id(), event.created(), event.model()}, relayValues);
-        }
-        return RelayedAnswer.spliced(event.text(),
-                new ChatPassthrough.Span[] {event.id(), event.created(), event.model(), event.usageNull()},
-                new byte[][] {relayValues[0], relayValues[1], relayValues[2], new byte[0]});
+        ChatPassthrough.Span[] spans = usageField || event.usageNull() == null
+                ? new ChatPassthrough.Span[] {event.id(), event.created(), event.model()}
+                : new ChatPassthrough.Span[] {event.id(), event.created(), event.model(), event.usageNull()};
+        return RelayedAnswer.spliced(event.text(), spans, relayValues);
     }
 
     /** The trailing {@code choices: []} chunk carrying the totals. */

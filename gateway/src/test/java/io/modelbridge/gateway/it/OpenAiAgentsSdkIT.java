@@ -33,8 +33,7 @@ class OpenAiAgentsSdkIT {
     @ValueSource(strings = {"smart", "ds", "qwen", "glm", "ernie", "spark", "reasoner"})
     void anAgentWithAToolRunsAndContinuesOnEachVendor(String model) throws Exception {
         NodePackages.Run run = NodePackages.run(List.of("node", "drive.mjs"), CLIENT.packages(),
-                CLIENT.gateway().driverEnvironment(model),
-                120);
+                CLIENT.gateway().driverEnvironment(model), 120);
         assertEquals(0, run.exit(), run.output());
         JsonNode out = ApiCalls.json(run.lastLine());
         for (String api : List.of("responses", "chat_completions")) {

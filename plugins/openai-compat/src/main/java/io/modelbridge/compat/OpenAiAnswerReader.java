@@ -5,6 +5,7 @@ import static io.modelbridge.compat.TokenReads.UNUSUAL;
 import static io.modelbridge.compat.TokenReads.extra;
 import static io.modelbridge.compat.TokenReads.once;
 import static io.modelbridge.compat.TokenReads.optionalString;
+import static io.modelbridge.compat.TokenReads.span;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -86,12 +87,6 @@ final class OpenAiAnswerReader {
         boolean relayable() {
             return plain && object && usage && id != null && created != null && model != null;
         }
-
-        /** The place of the value just read (a string or number token, read to its end). */
-        static ChatPassthrough.Span span(JsonParser p) {
-            return new ChatPassthrough.Span((int) p.currentTokenLocation().getCharOffset(),
-                    (int) p.currentLocation().getCharOffset());
-        }
     }
 
     private static ChatResponse answer(JsonParser p, Function<String, FinishReason> finishReasons, Relay relay)
@@ -111,7 +106,7 @@ final class OpenAiAnswerReader {
                     seen = once(seen, 0);
                     id = optionalString(t, p);
                     if (relay != null && id != null) {
-                        relay.id = Relay.span(p);
+                        relay.id = span(p);
                     }
                 }
                 case "choices" -> {
@@ -132,9 +127,9 @@ final class OpenAiAnswerReader {
                         switch (name) {
                             case "object" -> relay.object = t == JsonToken.VALUE_STRING
                                     && p.getText().equals("chat.completion");
-                            case "created" -> relay.created = t == JsonToken.VALUE_NUMBER_INT ? Relay.span(p) : null;
+                            case "created" -> relay.created = t == JsonToken.VALUE_NUMBER_INT ? span(p) : null;
                             default -> relay.model = t == JsonToken.VALUE_STRING && p.getText() != null
-                                    ? Relay.span(p) : null;
+                                    ? span(p) : null;
                         }
                     }
                     p.skipChildren();

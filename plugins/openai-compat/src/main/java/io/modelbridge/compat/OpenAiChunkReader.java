@@ -6,6 +6,7 @@ import static io.modelbridge.compat.TokenReads.extra;
 import static io.modelbridge.compat.TokenReads.once;
 import static io.modelbridge.compat.TokenReads.optionalString;
 import static io.modelbridge.compat.TokenReads.put;
+import static io.modelbridge.compat.TokenReads.span;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -56,13 +57,6 @@ final class OpenAiChunkReader {
         Relay relay(List<Choice> choices) {
             return plain && object && id != null && created != null && model != null && choices.size() == 1
                     ? new Relay(id, created, model, usageNull, opensChoice) : null;
-        }
-
-        /** The place of the value just read, its text read to the end. */
-        static ChatPassthrough.Span span(JsonParser p) throws IOException {
-            p.finishToken();
-            return new ChatPassthrough.Span((int) p.currentTokenLocation().getCharOffset(),
-                    (int) p.currentLocation().getCharOffset());
         }
     }
 
@@ -153,9 +147,9 @@ final class OpenAiChunkReader {
     /** Notes the places of a top-level member, before it is read ({@code t} its first token). */
     private static void top(Places places, String name, JsonToken t, JsonParser p, int valueEnd) throws IOException {
         switch (name) {
-            case "id" -> places.id = t == JsonToken.VALUE_STRING ? Places.span(p) : null;
-            case "created" -> places.created = t == JsonToken.VALUE_NUMBER_INT ? Places.span(p) : null;
-            case "model" -> places.model = t == JsonToken.VALUE_STRING ? Places.span(p) : null;
+            case "id" -> places.id = t == JsonToken.VALUE_STRING ? span(p) : null;
+            case "created" -> places.created = t == JsonToken.VALUE_NUMBER_INT ? span(p) : null;
+            case "model" -> places.model = t == JsonToken.VALUE_STRING ? span(p) : null;
             case "object" -> places.object = t == JsonToken.VALUE_STRING && p.getText().equals("chat.completion.chunk");
             case "usage" -> {
                 if (t == JsonToken.VALUE_NULL && valueEnd >= 0) {

@@ -4,6 +4,7 @@ import static io.modelbridge.compat.OpenAiJson.MAPPER;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.modelbridge.spi.ChatPassthrough;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,6 +46,13 @@ final class TokenReads {
             throw UNUSUAL;
         }
         return seen | (1 << bit);
+    }
+
+    /** The place in the text of the value just read (a string or number token), its text read to the end. */
+    static ChatPassthrough.Span span(JsonParser p) throws IOException {
+        p.finishToken();
+        return new ChatPassthrough.Span((int) p.currentTokenLocation().getCharOffset(),
+                (int) p.currentLocation().getCharOffset());
     }
 
     static String optionalString(JsonToken t, JsonParser p) throws IOException {
