@@ -44,12 +44,12 @@ public final class ChatRequestParser {
             throw new GatewayException(ApiError.invalidRequest("Missing required parameter: 'messages'.", "messages"));
         }
         boolean stream = JsonFields.bool(body, "stream", false);
+        boolean includeUsage = JsonFields.includeUsage(body);
         JsonNode streamOptions = body.path("stream_options");
         if (!stream && !streamOptions.isMissingNode() && !streamOptions.isNull()) {
             throw new GatewayException(ApiError.invalidRequest(
                     "The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options"));
         }
-        boolean includeUsage = streamOptions.isObject() && JsonFields.bool(streamOptions, "include_usage", false);
         return new ChatRequest(model, messages.parseAll(list), stream, includeUsage, sampling(body),
                 tools(body.get("tools")), toolChoice(body.get("tool_choice")), JsonFields.string(body, "user", "user"),
                 extras(body));

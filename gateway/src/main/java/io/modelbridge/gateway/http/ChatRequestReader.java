@@ -191,11 +191,13 @@ final class ChatRequestReader {
                 shape.plainOnly(false); // the writer leaves a null typed field out
             }
         }
-        if (model == null || list == null || !stream && streamOptions != null) {
-            throw UNUSUAL;
+        JsonNode includeUsageNode = streamOptions == null ? null : streamOptions.path("include_usage");
+        if (model == null || list == null || !stream && streamOptions != null
+                || streamOptions != null && !(streamOptions.isObject() && (includeUsageNode.isBoolean()
+                        || includeUsageNode.isMissingNode() || includeUsageNode.isNull()))) {
+            throw UNUSUAL; // the tree refuses it, with the message of its mistake
         }
-        boolean includeUsage = streamOptions != null && streamOptions.isObject()
-                && JsonFields.bool(streamOptions, "include_usage", false);
+        boolean includeUsage = includeUsageNode != null && includeUsageNode.booleanValue();
         Sampling sampling = new Sampling(temperature, topP, maxCompletionTokens != null ? maxCompletionTokens : maxTokens,
                 stop, presencePenalty, frequencyPenalty, n, seed);
         ChatRequest request = new ChatRequest(model, list, stream, includeUsage, sampling, tools, toolChoice, user, extras);

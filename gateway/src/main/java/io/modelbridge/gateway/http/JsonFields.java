@@ -54,6 +54,25 @@ final class JsonFields {
         return v.booleanValue();
     }
 
+    /**
+     * {@code stream_options.include_usage} of {@code body}; a {@code stream_options} that is not an object, or an
+     * {@code include_usage} that is not a boolean, is refused as OpenAI refuses it.
+     */
+    static boolean includeUsage(JsonNode body) {
+        JsonNode options = body.path("stream_options");
+        if (options.isMissingNode() || options.isNull()) {
+            return false;
+        }
+        if (!options.isObject()) {
+            throw invalid("stream_options", "an object");
+        }
+        JsonNode include = options.path("include_usage");
+        if (!include.isMissingNode() && !include.isNull() && !include.isBoolean()) {
+            throw invalid("stream_options.include_usage", "a boolean");
+        }
+        return include.booleanValue();
+    }
+
     static Double number(JsonNode node, String field, double min, double max) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {

@@ -51,13 +51,12 @@ final class OpenAiCompletionsCodec implements ClientCodec<CompletionCall> {
         String prompt = prompt(body);
         String suffix = JsonFields.string(body, "suffix", "suffix");
         boolean stream = JsonFields.bool(body, "stream", false);
+        boolean includeUsage = JsonFields.includeUsage(body);
         JsonNode streamOptions = body.get("stream_options");
         if (streamOptions != null && !streamOptions.isNull() && !stream) {
             throw new GatewayException(ApiError.invalidValue(
                     "The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options"));
         }
-        boolean includeUsage = streamOptions != null && streamOptions.isObject()
-                && JsonFields.bool(streamOptions, "include_usage", false);
         Map<String, Object> extras = extras(body);
         PromptRequest request = new PromptRequest(model, prompt, suffix, stream, includeUsage, sampling(body),
                 JsonFields.string(body, "user", "user"), extras);

@@ -52,7 +52,6 @@ class ChatRequestReaderTest {
                     + "\"logit_bias\":{\"50256\":-100},\"x\":[1,2.5,-3e-7,123456789012345678901234567890,\"s\",false]}",
             "{\"model\":\"m\"," + USER + ",\"stream\":false,\"stream_options\":null,\"temperature\":null,\"tools\":null,"
                     + "\"tool_choice\":\"auto\",\"stop\":\"END\",\"user\":null,\"seed\":-1}",
-            "{\"model\":\"m\"," + USER + ",\"stream\":true,\"stream_options\":5,\"stop\":null,\"n\":null}",
             "{\"model\":\"m\"," + USER + "} trailing text, which the tree also ignores",
             "{\"model\":\"m\"," + USER + ",\"tool_choice\":{\"function\":{\"name\":7}}}"); // the tree's asText: "7"
 
@@ -77,6 +76,7 @@ class ChatRequestReaderTest {
             "{\"model\":\"m\"," + USER + ",\"stream\":\"yes\"}",
             "{\"model\":\"m\"," + USER + ",\"stream_options\":{\"include_usage\":true}}",
             "{\"model\":\"m\"," + USER + ",\"stream\":true,\"stream_options\":{\"include_usage\":1}}",
+            "{\"model\":\"m\"," + USER + ",\"stream\":true,\"stream_options\":5,\"stop\":null,\"n\":null}",
             "{\"model\":\"m\"," + USER + ",\"temperature\":\"hot\"}", "{\"model\":\"m\"," + USER + ",\"temperature\":3}",
             "{\"model\":\"m\"," + USER + ",\"top_p\":1.01}", "{\"model\":\"m\"," + USER + ",\"presence_penalty\":-2.5}",
             "{\"model\":\"m\"," + USER + ",\"max_tokens\":0}", "{\"model\":\"m\"," + USER + ",\"max_tokens\":1.5}",

@@ -178,6 +178,29 @@ class ApiEdgeIT {
     }
 
     @Test
+    void streamOptionsOfTheWrongTypeAre400NamingTheField() {
+        for (String[] c : new String[][] {
+                {"\"yes\"", "stream_options", "an object"},
+                {"[true]", "stream_options", "an object"},
+                {"{\"include_usage\":\"yes\"}", "stream_options.include_usage", "a boolean"},
+                {"{\"include_usage\":1}", "stream_options.include_usage", "a boolean"}}) {
+            String body = "{\"model\":\"gpt-4o\",\"stream\":true,\"stream_options\":" + c[0]
+                    + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            RawHttp.Reply reply = RawHttp.post(gateway.api(), "/v1/chat/completions", key,
+                    body.getBytes(StandardCharsets.UTF_8));
+            assertEquals(400, reply.status(), c[0] + ": " + reply.body());
+            JsonNode error = json(reply.body()).get("error");
+            assertEquals(c[1], error.get("param").asText(), reply.body());
+            assertEquals("Invalid type for '" + c[1] + "': expected " + c[2] + ".", error.get("message").asText());
+        }
+        RawHttp.Reply completion = RawHttp.post(gateway.api(), "/v1/completions", key,
+                "{\"model\":\"gpt-4o\",\"prompt\":\"hi\",\"stream\":true,\"stream_options\":\"yes\"}"
+                        .getBytes(StandardCharsets.UTF_8));
+        assertEquals(400, completion.status(), completion.body());
+        assertEquals("stream_options", json(completion.body()).at("/error/param").asText(), completion.body());
+    }
+
+    @Test
     void allSixRateHeadersWheneverALimitAppliesAndA429NoWaitCanFixSaysDoNotRetry() {
         String limited = gateway.userWithKey("edge-rpm");
         gateway.admin("PUT", "/limits", "{\"scope\":\"user\",\"subject\":\"edge-rpm\",\"rpm\":100}");
