@@ -70,7 +70,7 @@ wrk_run() {
     $1 == "status" && $2 != "200:" {bad += $3}
     END {
       split(b, x, " "); split(a, y, " ")
-      us = n > 0 ? 1e6 / hz / n : 0
+      us = n - bad > 0 ? 1e6 / hz / (n - bad) : 0 # per answered (200) request: a refusal costs less than an answer
       printf "%s %.0f %s %s %d %.0f %.0f %.0f %.0f %.2f %s\n", name, rps, p50, p99, bad,
         (y[1] - x[1]) * us, (y[2] - x[2]) * us, (y[3] - x[3]) * us, (y[4] - x[4]) * us, (y[5] - x[5]) / hz / (y[6] - x[6]), load
     }' "$out" | tee -a "$WORK/wrk.rows" | sed 's/^/[bench-wrk] /' >&2
