@@ -44,8 +44,8 @@ public final class ChatRequestParser {
             throw new GatewayException(ApiError.invalidRequest("Missing required parameter: 'messages'.", "messages"));
         }
         boolean stream = JsonFields.bool(body, "stream", false);
-        boolean includeUsage = JsonFields.includeUsage(body);
         JsonNode streamOptions = body.path("stream_options");
+        boolean includeUsage = JsonFields.includeUsage(streamOptions);
         if (!stream && !streamOptions.isMissingNode() && !streamOptions.isNull()) {
             throw new GatewayException(ApiError.invalidRequest(
                     "The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options"));

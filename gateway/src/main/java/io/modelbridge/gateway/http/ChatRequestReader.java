@@ -191,13 +191,10 @@ final class ChatRequestReader {
                 shape.plainOnly(false); // the writer leaves a null typed field out
             }
         }
-        JsonNode includeUsageNode = streamOptions == null ? null : streamOptions.path("include_usage");
-        if (model == null || list == null || !stream && streamOptions != null
-                || streamOptions != null && !(streamOptions.isObject() && (includeUsageNode.isBoolean()
-                        || includeUsageNode.isMissingNode() || includeUsageNode.isNull()))) {
-            throw UNUSUAL; // the tree refuses it, with the message of its mistake
+        if (model == null || list == null || !stream && streamOptions != null) {
+            throw UNUSUAL;
         }
-        boolean includeUsage = includeUsageNode != null && includeUsageNode.booleanValue();
+        boolean includeUsage = JsonFields.includeUsage(streamOptions); // a refusal: the tree refuses it too
         Sampling sampling = new Sampling(temperature, topP, maxCompletionTokens != null ? maxCompletionTokens : maxTokens,
                 stop, presencePenalty, frequencyPenalty, n, seed);
         ChatRequest request = new ChatRequest(model, list, stream, includeUsage, sampling, tools, toolChoice, user, extras);

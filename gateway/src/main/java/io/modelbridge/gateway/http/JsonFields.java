@@ -55,12 +55,11 @@ final class JsonFields {
     }
 
     /**
-     * {@code stream_options.include_usage} of {@code body}; a {@code stream_options} that is not an object, or an
-     * {@code include_usage} that is not a boolean, is refused as OpenAI refuses it.
+     * The {@code include_usage} of a request's {@code stream_options} (null when it has none); one that is not an
+     * object, or an {@code include_usage} that is not a boolean, is refused as OpenAI refuses it.
      */
-    static boolean includeUsage(JsonNode body) {
-        JsonNode options = body.path("stream_options");
-        if (options.isMissingNode() || options.isNull()) {
+    static boolean includeUsage(JsonNode options) {
+        if (options == null || options.isMissingNode() || options.isNull()) {
             return false;
         }
         if (!options.isObject()) {

@@ -51,8 +51,8 @@ final class OpenAiCompletionsCodec implements ClientCodec<CompletionCall> {
         String prompt = prompt(body);
         String suffix = JsonFields.string(body, "suffix", "suffix");
         boolean stream = JsonFields.bool(body, "stream", false);
-        boolean includeUsage = JsonFields.includeUsage(body);
         JsonNode streamOptions = body.get("stream_options");
+        boolean includeUsage = JsonFields.includeUsage(streamOptions);
         if (streamOptions != null && !streamOptions.isNull() && !stream) {
             throw new GatewayException(ApiError.invalidValue(
                     "The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options"));
