@@ -1,5 +1,6 @@
 package io.modelbridge.gateway.admin;
 
+import io.modelbridge.gateway.it.Folders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -59,11 +60,7 @@ final class GermanPostgres implements AutoCloseable {
     @Override
     public void close() {
         run(ctl("stop", "-m", "fast", "-w"));
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Folders.deleteTree(dir);
     }
 
     private List<String> ctl(String... args) {
