@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("it")
 @Timeout(60)
+@Tag("alone")
 class KeyLookupIT {
     @TempDir
     static Path dataDir;

@@ -50,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("it")
 @Timeout(120) // every test and set-up, so a hang fails instead of stalling the build
+@Tag("alone")
 class ClusterIT {
     static final UnaryOperator<GatewayConfig> DISTRIBUTED =
             c -> RunningGateway.exposingRouting(c.withControl(ControlConfig.defaults().withDistributedLimits(true)));

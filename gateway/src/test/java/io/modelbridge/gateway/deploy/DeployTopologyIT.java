@@ -51,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("it")
 @Timeout(240)
+@Tag("alone")
 class DeployTopologyIT {
     private static final int CLIENTS = 16;
     /** Bounds the load; it stops 3 s after the rolling restart (about 25 s on a quiet machine). */

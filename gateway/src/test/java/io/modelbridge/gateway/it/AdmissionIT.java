@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("it")
 @Timeout(120)
+@Tag("alone")
 class AdmissionIT {
     static final int MAX_BODY = 8 * 1024 * 1024;
     @TempDir

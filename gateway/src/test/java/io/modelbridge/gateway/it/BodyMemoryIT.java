@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("it")
 @Timeout(120)
+@Tag("alone")
 class BodyMemoryIT {
     static final int BUDGET = 1024 * 1024;
     @TempDir

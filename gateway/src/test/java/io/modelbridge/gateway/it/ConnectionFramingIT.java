@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 9112 gives in OpenAI's error shape, and a client aborting its upload is a 499, not a server error.
  */
 @Tag("it")
+@Tag("alone")
 class ConnectionFramingIT {
     /** A request that must never be answered: smuggled inside a body. Any answer to it is a second status line. */
     private static final String SMUGGLED = "GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n";

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("it")
 @Timeout(180)
+@Tag("alone")
 class DescriptorExhaustionIT {
     private static final int OPEN_FILE_LIMIT = 512;
     /** More than the open-file limit: without a cap, accept() runs the process out of descriptors. */

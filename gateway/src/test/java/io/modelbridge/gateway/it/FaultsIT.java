@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * channel; after it, the client gets one error event and the stream ends without {@code [DONE]}, and the usage row
  * bills only what was delivered. After every case the gateway must still be ready and serving.
  */
+@Tag("alone")
 class FaultsIT {
     private static final String REPLY = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu";
     @TempDir

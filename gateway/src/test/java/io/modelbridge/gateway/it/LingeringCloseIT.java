@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * most 2 s and 4 MiB. Without this, closing a socket with unread bytes sent a reset that could lose the answer.
  */
 @Tag("it")
+@Tag("alone")
 class LingeringCloseIT {
     private static final int POSTS = 200;
     private static final int BODY_BYTES = 512 * 1024; // over the test gateway's 64 KiB limit, under the 4 MiB drain

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Several clients stream and call for 20 seconds while the openai plugin jar is replaced by a rebuilt version every
  * second: no request fails, and requests sent a second after a swap are served by the new version.
  */
+@Tag("alone")
 class PluginSwapUnderLoadIT {
     private static final Duration RUN = Duration.ofSeconds(20);
     private static final Duration SWAP_EVERY = Duration.ofSeconds(1);

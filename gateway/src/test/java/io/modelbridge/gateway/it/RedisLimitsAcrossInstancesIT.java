@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("it")
 @Timeout(180)
+@Tag("alone")
 class RedisLimitsAcrossInstancesIT {
     static final String PASSWORD = "redis-pw-" + Long.toHexString(System.nanoTime());
     static final int RPM = 1000;

@@ -40,6 +40,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * row.
  */
 @Timeout(240)
+@Tag("alone")
 class SigtermDrainIT {
     private static final int DRAIN_SECONDS = 20;
     private static final int DRAIN_DELAY_SECONDS = 3;

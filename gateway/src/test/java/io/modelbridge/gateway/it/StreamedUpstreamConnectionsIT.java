@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("it")
 @Timeout(120)
+@Tag("alone")
 class StreamedUpstreamConnectionsIT {
     private static final String HEAD = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
             + "Transfer-Encoding: chunked\r\n\r\n";

@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * timeout, yet the client has its answer at the 2 s deadline: a 504 before the first byte, an error event after it.
  */
 @Timeout(120)
+@Tag("alone")
 class UpstreamDeadlineIT {
     private static final Duration DEADLINE = Duration.ofSeconds(2);
     private static final long SLACK_MILLIS = 1_500;

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("it")
 @Timeout(300)
+@Tag("alone")
 class WarmupIT {
     private static final int WARMUP_SECONDS = 5;
     private static final Pattern DONE = Pattern.compile("Warm-up done in (\\d+) ms: (\\d+) answers, (\\d+) failures");

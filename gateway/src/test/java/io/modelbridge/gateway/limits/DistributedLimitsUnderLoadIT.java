@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Tag("it")
 @Timeout(60)
+@Tag("alone")
 class DistributedLimitsUnderLoadIT {
     private static final int RPM = 20;
     private static final int REQUESTS = 100;

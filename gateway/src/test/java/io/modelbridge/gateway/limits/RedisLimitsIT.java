@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Tag("it")
 @Timeout(120)
+@Tag("alone")
 class RedisLimitsIT {
 
     @Test

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * interleaved, each from its own loopback address (127.0.0.x, so the per-address attempt budget never answers
  * 429) and for an address used at most three times (the per-address budget).
  */
+@Tag("alone")
 class PortalResetTimingIT {
     private static final int ACCOUNTS = 10;
     private static final int ROUNDS = 30;
