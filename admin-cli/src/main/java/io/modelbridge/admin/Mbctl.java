@@ -19,6 +19,7 @@ import io.modelbridge.admin.output.Output;
 import io.modelbridge.admin.output.OutputMode;
 import io.modelbridge.admin.repl.Console;
 import io.modelbridge.admin.repl.Terminals;
+import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -87,12 +88,22 @@ public final class Mbctl implements Callable<Integer> {
         Mbctl root = new Mbctl(invocation);
         CommandLine cl = new CommandLine(root, new Factory(() -> root.session().live()));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.registerConverter(BigDecimal.class, Mbctl::decimal);
         cl.setOut(invocation.out());
         cl.setErr(invocation.err());
         Failures failures = new Failures(root);
         cl.setParameterExceptionHandler(failures);
         cl.setExecutionExceptionHandler(failures);
         return cl;
+    }
+
+    /** Picocli's own BigDecimal conversion error quotes the Java exception. */
+    private static BigDecimal decimal(String text) {
+        try {
+            return new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not a number");
+        }
     }
 
     @Override

@@ -85,6 +85,18 @@ class ExitCodesTest {
         assertTrue(cli.run("help", "nope").exits(2).err().contains("No command 'nope'"));
     }
 
+    /** A number that is not one is a usage error in mbctl's words, not a Java exception's. */
+    @Test
+    void aCreditOrPriceThatIsNotANumberIsAUsageErrorNamingIt() {
+        Cli cli = Cli.gateway();
+        assertEquals("mbctl: Invalid value for positional parameter at index 1 (CREDITS): 'NaN' is not a number "
+                + "(see 'mbctl quota grant --help')\n", cli.run("quota", "grant", "someone", "NaN").exits(2).err());
+        assertEquals("mbctl: Invalid value for option '--input': '1,5' is not a number (see 'mbctl price set --help')\n",
+                cli.run("price", "set", "m", "--input", "1,5", "--output", "1").exits(2).err());
+        assertEquals("mbctl: Invalid value for option '--quota': 'lots' is not a number (see 'mbctl user add --help')\n",
+                cli.run("user", "add", "someone", "--quota", "lots").exits(2).err());
+    }
+
     @Test
     void aMistypedCommandOrOptionSuggestsTheNearestOne() {
         Cli cli = Cli.gateway();
