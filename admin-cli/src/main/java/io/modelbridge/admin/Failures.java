@@ -90,7 +90,7 @@ final class Failures implements IParameterExceptionHandler, IExecutionExceptionH
     @Override
     public int handleExecutionException(Exception e, CommandLine command, ParseResult parsed) {
         return switch (e) {
-            case ApiException api -> api(api);
+            case ApiException api -> api(api, command.getCommandSpec());
             case UnreachableException u -> fail(u.getMessage(), "unreachable", Mbctl.UNREACHABLE);
             case InputException input -> fail(input.getMessage(), "invalid_input", Mbctl.USAGE);
             case CancellationException c -> fail("cancelled", "cancelled", Mbctl.REFUSED);
@@ -98,7 +98,7 @@ final class Failures implements IParameterExceptionHandler, IExecutionExceptionH
         };
     }
 
-    private int api(ApiException e) {
+    private int api(ApiException e, CommandSpec command) {
         if (e.isAuthFailure()) {
             String message = root.connection().token().isEmpty()
                     ? "no admin token: pass --token, set MB_ADMIN_TOKEN, or run where "
@@ -110,11 +110,30 @@ final class Failures implements IParameterExceptionHandler, IExecutionExceptionH
         }
         String message = e.getMessage();
         String param = e.param();
-        if (param != null && !message.contains("'" + param + "'")) {
-            message += " (field '" + param + "')";
+        if (param != null) {
+            String option = optionSetting(param, command);
+            if (!message.contains("'" + param + "'")) {
+                message += " (field '" + param + "'" + (option == null ? "" : ", set by " + option) + ")";
+            } else if (option != null) {
+                message += " (set by " + option + ")";
+            }
         }
         root.out().error(message, e.error());
         return Mbctl.REFUSED;
+    }
+
+    /** The command's option that sets the API field, where its name is not the field's; null otherwise. */
+    private static String optionSetting(String field, CommandSpec command) {
+        String option = switch (field) {
+            case "input_per_1k" -> "--input";
+            case "output_per_1k" -> "--output";
+            case "cached_input_per_1k" -> "--cached-input";
+            case "expires_in", "expires_at" -> "--expires";
+            case "response_profile" -> "--profile";
+            case "allowed_domains" -> "--domains";
+            default -> "--" + field.replace('_', '-');
+        };
+        return option.equals("--" + field) || command.findOption(option) == null ? null : option;
     }
 
     private int fail(String message, String code, int exit) {

@@ -105,6 +105,19 @@ class RoutingCommandsTest {
         assertTrue(CLI.run("price", "set", "rt-model", "--input", "1").exits(2).err().contains("--output"));
     }
 
+    /** The admin API names its field; mbctl also names the option that set it where the two differ. */
+    @Test
+    void aRefusedPriceNamesTheOptionThatSetIt() {
+        String input = CLI.run("price", "set", "rt-model", "--input", "-1", "--output", "1").exits(1).err();
+        assertTrue(input.startsWith("mbctl: 'input_per_1k' ") && input.endsWith(" (set by --input)\n"), input);
+        String cached = CLI.run("price", "set", "rt-model", "--input", "1", "--cached-input", "0.0000000000001",
+                "--output", "1").exits(1).err();
+        assertTrue(cached.startsWith("mbctl: 'cached_input_per_1k' ") && cached.endsWith(" (set by --cached-input)\n"),
+                cached);
+        String rpm = CLI.run("limit", "set", "--global", "--rpm", "0").exits(1).err();
+        assertEquals("mbctl: 'rpm' must be greater than 0.\n", rpm);
+    }
+
     @Test
     void aCachedInputPriceIsSetShownAndClearedByLeavingItOut() {
         assertEquals("Price of rt-cached: 2 in, 0.5 cached in, 8 out per 1000 tokens.\n", CLI.run("price", "set",
