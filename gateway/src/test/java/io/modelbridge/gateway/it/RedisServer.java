@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real redis-server (Debian's package; scripts/ensure-packages.sh installs it) on 127.0.0.1 and an ephemeral port,
