@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.admin.client.AdminClient;
 import io.modelbridge.admin.client.ApiException;
 import io.modelbridge.admin.client.UnreachableException;
+import io.modelbridge.admin.commands.SetsField;
 import io.modelbridge.admin.output.Output;
 import io.modelbridge.admin.repl.Console;
+import java.lang.reflect.AnnotatedElement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -16,6 +18,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -124,16 +127,15 @@ final class Failures implements IParameterExceptionHandler, IExecutionExceptionH
 
     /** The command's option that sets the API field, where its name is not the field's; null otherwise. */
     private static String optionSetting(String field, CommandSpec command) {
-        String option = switch (field) {
-            case "input_per_1k" -> "--input";
-            case "output_per_1k" -> "--output";
-            case "cached_input_per_1k" -> "--cached-input";
-            case "expires_in", "expires_at" -> "--expires";
-            case "response_profile" -> "--profile";
-            case "allowed_domains" -> "--domains";
-            default -> "--" + field.replace('_', '-');
-        };
-        return option.equals("--" + field) || command.findOption(option) == null ? null : option;
+        for (OptionSpec option : command.options()) {
+            SetsField sets = option.userObject() instanceof AnnotatedElement declared
+                    ? declared.getAnnotation(SetsField.class) : null;
+            if (sets != null && Arrays.asList(sets.value()).contains(field)) {
+                return option.longestName();
+            }
+        }
+        String dashed = "--" + field.replace('_', '-');
+        return dashed.equals("--" + field) || command.findOption(dashed) == null ? null : dashed;
     }
 
     private int fail(String message, String code, int exit) {

@@ -101,6 +101,8 @@ class KeyCommandsTest {
         assertEquals("mbctl: No API key with id '999999'.\n", CLI.run("key", "revoke", "999999").exits(1).err());
         assertTrue(CLI.run("key", "create", "--user", "kt-alice", "--expires", "soon").exits(2).err()
                 .contains("'--expires'"));
+        assertEquals("mbctl: 'expires_at' must be in the future. (set by --expires)\n",
+                CLI.run("key", "create", "--user", "kt-alice", "--expires", "2000-01-31").exits(1).err());
         assertTrue(CLI.run("key", "create").exits(2).err().contains("--user"));
         assertTrue(CLI.run("key", "revoke", "abc").exits(2).err().contains("ID"));
     }

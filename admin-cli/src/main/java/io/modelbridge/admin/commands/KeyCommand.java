@@ -41,11 +41,13 @@ public final class KeyCommand {
                @Option(names = "--models", split = ",", paramLabel = "MODEL",
                        completionCandidates = Candidates.ServedModels.class,
                        description = "Models the key may call (default: all).") List<String> models,
+               @SetsField({"expires_in", "expires_at"})
                @Option(names = "--expires", paramLabel = "30d|DATE",
                        description = "A duration (90s, 15m, 12h, 30d, 2w), a date (2030-01-31) or an ISO instant.")
                String expires,
                @Option(names = "--rpm", paramLabel = "N", description = "Requests per minute for this key.") Integer rpm,
                @Option(names = "--tpm", paramLabel = "N", description = "Tokens per minute for this key.") Integer tpm,
+               @SetsField("response_profile")
                @Option(names = "--profile", paramLabel = "full|classic", description = PROFILE) String profile) {
         ObjectNode body = AdminClient.JSON.createObjectNode().put("user", user);
         if (profile != null) {
@@ -79,6 +81,7 @@ public final class KeyCommand {
 
     @Command(name = "update", description = "Change a key's response profile.")
     int update(@Parameters(paramLabel = "ID", completionCandidates = Candidates.KeyIds.class) long id,
+               @SetsField("response_profile")
                @Option(names = "--profile", required = true, paramLabel = "full|classic|default", description = PROFILE)
                String profile) {
         ObjectNode body = AdminClient.JSON.createObjectNode();

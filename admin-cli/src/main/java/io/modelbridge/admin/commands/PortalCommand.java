@@ -49,6 +49,7 @@ public final class PortalCommand {
                     completionCandidates = Registrations.class,
                     description = "open: anyone with an allowed address; closed: nobody; invite: with an invite code.")
             String registration,
+            @SetsField("allowed_domains")
             @Option(names = "--domains", split = ",", paramLabel = "DOMAIN",
                     description = "Email domains that may sign up (a.com,b.org); '' for any domain.")
             List<String> domains,
@@ -144,6 +145,7 @@ public final class PortalCommand {
         @Command(name = "create", description = "Create an invite code and print it.")
         int create(@Option(names = "--uses", paramLabel = "N", description = "Sign-ups the code allows (default 1).")
                    Integer uses,
+                   @SetsField({"expires_in", "expires_at"})
                    @Option(names = "--expires", paramLabel = "7d|DATE",
                            description = "A duration (12h, 7d, 2w), a date (2030-01-31) or an ISO instant; "
                                    + "default: never.") String expires) {

@@ -21,9 +21,12 @@ public final class PriceCommand {
 
     @Command(name = "set", description = "Set the price of a model (an alias or an upstream model).")
     int set(@Parameters(paramLabel = "MODEL", completionCandidates = Candidates.ServedModels.class) String model,
+            @SetsField("input_per_1k")
             @Option(names = "--input", required = true, paramLabel = "PER_1K") BigDecimal input,
+            @SetsField("cached_input_per_1k")
             @Option(names = "--cached-input", paramLabel = "PER_1K", description = "Price of prompt tokens the vendor "
                     + "read from its cache (default: the input price).") BigDecimal cachedInput,
+            @SetsField("output_per_1k")
             @Option(names = "--output", required = true, paramLabel = "PER_1K") BigDecimal output) {
         ObjectNode body = AdminClient.JSON.createObjectNode().put("input_per_1k", input).put("output_per_1k", output);
         if (cachedInput != null) {
