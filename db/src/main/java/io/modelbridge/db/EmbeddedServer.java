@@ -3,8 +3,6 @@ package io.modelbridge.db;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -71,7 +69,7 @@ final class EmbeddedServer implements AutoCloseable {
             boolean legacy = LegacyTrustUpgrade.needed(directory);
             EmbeddedServer server = new EmbeddedServer(directory, DbSecrets.in(dataDir));
             clearStaleServer(directory);
-            server.launch(0, FIRST_START_WAIT, legacy);
+            server.launch(FreePorts.belowEphemeralRange(), FIRST_START_WAIT, legacy);
             server.stopAtExit();
             return server;
         } catch (IOException e) {
@@ -217,7 +215,9 @@ final class EmbeddedServer implements AutoCloseable {
                 orphan.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> orphan).join();
             }
         }
-        if (!portFree(postgres.getPort())) {
+        // A restart keeps the port (the pool's URL names it). Started while someone else listens there, zonky would
+        // take that listener for the server, and a half-started instance would keep the directory locked.
+        if (!FreePorts.free(postgres.getPort())) {
             if (System.nanoTime() - nextPortWarning >= 0) {
                 nextPortWarning = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 LOG.error("Cannot restart the embedded PostgreSQL in {} yet: another process holds its port {} "
@@ -236,18 +236,6 @@ final class EmbeddedServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.error("Could not restart the embedded PostgreSQL in {} (will retry): {}", directory, e.toString());
             forgetZonkyLock();
-            return false;
-        }
-    }
-
-    /**
-     * A restart keeps the port (the pool's URL names it); started while someone else listens there, zonky would
-     * take that listener for the server and a half-started instance would keep the directory locked.
-     */
-    private static boolean portFree(int port) {
-        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
             return false;
         }
     }
