@@ -1,10 +1,9 @@
 package io.modelbridge.gateway.admin;
 
+import io.modelbridge.db.FreePorts;
 import io.modelbridge.gateway.it.Folders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +42,7 @@ final class GermanPostgres implements AutoCloseable {
             }
             run(asServerUser(List.of(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-A",
                     "trust", "-U", "postgres", "--locale=C.UTF-8", "--no-sync")));
-            int port = freePort();
+            int port = FreePorts.belowEphemeralRange();
             GermanPostgres pg = new GermanPostgres(dir, bin, port);
             run(pg.ctl("start", "-w", "-t", "30", "-l", dir.resolve("log").toString(), "-o", "-p " + port + " -k "
                     + dir + " -c listen_addresses=127.0.0.1 -c lc_messages=" + LOCALE + " -c fsync=off"));
@@ -92,12 +91,6 @@ final class GermanPostgres implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new AssertionError("Debian's PostgreSQL is not installed (apt-get install postgresql): this test"
                     + " needs a server with translated messages", e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

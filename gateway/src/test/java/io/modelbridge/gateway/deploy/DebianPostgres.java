@@ -1,5 +1,6 @@
 package io.modelbridge.gateway.deploy;
 
+import io.modelbridge.db.FreePorts;
 import io.modelbridge.gateway.it.Folders;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ final class DebianPostgres implements AutoCloseable {
         LocalServer.run("initdb", asPostgres(BIN.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
                 "--pwfile=" + pwfile, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync"),
                 Map.of(), logs.resolve("postgres-initdb.log"));
-        int port = LocalServer.freePort();
+        int port = FreePorts.belowEphemeralRange();
         LocalServer server = LocalServer.start("postgres", asPostgres(BIN.resolve("postgres").toString(),
                 "-D", data.toString(), "-p", String.valueOf(port), "-k", root.toString(),
                 "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=60"), Map.of(),

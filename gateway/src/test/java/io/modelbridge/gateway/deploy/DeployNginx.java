@@ -1,5 +1,6 @@
 package io.modelbridge.gateway.deploy;
 
+import io.modelbridge.db.FreePorts;
 import io.modelbridge.gateway.it.Folders;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ record DeployNginx(int port, LocalServer server, Path prefix) implements AutoClo
     static DeployNginx start(Map<String, Integer> upstreams, Path logs) throws IOException {
         Path prefix = Files.createTempDirectory("mb-deploy-nginx"); // workers run as nobody when we are root
         Files.setPosixFilePermissions(prefix, PosixFilePermissions.fromString("rwxr-xr-x"));
-        int port = LocalServer.freePort();
+        int port = FreePorts.belowEphemeralRange();
         String conf = DeployKit.text(DeployKit.DIR.resolve("nginx.conf"));
         conf = replaceOnce(conf, "listen 8080;", "listen 127.0.0.1:" + port + ";");
         for (var upstream : upstreams.entrySet()) {

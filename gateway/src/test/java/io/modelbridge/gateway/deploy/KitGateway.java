@@ -1,5 +1,6 @@
 package io.modelbridge.gateway.deploy;
 
+import io.modelbridge.db.FreePorts;
 import io.modelbridge.gateway.it.AdminClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 final class KitGateway {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     final String service;
-    final int port = LocalServer.freePort();
-    final int adminPort = LocalServer.freePort();
+    final int port = FreePorts.belowEphemeralRange();
+    final int adminPort = FreePorts.belowEphemeralRange();
     private final Map<String, String> env = new HashMap<>();
     private final Path logs;
     private LocalServer server;

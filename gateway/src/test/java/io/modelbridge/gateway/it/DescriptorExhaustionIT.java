@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelbridge.db.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.SocketChannel;
@@ -117,7 +117,7 @@ class DescriptorExhaustionIT {
     /** The gateway jar in its own JVM under a low open-file limit, as ./modelbridge runs it. */
     private record GatewayProcess(Process process, int port, Path logFile) implements AutoCloseable {
         static GatewayProcess start(Path dataDir, Map<String, String> env) throws IOException, InterruptedException {
-            int port = freePort();
+            int port = FreePorts.belowEphemeralRange();
             RunningGateway.copyBundledPlugins(dataDir.resolve("plugins"));
             Path log = Files.createDirectories(Path.of("target", "test-logs"))
                     .resolve("DescriptorExhaustionIT-" + dataDir.getFileName() + ".log");
@@ -128,7 +128,7 @@ class DescriptorExhaustionIT {
                     "ulimit -n " + OPEN_FILE_LIMIT + " && exec \"$0\" -jar \"$1\"", java, jar)
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(Map.of("MB_PORT", String.valueOf(port),
-                    "MB_ADMIN_PORT", String.valueOf(freePort()), "MB_DATA_DIR", dataDir.toString(),
+                    "MB_ADMIN_PORT", String.valueOf(FreePorts.belowEphemeralRange()), "MB_DATA_DIR", dataDir.toString(),
                     "MB_ADMIN_TOKEN", RunningGateway.ADMIN_TOKEN));
             builder.environment().putAll(env);
             GatewayProcess gateway = new GatewayProcess(builder.start(), port, log);
@@ -189,12 +189,6 @@ class DescriptorExhaustionIT {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.modelbridge.gateway.it;
 
+import io.modelbridge.db.FreePorts;
 import io.modelbridge.gateway.config.RedisUrl;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,7 +8,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +48,8 @@ public final class RedisServer implements AutoCloseable {
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) { // the free port may be taken between probe and bind
             try {
-                RedisServer server = new RedisServer(Files.createTempDirectory("mb-redis"), freePort(), password);
+                RedisServer server = new RedisServer(Files.createTempDirectory("mb-redis"),
+                        FreePorts.belowEphemeralRange(), password);
                 if (server.launch()) {
                     return server;
                 }
@@ -181,12 +182,6 @@ public final class RedisServer implements AutoCloseable {
             }
         }
         return line.toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     @Override

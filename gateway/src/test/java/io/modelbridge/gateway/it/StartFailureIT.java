@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelbridge.db.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -54,7 +55,7 @@ class StartFailureIT {
 
     @Test
     void anUnreachableDatabaseEndsTheProcessWithOneLine() throws Exception {
-        int nobody = freePort();
+        int nobody = FreePorts.belowEphemeralRange();
         Exit exit = run("db", Map.of("MB_DB_URL", "postgresql://gw:hunter2@127.0.0.1:" + nobody + "/mb"));
         assertNotEquals(0, exit.code(), exit.log());
         assertOneClearLine(exit, "the database migration failed: Connection to 127.0.0.1:" + nobody + " refused");
@@ -81,8 +82,8 @@ class StartFailureIT {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", Path.of("target", "modelbridge-gateway.jar").toAbsolutePath().toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> vars = new HashMap<>(Map.of("MB_PORT", String.valueOf(freePort()),
-                "MB_ADMIN_PORT", String.valueOf(freePort()), "MB_DATA_DIR", dataDir.toString(),
+        Map<String, String> vars = new HashMap<>(Map.of("MB_PORT", String.valueOf(FreePorts.belowEphemeralRange()),
+                "MB_ADMIN_PORT", String.valueOf(FreePorts.belowEphemeralRange()), "MB_DATA_DIR", dataDir.toString(),
                 "MB_ADMIN_TOKEN", RunningGateway.ADMIN_TOKEN));
         vars.putAll(env);
         builder.environment().putAll(vars);
@@ -95,12 +96,6 @@ class StartFailureIT {
             return new Exit(process.exitValue(), seconds, Files.readString(log));
         } finally {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelbridge.db.FreePorts;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,7 +44,7 @@ class WarmupIT {
     @Test
     void readyOnlyAfterTheWarmUpThenServesWithNoRowOrCallOfTheWarmUps() throws Exception {
         List<Path> throwawayBefore = warmupFolders();
-        int port = freePort();
+        int port = FreePorts.belowEphemeralRange();
         try (OpenAiSimulator upstream = OpenAiSimulator.start()) {
             long started = System.nanoTime();
             try (PackagedGateway gateway = PackagedGateway.start("warmup", dir.resolve("data"),
@@ -129,12 +129,6 @@ class WarmupIT {
         usage = gateway.admin().call("GET", "/usage?since=1h&limit=500", null);
         assertEquals(rows, usage.get("data").size(), usage.toString());
         return usage;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static List<Path> warmupFolders() throws IOException {
