@@ -63,13 +63,18 @@ final class EmbeddedServer implements AutoCloseable {
     }
 
     static EmbeddedServer start(Path dataDir) {
+        return start(dataDir, FIRST_START_WAIT);
+    }
+
+    static EmbeddedServer start(Path dataDir, Duration wait) {
         Path directory = dataDir.resolve("pg").toAbsolutePath();
         try {
             Files.createDirectories(directory);
-            boolean legacy = LegacyTrustUpgrade.needed(directory);
             EmbeddedServer server = new EmbeddedServer(directory, DbSecrets.in(dataDir));
             clearStaleServer(directory);
-            server.launch(FreePorts.belowEphemeralRange(), FIRST_START_WAIT, legacy);
+            UnfinishedCluster.moveAside(directory);
+            boolean legacy = LegacyTrustUpgrade.needed(directory);
+            server.launch(FreePorts.belowEphemeralRange(), wait, legacy);
             server.stopAtExit();
             return server;
         } catch (IOException e) {
@@ -100,7 +105,14 @@ final class EmbeddedServer implements AutoCloseable {
         if (port != 0) {
             builder.setPort(port);
         }
-        EmbeddedPostgres started = builder.start();
+        EmbeddedPostgres started;
+        try {
+            started = builder.start();
+        } catch (IOException | RuntimeException e) {
+            // zonky gave up waiting for a server that may be running: it must not outlive this failed start
+            currentPostmaster().ifPresent(p -> stop(p, "a start that failed"));
+            throw e;
+        }
         try {
             bootstrapGatewayRole(started);
         } catch (SQLException | RuntimeException e) {
@@ -360,8 +372,11 @@ final class EmbeddedServer implements AutoCloseable {
     }
 
     private static void stopOrphan(ProcessHandle postmaster, Path directory) {
-        LOG.warn("Stopping an orphaned PostgreSQL (pid {}) left running on {} by a gateway that did not shut down",
-                postmaster.pid(), directory);
+        stop(postmaster, "a gateway that did not shut down on " + directory);
+    }
+
+    private static void stop(ProcessHandle postmaster, String leftBy) {
+        LOG.warn("Stopping a PostgreSQL (pid {}) left running by {}", postmaster.pid(), leftBy);
         postmaster.destroy(); // SIGTERM: a smart shutdown; its clients died with the old gateway
         try {
             postmaster.onExit().get(ORPHAN_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
