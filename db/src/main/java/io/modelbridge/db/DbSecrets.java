@@ -2,13 +2,12 @@ package io.modelbridge.db;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * The embedded PostgreSQL's two passwords, generated at first start into owner-only files of
@@ -36,19 +35,14 @@ record DbSecrets(String superuser, String gateway, Path superuserFile) {
     }
 
     private static String readOrCreate(Path file) throws IOException {
-        if (Files.exists(file)) {
-            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        Optional<String> existing = SecretFile.read(file);
+        if (existing.isPresent()) {
+            return existing.get();
         }
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
-        String value = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes); // no quote: safe in SQL text
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (FileAlreadyExistsException raced) {
-            return Files.readString(file, StandardCharsets.UTF_8).strip();
-        }
-        Files.writeString(file, value + "\n", StandardCharsets.UTF_8);
-        return value;
+        // URL-safe base64 has no quote: safe in SQL text
+        return SecretFile.create(file, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
     }
 
     @Override

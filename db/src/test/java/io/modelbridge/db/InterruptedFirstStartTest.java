@@ -48,6 +48,14 @@ class InterruptedFirstStartTest {
     }
 
     @Test
+    void anEmptyPasswordFileACrashLeftIsWrittenAgain(@TempDir Path dir) throws Exception {
+        Database.start(DbSettings.embedded(dir)).close();
+        Files.write(dir.resolve("db-secrets/gateway"), new byte[0]); // created, not yet filled, when the power went
+        assertStartsAndServes(dir);
+        assertEquals(44, Files.readString(dir.resolve("db-secrets/gateway")).length(), "32 bytes in base64, a line");
+    }
+
+    @Test
     void aWholeClusterIsNeverMovedAside(@TempDir Path dir) throws Exception {
         try (Database db = Database.start(DbSettings.embedded(dir));
              Connection c = db.openDedicatedConnection(); Statement s = c.createStatement()) {

@@ -1,12 +1,9 @@
 package io.modelbridge.gateway.config;
 
+import io.modelbridge.db.SecretFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
@@ -59,30 +56,18 @@ public final class SecretFiles {
 
     private static String readOrCreate(Path file, String what, Supplier<String> generate) {
         try {
-            Optional<String> existing = read(file);
+            Optional<String> existing = SecretFile.read(file);
             if (existing.isPresent()) {
                 return existing.get();
             }
-            Files.createDirectories(file.getParent());
-            String value = generate.get();
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (FileAlreadyExistsException raced) {
-                return read(file).orElseThrow();
+            String generated = generate.get();
+            String value = SecretFile.create(file, generated);
+            if (value.equals(generated)) {
+                LOG.info("Generated the {} and stored it in {} (readable by this user only)", what, file);
             }
-            Files.writeString(file, value + "\n", StandardCharsets.UTF_8);
-            LOG.info("Generated the {} and stored it in {} (readable by this user only)", what, file);
             return value;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the " + what + " file " + file, e);
         }
-    }
-
-    private static Optional<String> read(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        String value = Files.readString(file, StandardCharsets.UTF_8).strip();
-        return value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 }
