@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +27,21 @@ final class UnfinishedCluster {
         if (Files.isDirectory(directory.resolve(POSTGRES_DATABASE)) || isEmpty(directory)) {
             return;
         }
+        if (initdbRunsOn(directory)) { // another gateway's first start, on the same folder, is making it right now
+            throw new IllegalStateException("the database directory " + directory
+                    + " is in use by another running gateway; stop it first or use another data directory");
+        }
         Path aside = directory.resolveSibling(directory.getFileName() + ".unfinished-" + Instant.now().toEpochMilli());
         Files.move(directory, aside);
         Files.createDirectories(directory);
         LOG.warn("The embedded PostgreSQL in {} was never completely created (a first start was interrupted); moved "
                 + "it to {} and creating it again", directory, aside);
+    }
+
+    private static boolean initdbRunsOn(Path directory) {
+        String folder = directory.toString();
+        return ProcessHandle.allProcesses().anyMatch(p -> p.info().command().orElse("").endsWith("initdb")
+                && p.info().arguments().map(List::of).orElse(List.of()).contains(folder));
     }
 
     private static boolean isEmpty(Path directory) throws IOException {

@@ -48,6 +48,22 @@ class InterruptedFirstStartTest {
     }
 
     @Test
+    void aClusterAnotherStartIsMakingIsLeftAlone(@TempDir Path dir) throws Exception {
+        Path pg = Files.createDirectories(dir.resolve("pg/global")).getParent();
+        // A stand-in for the initdb of a second gateway started on the same folder: a program of that name, on it
+        Path initdb = Files.copy(Path.of("/bin/bash"), dir.resolve("initdb"));
+        Process running = new ProcessBuilder(initdb.toString(), "-c", "sleep 60; :", "-D", pg.toString()).start();
+        try {
+            IllegalStateException refused = assertThrows(IllegalStateException.class,
+                    () -> Database.start(DbSettings.embedded(dir)).close());
+            assertTrue(refused.getMessage().contains("in use by another running gateway"), refused.getMessage());
+            assertTrue(Files.isDirectory(pg.resolve("global")), "left where it is");
+        } finally {
+            running.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void anEmptyPasswordFileACrashLeftIsWrittenAgain(@TempDir Path dir) throws Exception {
         Database.start(DbSettings.embedded(dir)).close();
         Files.write(dir.resolve("db-secrets/gateway"), new byte[0]); // created, not yet filled, when the power went
