@@ -16,6 +16,8 @@ import liquibase.command.core.helpers.ShowSummaryArgument;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.database.DatabaseFactory;
 import liquibase.ui.LoggerUIService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Brings the schema up to date with the Liquibase changelog. The tables (Liquibase's own too) go into {@code schema},
@@ -24,6 +26,7 @@ import liquibase.ui.LoggerUIService;
  * (and the schema) is itself the race.
  */
 final class Migrator {
+    private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
     static final String CHANGELOG = "db/changelog/db.changelog-master.yaml";
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
     /** The advisory lock key of the migration ("MBMIGR"); held for the session, released when it ends. */
@@ -56,6 +59,7 @@ final class Migrator {
 
     private static void update(Connection connection, String schema) throws Exception {
         createIfMissing(connection, schema);
+        releaseStaleChangelogLock(connection, schema);
         // No network calls from a gateway start: Liquibase 4.30+ would otherwise try to send analytics.
         // Its console output goes to the log instead of stdout.
         Map<String, Object> scope = Map.of("liquibase.analytics.enabled", false,
@@ -111,6 +115,29 @@ final class Migrator {
                     + " see docs/operations.md, \"Your own PostgreSQL\"";
         }
         return message;
+    }
+
+    /**
+     * Liquibase's own lock, which a start killed during its migration leaves taken: every later start then waited
+     * ("Waiting for changelog lock....") and failed after five minutes. Under the advisory lock no other migration
+     * runs, so a taken Liquibase lock is always such a leftover.
+     */
+    private static void releaseStaleChangelogLock(Connection connection, String schema) throws SQLException {
+        String table = schema + ".databasechangeloglock"; // a plain lower-case name (PostgresUrl checks it)
+        try (PreparedStatement exists = connection.prepareStatement("select to_regclass(?) is not null")) {
+            exists.setString(1, table);
+            try (ResultSet r = exists.executeQuery()) {
+                if (!r.next() || !r.getBoolean(1)) {
+                    return;
+                }
+            }
+        }
+        try (Statement s = connection.createStatement()) {
+            if (s.executeUpdate("update " + table + " set locked = false, lockgranted = null, lockedby = null "
+                    + "where locked") > 0) {
+                LOG.warn("Released the schema migration lock that a stopped start left taken");
+            }
+        }
     }
 
     /** Only when missing: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the schema exists. */

@@ -1,10 +1,12 @@
 package io.modelbridge.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -54,6 +56,28 @@ class ConcurrentMigrationTest {
                 assertTrue(q.getInt(1) > 0, "the schema was migrated");
                 assertEquals(q.getInt(2), q.getInt(1), "each changeset ran once");
             }
+        }
+    }
+
+    @Test
+    void aMigrationLockThatAKilledStartLeftTakenDoesNotStopTheNextStart() throws Exception {
+        Database shared = TestDb.shared();
+        String schema = "killed_start_" + System.nanoTime();
+        Migrator.ConnectionOpener open = () -> DriverManager.getConnection(shared.jdbcUrl(), shared.user(),
+                shared.password());
+        try (Connection c = open.open(); var s = c.createStatement()) { // what a start killed mid-migration leaves
+            s.execute("create schema " + schema);
+            s.execute("create table " + schema + ".databasechangeloglock (id integer primary key, locked boolean "
+                    + "not null, lockgranted timestamp, lockedby varchar(255))");
+            s.execute("insert into " + schema + ".databasechangeloglock values (1, true, now(), 'a killed start')");
+        }
+        // Liquibase waited five minutes for its lock ("Waiting for changelog lock....") and then failed
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Migrator.migrate(open, schema));
+        try (Connection c = open.open(); var q = c.createStatement().executeQuery("select (select locked from "
+                + schema + ".databasechangeloglock), to_regclass('" + schema + ".usage_log') is not null")) {
+            assertTrue(q.next());
+            assertEquals(false, q.getBoolean(1), "released after the migration");
+            assertTrue(q.getBoolean(2), "the schema was migrated");
         }
     }
 }
