@@ -54,6 +54,9 @@ class InterruptedFirstStartTest {
         Path initdb = Files.copy(Path.of("/bin/bash"), dir.resolve("initdb"));
         Process running = new ProcessBuilder(initdb.toString(), "-c", "sleep 60; :", "-D", pg.toString()).start();
         try {
+            for (int i = 0; i < 100 && !running.info().command().orElse("").endsWith("initdb"); i++) {
+                Thread.sleep(20); // until the launcher has become the program
+            }
             IllegalStateException refused = assertThrows(IllegalStateException.class,
                     () -> Database.start(DbSettings.embedded(dir)).close());
             assertTrue(refused.getMessage().contains("in use by another running gateway"), refused.getMessage());
