@@ -263,12 +263,15 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
         // a version that loads clears the listing of refused ones (their *.refused files stay for the operator)
         failures.values().removeIf(f -> next.pluginId().equals(f.pluginId()) && f.jar().toString().endsWith(REFUSED));
         PluginGeneration previous = byPlugin.put(next.pluginId(), next);
+        if (previous != null) {
+            draining.add(previous);
+        }
         publish();
         LOG.info("Plugin {} {} started from {} (providers {})", next.pluginId(), next.version(),
                 jar.getFileName(), next.adapters().keySet());
         if (previous != null) {
             keepFallback(previous, next);
-            retireLater(previous);
+            retire(previous);
         }
     }
 
@@ -371,8 +374,9 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
             return;
         }
         byPlugin.put(back.pluginId(), back);
+        draining.add(failing);
         publish();
-        retireLater(failing);
+        retire(failing);
         boolean sameJar = fallback.jar().equals(failing.jar());
         if (!sameJar && !Files.exists(fallback.jar())) {
             restoreJar(fallback, failing.pluginId());
@@ -399,9 +403,10 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
         byPlugin.values().stream().filter(g -> g.jar().equals(jar)).toList().forEach(g -> {
             byPlugin.remove(g.pluginId());
             dropFallback(g.pluginId());
+            draining.add(g);
             publish();
             LOG.info("Plugin {} {} removed with its jar {}", g.pluginId(), g.version(), jar.getFileName());
-            retireLater(g);
+            retire(g);
             candidate(g.pluginId(), jar).ifPresent(other -> {
                 LOG.info("Plugin {} comes back from {}", g.pluginId(), other.getFileName());
                 loadJar(other);
@@ -418,8 +423,12 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
                         .thenComparing(p -> -jars.getOrDefault(p, new JarSeen(null, 0, 0, 0)).modifiedMillis()));
     }
 
-    private void retireLater(PluginGeneration old) {
-        draining.add(old);
+    /**
+     * A generation that takes no new requests unloads once its last one ends. Its callers put it in {@code draining}
+     * before they publish the change, so the listing shows it UNLOADING from the moment it stops being STARTED
+     * (published in between, it was missing from the listing until the scan ended).
+     */
+    private void retire(PluginGeneration old) {
         old.retire();
         draining.removeIf(PluginGeneration::isUnloaded);
     }
