@@ -59,13 +59,14 @@ class PortalResetTimingIT {
                 known.add(reset(address++, knownAddress));
             }
         }
-        long knownMedian = percentile(known, 50);
-        long unknownMedian = percentile(unknown, 50);
-        String figures = "known p25/p50/p75 " + percentile(known, 25) + "/" + knownMedian + "/" + percentile(known, 75)
-                + " µs, unknown " + percentile(unknown, 25) + "/" + unknownMedian + "/" + percentile(unknown, 75)
-                + " µs";
+        long knownLow = percentile(known, 25);
+        long unknownLow = percentile(unknown, 25);
+        String figures = "known p25/p50/p75 " + knownLow + "/" + percentile(known, 50) + "/" + percentile(known, 75)
+                + " µs, unknown " + unknownLow + "/" + percentile(unknown, 50) + "/" + percentile(unknown, 75) + " µs";
         System.out.println("Reset timing: " + figures);
-        assertTrue(Math.abs(knownMedian - unknownMedian) <= Math.max(1000, unknownMedian / 4), figures);
+        // Work done while answering would shift every quantile; the machine's other work (two shared cores) widens
+        // the upper ones at random: medians 1.3 ms apart flaked in both directions, with the p25s 0.1-0.4 ms apart.
+        assertTrue(Math.abs(knownLow - unknownLow) <= Math.max(1000, unknownLow / 4), figures);
         assertTrue(percentile(known, 25) <= percentile(unknown, 75) && percentile(unknown, 25) <= percentile(known, 75),
                 "the middle halves overlap: " + figures);
         setup.mail.await("known0@example.com", 1 + 3); // the sign-up code, then its three reset codes
