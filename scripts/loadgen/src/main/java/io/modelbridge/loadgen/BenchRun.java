@@ -197,7 +197,7 @@ public final class BenchRun {
                         report.streams().stream().map(StreamResult::gapNanos).toList())));
         if (!o.jfrName().isEmpty()) {
             Path jfr = o.work().resolve("gateway.jfr");
-            ProcessProbe.dumpFlightRecording(o.gatewayPid(), o.jfrName(), jfr);
+            ProcessProbe.stopFlightRecording(o.gatewayPid(), o.jfrName(), jfr);
             Files.writeString(out.resolve("profile.md"), ProfilePage.markdown(report, JfrSummary.markdown(jfr,
                     gatewayPhases)), StandardCharsets.UTF_8);
         } else {
