@@ -92,7 +92,10 @@ public final class SpillFile<T> {
         return rows + n <= maxRows;
     }
 
-    /** Appends the rows and forces them to disk. */
+    /**
+     * Appends the rows and forces them to disk, all or none: a failed append (a full disk) is cut back off, so no
+     * half-written line is left to swallow the next append's first row.
+     */
     public synchronized void append(List<T> items) {
         if (items.isEmpty()) {
             return;
@@ -112,15 +115,29 @@ public final class SpillFile<T> {
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-                ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
+                long before = channel.size();
+                try {
+                    ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+                    while (bytes.hasRemaining()) {
+                        channel.write(bytes);
+                    }
+                    channel.force(true);
+                } catch (IOException e) {
+                    cutBack(channel, before, e);
+                    throw e;
                 }
-                channel.force(true);
             }
             rows += items.size();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to the spill file " + file, e);
+        }
+    }
+
+    private static void cutBack(FileChannel channel, long size, IOException failure) {
+        try {
+            channel.truncate(size);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 

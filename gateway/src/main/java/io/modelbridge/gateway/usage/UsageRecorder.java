@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * before that ({@link #hasRoom}). When a write fails, the batch and everything queued after it go to a durable spill
  * file (fsynced, in the data folder) instead of waiting in memory, and the lease closes wait in memory behind them;
  * the file is written to the database once it answers again, at the latest at the next start (a lease whose close
- * was lost with the process is closed by the next start's recovery). A replay never doubles a row (usage rows are
- * unique by request id) nor a charge (a lease's charges are computed from its rows). {@link #close()} writes or
- * spills everything still queued.
+ * was lost with the process is closed by the next start's recovery). Rows the spill file cannot take either (a full
+ * disk) are held in memory and count in the backlog, so reservations stop at {@code capacity} rather than answers
+ * going unbilled; the file is tried again for them every second, and the database takes them once it answers. A
+ * replay never doubles a row (usage rows are unique by request id) nor a charge (a lease's charges are computed from
+ * its rows). {@link #close()} writes or spills everything still queued.
  */
 public final class UsageRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsageRecorder.class);
@@ -51,13 +53,18 @@ public final class UsageRecorder implements AutoCloseable {
     private final SpillFile<UsageRow> spill;
     /** Lease closes that failed, in order, behind the rows in the spill file; the writer thread's only. */
     private final List<Long> pendingCloses = new ArrayList<>();
+    /** Rows neither the database nor the spill file took (a full disk); the writer thread's only. */
+    private final List<UsageRow> held = new ArrayList<>();
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
+    private final RateLimitedLog spillFailures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
+    private final RateLimitedLog drops = new RateLimitedLog(LOG, Duration.ofSeconds(30));
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
     private volatile int pending; // pendingCloses.size(), for other threads
+    private volatile int heldCount; // held.size(), for other threads
     private volatile int writing; // items taken from the queue and not yet written or kept
     private volatile long writingSince; // when the oldest item being written was queued
-    private volatile long keptSince; // when the oldest item in the spill file or pendingCloses was queued
+    private volatile long keptSince; // when the oldest item in the spill file, held or pendingCloses was queued
     private volatile boolean running = true;
 
     public UsageRecorder(UsageRepository repository, QuotaLeaseRepository leases, int capacity, Path spillFile) {
@@ -91,7 +98,7 @@ public final class UsageRecorder implements AutoCloseable {
 
     /** Every row and lease close not yet in the database: queued, being written, or kept for a retry. */
     public int backlog() {
-        return queue.size() + writing + spill.size() + pending;
+        return queue.size() + writing + spill.size() + heldCount + pending;
     }
 
     /** Rows kept in the spill file, waiting for the database. */
@@ -117,23 +124,32 @@ public final class UsageRecorder implements AutoCloseable {
         if (writing > 0) {
             age = Math.max(age, now - writingSince);
         }
-        if (spill.size() > 0 || pending > 0) {
+        if (kept()) {
             age = Math.max(age, now - keptSince);
         }
         return Duration.ofNanos(Math.max(0, age));
     }
 
+    /** Rows kept in the spill file or in memory, or lease closes, waiting for the database. */
+    private boolean kept() {
+        return spill.size() > 0 || heldCount > 0 || pending > 0;
+    }
+
     private void run() {
         long nextReplay = System.nanoTime();
-        while (running || !queue.isEmpty() || spill.size() > 0 || pending > 0) {
+        while (running || !queue.isEmpty() || kept()) {
             try {
-                if (spill.size() > 0 || pending > 0) { // the database failed: keep the order until it is written
+                if (kept()) { // the database failed: keep the order until it is written
                     keepQueued();
                     if (System.nanoTime() - nextReplay >= 0) {
                         nextReplay = System.nanoTime() + RETRY_EVERY.toNanos();
-                        if (!replay() && !running) {
-                            keepQueued(); // what was queued meanwhile (a stop returns its leases) joins the file
-                            return; // stopping with the database down: the rows stay in the file for the next start
+                        if (!replay()) {
+                            spillHeld();
+                            if (!running) {
+                                keepQueued(); // what was queued meanwhile (a stop returns its leases) joins the file
+                                spillHeld();
+                                return; // stopping with the database down: the rows stay in the file for the next start
+                            }
                         }
                     } else {
                         Thread.sleep(50);
@@ -184,16 +200,19 @@ public final class UsageRecorder implements AutoCloseable {
         RowsThenCloses.write(items, Item::row, repository::insert, item -> leases.close(item.closeLease()));
     }
 
-    /** Writes the spill file (idempotently), empties it, then the lease closes waiting behind it. */
+    /** Writes the spill file and the rows held in memory (idempotently), empties both, then the lease closes. */
     private boolean replay() {
         List<UsageRow> rows = spill.read();
+        rows.addAll(held);
         try {
             for (int i = 0; i < rows.size(); i += BATCH) {
                 repository.insert(rows.subList(i, Math.min(rows.size(), i + BATCH)));
             }
             spill.clear();
+            held.clear();
+            heldCount = 0;
             if (!rows.isEmpty()) {
-                LOG.info("Wrote {} usage rows kept in the spill file while the database was unavailable", rows.size());
+                LOG.info("Wrote {} usage rows kept while the database was unavailable", rows.size());
             }
             while (!pendingCloses.isEmpty()) {
                 leases.close(pendingCloses.getFirst());
@@ -220,12 +239,16 @@ public final class UsageRecorder implements AutoCloseable {
         writing = 0;
     }
 
-    /** Rows to the spill file, lease closes behind them in memory. */
+    /**
+     * Rows to the spill file, lease closes behind them in memory. While rows are held in memory (the file refused
+     * them, or is at its bound), new rows join them there: the file is tried again once a second
+     * ({@link #spillHeld}).
+     */
     private void keep(List<Item> items) {
         if (items.isEmpty()) {
             return;
         }
-        if (spill.size() == 0 && pending == 0) {
+        if (!kept()) {
             keptSince = items.getFirst().at();
         }
         List<UsageRow> rows = new ArrayList<>();
@@ -237,19 +260,49 @@ public final class UsageRecorder implements AutoCloseable {
             }
         }
         pending = pendingCloses.size();
-        int room = Math.max(0, MAX_SPILLED - spill.size());
-        if (rows.size() > room) {
-            long n = dropped.addAndGet(rows.size() - room);
-            LOG.error("Usage spill file full ({} rows): dropped {} rows ({} dropped so far)", spill.size(),
-                    rows.size() - room, n);
-            rows = rows.subList(0, room);
+        if (held.isEmpty() && spill.hasRoom(rows.size())) {
+            try {
+                spill.append(rows);
+                return;
+            } catch (RuntimeException e) {
+                spillFailures.warn("Could not keep {} usage rows in {} ({}); holding them in memory until the file "
+                        + "or the database takes them (requests that reserve quota are refused once {} rows wait)",
+                        rows.size(), spill.path(), e.getMessage(), capacity);
+            }
+        }
+        hold(rows);
+    }
+
+    /**
+     * Keeps rows in memory. Past {@code capacity} rows only rows without a charge are dropped, newest first, as
+     * {@link #record} drops them: a charged row's reservation was refused before the backlog got there.
+     */
+    private void hold(List<UsageRow> rows) {
+        held.addAll(rows);
+        int over = held.size() - capacity;
+        for (int i = held.size() - 1; i >= 0 && over > 0; i--) {
+            if (held.get(i).leaseId() == null) {
+                held.remove(i);
+                over--;
+                drops.warn("Usage rows held in memory past {}: dropping rows without a charge ({} dropped so far)",
+                        capacity, dropped.incrementAndGet());
+            }
+        }
+        heldCount = held.size();
+    }
+
+    /** Moves the rows held in memory to the spill file, if it takes them now. */
+    private void spillHeld() {
+        if (held.isEmpty() || !spill.hasRoom(held.size())) {
+            return;
         }
         try {
-            spill.append(rows);
+            spill.append(held);
+            held.clear();
+            heldCount = 0;
         } catch (RuntimeException e) {
-            long n = dropped.addAndGet(rows.size());
-            LOG.error("Could not keep {} usage rows in {}: {} ({} dropped so far)", rows.size(), spill.path(),
-                    e.getMessage(), n);
+            spillFailures.warn("Still holding {} usage rows in memory: {} refuses them ({})", held.size(),
+                    spill.path(), e.getMessage());
         }
     }
 
@@ -269,7 +322,7 @@ public final class UsageRecorder implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        int lost = queue.size() + writing;
+        int lost = queue.size() + writing + heldCount;
         if (lost > 0) {
             LOG.error("{} usage rows could not be written or kept before shutdown", lost);
         }
@@ -278,8 +331,11 @@ public final class UsageRecorder implements AutoCloseable {
         }
         if (spill.size() > 0) {
             LOG.warn("{} usage rows wait in {}; they are written at the next start", spill.size(), spill.path());
-        } else if (lost == 0) {
+        } else if (lost == 0 && dropped.get() == 0) {
             LOG.info("Every usage row is written");
+        }
+        if (dropped.get() > 0) {
+            LOG.error("{} usage rows were dropped while this gateway ran (logged above)", dropped.get());
         }
     }
 

@@ -2,7 +2,9 @@ package io.modelbridge.gateway.spill;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.modelbridge.db.repo.UsageRow;
 import java.math.BigDecimal;
@@ -11,11 +13,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Spilled rows come back exactly, survive a new instance (a restart), and a line cut off by a crash is skipped. */
+/**
+ * Spilled rows come back exactly, survive a new instance (a restart), a line cut off by a crash is skipped, and an
+ * append that a full disk stops is cut back off.
+ */
 class SpillFileTest {
     @TempDir
     Path dir;
@@ -60,5 +67,42 @@ class SpillFileTest {
         reopened.clear();
         assertEquals(0, reopened.size());
         assertFalse(Files.exists(file));
+    }
+
+    /**
+     * A full disk: the append fails part-way (its first rows written, the last one cut), and the next append, once
+     * there is room, must not be glued to that cut line (it would be skipped as damaged, its row lost). Needs a
+     * small file system of its own: a tmpfs, which only root may mount; skipped elsewhere.
+     */
+    @Test
+    void anAppendAFullDiskStopsLeavesNothingBehindAndTheNextAppendReadsBack() throws Exception {
+        Path disk = Files.createDirectories(dir.resolve("disk"));
+        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", disk.toString()),
+                "mounting a 1 MiB tmpfs needs root (with CAP_SYS_ADMIN)");
+        try {
+            Path file = disk.resolve("usage.jsonl");
+            SpillFile<UsageRow> spill = new SpillFile<>(file, SpillFile.mapper(), UsageRow.class, 100_000);
+            spill.append(List.of(row("first")));
+            Path filler = Files.write(disk.resolve("filler"), new byte[1024 * 1024 - 8192]);
+            List<UsageRow> many = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                many.add(row("many-" + i));
+            }
+            assertThrows(RuntimeException.class, () -> spill.append(many));
+            assertEquals(1, spill.size());
+
+            Files.delete(filler);
+            spill.append(List.of(row("after")));
+            assertEquals(List.of("first", "after"), new SpillFile<>(file, SpillFile.mapper(), UsageRow.class, 100_000)
+                    .read().stream().map(UsageRow::requestId).toList());
+        } finally {
+            assertTrue(run("umount", disk.toString()), "unmounting " + disk);
+        }
+    }
+
+    private static boolean run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 }

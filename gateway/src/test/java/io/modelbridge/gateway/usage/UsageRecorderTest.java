@@ -1,6 +1,8 @@
 package io.modelbridge.gateway.usage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.modelbridge.db.Database;
@@ -9,16 +11,28 @@ import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.UsageRepository;
 import io.modelbridge.db.repo.UsageRow;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The usage writer on a real embedded PostgreSQL: rows arriving close together share one write (one commit). */
+/**
+ * The usage writer on a real embedded PostgreSQL: rows arriving close together share one write (one commit); with the
+ * database and the spill file's disk both refusing, charged rows wait in memory and stop reservations.
+ */
 @Timeout(120)
 class UsageRecorderTest {
     private static Path dir;
@@ -66,8 +80,70 @@ class UsageRecorderTest {
         fail("this thread was descheduled for too long in every attempt");
     }
 
+    @Test
+    void withTheDatabaseDownAndTheDiskFullChargedRowsWaitInMemoryAndStopReservationsUntilTheyAreWritten()
+            throws Exception {
+        AtomicBoolean databaseDown = new AtomicBoolean(true);
+        Path fullDisk = Files.writeString(dir.resolve("full-disk"), "a file where the spill folder should be");
+        String prefix = "full-disk-";
+        try (UsageRecorder recorder = new UsageRecorder(new UsageRepository(switchable(databaseDown)),
+                new QuotaLeaseRepository(switchable(databaseDown)), 100, fullDisk.resolve("spill/usage.jsonl"))) {
+            for (int i = 0; i < 100; i++) {
+                recorder.record(row(prefix + i, 4242L)); // charged to a lease: its reservation was admitted
+            }
+            for (int i = 0; i < 50; i++) {
+                recorder.record(row(prefix + "free-" + i, null)); // no charge: may be dropped past the capacity
+            }
+            awaitTrue(() -> recorder.backlog() == 100 && recorder.dropped() == 50, () -> "every charged row waits, "
+                    + "the 50 without a charge are dropped: backlog " + recorder.backlog() + ", dropped "
+                    + recorder.dropped());
+            assertFalse(recorder.hasRoom(), "no reservation while 100 charged rows wait");
+            assertEquals(0, recorder.spilled());
+
+            Files.delete(fullDisk); // room on the disk again: the rows go to the spill file
+            awaitTrue(() -> recorder.spilled() == 100, () -> "held rows spilled: " + recorder.spilled());
+            assertEquals(100, recorder.backlog());
+
+            databaseDown.set(false);
+            awaitTrue(() -> recorder.backlog() == 0, () -> "backlog written: " + recorder.backlog());
+            assertTrue(recorder.hasRoom());
+        }
+        int written = db.dsl().fetchOne("select count(*) from usage_log where request_id like ?", prefix + "%")
+                .get(0, Integer.class);
+        assertEquals(100, written, "every charged row is in the usage log");
+    }
+
+    /** The test database, or none while {@code down}: a connection refused as when PostgreSQL is unreachable. */
+    private static DSLContext switchable(AtomicBoolean down) {
+        DataSource real = db.dataSource();
+        DataSource dataSource = (DataSource) Proxy.newProxyInstance(UsageRecorderTest.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection") && down.get()) {
+                        throw new SQLException("connection refused (the test's database is down)", "08001");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        return DSL.using(db.dsl().configuration().derive(dataSource));
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, Supplier<String> what) throws InterruptedException {
+        long end = System.nanoTime() + 20_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < end, () -> "timed out: " + what.get());
+            Thread.sleep(50);
+        }
+    }
+
     private static UsageRow row(String id) {
+        return row(id, null);
+    }
+
+    private static UsageRow row(String id, Long leaseId) {
         return new UsageRow(id, Instant.now(), 1L, 1L, "m", "c", "openai", "m", false, 1, 1, false, BigDecimal.ONE, 1,
-                null, 200, null, null, null);
+                null, 200, null, null, leaseId);
     }
 }
