@@ -117,14 +117,19 @@ mb_aot_opts() {
 # Records the ahead-of-time cache of jar $2 in folder $1 with a training run, when this build and JDK have none yet
 # (JDK 25 and newer; nothing to do otherwise): the jar's --aot-training serves a bounded load through a gateway of its
 # own (a throwaway data folder and embedded PostgreSQL, a loopback fake upstream; the bundled plugins from folder $3)
-# and exits, and the JVM writes the cache. Returns non-zero, with the cache removed, when the training failed; its
-# output is in $1/training.log.
+# and exits, and the JVM writes the cache. Returns non-zero, with the cache removed, when the training failed (its
+# output is in $1/training.log) or was skipped: the cache (about 120 MiB) would not leave the database room on $1's disk.
 mb_aot_train() {
-  local dir=$1 jar=$2 plugins=$3 opts file log
+  local dir=$1 jar=$2 plugins=$3 opts file log free
   opts="$(mb_aot_opts "$dir" "$jar")"
   case "$opts" in -XX:AOTCacheOutput=*) ;; *) return 0 ;; esac
   file="${opts#-XX:AOTCacheOutput=}"
   log="$dir/training.log"
+  free="$(df -Pm "$dir" 2>/dev/null | awk 'NR == 2 { print $4 }')"
+  if [ -n "$free" ] && [ "$free" -lt 512 ]; then
+    echo "No start-up cache: only $free MiB free on the disk of $dir (the cache takes about 120 MiB; the training runs only with 512 MiB free, to leave the database room)." >&2
+    return 1
+  fi
   echo "Training the start-up cache of this build and JDK (once per build; about a minute)..." >&2
   # shellcheck disable=SC2086 # MB_JAVA_OPTS holds several options
   # Written under another name first: a training that is stopped half-way leaves no cache to use.

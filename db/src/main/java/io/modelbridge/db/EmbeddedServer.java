@@ -35,6 +35,8 @@ final class EmbeddedServer implements AutoCloseable {
     private static final String ZONKY_LOCK = "epg-lock";
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(20);
     private static final Duration FIRST_START_WAIT = Duration.ofSeconds(60);
+    /** Below this much room a failed start names the disk as the likely cause. */
+    private static final long LOW_DISK_BYTES = 128L << 20;
     private static final Duration RESTART_WAIT = Duration.ofSeconds(30);
     static final String HBA = """
             # Written by ModelBridge at every start: a password (SCRAM) for every connection, never trust.
@@ -111,7 +113,11 @@ final class EmbeddedServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // zonky gave up waiting for a server that may be running: it must not outlive this failed start
             currentPostmaster().ifPresent(p -> stop(p, "a start that failed"));
-            throw e;
+            String lowDisk = lowDiskNote(directory);
+            if (lowDisk.isEmpty()) {
+                throw e;
+            }
+            throw new IllegalStateException(e.getMessage() + lowDisk, e);
         }
         try {
             bootstrapGatewayRole(started);
@@ -123,6 +129,20 @@ final class EmbeddedServer implements AutoCloseable {
         postgres = started;
         postmaster = new Postmaster(currentPostmaster()
                 .orElseThrow(() -> new IllegalStateException("no postmaster in " + directory)), List.of());
+    }
+
+    /**
+     * initdb's and the server's own words ("No space left on device") go to zonky's logger, which the gateway keeps at
+     * WARNING, and zonky's exception only says the process failed: a disk without room is the likely cause, so say it.
+     */
+    private static String lowDiskNote(Path directory) {
+        try {
+            long free = Files.getFileStore(directory).getUsableSpace();
+            return free >= LOW_DISK_BYTES ? "" : String.format(": only %d MiB free on the disk holding %s (a new "
+                    + "database takes about 40 MiB, and it grows with the usage log)", free >> 20, directory);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /**

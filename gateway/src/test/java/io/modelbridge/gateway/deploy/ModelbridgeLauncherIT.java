@@ -3,6 +3,7 @@ package io.modelbridge.gateway.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.URI;
@@ -67,6 +68,33 @@ class ModelbridgeLauncherIT {
 
         String plain = startServeAndStop("plain", Map.of("MB_AOT", "off"));
         assertFalse(plain.contains("-XX:AOTCache") || plain.contains("SharedArchiveFile"), plain);
+    }
+
+    /**
+     * A data folder on a disk without room for the cache: before, the failed training made the start record the
+     * cache itself, and the JVM's write of it when stopping failed too, so a clean SIGTERM stop exited 1 with "Error
+     * occurred during initialization of VM". Needs a tmpfs of its own, which only root may mount; skipped elsewhere.
+     */
+    @Test
+    void aDiskWithoutRoomForTheCacheStartsWithoutItAndStopsCleanly() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 25, "the training of the ahead-of-time cache needs a JDK 25");
+        freshCheckout();
+        Path data = Files.createDirectories(checkout.resolve("data"));
+        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=100m", "tmpfs", data.toString()),
+                "mounting a tmpfs needs root (with CAP_SYS_ADMIN)");
+        try {
+            String output = startServeAndStop("small-disk", Map.of());
+            assertTrue(output.contains("No start-up cache: only "), output);
+            assertFalse(output.contains("-XX:AOTCache"), output);
+        } finally {
+            assertTrue(run("umount", data.toString()), "unmounting " + data);
+        }
+    }
+
+    private static boolean run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 
     /** Runs ./modelbridge until it serves, checks an answer, sends SIGTERM; the output, with the JVM's arguments. */
