@@ -16,6 +16,7 @@ import io.modelbridge.db.repo.LimitRepository;
 import io.modelbridge.db.repo.PriceRepository;
 import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.UsageRepository;
+import io.modelbridge.db.repo.UsageRetention;
 import io.modelbridge.gateway.admin.AdminApi;
 import io.modelbridge.gateway.auth.KeyAuthenticator;
 import io.modelbridge.gateway.auth.LastUsedTracker;
@@ -55,6 +56,7 @@ import io.modelbridge.gateway.routing.RouteTable;
 import io.modelbridge.gateway.upstream.UpstreamClients;
 import io.modelbridge.gateway.usage.TokenCounter;
 import io.modelbridge.gateway.usage.UsageRecorder;
+import io.modelbridge.gateway.usage.UsageSweep;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -88,6 +90,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final RuntimeMeters runtimeMeters;
     private final PostgresResponseStore storedResponses;
+    private final UsageSweep usageSweep;
     private long nextBucketCleanup;
     private long nextResponseSweep;
     /** Set once both listeners are up: /readyz is 503 before, so nothing waiting on it races the admin listener. */
@@ -189,6 +192,7 @@ public final class Gateway implements AutoCloseable {
         Failover failover = new Failover(plugins::acquire, upstream, clock, config.maxAttempts(), config.requestTimeout(), breakers,
                 metrics);
         this.storedResponses = new PostgresResponseStore(db.dsl(), config.responses(), clock);
+        this.usageSweep = new UsageSweep(new UsageRetention(db.dsl()), config.usageRetention(), clock);
         ApiServices services = new ApiServices(auth, routes::get,
                 new Admission(limits, prices, quotas, usage, control.defaultMaxTokens(), metrics), failover,
                 usage, new TokenCounter(), errors, json, clock, config.maxBodyBytes(), metrics, config.responseProfile(),
@@ -309,6 +313,7 @@ public final class Gateway implements AutoCloseable {
             nextResponseSweep = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
             step("stored responses", this::sweepStoredResponses);
         }
+        step("usage retention", usageSweep::tick);
     }
 
     /**

@@ -12,8 +12,8 @@ import org.jooq.Record2;
 import org.jooq.impl.DSL;
 
 /**
- * What a lease costs its user: exactly the sum of the costs of the usage rows charged to it, posted as 'charge'
- * ledger rows. {@link #chargeDue} posts whatever the ledger has not charged yet, so running it again (a retried
+ * What a lease costs its user: exactly the sum of the costs of the usage rows charged to it (those the usage retention
+ * deleted counted by the lease's pruned_cost), posted as 'charge' ledger rows. {@link #chargeDue} posts whatever the ledger has not charged yet, so running it again (a retried
  * close whose acknowledgement was lost, usage rows that arrive after the close) never charges a row twice and
  * never misses one.
  */
@@ -34,12 +34,16 @@ final class LeaseCharges {
         if (locked.isEmpty()) {
             return BigDecimal.ZERO;
         }
-        Record2<Integer, BigDecimal> used = t.select(DSL.count(), DSL.coalesce(DSL.sum(USAGE_LOG.COST), BigDecimal.ZERO))
+        Record2<Integer, BigDecimal> kept = t.select(DSL.count(), DSL.coalesce(DSL.sum(USAGE_LOG.COST), BigDecimal.ZERO))
                 .from(USAGE_LOG).where(USAGE_LOG.LEASE_ID.eq(leaseId)).fetchOne();
+        Record2<Long, BigDecimal> pruned = t.select(QUOTA_LEASES.PRUNED_ROWS, QUOTA_LEASES.PRUNED_COST)
+                .from(QUOTA_LEASES).where(QUOTA_LEASES.ID.eq(leaseId)).fetchOne();
+        long rows = kept.value1() + (pruned == null ? 0 : pruned.value1());
+        BigDecimal cost = pruned == null ? kept.value2() : kept.value2().add(pruned.value2());
         BigDecimal charged = t.select(DSL.coalesce(DSL.sum(QUOTA_LEDGER.AMOUNT), BigDecimal.ZERO)).from(QUOTA_LEDGER)
                 .where(QUOTA_LEDGER.LEASE_ID.eq(leaseId)).and(QUOTA_LEDGER.KIND.eq(KIND))
                 .fetchOne(0, BigDecimal.class).negate();
-        BigDecimal due = used.value2().subtract(charged);
+        BigDecimal due = cost.subtract(charged);
         if (due.signum() == 0) {
             return BigDecimal.ZERO;
         }
@@ -48,8 +52,8 @@ final class LeaseCharges {
         t.insertInto(QUOTA_LEDGER).set(QUOTA_LEDGER.USER_ID, userId).set(QUOTA_LEDGER.KIND, KIND)
                 .set(QUOTA_LEDGER.AMOUNT, due.negate()).set(QUOTA_LEDGER.BALANCE_AFTER, after)
                 .set(QUOTA_LEDGER.LEASE_ID, leaseId)
-                .set(QUOTA_LEDGER.NOTE, why + " (lease " + leaseId + ": " + used.value1() + " usage rows, cost "
-                        + used.value2().stripTrailingZeros().toPlainString() + ")")
+                .set(QUOTA_LEDGER.NOTE, why + " (lease " + leaseId + ": " + rows + " usage rows, cost "
+                        + cost.stripTrailingZeros().toPlainString() + ")")
                 .execute();
         t.update(QUOTA_LEASES).set(QUOTA_LEASES.POSTED, QUOTA_LEASES.POSTED.minus(due))
                 .where(QUOTA_LEASES.ID.eq(leaseId)).execute();

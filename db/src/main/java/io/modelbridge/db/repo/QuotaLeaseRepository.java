@@ -74,13 +74,15 @@ public final class QuotaLeaseRepository {
 
     /**
      * What the user's answered requests cost that the ledger has not charged yet: their usage rows' costs on leases
-     * still open (a lease is charged when it closes), less what those leases were already charged. The user's
+     * still open (a lease is charged when it closes; rows the retention deleted count by pruned_cost), less what those
+     * leases were already charged. The user's
      * balance minus this is {@link User#quotaLeft}.
      */
     static Field<BigDecimal> uncharged(Field<Long> userId) {
         Field<BigDecimal> used = DSL.select(DSL.coalesce(DSL.sum(USAGE_LOG.COST), BigDecimal.ZERO)).from(USAGE_LOG)
                 .where(USAGE_LOG.LEASE_ID.eq(QUOTA_LEASES.ID)).asField();
-        return DSL.select(DSL.coalesce(DSL.sum(used.plus(QUOTA_LEASES.POSTED)), BigDecimal.ZERO)).from(QUOTA_LEASES)
+        return DSL.select(DSL.coalesce(DSL.sum(used.plus(QUOTA_LEASES.PRUNED_COST).plus(QUOTA_LEASES.POSTED)),
+                        BigDecimal.ZERO)).from(QUOTA_LEASES)
                 .where(QUOTA_LEASES.USER_ID.eq(userId)).and(QUOTA_LEASES.CLOSED_AT.isNull()).asField();
     }
 

@@ -22,13 +22,14 @@ import java.util.Optional;
  * @param plugins    which bundled plugins dropped jars may replace, and how long a plugin may take to start
  * @param listener   the public listener's connection cap and idle timeout
  * @param responses  how long the Responses API keeps stored answers, and how large they may be
+ * @param usageRetention MB_USAGE_RETENTION_DAYS: usage rows older than this are deleted; zero keeps them all
  */
 public record GatewayConfig(String host, int port, String adminHost, int adminPort, Path dataDir, Path pluginsDir,
                             Optional<String> dbUrl, String dbUser, String dbPassword, int dbPoolSize,
                             Optional<String> adminToken, Optional<String> masterKey, long maxBodyBytes,
                             Duration drainGrace, Duration requestTimeout, int maxAttempts, ControlConfig control,
                             PortalConfig portal, PluginConfig plugins, ListenerConfig listener,
-                            ResponseProfile responseProfile, ResponsesConfig responses) {
+                            ResponseProfile responseProfile, ResponsesConfig responses, Duration usageRetention) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -44,6 +45,10 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("MB_MAX_ATTEMPTS must be at least 1, got " + maxAttempts);
         }
+        if (usageRetention.isNegative()) {
+            throw new IllegalArgumentException("MB_USAGE_RETENTION_DAYS must be 0 or more, got "
+                    + usageRetention.toDays());
+        }
         if (listener.bodyMemory() < maxBodyBytes) {
             throw new IllegalArgumentException("MB_BODY_MEMORY_BYTES (" + listener.bodyMemory() + ") must be at least "
                     + "MB_MAX_BODY_BYTES (" + maxBodyBytes + "): one body of the largest size must fit");
@@ -58,7 +63,7 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
         this(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken,
                 masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, ControlConfig.defaults(),
                 PortalConfig.defaults(), PluginConfig.defaults(), ListenerConfig.defaults(), ResponseProfile.FULL,
-                ResponsesConfig.defaults());
+                ResponsesConfig.defaults(), Duration.ZERO);
     }
 
     /** Every setting but MB_RESPONSE_PROFILE, which is full. */
@@ -69,7 +74,7 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                          PortalConfig portal, PluginConfig plugins, ListenerConfig listener) {
         this(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken,
                 masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control, portal, plugins, listener,
-                ResponseProfile.FULL, ResponsesConfig.defaults());
+                ResponseProfile.FULL, ResponsesConfig.defaults(), Duration.ZERO);
     }
 
     /** Every setting but the Responses API storage, which takes its defaults. */
@@ -81,45 +86,52 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                          ResponseProfile responseProfile) {
         this(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken,
                 masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control, portal, plugins, listener,
-                responseProfile, ResponsesConfig.defaults());
+                responseProfile, ResponsesConfig.defaults(), Duration.ZERO);
     }
 
     public GatewayConfig withControl(ControlConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, settings,
-                portal, plugins, listener, responseProfile, responses);
+                portal, plugins, listener, responseProfile, responses, usageRetention);
     }
 
     public GatewayConfig withPortal(PortalConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
-                settings, plugins, listener, responseProfile, responses);
+                settings, plugins, listener, responseProfile, responses, usageRetention);
     }
 
     public GatewayConfig withPlugins(PluginConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
-                portal, settings, listener, responseProfile, responses);
+                portal, settings, listener, responseProfile, responses, usageRetention);
+    }
+
+    /** With another MB_USAGE_RETENTION_DAYS. */
+    public GatewayConfig withUsageRetention(Duration retention) {
+        return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
+                dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
+                portal, plugins, listener, responseProfile, responses, retention);
     }
 
     /** With another MB_REQUEST_TIMEOUT_SECONDS: the longest one upstream call may take. */
     public GatewayConfig withRequestTimeout(Duration timeout) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, timeout, maxAttempts, control, portal,
-                plugins, listener, responseProfile, responses);
+                plugins, listener, responseProfile, responses, usageRetention);
     }
 
     public GatewayConfig withListener(ListenerConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
-                portal, plugins, settings, responseProfile, responses);
+                portal, plugins, settings, responseProfile, responses, usageRetention);
     }
 
     /** The same gateway on another (external) database, e.g. a second instance on the first one's. */
     public GatewayConfig withDatabase(String url, String user, String password) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, Optional.of(url), user,
                 password, dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts,
-                control, portal, plugins, listener, responseProfile, responses);
+                control, portal, plugins, listener, responseProfile, responses, usageRetention);
     }
 
     /** Reads MB_* variables; unset ones take the documented defaults. */
@@ -157,7 +169,8 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
                 PluginConfig.fromEnvironment(e),
                 ListenerConfig.fromEnvironment(e, maxBodyBytes),
                 responseProfile(e),
-                ResponsesConfig.fromEnvironment(e));
+                ResponsesConfig.fromEnvironment(e),
+                Duration.ofDays(e.integer("MB_USAGE_RETENTION_DAYS", 0)));
     }
 
     /** MB_DB_URL (JDBC or libpq form) with MB_DB_SCHEMA, or empty for the embedded database. */
@@ -183,21 +196,21 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
     public GatewayConfig withMaxBodyBytes(long bytes) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, bytes, drainGrace, requestTimeout, maxAttempts, control,
-                portal, plugins, listener, responseProfile, responses);
+                portal, plugins, listener, responseProfile, responses, usageRetention);
     }
 
     /** With another MB_RESPONSE_PROFILE. */
     public GatewayConfig withResponseProfile(ResponseProfile profile) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
-                portal, plugins, listener, profile, responses);
+                portal, plugins, listener, profile, responses, usageRetention);
     }
 
     /** With other Responses API storage settings (retention, size cap). */
     public GatewayConfig withResponses(ResponsesConfig settings) {
         return new GatewayConfig(host, port, adminHost, adminPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword,
                 dbPoolSize, adminToken, masterKey, maxBodyBytes, drainGrace, requestTimeout, maxAttempts, control,
-                portal, plugins, listener, responseProfile, settings);
+                portal, plugins, listener, responseProfile, settings, usageRetention);
     }
 
     private static void requirePort(String name, int port) {

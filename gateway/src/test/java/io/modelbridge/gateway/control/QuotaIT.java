@@ -20,6 +20,11 @@ import io.modelbridge.spi.Sampling;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -137,6 +143,55 @@ class QuotaIT {
         // shown must not wait for that.
         assertTrue(quota.get("held").decimalValue().signum() > 0, "seen while the lease was open: " + quota);
         assertEquals(0, left.compareTo(gw.admin("GET", "/users/prompt", null).get("quota_balance").decimalValue()));
+    }
+
+    /**
+     * MB_USAGE_RETENTION_DAYS: an instance with it set deletes the usage rows older than the retention (at its start,
+     * then every minute), and the user is still charged exactly what the answered requests cost, whether their lease
+     * closed before the rows went or after.
+     */
+    @Test
+    void theUsageRetentionDeletesOldRowsAndTheChargesStayExact(@TempDir Path sweeperDir) throws Exception {
+        BigDecimal quota = BigDecimal.TEN;
+        String key = userWithQuota("retained", quota);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, api.post("/v1/chat/completions", key, paid("hello", false)).statusCode());
+        }
+        BigDecimal cost = Ledger.usageCost(gw, "retained", 3);
+        assertEquals(0, quota.subtract(cost).compareTo(Ledger.balance(gw.admin("GET", "/users/retained/quota", null))));
+        String ofRetained = " where user_id = (select id from users where name = 'retained')";
+        sql("update usage_log set created_at = created_at - interval '40 days'" + ofRetained);
+
+        try (RunningGateway sweeper = gw.sibling(sweeperDir, c -> c.withUsageRetention(Duration.ofDays(30)))) {
+            for (int i = 0; i < 200 && sql("select count(*) from usage_log" + ofRetained) > 0; i++) {
+                Setup.sleep(100);
+            }
+            assertEquals(0, sql("select count(*) from usage_log" + ofRetained), "the old rows are still there");
+        }
+        assertEquals(0, quota.subtract(cost).compareTo(Ledger.balance(gw.admin("GET", "/users/retained/quota", null))));
+        JsonNode settled = Ledger.settledQuota(gw, "retained");
+        assertEquals(0, quota.subtract(cost).compareTo(Ledger.balance(settled)), settled.toString());
+        assertEquals(0, cost.compareTo(Ledger.charged(settled)), settled.toString());
+
+        assertEquals(200, api.post("/v1/chat/completions", key, paid("hello", false)).statusCode());
+        BigDecimal next = Ledger.usageCost(gw, "retained", 1);
+        settled = Ledger.settledQuota(gw, "retained");
+        assertEquals(0, quota.subtract(cost).subtract(next).compareTo(Ledger.balance(settled)), settled.toString());
+        Ledger.assertExplainsBalance(gw, "retained");
+    }
+
+    /** Runs one statement on the gateway's database: a count for a query, else the rows it changed. */
+    private static long sql(String statement) throws Exception {
+        try (Connection c = DriverManager.getConnection(gw.gateway().jdbcUrl(), gw.gateway().dbUser(),
+                gw.gateway().dbPassword()); Statement s = c.createStatement()) {
+            if (!s.execute(statement)) {
+                return s.getUpdateCount();
+            }
+            try (ResultSet r = s.getResultSet()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
     }
 
     @Test

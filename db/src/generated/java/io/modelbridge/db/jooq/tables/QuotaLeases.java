@@ -108,6 +108,16 @@ public class QuotaLeases extends TableImpl<QuotaLeasesRecord> {
      */
     public final TableField<QuotaLeasesRecord, Boolean> RECOVERED = createField(DSL.name("recovered"), SQLDataType.BOOLEAN.nullable(false).defaultValue(DSL.field(DSL.raw("false"), SQLDataType.BOOLEAN)), this, "");
 
+    /**
+     * The column <code>public.quota_leases.pruned_rows</code>.
+     */
+    public final TableField<QuotaLeasesRecord, Long> PRUNED_ROWS = createField(DSL.name("pruned_rows"), SQLDataType.BIGINT.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.BIGINT)), this, "");
+
+    /**
+     * The column <code>public.quota_leases.pruned_cost</code>.
+     */
+    public final TableField<QuotaLeasesRecord, BigDecimal> PRUNED_COST = createField(DSL.name("pruned_cost"), SQLDataType.NUMERIC(20, 6).nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.NUMERIC)), this, "");
+
     private QuotaLeases(Name alias, Table<QuotaLeasesRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

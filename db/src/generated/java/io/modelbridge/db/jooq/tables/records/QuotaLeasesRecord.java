@@ -147,6 +147,34 @@ public class QuotaLeasesRecord extends UpdatableRecordImpl<QuotaLeasesRecord> {
         return (Boolean) get(8);
     }
 
+    /**
+     * Setter for <code>public.quota_leases.pruned_rows</code>.
+     */
+    public void setPrunedRows(Long value) {
+        set(9, value);
+    }
+
+    /**
+     * Getter for <code>public.quota_leases.pruned_rows</code>.
+     */
+    public Long getPrunedRows() {
+        return (Long) get(9);
+    }
+
+    /**
+     * Setter for <code>public.quota_leases.pruned_cost</code>.
+     */
+    public void setPrunedCost(BigDecimal value) {
+        set(10, value);
+    }
+
+    /**
+     * Getter for <code>public.quota_leases.pruned_cost</code>.
+     */
+    public BigDecimal getPrunedCost() {
+        return (BigDecimal) get(10);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -170,7 +198,7 @@ public class QuotaLeasesRecord extends UpdatableRecordImpl<QuotaLeasesRecord> {
     /**
      * Create a detached, initialised QuotaLeasesRecord
      */
-    public QuotaLeasesRecord(Long id, Long userId, String instanceId, BigDecimal granted, BigDecimal posted, OffsetDateTime openedAt, OffsetDateTime renewedAt, OffsetDateTime closedAt, Boolean recovered) {
+    public QuotaLeasesRecord(Long id, Long userId, String instanceId, BigDecimal granted, BigDecimal posted, OffsetDateTime openedAt, OffsetDateTime renewedAt, OffsetDateTime closedAt, Boolean recovered, Long prunedRows, BigDecimal prunedCost) {
         super(QuotaLeases.QUOTA_LEASES);
 
         setId(id);
@@ -182,6 +210,8 @@ public class QuotaLeasesRecord extends UpdatableRecordImpl<QuotaLeasesRecord> {
         setRenewedAt(renewedAt);
         setClosedAt(closedAt);
         setRecovered(recovered);
+        setPrunedRows(prunedRows);
+        setPrunedCost(prunedCost);
         resetTouchedOnNotNull();
     }
 }
