@@ -162,6 +162,9 @@ final class JarLoader {
     }
 
     static void discard(Path staged) {
+        if (staged == null) {
+            return;
+        }
         try {
             Files.deleteIfExists(staged);
         } catch (IOException ignored) {
@@ -169,7 +172,11 @@ final class JarLoader {
         }
     }
 
-    /** Streams the jar into the staging folder, hashing it on the way; refuses one over the size bound. */
+    /**
+     * Streams the jar into the staging folder, hashing it on the way; refuses one over the size bound. A failure to
+     * read the jar is the jar's; one to write the copy (a full disk) is not, and says so
+     * ({@link PluginLoadException#notTheJars}).
+     */
     private Path copy(Path jar, String fileName) throws PluginLoadException {
         Path part = null;
         try {
@@ -177,10 +184,9 @@ final class JarLoader {
             String name = fileName.replaceFirst("\\.jar$", "");
             part = Files.createTempFile(stagingDir, name, ".part");
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            long size;
-            try (InputStream in = Files.newInputStream(jar);
+            try (InputStream in = new JarInput(jar);
                  OutputStream out = new DigestOutputStream(Files.newOutputStream(part), sha)) {
-                size = in.transferTo(new BoundedOutput(out, JarInspector.MAX_JAR_BYTES));
+                in.transferTo(new BoundedOutput(out, JarInspector.MAX_JAR_BYTES));
             }
             String hash = HexFormat.of().formatHex(sha.digest(), 0, 8);
             Path staged = stagingDir.resolve(name + "-" + hash + "-" + System.nanoTime() + ".jar");
@@ -189,13 +195,57 @@ final class JarLoader {
         } catch (BoundedOutput.TooLarge e) {
             discard(part);
             throw new PluginLoadException(null, null, "larger than " + JarInspector.MAX_JAR_BYTES + " bytes", null);
+        } catch (JarInput.Unreadable e) {
+            discard(part);
+            throw new PluginLoadException(null, null, "cannot read: " + message(e), e);
         } catch (IOException e) {
             if (part != null) {
                 discard(part);
             }
-            throw new PluginLoadException(null, null, "cannot read: " + message(e), e);
+            throw PluginLoadException.stagingFailed(stagingDir, e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The jar's bytes; a failure to open or read them is {@link Unreadable}, told apart from the copy's writes. */
+    private static final class JarInput extends java.io.FilterInputStream {
+        static final class Unreadable extends IOException {
+            private static final long serialVersionUID = 1L;
+
+            Unreadable(IOException cause) {
+                super(cause.getMessage(), cause);
+            }
+        }
+
+        JarInput(Path jar) throws Unreadable {
+            super(open(jar));
+        }
+
+        private static InputStream open(Path jar) throws Unreadable {
+            try {
+                return Files.newInputStream(jar);
+            } catch (IOException e) {
+                throw new Unreadable(e);
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw new Unreadable(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                throw new Unreadable(e);
+            }
         }
     }
 

@@ -41,6 +41,8 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
     private static final Duration INCOMPLETE_GRACE = Duration.ofSeconds(5);
     private static final Duration SCAN_EVERY = Duration.ofMillis(250);
     private static final String REFUSED = ".refused";
+    /** Never the same file as one scanned: a jar recorded so is loaded at the next scan. */
+    private static final JarSeen NOT_YET_LOADED = new JarSeen(null, -1, -1, 0);
     private final Path pluginsDir;
     private final Path stagingDir;
     private final PluginConfig config;
@@ -209,7 +211,10 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
             staged = loader.stage(jar);
         } catch (PluginLoadException e) {
             idsByJar.remove(jar);
-            if (isCompleteZip(jar)) {
+            if (e.notTheJars()) { // a full disk: the jar stays as it is, and the next scan tries it again
+                jars.put(jar, NOT_YET_LOADED);
+                fail(jar, e);
+            } else if (isCompleteZip(jar)) {
                 refuse(jar, e);
             } else {
                 fail(jar, e); // maybe a copy still under way: it is loaded when it changes again
@@ -298,14 +303,19 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
      */
     private Path setAside(Path jar, Path restore, String pluginId) {
         Path refused = jar.resolveSibling(jar.getFileName() + REFUSED);
+        Path part = null;
         try {
+            // the working version's bytes are copied first: should that fail (a full disk), the jar is left as it is
+            // rather than renamed with nothing put back under its name (the next start would lack the plugin)
+            if (restore != null) {
+                part = Files.createTempFile(pluginsDir, ".restore-", ".part");
+                Files.copy(restore, part, StandardCopyOption.REPLACE_EXISTING);
+            }
             Files.move(jar, refused, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             failures.remove(jar);
             jars.remove(jar);
             idsByJar.remove(jar);
-            if (restore != null) {
-                Path part = Files.createTempFile(pluginsDir, ".restore-", ".part");
-                Files.copy(restore, part, StandardCopyOption.REPLACE_EXISTING);
+            if (part != null) {
                 Files.move(part, jar, StandardCopyOption.ATOMIC_MOVE);
                 jars.put(jar, JarSeen.of(jar)); // the version already loaded: not a change to load
                 idsByJar.put(jar, pluginId);
@@ -314,6 +324,7 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
                     restore == null ? "" : "; the version that worked is back under its name");
             return refused;
         } catch (IOException io) {
+            JarLoader.discard(part);
             LOG.warn("Cannot rename the refused plugin jar {}: {}", jar.getFileName(), io.getMessage());
             return jar;
         }
@@ -434,8 +445,10 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
     }
 
     private void fail(Path jar, PluginLoadException e) {
-        failures.put(jar, new JarFailure(jar, e.pluginId(), e.version(), e.getMessage()));
-        LOG.warn("Plugin jar {} not loaded: {}", jar.getFileName(), e.getMessage());
+        JarFailure before = failures.put(jar, new JarFailure(jar, e.pluginId(), e.version(), e.getMessage()));
+        if (before == null || !before.equals(failures.get(jar))) { // a failure tried again at every scan: logged once
+            LOG.warn("Plugin jar {} not loaded: {}", jar.getFileName(), e.getMessage());
+        }
     }
 
     private void publish() {
