@@ -40,6 +40,8 @@ public final class GaugeSources {
                 () -> (double) usage.backlog());
         metrics.gauge("modelbridge_usage_rows_spilled", "Usage rows kept in the spill file until the database answers",
                 () -> (double) usage.spilled());
+        metrics.gauge("modelbridge_usage_rows_held", "Usage rows kept in memory because neither the database nor the "
+                + "spill file took them (a full disk); lost if the process dies", () -> (double) usage.held());
         metrics.gauge("modelbridge_usage_rows_dropped", "Usage rows dropped because the backlog was full (since start)",
                 () -> (double) usage.dropped());
         metrics.gauge("modelbridge_database_up", "1 when the database answers, else 0", () -> db.up() ? 1.0 : 0.0);

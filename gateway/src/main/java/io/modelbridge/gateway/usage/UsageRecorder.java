@@ -101,6 +101,11 @@ public final class UsageRecorder implements AutoCloseable {
         return queue.size() + writing + spill.size() + heldCount + pending;
     }
 
+    /** Rows kept in memory because the spill file refused them too (a full disk). */
+    public int held() {
+        return heldCount;
+    }
+
     /** Rows kept in the spill file, waiting for the database. */
     public int spilled() {
         return spill.size();

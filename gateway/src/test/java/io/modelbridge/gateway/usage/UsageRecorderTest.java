@@ -99,10 +99,12 @@ class UsageRecorderTest {
                     + recorder.dropped());
             assertFalse(recorder.hasRoom(), "no reservation while 100 charged rows wait");
             assertEquals(0, recorder.spilled());
+            assertEquals(100, recorder.held());
 
             Files.delete(fullDisk); // room on the disk again: the rows go to the spill file
             awaitTrue(() -> recorder.spilled() == 100, () -> "held rows spilled: " + recorder.spilled());
             assertEquals(100, recorder.backlog());
+            assertEquals(0, recorder.held());
 
             databaseDown.set(false);
             awaitTrue(() -> recorder.backlog() == 0, () -> "backlog written: " + recorder.backlog());
