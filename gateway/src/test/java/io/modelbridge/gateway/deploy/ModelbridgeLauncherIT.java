@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.modelbridge.gateway.it.SmallDisk;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -79,22 +80,11 @@ class ModelbridgeLauncherIT {
     void aDiskWithoutRoomForTheCacheStartsWithoutItAndStopsCleanly() throws Exception {
         assumeTrue(Runtime.version().feature() >= 25, "the training of the ahead-of-time cache needs a JDK 25");
         freshCheckout();
-        Path data = Files.createDirectories(checkout.resolve("data"));
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=100m", "tmpfs", data.toString()),
-                "mounting a tmpfs needs root (with CAP_SYS_ADMIN)");
-        try {
+        try (SmallDisk ignored = SmallDisk.mount(checkout.resolve("data"), "100m")) {
             String output = startServeAndStop("small-disk", Map.of());
             assertTrue(output.contains("No start-up cache: only "), output);
             assertFalse(output.contains("-XX:AOTCache"), output);
-        } finally {
-            assertTrue(run("umount", data.toString()), "unmounting " + data);
         }
-    }
-
-    private static boolean run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 
     /** Runs ./modelbridge until it serves, checks an answer, sends SIGTERM; the output, with the JVM's arguments. */

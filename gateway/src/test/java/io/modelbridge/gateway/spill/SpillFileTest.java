@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.modelbridge.db.repo.UsageRow;
+import io.modelbridge.gateway.it.SmallDisk;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +15,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,10 +75,8 @@ class SpillFileTest {
      */
     @Test
     void anAppendAFullDiskStopsLeavesNothingBehindAndTheNextAppendReadsBack() throws Exception {
-        Path disk = Files.createDirectories(dir.resolve("disk"));
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", disk.toString()),
-                "mounting a 1 MiB tmpfs needs root (with CAP_SYS_ADMIN)");
-        try {
+        try (SmallDisk small = SmallDisk.mount(dir.resolve("disk"), "1m")) {
+            Path disk = small.folder();
             Path file = disk.resolve("usage.jsonl");
             SpillFile<UsageRow> spill = new SpillFile<>(file, SpillFile.mapper(), UsageRow.class, 100_000);
             spill.append(List.of(row("first")));
@@ -95,14 +92,6 @@ class SpillFileTest {
             spill.append(List.of(row("after")));
             assertEquals(List.of("first", "after"), new SpillFile<>(file, SpillFile.mapper(), UsageRow.class, 100_000)
                     .read().stream().map(UsageRow::requestId).toList());
-        } finally {
-            assertTrue(run("umount", disk.toString()), "unmounting " + disk);
         }
-    }
-
-    private static boolean run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 }
