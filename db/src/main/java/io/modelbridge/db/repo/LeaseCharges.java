@@ -13,9 +13,9 @@ import org.jooq.impl.DSL;
 
 /**
  * What a lease costs its user: exactly the sum of the costs of the usage rows charged to it (those the usage retention
- * deleted counted by the lease's pruned_cost), posted as 'charge' ledger rows. {@link #chargeDue} posts whatever the ledger has not charged yet, so running it again (a retried
- * close whose acknowledgement was lost, usage rows that arrive after the close) never charges a row twice and
- * never misses one.
+ * deleted counted by the lease's pruned_cost), posted as 'charge' ledger rows. {@link #chargeDue} posts whatever the
+ * ledger has not charged yet, so running it again (a retried close whose acknowledgement was lost, usage rows that
+ * arrive after the close) never charges a row twice and never misses one.
  */
 final class LeaseCharges {
     static final String KIND = "charge";

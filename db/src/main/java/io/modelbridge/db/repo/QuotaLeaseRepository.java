@@ -75,8 +75,7 @@ public final class QuotaLeaseRepository {
     /**
      * What the user's answered requests cost that the ledger has not charged yet: their usage rows' costs on leases
      * still open (a lease is charged when it closes; rows the retention deleted count by pruned_cost), less what those
-     * leases were already charged. The user's
-     * balance minus this is {@link User#quotaLeft}.
+     * leases were already charged. The user's balance minus this is {@link User#quotaLeft}.
      */
     static Field<BigDecimal> uncharged(Field<Long> userId) {
         Field<BigDecimal> used = DSL.select(DSL.coalesce(DSL.sum(USAGE_LOG.COST), BigDecimal.ZERO)).from(USAGE_LOG)

@@ -199,9 +199,7 @@ final class JarLoader {
             discard(part);
             throw new PluginLoadException(null, null, "cannot read: " + message(e), e);
         } catch (IOException e) {
-            if (part != null) {
-                discard(part);
-            }
+            discard(part);
             throw PluginLoadException.stagingFailed(stagingDir, e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
