@@ -19,6 +19,8 @@ public final class UsageSweep {
     private final Duration retention;
     private final Clock clock;
     private long next = System.nanoTime();
+    private long removedSinceLog;
+    private long nextLog = System.nanoTime();
 
     public UsageSweep(UsageRetention rows, Duration retention, Clock clock) {
         this.rows = rows;
@@ -39,11 +41,17 @@ public final class UsageSweep {
             batch = rows.prune(clock.instant().minus(retention));
             removed += batch;
         } while (batch == UsageRetention.BATCH && ++batches < BATCHES);
-        if (removed > 0) {
-            LOG.info("Removed {} usage row(s) older than MB_USAGE_RETENTION_DAYS ({})", removed, retention.toDays());
-        }
-        if (batch == UsageRetention.BATCH) {
+        boolean more = batch == UsageRetention.BATCH;
+        if (more) {
             next = System.nanoTime();
+        }
+        removedSinceLog += removed;
+        // a backlog (the first sweeps after the setting is turned on) is logged once a minute, not once a sweep
+        if (removedSinceLog > 0 && (!more || System.nanoTime() - nextLog >= 0)) {
+            LOG.info("Removed {} usage row(s) older than MB_USAGE_RETENTION_DAYS ({}){}", removedSinceLog,
+                    retention.toDays(), more ? "; more to go" : "");
+            removedSinceLog = 0;
+            nextLog = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         }
     }
 }
