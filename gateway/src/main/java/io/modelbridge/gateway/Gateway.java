@@ -330,6 +330,13 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** Only when the stop left nothing behind: no row waiting in the spill file or memory, no request running. */
+    private void markUsageWritten() {
+        if (usage.backlog() == 0 && inFlight.count() == 0) {
+            quotas.markAllUsageWritten();
+        }
+    }
+
     private static void step(String what, Runnable work) {
         try {
             work.run();
@@ -373,6 +380,7 @@ public final class Gateway implements AutoCloseable {
                 .then("last-used times", lastUsed::flush)
                 .then("quota leases", quotas::close) // returns the leases: their closes queue behind their usage rows
                 .then("usage rows", usage::close)
+                .then("usage written mark", this::markUsageWritten)
                 .then("instance id release", claim::release)
                 .then("rate limits", limits::close)
                 .then("plugins", plugins::close)

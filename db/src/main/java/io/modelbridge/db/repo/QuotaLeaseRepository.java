@@ -6,11 +6,14 @@ import static io.modelbridge.db.jooq.Tables.USERS;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
@@ -83,6 +86,24 @@ public final class QuotaLeaseRepository {
         return DSL.select(DSL.coalesce(DSL.sum(used.plus(QUOTA_LEASES.PRUNED_COST).plus(QUOTA_LEASES.POSTED)),
                         BigDecimal.ZERO)).from(QUOTA_LEASES)
                 .where(QUOTA_LEASES.USER_ID.eq(userId)).and(QUOTA_LEASES.CLOSED_AT.isNull()).asField();
+    }
+
+    /**
+     * The holder had every usage row it recorded before {@code through} written and acknowledged (none of them is in
+     * a spill file, to be written again): marks it on its leases still to mark, so the usage retention may delete
+     * their rows that began {@link UsageRetention#LATE_ROWS} before. A lease is marked until the mark passes its close
+     * by that much (rows of requests in flight at the close come after it): open ones, those closed since, and those
+     * another instance recovered while this one was away. Returns how many.
+     */
+    public int markCaughtUp(String instanceId, Instant through) {
+        OffsetDateTime at = Sql.at(through);
+        Condition pastClose = DSL.condition("{0} + cast({1} as double precision) * interval '1 second' <= {2}",
+                QUOTA_LEASES.CLOSED_AT, DSL.val(UsageRetention.LATE_ROWS.toSeconds()), DSL.val(at));
+        return dsl.update(QUOTA_LEASES).set(QUOTA_LEASES.CAUGHT_UP_THROUGH, at)
+                .set(QUOTA_LEASES.CAUGHT_UP, DSL.field(QUOTA_LEASES.CLOSED_AT.isNotNull().and(pastClose)))
+                .where(QUOTA_LEASES.INSTANCE_ID.eq(instanceId)).and(QUOTA_LEASES.CAUGHT_UP.isFalse())
+                .and(QUOTA_LEASES.CAUGHT_UP_THROUGH.isNull().or(QUOTA_LEASES.CAUGHT_UP_THROUGH.lt(at)))
+                .execute();
     }
 
     /** The holder is alive: marks its open leases renewed now; returns how many. */

@@ -4,22 +4,34 @@ import static io.modelbridge.db.jooq.Tables.QUOTA_LEASES;
 import static io.modelbridge.db.jooq.Tables.USAGE_LOG;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record2;
+import org.jooq.impl.DSL;
 
 /**
  * Deletes usage rows past the retention (MB_USAGE_RETENTION_DAYS), a bounded batch per transaction, without changing
  * what any user is charged: the rows of a lease that go are added to its pruned_rows and pruned_cost in the same
- * transaction, which {@link LeaseCharges#chargeDue} and the quota left count with the rows that stay.
+ * transaction, which {@link LeaseCharges#chargeDue} and the quota left count with the rows that stay. A row charged to
+ * a lease goes only once the lease's holder has marked every row it recorded up to a day after that row began as
+ * written ({@link QuotaLeaseRepository#markCaughtUp}): a row whose commit was not acknowledged, kept in a spill file
+ * and written again later (skipped as already stored), would otherwise be written and charged twice had its first
+ * copy been deleted meanwhile.
  */
 public final class UsageRetention {
     /** Rows one transaction deletes: it holds the row locks of their leases meanwhile. */
     public static final int BATCH = 1000;
+    /**
+     * The longest a request's usage row may be recorded after the request began: more than MB_MAX_ATTEMPTS ×
+     * MB_REQUEST_TIMEOUT_SECONDS with their defaults (30 minutes), with room to spare.
+     */
+    public static final Duration LATE_ROWS = Duration.ofDays(1);
     private final DSLContext dsl;
 
     public UsageRetention(DSLContext dsl) {
@@ -30,8 +42,13 @@ public final class UsageRetention {
     public int prune(Instant cutoff) {
         return dsl.transactionResult(tx -> {
             DSLContext t = tx.dsl();
+            Condition writtenForGood = DSL.condition("{0} < {1} - cast({2} as double precision) * interval '1 second'",
+                    USAGE_LOG.CREATED_AT, QUOTA_LEASES.CAUGHT_UP_THROUGH, DSL.val(LATE_ROWS.toSeconds()));
             List<Record2<String, Long>> doomed = t.select(USAGE_LOG.REQUEST_ID, USAGE_LOG.LEASE_ID).from(USAGE_LOG)
-                    .where(USAGE_LOG.CREATED_AT.lt(Sql.at(cutoff))).orderBy(USAGE_LOG.CREATED_AT).limit(BATCH).fetch();
+                    .leftJoin(QUOTA_LEASES).on(QUOTA_LEASES.ID.eq(USAGE_LOG.LEASE_ID))
+                    .where(USAGE_LOG.CREATED_AT.lt(Sql.at(cutoff)))
+                    .and(USAGE_LOG.LEASE_ID.isNull().or(QUOTA_LEASES.ID.isNull()).or(writtenForGood))
+                    .orderBy(USAGE_LOG.CREATED_AT).limit(BATCH).fetch();
             if (doomed.isEmpty()) {
                 return 0;
             }

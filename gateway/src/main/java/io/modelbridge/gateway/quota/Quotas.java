@@ -3,6 +3,7 @@ package io.modelbridge.gateway.quota;
 import io.modelbridge.db.repo.QuotaLease;
 import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.QuotaRepository;
+import io.modelbridge.db.repo.UsageRetention;
 import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.gateway.error.ApiError;
 import io.modelbridge.gateway.error.GatewayException;
@@ -45,6 +46,7 @@ public final class Quotas implements AutoCloseable {
     private final Clock clock;
     private final ConcurrentHashMap<Long, UserLease> active = new ConcurrentHashMap<>();
     private volatile Instant renewedAt;
+    private Instant markedThrough; // the heartbeat thread's own
     private Instant nextRecovery;
 
     /**
@@ -209,6 +211,11 @@ public final class Quotas implements AutoCloseable {
         try {
             leases.renew(instanceId);
             renewedAt = now; // when the renewal began: a renewal that hung is not counted as fresh
+            Instant caughtUp = usage.caughtUpThrough();
+            if (caughtUp != null && !caughtUp.equals(markedThrough)) {
+                leases.markCaughtUp(instanceId, caughtUp); // the usage retention may delete rows well before it
+                markedThrough = caughtUp;
+            }
         } catch (RuntimeException e) { // retried on the next beat; warned once, when the leases are given up
             if (silent.compareTo(STALE_AFTER) > 0 && !active.isEmpty()) {
                 LOG.warn("Quota leases not renewed for {} s ({}); giving them up", silent.toSeconds(), e.getMessage());
@@ -268,5 +275,14 @@ public final class Quotas implements AutoCloseable {
     @Override
     public void close() {
         releaseAll();
+    }
+
+    /**
+     * After a clean stop (every usage row written, every lease returned, no request left) no row of this instance's
+     * leases is still to come: the usage retention may delete all of them when they are due, not only those a day
+     * older than the last mark (an instance id that never starts again would keep those for good).
+     */
+    public void markAllUsageWritten() {
+        leases.markCaughtUp(instanceId, clock.instant().plus(UsageRetention.LATE_ROWS));
     }
 }

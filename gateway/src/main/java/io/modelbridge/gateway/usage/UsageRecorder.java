@@ -8,6 +8,7 @@ import io.modelbridge.gateway.spill.RowsThenCloses;
 import io.modelbridge.gateway.spill.SpillFile;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -66,6 +67,8 @@ public final class UsageRecorder implements AutoCloseable {
     private volatile long writingSince; // when the oldest item being written was queued
     private volatile long keptSince; // when the oldest item in the spill file, held or pendingCloses was queued
     private volatile boolean running = true;
+    /** Every row recorded before it is written and acknowledged (none waits in the spill file); null: not yet. */
+    private volatile Instant caughtUpThrough;
 
     public UsageRecorder(UsageRepository repository, QuotaLeaseRepository leases, int capacity, Path spillFile) {
         this.repository = repository;
@@ -99,6 +102,15 @@ public final class UsageRecorder implements AutoCloseable {
     /** Every row and lease close not yet in the database: queued, being written, or kept for a retry. */
     public int backlog() {
         return queue.size() + writing + spill.size() + heldCount + pending;
+    }
+
+    /**
+     * Every usage row recorded before this instant is in the database, acknowledged; null until the first is (or
+     * the writer found nothing to write). The usage retention deletes a row only well before it
+     * ({@code QuotaLeaseRepository.markCaughtUp}): a row still in the spill file might be written a second time.
+     */
+    public Instant caughtUpThrough() {
+        return caughtUpThrough;
     }
 
     /** Rows kept in memory because the spill file refused them too (a full disk). */
@@ -161,8 +173,10 @@ public final class UsageRecorder implements AutoCloseable {
                     }
                     continue;
                 }
+                Instant idleSince = Instant.now();
                 Item first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    caughtUpThrough = idleSince; // nothing kept (checked above) and nothing queued meanwhile
                     continue;
                 }
                 writingSince = first.at();
@@ -174,6 +188,8 @@ public final class UsageRecorder implements AutoCloseable {
                 writing = batch.size();
                 try {
                     write(batch);
+                    // in queue order: every item queued before the batch's last one is written too
+                    caughtUpThrough = Instant.now().minusNanos(System.nanoTime() - batch.getLast().at());
                 } catch (RuntimeException | AssertionError e) { // pgjdbc: AssertionError on a connection cut mid-batch
                     failures.warn("Could not write {} usage rows and lease closes ({}); keeping them in {} until the "
                             + "database answers", batch.size(), e.getMessage(), spill.path());

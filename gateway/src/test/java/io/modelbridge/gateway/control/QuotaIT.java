@@ -180,6 +180,25 @@ class QuotaIT {
         Ledger.assertExplainsBalance(gw, "retained");
     }
 
+    /**
+     * A clean stop marks every usage row of the instance's leases written: the retention may then delete them all
+     * when due, even if that instance id never starts again (the heartbeat's mark alone leaves the last day's rows).
+     */
+    @Test
+    void aCleanStopMarksItsLeasesCaughtUpForGood(@TempDir Path stoppedDir) throws Exception {
+        String key = userWithQuota("stopping", BigDecimal.TEN);
+        String instance;
+        try (RunningGateway stopping = gw.sibling(stoppedDir, c -> c)) {
+            instance = stopping.gateway().instanceId();
+            assertEquals(200, new ApiCalls(stopping.api()).post("/v1/chat/completions", key, paid("hello", false))
+                    .statusCode());
+        }
+        String ofIt = " from quota_leases where instance_id = '" + instance + "'";
+        assertEquals(1, sql("select count(*)" + ofIt));
+        assertEquals(1, sql("select count(*)" + ofIt + " and closed_at is not null and caught_up"
+                + " and caught_up_through > now() + interval '23 hours'"), "marked past its close by a day");
+    }
+
     /** Runs one statement on the gateway's database: a count for a query, else the rows it changed. */
     private static long sql(String statement) throws Exception {
         try (Connection c = DriverManager.getConnection(gw.gateway().jdbcUrl(), gw.gateway().dbUser(),

@@ -88,6 +88,8 @@ class UsageRecorderTest {
         String prefix = "full-disk-";
         try (UsageRecorder recorder = new UsageRecorder(new UsageRepository(switchable(databaseDown)),
                 new QuotaLeaseRepository(switchable(databaseDown)), 100, fullDisk.resolve("spill/usage.jsonl"))) {
+            awaitTrue(() -> recorder.caughtUpThrough() != null, () -> "an idle writer is caught up");
+            Instant beforeTheRows = Instant.now();
             for (int i = 0; i < 100; i++) {
                 recorder.record(row(prefix + i, 4242L)); // charged to a lease: its reservation was admitted
             }
@@ -107,9 +109,15 @@ class UsageRecorderTest {
                     () -> "held rows spilled: " + recorder.spilled() + ", still held: " + recorder.held());
             assertEquals(100, recorder.backlog());
 
+            assertTrue(recorder.caughtUpThrough().isBefore(beforeTheRows),
+                    "not caught up while rows wait: the retention must not delete a row that may be written again");
+
             databaseDown.set(false);
             awaitTrue(() -> recorder.backlog() == 0, () -> "backlog written: " + recorder.backlog());
             assertTrue(recorder.hasRoom());
+            Instant written = Instant.now();
+            awaitTrue(() -> recorder.caughtUpThrough().isAfter(written), () -> "caught up once written: "
+                    + recorder.caughtUpThrough());
         }
         int written = db.dsl().fetchOne("select count(*) from usage_log where request_id like ?", prefix + "%")
                 .get(0, Integer.class);

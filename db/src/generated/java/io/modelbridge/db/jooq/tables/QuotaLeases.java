@@ -118,6 +118,16 @@ public class QuotaLeases extends TableImpl<QuotaLeasesRecord> {
      */
     public final TableField<QuotaLeasesRecord, BigDecimal> PRUNED_COST = createField(DSL.name("pruned_cost"), SQLDataType.NUMERIC(20, 6).nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.NUMERIC)), this, "");
 
+    /**
+     * The column <code>public.quota_leases.caught_up_through</code>.
+     */
+    public final TableField<QuotaLeasesRecord, OffsetDateTime> CAUGHT_UP_THROUGH = createField(DSL.name("caught_up_through"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
+
+    /**
+     * The column <code>public.quota_leases.caught_up</code>.
+     */
+    public final TableField<QuotaLeasesRecord, Boolean> CAUGHT_UP = createField(DSL.name("caught_up"), SQLDataType.BOOLEAN.nullable(false).defaultValue(DSL.field(DSL.raw("false"), SQLDataType.BOOLEAN)), this, "");
+
     private QuotaLeases(Name alias, Table<QuotaLeasesRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -187,7 +197,7 @@ public class QuotaLeases extends TableImpl<QuotaLeasesRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.QUOTA_LEASES_INSTANCE_ID_IDX, Indexes.QUOTA_LEASES_USER_ID_IDX);
+        return Arrays.asList(Indexes.QUOTA_LEASES_INSTANCE_ID_IDX, Indexes.QUOTA_LEASES_TO_MARK_IDX, Indexes.QUOTA_LEASES_USER_ID_IDX);
     }
 
     @Override

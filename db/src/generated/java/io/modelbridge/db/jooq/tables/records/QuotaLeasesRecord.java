@@ -175,6 +175,34 @@ public class QuotaLeasesRecord extends UpdatableRecordImpl<QuotaLeasesRecord> {
         return (BigDecimal) get(10);
     }
 
+    /**
+     * Setter for <code>public.quota_leases.caught_up_through</code>.
+     */
+    public void setCaughtUpThrough(OffsetDateTime value) {
+        set(11, value);
+    }
+
+    /**
+     * Getter for <code>public.quota_leases.caught_up_through</code>.
+     */
+    public OffsetDateTime getCaughtUpThrough() {
+        return (OffsetDateTime) get(11);
+    }
+
+    /**
+     * Setter for <code>public.quota_leases.caught_up</code>.
+     */
+    public void setCaughtUp(Boolean value) {
+        set(12, value);
+    }
+
+    /**
+     * Getter for <code>public.quota_leases.caught_up</code>.
+     */
+    public Boolean getCaughtUp() {
+        return (Boolean) get(12);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -198,7 +226,7 @@ public class QuotaLeasesRecord extends UpdatableRecordImpl<QuotaLeasesRecord> {
     /**
      * Create a detached, initialised QuotaLeasesRecord
      */
-    public QuotaLeasesRecord(Long id, Long userId, String instanceId, BigDecimal granted, BigDecimal posted, OffsetDateTime openedAt, OffsetDateTime renewedAt, OffsetDateTime closedAt, Boolean recovered, Long prunedRows, BigDecimal prunedCost) {
+    public QuotaLeasesRecord(Long id, Long userId, String instanceId, BigDecimal granted, BigDecimal posted, OffsetDateTime openedAt, OffsetDateTime renewedAt, OffsetDateTime closedAt, Boolean recovered, Long prunedRows, BigDecimal prunedCost, OffsetDateTime caughtUpThrough, Boolean caughtUp) {
         super(QuotaLeases.QUOTA_LEASES);
 
         setId(id);
@@ -212,6 +240,8 @@ public class QuotaLeasesRecord extends UpdatableRecordImpl<QuotaLeasesRecord> {
         setRecovered(recovered);
         setPrunedRows(prunedRows);
         setPrunedCost(prunedCost);
+        setCaughtUpThrough(caughtUpThrough);
+        setCaughtUp(caughtUp);
         resetTouchedOnNotNull();
     }
 }
