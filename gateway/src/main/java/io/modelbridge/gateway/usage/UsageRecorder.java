@@ -186,10 +186,11 @@ public final class UsageRecorder implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
                 writing = batch.size();
+                long lastQueued = batch.getLast().at(); // read first: written items leave the list
                 try {
                     write(batch);
                     // in queue order: every item queued before the batch's last one is written too
-                    caughtUpThrough = Instant.now().minusNanos(System.nanoTime() - batch.getLast().at());
+                    caughtUpThrough = Instant.now().minusNanos(System.nanoTime() - lastQueued);
                 } catch (RuntimeException | AssertionError e) { // pgjdbc: AssertionError on a connection cut mid-batch
                     failures.warn("Could not write {} usage rows and lease closes ({}); keeping them in {} until the "
                             + "database answers", batch.size(), e.getMessage(), spill.path());
