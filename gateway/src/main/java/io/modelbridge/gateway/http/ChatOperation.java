@@ -82,7 +82,7 @@ final class ChatOperation implements Operation<ChatCall> {
         byte[] body = answer(call, served.value(), exchange);
         s.targetHeaders().set(res, served.servedBy());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        exchange.delivered = true;
+        exchange.answering();
         res.send(body);
     }
 

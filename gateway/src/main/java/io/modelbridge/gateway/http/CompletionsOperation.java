@@ -100,7 +100,7 @@ final class CompletionsOperation implements Operation<CompletionCall> {
         byte[] body = call.answers().completion(response, usage);
         s.targetHeaders().set(res, served.servedBy());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        exchange.delivered = true;
+        exchange.answering();
         res.send(body);
     }
 

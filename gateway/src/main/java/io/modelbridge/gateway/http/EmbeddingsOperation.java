@@ -58,7 +58,7 @@ final class EmbeddingsOperation implements Operation<EmbeddingsCall> {
         byte[] body = call.answer().encode(served.value(), usage);
         s.targetHeaders().set(res, served.servedBy());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        exchange.delivered = true;
+        exchange.answering();
         res.send(body);
     }
 }

@@ -15,8 +15,9 @@ import java.util.Optional;
 
 /**
  * One request as it goes through the pipeline: who called, which model and target, what was delivered and how it
- * ended. Owned by {@link RequestPipeline}, which settles it once (usage row, quota, limits, metrics); the stages only
- * write into it, nothing reads back from them.
+ * ended. Owned by {@link RequestPipeline}, which settles it once (usage row, quota, limits, metrics) through
+ * {@link #settle}; the stages write into it and call that just before their answer's last bytes, nothing reads back
+ * from them.
  */
 final class Exchange {
     /** The gateway's own id, unique to this request. */
@@ -47,6 +48,8 @@ final class Exchange {
     private String errorCode;
     /** Something reached the client (a JSON answer, or a stream that began): only then is anything billed. */
     boolean delivered;
+    /** How the request is settled ({@link RequestPipeline}); null once it ran. */
+    private Runnable settlement;
 
     Exchange(String requestId, String clientRequestId, Instant at) {
         this.requestId = requestId;
@@ -63,6 +66,30 @@ final class Exchange {
     /** How log lines name the request: our id, and the client's beside it (a sane token, safe in a log line). */
     String logName() {
         return clientRequestId == null ? requestId : requestId + " (client id " + clientRequestId + ")";
+    }
+
+    /** What {@link #settle} runs: set by the pipeline, which knows the request's admission. */
+    void settleWith(Runnable settlement) {
+        this.settlement = settlement;
+    }
+
+    /**
+     * Settles the request (its usage row and cost, the rest of its quota reservation and token estimate given back,
+     * its metrics), once. Every answer does it just before its last bytes go out: a client may send its next request,
+     * on any connection, the moment it has the answer, and that request must find this one settled.
+     */
+    void settle() {
+        Runnable once = settlement;
+        settlement = null;
+        if (once != null) {
+            once.run();
+        }
+    }
+
+    /** A whole answer is about to go out: it is billed, and the request is settled before the client can have it. */
+    void answering() {
+        delivered = true;
+        settle();
     }
 
     /** Echoes the client's id (or gives ours) in x-request-id, and always ours in x-modelbridge-request-id. */

@@ -52,17 +52,29 @@ final class RelayedStream {
             }
             Usage delivered = delivered(s, exchange, tally);
             switch (outcome) {
-                case FailoverOutcome.Served<Void> served -> relay.finish(delivered);
+                case FailoverOutcome.Served<Void> served ->
+                        relay.finish(delivered, () -> settle(exchange, tally, relay));
                 case FailoverOutcome.Failed<Void> failed when failed.error() instanceof GatewayException e -> {
                     exchange.failed(e.error().status(), e.error().code());
+                    settle(exchange, tally, relay);
                     relay.fail(e.error());
                 }
                 case FailoverOutcome.Failed<Void> failed -> throw failed.error(); // the client left
             }
         } finally {
-            exchange.ttftMillis = tally.ttftMillis();
-            exchange.delivered = relay.answered();
+            told(exchange, tally, relay); // for the pipeline's settlement, when the stream ended in a throw
         }
+    }
+
+    /** The stream is about to end: the exchange told what reached the client, and settled before the client sees it. */
+    private static void settle(Exchange exchange, StreamTally tally, SseRelay relay) {
+        told(exchange, tally, relay);
+        exchange.settle();
+    }
+
+    private static void told(Exchange exchange, StreamTally tally, SseRelay relay) {
+        exchange.ttftMillis = tally.ttftMillis();
+        exchange.delivered = relay.answered();
     }
 
     /** What the stream delivered: the upstream's usage when it reported one, else our own count of the text. */

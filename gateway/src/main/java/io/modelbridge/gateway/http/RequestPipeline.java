@@ -18,9 +18,9 @@ import java.util.List;
 /**
  * The one stage that owns a request's {@link Exchange}, in one direction: identify, authenticate, decode (the
  * dialect's {@link ClientCodec}), resolve the model, admit (rate limits, quota reservation), serve (the
- * {@link Operation}: failover, then the answer or the relayed stream), and, whatever happened, settle in one place:
- * the usage row with its cost, the quota lease, the token limits and the request's metrics. A failure is mapped once
- * ({@link ErrorMapper}) and shown in the dialect's error shape.
+ * {@link Operation}: failover, then the answer or the relayed stream), and, whatever happened, settle in one place,
+ * before the answer's last bytes go out: the usage row with its cost, the quota lease, the token limits and the
+ * request's metrics. A failure is mapped once ({@link ErrorMapper}) and shown in the dialect's error shape.
  */
 final class RequestPipeline {
     private static final List<HeaderName> RATE_HEADERS =
@@ -41,7 +41,7 @@ final class RequestPipeline {
         Exchange exchange = Exchange.start(req, s.clock().instant());
         exchange.dialect = codec.dialect();
         exchange.identify(res);
-        Admission.Ticket ticket = null;
+        exchange.settleWith(() -> settle(exchange, null));
         try (BodyMemory.Hold memory = s.bodyMemory().hold();
              RequestContext.Scope scope = RequestContext.open(exchange.logName(), memory)) {
             exchange.caller = s.auth().authenticate(codec.credential(req), ClientAddress.of(req));
@@ -51,8 +51,9 @@ final class RequestPipeline {
             exchange.model = operation.model(call);
             exchange.stream = operation.stream(call);
             List<Target> plan = Models.plan(s, exchange.caller, exchange.model);
-            ticket = s.admission().admit(exchange.caller, exchange.model, exchange.requestId,
+            Admission.Ticket ticket = s.admission().admit(exchange.caller, exchange.model, exchange.requestId,
                     () -> operation.countPrompt(call), operation.maxTokens(call));
+            exchange.settleWith(() -> settle(exchange, ticket));
             exchange.promptTokens = ticket.promptTokens();
             RateAdmission rate = ticket.rateLimits();
             for (int i = 0; i < rate.headerCount(); i++) {
@@ -64,15 +65,19 @@ final class RequestPipeline {
         } catch (RuntimeException e) {
             GatewayException failure = mapper.map(req, e, exchange.requestId);
             exchange.failed(failure.error().status(), failure.error().code());
+            exchange.settle();
             if (!(e instanceof ClientGoneException)) {
                 codec.errors().write(res, s.targetHeaders().shown(failure));
             }
         } finally {
-            settle(exchange, ticket);
+            exchange.settle(); // unless an answer did (Exchange#settle): an Error, a stream without closing events
         }
     }
 
-    /** The one place a request is settled: its usage row (priced and charged by the ticket), and its metrics. */
+    /**
+     * The one place a request is settled: its usage row (priced and charged by the ticket, if it was admitted), and
+     * its metrics. Run by {@link Exchange#settle}, before the client has the answer.
+     */
     private void settle(Exchange exchange, Admission.Ticket ticket) {
         if (ticket != null) {
             ticket.settle(exchange.toUsage());

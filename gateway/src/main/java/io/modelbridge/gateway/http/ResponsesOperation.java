@@ -93,7 +93,7 @@ final class ResponsesOperation implements Operation<ResponsesCall> {
         };
         s.targetHeaders().set(res, served.servedBy());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        exchange.delivered = true;
+        exchange.answering();
         res.send(body);
     }
 

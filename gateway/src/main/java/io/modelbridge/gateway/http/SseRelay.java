@@ -151,12 +151,27 @@ final class SseRelay implements Consumer<ChatChunk> {
         }
     }
 
-    /** The upstream stream ended normally: the dialect's closing events, with what was delivered. */
-    void finish(Usage usage) {
+    /**
+     * The upstream stream ended normally: the dialect's closing events, with what was delivered. {@code beforeEnd}
+     * runs once, just before the first of them goes out (the stream counts as answered by then), or after, when the
+     * dialect has none: a client that has the end of the stream finds it run.
+     */
+    void finish(Usage usage, Runnable beforeEnd) {
         lock.lock();
         try {
             pingsOver = true;
-            encoder.end(usage, answer);
+            Runnable[] pending = {beforeEnd};
+            encoder.end(usage, event -> {
+                if (pending[0] != null) {
+                    markAnswered();
+                    pending[0].run();
+                    pending[0] = null;
+                }
+                answer(event);
+            });
+            if (pending[0] != null) {
+                pending[0].run();
+            }
             close();
         } finally {
             lock.unlock();
@@ -213,11 +228,15 @@ final class SseRelay implements Consumer<ChatChunk> {
     }
 
     private void answer(byte[] event) {
+        markAnswered();
+        send(event);
+    }
+
+    private void markAnswered() {
         if (!answered) {
             answered = true;
             tally.firstByte();
         }
-        send(event);
     }
 
     /** One event: one write (one HTTP chunk, whatever the size of the response's buffer), then a flush. */

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.gateway.it.ApiCalls;
+import io.modelbridge.gateway.it.RawHttp;
 import io.modelbridge.gateway.it.RunningGateway;
 import io.modelbridge.gateway.usage.TokenCounter;
 import io.modelbridge.spi.ChatRequest;
@@ -302,5 +303,33 @@ class QuotaIT {
         HttpResponse<String> tooBig = api.post("/v1/chat/completions", exact, asked.toString());
         assertEquals(429, tooBig.statusCode(), "a client's own max_tokens is never lowered");
         assertTrue(json(tooBig.body()).at("/error/message").asText().contains("send a smaller max_tokens"));
+    }
+
+    /**
+     * A client may send its next request on another connection the moment an answer arrives. A request without
+     * max_tokens reserves the whole balance here, so unless the answered request had given its reservation back by
+     * then, the next one would be refused with a 429 insufficient_quota although the balance covers it. Each
+     * request's last byte is held back until the answer before it is read, streams and plain answers alternating.
+     */
+    @Test
+    void theNextRequestOnAnotherConnectionFindsTheAnsweredOneSettled() throws Exception {
+        alias(gw, "back-to-back", "quota-sim", 0, 1);
+        gw.admin("PUT", "/prices/back-to-back", "{\"input_per_1k\":0.5,\"output_per_1k\":1.5}");
+        String key = userWithQuota("back-to-back", new BigDecimal(5));
+        try (RawHttp.Connection first = RawHttp.Connection.open(gw.api());
+             RawHttp.Connection second = RawHttp.Connection.open(gw.api())) {
+            RawHttp.Connection[] connections = {first, second};
+            connections[0].prepare("/v1/chat/completions", key, chat("back-to-back", "hello", false));
+            connections[0].complete();
+            for (int i = 1; i <= 60; i++) {
+                RawHttp.Connection next = connections[i % 2];
+                next.prepare("/v1/chat/completions", key, chat("back-to-back", "hello", i % 4 < 2));
+                RawHttp.Reply answered = connections[(i - 1) % 2].read();
+                next.complete();
+                assertEquals(200, answered.status(), "request " + (i - 1) + ": " + answered.body());
+            }
+            RawHttp.Reply lastOne = connections[60 % 2].read();
+            assertEquals(200, lastOne.status(), lastOne.body());
+        }
     }
 }

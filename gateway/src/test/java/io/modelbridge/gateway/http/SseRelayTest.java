@@ -65,6 +65,7 @@ class SseRelayTest {
     static void routing(HttpRouting.Builder routing) {
         routing.get("/openai", (req, res) -> relayAll(res, openAi(), HELLO, null))
                 .get("/tagged", (req, res) -> relayAll(res, new TaggedEncoder(), HELLO, null))
+                .get("/empty", (req, res) -> relayAll(res, new TaggedEncoder(), List.of(), null))
                 .get("/fails-before", (req, res) -> relayAll(res, openAi(), List.of(), failure()))
                 .get("/fails-after", (req, res) -> relayAll(res, openAi(), HELLO.subList(0, 1), failure()));
     }
@@ -92,6 +93,20 @@ class SseRelayTest {
         try (Http1ClientResponse res = client.get("/tagged").request()) {
             assertEquals("event: delta\ndata: Hel\n\nevent: delta\ndata: lo\n\nevent: end\ndata: 3+2\n\n",
                     res.as(String.class));
+        }
+    }
+
+    /**
+     * What must happen before the client can see the stream's end (the request's settlement) runs before the first
+     * closing event: of a stream that sent nothing else, before the headers, so the hook can still set one. The
+     * closing events make the stream answered (billed) by then.
+     */
+    @Test
+    void theHookBeforeTheEndRunsBeforeTheFirstClosingEventGoesOut() {
+        try (Http1ClientResponse res = client.get("/empty").request()) {
+            assertEquals(Status.OK_200, res.status());
+            assertEquals("answered=true", res.headers().first(HeaderNames.create("x-test-before-end")).orElse(null));
+            assertEquals("event: end\ndata: 3+2\n\n", res.as(String.class));
         }
     }
 
@@ -126,7 +141,11 @@ class SseRelayTest {
         SseRelay relay = new SseRelay(res, encoder, new StreamTally(System.nanoTime()), TargetHeaders.EXPOSED);
         try {
             relay.relay(SERVING, new Streaming(chunks, failure), request(), context());
-            relay.finish(Usage.of(3, 2));
+            relay.finish(Usage.of(3, 2), () -> {
+                if (!relay.committed()) { // headers can be added until then only
+                    res.header("x-test-before-end", "answered=" + relay.answered());
+                }
+            });
         } catch (AnswerStartedException e) {
             relay.fail(new ApiError(502, "server_error", "upstream_unavailable", null, "gone (test)"));
         } catch (ProviderException e) {
