@@ -202,6 +202,11 @@ final class SseRelay implements Consumer<ChatChunk> {
         return !pingsOver && now - lastEventNanos >= pingAfterNanos && pinging.compareAndSet(false, true);
     }
 
+    /** The nanoseconds until a ping may be due: an event written meanwhile only makes it later. */
+    long nextPingIn(long now) {
+        return pingAfterNanos - (now - lastEventNanos);
+    }
+
     /** The dialect's keep-alive event, unless the stream wrote meanwhile or is over. */
     void ping() {
         lock.lock();

@@ -8,9 +8,9 @@ import java.time.Duration;
  * after {@link StreamEncoder#keepAliveAfter()} without an event, while the upstream has not sent its first token and
  * between slow chunks, so that proxies and clients with idle timeouts do not cut a stream that is only waiting.
  *
- * <p>Like the call watchdog, watched streams sit in one set that a single daemon thread sweeps every
- * {@link #SWEEP_MILLIS} ms (it sleeps while the set is empty): a stream costs an insert and a removal, no thread and no
- * timer task. A due ping is written on a virtual thread of its own, so a client that does not read blocks only its
+ * <p>Like the call watchdog, watched streams sit in one {@link SweptSet} swept every {@link #SWEEP_MILLIS} ms (it
+ * sleeps while the set is empty), each looked at when its next ping may be due: a stream costs an insert and a
+ * removal, no thread and no timer task. A due ping is written on a virtual thread of its own, so a client that does not read blocks only its
  * own stream, never the sweep.
  */
 final class StreamPings {
@@ -43,10 +43,11 @@ final class StreamPings {
         return WATCHED.size();
     }
 
-    private static boolean pingIfDue(SseRelay relay, long now) {
+    /** Pings the stream if it is due; the nanoseconds until the next may be (the stream's watch removes it). */
+    private static long pingIfDue(SseRelay relay, long now) {
         if (relay.pingDue(now)) {
             Thread.ofVirtual().name("stream-ping").start(relay::ping);
         }
-        return false; // the stream's watch removes it
+        return relay.nextPingIn(now);
     }
 }

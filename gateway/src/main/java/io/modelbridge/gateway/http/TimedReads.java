@@ -2,6 +2,7 @@ package io.modelbridge.gateway.http;
 
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.socket.HelidonSocket;
+import io.modelbridge.gateway.sweep.SweptSet;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -60,14 +61,19 @@ final class TimedReads implements Supplier<byte[]> {
      * Closes the connection when its current wait has lasted {@code timeout} by {@code now}; closing the socket wakes
      * the blocked read with an error that ends the connection.
      *
-     * @return whether the connection needs no more watching (closed now, or closed already)
+     * @return {@link SweptSet#DONE} when the connection needs no more watching (closed now, or closed already), else
+     *         the nanoseconds until its wait may have lasted too long (a wait that begins later ends no sooner)
      */
-    boolean expire(long now) {
+    long expire(long now) {
         long since = waitingSince;
-        if (since != NOT_WAITING && now - since >= timeoutNanos) {
-            connection.close();
-            return true;
+        if (since == NOT_WAITING) {
+            return connection.isConnected() ? timeoutNanos : SweptSet.DONE;
         }
-        return since == NOT_WAITING && !connection.isConnected();
+        long left = timeoutNanos - (now - since);
+        if (left > 0) {
+            return left;
+        }
+        connection.close();
+        return SweptSet.DONE;
     }
 }

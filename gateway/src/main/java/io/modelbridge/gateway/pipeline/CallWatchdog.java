@@ -19,10 +19,11 @@ import java.util.function.Function;
  * close the client's socket too: chunks pass through {@link #deliver}, and a call that ran out while one was being
  * written fails right after it instead. Each sign of life is one volatile write.
  *
- * <p>Watched calls sit in one set that a single thread sweeps every {@link #SWEEP_MILLIS} ms (it sleeps while the set
- * is empty), so a call costs an insert and a removal, not a timer task: a timer task per call kept every finished
- * call queued until its silence ran out (minutes at thousands of calls a second) and woke the timer thread once per
- * call. A call is therefore ended up to one sweep late.
+ * <p>Watched calls sit in one {@link SweptSet} swept every {@link #SWEEP_MILLIS} ms (it sleeps while the set is
+ * empty), each looked at when its silence or its deadline may have run out, so a call costs an insert and a removal,
+ * not a timer task: a timer task per call kept every finished call queued until its silence ran out (minutes at
+ * thousands of calls a second) and woke the timer thread once per call. A call is therefore ended up to one sweep
+ * late.
  */
 final class CallWatchdog implements AutoCloseable {
     static final long SWEEP_MILLIS = 10;
@@ -135,16 +136,18 @@ final class CallWatchdog implements AutoCloseable {
         return WATCHED.size();
     }
 
-    private static boolean checkIfRunOut(CallWatchdog watchdog, long now) {
-        if (watchdog.mayHaveRunOut(now)) {
+    /** Ends the call if it has run out; else the nanoseconds until it may have (its silence or its deadline). */
+    private static long checkIfRunOut(CallWatchdog watchdog, long now) {
+        long left = watchdog.leftUntilRunOut(now);
+        if (left <= 0) {
             watchdog.check();
         }
-        return false; // the call's close removes it
+        return watchdog.fired() ? SweptSet.DONE : left;
     }
 
-    /** Without the lock: most calls of a sweep are neither silent for long nor near their deadline. */
-    private boolean mayHaveRunOut(long now) {
-        return now - lastSignNanos >= silenceNanos || now - deadlineNanos >= 0;
+    /** Without the lock: a sign of life only ever moves the end later, so this is never past it. */
+    private long leftUntilRunOut(long now) {
+        return Math.min(silenceNanos - (now - lastSignNanos), deadlineNanos - now);
     }
 
     /** A chunk being written to a slow client is not the plugin's silence; only the deadline ends it then. */

@@ -1,5 +1,6 @@
 package io.modelbridge.gateway.upstream;
 
+import io.modelbridge.gateway.sweep.SweptSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -122,13 +123,21 @@ final class UpstreamConnection {
     }
 
     /**
-     * By the sweeper: ends the waiting read if it has waited past its timeout; true if it did. A read that ended
-     * meanwhile leaves the set by itself (never removed here: a next read may have joined it again).
+     * By the sweeper: ends the waiting read if it has waited past its timeout ({@link SweptSet#DONE}); else the
+     * nanoseconds until it may have. A read that ended meanwhile leaves the set by itself (never removed here: a next
+     * read may have joined it again).
      */
-    boolean endReadIfLate(long now) {
+    long endReadIfLate(long now) {
         long since = readSince.get();
-        if (since == NOT_READING || now - since < readTimeoutNanos || !readSince.compareAndSet(since, NOT_READING)) {
-            return false;
+        if (since == NOT_READING) {
+            return readTimeoutNanos; // the read is over and leaves the set; a next one joins it anew
+        }
+        long left = readTimeoutNanos - (now - since);
+        if (left > 0) {
+            return left;
+        }
+        if (!readSince.compareAndSet(since, NOT_READING)) {
+            return 0; // it ended just now
         }
         readTimedOut = true;
         try {
@@ -136,7 +145,7 @@ final class UpstreamConnection {
         } catch (IOException ignored) {
             // closed already
         }
-        return true;
+        return SweptSet.DONE;
     }
 
     /** Whether this connection carried an earlier exchange (taken from the pool). */

@@ -10,11 +10,12 @@ import java.util.Map;
 
 /**
  * The gateway's CPU time by kind of thread, from {@code /proc/<pid>/task/*}: request handling (the carrier
- * threads of the virtual threads), JIT compilation, garbage collection, the usage writer, the flight recorder, the
- * rest. Tells apart the cost of the request path from the cost of a JVM still warming up or collecting.
+ * threads of the virtual threads), JIT compilation, garbage collection, the usage writer, the threads that time
+ * calls, reads and pings out, the flight recorder, the rest. Tells apart the cost of the request path from the cost of a JVM still warming up or collecting.
  */
 final class ThreadCpu {
     static final String JIT = "JIT compiler";
+    static final String SWEEPERS = "timeouts, watchdog, pings (sweepers)";
     private static final double TICKS_PER_SECOND = 100;
     private static final Map<String, String> KINDS = kinds();
 
@@ -76,6 +77,10 @@ final class ThreadCpu {
         Map<String, String> k = new LinkedHashMap<>();
         k.put("ForkJoinPool", "request handling (virtual-thread carriers)");
         k.put("usage-writer", "usage writer");
+        // the SweptSet threads; Linux keeps the first 15 characters of a thread's name
+        for (String sweeper : new String[] {"call-watchdog", "upstream-read-t", "stream-pings", "client-read-dea"}) {
+            k.put(sweeper, SWEEPERS);
+        }
         k.put("C2 Compiler", JIT);
         k.put("C1 Compiler", JIT);
         k.put("GC Thread", "garbage collector, VM thread");
