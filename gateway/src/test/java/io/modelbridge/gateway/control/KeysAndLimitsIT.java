@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.gateway.it.ApiCalls;
+import io.modelbridge.gateway.it.RawHttp;
 import io.modelbridge.gateway.it.RunningGateway;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.net.http.HttpResponse;
@@ -193,5 +194,36 @@ class KeysAndLimitsIT {
         assertEquals("false", header(tooBig, "x-should-retry"), "no wait fits 5000 tokens into a 400 TPM bucket");
         assertEquals(null, header(tooBig, "retry-after"));
         assertNotNull(header(tooBig, "x-ratelimit-remaining-tokens"));
+    }
+
+    /**
+     * The token estimate of an answered request (prompt + max_tokens) is corrected to what it used before the client
+     * has the answer: a client that sends its next request on another connection at that moment, with an estimate
+     * the bucket holds only once the last one's unused tokens are back, is admitted. Each request's last byte is held
+     * back until the answer before it is read, streams and whole answers alternating.
+     */
+    @Test
+    void theNextRequestOnAnotherConnectionFindsTheAnsweredOnesUnusedTokensBack() throws Exception {
+        String secret = key("tokens-back", JSON.createObjectNode().put("tpm", 10_000)).get("key").asText();
+        try (RawHttp.Connection first = RawHttp.Connection.open(gw.api());
+             RawHttp.Connection second = RawHttp.Connection.open(gw.api())) {
+            RawHttp.Connection[] connections = {first, second};
+            connections[0].prepare("/v1/chat/completions", secret, withMaxTokens(false));
+            connections[0].complete();
+            for (int i = 1; i <= 40; i++) {
+                RawHttp.Connection next = connections[i % 2];
+                next.prepare("/v1/chat/completions", secret, withMaxTokens(i % 4 < 2));
+                RawHttp.Reply answered = connections[(i - 1) % 2].read();
+                next.complete();
+                assertEquals(200, answered.status(), "request " + (i - 1) + ": " + answered.body());
+            }
+            RawHttp.Reply lastOne = connections[40 % 2].read();
+            assertEquals(200, lastOne.status(), lastOne.body());
+        }
+    }
+
+    /** A request whose estimate takes 6,000 of the key's 10,000 tokens a minute; its answer uses a few. */
+    private static String withMaxTokens(boolean stream) {
+        return ((ObjectNode) json(chat("chat", "hi", stream))).put("max_tokens", 6_000).toString();
     }
 }
