@@ -40,7 +40,7 @@ final class NativeResponsesStream implements StreamEncoder {
         passthrough = true;
         JsonNode data = parse(event.data());
         if (data == null) {
-            out.event(frame(event.event(), event.data()), null);
+            out.event(frame(event.event(), event.data()), null, false);
             return;
         }
         if (data.path("sequence_number").canConvertToLong()) {
@@ -62,7 +62,7 @@ final class NativeResponsesStream implements StreamEncoder {
         } else if ("response.output_text.delta".equals(type)) {
             counted = new ChatChunk.TextDelta(0, data.path("delta").asText());
         }
-        out.event(frame(event.event(), sent), counted);
+        out.event(frame(event.event(), sent), counted, FINAL.contains(type));
     }
 
     @Override

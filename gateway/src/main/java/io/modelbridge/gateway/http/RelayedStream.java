@@ -41,6 +41,11 @@ final class RelayedStream {
                       Attempt attempt) {
         StreamTally tally = new StreamTally(exchange.startNanos);
         SseRelay relay = new SseRelay(res, encoder, tally, s.targetHeaders());
+        relay.beforeLastPassedEvent(() -> {
+            exchange.servedBy(relay.serving());
+            delivered(s, exchange, tally);
+            settle(exchange, tally, relay);
+        });
         try {
             FailoverOutcome<Void> outcome;
             try (StreamPings.Watch pings = StreamPings.watch(relay)) {

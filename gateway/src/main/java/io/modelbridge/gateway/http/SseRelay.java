@@ -16,6 +16,7 @@ import io.modelbridge.spi.Usage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -44,6 +45,7 @@ final class SseRelay implements Consumer<ChatChunk> {
     private volatile boolean answered;
     private ServingTarget servedBy;
     private OutputStream out;
+    private Runnable beforeLastPassed;
 
     SseRelay(ServerResponse res, StreamEncoder encoder, StreamTally tally, TargetHeaders targetHeaders) {
         this.res = res;
@@ -72,8 +74,11 @@ final class SseRelay implements Consumer<ChatChunk> {
 
     /** Where an attempt whose events are already in the client's dialect hands them. */
     interface PassedEvents {
-        /** One whole event, written as it is; {@code counted} is what it delivered (text, usage), or null. */
-        void event(byte[] event, ChatChunk counted);
+        /**
+         * One whole event, written as it is; {@code counted} is what it delivered (text, usage), or null; {@code last}
+         * when it ends the answer (the client may act on it at once).
+         */
+        void event(byte[] event, ChatChunk counted, boolean last);
     }
 
     /**
@@ -90,16 +95,35 @@ final class SseRelay implements Consumer<ChatChunk> {
         return null;
     }
 
-    private void passed(byte[] event, ChatChunk counted) {
+    private void passed(byte[] event, ChatChunk counted, boolean last) {
         if (counted != null) {
             tally.add(counted);
         }
         lock.lock();
         try {
+            if (last && beforeLastPassed != null) {
+                markAnswered();
+                Runnable hook = beforeLastPassed;
+                beforeLastPassed = null;
+                hook.run();
+            }
             answer(event);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Runs {@code hook} once, just before a passed event that ends the answer goes out (the stream counts as answered
+     * by then): such an event comes from the upstream, which may end its stream some time after it.
+     */
+    void beforeLastPassedEvent(Runnable hook) {
+        beforeLastPassed = hook;
+    }
+
+    /** The target of the attempt now relayed, if one began. */
+    Optional<ServingTarget> serving() {
+        return Optional.ofNullable(servedBy);
     }
 
     /** Status 200 and the headers went out (the answer, or a keep-alive event). */

@@ -204,6 +204,7 @@ class KeysAndLimitsIT {
      */
     @Test
     void theNextRequestOnAnotherConnectionFindsTheAnsweredOnesUnusedTokensBack() throws Exception {
+        String lastEvent = "data: [DONE]"; // a client acts on a stream once it has this
         String secret = key("tokens-back", JSON.createObjectNode().put("tpm", 10_000)).get("key").asText();
         try (RawHttp.Connection first = RawHttp.Connection.open(gw.api());
              RawHttp.Connection second = RawHttp.Connection.open(gw.api())) {
@@ -213,11 +214,11 @@ class KeysAndLimitsIT {
             for (int i = 1; i <= 40; i++) {
                 RawHttp.Connection next = connections[i % 2];
                 next.prepare("/v1/chat/completions", secret, withMaxTokens(i % 4 < 2));
-                RawHttp.Reply answered = connections[(i - 1) % 2].read();
+                RawHttp.Reply answered = connections[(i - 1) % 2].read(lastEvent);
                 next.complete();
                 assertEquals(200, answered.status(), "request " + (i - 1) + ": " + answered.body());
             }
-            RawHttp.Reply lastOne = connections[40 % 2].read();
+            RawHttp.Reply lastOne = connections[40 % 2].read(lastEvent);
             assertEquals(200, lastOne.status(), lastOne.body());
         }
     }

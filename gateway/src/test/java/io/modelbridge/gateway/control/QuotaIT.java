@@ -313,6 +313,7 @@ class QuotaIT {
      */
     @Test
     void theNextRequestOnAnotherConnectionFindsTheAnsweredOneSettled() throws Exception {
+        String lastEvent = "data: [DONE]"; // a client acts on a stream once it has this
         alias(gw, "back-to-back", "quota-sim", 0, 1);
         gw.admin("PUT", "/prices/back-to-back", "{\"input_per_1k\":0.5,\"output_per_1k\":1.5}");
         String key = userWithQuota("back-to-back", new BigDecimal(5));
@@ -324,11 +325,11 @@ class QuotaIT {
             for (int i = 1; i <= 60; i++) {
                 RawHttp.Connection next = connections[i % 2];
                 next.prepare("/v1/chat/completions", key, chat("back-to-back", "hello", i % 4 < 2));
-                RawHttp.Reply answered = connections[(i - 1) % 2].read();
+                RawHttp.Reply answered = connections[(i - 1) % 2].read(lastEvent);
                 next.complete();
                 assertEquals(200, answered.status(), "request " + (i - 1) + ": " + answered.body());
             }
-            RawHttp.Reply lastOne = connections[60 % 2].read();
+            RawHttp.Reply lastOne = connections[60 % 2].read(lastEvent);
             assertEquals(200, lastOne.status(), lastOne.body());
         }
     }

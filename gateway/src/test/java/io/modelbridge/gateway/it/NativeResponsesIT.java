@@ -150,6 +150,8 @@ class NativeResponsesIT {
         assertEquals(NativeResponsesUpstream.INPUT, row.get("prompt_tokens").asInt(), row.toString());
         assertEquals(NativeResponsesUpstream.OUTPUT, row.get("completion_tokens").asInt(), row.toString());
         assertEquals("openai-responses", row.get("dialect").asText(), row.toString());
+        assertEquals("up", row.get("channel").asText(), "settled before the last event, with its target: " + row);
+        assertEquals(200, row.get("status").asInt(), row.toString());
     }
 
     @Test
@@ -270,6 +272,46 @@ class NativeResponsesIT {
         assertEquals(200, res.statusCode());
         List<JsonNode> events = SseEvent.parseTyped(res.body()).stream().map(SseEvent::data).toList();
         return events;
+    }
+
+    /**
+     * A relayed native stream's last event (response.completed) comes from the upstream, not from the gateway: the
+     * request is settled before it goes out, so a client sending its next request on another connection the moment
+     * it has that event finds its reservation back. Without max_output_tokens each request reserves the whole
+     * balance here, and the upstream ends its streams 200 ms after their last event. Streams and whole answers
+     * alternate; each request's last byte waits for the answer before it.
+     */
+    @Test
+    void theNextRequestOnAnotherConnectionFindsTheRelayedStreamSettled() throws Exception {
+        String lastEvent = "event: response.completed"; // a client acts on a stream once it has this
+        alias("native-priced", "up", "gpt-4.1");
+        gateway.admin("PUT", "/prices/native-priced", "{\"input_per_1k\":0.5,\"output_per_1k\":1.5}");
+        gateway.admin("POST", "/users", JSON.createObjectNode().put("name", "native-budget").put("quota", 5));
+        String budget = gateway.admin("POST", "/keys", JSON.createObjectNode().put("user", "native-budget"))
+                .get("key").asText();
+        upstream.endStreamsAfter(200);
+        try (RawHttp.Connection first = RawHttp.Connection.open(gateway.api());
+             RawHttp.Connection second = RawHttp.Connection.open(gateway.api())) {
+            RawHttp.Connection[] connections = {first, second};
+            connections[0].prepare("/v1/responses", budget, responsesBody(true));
+            connections[0].complete();
+            for (int i = 1; i <= 20; i++) {
+                RawHttp.Connection next = connections[i % 2];
+                next.prepare("/v1/responses", budget, responsesBody(i % 4 != 2));
+                RawHttp.Reply answered = connections[(i - 1) % 2].read(lastEvent);
+                next.complete();
+                assertEquals(200, answered.status(), "request " + (i - 1) + ": " + answered.body());
+            }
+            RawHttp.Reply lastOne = connections[20 % 2].read(lastEvent);
+            assertEquals(200, lastOne.status(), lastOne.body());
+        } finally {
+            upstream.endStreamsAfter(0);
+        }
+    }
+
+    private static String responsesBody(boolean stream) {
+        return JSON.createObjectNode().put("model", "native-priced").put("input", "hello").put("stream", stream)
+                .toString();
     }
 
     private static ObjectNode channel(String name, String baseUrl, String credential, String model) {

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An upstream that serves OpenAI's Responses API itself ({@code POST /v1/responses}, whole and streamed) on
  * 127.0.0.1, and records each body it got. Every answer says "native answer" and reports usage 11 in (3 cached), 7 out
- * (2 reasoning). {@link #failNext} makes the next requests fail with 503.
+ * (2 reasoning). {@link #failNext} makes the next requests fail with 503; {@link #endStreamsAfter} delays the end of
+ * streams.
  */
 final class NativeResponsesUpstream implements AutoCloseable {
     static final int INPUT = 11;
@@ -28,6 +29,7 @@ final class NativeResponsesUpstream implements AutoCloseable {
     private final List<JsonNode> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final AtomicInteger failures = new AtomicInteger();
+    private volatile long endAfterMillis;
 
     NativeResponsesUpstream() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -51,6 +53,11 @@ final class NativeResponsesUpstream implements AutoCloseable {
 
     void failNext(int count) {
         failures.set(count);
+    }
+
+    /** Streams end this long after their response.completed event (as an upstream behind a buffering proxy may). */
+    void endStreamsAfter(long millis) {
+        endAfterMillis = millis;
     }
 
     private void respond(HttpExchange exchange) throws IOException {
@@ -82,6 +89,13 @@ final class NativeResponsesUpstream implements AutoCloseable {
             }
             event(out, RunningGateway.JSON.createObjectNode().put("type", "response.completed")
                     .put("sequence_number", 3).set("response", response));
+            if (endAfterMillis > 0) {
+                try {
+                    Thread.sleep(endAfterMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 

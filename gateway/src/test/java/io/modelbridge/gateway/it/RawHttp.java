@@ -57,6 +57,8 @@ public final class RawHttp {
     public static final class Connection implements AutoCloseable {
         private final Socket socket;
         private byte[] last;
+        /** A streamed answer was read only up to an event: the rest is read before the next request. */
+        private boolean answerLeft;
 
         private Connection(Socket socket) {
             this.socket = socket;
@@ -76,6 +78,14 @@ public final class RawHttp {
 
         /** Writes a POST with a JSON body, all but its last byte, which {@link #complete} sends. */
         public void prepare(String path, String key, String body) {
+            if (answerLeft) {
+                try {
+                    readChunked(socket.getInputStream(), null);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                answerLeft = false;
+            }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             String head = "POST " + path + " HTTP/1.1\r\nHost: " + socket.getInetAddress().getHostAddress()
                     + "\r\nContent-Type: application/json\r\nAuthorization: Bearer " + key
@@ -92,9 +102,16 @@ public final class RawHttp {
             write(last);
         }
 
-        public Reply read() {
+        /**
+         * Reads an answer; a streamed one only up to the event that holds {@code until}, as a client acting on a
+         * stream's last event at once would (the rest is read before the next request on this connection).
+         */
+        public Reply read(String until) {
             try {
-                return RawHttp.read(socket.getInputStream());
+                Reply reply = RawHttp.read(socket.getInputStream(), until);
+                answerLeft = "chunked".equalsIgnoreCase(reply.headers().get("transfer-encoding"))
+                        && reply.body().contains(until);
+                return reply;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -117,6 +134,11 @@ public final class RawHttp {
 
     /** Reads one response, framed by Content-Length or chunked encoding (the server may keep the socket open). */
     private static Reply read(InputStream in) throws IOException {
+        return read(in, null);
+    }
+
+    /** As {@link #read(InputStream)}, but a chunked body only up to the chunk that holds {@code until}, if not null. */
+    private static Reply read(InputStream in, String until) throws IOException {
         String head = readHead(in);
         if (!head.startsWith("HTTP/1.1 ")) {
             return new Reply(-1, Map.of(), head, head);
@@ -132,7 +154,7 @@ public final class RawHttp {
         }
         byte[] body;
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-            body = readChunked(in);
+            body = readChunked(in, until);
         } else if (headers.containsKey("content-length")) {
             body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
         } else {
@@ -154,7 +176,7 @@ public final class RawHttp {
         return text.endsWith("\r\n\r\n") ? text.substring(0, text.length() - 4) : text;
     }
 
-    private static byte[] readChunked(InputStream in) throws IOException {
+    private static byte[] readChunked(InputStream in, String until) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         while (true) {
             String sizeLine = readLine(in);
@@ -165,6 +187,9 @@ public final class RawHttp {
             }
             body.writeBytes(in.readNBytes(size));
             readLine(in);
+            if (until != null && body.toString(StandardCharsets.UTF_8).contains(until)) {
+                return body.toByteArray();
+            }
         }
     }
 
