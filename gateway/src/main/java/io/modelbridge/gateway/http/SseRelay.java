@@ -45,7 +45,8 @@ final class SseRelay implements Consumer<ChatChunk> {
     private volatile boolean answered;
     private ServingTarget servedBy;
     private OutputStream out;
-    private Runnable beforeLastPassed;
+    /** Runs just before the answer's end goes out ({@link #finish}, {@link #beforeLastPassedEvent}); null once it ran. */
+    private Runnable beforeEnd;
 
     SseRelay(ServerResponse res, StreamEncoder encoder, StreamTally tally, TargetHeaders targetHeaders) {
         this.res = res;
@@ -101,11 +102,8 @@ final class SseRelay implements Consumer<ChatChunk> {
         }
         lock.lock();
         try {
-            if (last && beforeLastPassed != null) {
-                markAnswered();
-                Runnable hook = beforeLastPassed;
-                beforeLastPassed = null;
-                hook.run();
+            if (last) {
+                runBeforeEnd(true);
             }
             answer(event);
         } finally {
@@ -118,7 +116,20 @@ final class SseRelay implements Consumer<ChatChunk> {
      * by then): such an event comes from the upstream, which may end its stream some time after it.
      */
     void beforeLastPassedEvent(Runnable hook) {
-        beforeLastPassed = hook;
+        beforeEnd = hook;
+    }
+
+    /** Runs the hook before the end, if one is waiting; the stream counts as answered first if an event follows. */
+    private void runBeforeEnd(boolean eventFollows) {
+        Runnable hook = beforeEnd;
+        if (hook == null) {
+            return;
+        }
+        beforeEnd = null;
+        if (eventFollows) {
+            markAnswered();
+        }
+        hook.run();
     }
 
     /** The target of the attempt now relayed, if one began. */
@@ -184,18 +195,12 @@ final class SseRelay implements Consumer<ChatChunk> {
         lock.lock();
         try {
             pingsOver = true;
-            Runnable[] pending = {beforeEnd};
+            this.beforeEnd = beforeEnd; // in place of a passed event's hook, run or not
             encoder.end(usage, event -> {
-                if (pending[0] != null) {
-                    markAnswered();
-                    pending[0].run();
-                    pending[0] = null;
-                }
+                runBeforeEnd(true);
                 answer(event);
             });
-            if (pending[0] != null) {
-                pending[0].run();
-            }
+            runBeforeEnd(false);
             close();
         } finally {
             lock.unlock();

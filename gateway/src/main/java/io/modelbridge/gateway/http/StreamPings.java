@@ -10,8 +10,8 @@ import java.time.Duration;
  *
  * <p>Like the call watchdog, watched streams sit in one {@link SweptSet} swept every {@link #SWEEP_MILLIS} ms (it
  * sleeps while the set is empty), each looked at when its next ping may be due: a stream costs an insert and a
- * removal, no thread and no timer task. A due ping is written on a virtual thread of its own, so a client that does not read blocks only its
- * own stream, never the sweep.
+ * removal, no thread and no timer task. A due ping is written on a virtual thread of its own, so a client that does
+ * not read blocks only its own stream, never the sweep.
  */
 final class StreamPings {
     static final long SWEEP_MILLIS = 100;

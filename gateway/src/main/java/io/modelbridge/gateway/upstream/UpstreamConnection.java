@@ -124,8 +124,8 @@ final class UpstreamConnection {
 
     /**
      * By the sweeper: ends the waiting read if it has waited past its timeout ({@link SweptSet#DONE}); else the
-     * nanoseconds until it may have. A read that ended meanwhile leaves the set by itself (never removed here: a next
-     * read may have joined it again).
+     * nanoseconds until it may have. A read that ended meanwhile leaves the set by itself, and a next read joins it
+     * anew (DONE takes out only the place of the read it was returned for).
      */
     long endReadIfLate(long now) {
         long since = readSince.get();

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.gateway.it.ApiCalls;
-import io.modelbridge.gateway.it.RawHttp;
+import io.modelbridge.gateway.it.BackToBack;
 import io.modelbridge.gateway.it.RunningGateway;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.net.http.HttpResponse;
@@ -203,24 +203,10 @@ class KeysAndLimitsIT {
      * back until the answer before it is read, streams and whole answers alternating.
      */
     @Test
-    void theNextRequestOnAnotherConnectionFindsTheAnsweredOnesUnusedTokensBack() throws Exception {
-        String lastEvent = "data: [DONE]"; // a client acts on a stream once it has this
+    void theNextRequestOnAnotherConnectionFindsTheAnsweredOnesUnusedTokensBack() {
         String secret = key("tokens-back", JSON.createObjectNode().put("tpm", 10_000)).get("key").asText();
-        try (RawHttp.Connection first = RawHttp.Connection.open(gw.api());
-             RawHttp.Connection second = RawHttp.Connection.open(gw.api())) {
-            RawHttp.Connection[] connections = {first, second};
-            connections[0].prepare("/v1/chat/completions", secret, withMaxTokens(false));
-            connections[0].complete();
-            for (int i = 1; i <= 40; i++) {
-                RawHttp.Connection next = connections[i % 2];
-                next.prepare("/v1/chat/completions", secret, withMaxTokens(i % 4 < 2));
-                RawHttp.Reply answered = connections[(i - 1) % 2].read(lastEvent);
-                next.complete();
-                assertEquals(200, answered.status(), "request " + (i - 1) + ": " + answered.body());
-            }
-            RawHttp.Reply lastOne = connections[40 % 2].read(lastEvent);
-            assertEquals(200, lastOne.status(), lastOne.body());
-        }
+        BackToBack.answeredInTurn(gw.api(), "/v1/chat/completions", secret, 41, i -> withMaxTokens(i % 4 < 2),
+                "data: [DONE]");
     }
 
     /** A request whose estimate takes 6,000 of the key's 10,000 tokens a minute; its answer uses a few. */

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.gateway.it.ApiCalls;
-import io.modelbridge.gateway.it.RawHttp;
+import io.modelbridge.gateway.it.BackToBack;
 import io.modelbridge.gateway.it.RunningGateway;
 import io.modelbridge.gateway.usage.TokenCounter;
 import io.modelbridge.spi.ChatRequest;
@@ -312,25 +312,11 @@ class QuotaIT {
      * request's last byte is held back until the answer before it is read, streams and plain answers alternating.
      */
     @Test
-    void theNextRequestOnAnotherConnectionFindsTheAnsweredOneSettled() throws Exception {
-        String lastEvent = "data: [DONE]"; // a client acts on a stream once it has this
+    void theNextRequestOnAnotherConnectionFindsTheAnsweredOneSettled() {
         alias(gw, "back-to-back", "quota-sim", 0, 1);
         gw.admin("PUT", "/prices/back-to-back", "{\"input_per_1k\":0.5,\"output_per_1k\":1.5}");
         String key = userWithQuota("back-to-back", new BigDecimal(5));
-        try (RawHttp.Connection first = RawHttp.Connection.open(gw.api());
-             RawHttp.Connection second = RawHttp.Connection.open(gw.api())) {
-            RawHttp.Connection[] connections = {first, second};
-            connections[0].prepare("/v1/chat/completions", key, chat("back-to-back", "hello", false));
-            connections[0].complete();
-            for (int i = 1; i <= 60; i++) {
-                RawHttp.Connection next = connections[i % 2];
-                next.prepare("/v1/chat/completions", key, chat("back-to-back", "hello", i % 4 < 2));
-                RawHttp.Reply answered = connections[(i - 1) % 2].read(lastEvent);
-                next.complete();
-                assertEquals(200, answered.status(), "request " + (i - 1) + ": " + answered.body());
-            }
-            RawHttp.Reply lastOne = connections[60 % 2].read(lastEvent);
-            assertEquals(200, lastOne.status(), lastOne.body());
-        }
+        BackToBack.answeredInTurn(gw.api(), "/v1/chat/completions", key, 61,
+                i -> chat("back-to-back", "hello", i % 4 < 2), "data: [DONE]");
     }
 }

@@ -282,28 +282,16 @@ class NativeResponsesIT {
      * alternate; each request's last byte waits for the answer before it.
      */
     @Test
-    void theNextRequestOnAnotherConnectionFindsTheRelayedStreamSettled() throws Exception {
-        String lastEvent = "event: response.completed"; // a client acts on a stream once it has this
+    void theNextRequestOnAnotherConnectionFindsTheRelayedStreamSettled() {
         alias("native-priced", "up", "gpt-4.1");
         gateway.admin("PUT", "/prices/native-priced", "{\"input_per_1k\":0.5,\"output_per_1k\":1.5}");
         gateway.admin("POST", "/users", JSON.createObjectNode().put("name", "native-budget").put("quota", 5));
         String budget = gateway.admin("POST", "/keys", JSON.createObjectNode().put("user", "native-budget"))
                 .get("key").asText();
         upstream.endStreamsAfter(200);
-        try (RawHttp.Connection first = RawHttp.Connection.open(gateway.api());
-             RawHttp.Connection second = RawHttp.Connection.open(gateway.api())) {
-            RawHttp.Connection[] connections = {first, second};
-            connections[0].prepare("/v1/responses", budget, responsesBody(true));
-            connections[0].complete();
-            for (int i = 1; i <= 20; i++) {
-                RawHttp.Connection next = connections[i % 2];
-                next.prepare("/v1/responses", budget, responsesBody(i % 4 != 2));
-                RawHttp.Reply answered = connections[(i - 1) % 2].read(lastEvent);
-                next.complete();
-                assertEquals(200, answered.status(), "request " + (i - 1) + ": " + answered.body());
-            }
-            RawHttp.Reply lastOne = connections[20 % 2].read(lastEvent);
-            assertEquals(200, lastOne.status(), lastOne.body());
+        try {
+            BackToBack.answeredInTurn(gateway.api(), "/v1/responses", budget, 21, i -> responsesBody(i % 4 != 2),
+                    "event: response.completed");
         } finally {
             upstream.endStreamsAfter(0);
         }
