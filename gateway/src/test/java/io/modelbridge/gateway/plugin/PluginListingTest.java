@@ -49,9 +49,21 @@ class PluginListingTest {
     @TempDir
     Path folder;
 
+    private Path jar;
+
     @BeforeEach
-    void watchTheLog() {
+    void watchTheLog() throws Exception {
         hostLog.addHandler(readTheListing);
+        jar = folder.resolve("modelbridge-plugin-openai.jar");
+        Files.copy(PluginJars.openAiJar(), jar);
+    }
+
+    /** A host that loaded openai 1.0.0 from {@link #jar}, the one the log handler reads. */
+    private PluginHost started() {
+        PluginHost plugins = new PluginHost(folder, PluginConfig.defaults());
+        plugins.loadAll();
+        host = plugins;
+        return plugins;
     }
 
     @AfterEach
@@ -61,11 +73,7 @@ class PluginListingTest {
 
     @Test
     void aReplacedVersionWithARequestOnItIsListedUnloadingFromTheMomentTheNewOneIsListed() throws Exception {
-        Path jar = folder.resolve("modelbridge-plugin-openai.jar");
-        Files.copy(PluginJars.openAiJar(), jar);
-        try (PluginHost plugins = new PluginHost(folder, PluginConfig.defaults())) {
-            plugins.loadAll();
-            host = plugins;
+        try (PluginHost plugins = started()) {
             try (AdapterLease inFlight = plugins.acquire("openai").orElseThrow()) {
                 PluginJars.openAiVersion("1.0.1", jar);
                 plugins.sync();
@@ -80,11 +88,7 @@ class PluginListingTest {
 
     @Test
     void aRemovedVersionWithARequestOnItIsListedUnloadingFromTheMomentItIsRemoved() throws Exception {
-        Path jar = folder.resolve("modelbridge-plugin-openai.jar");
-        Files.copy(PluginJars.openAiJar(), jar);
-        try (PluginHost plugins = new PluginHost(folder, PluginConfig.defaults())) {
-            plugins.loadAll();
-            host = plugins;
+        try (PluginHost plugins = started()) {
             try (AdapterLease inFlight = plugins.acquire("openai").orElseThrow()) {
                 Files.delete(jar);
                 plugins.sync();
