@@ -97,8 +97,7 @@ public final class QuotaLeaseRepository {
      */
     public int markCaughtUp(String instanceId, Instant through) {
         OffsetDateTime at = Sql.at(through);
-        Condition pastClose = DSL.condition("{0} + cast({1} as double precision) * interval '1 second' <= {2}",
-                QUOTA_LEASES.CLOSED_AT, DSL.val(UsageRetention.LATE_ROWS.toSeconds()), DSL.val(at));
+        Condition pastClose = Sql.plus(QUOTA_LEASES.CLOSED_AT, UsageRetention.LATE_ROWS).le(at);
         return dsl.update(QUOTA_LEASES).set(QUOTA_LEASES.CAUGHT_UP_THROUGH, at)
                 .set(QUOTA_LEASES.CAUGHT_UP, DSL.field(QUOTA_LEASES.CLOSED_AT.isNotNull().and(pastClose)))
                 .where(QUOTA_LEASES.INSTANCE_ID.eq(instanceId)).and(QUOTA_LEASES.CAUGHT_UP.isFalse())
@@ -131,8 +130,7 @@ public final class QuotaLeaseRepository {
     public List<Long> expiredLeases(Duration ttl) {
         return dsl.select(QUOTA_LEASES.ID).from(QUOTA_LEASES)
                 .where(QUOTA_LEASES.CLOSED_AT.isNull())
-                .and(DSL.condition("{0} < now() - cast({1} as double precision) * interval '1 millisecond'",
-                        QUOTA_LEASES.RENEWED_AT, DSL.val(ttl.toMillis())))
+                .and(QUOTA_LEASES.RENEWED_AT.lt(Sql.plus(DSL.currentOffsetDateTime(), ttl.negated())))
                 .fetch(QUOTA_LEASES.ID);
     }
 

@@ -13,7 +13,6 @@ import java.util.TreeSet;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record2;
-import org.jooq.impl.DSL;
 
 /**
  * Deletes usage rows past the retention (MB_USAGE_RETENTION_DAYS), a bounded batch per transaction, without changing
@@ -42,8 +41,8 @@ public final class UsageRetention {
     public int prune(Instant cutoff) {
         return dsl.transactionResult(tx -> {
             DSLContext t = tx.dsl();
-            Condition writtenForGood = DSL.condition("{0} < {1} - cast({2} as double precision) * interval '1 second'",
-                    USAGE_LOG.CREATED_AT, QUOTA_LEASES.CAUGHT_UP_THROUGH, DSL.val(LATE_ROWS.toSeconds()));
+            Condition writtenForGood =
+                    USAGE_LOG.CREATED_AT.lt(Sql.plus(QUOTA_LEASES.CAUGHT_UP_THROUGH, LATE_ROWS.negated()));
             List<Record2<String, Long>> doomed = t.select(USAGE_LOG.REQUEST_ID, USAGE_LOG.LEASE_ID).from(USAGE_LOG)
                     .leftJoin(QUOTA_LEASES).on(QUOTA_LEASES.ID.eq(USAGE_LOG.LEASE_ID))
                     .where(USAGE_LOG.CREATED_AT.lt(Sql.at(cutoff)))
