@@ -29,33 +29,47 @@ import org.slf4j.LoggerFactory;
  * disk) are held in memory and count in the backlog, so reservations stop at {@code capacity} rather than answers
  * going unbilled; the file is tried again for them every second, and the database takes them once it answers. A
  * replay never doubles a row (usage rows are unique by request id) nor a charge (a lease's charges are computed from
- * its rows). {@link #close()} writes or spills everything still queued.
+ * its rows). {@link #close()} writes or spills everything still queued. Every row is also in the
+ * {@link UsageJournal} from {@link #record} until the database or the spill file has it, so a kill -9 loses none: the
+ * next start queues them again.
  */
 public final class UsageRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsageRecorder.class);
     private static final int BATCH = 500;
     /**
      * How long the oldest queued row may wait for others to join its batch: one commit per ~50 ms instead of one per
-     * write (a faster write would otherwise only mean more, smaller commits). Also the most the write-behind window
-     * grows by: a kill -9 loses at most the rows of this window and of the write under way, uncharged.
+     * write (a faster write would otherwise only mean more, smaller commits). A kill -9 then finds the rows of
+     * this window and of the write under way only in the journal.
      */
     static final Duration GATHER = Duration.ofMillis(50);
     /** The spill file's bound: about 0.5 KB a row, so at most ~500 MB of disk. */
     public static final int MAX_SPILLED = 1_000_000;
     private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
 
-    /** A queued row, or (row null) a lease to close; {@code at}: when it was queued (System.nanoTime). */
-    private record Item(UsageRow row, long closeLease, long at) {}
+    /**
+     * A queued row, or (row null) a lease to close; {@code at}: when it was queued (System.nanoTime);
+     * {@code journaled}: the journal segment holding the row until it is in the database or the spill file (null:
+     * not journaled).
+     */
+    private record Item(UsageRow row, long closeLease, long at, UsageJournal.Segment journaled) {
+        /** The row is in the database or the spill file: the journal may let go of it. */
+        void release() {
+            if (journaled != null) {
+                journaled.release();
+            }
+        }
+    }
 
     private final UsageRepository repository;
     private final QuotaLeaseRepository leases;
     private final int capacity;
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
     private final SpillFile<UsageRow> spill;
+    private final UsageJournal journal;
     /** Lease closes that failed, in order, behind the rows in the spill file; the writer thread's only. */
     private final List<Long> pendingCloses = new ArrayList<>();
     /** Rows neither the database nor the spill file took (a full disk); the writer thread's only. */
-    private final List<UsageRow> held = new ArrayList<>();
+    private final List<Item> held = new ArrayList<>();
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
     private final RateLimitedLog spillFailures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
     private final RateLimitedLog drops = new RateLimitedLog(LOG, Duration.ofSeconds(30));
@@ -76,6 +90,10 @@ public final class UsageRecorder implements AutoCloseable {
         this.capacity = capacity;
         this.spill = new SpillFile<>(spillFile, SpillFile.mapper(), UsageRow.class, MAX_SPILLED);
         this.keptSince = System.nanoTime(); // rows left by the previous run count from this start
+        this.journal = new UsageJournal(spillFile.resolveSibling("usage-journal"));
+        for (UsageJournal.Segment segment : journal.leftOver()) {
+            segment.rows().forEach(row -> queue.add(new Item(row, 0, keptSince, segment)));
+        }
         this.writer = Thread.ofPlatform().daemon().name("usage-writer").start(this::run);
     }
 
@@ -86,12 +104,12 @@ public final class UsageRecorder implements AutoCloseable {
                     queue.size(), row.requestId(), n);
             return;
         }
-        queue.add(new Item(row, 0, System.nanoTime()));
+        queue.add(new Item(row, 0, System.nanoTime(), journal.append(row)));
     }
 
     /** Closes the lease once every row queued before is written. */
     public void closeLease(long leaseId) {
-        queue.add(new Item(null, leaseId, System.nanoTime()));
+        queue.add(new Item(null, leaseId, System.nanoTime(), null));
     }
 
     /** Room for the row of one more priced request: false once the backlog reaches the queue's capacity. */
@@ -219,18 +237,24 @@ public final class UsageRecorder implements AutoCloseable {
 
     /** Writes each run of rows in one batch and closes leases between runs, in queue order; written items leave. */
     private void write(List<Item> items) {
-        RowsThenCloses.write(items, Item::row, repository::insert, item -> leases.close(item.closeLease()));
+        List<Item> taken = List.copyOf(items);
+        try {
+            RowsThenCloses.write(items, Item::row, repository::insert, item -> leases.close(item.closeLease()));
+        } finally {
+            taken.subList(0, taken.size() - items.size()).forEach(Item::release);
+        }
     }
 
     /** Writes the spill file and the rows held in memory (idempotently), empties both, then the lease closes. */
     private boolean replay() {
         List<UsageRow> rows = spill.read();
-        rows.addAll(held);
+        held.forEach(item -> rows.add(item.row()));
         try {
             for (int i = 0; i < rows.size(); i += BATCH) {
                 repository.insert(rows.subList(i, Math.min(rows.size(), i + BATCH)));
             }
             spill.clear();
+            held.forEach(Item::release);
             held.clear();
             heldCount = 0;
             if (!rows.isEmpty()) {
@@ -273,10 +297,10 @@ public final class UsageRecorder implements AutoCloseable {
         if (!kept()) {
             keptSince = items.getFirst().at();
         }
-        List<UsageRow> rows = new ArrayList<>();
+        List<Item> rows = new ArrayList<>();
         for (Item item : items) {
             if (item.row() != null) {
-                rows.add(item.row());
+                rows.add(item);
             } else {
                 pendingCloses.add(item.closeLease());
             }
@@ -284,7 +308,8 @@ public final class UsageRecorder implements AutoCloseable {
         pending = pendingCloses.size();
         if (held.isEmpty() && spill.hasRoom(rows.size())) {
             try {
-                spill.append(rows);
+                spill.append(rows.stream().map(Item::row).toList());
+                rows.forEach(Item::release);
                 return;
             } catch (RuntimeException e) {
                 spillFailures.warn("Could not keep {} usage rows in {} ({}); holding them in memory until the file "
@@ -299,12 +324,12 @@ public final class UsageRecorder implements AutoCloseable {
      * Keeps rows in memory. Past {@code capacity} rows only rows without a charge are dropped, newest first, as
      * {@link #record} drops them: a charged row's reservation was refused before the backlog got there.
      */
-    private void hold(List<UsageRow> rows) {
+    private void hold(List<Item> rows) {
         held.addAll(rows);
         int over = held.size() - capacity;
         for (int i = held.size() - 1; i >= 0 && over > 0; i--) {
-            if (held.get(i).leaseId() == null) {
-                held.remove(i);
+            if (held.get(i).row().leaseId() == null) {
+                held.remove(i).release();
                 over--;
                 drops.warn("Usage rows held in memory past {}: dropping rows without a charge ({} dropped so far)",
                         capacity, dropped.incrementAndGet());
@@ -319,7 +344,8 @@ public final class UsageRecorder implements AutoCloseable {
             return;
         }
         try {
-            spill.append(held);
+            spill.append(held.stream().map(Item::row).toList());
+            held.forEach(Item::release);
             held.clear();
             heldCount = 0;
         } catch (RuntimeException e) {
@@ -344,9 +370,11 @@ public final class UsageRecorder implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        journal.close();
         int lost = queue.size() + writing + heldCount;
         if (lost > 0) {
-            LOG.error("{} usage rows could not be written or kept before shutdown", lost);
+            LOG.error("{} usage rows could not be written or kept before shutdown; those in the journal {} are "
+                    + "written at the next start", lost, journal.folder());
         }
         if (pending > 0) {
             LOG.warn("{} quota lease(s) could not be closed; the next start closes them", pending);

@@ -18,9 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -122,6 +125,31 @@ class UsageRecorderTest {
         int written = db.dsl().fetchOne("select count(*) from usage_log where request_id like ?", prefix + "%")
                 .get(0, Integer.class);
         assertEquals(100, written, "every charged row is in the usage log");
+    }
+
+    @Test
+    void rowsAKilledRunLeftInItsJournalAreWrittenOnceByTheNextStartWhichThenDeletesThem() throws Exception {
+        Path spillFile = dir.resolve("killed/usage.jsonl");
+        Path journalFolder = spillFile.resolveSibling("usage-journal");
+        String prefix = "killed-";
+        UsageJournal killed = new UsageJournal(journalFolder); // never closed: the process was killed
+        List<UsageRow> rows = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            rows.add(row(prefix + i));
+            killed.append(rows.getLast());
+        }
+        new UsageRepository(db.dsl()).insert(rows.subList(0, 4)); // written just before the kill
+
+        try (UsageRecorder next = new UsageRecorder(new UsageRepository(db.dsl()),
+                new QuotaLeaseRepository(db.dsl()), 1_000, spillFile)) {
+            awaitTrue(() -> next.backlog() == 0, () -> "the journal's rows written: " + next.backlog());
+        }
+        int written = db.dsl().fetchOne("select count(*) from usage_log where request_id like ?", prefix + "%")
+                .get(0, Integer.class);
+        assertEquals(10, written, "each of the journal's rows once");
+        try (Stream<Path> left = Files.list(journalFolder)) {
+            assertEquals(List.of(), left.toList(), "the journal is empty after a clean stop");
+        }
     }
 
     /** The test database, or none while {@code down}: a connection refused as when PostgreSQL is unreachable. */

@@ -1,0 +1,312 @@
+package io.modelbridge.gateway.usage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelbridge.db.repo.UsageRow;
+import io.modelbridge.gateway.spill.RateLimitedLog;
+import io.modelbridge.gateway.spill.SpillFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Usage rows on local disk from the moment they are recorded (a request is settled before its answer goes out) until
+ * the database or the spill file holds them, so a killed gateway (kill -9, the kernel's out-of-memory killer) loses
+ * no answered request's row: the next start of the same data folder queues the rows its journal holds again
+ * ({@link #leftOver}); the usage log skips a request id it has, so a row written just before the kill is not doubled.
+ *
+ * <p>Rows go into memory-mapped segment files. An append takes no lock and makes no system call: a range taken from the
+ * current segment with {@code getAndAdd}, then a copy into the mapping (disjoint ranges, so threads do not meet).
+ * What reached the mapping is in the kernel's page cache, which outlives the process; a power cut can still lose it
+ * (an fsync per request would cost more than the request). Segments are filled with zeros by real writes before they
+ * are mapped, never by setting the file's length: a store into a sparse mapping that the disk cannot back is a
+ * SIGBUS, which ends the JVM. A segment is deleted once it is full and every row in it was released.
+ *
+ * <p>A record is a newline and the row as JSON (which holds no raw newline nor NUL). A record cut off by the kill, or a
+ * range taken and never written, reads as a line that is not a JSON object (zeros are trimmed) and is skipped.
+ *
+ * <p>Where the folder cannot be written (a full disk, a read-only mount), rows are not journaled (logged; tried again
+ * once a second): they are as safe as before the journal, in the writer's queue and the spill file.
+ */
+final class UsageJournal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UsageJournal.class);
+    static final int SEGMENT_BYTES = 4 << 20;
+    /** A record longer than this is not journaled (a row is about 500 bytes; the headers that feed it are bounded). */
+    private static final int MAX_RECORD = 64 << 10;
+    private static final String SUFFIX = ".journal";
+    private static final byte NEWLINE = '\n';
+    private static final long RETRY_EVERY = Duration.ofSeconds(1).toNanos();
+
+    private final Path folder;
+    private final ObjectMapper json = SpillFile.mapper();
+    private final ReentrantLock rolling = new ReentrantLock();
+    private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
+    private final List<Segment> leftOver = new ArrayList<>();
+    private volatile Segment current;
+    private volatile boolean closed;
+    private long nextNumber;
+    private long retryAt;
+
+    /** Opens the journal in {@code folder}, reading what an earlier run left there ({@link #leftOver}). */
+    UsageJournal(Path folder) {
+        this.folder = folder;
+        try {
+            if (!Files.isDirectory(folder)) {
+                Files.createDirectories(folder.getParent());
+                Files.createDirectory(folder,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            readLeftOver();
+        } catch (IOException | RuntimeException e) {
+            failures.warn("Cannot use the usage journal {} ({}); usage rows are not journaled until it can be",
+                    folder, e.toString());
+        }
+    }
+
+    Path folder() {
+        return folder;
+    }
+
+    /**
+     * The rows an earlier run left, by segment: each segment is deleted once all its rows are released, as if
+     * appended by this run.
+     */
+    List<Segment> leftOver() {
+        return leftOver;
+    }
+
+    private void readLeftOver() throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*" + SUFFIX)) {
+            for (Path file : files) {
+                nextNumber = Math.max(nextNumber, number(file) + 1);
+                Segment segment = Segment.leftOver(file, read(file));
+                if (segment.rows.isEmpty()) {
+                    segment.seal();
+                } else {
+                    leftOver.add(segment);
+                }
+            }
+        }
+        int rows = leftOver.stream().mapToInt(s -> s.rows.size()).sum();
+        if (rows > 0) {
+            LOG.warn("{} usage rows were left in the journal {} by a run that did not stop cleanly; writing them",
+                    rows, folder);
+        }
+    }
+
+    private static long number(Path file) {
+        String name = file.getFileName().toString();
+        try {
+            return Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The rows of a segment file; records cut off or never written are skipped. */
+    private List<UsageRow> read(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        List<UsageRow> rows = new ArrayList<>();
+        int damaged = 0;
+        int start = 0;
+        while (start < bytes.length) {
+            int end = start;
+            while (end < bytes.length && bytes[end] != NEWLINE) {
+                end++;
+            }
+            int last = end;
+            while (last > start && bytes[last - 1] == 0) {
+                last--;
+            }
+            if (last > start) {
+                try {
+                    rows.add(json.readValue(bytes, start, last - start, UsageRow.class));
+                } catch (IOException e) {
+                    damaged++;
+                }
+            }
+            start = end + 1;
+        }
+        if (damaged > 0) {
+            LOG.warn("Skipped {} records of the usage journal {} cut off by a crash", damaged, file);
+        }
+        return rows;
+    }
+
+    /**
+     * Appends the row; returns the segment holding it, to {@link Segment#release} once the row is in the database or
+     * the spill file, or null when it could not be journaled.
+     */
+    Segment append(UsageRow row) {
+        byte[] record;
+        try {
+            record = json.writeValueAsBytes(row);
+        } catch (JsonProcessingException e) {
+            failures.warn("Cannot journal the usage row of request {} ({})", row.requestId(), e.getMessage());
+            return null;
+        }
+        if (record.length + 1 > MAX_RECORD) {
+            failures.warn("Not journaling the usage row of request {}: {} bytes", row.requestId(), record.length);
+            return null;
+        }
+        while (!closed) {
+            Segment segment = current;
+            if (segment == null) {
+                segment = roll(null);
+                if (segment == null) {
+                    return null;
+                }
+            }
+            if (segment.tryAppend(record)) {
+                return segment;
+            }
+            roll(segment);
+        }
+        return null;
+    }
+
+    /** Seals {@code full} (when it is still the current segment) and opens the next; null when none can be opened. */
+    private Segment roll(Segment full) {
+        rolling.lock();
+        try {
+            if (current != full || closed) {
+                return current;
+            }
+            if (full != null) {
+                full.seal();
+                current = null;
+            } else if (System.nanoTime() - retryAt < 0) {
+                return null;
+            }
+            try {
+                current = Segment.create(folder.resolve(String.format("%019d", nextNumber++) + SUFFIX));
+            } catch (IOException | RuntimeException e) {
+                retryAt = System.nanoTime() + RETRY_EVERY;
+                failures.warn("Cannot open a usage journal segment in {} ({}); usage rows are not journaled until "
+                        + "one opens", folder, e.toString());
+            }
+            return current;
+        } finally {
+            rolling.unlock();
+        }
+    }
+
+    /** No more appends; the current segment is deleted once its rows are released (at once when they are). */
+    @Override
+    public void close() {
+        rolling.lock();
+        try {
+            closed = true;
+            if (current != null) {
+                current.seal();
+                current = null;
+            }
+        } finally {
+            rolling.unlock();
+        }
+    }
+
+    /** One segment file: its records and how many of its rows are not yet elsewhere. */
+    static final class Segment {
+        private final Path file;
+        private final MappedByteBuffer map; // null: left by an earlier run, read only
+        private final List<UsageRow> rows; // left by an earlier run; empty for a segment of this run
+        private final AtomicLong end = new AtomicLong();
+        private final AtomicInteger unreleased = new AtomicInteger();
+        private final AtomicBoolean deleted = new AtomicBoolean();
+        private volatile boolean sealed;
+
+        private Segment(Path file, MappedByteBuffer map, List<UsageRow> rows) {
+            this.file = file;
+            this.map = map;
+            this.rows = rows;
+            this.unreleased.set(rows.size());
+        }
+
+        static Segment leftOver(Path file, List<UsageRow> rows) {
+            Segment segment = new Segment(file, null, rows);
+            segment.sealed = true;
+            return segment;
+        }
+
+        /** A new segment of {@link #SEGMENT_BYTES} zeros, written (not sparse), mapped. */
+        static Segment create(Path file) throws IOException {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE)) {
+                try {
+                    ByteBuffer zeros = ByteBuffer.allocate(64 << 10);
+                    for (long at = 0; at < SEGMENT_BYTES; at += zeros.capacity()) {
+                        zeros.clear();
+                        while (zeros.hasRemaining()) {
+                            channel.write(zeros, at + zeros.position());
+                        }
+                    }
+                    return new Segment(file, channel.map(FileChannel.MapMode.READ_WRITE, 0, SEGMENT_BYTES), List.of());
+                } catch (IOException | RuntimeException e) {
+                    Files.deleteIfExists(file);
+                    throw e;
+                }
+            }
+        }
+
+        /** The rows an earlier run left in it. */
+        List<UsageRow> rows() {
+            return rows;
+        }
+
+        /** Copies the record in, when it fits; counts its row as unreleased. */
+        private boolean tryAppend(byte[] record) {
+            unreleased.incrementAndGet(); // before the range: a seal meanwhile must not delete the file under it
+            long at = end.getAndAdd(record.length + 1L);
+            if (at + record.length + 1 > SEGMENT_BYTES) {
+                release();
+                return false;
+            }
+            map.put((int) at, NEWLINE);
+            map.put((int) at + 1, record);
+            return true;
+        }
+
+        /** One of its rows is in the database or the spill file. */
+        void release() {
+            if (unreleased.decrementAndGet() == 0 && sealed) {
+                delete();
+            }
+        }
+
+        /** No more appends: every later range falls past the end. */
+        private void seal() {
+            end.getAndAdd(SEGMENT_BYTES);
+            sealed = true;
+            if (unreleased.get() == 0) {
+                delete();
+            }
+        }
+
+        private void delete() {
+            if (deleted.compareAndSet(false, true)) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    LOG.warn("Cannot delete the written usage journal segment {} ({}); its rows would be written "
+                            + "again, skipped as known, at the next start", file, e.toString());
+                }
+            }
+        }
+    }
+}

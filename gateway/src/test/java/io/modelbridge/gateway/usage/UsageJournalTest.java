@@ -1,0 +1,174 @@
+package io.modelbridge.gateway.usage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelbridge.db.repo.UsageRow;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The usage journal on a real folder: what a run appended and did not release is read back by the next (a run
+ * "killed" here is a journal never closed: its mappings and files are what a killed process leaves), records cut off
+ * are skipped, and segments go once their rows are released.
+ */
+class UsageJournalTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void rowsAppendedAndNotReleasedAreReadBackByTheNextRunWithTheirFields() {
+        Path folder = dir.resolve("journal");
+        UsageJournal killed = new UsageJournal(folder);
+        UsageRow first = row("req-1", 7L);
+        UsageRow second = new UsageRow("req-2", Instant.parse("2026-12-07T10:00:00.123456Z"), 3L, 4L, "gpt", "ch",
+                "openai", "gpt-4o", true, 10, 20, 5, 2, true, new BigDecimal("0.000123"), 42, 7, 200, null,
+                "client \"id\"\n with a newline", null, "anthropic-messages");
+        assertNotNull(killed.append(first));
+        assertNotNull(killed.append(second));
+        // not closed: the process ended here
+
+        List<UsageRow> read = rows(new UsageJournal(folder));
+        assertEquals(List.of(first, second), read);
+    }
+
+    @Test
+    void aSegmentIsDeletedOnceFullOrClosedAndEveryRowInItReleased() throws IOException {
+        Path folder = dir.resolve("journal");
+        UsageJournal journal = new UsageJournal(folder);
+        List<UsageJournal.Segment> held = new ArrayList<>();
+        int rows = 0;
+        while (segments(folder) < 3) { // about 10,000 rows a segment
+            held.add(journal.append(row("fill-" + rows++, null)));
+        }
+        assertEquals(3, held.stream().distinct().count());
+        held.forEach(UsageJournal.Segment::release);
+        assertEquals(1, segments(folder), "the two full segments went once released; the current stays");
+
+        UsageJournal.Segment last = journal.append(row("last", null));
+        journal.close();
+        assertEquals(1, segments(folder), "closed, with a row not released");
+        last.release();
+        assertEquals(0, segments(folder));
+        assertNull(journal.append(row("after-close", null)));
+    }
+
+    @Test
+    void aLeftOverSegmentIsDeletedOnceTheNextRunReleasedItsRows() throws IOException {
+        Path folder = dir.resolve("journal");
+        UsageJournal killed = new UsageJournal(folder);
+        killed.append(row("a", 1L));
+        killed.append(row("b", 1L));
+        UsageJournal next = new UsageJournal(folder);
+        UsageJournal.Segment left = next.leftOver().getFirst();
+        left.release();
+        assertEquals(1, segments(folder));
+        left.release();
+        assertEquals(0, segments(folder));
+    }
+
+    @Test
+    void recordsCutOffOrNeverWrittenAreSkippedAndTheOthersRead() throws IOException {
+        Path folder = dir.resolve("journal");
+        UsageJournal killed = new UsageJournal(folder);
+        killed.append(row("before", null));
+        Path segment = onlySegment(folder);
+        byte[] bytes = Files.readAllBytes(segment);
+        int end = endOfRecords(bytes);
+        byte[] whole = ("\n" + json(row("after", null))).getBytes(StandardCharsets.UTF_8);
+        byte[] cut = ("\n" + json(row("cut", null))).substring(0, 60).getBytes(StandardCharsets.UTF_8);
+        // a record cut off by the kill, a range taken and never written (zeros), then a whole record
+        System.arraycopy(cut, 0, bytes, end, cut.length);
+        System.arraycopy(whole, 0, bytes, end + cut.length + 100, whole.length);
+        Files.write(segment, bytes);
+
+        List<String> ids = rows(new UsageJournal(folder)).stream().map(UsageRow::requestId).toList();
+        assertEquals(List.of("before", "after"), ids);
+    }
+
+    @Test
+    void rowsAppendedFromManyThreadsAreAllReadBack() throws Exception {
+        Path folder = dir.resolve("journal");
+        UsageJournal killed = new UsageJournal(folder);
+        ConcurrentLinkedQueue<String> appended = new ConcurrentLinkedQueue<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            int thread = t;
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 2_000; i++) { // 32,000 rows: the segment rolls over under contention
+                    String id = "t" + thread + "-" + i;
+                    if (killed.append(row(id, null)) != null) {
+                        appended.add(id);
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(32_000, appended.size());
+        assertTrue(segments(folder) >= 3);
+        Set<String> read = new TreeSet<>();
+        rows(new UsageJournal(folder)).forEach(r -> read.add(r.requestId()));
+        assertEquals(new TreeSet<>(appended), read);
+    }
+
+    @Test
+    void aFolderThatCannotBeCreatedJournalsNothingAndThrowsNothing() throws IOException {
+        Path file = Files.writeString(dir.resolve("a-file"), "where the folder's parent should be");
+        UsageJournal journal = new UsageJournal(file.resolve("journal"));
+        assertNull(journal.append(row("x", null)));
+        journal.close();
+    }
+
+    private static List<UsageRow> rows(UsageJournal journal) {
+        return journal.leftOver().stream().flatMap(s -> s.rows().stream()).toList();
+    }
+
+    private static long segments(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.count();
+        }
+    }
+
+    private static Path onlySegment(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.findFirst().orElseThrow();
+        }
+    }
+
+    private static int endOfRecords(byte[] bytes) {
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == 0) {
+            end--;
+        }
+        return end;
+    }
+
+    private static String json(UsageRow row) {
+        try {
+            return io.modelbridge.gateway.spill.SpillFile.mapper().writeValueAsString(row);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static UsageRow row(String id, Long lease) {
+        return new UsageRow(id, Instant.parse("2026-12-07T10:00:00Z"), 1L, 2L, "alias", "channel", "openai",
+                "model", false, 10, 5, false, new BigDecimal("0.0015"), 12, null, 200, null, "client-" + id, lease);
+    }
+}
