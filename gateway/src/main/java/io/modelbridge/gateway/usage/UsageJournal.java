@@ -17,10 +17,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * What reached the mapping is in the kernel's page cache, which outlives the process; a power cut can still lose it
  * (an fsync per request would cost more than the request). Segments are filled with zeros by real writes before they
  * are mapped, never by setting the file's length: a store into a sparse mapping that the disk cannot back is a
- * SIGBUS, which ends the JVM. A segment is deleted once it is full and every row in it was released.
+ * SIGBUS, which ends the JVM. Once a segment is full and every row in it released, its file is zeroed and used again
+ * (a few are kept; the others are deleted): Java 21 has no way to unmap a file but the garbage collector, and the
+ * disk space of a deleted file stays taken while it is mapped.
  *
  * <p>A record is a newline and the row as JSON (which holds no raw newline nor NUL). A record cut off by the kill, or a
  * range taken and never written, reads as a line that is not a JSON object (zeros are trimmed) and is skipped.
@@ -50,13 +55,17 @@ final class UsageJournal implements AutoCloseable {
     private static final int MAX_RECORD = 64 << 10;
     private static final String SUFFIX = ".journal";
     private static final byte NEWLINE = '\n';
+    private static final byte[] ZEROS = new byte[64 << 10];
     private static final long RETRY_EVERY = Duration.ofSeconds(1).toNanos();
+    /** Zeroed files kept for the next segments; past it a file whose rows were all released is deleted. */
+    private static final int SPARE_FILES = 4;
 
     private final Path folder;
     private final ObjectMapper json = SpillFile.mapper();
     private final ReentrantLock rolling = new ReentrantLock();
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
     private final List<Segment> leftOver = new ArrayList<>();
+    private final Queue<MappedFile> spare = new ConcurrentLinkedQueue<>();
     private volatile Segment current;
     private volatile boolean closed;
     private long nextNumber;
@@ -94,7 +103,7 @@ final class UsageJournal implements AutoCloseable {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*" + SUFFIX)) {
             for (Path file : files) {
                 nextNumber = Math.max(nextNumber, number(file) + 1);
-                Segment segment = Segment.leftOver(file, read(file));
+                Segment segment = new Segment(file, read(file), this::done);
                 if (segment.rows.isEmpty()) {
                     segment.seal();
                 } else {
@@ -194,7 +203,11 @@ final class UsageJournal implements AutoCloseable {
                 return null;
             }
             try {
-                current = Segment.create(folder.resolve(String.format("%019d", nextNumber++) + SUFFIX));
+                MappedFile file = spare.poll();
+                if (file == null) {
+                    file = MappedFile.create(folder.resolve(String.format("%019d", nextNumber++) + SUFFIX));
+                }
+                current = new Segment(file, this::done);
             } catch (IOException | RuntimeException e) {
                 retryAt = System.nanoTime() + RETRY_EVERY;
                 failures.warn("Cannot open a usage journal segment in {} ({}); usage rows are not journaled until "
@@ -203,6 +216,16 @@ final class UsageJournal implements AutoCloseable {
             return current;
         } finally {
             rolling.unlock();
+        }
+    }
+
+    /** Every row of the segment is released: its file is zeroed for a next segment, or deleted. */
+    private void done(Segment segment) {
+        if (segment.mapped != null && !closed && spare.size() < SPARE_FILES) {
+            segment.mapped.zero();
+            spare.add(segment.mapped);
+        } else {
+            delete(segment.file);
         }
     }
 
@@ -216,52 +239,82 @@ final class UsageJournal implements AutoCloseable {
                 current.seal();
                 current = null;
             }
+            for (MappedFile file = spare.poll(); file != null; file = spare.poll()) {
+                delete(file.path());
+            }
         } finally {
             rolling.unlock();
         }
     }
 
-    /** One segment file: its records and how many of its rows are not yet elsewhere. */
-    static final class Segment {
-        private final Path file;
-        private final MappedByteBuffer map; // null: left by an earlier run, read only
-        private final List<UsageRow> rows; // left by an earlier run; empty for a segment of this run
-        private final AtomicLong end = new AtomicLong();
-        private final AtomicInteger unreleased = new AtomicInteger();
-        private final AtomicBoolean deleted = new AtomicBoolean();
-        private volatile boolean sealed;
-
-        private Segment(Path file, MappedByteBuffer map, List<UsageRow> rows) {
-            this.file = file;
-            this.map = map;
-            this.rows = rows;
-            this.unreleased.set(rows.size());
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("Cannot delete the usage journal file {} ({}); its rows would be written again, skipped as "
+                    + "known, at the next start", file, e.toString());
         }
+    }
 
-        static Segment leftOver(Path file, List<UsageRow> rows) {
-            Segment segment = new Segment(file, null, rows);
-            segment.sealed = true;
-            return segment;
-        }
-
-        /** A new segment of {@link #SEGMENT_BYTES} zeros, written (not sparse), mapped. */
-        static Segment create(Path file) throws IOException {
+    /** A file of {@link #SEGMENT_BYTES}, written (not sparse) and mapped; one segment at a time uses it. */
+    private record MappedFile(Path path, MappedByteBuffer map) {
+        static MappedFile create(Path file) throws IOException {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                     StandardOpenOption.WRITE)) {
                 try {
-                    ByteBuffer zeros = ByteBuffer.allocate(64 << 10);
+                    ByteBuffer zeros = ByteBuffer.allocate(ZEROS.length);
                     for (long at = 0; at < SEGMENT_BYTES; at += zeros.capacity()) {
                         zeros.clear();
                         while (zeros.hasRemaining()) {
                             channel.write(zeros, at + zeros.position());
                         }
                     }
-                    return new Segment(file, channel.map(FileChannel.MapMode.READ_WRITE, 0, SEGMENT_BYTES), List.of());
+                    return new MappedFile(file, channel.map(FileChannel.MapMode.READ_WRITE, 0, SEGMENT_BYTES));
                 } catch (IOException | RuntimeException e) {
                     Files.deleteIfExists(file);
                     throw e;
                 }
             }
+        }
+
+        /** Zeros over every record, so a next segment's records read alone (stores into written pages: no SIGBUS). */
+        void zero() {
+            for (int at = 0; at < SEGMENT_BYTES; at += ZEROS.length) {
+                map.put(at, ZEROS);
+            }
+        }
+    }
+
+    /**
+     * One use of a file: its records and how many of its rows are not yet elsewhere. A thread holding a sealed segment
+     * can take no range of it, so the file can be used again by the next segment without a stale thread writing in.
+     */
+    static final class Segment {
+        private final Path file;
+        private final MappedFile mapped; // null: left by an earlier run, read only
+        private final List<UsageRow> rows; // left by an earlier run; empty for a segment of this run
+        private final Consumer<Segment> whenDone;
+        private final AtomicLong end = new AtomicLong();
+        private final AtomicInteger unreleased = new AtomicInteger();
+        private final AtomicBoolean done = new AtomicBoolean();
+        private volatile boolean sealed;
+
+        /** A segment of this run, in a zeroed file. */
+        private Segment(MappedFile mapped, Consumer<Segment> whenDone) {
+            this.file = mapped.path();
+            this.mapped = mapped;
+            this.rows = List.of();
+            this.whenDone = whenDone;
+        }
+
+        /** The rows an earlier run left in {@code file}; sealed. */
+        private Segment(Path file, List<UsageRow> rows, Consumer<Segment> whenDone) {
+            this.file = file;
+            this.mapped = null;
+            this.rows = rows;
+            this.whenDone = whenDone;
+            this.unreleased.set(rows.size());
+            this.sealed = true;
         }
 
         /** The rows an earlier run left in it. */
@@ -271,21 +324,21 @@ final class UsageJournal implements AutoCloseable {
 
         /** Copies the record in, when it fits; counts its row as unreleased. */
         private boolean tryAppend(byte[] record) {
-            unreleased.incrementAndGet(); // before the range: a seal meanwhile must not delete the file under it
+            unreleased.incrementAndGet(); // before the range: the file must not be used again under this copy
             long at = end.getAndAdd(record.length + 1L);
             if (at + record.length + 1 > SEGMENT_BYTES) {
                 release();
                 return false;
             }
-            map.put((int) at, NEWLINE);
-            map.put((int) at + 1, record);
+            mapped.map().put((int) at, NEWLINE);
+            mapped.map().put((int) at + 1, record);
             return true;
         }
 
         /** One of its rows is in the database or the spill file. */
         void release() {
             if (unreleased.decrementAndGet() == 0 && sealed) {
-                delete();
+                finish();
             }
         }
 
@@ -294,18 +347,13 @@ final class UsageJournal implements AutoCloseable {
             end.getAndAdd(SEGMENT_BYTES);
             sealed = true;
             if (unreleased.get() == 0) {
-                delete();
+                finish();
             }
         }
 
-        private void delete() {
-            if (deleted.compareAndSet(false, true)) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException e) {
-                    LOG.warn("Cannot delete the written usage journal segment {} ({}); its rows would be written "
-                            + "again, skipped as known, at the next start", file, e.toString());
-                }
+        private void finish() {
+            if (done.compareAndSet(false, true)) {
+                whenDone.accept(this);
             }
         }
     }

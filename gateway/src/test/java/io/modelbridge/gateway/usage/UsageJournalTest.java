@@ -47,21 +47,36 @@ class UsageJournalTest {
     }
 
     @Test
-    void aSegmentIsDeletedOnceFullOrClosedAndEveryRowInItReleased() throws IOException {
+    void aFullSegmentsFileIsZeroedAndUsedAgainOnceItsRowsAreReleasedAndClosingDeletesEveryFile() throws IOException {
         Path folder = dir.resolve("journal");
         UsageJournal journal = new UsageJournal(folder);
         List<UsageJournal.Segment> held = new ArrayList<>();
-        int rows = 0;
-        while (segments(folder) < 3) { // about 10,000 rows a segment
-            held.add(journal.append(row("fill-" + rows++, null)));
+        while (held.stream().distinct().count() < 3) { // about 8,000 rows a segment; none released
+            held.add(journal.append(row("held-" + held.size(), null)));
         }
-        assertEquals(3, held.stream().distinct().count());
+        assertEquals(3, segments(folder));
         held.forEach(UsageJournal.Segment::release);
-        assertEquals(1, segments(folder), "the two full segments went once released; the current stays");
+        assertEquals(3, segments(folder), "two files zeroed and kept for the next segments, one in use");
+
+        List<UsageJournal.Segment> used = new ArrayList<>();
+        List<String> sinceTheLastRoll = new ArrayList<>();
+        while (used.stream().distinct().count() < 4) { // rows released as they come: the files go round
+            String id = "released-" + used.size();
+            UsageJournal.Segment segment = journal.append(row(id, null));
+            if (!used.isEmpty() && segment != used.getLast()) {
+                sinceTheLastRoll.clear();
+            }
+            sinceTheLastRoll.add(id);
+            used.add(segment);
+            segment.release();
+        }
+        assertEquals(3, segments(folder), "no new file while a zeroed one is there");
+        assertEquals(sinceTheLastRoll, rows(new UsageJournal(folder)).stream().map(UsageRow::requestId).toList(),
+                "a file used again holds only its current segment's records");
 
         UsageJournal.Segment last = journal.append(row("last", null));
         journal.close();
-        assertEquals(1, segments(folder), "closed, with a row not released");
+        assertEquals(1, segments(folder), "closed: the zeroed files go, the one with a row not released stays");
         last.release();
         assertEquals(0, segments(folder));
         assertNull(journal.append(row("after-close", null)));
