@@ -62,7 +62,9 @@ public final class DeepSeekSimulator implements AutoCloseable {
         SecretLedger.record(apiKey);
         this.apiKey = apiKey;
         DeepSeekRoutes routes = new DeepSeekRoutes(apiKey, Set.copyOf(models), knobs, options, requests::add);
-        this.server = WebServer.builder().host("127.0.0.1").port(0).routing(routes::register).build().start();
+        this.server = WebServer.builder().host("127.0.0.1").port(0)
+                .connectionOptions(o -> o.tcpNoDelay(true)) // as a vendor's edge: no Nagle wait on a small write
+                .routing(routes::register).build().start();
     }
 
     public static DeepSeekSimulator start() {

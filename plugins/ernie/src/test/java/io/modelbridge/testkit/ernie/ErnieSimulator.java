@@ -54,7 +54,9 @@ public final class ErnieSimulator implements AutoCloseable {
         this.account = new Account(apiKey, secretKey);
         ErnieChatEndpoint chat = new ErnieChatEndpoint(knobs, () -> flagNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0);
         this.routes = new ErnieRoutes(account, CHAT_MODELS, tokens, knobs, chat, requests::add);
-        this.server = WebServer.builder().host("127.0.0.1").port(0).routing(routes::register).build().start();
+        this.server = WebServer.builder().host("127.0.0.1").port(0)
+                .connectionOptions(o -> o.tcpNoDelay(true)) // as a vendor's edge: no Nagle wait on a small write
+                .routing(routes::register).build().start();
     }
 
     public static ErnieSimulator start() {

@@ -45,7 +45,9 @@ public final class GlmSimulator implements AutoCloseable {
         });
         GlmRoutes routes = new GlmRoutes(new GlmTokenVerifier(secretsById),
                 new GlmRequestRules(CHAT_MODELS, EMBEDDING_MODELS), knobs, glm, requests::add);
-        this.server = WebServer.builder().host("127.0.0.1").port(0).routing(routes::register).build().start();
+        this.server = WebServer.builder().host("127.0.0.1").port(0)
+                .connectionOptions(o -> o.tcpNoDelay(true)) // as a vendor's edge: no Nagle wait on a small write
+                .routing(routes::register).build().start();
     }
 
     /** A simulator that knows the key {@link #DEFAULT_KEY}. */

@@ -60,7 +60,9 @@ public final class QwenSimulator implements AutoCloseable {
         SecretLedger.record(apiKey);
         this.apiKey = apiKey;
         QwenRoutes routes = new QwenRoutes(apiKey, Set.copyOf(models), knobs, options, requests::add);
-        this.server = WebServer.builder().host("127.0.0.1").port(0).routing(routes::register).build().start();
+        this.server = WebServer.builder().host("127.0.0.1").port(0)
+                .connectionOptions(o -> o.tcpNoDelay(true)) // as a vendor's edge: no Nagle wait on a small write
+                .routing(routes::register).build().start();
     }
 
     public static QwenSimulator start() {

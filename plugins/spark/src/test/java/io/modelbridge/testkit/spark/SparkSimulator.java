@@ -60,6 +60,7 @@ public final class SparkSimulator implements AutoCloseable {
         WsRouting.Builder ws = WsRouting.builder();
         SparkEndpoint.ALL.forEach(e -> ws.endpoint(e.path(), () -> new SparkConnection(e, shared)));
         this.server = WebServer.builder().host("127.0.0.1").port(0)
+                .connectionOptions(o -> o.tcpNoDelay(true)) // as a vendor's edge: no Nagle wait on a small write
                 .addRouting(ws)
                 .routing(this::httpAnswers)
                 .build().start();

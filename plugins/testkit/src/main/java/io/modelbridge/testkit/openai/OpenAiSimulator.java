@@ -44,7 +44,9 @@ public final class OpenAiSimulator implements AutoCloseable {
         this.apiKey = apiKey;
         this.models = Set.copyOf(models);
         OpenAiRoutes routes = new OpenAiRoutes(style, apiKey, this.models, knobs, requests::add);
-        this.server = WebServer.builder().host("127.0.0.1").port(0).routing(routes::register).build().start();
+        this.server = WebServer.builder().host("127.0.0.1").port(0)
+                .connectionOptions(o -> o.tcpNoDelay(true)) // as a vendor's edge: no Nagle wait on a small write
+                .routing(routes::register).build().start();
     }
 
     /** A simulator with {@link #DEFAULT_KEY} serving {@link #DEFAULT_MODELS}. */
