@@ -69,7 +69,7 @@ final class UsageJournal implements AutoCloseable {
     private volatile Segment current;
     private volatile boolean closed;
     private long nextNumber;
-    private long retryAt;
+    private long retryAt = System.nanoTime();
 
     /** Opens the journal in {@code folder}, reading what an earlier run left there ({@link #leftOver}). */
     UsageJournal(Path folder) {
@@ -81,6 +81,7 @@ final class UsageJournal implements AutoCloseable {
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
             readLeftOver();
+            roll(null); // the first segment's file is written now, not on a request
         } catch (IOException | RuntimeException e) {
             failures.warn("Cannot use the usage journal {} ({}); usage rows are not journaled until it can be",
                     folder, e.toString());
@@ -144,7 +145,12 @@ final class UsageJournal implements AutoCloseable {
             }
             if (last > start) {
                 try {
-                    rows.add(json.readValue(bytes, start, last - start, UsageRow.class));
+                    UsageRow row = json.readValue(bytes, start, last - start, UsageRow.class);
+                    if (row.requestId() != null && row.at() != null) {
+                        rows.add(row);
+                    } else {
+                        damaged++; // not a record of ours: it would fail every batch it joined
+                    }
                 } catch (IOException e) {
                     damaged++;
                 }
