@@ -1,6 +1,8 @@
 package io.modelbridge.gateway.spill;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
@@ -66,7 +68,7 @@ public final class SpillFile<T> {
         }
     }
 
-    /** A mapper for spilled rows: records, BigDecimal as is, Instant as ISO-8601 text. */
+    /** A mapper for spilled and journaled rows: records, BigDecimal as is, Instant as ISO-8601 text. */
     public static ObjectMapper mapper() {
         SimpleModule time = new SimpleModule("spill-time")
                 .addSerializer(Instant.class, new ToStringSerializer(Instant.class))
@@ -76,7 +78,9 @@ public final class SpillFile<T> {
                         return Instant.parse(value);
                     }
                 });
-        return JsonMapper.builder().addModule(time).build();
+        // the usage journal encodes a row on every request's virtual thread: Jackson's default buffer pool is per thread
+        return JsonMapper.builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+                .build()).addModule(time).build();
     }
 
     public synchronized int size() {

@@ -2,6 +2,7 @@ package io.modelbridge.gateway.usage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.gateway.spill.RateLimitedLog;
 import io.modelbridge.gateway.spill.SpillFile;
@@ -62,6 +63,7 @@ final class UsageJournal implements AutoCloseable {
 
     private final Path folder;
     private final ObjectMapper json = SpillFile.mapper();
+    private final ObjectWriter rowWriter = json.writerFor(UsageRow.class);
     private final ReentrantLock rolling = new ReentrantLock();
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
     private final List<Segment> leftOver = new ArrayList<>();
@@ -170,7 +172,7 @@ final class UsageJournal implements AutoCloseable {
     Segment append(UsageRow row) {
         byte[] record;
         try {
-            record = json.writeValueAsBytes(row);
+            record = rowWriter.writeValueAsBytes(row);
         } catch (JsonProcessingException e) {
             failures.warn("Cannot journal the usage row of request {} ({})", row.requestId(), e.getMessage());
             return null;
