@@ -116,8 +116,8 @@ final class UsageJournal implements AutoCloseable {
         }
         int rows = leftOver.stream().mapToInt(s -> s.rows.size()).sum();
         if (rows > 0) {
-            LOG.warn("{} usage rows were left in the journal {} by a run that did not stop cleanly; writing them",
-                    rows, folder);
+            LOG.warn("A run that did not stop cleanly left {} usage rows in the journal {}; writing those the usage "
+                    + "log does not have yet", rows, folder);
         }
     }
 

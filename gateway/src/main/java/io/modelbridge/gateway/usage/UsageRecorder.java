@@ -90,11 +90,16 @@ public final class UsageRecorder implements AutoCloseable {
         this.capacity = capacity;
         this.spill = new SpillFile<>(spillFile, SpillFile.mapper(), UsageRow.class, MAX_SPILLED);
         this.keptSince = System.nanoTime(); // rows left by the previous run count from this start
-        this.journal = new UsageJournal(spillFile.resolveSibling("usage-journal"));
+        this.journal = new UsageJournal(journalBeside(spillFile));
         for (UsageJournal.Segment segment : journal.leftOver()) {
             segment.rows().forEach(row -> queue.add(new Item(row, 0, keptSince, segment)));
         }
         this.writer = Thread.ofPlatform().daemon().name("usage-writer").start(this::run);
+    }
+
+    /** The journal's folder beside the spill file: {@code usage.jsonl}'s is {@code usage-journal}. */
+    static Path journalBeside(Path spillFile) {
+        return spillFile.resolveSibling(spillFile.getFileName().toString().replaceFirst("\\.jsonl$", "") + "-journal");
     }
 
     public void record(UsageRow row) {

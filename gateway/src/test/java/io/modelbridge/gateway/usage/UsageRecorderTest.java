@@ -130,7 +130,8 @@ class UsageRecorderTest {
     @Test
     void rowsAKilledRunLeftInItsJournalAreWrittenOnceByTheNextStartWhichThenDeletesThem() throws Exception {
         Path spillFile = dir.resolve("killed/usage.jsonl");
-        Path journalFolder = spillFile.resolveSibling("usage-journal");
+        Path journalFolder = UsageRecorder.journalBeside(spillFile);
+        assertEquals(dir.resolve("killed/usage-journal"), journalFolder);
         String prefix = "killed-";
         UsageJournal killed = new UsageJournal(journalFolder); // never closed: the process was killed
         List<UsageRow> rows = new ArrayList<>();
