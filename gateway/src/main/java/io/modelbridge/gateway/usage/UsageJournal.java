@@ -7,22 +7,15 @@ import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.gateway.spill.RateLimitedLog;
 import io.modelbridge.gateway.spill.SpillFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -55,8 +48,7 @@ final class UsageJournal implements AutoCloseable {
     /** A record longer than this is not journaled (a row is about 500 bytes; the headers that feed it are bounded). */
     private static final int MAX_RECORD = 64 << 10;
     private static final String SUFFIX = ".journal";
-    private static final byte NEWLINE = '\n';
-    private static final byte[] ZEROS = new byte[64 << 10];
+    static final byte NEWLINE = '\n';
     private static final long RETRY_EVERY = Duration.ofSeconds(1).toNanos();
     /** Zeroed files kept for the next segments; past it a file whose rows were all released is deleted. */
     private static final int SPARE_FILES = 4;
@@ -66,9 +58,9 @@ final class UsageJournal implements AutoCloseable {
     private final ObjectWriter rowWriter = json.writerFor(UsageRow.class);
     private final ReentrantLock rolling = new ReentrantLock();
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
-    private final List<Segment> leftOver = new ArrayList<>();
-    private final Queue<MappedFile> spare = new ConcurrentLinkedQueue<>();
-    private volatile Segment current;
+    private final List<JournalSegment> leftOver = new ArrayList<>();
+    private final Queue<JournalFile> spare = new ConcurrentLinkedQueue<>();
+    private volatile JournalSegment current;
     private volatile boolean closed;
     private long nextNumber;
     private long retryAt = System.nanoTime();
@@ -98,7 +90,7 @@ final class UsageJournal implements AutoCloseable {
      * The rows an earlier run left, by segment: each segment is deleted once all its rows are released, as if
      * appended by this run.
      */
-    List<Segment> leftOver() {
+    List<JournalSegment> leftOver() {
         return leftOver;
     }
 
@@ -106,15 +98,15 @@ final class UsageJournal implements AutoCloseable {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*" + SUFFIX)) {
             for (Path file : files) {
                 nextNumber = Math.max(nextNumber, number(file) + 1);
-                Segment segment = new Segment(file, read(file), this::done);
-                if (segment.rows.isEmpty()) {
+                JournalSegment segment = new JournalSegment(file, read(file), this::done);
+                if (segment.rows().isEmpty()) {
                     segment.seal();
                 } else {
                     leftOver.add(segment);
                 }
             }
         }
-        int rows = leftOver.stream().mapToInt(s -> s.rows.size()).sum();
+        int rows = leftOver.stream().mapToInt(s -> s.rows().size()).sum();
         if (rows > 0) {
             LOG.warn("A run that did not stop cleanly left {} usage rows in the journal {}; writing those the usage "
                     + "log does not have yet", rows, folder);
@@ -166,10 +158,10 @@ final class UsageJournal implements AutoCloseable {
     }
 
     /**
-     * Appends the row; returns the segment holding it, to {@link Segment#release} once the row is in the database or
-     * the spill file, or null when it could not be journaled.
+     * Appends the row; returns the segment holding it, to {@link JournalSegment#release} once the row is in the
+     * database or the spill file, or null when it could not be journaled.
      */
-    Segment append(UsageRow row) {
+    JournalSegment append(UsageRow row) {
         byte[] record;
         try {
             record = rowWriter.writeValueAsBytes(row);
@@ -182,7 +174,7 @@ final class UsageJournal implements AutoCloseable {
             return null;
         }
         while (!closed) {
-            Segment segment = current;
+            JournalSegment segment = current;
             if (segment == null) {
                 segment = roll(null);
                 if (segment == null) {
@@ -198,7 +190,7 @@ final class UsageJournal implements AutoCloseable {
     }
 
     /** Seals {@code full} (when it is still the current segment) and opens the next; null when none can be opened. */
-    private Segment roll(Segment full) {
+    private JournalSegment roll(JournalSegment full) {
         rolling.lock();
         try {
             if (current != full || closed) {
@@ -211,11 +203,11 @@ final class UsageJournal implements AutoCloseable {
                 return null;
             }
             try {
-                MappedFile file = spare.poll();
+                JournalFile file = spare.poll();
                 if (file == null) {
-                    file = MappedFile.create(folder.resolve(String.format("%019d", nextNumber++) + SUFFIX));
+                    file = JournalFile.create(folder.resolve(String.format("%019d", nextNumber++) + SUFFIX));
                 }
-                current = new Segment(file, this::done);
+                current = new JournalSegment(file, this::done);
             } catch (IOException | RuntimeException e) {
                 retryAt = System.nanoTime() + RETRY_EVERY;
                 failures.warn("Cannot open a usage journal segment in {} ({}); usage rows are not journaled until "
@@ -228,12 +220,12 @@ final class UsageJournal implements AutoCloseable {
     }
 
     /** Every row of the segment is released: its file is zeroed for a next segment, or deleted. */
-    private void done(Segment segment) {
-        if (segment.mapped != null && !closed && spare.size() < SPARE_FILES) {
-            segment.mapped.zero();
-            spare.add(segment.mapped);
+    private void done(JournalSegment segment) {
+        if (segment.mapped() != null && !closed && spare.size() < SPARE_FILES) {
+            segment.mapped().zero();
+            spare.add(segment.mapped());
         } else {
-            delete(segment.file);
+            delete(segment.file());
         }
     }
 
@@ -247,7 +239,7 @@ final class UsageJournal implements AutoCloseable {
                 current.seal();
                 current = null;
             }
-            for (MappedFile file = spare.poll(); file != null; file = spare.poll()) {
+            for (JournalFile file = spare.poll(); file != null; file = spare.poll()) {
                 delete(file.path());
             }
         } finally {
@@ -261,108 +253,6 @@ final class UsageJournal implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("Cannot delete the usage journal file {} ({}); its rows would be written again, skipped as "
                     + "known, at the next start", file, e.toString());
-        }
-    }
-
-    /** A file of {@link #SEGMENT_BYTES}, written (not sparse) and mapped; one segment at a time uses it. */
-    private record MappedFile(Path path, MappedByteBuffer map) {
-        static MappedFile create(Path file) throws IOException {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE)) {
-                try {
-                    ByteBuffer zeros = ByteBuffer.allocate(ZEROS.length);
-                    for (long at = 0; at < SEGMENT_BYTES; at += zeros.capacity()) {
-                        zeros.clear();
-                        while (zeros.hasRemaining()) {
-                            channel.write(zeros, at + zeros.position());
-                        }
-                    }
-                    return new MappedFile(file, channel.map(FileChannel.MapMode.READ_WRITE, 0, SEGMENT_BYTES));
-                } catch (IOException | RuntimeException e) {
-                    Files.deleteIfExists(file);
-                    throw e;
-                }
-            }
-        }
-
-        /** Zeros over every record, so a next segment's records read alone (stores into written pages: no SIGBUS). */
-        void zero() {
-            for (int at = 0; at < SEGMENT_BYTES; at += ZEROS.length) {
-                map.put(at, ZEROS);
-            }
-        }
-    }
-
-    /**
-     * One use of a file: its records and how many of its rows are not yet elsewhere. A thread holding a sealed segment
-     * can take no range of it, so the file can be used again by the next segment without a stale thread writing in.
-     */
-    static final class Segment {
-        private final Path file;
-        private final MappedFile mapped; // null: left by an earlier run, read only
-        private final List<UsageRow> rows; // left by an earlier run; empty for a segment of this run
-        private final Consumer<Segment> whenDone;
-        private final AtomicLong end = new AtomicLong();
-        private final AtomicInteger unreleased = new AtomicInteger();
-        private final AtomicBoolean done = new AtomicBoolean();
-        private volatile boolean sealed;
-
-        /** A segment of this run, in a zeroed file. */
-        private Segment(MappedFile mapped, Consumer<Segment> whenDone) {
-            this.file = mapped.path();
-            this.mapped = mapped;
-            this.rows = List.of();
-            this.whenDone = whenDone;
-        }
-
-        /** The rows an earlier run left in {@code file}; sealed. */
-        private Segment(Path file, List<UsageRow> rows, Consumer<Segment> whenDone) {
-            this.file = file;
-            this.mapped = null;
-            this.rows = rows;
-            this.whenDone = whenDone;
-            this.unreleased.set(rows.size());
-            this.sealed = true;
-        }
-
-        /** The rows an earlier run left in it. */
-        List<UsageRow> rows() {
-            return rows;
-        }
-
-        /** Copies the record in, when it fits; counts its row as unreleased. */
-        private boolean tryAppend(byte[] record) {
-            unreleased.incrementAndGet(); // before the range: the file must not be used again under this copy
-            long at = end.getAndAdd(record.length + 1L);
-            if (at + record.length + 1 > SEGMENT_BYTES) {
-                release();
-                return false;
-            }
-            mapped.map().put((int) at, NEWLINE);
-            mapped.map().put((int) at + 1, record);
-            return true;
-        }
-
-        /** One of its rows is in the database or the spill file. */
-        void release() {
-            if (unreleased.decrementAndGet() == 0 && sealed) {
-                finish();
-            }
-        }
-
-        /** No more appends: every later range falls past the end. */
-        private void seal() {
-            end.getAndAdd(SEGMENT_BYTES);
-            sealed = true;
-            if (unreleased.get() == 0) {
-                finish();
-            }
-        }
-
-        private void finish() {
-            if (done.compareAndSet(false, true)) {
-                whenDone.accept(this);
-            }
         }
     }
 }

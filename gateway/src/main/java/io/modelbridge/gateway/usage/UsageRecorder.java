@@ -51,7 +51,7 @@ public final class UsageRecorder implements AutoCloseable {
      * {@code journaled}: the journal segment holding the row until it is in the database or the spill file (null:
      * not journaled).
      */
-    private record Item(UsageRow row, long closeLease, long at, UsageJournal.Segment journaled) {
+    private record Item(UsageRow row, long closeLease, long at, JournalSegment journaled) {
         /** The row is in the database or the spill file: the journal may let go of it. */
         void release() {
             if (journaled != null) {
@@ -91,7 +91,7 @@ public final class UsageRecorder implements AutoCloseable {
         this.spill = new SpillFile<>(spillFile, SpillFile.mapper(), UsageRow.class, MAX_SPILLED);
         this.keptSince = System.nanoTime(); // rows left by the previous run count from this start
         this.journal = new UsageJournal(journalBeside(spillFile));
-        for (UsageJournal.Segment segment : journal.leftOver()) {
+        for (JournalSegment segment : journal.leftOver()) {
             segment.rows().forEach(row -> queue.add(new Item(row, 0, keptSince, segment)));
         }
         this.writer = Thread.ofPlatform().daemon().name("usage-writer").start(this::run);

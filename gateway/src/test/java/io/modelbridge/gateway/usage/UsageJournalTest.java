@@ -51,19 +51,19 @@ class UsageJournalTest {
     void aFullSegmentsFileIsZeroedAndUsedAgainOnceItsRowsAreReleasedAndClosingDeletesEveryFile() throws IOException {
         Path folder = dir.resolve("journal");
         UsageJournal journal = new UsageJournal(folder);
-        List<UsageJournal.Segment> held = new ArrayList<>();
+        List<JournalSegment> held = new ArrayList<>();
         while (held.stream().distinct().count() < 3) { // about 8,000 rows a segment; none released
             held.add(journal.append(row("held-" + held.size(), null)));
         }
         assertEquals(3, segments(folder));
-        held.forEach(UsageJournal.Segment::release);
+        held.forEach(JournalSegment::release);
         assertEquals(3, segments(folder), "two files zeroed and kept for the next segments, one in use");
 
-        List<UsageJournal.Segment> used = new ArrayList<>();
+        List<JournalSegment> used = new ArrayList<>();
         List<String> sinceTheLastRoll = new ArrayList<>();
         while (used.stream().distinct().count() < 4) { // rows released as they come: the files go round
             String id = "released-" + used.size();
-            UsageJournal.Segment segment = journal.append(row(id, null));
+            JournalSegment segment = journal.append(row(id, null));
             if (!used.isEmpty() && segment != used.getLast()) {
                 sinceTheLastRoll.clear();
             }
@@ -75,7 +75,7 @@ class UsageJournalTest {
         assertEquals(sinceTheLastRoll, readByANextRun(folder).stream().map(UsageRow::requestId).toList(),
                 "a file used again holds only its current segment's records");
 
-        UsageJournal.Segment last = journal.append(row("last", null));
+        JournalSegment last = journal.append(row("last", null));
         journal.close();
         assertEquals(1, segments(folder), "closed: the zeroed files go, the one with a row not released stays");
         last.release();
@@ -91,7 +91,7 @@ class UsageJournalTest {
         killed.append(row("b", 1L));
         Path leftFile = onlySegment(folder);
         UsageJournal next = new UsageJournal(folder);
-        UsageJournal.Segment left = next.leftOver().getFirst();
+        JournalSegment left = next.leftOver().getFirst();
         left.release();
         assertTrue(Files.exists(leftFile));
         left.release();
