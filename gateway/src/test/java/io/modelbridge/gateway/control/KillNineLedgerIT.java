@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -98,6 +99,9 @@ class KillNineLedgerIT {
         Set<String> withoutRow = assertUsageEqualsCharge("k9-same", answered, "restart of the same instance");
         assertEquals(Set.of(), withoutRow, "answered requests without a usage row after the restart: the journal "
                 + "keeps every settled request's row");
+        try (java.util.stream.Stream<Path> left = Files.list(folder.resolve("spill/usage-journal"))) {
+            assertEquals(List.of(), left.toList(), "a clean stop leaves the journal empty");
+        }
         printInserts(inserts, answered.size());
     }
 
