@@ -69,16 +69,21 @@ final class UsageJournal implements AutoCloseable {
     UsageJournal(Path folder) {
         this.folder = folder;
         try {
-            if (!Files.isDirectory(folder)) {
-                Files.createDirectories(folder.getParent());
-                Files.createDirectory(folder,
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
+            createFolder();
             readLeftOver();
             roll(null); // the first segment's file is written now, not on a request
         } catch (IOException | RuntimeException e) {
             failures.warn("Cannot use the usage journal {} ({}); usage rows are not journaled until it can be",
                     folder, e.toString());
+        }
+    }
+
+    /** The folder, {@code 0700}, when it is missing (the data folder's first start, or a start that could not). */
+    private void createFolder() throws IOException {
+        if (!Files.isDirectory(folder)) {
+            Files.createDirectories(folder.getParent());
+            Files.createDirectory(folder,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
     }
 
@@ -205,6 +210,7 @@ final class UsageJournal implements AutoCloseable {
             try {
                 JournalFile file = spare.poll();
                 if (file == null) {
+                    createFolder();
                     file = JournalFile.create(folder.resolve(String.format("%019d", nextNumber++) + SUFFIX));
                 }
                 current = new JournalSegment(file, this::done);

@@ -153,10 +153,21 @@ class UsageJournalTest {
     }
 
     @Test
-    void aFolderThatCannotBeCreatedJournalsNothingAndThrowsNothing() throws IOException {
-        Path file = Files.writeString(dir.resolve("a-file"), "where the folder's parent should be");
-        UsageJournal journal = new UsageJournal(file.resolve("journal"));
+    void aFolderThatCannotBeCreatedJournalsNothingAndThrowsNothingUntilItCanBe() throws Exception {
+        Path blocked = Files.writeString(dir.resolve("spill"), "a file where the folder's parent should be");
+        UsageJournal journal = new UsageJournal(blocked.resolve("journal"));
         assertNull(journal.append(row("x", null)));
+
+        Files.delete(blocked); // room again (the disk was full at start, say)
+        long end = System.nanoTime() + 5_000_000_000L;
+        JournalSegment segment = null;
+        while (segment == null && System.nanoTime() < end) { // tried again once a second
+            segment = journal.append(row("y", null));
+            Thread.sleep(50);
+        }
+        assertNotNull(segment, "journaled once the folder can be made");
+        assertEquals(List.of("y"), readByANextRun(blocked.resolve("journal")).stream().map(UsageRow::requestId)
+                .toList());
         journal.close();
     }
 
