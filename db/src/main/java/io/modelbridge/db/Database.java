@@ -64,7 +64,7 @@ public final class Database implements AutoCloseable {
             if (embedded.restartIfDead()) {
                 pool.getHikariPoolMXBean().softEvictConnections(); // connections to the dead server are useless
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: it would cancel the watch for good
             LOG.error("Watching the embedded PostgreSQL failed: {}", e.toString());
         }
     }

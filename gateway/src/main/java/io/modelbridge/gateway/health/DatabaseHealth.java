@@ -39,7 +39,7 @@ public final class DatabaseHealth implements AutoCloseable {
                 probe = db.openDedicatedConnection();
             }
             now = true;
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | Error e) { // an Error too: it would cancel the check for good
             closeProbe();
             now = false;
             if (up) {

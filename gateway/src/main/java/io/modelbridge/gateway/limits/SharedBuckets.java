@@ -101,8 +101,8 @@ final class SharedBuckets implements AutoCloseable {
     private void flushQuietly() {
         try {
             flushRefunds();
-        } catch (RuntimeException e) {
-            FLUSH_FAILURE_LOG.warn("Rate-limit refunds wait for the bucket store: {}", e.getMessage());
+        } catch (RuntimeException | Error e) { // an Error too: it would cancel the periodic flush for good
+            FLUSH_FAILURE_LOG.warn("Rate-limit refunds wait for the bucket store: {}", e.toString());
         }
     }
 

@@ -156,7 +156,7 @@ public final class PluginHost implements PluginCatalog, AutoCloseable {
     private void syncQuietly() {
         try {
             syncNow();
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | Error e) { // a hostile jar's Error too: it would cancel the scans for good
             LOG.warn("Plugin folder scan failed: {}", e.toString());
         }
     }

@@ -31,11 +31,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A gateway whose database connections go silent (no answer, no RST: a NAT or firewall dropped the flows) while
+ * Database connection faults under a gateway that reaches its database through {@link PgProxy}.
+ *
+ * <p>Connections that go silent (no answer, no RST: a NAT or firewall dropped the flows) while
  * new connections still work. The usage writer (whose rows carry the quota charges) hangs on its connection until
  * the driver's socket timeout (45 s); meanwhile /readyz turns 503 once the oldest unwritten row is older than 15 s,
  * and the backlog shows in modelbridge_quota_ledger_write_backlog (rows) and ..._age_seconds. The writer then retries on a new connection:
  * the rows are written once, /readyz is 200 again, within 60 s of the silence.
+ *
+ * <p>A connection cut mid-statement on the gateway's housekeeping thread: the housekeeping goes on.
  */
 @Tag("it")
 @Timeout(180)
@@ -122,6 +126,26 @@ class SilentLedgerConnectionIT {
             assertEquals(0, r.getInt(2), "no row written twice");
             assertEquals(0, r.getBigDecimal(3).compareTo(Ledger.charged(quota)), "charged once: " + quota);
         }
+    }
+
+    /**
+     * A connection cut in the middle of the key last-used flush (a batch: pgjdbc then throws an AssertionError under
+     * -ea, as the tests run) must not stop the gateway's housekeeping: the user's lease, idle after its one request,
+     * is still returned. Before, the Error cancelled the periodic task and the lease stayed held while the instance
+     * lived.
+     */
+    @Test
+    void aConnectionCutDuringTheLastUsedFlushDoesNotStopTheLeasesReturn() {
+        owner.admin("POST", "/users", JSON.createObjectNode().put("name", "cut").put("quota", new BigDecimal(100)));
+        String key = owner.admin("POST", "/keys", JSON.createObjectNode().put("user", "cut")).get("key").asText();
+        ApiCalls api = new ApiCalls(gw.api());
+        int cutsBefore = proxy.statementCuts();
+        proxy.cutOn("update", "\"api_keys\"", "\"last_used_at\"");
+        awaitTrue(() -> ask(api, key) == 200, 20_000, "the proxied gateway serves the alias");
+        awaitTrue(() -> proxy.statementCuts() > cutsBefore, 10_000, "the last-used flush was cut");
+
+        com.fasterxml.jackson.databind.JsonNode quota = Ledger.settledQuota(gw, "cut");
+        assertEquals(1, quota.get("ledger").size() - 1, "one charge besides the grant: " + quota);
     }
 
     private static int ask(ApiCalls api, String key) {

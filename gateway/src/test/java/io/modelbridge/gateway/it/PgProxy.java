@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (no bytes either way, no RST, no FIN). It reads the wire protocol only as bytes: a transaction that sent an
  * {@code insert into ... "quota_ledger"} is a ledger transaction, its {@code COMMIT} is the message to intercept;
  * an {@code insert into ... "usage_log"} or a {@code copy "usage_log"} is a usage batch, whose whole answer can be
- * dropped (a COPY's from its CopyDone on: the server has all the rows).
+ * dropped (a COPY's from its CopyDone on: the server has all the rows). It can also cut a connection the moment it
+ * sends a given statement.
  */
 public final class PgProxy implements AutoCloseable {
     private static final byte[] COMMIT_QUERY = "COMMIT".getBytes(StandardCharsets.ISO_8859_1);
@@ -36,6 +37,8 @@ public final class PgProxy implements AutoCloseable {
     private final AtomicInteger cutsLeft = new AtomicInteger();
     private final AtomicInteger cuts = new AtomicInteger();
     private final AtomicInteger usageCutsLeft = new AtomicInteger();
+    private final AtomicInteger statementCuts = new AtomicInteger();
+    private volatile List<String> cutOn = List.of();
     private volatile Duration commitDelay = Duration.ZERO;
     private volatile boolean closed;
 
@@ -88,6 +91,19 @@ public final class PgProxy implements AutoCloseable {
     /** How many COMMIT acknowledgements (and usage batch answers) were lost so far. */
     public int lostAcks() {
         return cuts.get();
+    }
+
+    /**
+     * The next connection that sends a statement whose text holds every one of {@code fragments} (lower case) is cut
+     * there, in both directions, before the server sees it: the client reads the end of the stream mid-statement.
+     */
+    public void cutOn(String... fragments) {
+        cutOn = List.of(fragments);
+    }
+
+    /** How many connections {@link #cutOn} cut so far. */
+    public int statementCuts() {
+        return statementCuts.get();
     }
 
     /** Every connection open now goes silent for good (nothing is forwarded, nothing closed); new ones work. */
@@ -169,6 +185,12 @@ public final class PgProxy implements AutoCloseable {
                         continue;
                     }
                     String text = new String(buf, 0, n, StandardCharsets.ISO_8859_1).toLowerCase();
+                    List<String> fragments = cutOn;
+                    if (!fragments.isEmpty() && fragments.stream().allMatch(text::contains)) {
+                        cutOn = List.of();
+                        statementCuts.incrementAndGet();
+                        return; // the finally closes both sides
+                    }
                     if (text.contains("insert into") && text.contains("\"quota_ledger\"")) {
                         ledgerTransaction = true;
                     }
