@@ -6,6 +6,7 @@ import io.modelbridge.testkit.RecordedRequest;
 import io.modelbridge.testkit.SecretLedger;
 import io.modelbridge.testkit.SimulatorKnobs;
 import io.modelbridge.testkit.SimulatorKnobs.ScriptedError;
+import io.modelbridge.testkit.SimulatorServer;
 import io.modelbridge.testkit.UpstreamFault;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.net.URI;
@@ -54,8 +55,7 @@ public final class ErnieSimulator implements AutoCloseable {
         this.account = new Account(apiKey, secretKey);
         ErnieChatEndpoint chat = new ErnieChatEndpoint(knobs, () -> flagNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0);
         this.routes = new ErnieRoutes(account, CHAT_MODELS, tokens, knobs, chat, requests::add);
-        this.server = WebServer.builder().host("127.0.0.1").port(0)
-                .connectionOptions(o -> o.tcpNoDelay(true)) // as a vendor's edge: no Nagle wait on a small write
+        this.server = SimulatorServer.builder()
                 .routing(routes::register).build().start();
     }
 

@@ -6,6 +6,7 @@ import io.modelbridge.testkit.RecordedRequest;
 import io.modelbridge.testkit.SecretLedger;
 import io.modelbridge.testkit.SimulatorKnobs;
 import io.modelbridge.testkit.SimulatorKnobs.ScriptedError;
+import io.modelbridge.testkit.SimulatorServer;
 import io.modelbridge.testkit.UpstreamFault;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.net.URI;
@@ -45,8 +46,7 @@ public final class GlmSimulator implements AutoCloseable {
         });
         GlmRoutes routes = new GlmRoutes(new GlmTokenVerifier(secretsById),
                 new GlmRequestRules(CHAT_MODELS, EMBEDDING_MODELS), knobs, glm, requests::add);
-        this.server = WebServer.builder().host("127.0.0.1").port(0)
-                .connectionOptions(o -> o.tcpNoDelay(true)) // as a vendor's edge: no Nagle wait on a small write
+        this.server = SimulatorServer.builder()
                 .routing(routes::register).build().start();
     }
 

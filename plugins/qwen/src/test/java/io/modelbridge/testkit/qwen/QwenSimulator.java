@@ -6,6 +6,7 @@ import io.modelbridge.testkit.RecordedRequest;
 import io.modelbridge.testkit.SecretLedger;
 import io.modelbridge.testkit.SimulatorKnobs;
 import io.modelbridge.testkit.SimulatorKnobs.ScriptedError;
+import io.modelbridge.testkit.SimulatorServer;
 import io.modelbridge.testkit.UpstreamFault;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
 import java.net.URI;
@@ -60,8 +61,7 @@ public final class QwenSimulator implements AutoCloseable {
         SecretLedger.record(apiKey);
         this.apiKey = apiKey;
         QwenRoutes routes = new QwenRoutes(apiKey, Set.copyOf(models), knobs, options, requests::add);
-        this.server = WebServer.builder().host("127.0.0.1").port(0)
-                .connectionOptions(o -> o.tcpNoDelay(true)) // as a vendor's edge: no Nagle wait on a small write
+        this.server = SimulatorServer.builder()
                 .routing(routes::register).build().start();
     }
 

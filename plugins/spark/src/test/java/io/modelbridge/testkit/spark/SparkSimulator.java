@@ -13,6 +13,7 @@ import io.modelbridge.testkit.RecordedRequest;
 import io.modelbridge.testkit.SecretLedger;
 import io.modelbridge.testkit.SimulatorKnobs;
 import io.modelbridge.testkit.SimulatorKnobs.ScriptedError;
+import io.modelbridge.testkit.SimulatorServer;
 import io.modelbridge.testkit.UpstreamFault;
 import java.net.URI;
 import java.time.Clock;
@@ -59,8 +60,7 @@ public final class SparkSimulator implements AutoCloseable {
         Shared shared = new Shared(auth, Map.of(apiKey, appId), knobs, spark, requests::add);
         WsRouting.Builder ws = WsRouting.builder();
         SparkEndpoint.ALL.forEach(e -> ws.endpoint(e.path(), () -> new SparkConnection(e, shared)));
-        this.server = WebServer.builder().host("127.0.0.1").port(0)
-                .connectionOptions(o -> o.tcpNoDelay(true)) // as a vendor's edge: no Nagle wait on a small write
+        this.server = SimulatorServer.builder()
                 .addRouting(ws)
                 .routing(this::httpAnswers)
                 .build().start();

@@ -6,6 +6,7 @@ import io.modelbridge.testkit.RecordedRequest;
 import io.modelbridge.testkit.SecretLedger;
 import io.modelbridge.testkit.SimulatorKnobs;
 import io.modelbridge.testkit.SimulatorKnobs.ScriptedError;
+import io.modelbridge.testkit.SimulatorServer;
 import io.modelbridge.testkit.UpstreamFault;
 import java.net.URI;
 import java.time.Duration;
@@ -44,8 +45,7 @@ public final class OpenAiSimulator implements AutoCloseable {
         this.apiKey = apiKey;
         this.models = Set.copyOf(models);
         OpenAiRoutes routes = new OpenAiRoutes(style, apiKey, this.models, knobs, requests::add);
-        this.server = WebServer.builder().host("127.0.0.1").port(0)
-                .connectionOptions(o -> o.tcpNoDelay(true)) // as a vendor's edge: no Nagle wait on a small write
+        this.server = SimulatorServer.builder()
                 .routing(routes::register).build().start();
     }
 
