@@ -242,12 +242,10 @@ public final class UsageRecorder implements AutoCloseable {
 
     /** Writes each run of rows in one batch and closes leases between runs, in queue order; written items leave. */
     private void write(List<Item> items) {
-        List<Item> taken = List.copyOf(items);
-        try {
-            RowsThenCloses.write(items, Item::row, repository::insert, item -> leases.close(item.closeLease()));
-        } finally {
-            taken.subList(0, taken.size() - items.size()).forEach(Item::release);
-        }
+        RowsThenCloses.write(items, Item::row, rows -> {
+            repository.insert(rows);
+            items.subList(0, rows.size()).forEach(Item::release); // the run written: the list's front, leaving it next
+        }, item -> leases.close(item.closeLease()));
     }
 
     /** Writes the spill file and the rows held in memory (idempotently), empties both, then the lease closes. */
