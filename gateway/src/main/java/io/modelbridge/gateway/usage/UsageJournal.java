@@ -3,6 +3,7 @@ package io.modelbridge.gateway.usage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.gateway.spill.RateLimitedLog;
 import io.modelbridge.gateway.spill.SpillFile;
@@ -55,7 +56,7 @@ final class UsageJournal implements AutoCloseable {
 
     private final Path folder;
     private final ObjectMapper json = SpillFile.mapper();
-    private final ObjectWriter rowWriter = json.writerFor(UsageRow.class);
+    private final ObjectWriter rowWriter = rowWriter();
     private final ReentrantLock rolling = new ReentrantLock();
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
     private final List<JournalSegment> leftOver = new ArrayList<>();
@@ -160,6 +161,12 @@ final class UsageJournal implements AutoCloseable {
             LOG.warn("Skipped {} records of the usage journal {} cut off by a crash", damaged, file);
         }
         return rows;
+    }
+
+    /** Writes a row as {@link SpillFile#mapper()} does, but field by field ({@link UsageRowSerializer}). */
+    static ObjectWriter rowWriter() {
+        return SpillFile.mapper().registerModule(new SimpleModule("journal-rows")
+                .addSerializer(UsageRow.class, new UsageRowSerializer())).writerFor(UsageRow.class);
     }
 
     /**
