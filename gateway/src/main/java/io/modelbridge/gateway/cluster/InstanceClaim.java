@@ -2,6 +2,7 @@ package io.modelbridge.gateway.cluster;
 
 import static io.modelbridge.db.jooq.Tables.SETTINGS;
 
+import io.modelbridge.db.ReadTimeout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,6 +28,11 @@ import org.slf4j.LoggerFactory;
 public final class InstanceClaim {
     public static final Duration LIVE_WITHIN = Duration.ofSeconds(30);
     public static final Duration BEAT_EVERY = Duration.ofSeconds(1);
+    /**
+     * A beat whose connection is silent this long is given up, the next one takes another connection: it shares its
+     * thread with the quota lease renewal, which the driver's own 45 s would hold up past the leases' 15 s.
+     */
+    static final Duration BEAT_READ_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration SAME_FOLDER_WATCH = BEAT_EVERY.multipliedBy(3);
     /** Rows of instances gone this long are deleted by the next start. */
     static final Duration FORGET_AFTER = Duration.ofDays(7);
@@ -143,7 +149,10 @@ public final class InstanceClaim {
 
     /** Renews the heartbeat; called every {@link #BEAT_EVERY}. */
     public void beat() {
-        beat(dsl);
+        ReadTimeout.within(dsl, BEAT_READ_TIMEOUT, t -> {
+            beat(t);
+            return null;
+        });
     }
 
     private void beat(DSLContext t) {

@@ -1,5 +1,6 @@
 package io.modelbridge.gateway.quota;
 
+import io.modelbridge.db.ReadTimeout;
 import io.modelbridge.db.repo.QuotaLease;
 import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.QuotaRepository;
@@ -35,10 +36,16 @@ public final class Quotas implements AutoCloseable {
     /** Past this without a renewal the leases may be recovered by others soon: they are not used any more. */
     static final Duration STALE_AFTER = LEASE_TTL.dividedBy(2);
     private static final Duration RENEW_EVERY = Duration.ofSeconds(1);
+    /**
+     * A renewal whose connection is silent this long is given up (the next beat takes another connection): two more
+     * tries fit before {@link #STALE_AFTER}, where the driver's own 45 s would leave priced requests refused for 30 s.
+     */
+    static final Duration RENEW_READ_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration RECOVERY_EVERY = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(Quotas.class);
     private static final BigDecimal SMALLEST_CREDIT = BigDecimal.valueOf(1, 6);
 
+    private final DSLContext dsl;
     private final QuotaLeaseRepository leases;
     private final UsageRecorder usage;
     private final String instanceId;
@@ -56,6 +63,7 @@ public final class Quotas implements AutoCloseable {
      */
     public Quotas(DSLContext dsl, UsageRecorder usage, String instanceId, BigDecimal leaseCredits, Clock clock,
                   Path ledgerSpill) {
+        this.dsl = dsl;
         this.leases = new QuotaLeaseRepository(dsl);
         this.usage = usage;
         LegacyLedgerSpill.replay(new QuotaRepository(dsl), leases, ledgerSpill);
@@ -209,13 +217,17 @@ public final class Quotas implements AutoCloseable {
             return;
         }
         try {
-            leases.renew(instanceId);
-            renewedAt = now; // when the renewal began: a renewal that hung is not counted as fresh
-            Instant caughtUp = usage.caughtUpThrough();
-            if (caughtUp != null && !caughtUp.equals(markedThrough)) {
-                leases.markCaughtUp(instanceId, caughtUp); // the usage retention may delete rows well before it
-                markedThrough = caughtUp;
-            }
+            ReadTimeout.within(dsl, RENEW_READ_TIMEOUT, t -> {
+                QuotaLeaseRepository beat = new QuotaLeaseRepository(t);
+                beat.renew(instanceId);
+                renewedAt = now; // when the renewal began: a renewal that hung is not counted as fresh
+                Instant caughtUp = usage.caughtUpThrough();
+                if (caughtUp != null && !caughtUp.equals(markedThrough)) {
+                    beat.markCaughtUp(instanceId, caughtUp); // the usage retention may delete rows well before it
+                    markedThrough = caughtUp;
+                }
+                return null;
+            });
         } catch (RuntimeException e) { // retried on the next beat; warned once, when the leases are given up
             if (silent.compareTo(STALE_AFTER) > 0 && !active.isEmpty()) {
                 LOG.warn("Quota leases not renewed for {} s ({}); giving them up", silent.toSeconds(), e.getMessage());

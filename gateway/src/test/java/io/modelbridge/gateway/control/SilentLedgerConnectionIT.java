@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and the backlog shows in modelbridge_quota_ledger_write_backlog (rows) and ..._age_seconds. The writer then retries on a new connection:
  * the rows are written once, /readyz is 200 again, within 60 s of the silence.
  *
- * <p>A connection cut mid-statement on the gateway's housekeeping thread: the housekeeping goes on.
+ * <p>A connection cut mid-statement on the gateway's housekeeping thread: the housekeeping goes on. A lease renewal's
+ * connection gone silent: the heartbeat renews on another within seconds.
  */
 @Tag("it")
 @Timeout(180)
@@ -159,6 +160,25 @@ class SilentLedgerConnectionIT {
 
         com.fasterxml.jackson.databind.JsonNode quota = Ledger.settledQuota(gw, "cut");
         assertEquals(1, quota.get("ledger").size() - 1, "one charge besides the grant: " + quota);
+    }
+
+    /**
+     * The connection of a quota lease renewal goes silent. The heartbeat gives up on it after 5 s and renews on
+     * another connection, so a request that reserves quota is still served 17 s later. Before, the renewal waited out
+     * the driver's 45 s socket timeout, and from 15 s on such requests got 503 quota_unavailable.
+     */
+    @Test
+    void aSilentLeaseRenewalIsGivenUpInSecondsAndPricedRequestsGoOn() {
+        owner.admin("POST", "/users", JSON.createObjectNode().put("name", "renewer").put("quota", new BigDecimal(100)));
+        String key = owner.admin("POST", "/keys", JSON.createObjectNode().put("user", "renewer")).get("key").asText();
+        ApiCalls api = new ApiCalls(gw.api());
+        awaitTrue(() -> ask(api, key) == 200, 20_000, "the proxied gateway serves the alias");
+        int silencesBefore = proxy.statementSilences();
+        proxy.silenceOn("update", "\"quota_leases\"", "\"renewed_at\"");
+        awaitTrue(() -> proxy.statementSilences() > silencesBefore, 5_000, "a lease renewal went silent");
+
+        Setup.sleep(17_000); // past the 15 s after which an instance stops using leases it could not renew
+        assertEquals(200, ask(api, key), "a priced request 17 s after a lease renewal went silent");
     }
 
     private static int ask(ApiCalls api, String key) {

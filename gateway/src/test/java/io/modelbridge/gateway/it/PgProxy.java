@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (no bytes either way, no RST, no FIN). It reads the wire protocol only as bytes: a transaction that sent an
  * {@code insert into ... "quota_ledger"} is a ledger transaction, its {@code COMMIT} is the message to intercept;
  * an {@code insert into ... "usage_log"} or a {@code copy "usage_log"} is a usage batch, whose whole answer can be
- * dropped (a COPY's from its CopyDone on: the server has all the rows). It can also cut a connection the moment it
- * sends a given statement.
+ * dropped (a COPY's from its CopyDone on: the server has all the rows). It can also cut a connection, or silence it,
+ * the moment it sends a given statement.
  */
 public final class PgProxy implements AutoCloseable {
     private static final byte[] COMMIT_QUERY = "COMMIT".getBytes(StandardCharsets.ISO_8859_1);
@@ -39,6 +39,8 @@ public final class PgProxy implements AutoCloseable {
     private final AtomicInteger usageCutsLeft = new AtomicInteger();
     private final AtomicInteger statementCuts = new AtomicInteger();
     private volatile List<String> cutOn = List.of();
+    private final AtomicInteger statementSilences = new AtomicInteger();
+    private volatile List<String> silenceOn = List.of();
     private volatile Duration commitDelay = Duration.ZERO;
     private volatile boolean closed;
 
@@ -104,6 +106,19 @@ public final class PgProxy implements AutoCloseable {
     /** How many connections {@link #cutOn} cut so far. */
     public int statementCuts() {
         return statementCuts.get();
+    }
+
+    /**
+     * The next connection that sends a statement whose text holds every one of {@code fragments} (lower case) goes
+     * silent there for good, as {@link #silenceOpenConnections} does: the server never sees the statement.
+     */
+    public void silenceOn(String... fragments) {
+        silenceOn = List.of(fragments);
+    }
+
+    /** How many connections {@link #silenceOn} silenced so far. */
+    public int statementSilences() {
+        return statementSilences.get();
     }
 
     /** Every connection open now goes silent for good (nothing is forwarded, nothing closed); new ones work. */
@@ -190,6 +205,13 @@ public final class PgProxy implements AutoCloseable {
                         cutOn = List.of();
                         statementCuts.incrementAndGet();
                         return; // the finally closes both sides
+                    }
+                    List<String> hush = silenceOn;
+                    if (!hush.isEmpty() && hush.stream().allMatch(text::contains)) {
+                        silenceOn = List.of();
+                        statementSilences.incrementAndGet();
+                        silent = true;
+                        continue;
                     }
                     if (text.contains("insert into") && text.contains("\"quota_ledger\"")) {
                         ledgerTransaction = true;
