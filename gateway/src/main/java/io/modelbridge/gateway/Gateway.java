@@ -235,8 +235,10 @@ public final class Gateway implements AutoCloseable {
         nextBucketCleanup = System.nanoTime();
         nextResponseSweep = System.nanoTime();
         background.scheduleWithFixedDelay(this::housekeeping, 250, 250, TimeUnit.MILLISECONDS);
-        leaseHeartbeat.scheduleWithFixedDelay(() -> step("quota lease heartbeat", quotas::heartbeat), 250, 250,
-                TimeUnit.MILLISECONDS);
+        leaseHeartbeat.scheduleWithFixedDelay(() -> {
+            step("idle quota leases", quotas::returnIdle);
+            step("quota lease heartbeat", quotas::heartbeat);
+        }, 250, 250, TimeUnit.MILLISECONDS);
         listening = true;
         LOG.info("ModelBridge instance {} listening: OpenAI API on http://{}:{}/v1, admin API on http://{}:{}/admin/v1"
                 + " (rate limits {}; at most {} client connections, idle ones closed after {} s)", instanceId,
@@ -303,7 +305,7 @@ public final class Gateway implements AutoCloseable {
     private void housekeeping() {
         step("public listener", publicListener::reviveIfStopped);
         step("key last-used", lastUsed::flush);
-        step("quota leases", quotas::housekeeping);
+        step("quota lease recovery", quotas::recoverExpired);
         if (System.nanoTime() - nextBucketCleanup >= 0) {
             nextBucketCleanup = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
             step("rate-limit buckets", limits::removeExpired);

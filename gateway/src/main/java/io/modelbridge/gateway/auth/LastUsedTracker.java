@@ -35,7 +35,7 @@ public final class LastUsedTracker {
         }
         try {
             keys.touchLastUsed(batch);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) { // pgjdbc: AssertionError on a connection cut mid-batch
             batch.forEach(this::touch);
             LOG.warn("Could not record key last-used times, will retry: {}", e.getMessage());
         }

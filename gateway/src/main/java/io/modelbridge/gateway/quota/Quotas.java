@@ -237,13 +237,19 @@ public final class Quotas implements AutoCloseable {
     }
 
     /**
-     * Called often (a few times a second): returns idle leases, and every ten seconds recovers the leases of
-     * instances that stopped renewing theirs.
+     * Called a few times a second, beside {@link #heartbeat} and not behind the housekeeping's database work (a flush
+     * hung on a silent connection would hold idle leases for 45 s): returns the leases idle for {@link #IDLE}. No
+     * database work: a close is queued on the usage writer.
      */
-    public void housekeeping() {
+    public void returnIdle() {
         Instant now = clock.instant();
         active.values().forEach(lease -> retireIf(lease, l -> l.inFlight == 0
                 && Duration.between(l.lastUsed, now).compareTo(IDLE) >= 0));
+    }
+
+    /** Called often (a few times a second): every ten seconds recovers the leases of instances that stopped renewing. */
+    public void recoverExpired() {
+        Instant now = clock.instant();
         if (!now.isBefore(nextRecovery)) {
             nextRecovery = now.plus(RECOVERY_EVERY);
             for (long lease : leases.expiredLeases(LEASE_TTL)) {

@@ -139,10 +139,10 @@ class QuotasTest {
         Instance gw = instance("idle");
         Reservation r = gw.quotas().reserve(user, "req-1", new BigDecimal("4"));
         gw.quotas().settle(r, row("req-1", user, "0.25"));
-        gw.quotas().housekeeping();
+        gw.quotas().returnIdle();
         assertEquals(1, openLeases(user), "still in use");
         clock.advance(Quotas.IDLE);
-        gw.quotas().housekeeping();
+        gw.quotas().returnIdle();
         awaitEquals(new BigDecimal("9.75"), () -> balance(user), "charged at the idle lease's close");
         assertEquals(0, openLeases(user));
     }
