@@ -48,10 +48,18 @@ class ConsoleInTmuxTest {
                 "model-one,model-two,model-three,model-four,model-five");
     }
 
+    /** Also removes what {@link #start} added, so that surefire's rerun of a failed run can add it again. */
     @AfterAll
     static void stop() {
         if (tmux != null) {
             tmux.close();
+        }
+        Map<String, String> env = Map.of("MB_SERVER", TestGateway.get().server(), "MB_ADMIN_TOKEN",
+                RunningGateway.ADMIN_TOKEN);
+        PrintWriter ignored = new PrintWriter(new StringWriter(), true);
+        for (String[] args : List.of(new String[] {"user", "remove", "tm-zoe"}, new String[] {"channel", "remove",
+                "tm-slow"}, new String[] {"channel", "remove", "tm-a-channel-with-a-long-name"})) {
+            Mbctl.run(args, Invocation.of(env, ignored, ignored, () -> 0));
         }
     }
 
@@ -104,6 +112,8 @@ class ConsoleInTmuxTest {
         tmux.keys(first, "Enter");
         tmux.await(first, "the update", screen -> screen.contains("Updated channel"));
         tmux.type(first, "user remove tm-zoe");
+        // Ctrl-C makes the terminal drop input not yet read: send it once the whole line is on the screen
+        tmux.await(first, "the line typed", screen -> promptLine(screen).equals("user remove tm-zoe"));
         tmux.keys(first, "C-c");
         tmux.await(first, "an empty prompt after Ctrl-C", screen -> promptLine(screen).isEmpty()
                 && screen.contains("user remove tm-zoe"));
