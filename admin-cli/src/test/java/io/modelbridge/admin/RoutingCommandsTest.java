@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +19,14 @@ class RoutingCommandsTest {
         CLI.run("channel", "add", "rt-a", "--provider", "openai", "--credential", key, "--base-url", base).ok();
         CLI.run("channel", "add", "rt-b", "--provider", "openai", "--credential", key, "--base-url", base).ok();
         CLI.run("user", "add", "rt-user").ok();
+    }
+
+    /** Removes what {@link #channels} added, so that surefire's rerun of a failed case can add it again. */
+    @AfterAll
+    static void removeThem() {
+        CLI.run("channel", "remove", "rt-a");
+        CLI.run("channel", "remove", "rt-b");
+        CLI.run("user", "remove", "rt-user");
     }
 
     @Test
