@@ -202,10 +202,12 @@ class SilentLedgerConnectionIT {
         awaitTrue(() -> ask(api, key) == 200, 20_000, "the proxied gateway serves the alias");
         int silencesBefore = proxy.statementSilences();
         proxy.silenceOn("update", "\"quota_leases\"", "\"renewed_at\"");
-        awaitTrue(() -> proxy.statementSilences() > silencesBefore, 5_000, "a lease renewal went silent");
+        awaitTrue(() -> proxy.statementSilences() > silencesBefore, 15_000, "a lease renewal went silent");
 
         Setup.sleep(17_000); // past the 15 s after which an instance stops using leases it could not renew
-        assertEquals(200, ask(api, key), "a priced request 17 s after a lease renewal went silent");
+        // within 3 s more: a lease to open may first meet connections another case silenced (the pool drops them);
+        // leases not renewed since the silence would refuse it until 45 s
+        awaitTrue(() -> ask(api, key) == 200, 3_000, "a priced request 17 s after a lease renewal went silent");
     }
 
     private static int ask(ApiCalls api, String key) {
