@@ -37,10 +37,8 @@ public final class PgProxy implements AutoCloseable {
     private final AtomicInteger cutsLeft = new AtomicInteger();
     private final AtomicInteger cuts = new AtomicInteger();
     private final AtomicInteger usageCutsLeft = new AtomicInteger();
-    private final AtomicInteger statementCuts = new AtomicInteger();
-    private volatile List<String> cutOn = List.of();
-    private final AtomicInteger statementSilences = new AtomicInteger();
-    private volatile List<String> silenceOn = List.of();
+    private final StatementTrap cutOn = new StatementTrap();
+    private final StatementTrap silenceOn = new StatementTrap();
     private volatile Duration commitDelay = Duration.ZERO;
     private volatile boolean closed;
 
@@ -100,12 +98,12 @@ public final class PgProxy implements AutoCloseable {
      * there, in both directions, before the server sees it: the client reads the end of the stream mid-statement.
      */
     public void cutOn(String... fragments) {
-        cutOn = List.of(fragments);
+        cutOn.arm(fragments);
     }
 
     /** How many connections {@link #cutOn} cut so far. */
     public int statementCuts() {
-        return statementCuts.get();
+        return cutOn.fired.get();
     }
 
     /**
@@ -113,12 +111,12 @@ public final class PgProxy implements AutoCloseable {
      * silent there for good, as {@link #silenceOpenConnections} does: the server never sees the statement.
      */
     public void silenceOn(String... fragments) {
-        silenceOn = List.of(fragments);
+        silenceOn.arm(fragments);
     }
 
     /** How many connections {@link #silenceOn} silenced so far. */
     public int statementSilences() {
-        return statementSilences.get();
+        return silenceOn.fired.get();
     }
 
     /** Every connection open now goes silent for good (nothing is forwarded, nothing closed); new ones work. */
@@ -175,6 +173,26 @@ public final class PgProxy implements AutoCloseable {
         return false;
     }
 
+    /** Fires once, on the first statement text holding every fragment it was armed with; counts its firings. */
+    private static final class StatementTrap {
+        final AtomicInteger fired = new AtomicInteger();
+        private volatile List<String> fragments = List.of();
+
+        void arm(String... what) {
+            fragments = List.of(what);
+        }
+
+        boolean springs(String text) {
+            List<String> armed = fragments;
+            if (armed.isEmpty() || !armed.stream().allMatch(text::contains)) {
+                return false;
+            }
+            fragments = List.of();
+            fired.incrementAndGet();
+            return true;
+        }
+    }
+
     /** One client connection and its server connection. */
     private final class Link {
         final Socket client;
@@ -200,16 +218,10 @@ public final class PgProxy implements AutoCloseable {
                         continue;
                     }
                     String text = new String(buf, 0, n, StandardCharsets.ISO_8859_1).toLowerCase();
-                    List<String> fragments = cutOn;
-                    if (!fragments.isEmpty() && fragments.stream().allMatch(text::contains)) {
-                        cutOn = List.of();
-                        statementCuts.incrementAndGet();
+                    if (cutOn.springs(text)) {
                         return; // the finally closes both sides
                     }
-                    List<String> hush = silenceOn;
-                    if (!hush.isEmpty() && hush.stream().allMatch(text::contains)) {
-                        silenceOn = List.of();
-                        statementSilences.incrementAndGet();
+                    if (silenceOn.springs(text)) {
                         silent = true;
                         continue;
                     }
