@@ -5,6 +5,7 @@ import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.postgresql.PGConnection;
@@ -17,12 +18,18 @@ import org.slf4j.LoggerFactory;
  * transaction; the feed listens on the deployment's {@link #channel} on a connection of its own and tells the listener
  * of every change committed by any instance on the database, this one included, usually within milliseconds. After
  * losing the connection it reconnects and announces every topic, because changes may have been missed meanwhile.
+ *
+ * <p>A connection that falls silent (a NAT or firewall dropped the flow: no error, no RST) looks like one with nothing
+ * to say, and TCP keepalive notices it only after hours; so after {@link #PROBE_AFTER} without a word the feed asks
+ * the server for an answer within {@link #PROBE_TIMEOUT_SECONDS}, and reconnects without one.
  */
 public final class ChangeFeed implements AutoCloseable {
     /** The channel of admin changes to the tables in schema public. */
     static final String CHANNEL = "modelbridge_changes";
     private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
     private static final int WAIT_MILLIS = 500;
+    static final Duration PROBE_AFTER = Duration.ofSeconds(5);
+    static final int PROBE_TIMEOUT_SECONDS = 5;
     private final Database db;
     private final ChangeListener listener;
     private final Thread thread;
@@ -73,23 +80,31 @@ public final class ChangeFeed implements AutoCloseable {
     }
 
     private void run() {
+        long heardAt = System.nanoTime();
         while (running) {
             try {
                 if (connection == null) {
                     connection = listen();
+                    heardAt = System.nanoTime();
                     announce(Topic.values());
                 }
                 PGNotification[] notes = connection.unwrap(PGConnection.class).getNotifications(WAIT_MILLIS);
-                if (notes != null) {
+                if (notes != null && notes.length > 0) {
+                    heardAt = System.nanoTime();
                     for (PGNotification n : notes) {
                         dispatch(n.getParameter());
                     }
+                } else if (System.nanoTime() - heardAt > PROBE_AFTER.toNanos()) {
+                    if (!connection.isValid(PROBE_TIMEOUT_SECONDS)) {
+                        throw new SQLException("no answer within " + PROBE_TIMEOUT_SECONDS + " s");
+                    }
+                    heardAt = System.nanoTime();
                 }
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException | Error e) { // an Error too: this thread is the only listener
                 if (!running) {
                     return;
                 }
-                LOG.warn("Change feed lost its database connection ({}); reconnecting", e.getMessage());
+                LOG.warn("Change feed lost its database connection ({}); reconnecting", e.toString());
                 closeQuietly();
                 sleep();
             }

@@ -3,14 +3,20 @@ package io.modelbridge.gateway.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelbridge.db.Database;
 import io.modelbridge.db.DbSettings;
 import io.modelbridge.gateway.cluster.ChangeListener.Topic;
+import io.modelbridge.gateway.it.PgProxy;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -20,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Both ends of the change feed on a real PostgreSQL: a topic published in a change's transaction reaches the
- * listening feed at commit, never after a rollback, and only on the deployment's own channel.
+ * listening feed at commit, never after a rollback, and only on the deployment's own channel; a feed whose connection
+ * falls silent reconnects, reloads everything and hears changes again.
  */
 @Tag("it")
 @Timeout(60)
@@ -62,5 +69,34 @@ class ChangeFeedIT {
 
         assertEquals(Topic.ROUTES, heard.poll(10, TimeUnit.SECONDS));
         assertNull(heard.poll(1, TimeUnit.SECONDS), "nothing from the rollback or another schema's channel");
+    }
+
+    @Test
+    void aFeedWhoseConnectionFallsSilentReconnectsReloadsEverythingAndHearsChangesAgain() throws Exception {
+        Matcher port = Pattern.compile(":(\\d+)/").matcher(db.jdbcUrl());
+        assertTrue(port.find());
+        BlockingQueue<Topic> heardThere = new LinkedBlockingQueue<>();
+        try (PgProxy proxy = PgProxy.to(Integer.parseInt(port.group(1)));
+             Database proxied = Database.start(
+                     new DbSettings(proxy.jdbcUrl(db.jdbcUrl()), db.user(), db.password(), null, 2, null));
+             ChangeFeed there = new ChangeFeed(proxied, heardThere::add).start()) {
+            db.dsl().transaction(tx -> ChangeFeed.publish(tx.dsl(), db.schema(), Topic.PRICES));
+            assertEquals(Topic.PRICES, heardThere.poll(10, TimeUnit.SECONDS));
+
+            proxy.silenceOpenConnections(); // no error, no RST: the feed's connection just stops answering
+            long silentAt = System.nanoTime();
+            Set<Topic> reloaded = EnumSet.noneOf(Topic.class);
+            while (reloaded.size() < Topic.values().length) {
+                Topic t = heardThere.poll(30, TimeUnit.SECONDS);
+                assertTrue(t != null, "every topic announced after the silence; heard only " + reloaded);
+                reloaded.add(t);
+            }
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - silentAt);
+            assertTrue(seconds <= ChangeFeed.PROBE_AFTER.toSeconds() + ChangeFeed.PROBE_TIMEOUT_SECONDS + 3,
+                    "reconnected " + seconds + " s after the silence");
+
+            db.dsl().transaction(tx -> ChangeFeed.publish(tx.dsl(), db.schema(), Topic.LIMITS));
+            assertEquals(Topic.LIMITS, heardThere.poll(10, TimeUnit.SECONDS), "changes heard on the new connection");
+        }
     }
 }
