@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,13 @@ class KeyCommandsTest {
     static void users() {
         CLI.run("user", "add", "kt-alice").ok();
         CLI.run("user", "add", "kt-bob").ok();
+    }
+
+    /** So that surefire's rerun of a failed case can add them again (see RoutingCommandsTest). */
+    @AfterAll
+    static void removeThem() {
+        CLI.run("user", "remove", "kt-alice");
+        CLI.run("user", "remove", "kt-bob");
     }
 
     @Test

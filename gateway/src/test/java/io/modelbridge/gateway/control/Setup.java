@@ -20,11 +20,18 @@ import java.util.concurrent.TimeUnit;
 final class Setup {
     private Setup() {}
 
-    /** A channel of provider openai on the simulator. */
+    /**
+     * A channel of provider openai on the simulator. On the shared gateway it may exist already, from the first run of
+     * a class surefire reruns after a failure: then it is pointed at this simulator instead.
+     */
     static void channel(RunningGateway gw, String name, OpenAiSimulator sim, int readTimeoutMs) {
-        gw.admin("POST", "/channels", JSON.createObjectNode().put("name", name).put("provider", "openai")
-                .put("credential", sim.apiKey()).put("base_url", sim.baseUri().toString())
-                .put("read_timeout_ms", readTimeoutMs));
+        ObjectNode channel = JSON.createObjectNode().put("credential", sim.apiKey())
+                .put("base_url", sim.baseUri().toString()).put("read_timeout_ms", readTimeoutMs);
+        if (gw.adminCall("GET", "/channels/" + name, null).statusCode() == 200) {
+            gw.admin("PATCH", "/channels/" + name, channel);
+        } else {
+            gw.admin("POST", "/channels", channel.put("name", name).put("provider", "openai"));
+        }
     }
 
     /** {@code targets}: channel, priority, weight, repeated; every target asks for upstream model gpt-4o. */
