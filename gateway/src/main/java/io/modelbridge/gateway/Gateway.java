@@ -303,7 +303,6 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void housekeeping() {
-        step("public listener", publicListener::reviveIfStopped);
         step("key last-used", lastUsed::flush);
         step("quota lease recovery", quotas::recoverExpired);
         if (System.nanoTime() - nextBucketCleanup >= 0) {

@@ -11,6 +11,9 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +24,15 @@ import org.slf4j.LoggerFactory;
  * connections are capped ({@link ListenerConfig#maxConnections()}, Helidon's max-tcp-connections: the next ones
  * wait in the kernel's accept queue) below the open-file limit, so client connections alone never exhaust the
  * descriptors; and should accept() fail anyway (descriptors taken by something else, or a cap set too high),
- * {@link #reviveIfStopped()} listens on the same port again as soon as a descriptor is free.
+ * {@link #reviveIfStopped()} listens on the same port again as soon as a descriptor is free. It runs on a thread of
+ * its own every {@link #WATCH_EVERY}: behind the gateway's housekeeping, a database step hung on a silent connection
+ * would keep the port closed for as long as the driver waits (45 s).
  */
 final class PublicListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PublicListener.class);
+    static final Duration WATCH_EVERY = Duration.ofMillis(250);
+    private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("listener-watch").unstarted(r));
     private final String host;
     private final ListenerConfig limits;
     private final Duration gracePeriod;
@@ -48,21 +56,40 @@ final class PublicListener implements AutoCloseable {
         this.server = build().start();
         if (!server.isRunning()) {
             readDeadlines.close();
+            watch.shutdown();
             throw new IllegalStateException("The OpenAI API listener could not bind " + host + ":" + port);
         }
         this.port = server.port();
+        watch.scheduleWithFixedDelay(this::watch, WATCH_EVERY.toMillis(), WATCH_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** The running server; tests stop it to stand for Helidon's accept loop ending. */
+    WebServer server() {
+        synchronized (lock) {
+            return server;
+        }
     }
 
     int port() {
         return port;
     }
 
+    /** Nothing it throws leaves: a scheduled task that throws is cancelled for good, silently. */
+    private void watch() {
+        try {
+            reviveIfStopped();
+        } catch (RuntimeException | Error e) {
+            LOG.warn("Could not check the OpenAI API listener: {}", e.toString());
+        }
+    }
+
     /**
-     * Called often (housekeeping): if the listener is gone, listens on the same port again. Gone means the port can
+     * Called every {@link #WATCH_EVERY}: if the listener is gone, listens on the same port again. Gone means the port can
      * be bound: while a socket listens on it, binding fails. (Helidon's own stop notification cannot be used: after a
      * failed accept() its listener thread waits for itself and never reports the stop.)
      */
-    void reviveIfStopped() {
+    private void reviveIfStopped() {
         synchronized (lock) {
             if (closed || !portIsFree()) {
                 return; // listening, or no descriptor free yet: the next call looks again
@@ -113,6 +140,7 @@ final class PublicListener implements AutoCloseable {
 
     @Override
     public void close() {
+        watch.shutdownNow();
         synchronized (lock) {
             closed = true;
             server.stop();
