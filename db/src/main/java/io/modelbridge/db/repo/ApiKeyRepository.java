@@ -3,6 +3,8 @@ package io.modelbridge.db.repo;
 import static io.modelbridge.db.jooq.Tables.API_KEYS;
 import static io.modelbridge.db.jooq.Tables.USERS;
 
+import io.modelbridge.db.ReadTimeout;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import org.jooq.SelectOnConditionStep;
 
 /** API keys, joined with their user; never the secret. */
 public final class ApiKeyRepository {
+    public static final Duration TOUCH_READ_TIMEOUT = Duration.ofSeconds(5);
     private final DSLContext dsl;
 
     public ApiKeyRepository(DSLContext dsl) {
@@ -25,15 +28,19 @@ public final class ApiKeyRepository {
         return select().where(API_KEYS.KEY_HASH.eq(sha256)).fetchOptional(ApiKeyRepository::record);
     }
 
-    /** Records when keys were last used, in one batch. */
+    /**
+     * Records when keys were last used, in one batch, giving up after {@link #TOUCH_READ_TIMEOUT} of silence from the
+     * server (the caller keeps the batch for its next try): it runs on the gateway's housekeeping thread, whose other
+     * steps would otherwise wait out the driver's socket timeout behind a connection a NAT dropped.
+     */
     public void touchLastUsed(Map<Long, Instant> lastUsedById) {
         if (lastUsedById.isEmpty()) {
             return;
         }
-        dsl.batch(lastUsedById.entrySet().stream()
-                .map(e -> dsl.update(API_KEYS).set(API_KEYS.LAST_USED_AT, Sql.at(e.getValue()))
+        ReadTimeout.within(dsl, TOUCH_READ_TIMEOUT, d -> d.batch(lastUsedById.entrySet().stream()
+                .map(e -> d.update(API_KEYS).set(API_KEYS.LAST_USED_AT, Sql.at(e.getValue()))
                         .where(API_KEYS.ID.eq(e.getKey())))
-                .toList()).execute();
+                .toList()).execute());
     }
 
     public ApiKeyEntry create(NewApiKey key) {
