@@ -16,7 +16,7 @@ import org.jooq.SelectOnConditionStep;
 
 /** API keys, joined with their user; never the secret. */
 public final class ApiKeyRepository {
-    public static final Duration TOUCH_READ_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration TOUCH_READ_TIMEOUT = Duration.ofSeconds(5);
     private final DSLContext dsl;
 
     public ApiKeyRepository(DSLContext dsl) {
