@@ -343,7 +343,7 @@ public final class Gateway implements AutoCloseable {
      * cancelled for good, silently (pgjdbc throws an AssertionError, under -ea, from a batch whose connection was cut:
      * a last-used flush on a silenced connection once stopped every later lease return).
      */
-    private static void step(String what, Runnable work) {
+    static void step(String what, Runnable work) {
         try {
             work.run();
         } catch (RuntimeException | Error e) {

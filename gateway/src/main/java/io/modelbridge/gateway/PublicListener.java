@@ -60,8 +60,8 @@ final class PublicListener implements AutoCloseable {
             throw new IllegalStateException("The OpenAI API listener could not bind " + host + ":" + port);
         }
         this.port = server.port();
-        watch.scheduleWithFixedDelay(this::watch, WATCH_EVERY.toMillis(), WATCH_EVERY.toMillis(),
-                TimeUnit.MILLISECONDS);
+        watch.scheduleWithFixedDelay(() -> Gateway.step("public listener", this::reviveIfStopped),
+                WATCH_EVERY.toMillis(), WATCH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The running server; tests stop it to stand for Helidon's accept loop ending. */
@@ -73,15 +73,6 @@ final class PublicListener implements AutoCloseable {
 
     int port() {
         return port;
-    }
-
-    /** Nothing it throws leaves: a scheduled task that throws is cancelled for good, silently. */
-    private void watch() {
-        try {
-            reviveIfStopped();
-        } catch (RuntimeException | Error e) {
-            LOG.warn("Could not check the OpenAI API listener: {}", e.toString());
-        }
     }
 
     /**
