@@ -15,8 +15,6 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -73,10 +71,8 @@ class ChangeFeedIT {
 
     @Test
     void aFeedWhoseConnectionFallsSilentReconnectsReloadsEverythingAndHearsChangesAgain() throws Exception {
-        Matcher port = Pattern.compile(":(\\d+)/").matcher(db.jdbcUrl());
-        assertTrue(port.find());
         BlockingQueue<Topic> heardThere = new LinkedBlockingQueue<>();
-        try (PgProxy proxy = PgProxy.to(Integer.parseInt(port.group(1)));
+        try (PgProxy proxy = PgProxy.toServerOf(db.jdbcUrl());
              Database proxied = Database.start(
                      new DbSettings(proxy.jdbcUrl(db.jdbcUrl()), db.user(), db.password(), null, 2, null));
              ChangeFeed there = new ChangeFeed(proxied, heardThere::add).start()) {

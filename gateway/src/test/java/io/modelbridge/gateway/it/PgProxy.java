@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A TCP proxy between a client and PostgreSQL (127.0.0.1, ephemeral port) that makes the network faults a client
@@ -54,6 +56,15 @@ public final class PgProxy implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A proxy to the server of {@code jdbcUrl} ({@code jdbc:postgresql://host:port/...}). */
+    public static PgProxy toServerOf(String jdbcUrl) {
+        Matcher port = Pattern.compile(":(\\d+)/").matcher(jdbcUrl);
+        if (!port.find()) {
+            throw new IllegalArgumentException("no port in " + jdbcUrl);
+        }
+        return to(Integer.parseInt(port.group(1)));
     }
 
     public int port() {

@@ -1,7 +1,6 @@
 package io.modelbridge.gateway.quota;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelbridge.db.Database;
 import io.modelbridge.db.DbSettings;
@@ -18,8 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
@@ -55,9 +52,7 @@ class LostLedgerAckIT {
     @BeforeAll
     static void start() {
         db = Database.start(DbSettings.embedded(dir.resolve("data")));
-        Matcher port = Pattern.compile(":(\\d+)/").matcher(db.jdbcUrl());
-        assertTrue(port.find(), db.jdbcUrl());
-        proxy = PgProxy.to(Integer.parseInt(port.group(1)));
+        proxy = PgProxy.toServerOf(db.jdbcUrl());
         viaProxy = Database.start(new DbSettings(proxy.jdbcUrl(db.jdbcUrl()), db.user(), db.password(), null, 4, null));
     }
 
