@@ -62,9 +62,7 @@ class SilentLedgerConnectionIT {
     static void start() {
         upstream = OpenAiSimulator.start();
         owner = RunningGateway.start(dir.resolve("owner"));
-        Matcher port = Pattern.compile(":(\\d+)/").matcher(owner.gateway().jdbcUrl());
-        assertTrue(port.find());
-        proxy = PgProxy.to(Integer.parseInt(port.group(1)));
+        proxy = PgProxy.toServerOf(owner.gateway().jdbcUrl());
         gw = owner.sibling(dir.resolve("proxied"), c -> c.withDatabase(proxy.jdbcUrl(owner.gateway().jdbcUrl()),
                 owner.gateway().dbUser(), owner.gateway().dbPassword()));
         Setup.channel(owner, "silent-sim", upstream, 10_000);
@@ -86,8 +84,7 @@ class SilentLedgerConnectionIT {
 
     @Test
     void aSilentConnectionMakesTheLedgerBacklogVisibleAndTheWriterRecovers() throws Exception {
-        owner.admin("POST", "/users", JSON.createObjectNode().put("name", "quiet").put("quota", new BigDecimal(100)));
-        String key = owner.admin("POST", "/keys", JSON.createObjectNode().put("user", "quiet")).get("key").asText();
+        String key = userWithKey("quiet").get("key").asText();
         ApiCalls api = new ApiCalls(gw.api());
         awaitTrue(() -> ask(api, key) == 200, 20_000, "the proxied gateway serves the alias");
         assertEquals(200, get(gw.api().resolve("/readyz")).statusCode());
@@ -157,8 +154,7 @@ class SilentLedgerConnectionIT {
      */
     @Test
     void aConnectionCutDuringTheLastUsedFlushDoesNotStopTheHousekeeping() {
-        owner.admin("POST", "/users", JSON.createObjectNode().put("name", "cut").put("quota", new BigDecimal(100)));
-        JsonNode created = owner.admin("POST", "/keys", JSON.createObjectNode().put("user", "cut"));
+        JsonNode created = userWithKey("cut");
         ApiCalls api = new ApiCalls(gw.api());
         int cutsBefore = proxy.statementCuts();
         proxy.cutOn("update", "\"api_keys\"", "\"last_used_at\"");
@@ -166,8 +162,7 @@ class SilentLedgerConnectionIT {
         // a flush held up by another case's silenced connection gives up on it after 5 s
         awaitTrue(() -> proxy.statementCuts() > cutsBefore, 60_000, "the last-used flush was cut");
 
-        awaitTrue(() -> !owner.admin("GET", "/keys/" + created.get("id").asText(), null).get("last_used_at").isNull(),
-                10_000, "the key's last use is written after the cut");
+        awaitTrue(() -> lastUseWritten(created), 10_000, "the key's last use is written after the cut");
     }
 
     /**
@@ -177,8 +172,7 @@ class SilentLedgerConnectionIT {
      */
     @Test
     void aSilentLastUsedFlushIsGivenUpInSecondsAndHoldsNoIdleLease() {
-        owner.admin("POST", "/users", JSON.createObjectNode().put("name", "idler").put("quota", new BigDecimal(100)));
-        JsonNode created = owner.admin("POST", "/keys", JSON.createObjectNode().put("user", "idler"));
+        JsonNode created = userWithKey("idler");
         ApiCalls api = new ApiCalls(gw.api());
         int silencesBefore = proxy.statementSilences();
         proxy.silenceOn("update", "\"api_keys\"", "\"last_used_at\"");
@@ -189,8 +183,8 @@ class SilentLedgerConnectionIT {
         JsonNode quota = Ledger.returnedLeases(gw, "idler");
         assertEquals(1, quota.get("ledger").size() - 1, "one charge besides the grant: " + quota);
         long left = 15_000 - (System.nanoTime() - silentAt) / 1_000_000;
-        awaitTrue(() -> !owner.admin("GET", "/keys/" + created.get("id").asText(), null).get("last_used_at").isNull(),
-                Math.max(left, 1), "the key's last use is written on another connection within 15 s of the silence");
+        awaitTrue(() -> lastUseWritten(created), Math.max(left, 1),
+                "the key's last use is written on another connection within 15 s of the silence");
     }
 
     /**
@@ -200,8 +194,7 @@ class SilentLedgerConnectionIT {
      */
     @Test
     void aSilentLeaseRenewalIsGivenUpInSecondsAndPricedRequestsGoOn() {
-        owner.admin("POST", "/users", JSON.createObjectNode().put("name", "renewer").put("quota", new BigDecimal(100)));
-        String key = owner.admin("POST", "/keys", JSON.createObjectNode().put("user", "renewer")).get("key").asText();
+        String key = userWithKey("renewer").get("key").asText();
         ApiCalls api = new ApiCalls(gw.api());
         awaitTrue(() -> ask(api, key) == 200, 20_000, "the proxied gateway serves the alias");
         int silencesBefore = proxy.statementSilences();
@@ -212,6 +205,16 @@ class SilentLedgerConnectionIT {
         // within 3 s more: a lease to open may first meet connections another case silenced (the pool drops them);
         // leases not renewed since the silence would refuse it until 45 s
         awaitTrue(() -> ask(api, key) == 200, 3_000, "a priced request 17 s after a lease renewal went silent");
+    }
+
+    /** A user with a quota of 100 and a key of theirs: the admin API's answer for the key (its id and secret). */
+    private static JsonNode userWithKey(String name) {
+        owner.admin("POST", "/users", JSON.createObjectNode().put("name", name).put("quota", new BigDecimal(100)));
+        return owner.admin("POST", "/keys", JSON.createObjectNode().put("user", name));
+    }
+
+    private static boolean lastUseWritten(JsonNode key) {
+        return !owner.admin("GET", "/keys/" + key.get("id").asText(), null).get("last_used_at").isNull();
     }
 
     private static int ask(ApiCalls api, String key) {
