@@ -38,6 +38,11 @@ public final class AotTraining {
     private static final Logger LOG = LoggerFactory.getLogger(AotTraining.class);
     /** Enough for C1 and C2 to see every hot method thousands of times (JEP 515's profiles). */
     static final int REQUESTS = 20_000;
+    /**
+     * Fewer requests, for the tests of the launcher and the training, which check how the cache is made and used, not
+     * how well it is trained: {@code -Dmb.training.requests=N}.
+     */
+    public static final String REQUESTS_PROPERTY = "mb.training.requests";
     static final Duration AT_MOST = Duration.ofSeconds(60);
     private static final int CLIENTS = 16;
     private static final String OPENAI_JAR = "modelbridge-plugin-openai.jar";
@@ -61,7 +66,8 @@ public final class AotTraining {
 
     /** Runs the training with the bundled plugins in {@code pluginsDir}; the counts of answers by kind. */
     public static Result run(Path pluginsDir) throws IOException, InterruptedException {
-        return run(pluginsDir, new Load("aot-training", "Start-up cache training", REQUESTS, AT_MOST));
+        int requests = Integer.getInteger(REQUESTS_PROPERTY, REQUESTS);
+        return run(pluginsDir, new Load("aot-training", "Start-up cache training", requests, AT_MOST));
     }
 
     /**

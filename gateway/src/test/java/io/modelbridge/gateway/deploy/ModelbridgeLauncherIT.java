@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.modelbridge.gateway.it.SmallDisk;
+import io.modelbridge.gateway.training.AotTraining;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,6 +55,8 @@ class ModelbridgeLauncherIT {
             assertTrue(first.contains("Training the start-up cache"), first);
             assertTrue(first.contains("Start-up cache written"), first);
             assertEquals(1, cacheFiles(cacheDir).size(), "one cache file");
+            assertTrue(Files.readString(cacheDir.resolve("training.log")).contains(" 1980 answers, 20 deliberate 401s"),
+                    "the training ran the test's 2,000 requests (MB_JAVA_OPTS)");
             assertTrue(first.contains("-XX:AOTCache="), "the first start uses the cache it trained:\n" + first);
         }
 
@@ -94,7 +97,9 @@ class ModelbridgeLauncherIT {
                 .directory(checkout.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("MB_"));
         builder.environment().putAll(Map.of("JAVA_HOME", System.getProperty("java.home"), "MB_PORT", "0",
-                "MB_ADMIN_PORT", "0", "MB_ADMIN_TOKEN", "launcher-test-token", "MB_DRAIN_SECONDS", "5"));
+                "MB_ADMIN_PORT", "0", "MB_ADMIN_TOKEN", "launcher-test-token", "MB_DRAIN_SECONDS", "5",
+                // a tenth of the training's requests: this checks how the cache is made and used, not how well
+                "MB_JAVA_OPTS", "-D" + AotTraining.REQUESTS_PROPERTY + "=2000"));
         builder.environment().putAll(env);
         Process process = builder.start();
         try {
