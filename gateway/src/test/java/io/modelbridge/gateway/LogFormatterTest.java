@@ -32,6 +32,17 @@ class LogFormatterTest {
     }
 
     @Test
+    void zonkysFailedStopOfADeadPostgresIsOneLine() {
+        String zonky = "io.zonky.test.db.postgres.embedded.EmbeddedPostgres";
+        String line = formatter.format(warning(zonky, "Could not stop postmaster 4b21fed7",
+                new IllegalStateException("Process [pg_ctl, stop] failed")));
+        String withoutThrown = formatter.format(warning(zonky, "Could not stop postmaster 4b21fed7", null));
+        assertEquals(withoutThrown.lines().count(), line.lines().count(), "as many lines as with no exception: " + line);
+        assertTrue(line.contains("Could not stop postmaster 4b21fed7 "
+                + "(java.lang.IllegalStateException: Process [pg_ctl, stop] failed)"), line);
+    }
+
+    @Test
     void otherRecordsKeepTheirStackTrace() {
         String text = formatter.format(warning("io.modelbridge.gateway.Gateway", "something failed",
                 new IllegalStateException("why")));
