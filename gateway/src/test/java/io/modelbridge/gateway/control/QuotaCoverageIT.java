@@ -67,9 +67,8 @@ class QuotaCoverageIT {
         billing.start();
         gw = SharedGateway.get();
         api = new ApiCalls(gw.api());
-        gw.admin("POST", "/channels", JSON.createObjectNode().put("name", "billing").put("provider", "openai")
-                .put("credential", "sk-billing-0123456789").put("base_url",
-                        "http://127.0.0.1:" + billing.getAddress().getPort()));
+        Setup.channel(gw, "billing", JSON.createObjectNode().put("credential", "sk-billing-0123456789")
+                .put("base_url", "http://127.0.0.1:" + billing.getAddress().getPort()));
         Setup.alias(gw, "toolsy", "billing", 0, 1);
         gw.admin("PUT", "/prices/toolsy", "{\"input_per_1k\":1,\"output_per_1k\":1}");
     }
@@ -119,8 +118,7 @@ class QuotaCoverageIT {
         String body = heavy();
         BigDecimal perRequest = new BigDecimal(billedPromptTokens(json(body)) + 1).movePointLeft(3);
         BigDecimal quota = perRequest.multiply(new BigDecimal("1.5")).setScale(6, java.math.RoundingMode.DOWN);
-        gw.admin("POST", "/users", JSON.createObjectNode().put("name", "tool-racer").put("quota", quota));
-        String key = gw.admin("POST", "/keys", JSON.createObjectNode().put("user", "tool-racer")).get("key").asText();
+        String key = Setup.userWithQuota(gw, "tool-racer", quota);
         List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             calls.add(() -> api.post("/v1/chat/completions", key, body));

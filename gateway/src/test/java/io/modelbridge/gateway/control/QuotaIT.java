@@ -5,7 +5,6 @@ import static io.modelbridge.gateway.control.Setup.channel;
 import static io.modelbridge.gateway.control.Setup.header;
 import static io.modelbridge.gateway.it.ApiCalls.chat;
 import static io.modelbridge.gateway.it.ApiCalls.json;
-import static io.modelbridge.gateway.it.RunningGateway.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,8 +75,7 @@ class QuotaIT {
     }
 
     static String userWithQuota(String name, BigDecimal credits) {
-        gw.admin("POST", "/users", JSON.createObjectNode().put("name", name).put("quota", credits));
-        return gw.admin("POST", "/keys", JSON.createObjectNode().put("user", name)).get("key").asText();
+        return Setup.userWithQuota(gw, name, credits);
     }
 
     static String paid(String text, boolean stream) {

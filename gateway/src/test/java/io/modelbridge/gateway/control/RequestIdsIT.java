@@ -2,7 +2,6 @@ package io.modelbridge.gateway.control;
 
 import static io.modelbridge.gateway.control.Setup.header;
 import static io.modelbridge.gateway.it.ApiCalls.chat;
-import static io.modelbridge.gateway.it.RunningGateway.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,8 +51,7 @@ class RequestIdsIT {
     }
 
     static String userWithQuota(String name) {
-        gw.admin("POST", "/users", JSON.createObjectNode().put("name", name).put("quota", BigDecimal.TEN));
-        return gw.admin("POST", "/keys", JSON.createObjectNode().put("user", name)).get("key").asText();
+        return Setup.userWithQuota(gw, name, BigDecimal.TEN);
     }
 
     static String ask(String key, String clientId, boolean stream) {

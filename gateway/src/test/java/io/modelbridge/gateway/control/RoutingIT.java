@@ -206,8 +206,8 @@ class RoutingIT {
     @Test
     void channelTestSendsARealRequestAndReportsLatencyOrTheMappedError() {
         channel(gw, "probe-ok", primary, 10_000);
-        gw.admin("POST", "/channels", RunningGateway.JSON.createObjectNode().put("name", "probe-bad")
-                .put("provider", "openai").put("credential", "sk-wrong-key-0000000000").put("enabled", false)
+        Setup.channel(gw, "probe-bad", RunningGateway.JSON.createObjectNode()
+                .put("credential", "sk-wrong-key-0000000000").put("enabled", false)
                 .put("base_url", primary.baseUri().toString()));
         int before = primary.requests().size();
         JsonNode ok = gw.admin("POST", "/channels/probe-ok/test", "{\"model\":\"gpt-4o-mini\"}");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelbridge.gateway.it.RunningGateway;
 import io.modelbridge.testkit.openai.OpenAiSimulator;
+import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +26,30 @@ final class Setup {
      * a class surefire reruns after a failure: then it is pointed at this simulator instead.
      */
     static void channel(RunningGateway gw, String name, OpenAiSimulator sim, int readTimeoutMs) {
-        ObjectNode channel = JSON.createObjectNode().put("credential", sim.apiKey())
-                .put("base_url", sim.baseUri().toString()).put("read_timeout_ms", readTimeoutMs);
+        channel(gw, name, JSON.createObjectNode().put("credential", sim.apiKey())
+                .put("base_url", sim.baseUri().toString()).put("read_timeout_ms", readTimeoutMs));
+    }
+
+    /** A channel of provider openai with {@code settings}; one left by a first run is updated to them instead. */
+    static void channel(RunningGateway gw, String name, ObjectNode settings) {
         if (gw.adminCall("GET", "/channels/" + name, null).statusCode() == 200) {
-            gw.admin("PATCH", "/channels/" + name, channel);
+            gw.admin("PATCH", "/channels/" + name, settings);
         } else {
-            gw.admin("POST", "/channels", channel.put("name", name).put("provider", "openai"));
+            gw.admin("POST", "/channels", settings.put("name", name).put("provider", "openai"));
         }
+    }
+
+    /**
+     * A new user with {@code credits} of quota, and a key of theirs. A test method surefire reruns finds the user of
+     * its first run on the shared gateway: that one is deleted first, with its keys and ledger (its usage rows stay,
+     * under the old user's id, so the new user's usage starts empty).
+     */
+    static String userWithQuota(RunningGateway gw, String name, BigDecimal credits) {
+        if (gw.adminCall("GET", "/users/" + name, null).statusCode() == 200) {
+            gw.admin("DELETE", "/users/" + name, null);
+        }
+        gw.admin("POST", "/users", JSON.createObjectNode().put("name", name).put("quota", credits));
+        return gw.admin("POST", "/keys", JSON.createObjectNode().put("user", name)).get("key").asText();
     }
 
     /** {@code targets}: channel, priority, weight, repeated; every target asks for upstream model gpt-4o. */
