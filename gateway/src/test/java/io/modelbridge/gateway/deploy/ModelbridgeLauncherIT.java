@@ -98,6 +98,7 @@ class ModelbridgeLauncherIT {
         builder.environment().keySet().removeIf(k -> k.startsWith("MB_"));
         builder.environment().putAll(Map.of("JAVA_HOME", System.getProperty("java.home"), "MB_PORT", "0",
                 "MB_ADMIN_PORT", "0", "MB_ADMIN_TOKEN", "launcher-test-token", "MB_DRAIN_SECONDS", "5",
+                "MB_DRAIN_DELAY_SECONDS", "0", // no load balancer to wait for: stop at once (SigtermDrainIT has it)
                 // a tenth of the training's requests: this checks how the cache is made and used, not how well
                 "MB_JAVA_OPTS", "-D" + AotTraining.REQUESTS_PROPERTY + "=2000"));
         builder.environment().putAll(env);

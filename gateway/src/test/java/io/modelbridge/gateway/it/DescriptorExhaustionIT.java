@@ -127,9 +127,10 @@ class DescriptorExhaustionIT {
             ProcessBuilder builder = new ProcessBuilder("bash", "-c",
                     "ulimit -n " + OPEN_FILE_LIMIT + " && exec \"$0\" -jar \"$1\"", java, jar)
                     .redirectErrorStream(true).redirectOutput(log.toFile());
+            // MB_DRAIN_DELAY_SECONDS 0: close() stops it at once, without the 5 s a load balancer would need
             builder.environment().putAll(Map.of("MB_PORT", String.valueOf(port),
                     "MB_ADMIN_PORT", String.valueOf(FreePorts.belowEphemeralRange()), "MB_DATA_DIR", dataDir.toString(),
-                    "MB_ADMIN_TOKEN", RunningGateway.ADMIN_TOKEN));
+                    "MB_ADMIN_TOKEN", RunningGateway.ADMIN_TOKEN, "MB_DRAIN_DELAY_SECONDS", "0"));
             builder.environment().putAll(env);
             GatewayProcess gateway = new GatewayProcess(builder.start(), port, log);
             try {
