@@ -42,6 +42,12 @@ public final class Quotas implements AutoCloseable {
      */
     static final Duration RENEW_READ_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration RECOVERY_EVERY = Duration.ofSeconds(10);
+    /**
+     * A recovery whose connection is silent this long is given up, to be tried again on another connection in
+     * {@link #RECOVERY_EVERY} (a close is idempotent): the driver's own 45 s would hold up the housekeeping steps behind
+     * it, the key last-used flush of the next ticks among them.
+     */
+    static final Duration RECOVERY_READ_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(Quotas.class);
     private static final BigDecimal SMALLEST_CREDIT = BigDecimal.valueOf(1, 6);
 
@@ -252,11 +258,15 @@ public final class Quotas implements AutoCloseable {
         Instant now = clock.instant();
         if (!now.isBefore(nextRecovery)) {
             nextRecovery = now.plus(RECOVERY_EVERY);
-            for (long lease : leases.expiredLeases(LEASE_TTL)) {
-                leases.recover(lease).ifPresent(charged -> LOG.warn("Recovered quota lease {}: its instance stopped "
-                        + "renewing it; charged {} for its usage rows", lease,
-                        charged.stripTrailingZeros().toPlainString()));
-            }
+            ReadTimeout.within(dsl, RECOVERY_READ_TIMEOUT, t -> {
+                QuotaLeaseRepository recovery = new QuotaLeaseRepository(t);
+                for (long lease : recovery.expiredLeases(LEASE_TTL)) {
+                    recovery.recover(lease).ifPresent(charged -> LOG.warn("Recovered quota lease {}: its instance "
+                            + "stopped renewing it; charged {} for its usage rows", lease,
+                            charged.stripTrailingZeros().toPlainString()));
+                }
+                return null;
+            });
         }
     }
 

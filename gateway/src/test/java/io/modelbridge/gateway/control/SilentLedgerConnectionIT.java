@@ -188,6 +188,29 @@ class SilentLedgerConnectionIT {
     }
 
     /**
+     * The lease recovery's connection goes silent (it looks for other instances' expired leases every 10 s on the
+     * housekeeping thread): it gives up after 5 s, and the key last-used flush behind it writes within 15 s. Before,
+     * the recovery held the housekeeping thread for the driver's 45 s socket timeout.
+     */
+    @Test
+    void aSilentLeaseRecoveryIsGivenUpInSecondsAndTheHousekeepingGoesOn() {
+        JsonNode created = userWithKey("recovery-bystander");
+        ApiCalls api = new ApiCalls(gw.api());
+        awaitTrue(() -> ask(api, created.get("key").asText()) == 200, 20_000, "the proxied gateway serves the alias");
+        awaitTrue(() -> lastUseWritten(created), 60_000, "the key's first use is written");
+        int silencesBefore = proxy.statementSilences();
+        proxy.silenceOn("select", "\"closed_at\" is null", "\"renewed_at\" <");
+        awaitTrue(() -> proxy.statementSilences() > silencesBefore, 15_000, "a lease recovery went silent");
+        long silentAt = System.nanoTime();
+
+        JsonNode next = owner.admin("POST", "/keys", JSON.createObjectNode().put("user", "recovery-bystander"));
+        awaitTrue(() -> ask(api, next.get("key").asText()) == 200, 5_000, "the new key is served");
+        long left = 15_000 - (System.nanoTime() - silentAt) / 1_000_000;
+        awaitTrue(() -> lastUseWritten(next), Math.max(left, 1),
+                "a key's last use is written within 15 s of the lease recovery's silence");
+    }
+
+    /**
      * The connection of a quota lease renewal goes silent. The heartbeat gives up on it after 5 s and renews on
      * another connection, so a request that reserves quota is still served 17 s later. Before, the renewal waited out
      * the driver's 45 s socket timeout, and from 15 s on such requests got 503 quota_unavailable.
