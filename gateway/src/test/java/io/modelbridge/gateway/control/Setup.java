@@ -45,11 +45,16 @@ final class Setup {
      * under the old user's id, so the new user's usage starts empty).
      */
     static String userWithQuota(RunningGateway gw, String name, BigDecimal credits) {
+        return newUserKey(gw, name, credits).get("key").asText();
+    }
+
+    /** As {@link #userWithQuota}, but the admin API's whole answer for the key: its id and its secret. */
+    static JsonNode newUserKey(RunningGateway gw, String name, BigDecimal credits) {
         if (gw.adminCall("GET", "/users/" + name, null).statusCode() == 200) {
             gw.admin("DELETE", "/users/" + name, null);
         }
         gw.admin("POST", "/users", JSON.createObjectNode().put("name", name).put("quota", credits));
-        return gw.admin("POST", "/keys", JSON.createObjectNode().put("user", name)).get("key").asText();
+        return gw.admin("POST", "/keys", JSON.createObjectNode().put("user", name));
     }
 
     /** {@code targets}: channel, priority, weight, repeated; every target asks for upstream model gpt-4o. */

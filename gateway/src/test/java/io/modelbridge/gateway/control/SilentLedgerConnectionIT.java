@@ -232,8 +232,7 @@ class SilentLedgerConnectionIT {
 
     /** A user with a quota of 100 and a key of theirs: the admin API's answer for the key (its id and secret). */
     private static JsonNode userWithKey(String name) {
-        owner.admin("POST", "/users", JSON.createObjectNode().put("name", name).put("quota", new BigDecimal(100)));
-        return owner.admin("POST", "/keys", JSON.createObjectNode().put("user", name));
+        return Setup.newUserKey(owner, name, new BigDecimal(100));
     }
 
     private static boolean lastUseWritten(JsonNode key) {
