@@ -97,6 +97,12 @@ public final class Gateway implements AutoCloseable {
     private volatile boolean listening;
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("gateway-background").unstarted(r));
+    /**
+     * The minutely sweeps, apart from {@link #background}: a sweep may run long, so its statements keep the driver's
+     * 45 s socket timeout, and the key last-used flush and the lease recovery must not wait behind one that is silent.
+     */
+    private final ScheduledExecutorService sweeps = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("gateway-sweeps").unstarted(r));
     /** The quota lease heartbeat, alone: plugin loading or a slow flush on the background thread cannot delay it. */
     private final ScheduledExecutorService leaseHeartbeat = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("quota-lease-heartbeat").unstarted(r));
@@ -235,6 +241,7 @@ public final class Gateway implements AutoCloseable {
         nextBucketCleanup = System.nanoTime();
         nextResponseSweep = System.nanoTime();
         background.scheduleWithFixedDelay(this::housekeeping, 250, 250, TimeUnit.MILLISECONDS);
+        sweeps.scheduleWithFixedDelay(this::sweep, 250, 250, TimeUnit.MILLISECONDS);
         leaseHeartbeat.scheduleWithFixedDelay(() -> {
             step("idle quota leases", quotas::returnIdle);
             step("quota lease heartbeat", quotas::heartbeat);
@@ -305,6 +312,9 @@ public final class Gateway implements AutoCloseable {
     private void housekeeping() {
         step("key last-used", lastUsed::flush);
         step("quota lease recovery", quotas::recoverExpired);
+    }
+
+    private void sweep() {
         if (System.nanoTime() - nextBucketCleanup >= 0) {
             nextBucketCleanup = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
             step("rate-limit buckets", limits::removeExpired);
@@ -319,7 +329,7 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Removes stored responses past their retention: a bounded sweep a minute, or at the next tick while a sweep
-     * still finds its bound's worth (a backlog drains without holding the housekeeping thread).
+     * still finds its bound's worth (a backlog drains without holding the sweeps thread).
      */
     private void sweepStoredResponses() {
         int removed = storedResponses.sweep();
@@ -378,6 +388,7 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         boolean clean = new StopSteps(LOG)
                 .then("background tasks", background::shutdownNow)
+                .then("sweeps", sweeps::shutdownNow)
                 .then("lease heartbeat", leaseHeartbeat::shutdownNow)
                 .then("public listener", publicListener::close)
                 .then("admin listener", adminServer::stop)

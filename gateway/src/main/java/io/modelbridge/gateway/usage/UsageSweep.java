@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * MB_USAGE_RETENTION_DAYS: deletes the usage rows older than the retention, from the housekeeping thread. A sweep a
- * minute of at most {@link #BATCHES} batches, or another at the next tick while a sweep still finds its bound's
+ * MB_USAGE_RETENTION_DAYS: deletes the usage rows older than the retention, from the gateway's sweeps thread. A sweep
+ * a minute of at most {@link #BATCHES} batches, or another at the next tick while a sweep still finds its bound's
  * worth: a backlog (the first sweep after the setting is turned on) drains without holding the thread long.
  */
 public final class UsageSweep {

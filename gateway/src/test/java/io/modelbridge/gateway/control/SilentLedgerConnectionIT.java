@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>A connection cut mid-statement on the gateway's housekeeping thread: the housekeeping goes on. The housekeeping
  * hung on a silent connection: idle leases still go back. A lease renewal's connection gone silent: the heartbeat
- * renews on another within seconds.
+ * renews on another within seconds. A sweep gone silent: the housekeeping goes on.
  */
 @Tag("it")
 @Timeout(180)
@@ -208,6 +208,33 @@ class SilentLedgerConnectionIT {
         long left = 15_000 - (System.nanoTime() - silentAt) / 1_000_000;
         awaitTrue(() -> lastUseWritten(next), Math.max(left, 1),
                 "a key's last use is written within 15 s of the lease recovery's silence");
+    }
+
+    /**
+     * The stored-responses sweep, the first of a new instance's minutely sweeps, goes silent: the key last-used flush
+     * still writes within 15 s. A sweep keeps the driver's 45 s socket timeout (it may run long); before, it ran on
+     * the housekeeping thread and held the flush and the lease recovery that long. The instance has a proxy of its
+     * own, so no other instance's sweep can take the silence.
+     */
+    @Test
+    void aSilentSweepDoesNotHoldUpTheKeyLastUsedFlush() {
+        try (PgProxy own = PgProxy.toServerOf(owner.gateway().jdbcUrl())) {
+            own.silenceOn("delete", "\"stored_responses\"");
+            RunningGateway swept = owner.sibling(dir.resolve("swept"), c -> c.withDatabase(
+                    own.jdbcUrl(owner.gateway().jdbcUrl()), owner.gateway().dbUser(), owner.gateway().dbPassword()));
+            try {
+                awaitTrue(() -> own.statementSilences() > 0, 15_000, "the new instance's first sweep went silent");
+                long silentAt = System.nanoTime();
+                JsonNode created = userWithKey("sweep-bystander");
+                ApiCalls api = new ApiCalls(swept.api());
+                awaitTrue(() -> ask(api, created.get("key").asText()) == 200, 10_000, "the new instance serves");
+                long left = 15_000 - (System.nanoTime() - silentAt) / 1_000_000;
+                awaitTrue(() -> lastUseWritten(created), Math.max(left, 1),
+                        "the key's last use is written within 15 s of the sweep's silence");
+            } finally {
+                swept.close();
+            }
+        }
     }
 
     /**
