@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.modelbridge.gateway.it.AotTrainingIT;
 import io.modelbridge.gateway.it.SmallDisk;
 import io.modelbridge.gateway.training.AotTraining;
 import java.io.IOException;
@@ -55,8 +56,11 @@ class ModelbridgeLauncherIT {
             assertTrue(first.contains("Training the start-up cache"), first);
             assertTrue(first.contains("Start-up cache written"), first);
             assertEquals(1, cacheFiles(cacheDir).size(), "one cache file");
-            assertTrue(Files.readString(cacheDir.resolve("training.log")).contains(" 1980 answers, 20 deliberate 401s"),
-                    "the training ran the test's 2,000 requests (MB_JAVA_OPTS)");
+            Matcher trained = AotTrainingIT.TRAINED.matcher(Files.readString(cacheDir.resolve("training.log")));
+            assertTrue(trained.find(), "the training's counts are in its log");
+            assertEquals(AotTrainingIT.TRAINING_REQUESTS,
+                    Integer.parseInt(trained.group(1)) + Integer.parseInt(trained.group(2)),
+                    "the training ran the test's requests (MB_JAVA_OPTS)");
             assertTrue(first.contains("-XX:AOTCache="), "the first start uses the cache it trained:\n" + first);
         }
 
@@ -100,7 +104,7 @@ class ModelbridgeLauncherIT {
                 "MB_ADMIN_PORT", "0", "MB_ADMIN_TOKEN", "launcher-test-token", "MB_DRAIN_SECONDS", "5",
                 "MB_DRAIN_DELAY_SECONDS", "0", // no load balancer to wait for: stop at once (SigtermDrainIT has it)
                 // a tenth of the training's requests: this checks how the cache is made and used, not how well
-                "MB_JAVA_OPTS", "-D" + AotTraining.REQUESTS_PROPERTY + "=2000"));
+                "MB_JAVA_OPTS", "-D" + AotTraining.REQUESTS_PROPERTY + "=" + AotTrainingIT.TRAINING_REQUESTS));
         builder.environment().putAll(env);
         Process process = builder.start();
         try {

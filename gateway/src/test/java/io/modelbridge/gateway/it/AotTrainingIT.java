@@ -31,10 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
  * folder, whose channels lead to a simulator: the training uses none of it.
  */
 @Tag("it")
-class AotTrainingIT {
-    /** A tenth of the real training: this checks what the training touches, not how well it trains. */
-    private static final int TRAINING_REQUESTS = 2_000;
-    private static final Pattern TRAINED = Pattern.compile(
+public class AotTrainingIT {
+    /** A tenth of the real training: the tests check what the training touches, not how well it trains. */
+    public static final int TRAINING_REQUESTS = 2_000;
+    /** The training's last line: answers, deliberate 401s and failures. */
+    public static final Pattern TRAINED = Pattern.compile(
             "Start-up cache training: (\\d+) answers, (\\d+) deliberate 401s, (\\d+) failures");
     /**
      * Counts that only a leak could change (the operator's gateway gets no more traffic), and two that its own lease
