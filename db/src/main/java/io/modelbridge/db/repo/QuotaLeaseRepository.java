@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /**
@@ -37,15 +38,24 @@ public final class QuotaLeaseRepository {
     /**
      * Opens a lease of {@code min(free, max(need, preferred))} credits; empty when the user is unknown or less than
      * {@code need} is free.
+     *
+     * @throws UnconfirmedLeaseOpen when the open failed once its row was inserted: it may be open all the same
      */
     public Optional<QuotaLease> open(long userId, String instanceId, BigDecimal need, BigDecimal preferred) {
-        return dsl.transactionResult(tx -> {
-            DSLContext t = tx.dsl();
-            return take(t, userId, need, preferred).map(amount -> new QuotaLease(t.insertInto(QUOTA_LEASES)
-                    .set(QUOTA_LEASES.USER_ID, userId).set(QUOTA_LEASES.INSTANCE_ID, instanceId)
-                    .set(QUOTA_LEASES.GRANTED, amount)
-                    .returning(QUOTA_LEASES.ID).fetchOne(QUOTA_LEASES.ID), userId, amount));
-        });
+        long[] inserted = {0};
+        try {
+            return dsl.transactionResult(tx -> {
+                DSLContext t = tx.dsl();
+                return take(t, userId, need, preferred).map(amount -> {
+                    inserted[0] = t.insertInto(QUOTA_LEASES).set(QUOTA_LEASES.USER_ID, userId)
+                            .set(QUOTA_LEASES.INSTANCE_ID, instanceId).set(QUOTA_LEASES.GRANTED, amount)
+                            .returning(QUOTA_LEASES.ID).fetchOne(QUOTA_LEASES.ID);
+                    return new QuotaLease(inserted[0], userId, amount);
+                });
+            });
+        } catch (DataAccessException e) {
+            throw inserted[0] == 0 ? e : new UnconfirmedLeaseOpen(inserted[0], e);
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import io.modelbridge.db.ReadTimeout;
 import io.modelbridge.db.repo.QuotaLease;
 import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.QuotaRepository;
+import io.modelbridge.db.repo.UnconfirmedLeaseOpen;
 import io.modelbridge.db.repo.UsageRetention;
 import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.gateway.error.ApiError;
@@ -48,6 +49,11 @@ public final class Quotas implements AutoCloseable {
      * it, the key last-used flush of the next ticks among them.
      */
     static final Duration RECOVERY_READ_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long a lease open that got no answer to its COMMIT is looked for, when not found open: its COMMIT may still
+     * land (a server stalled past the driver's timeout), and it would then be open under this instance's renewals.
+     */
+    static final Duration UNCONFIRMED_WATCH = Duration.ofMinutes(10);
     private static final Logger LOG = LoggerFactory.getLogger(Quotas.class);
     private static final BigDecimal SMALLEST_CREDIT = BigDecimal.valueOf(1, 6);
 
@@ -58,6 +64,8 @@ public final class Quotas implements AutoCloseable {
     private final BigDecimal leaseCredits;
     private final Clock clock;
     private final ConcurrentHashMap<Long, UserLease> active = new ConcurrentHashMap<>();
+    /** Leases whose open may have committed unseen (see {@link #recoverExpired}), and when: never used, to close. */
+    private final ConcurrentHashMap<Long, Instant> unconfirmedOpens = new ConcurrentHashMap<>();
     private volatile Instant renewedAt;
     private Instant markedThrough; // the heartbeat thread's own
     private Instant nextRecovery;
@@ -199,6 +207,9 @@ public final class Quotas implements AutoCloseable {
             }
         } catch (org.jooq.exception.DataAccessException e) {
             LOG.warn("Could not take a quota lease for user {}: {}", lease.userId, e.getMessage());
+            if (e instanceof UnconfirmedLeaseOpen unconfirmed) {
+                unconfirmedOpens.put(unconfirmed.leaseId(), clock.instant());
+            }
             if (covered) {
                 return;
             }
@@ -253,7 +264,13 @@ public final class Quotas implements AutoCloseable {
                 && Duration.between(l.lastUsed, now).compareTo(IDLE) >= 0));
     }
 
-    /** Called often (a few times a second): every ten seconds recovers the leases of instances that stopped renewing. */
+    /**
+     * Called often (a few times a second): every ten seconds recovers the leases of instances that stopped renewing,
+     * and closes this instance's leases whose open got no answer to its COMMIT. Such a lease is open in the database
+     * if the server committed it, and this instance's heartbeat renews it with the others, so no other instance would
+     * recover it: it would hold the user's credits while this instance lives. It was never used (its id never came
+     * back), so its close charges nothing.
+     */
     public void recoverExpired() {
         Instant now = clock.instant();
         if (!now.isBefore(nextRecovery)) {
@@ -265,6 +282,15 @@ public final class Quotas implements AutoCloseable {
                             + "stopped renewing it; charged {} for its usage rows", lease,
                             charged.stripTrailingZeros().toPlainString()));
                 }
+                unconfirmedOpens.forEach((lease, since) -> {
+                    boolean closed = recovery.recover(lease).isPresent();
+                    if (closed) {
+                        LOG.info("Closed quota lease {}: its open got no answer, so it was never used", lease);
+                    }
+                    if (closed || Duration.between(since, now).compareTo(UNCONFIRMED_WATCH) > 0) {
+                        unconfirmedOpens.remove(lease);
+                    }
+                });
                 return null;
             });
         }

@@ -39,6 +39,7 @@ public final class PgProxy implements AutoCloseable {
     private final AtomicInteger cutsLeft = new AtomicInteger();
     private final AtomicInteger cuts = new AtomicInteger();
     private final AtomicInteger usageCutsLeft = new AtomicInteger();
+    private final AtomicInteger leaseOpenCutsLeft = new AtomicInteger();
     private final StatementTrap cutOn = new StatementTrap();
     private final StatementTrap silenceOn = new StatementTrap();
     private volatile Duration commitDelay = Duration.ZERO;
@@ -97,6 +98,15 @@ public final class PgProxy implements AutoCloseable {
      */
     public void loseUsageAnswers(int count) {
         usageCutsLeft.set(count);
+    }
+
+    /**
+     * The next {@code count} lease opens (a transaction that inserts into {@code "quota_leases"}) lose the answer to
+     * their COMMIT, as {@link #loseCommitAcks} with no delay: the lease is open in the database, and the client saw an
+     * error.
+     */
+    public void loseLeaseOpenAcks(int count) {
+        leaseOpenCutsLeft.set(count);
     }
 
     /** How many COMMIT acknowledgements (and usage batch answers) were lost so far. */
@@ -210,6 +220,7 @@ public final class PgProxy implements AutoCloseable {
         final Socket server;
         volatile boolean silent;
         volatile boolean ledgerTransaction;
+        volatile boolean leaseOpen;
         volatile boolean dropAnswer;
         boolean usageCopy; // a usage COPY whose answer is to be dropped was started; the up pump's only
         volatile boolean commitInFlight; // the client is cut, its COMMIT not yet handed to the server
@@ -239,6 +250,9 @@ public final class PgProxy implements AutoCloseable {
                     if (text.contains("insert into") && text.contains("\"quota_ledger\"")) {
                         ledgerTransaction = true;
                     }
+                    if (text.contains("insert into") && text.contains("\"quota_leases\"")) {
+                        leaseOpen = true;
+                    }
                     if (text.contains("insert into") && text.contains("\"usage_log\"")
                             && usageCutsLeft.getAndUpdate(c -> Math.max(0, c - 1)) > 0) {
                         cuts.incrementAndGet();
@@ -251,6 +265,13 @@ public final class PgProxy implements AutoCloseable {
                     if (usageCopy && contains(buf, n, COPY_DONE)) {
                         usageCopy = false;
                         dropAnswer = true;
+                    }
+                    if (leaseOpen && contains(buf, n, COMMIT_QUERY)) {
+                        leaseOpen = false;
+                        if (leaseOpenCutsLeft.getAndUpdate(c -> Math.max(0, c - 1)) > 0) {
+                            cuts.incrementAndGet();
+                            dropAnswer = true;
+                        }
                     }
                     if (ledgerTransaction && contains(buf, n, COMMIT_QUERY)) {
                         ledgerTransaction = false;

@@ -1,6 +1,7 @@
 package io.modelbridge.gateway.quota;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.modelbridge.db.Database;
 import io.modelbridge.db.DbSettings;
@@ -9,6 +10,7 @@ import io.modelbridge.db.repo.QuotaRepository;
 import io.modelbridge.db.repo.UsageRepository;
 import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.db.repo.UserRepository;
+import io.modelbridge.gateway.error.GatewayException;
 import io.modelbridge.gateway.it.PgProxy;
 import io.modelbridge.gateway.usage.UsageRecorder;
 import java.math.BigDecimal;
@@ -118,6 +120,50 @@ class LostLedgerAckIT {
     private static UsageRow row(String requestId, long user) {
         return new UsageRow(requestId, Instant.now(), user, 1L, "m", "c", "openai", "gpt-4o", false, 10, 20, false,
                 COST, 5, null, 200, null, null, null);
+    }
+
+    /**
+     * A lease open whose COMMIT reached the server but whose acknowledgement was lost: the request gets 503, and the
+     * lease is open in the database under this live instance, which does not know it. Its heartbeat renews every
+     * open lease of the instance, so no other instance recovers it: before, it held the user's credits until a
+     * restart. The recovery closes it now, and the credits are free again within seconds.
+     */
+    @Test
+    void aLeaseOpenWhoseCommitWasNotAcknowledgedGivesTheCreditsBack() throws InterruptedException {
+        DSLContext dsl = db.dsl();
+        String prefix = "unacked-open-" + System.nanoTime() + "-"; // a rerun in this JVM meets this run's rows
+        long user = new UserRepository(dsl).create(prefix + "payer", null, "user", true).id();
+        new QuotaRepository(dsl).post(user, "grant", new BigDecimal("100"), null, "start");
+        UsageRecorder usage = new UsageRecorder(new UsageRepository(viaProxy.dsl()),
+                new QuotaLeaseRepository(viaProxy.dsl()), 1000, dir.resolve(prefix + "usage.jsonl"));
+        Quotas quotas = new Quotas(viaProxy.dsl(), usage, prefix + "instance", BigDecimal.TEN, Clock.systemUTC(),
+                dir.resolve(prefix + "ledger.jsonl"));
+        QuotaLeaseRepository leases = new QuotaLeaseRepository(dsl);
+        try {
+            int before = proxy.lostAcks();
+            proxy.loseLeaseOpenAcks(1);
+            GatewayException refused = assertThrows(GatewayException.class,
+                    () -> quotas.reserve(user, prefix + "1", RESERVED));
+            assertEquals(503, refused.error().status(), refused.getMessage());
+            assertEquals(1, proxy.lostAcks() - before, "the open's acknowledgement was lost");
+            assertEquals(0, BigDecimal.TEN.compareTo(leases.held(user)), "the lease is open in the database");
+
+            long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (leases.held(user).signum() > 0 && System.nanoTime() < end) {
+                quotas.heartbeat(); // as the gateway runs them
+                quotas.recoverExpired();
+                Thread.sleep(250);
+            }
+            assertEquals(0, leases.held(user).signum(), "credits still held 15 s after the lost acknowledgement");
+            Reservation r = quotas.reserve(user, prefix + "2", RESERVED);
+            quotas.settle(r, row(prefix + "2", user));
+        } finally {
+            quotas.close();
+            usage.close();
+        }
+        BigDecimal balance = dsl.select(DSL.field("quota_balance", BigDecimal.class)).from("users")
+                .where(DSL.field("id").eq(user)).fetchOne(0, BigDecimal.class);
+        assertEquals(0, new BigDecimal("100").subtract(COST).compareTo(balance), "charged once: " + balance);
     }
 
     /** A usage batch the server committed but whose answer was lost is written again: once, not twice. */
