@@ -268,8 +268,8 @@ public final class Quotas implements AutoCloseable {
      * Called often (a few times a second): every ten seconds recovers the leases of instances that stopped renewing,
      * and closes this instance's leases whose open got no answer to its COMMIT. Such a lease is open in the database
      * if the server committed it, and this instance's heartbeat renews it with the others, so no other instance would
-     * recover it: it would hold the user's credits while this instance lives. It was never used (its id never came
-     * back), so its close charges nothing.
+     * recover it: it would hold the user's credits while this instance lives. No request was charged to it, so its
+     * close charges nothing.
      */
     public void recoverExpired() {
         Instant now = clock.instant();
