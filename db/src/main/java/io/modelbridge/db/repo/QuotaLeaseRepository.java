@@ -39,7 +39,7 @@ public final class QuotaLeaseRepository {
      * Opens a lease of {@code min(free, max(need, preferred))} credits; empty when the user is unknown or less than
      * {@code need} is free.
      *
-     * @throws UnconfirmedLeaseOpen when the open failed once its row was inserted: it may be open all the same
+     * @throws UnconfirmedLeaseGrant when the open failed once its row was inserted: it may be open all the same
      */
     public Optional<QuotaLease> open(long userId, String instanceId, BigDecimal need, BigDecimal preferred) {
         long[] inserted = {0};
@@ -54,28 +54,38 @@ public final class QuotaLeaseRepository {
                 });
             });
         } catch (DataAccessException e) {
-            throw inserted[0] == 0 ? e : new UnconfirmedLeaseOpen(inserted[0], e);
+            throw inserted[0] == 0 ? e : new UnconfirmedLeaseGrant(inserted[0], true, e);
         }
     }
 
     /**
      * Adds {@code min(free, max(need, preferred))} credits to an open lease; empty when less than need is free or the
      * lease was closed meanwhile (recovered by another instance).
+     *
+     * @throws UnconfirmedLeaseGrant when the extension failed once its update was made: it may hold all the same
      */
     public Optional<BigDecimal> extend(long leaseId, long userId, BigDecimal need, BigDecimal preferred) {
-        return dsl.transactionResult(tx -> {
-            DSLContext t = tx.dsl();
-            // The lease's row first, then the user's (in take): the order of every lease writer.
-            Boolean open = t.select(QUOTA_LEASES.CLOSED_AT.isNull()).from(QUOTA_LEASES)
-                    .where(QUOTA_LEASES.ID.eq(leaseId)).forUpdate().fetchOne(0, Boolean.class);
-            if (!Boolean.TRUE.equals(open)) {
-                return Optional.<BigDecimal>empty();
-            }
-            Optional<BigDecimal> amount = take(t, userId, need, preferred);
-            amount.ifPresent(a -> t.update(QUOTA_LEASES).set(QUOTA_LEASES.GRANTED, QUOTA_LEASES.GRANTED.plus(a))
-                    .where(QUOTA_LEASES.ID.eq(leaseId)).execute());
-            return amount;
-        });
+        boolean[] updated = {false};
+        try {
+            return dsl.transactionResult(tx -> {
+                DSLContext t = tx.dsl();
+                // The lease's row first, then the user's (in take): the order of every lease writer.
+                Boolean open = t.select(QUOTA_LEASES.CLOSED_AT.isNull()).from(QUOTA_LEASES)
+                        .where(QUOTA_LEASES.ID.eq(leaseId)).forUpdate().fetchOne(0, Boolean.class);
+                if (!Boolean.TRUE.equals(open)) {
+                    return Optional.<BigDecimal>empty();
+                }
+                Optional<BigDecimal> amount = take(t, userId, need, preferred);
+                amount.ifPresent(a -> {
+                    t.update(QUOTA_LEASES).set(QUOTA_LEASES.GRANTED, QUOTA_LEASES.GRANTED.plus(a))
+                            .where(QUOTA_LEASES.ID.eq(leaseId)).execute();
+                    updated[0] = true;
+                });
+                return amount;
+            });
+        } catch (DataAccessException e) {
+            throw updated[0] ? new UnconfirmedLeaseGrant(leaseId, false, e) : e;
+        }
     }
 
     /** The credits open leases hold of the user's balance. */

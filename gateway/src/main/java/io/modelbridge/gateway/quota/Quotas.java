@@ -4,7 +4,7 @@ import io.modelbridge.db.ReadTimeout;
 import io.modelbridge.db.repo.QuotaLease;
 import io.modelbridge.db.repo.QuotaLeaseRepository;
 import io.modelbridge.db.repo.QuotaRepository;
-import io.modelbridge.db.repo.UnconfirmedLeaseOpen;
+import io.modelbridge.db.repo.UnconfirmedLeaseGrant;
 import io.modelbridge.db.repo.UsageRetention;
 import io.modelbridge.db.repo.UsageRow;
 import io.modelbridge.gateway.error.ApiError;
@@ -207,8 +207,15 @@ public final class Quotas implements AutoCloseable {
             }
         } catch (org.jooq.exception.DataAccessException e) {
             LOG.warn("Could not take a quota lease for user {}: {}", lease.userId, e.getMessage());
-            if (e instanceof UnconfirmedLeaseOpen unconfirmed) {
-                unconfirmedOpens.put(unconfirmed.leaseId(), clock.instant());
+            if (e instanceof UnconfirmedLeaseGrant unconfirmed) {
+                if (unconfirmed.opening()) {
+                    unconfirmedOpens.put(unconfirmed.leaseId(), clock.instant());
+                } else {
+                    // the lease may hold more than this instance knows of, for as long as requests keep it in use:
+                    // its close releases all it holds, and the next request opens another
+                    retireIf(lease, l -> true);
+                    throw unavailable("a quota lease extension was not confirmed");
+                }
             }
             if (covered) {
                 return;

@@ -39,7 +39,7 @@ public final class PgProxy implements AutoCloseable {
     private final AtomicInteger cutsLeft = new AtomicInteger();
     private final AtomicInteger cuts = new AtomicInteger();
     private final AtomicInteger usageCutsLeft = new AtomicInteger();
-    private final AtomicInteger leaseOpenCutsLeft = new AtomicInteger();
+    private final AtomicInteger leaseGrantCutsLeft = new AtomicInteger();
     private final StatementTrap cutOn = new StatementTrap();
     private final StatementTrap silenceOn = new StatementTrap();
     private volatile Duration commitDelay = Duration.ZERO;
@@ -101,12 +101,12 @@ public final class PgProxy implements AutoCloseable {
     }
 
     /**
-     * The next {@code count} lease opens (a transaction that inserts into {@code "quota_leases"}) lose the answer to
-     * their COMMIT, as {@link #loseCommitAcks} with no delay: the lease is open in the database, and the client saw an
-     * error.
+     * The next {@code count} lease grants (a transaction that inserts into {@code "quota_leases"}, an open, or sets its
+     * {@code "granted"}, an extension) lose the answer to their COMMIT, as {@link #loseCommitAcks} with no delay: the
+     * grant is in the database, and the client saw an error.
      */
-    public void loseLeaseOpenAcks(int count) {
-        leaseOpenCutsLeft.set(count);
+    public void loseLeaseGrantAcks(int count) {
+        leaseGrantCutsLeft.set(count);
     }
 
     /** How many COMMIT acknowledgements (and usage batch answers) were lost so far. */
@@ -220,7 +220,7 @@ public final class PgProxy implements AutoCloseable {
         final Socket server;
         volatile boolean silent;
         volatile boolean ledgerTransaction;
-        volatile boolean leaseOpen;
+        volatile boolean leaseGrant;
         volatile boolean dropAnswer;
         boolean usageCopy; // a usage COPY whose answer is to be dropped was started; the up pump's only
         volatile boolean commitInFlight; // the client is cut, its COMMIT not yet handed to the server
@@ -250,8 +250,9 @@ public final class PgProxy implements AutoCloseable {
                     if (text.contains("insert into") && text.contains("\"quota_ledger\"")) {
                         ledgerTransaction = true;
                     }
-                    if (text.contains("insert into") && text.contains("\"quota_leases\"")) {
-                        leaseOpen = true;
+                    if (text.contains("insert into") && text.contains("\"quota_leases\"")
+                            || text.contains("set \"granted\"")) {
+                        leaseGrant = true;
                     }
                     if (text.contains("insert into") && text.contains("\"usage_log\"")
                             && usageCutsLeft.getAndUpdate(c -> Math.max(0, c - 1)) > 0) {
@@ -266,9 +267,9 @@ public final class PgProxy implements AutoCloseable {
                         usageCopy = false;
                         dropAnswer = true;
                     }
-                    if (leaseOpen && contains(buf, n, COMMIT_QUERY)) {
-                        leaseOpen = false;
-                        if (leaseOpenCutsLeft.getAndUpdate(c -> Math.max(0, c - 1)) > 0) {
+                    if (leaseGrant && contains(buf, n, COMMIT_QUERY)) {
+                        leaseGrant = false;
+                        if (leaseGrantCutsLeft.getAndUpdate(c -> Math.max(0, c - 1)) > 0) {
                             cuts.incrementAndGet();
                             dropAnswer = true;
                         }

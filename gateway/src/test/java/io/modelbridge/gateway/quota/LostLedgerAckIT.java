@@ -2,6 +2,7 @@ package io.modelbridge.gateway.quota;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelbridge.db.Database;
 import io.modelbridge.db.DbSettings;
@@ -74,12 +75,9 @@ class LostLedgerAckIT {
     void aLostCommitAcknowledgementNeverChargesTwice(int commitDelayMillis) throws InterruptedException {
         DSLContext dsl = db.dsl();
         String prefix = "lost-ack-" + commitDelayMillis + "-";
-        long user = new UserRepository(dsl).create(prefix + "payer", null, "user", true).id();
-        new QuotaRepository(dsl).post(user, "grant", new BigDecimal("100"), null, "start");
-        UsageRecorder usage = new UsageRecorder(new UsageRepository(viaProxy.dsl()),
-                new QuotaLeaseRepository(viaProxy.dsl()), 1000, dir.resolve(prefix + "usage.jsonl"));
-        Quotas quotas = new Quotas(viaProxy.dsl(), usage, prefix + "instance", BigDecimal.TEN, Clock.systemUTC(),
-                dir.resolve(prefix + "ledger.jsonl"));
+        long user = payer(prefix);
+        UsageRecorder usage = usageViaProxy(prefix);
+        Quotas quotas = quotasViaProxy(prefix, usage);
         int before = proxy.lostAcks();
         proxy.loseCommitAcks(LOST_ACKS, Duration.ofMillis(commitDelayMillis));
         int sent = 0; // until every planned loss happened
@@ -117,6 +115,25 @@ class LostLedgerAckIT {
         assertEquals(0, new BigDecimal("100").add(charged).compareTo(balance), "balance " + balance);
     }
 
+    /** A user named {@code prefix}payer with a balance of 100. */
+    private static long payer(String prefix) {
+        long user = new UserRepository(db.dsl()).create(prefix + "payer", null, "user", true).id();
+        new QuotaRepository(db.dsl()).post(user, "grant", new BigDecimal("100"), null, "start");
+        return user;
+    }
+
+    /** The usage writer of instance {@code prefix}instance, which reaches the database through the proxy. */
+    private static UsageRecorder usageViaProxy(String prefix) {
+        return new UsageRecorder(new UsageRepository(viaProxy.dsl()), new QuotaLeaseRepository(viaProxy.dsl()), 1000,
+                dir.resolve(prefix + "usage.jsonl"));
+    }
+
+    /** The quotas of instance {@code prefix}instance, through the proxy, with leases of 10 credits. */
+    private static Quotas quotasViaProxy(String prefix, UsageRecorder usage) {
+        return new Quotas(viaProxy.dsl(), usage, prefix + "instance", BigDecimal.TEN, Clock.systemUTC(),
+                dir.resolve(prefix + "ledger.jsonl"));
+    }
+
     private static UsageRow row(String requestId, long user) {
         return new UsageRow(requestId, Instant.now(), user, 1L, "m", "c", "openai", "gpt-4o", false, 10, 20, false,
                 COST, 5, null, 200, null, null, null);
@@ -132,16 +149,13 @@ class LostLedgerAckIT {
     void aLeaseOpenWhoseCommitWasNotAcknowledgedGivesTheCreditsBack() throws InterruptedException {
         DSLContext dsl = db.dsl();
         String prefix = "unacked-open-" + System.nanoTime() + "-"; // a rerun in this JVM meets this run's rows
-        long user = new UserRepository(dsl).create(prefix + "payer", null, "user", true).id();
-        new QuotaRepository(dsl).post(user, "grant", new BigDecimal("100"), null, "start");
-        UsageRecorder usage = new UsageRecorder(new UsageRepository(viaProxy.dsl()),
-                new QuotaLeaseRepository(viaProxy.dsl()), 1000, dir.resolve(prefix + "usage.jsonl"));
-        Quotas quotas = new Quotas(viaProxy.dsl(), usage, prefix + "instance", BigDecimal.TEN, Clock.systemUTC(),
-                dir.resolve(prefix + "ledger.jsonl"));
+        long user = payer(prefix);
+        UsageRecorder usage = usageViaProxy(prefix);
+        Quotas quotas = quotasViaProxy(prefix, usage);
         QuotaLeaseRepository leases = new QuotaLeaseRepository(dsl);
         try {
             int before = proxy.lostAcks();
-            proxy.loseLeaseOpenAcks(1);
+            proxy.loseLeaseGrantAcks(1);
             GatewayException refused = assertThrows(GatewayException.class,
                     () -> quotas.reserve(user, prefix + "1", RESERVED));
             assertEquals(503, refused.error().status(), refused.getMessage());
@@ -164,6 +178,51 @@ class LostLedgerAckIT {
         BigDecimal balance = dsl.select(DSL.field("quota_balance", BigDecimal.class)).from("users")
                 .where(DSL.field("id").eq(user)).fetchOne(0, BigDecimal.class);
         assertEquals(0, new BigDecimal("100").subtract(COST).compareTo(balance), "charged once: " + balance);
+    }
+
+    /**
+     * A lease extension whose COMMIT reached the server but whose acknowledgement was lost: the request gets 503, and
+     * the lease holds more of the user's credits than its instance knows of. Before, the extra credits stayed held for
+     * as long as the user's requests kept the lease in use. Now the lease goes back at once (its close releases all it
+     * holds) and the next request opens a new one.
+     */
+    @Test
+    void aLeaseExtensionWhoseCommitWasNotAcknowledgedGivesTheCreditsBack() throws InterruptedException {
+        String prefix = "unacked-extension-" + System.nanoTime() + "-"; // a rerun in this JVM meets this run's rows
+        long user = payer(prefix);
+        UsageRecorder usage = usageViaProxy(prefix);
+        Quotas quotas = quotasViaProxy(prefix, usage);
+        QuotaLeaseRepository leases = new QuotaLeaseRepository(db.dsl());
+        int sent = 0;
+        try {
+            Reservation first = quotas.reserve(user, prefix + sent++, RESERVED); // opens a lease of 10
+            int before = proxy.lostAcks();
+            proxy.loseLeaseGrantAcks(1);
+            GatewayException refused = assertThrows(GatewayException.class,
+                    () -> quotas.reserve(user, prefix + "big", new BigDecimal("15"))); // needs the lease extended
+            assertEquals(503, refused.error().status(), refused.getMessage());
+            assertEquals(1, proxy.lostAcks() - before, "the extension's acknowledgement was lost");
+            assertEquals(0, new BigDecimal("20").compareTo(leases.held(user)), "the lease holds 20 in the database");
+            quotas.settle(first, row(prefix + 0, user));
+
+            long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (leases.held(user).compareTo(BigDecimal.TEN) > 0 && System.nanoTime() < end) {
+                quotas.heartbeat(); // as the gateway runs them, with the user's requests keeping a lease in use
+                quotas.returnIdle();
+                Reservation r = quotas.reserve(user, prefix + sent, RESERVED);
+                quotas.settle(r, row(prefix + sent++, user));
+                Thread.sleep(100);
+            }
+            assertTrue(leases.held(user).compareTo(BigDecimal.TEN) <= 0,
+                    "more than a lease's 10 credits still held 5 s after the lost acknowledgement");
+        } finally {
+            quotas.close();
+            usage.close();
+        }
+        BigDecimal balance = db.dsl().select(DSL.field("quota_balance", BigDecimal.class)).from("users")
+                .where(DSL.field("id").eq(user)).fetchOne(0, BigDecimal.class);
+        assertEquals(0, new BigDecimal("100").subtract(COST.multiply(BigDecimal.valueOf(sent))).compareTo(balance),
+                sent + " requests charged once: " + balance);
     }
 
     /** A usage batch the server committed but whose answer was lost is written again: once, not twice. */
