@@ -36,6 +36,18 @@ class QuotaPluginUsageTest {
     }
 
     @Test
+    void aGrantSentTwiceWithItsIdempotencyKeyIsRecordedOnce() {
+        CLI.run("user", "add", "qt-dave").ok();
+        String[] grant = {"quota", "grant", "qt-dave", "25", "--idempotency-key", "invoice-2026-12-0042"};
+        assertEquals("Granted 25 credits to qt-dave; balance 25.\n", CLI.run(grant).ok().out());
+        assertEquals("Granted 25 credits to qt-dave already, under this key; balance 25.\n",
+                CLI.run(grant).ok().out());
+        assertEquals(1, CLI.json("quota", "show", "qt-dave").ok().json().path("ledger").size());
+        assertEquals("idempotency_key_reused", CLI.json("quota", "grant", "qt-dave", "26", "--idempotency-key",
+                "invoice-2026-12-0042").exits(1).error().path("code").asText());
+    }
+
+    @Test
     void pluginListAndReload() {
         String list = CLI.run("plugin", "list").ok().out();
         assertTrue(list.lines().anyMatch(l -> l.matches("openai +\\S+ +STARTED +openai .*")), list);

@@ -61,6 +61,16 @@ public final class AdminClient {
         return send("POST", path, body, TIMEOUT);
     }
 
+    /** A POST with extra request headers: its answer, and whether it replays an earlier request with the same key. */
+    public Answer post(String path, JsonNode body, Map<String, String> headers) {
+        HttpResponse<String> response = exchange("POST", path, body, TIMEOUT, headers);
+        return new Answer(parse(response), response.headers().firstValue("Idempotent-Replayed")
+                .map("true"::equalsIgnoreCase).orElse(false));
+    }
+
+    /** An answer's body, and whether the gateway replayed an earlier request's effect (its Idempotency-Key). */
+    public record Answer(JsonNode body, boolean replayed) {}
+
     /** A POST that may take as long as an upstream model call (a channel test). */
     public JsonNode postSlow(String path, JsonNode body, Duration timeout) {
         return send("POST", path, body, timeout);
@@ -95,6 +105,11 @@ public final class AdminClient {
     }
 
     private JsonNode send(String method, String path, JsonNode body, Duration timeout) {
+        return parse(exchange(method, path, body, timeout, Map.of()));
+    }
+
+    private HttpResponse<String> exchange(String method, String path, JsonNode body, Duration timeout,
+                                          Map<String, String> headers) {
         if (dryRun && !method.equals("GET")) {
             path = path + (path.contains("?") ? "&" : "?") + "dry_run=true";
         }
@@ -107,9 +122,9 @@ public final class AdminClient {
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        HttpResponse<String> response;
+        headers.forEach(request::header);
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (HttpConnectTimeoutException | ConnectException e) {
             throw unreachable("connection refused or timed out", e);
         } catch (HttpTimeoutException e) {
@@ -120,7 +135,6 @@ public final class AdminClient {
             Thread.currentThread().interrupt();
             throw new CancellationException("cancelled");
         }
-        return parse(response);
     }
 
     private JsonNode parse(HttpResponse<String> response) {

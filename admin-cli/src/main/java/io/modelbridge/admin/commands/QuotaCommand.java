@@ -8,6 +8,7 @@ import io.modelbridge.admin.output.Cells;
 import io.modelbridge.admin.output.Output;
 import io.modelbridge.admin.output.Table;
 import java.math.BigDecimal;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,15 +24,20 @@ public final class QuotaCommand {
     int grant(@Parameters(index = "0", paramLabel = "NAME", completionCandidates = Candidates.Users.class)
               String name,
               @Parameters(index = "1", paramLabel = "CREDITS") BigDecimal credits,
-              @Option(names = "--note", paramLabel = "TEXT") String note) {
+              @Option(names = "--note", paramLabel = "TEXT") String note,
+              @Option(names = "--idempotency-key", paramLabel = "KEY", description = "Record the grant once however "
+                      + "often it is sent with this key (a payment id, say); a retry answers as the first did.")
+              String key) {
         ObjectNode body = AdminClient.JSON.createObjectNode().put("credits", credits);
         if (note != null) {
             body.put("note", note);
         }
-        JsonNode quota = root.client().post(path(name) + "/grant", body);
-        root.out().result(quota, (credits.signum() >= 0 ? "Granted " : "Took ") + credits.abs().toPlainString()
-                + " credits " + (credits.signum() >= 0 ? "to " : "from ") + name + "; balance "
-                + Cells.text(quota.path("balance")) + ".");
+        AdminClient.Answer answer = root.client().post(path(name) + "/grant", body,
+                key == null ? Map.of() : Map.of("Idempotency-Key", key));
+        String done = (credits.signum() >= 0 ? "Granted " : "Took ") + credits.abs().toPlainString() + " credits "
+                + (credits.signum() >= 0 ? "to " : "from ") + name;
+        root.out().result(answer.body(), done + (answer.replayed() ? " already, under this key" : "")
+                + "; balance " + Cells.text(answer.body().path("balance")) + ".");
         return Mbctl.OK;
     }
 

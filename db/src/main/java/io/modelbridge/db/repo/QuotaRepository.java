@@ -49,6 +49,17 @@ public final class QuotaRepository {
     }
 
     /**
+     * The grant or adjustment recorded under an idempotency key (its {@code request_id}), for any user; read in the
+     * caller's transaction after locking user {@code userId}'s row, so that a grant of that user under the same key
+     * running meanwhile has committed first.
+     */
+    public Optional<LedgerEntry> lockUserAndFindGrant(long userId, String key) {
+        dsl.select(USERS.ID).from(USERS).where(USERS.ID.eq(userId)).forUpdate().execute();
+        return dsl.selectFrom(QUOTA_LEDGER).where(QUOTA_LEDGER.REQUEST_ID.eq(key))
+                .and(QUOTA_LEDGER.KIND.in("grant", "adjust")).fetchOptional().map(QuotaRepository::map);
+    }
+
+    /**
      * Appends per-request rows of the versions before one row per request (their ledger spill file, replayed once at
      * start), in their order, in one transaction: each moves its user's balance and records the
      * balance after it, and rows under a lease add to the lease's {@code posted}. Idempotent: a row whose request

@@ -12,6 +12,7 @@ import io.modelbridge.db.repo.User;
 import io.modelbridge.db.repo.UserRepository;
 import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.math.BigDecimal;
+import java.util.Optional;
 import java.util.Set;
 import org.jooq.DSLContext;
 
@@ -53,13 +54,27 @@ final class QuotaHandler {
         }
         FieldValidation.credits(credits.abs(), "credits");
         String note = body.text("note").orElse(null);
+        String key = IdempotencyKey.of(req).orElse(null);
+        boolean[] replayed = {false};
         ObjectNode quota = deps.changes().apply(Topic.QUOTA, (tx, audit) -> {
             User user = UsersHandler.find(new UserRepository(tx), name);
+            QuotaRepository ledger = new QuotaRepository(tx);
+            if (key != null) {
+                Optional<LedgerEntry> earlier = ledger.lockUserAndFindGrant(user.id(), key);
+                if (earlier.isPresent()) {
+                    IdempotencyKey.requireSame(earlier.get(), user.id(), credits, note);
+                    replayed[0] = true;
+                    return view(tx, name, RECENT);
+                }
+            }
             String kind = credits.signum() > 0 ? "grant" : "adjust";
-            LedgerEntry entry = new QuotaRepository(tx).post(user.id(), kind, credits, null, note).orElseThrow();
+            LedgerEntry entry = ledger.post(user.id(), kind, credits, key, note).orElseThrow();
             audit.record("quota." + kind, "user", name, entry(entry));
             return view(tx, name, RECENT);
         });
+        if (replayed[0]) {
+            res.header(IdempotencyKey.REPLAYED, "true");
+        }
         deps.responses().ok(res, quota);
     }
 

@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jooq.DSLContext;
@@ -80,9 +81,14 @@ final class AdminFixture {
     }
 
     Reply call(String method, String path, String body, String token) {
+        return call(method, path, body, token, Map.of());
+    }
+
+    Reply call(String method, String path, String body, String token, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -91,7 +97,8 @@ final class AdminFixture {
         }
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.body(), json.readTree(response.body()));
+            return new Reply(response.statusCode(), response.body(), json.readTree(response.body()),
+                    response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -108,6 +115,10 @@ final class AdminFixture {
         return call("POST", path, body);
     }
 
+    Reply post(String path, String body, Map<String, String> headers) {
+        return call("POST", path, body, TOKEN, headers);
+    }
+
     Reply put(String path, String body) {
         return call("PUT", path, body);
     }
@@ -120,8 +131,8 @@ final class AdminFixture {
         return call("DELETE", path, null);
     }
 
-    /** A status, the raw body and the parsed body. */
-    record Reply(int status, String text, JsonNode body) {
+    /** A status, the raw body, the parsed body and the headers. */
+    record Reply(int status, String text, JsonNode body, java.net.http.HttpHeaders headers) {
         JsonNode error() {
             return body.path("error");
         }

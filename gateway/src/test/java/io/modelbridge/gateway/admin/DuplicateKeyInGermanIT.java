@@ -95,7 +95,7 @@ class DuplicateKeyInGermanIT {
                             URI.create("http://127.0.0.1:" + server.port() + path))
                     .header("Authorization", "Bearer " + AdminFixture.TOKEN).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(r.statusCode(), r.body(), JSON.readTree(r.body()));
+            return new Reply(r.statusCode(), r.body(), JSON.readTree(r.body()), r.headers());
         } catch (Exception e) {
             throw new AssertionError(e);
         }

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.modelbridge.gateway.admin.AdminFixture.Reply;
 import io.modelbridge.gateway.cluster.ChangeListener.Topic;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +78,46 @@ class UsersAndQuotaTest {
         assertEquals("trial", quota.body().path("ledger").get(1).path("note").asText());
         assertParam(admin.post("/admin/v1/users/alice/quota/grant", "{\"credits\":0}"), "credits");
         assertEquals(404, admin.post("/admin/v1/users/bob/quota/grant", "{\"credits\":1}").status());
+    }
+
+    /**
+     * A grant retried with its Idempotency-Key (its answer was lost, a payment webhook fired twice) is recorded once;
+     * the key with another grant is refused.
+     */
+    @Test
+    void aGrantRetriedWithItsIdempotencyKeyIsRecordedOnce() {
+        admin.post("/admin/v1/users", "{\"name\":\"alice\"}");
+        admin.post("/admin/v1/users", "{\"name\":\"bob\"}");
+        Map<String, String> key = Map.of("Idempotency-Key", "payment-7f3a");
+        String grant = "{\"credits\":50,\"note\":\"top-up\"}";
+        Reply first = admin.post("/admin/v1/users/alice/quota/grant", grant, key);
+        assertEquals(200, first.status(), first.text());
+        assertTrue(first.headers().firstValue("Idempotent-Replayed").isEmpty(), "the first grant is no replay");
+        Reply again = admin.post("/admin/v1/users/alice/quota/grant", grant, key);
+        assertEquals(200, again.status(), again.text());
+        assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse(null));
+        assertEquals("50", again.body().path("balance").asText(), again.text());
+
+        JsonNode ledger = admin.get("/admin/v1/users/alice/quota").body().path("ledger");
+        assertEquals(1, ledger.size(), ledger.toString());
+        assertEquals("payment-7f3a", ledger.get(0).path("request_id").asText());
+
+        for (String[] other : new String[][] {{"alice", "{\"credits\":60,\"note\":\"top-up\"}"},
+                {"alice", "{\"credits\":50}"}, {"bob", grant}}) {
+            Reply reused = admin.post("/admin/v1/users/" + other[0] + "/quota/grant", other[1], key);
+            assertEquals(422, reused.status(), reused.text());
+            assertEquals("idempotency_key_reused", reused.error().path("code").asText(), reused.text());
+        }
+        assertEquals("50", admin.get("/admin/v1/users/alice/quota").body().path("balance").asText());
+        assertEquals("0", admin.get("/admin/v1/users/bob/quota").body().path("balance").asText());
+        assertEquals(3, admin.get("/admin/v1/audit").body().path("data").size(), "two users created, one grant");
+
+        assertParam(admin.post("/admin/v1/users/alice/quota/grant", grant, Map.of("Idempotency-Key", "")),
+                "Idempotency-Key");
+        assertParam(admin.post("/admin/v1/users/alice/quota/grant", grant,
+                Map.of("Idempotency-Key", "x".repeat(256))), "Idempotency-Key");
+        assertParam(admin.post("/admin/v1/users/alice/quota/grant", grant, Map.of("Idempotency-Key", "a b")),
+                "Idempotency-Key");
     }
 
     static void assertParam(Reply reply, String param) {
