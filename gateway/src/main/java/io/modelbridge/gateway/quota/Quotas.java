@@ -50,6 +50,12 @@ public final class Quotas implements AutoCloseable {
      */
     static final Duration RECOVERY_READ_TIMEOUT = Duration.ofSeconds(5);
     /**
+     * A lease grant whose connection is silent this long is given up: its request is answered 503, and the user's
+     * other requests, which wait behind the lease's lock, are not held for the driver's 45 s. A grant given up after
+     * its write is undone like one whose answer was lost ({@link UnconfirmedLeaseGrant}).
+     */
+    static final Duration GRANT_READ_TIMEOUT = Duration.ofSeconds(5);
+    /**
      * How long a lease open that got no answer to its COMMIT is looked for, when not found open: its COMMIT may still
      * land (a server stalled past the driver's timeout), and it would then be open under this instance's renewals.
      */
@@ -185,21 +191,22 @@ public final class Quotas implements AutoCloseable {
      */
     private void grow(UserLease lease, BigDecimal least, BigDecimal most) {
         BigDecimal preferred = most.subtract(lease.available()).max(leaseCredits);
-        BigDecimal need = least.subtract(lease.available());
-        boolean covered = need.signum() <= 0; // the lease covers the least already: more only if the balance has it
-        if (covered) {
-            need = SMALLEST_CREDIT;
-        }
+        BigDecimal shortfall = least.subtract(lease.available());
+        // covered: the lease has the least already, and takes more only if the balance has it
+        boolean covered = shortfall.signum() <= 0;
+        BigDecimal need = covered ? SMALLEST_CREDIT : shortfall;
         try {
             if (!lease.opened()) {
-                Optional<QuotaLease> opened = leases.open(lease.userId, instanceId, need, preferred);
+                Optional<QuotaLease> opened = ReadTimeout.within(dsl, GRANT_READ_TIMEOUT,
+                        t -> new QuotaLeaseRepository(t).open(lease.userId, instanceId, need, preferred));
                 if (opened.isPresent()) {
                     lease.id = opened.get().id();
                     lease.granted = opened.get().granted();
                     return;
                 }
             } else {
-                Optional<BigDecimal> extra = leases.extend(lease.id, lease.userId, need, preferred);
+                Optional<BigDecimal> extra = ReadTimeout.within(dsl, GRANT_READ_TIMEOUT,
+                        t -> new QuotaLeaseRepository(t).extend(lease.id, lease.userId, need, preferred));
                 if (extra.isPresent()) {
                     lease.granted = lease.granted.add(extra.get());
                     return;

@@ -211,6 +211,26 @@ class SilentLedgerConnectionIT {
     }
 
     /**
+     * The connection of a lease open goes silent (its insert never reaches the server): the request waiting for the
+     * lease is answered 503 within seconds, and the user's next request is served on another connection. Before, the
+     * request, and every other request of that user behind the lease's lock, waited for the driver's 45 s.
+     */
+    @Test
+    void aSilentLeaseOpenIsGivenUpInSeconds() {
+        String key = userWithKey("opener").get("key").asText();
+        ApiCalls api = new ApiCalls(gw.api());
+        int silencesBefore = proxy.statementSilences();
+        proxy.silenceOn("insert into", "\"quota_leases\"");
+        long start = System.nanoTime();
+        int status = ask(api, key); // the user's first priced request opens their lease
+        double waited = seconds(start);
+        assertTrue(proxy.statementSilences() > silencesBefore, "the lease open went silent");
+        assertEquals(503, status, "the request whose lease open went silent");
+        assertTrue(waited < 10, "answered after " + waited + " s");
+        awaitTrue(() -> ask(api, key) == 200, 5_000, "the next request is served on another connection");
+    }
+
+    /**
      * The stored-responses sweep, the first of a new instance's minutely sweeps, goes silent: the key last-used flush
      * still writes within 15 s. A sweep keeps the driver's 45 s socket timeout (it may run long); before, it ran on
      * the housekeeping thread and held the flush and the lease recovery that long. The instance has a proxy of its
