@@ -231,6 +231,26 @@ class SilentLedgerConnectionIT {
     }
 
     /**
+     * The connection of an uncached key's lookup goes silent: the request is answered 503 within seconds, and the
+     * next is served on another connection. Before, it waited for the driver's 45 s, and so did every request with
+     * that key meanwhile (they share the one lookup).
+     */
+    @Test
+    void aSilentKeyLookupIsGivenUpInSeconds() {
+        String key = userWithKey("looker").get("key").asText(); // made through the owner: the proxied gateway reads it
+        ApiCalls api = new ApiCalls(gw.api());
+        int silencesBefore = proxy.statementSilences();
+        proxy.silenceOn("select", "\"key_hash\" =");
+        long start = System.nanoTime();
+        int status = ask(api, key);
+        double waited = seconds(start);
+        assertTrue(proxy.statementSilences() > silencesBefore, "the key's lookup went silent");
+        assertEquals(503, status, "the request whose key lookup went silent");
+        assertTrue(waited < 10, "answered after " + waited + " s");
+        awaitTrue(() -> ask(api, key) == 200, 5_000, "the next request is served on another connection");
+    }
+
+    /**
      * The stored-responses sweep, the first of a new instance's minutely sweeps, goes silent: the key last-used flush
      * still writes within 15 s. A sweep keeps the driver's 45 s socket timeout (it may run long); before, it ran on
      * the housekeeping thread and held the flush and the lease recovery that long. The instance has a proxy of its
