@@ -4,8 +4,8 @@ import org.jooq.exception.DataAccessException;
 
 /**
  * A lease grant failed after its write, at or after its COMMIT: the server may have committed it (only its answer was
- * lost). Lease {@link #leaseId()} may then be open though its holder never learned of it ({@link #opening()}), or hold
- * more of the user's credits than its holder knows (an extension).
+ * lost). Lease {@link #leaseId()} may then be open though its holder never took it into use ({@link #opening()}), or
+ * hold more of the user's credits than its holder knows (an extension).
  */
 public final class UnconfirmedLeaseGrant extends DataAccessException {
     private static final long serialVersionUID = 1L;
