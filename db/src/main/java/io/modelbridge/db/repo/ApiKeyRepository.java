@@ -16,8 +16,8 @@ import org.jooq.SelectOnConditionStep;
 
 /** API keys, joined with their user; never the secret. */
 public final class ApiKeyRepository {
-    private static final Duration TOUCH_READ_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration LOOKUP_READ_TIMEOUT = Duration.ofSeconds(5);
+    /** How long the key lookup and the last-used flush wait for a silent server before giving up. */
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
     private final DSLContext dsl;
 
     public ApiKeyRepository(DSLContext dsl) {
@@ -26,16 +26,16 @@ public final class ApiKeyRepository {
 
     /**
      * Any key with that hash, disabled, expired and revoked ones too: the caller decides (revoked reads as disabled).
-     * Gives up after {@link #LOOKUP_READ_TIMEOUT} of silence from the server: the request (and every request with the
+     * Gives up after {@link #READ_TIMEOUT} of silence from the server: the request (and every request with the
      * key, which share the lookup) is answered 503 in seconds, not after the driver's 45 s.
      */
     public Optional<ApiKey> findByHash(byte[] sha256) {
-        return ReadTimeout.within(dsl, LOOKUP_READ_TIMEOUT, d -> new ApiKeyRepository(d).select()
+        return ReadTimeout.within(dsl, READ_TIMEOUT, d -> new ApiKeyRepository(d).select()
                 .where(API_KEYS.KEY_HASH.eq(sha256)).fetchOptional(ApiKeyRepository::record));
     }
 
     /**
-     * Records when keys were last used, in one batch, giving up after {@link #TOUCH_READ_TIMEOUT} of silence from the
+     * Records when keys were last used, in one batch, giving up after {@link #READ_TIMEOUT} of silence from the
      * server (the caller keeps the batch for its next try): it runs on the gateway's housekeeping thread, whose other
      * steps would otherwise wait out the driver's socket timeout behind a connection a NAT dropped.
      */
@@ -43,7 +43,7 @@ public final class ApiKeyRepository {
         if (lastUsedById.isEmpty()) {
             return;
         }
-        ReadTimeout.within(dsl, TOUCH_READ_TIMEOUT, d -> d.batch(lastUsedById.entrySet().stream()
+        ReadTimeout.within(dsl, READ_TIMEOUT, d -> d.batch(lastUsedById.entrySet().stream()
                 .map(e -> d.update(API_KEYS).set(API_KEYS.LAST_USED_AT, Sql.at(e.getValue()))
                         .where(API_KEYS.ID.eq(e.getKey())))
                 .toList()).execute());

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -197,16 +198,16 @@ public final class Quotas implements AutoCloseable {
         BigDecimal need = covered ? SMALLEST_CREDIT : shortfall;
         try {
             if (!lease.opened()) {
-                Optional<QuotaLease> opened = ReadTimeout.within(dsl, GRANT_READ_TIMEOUT,
-                        t -> new QuotaLeaseRepository(t).open(lease.userId, instanceId, need, preferred));
+                Optional<QuotaLease> opened = leasesWithin(GRANT_READ_TIMEOUT,
+                        l -> l.open(lease.userId, instanceId, need, preferred));
                 if (opened.isPresent()) {
                     lease.id = opened.get().id();
                     lease.granted = opened.get().granted();
                     return;
                 }
             } else {
-                Optional<BigDecimal> extra = ReadTimeout.within(dsl, GRANT_READ_TIMEOUT,
-                        t -> new QuotaLeaseRepository(t).extend(lease.id, lease.userId, need, preferred));
+                Optional<BigDecimal> extra = leasesWithin(GRANT_READ_TIMEOUT,
+                        l -> l.extend(lease.id, lease.userId, need, preferred));
                 if (extra.isPresent()) {
                     lease.granted = lease.granted.add(extra.get());
                     return;
@@ -248,8 +249,7 @@ public final class Quotas implements AutoCloseable {
             return;
         }
         try {
-            ReadTimeout.within(dsl, RENEW_READ_TIMEOUT, t -> {
-                QuotaLeaseRepository beat = new QuotaLeaseRepository(t);
+            leasesWithin(RENEW_READ_TIMEOUT, beat -> {
                 beat.renew(instanceId);
                 renewedAt = now; // when the renewal began: a renewal that hung is not counted as fresh
                 Instant caughtUp = usage.caughtUpThrough();
@@ -289,8 +289,7 @@ public final class Quotas implements AutoCloseable {
         Instant now = clock.instant();
         if (!now.isBefore(nextRecovery)) {
             nextRecovery = now.plus(RECOVERY_EVERY);
-            ReadTimeout.within(dsl, RECOVERY_READ_TIMEOUT, t -> {
-                QuotaLeaseRepository recovery = new QuotaLeaseRepository(t);
+            leasesWithin(RECOVERY_READ_TIMEOUT, recovery -> {
                 for (long lease : recovery.expiredLeases(LEASE_TTL)) {
                     recovery.recover(lease).ifPresent(charged -> LOG.warn("Recovered quota lease {}: its instance "
                             + "stopped renewing it; charged {} for its usage rows", lease,
@@ -313,6 +312,11 @@ public final class Quotas implements AutoCloseable {
     /** Gives every lease back (after a balance change, so the next requests lease from the new balance). */
     public void releaseAll() {
         active.values().forEach(lease -> retireIf(lease, l -> true));
+    }
+
+    /** Lease work on one connection whose reads give up after {@code timeout} of silence ({@link ReadTimeout}). */
+    private <T> T leasesWithin(Duration timeout, Function<QuotaLeaseRepository, T> work) {
+        return ReadTimeout.within(dsl, timeout, t -> work.apply(new QuotaLeaseRepository(t)));
     }
 
     private void retireIf(UserLease lease, java.util.function.Predicate<UserLease> condition) {
